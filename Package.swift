@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Formulary",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "formulary", targets: ["formulary"]),
+        .library(name: "FormularyModel", targets: ["FormularyModel"]),
+        .library(name: "FormularyParsing", targets: ["FormularyParsing"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // GitHub's CommonMark/GFM parser from Debian's libcmark-gfm-dev (no pkg-config file, hence our own module map).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "FormularyModel"),
+        .target(
+            name: "FormularyParsing",
+            dependencies: ["FormularyModel", "CCmarkGFM", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "formulary",
+            dependencies: [
+                "FormularyParsing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Parses the whole corpus and reports files per second and peak memory: `swift run -c release formulary-bench`.
+        .executableTarget(name: "formulary-bench", dependencies: ["FormularyParsing"], path: "Benchmarks/formulary-bench"),
+        // libFuzzer entry point; see README "Fuzzing".
+        .executableTarget(name: "formulary-fuzz", dependencies: ["FormularyParsing"], path: "Fuzz/formulary-fuzz"),
+        .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),
+        .testTarget(name: "FormularyCLITests", dependencies: ["FormularyParsing"]),
+    ]
+)

@@ -1,0 +1,133 @@
+/// One medicine page as a typed record: the public shape of `contracts.md`.
+///
+/// The same record is printed by `formulary show --format json`, served by the JSON API
+/// and written to the static site's `api/` files, so its encoded form is a contract:
+/// fields may be added (optional), never renamed or dropped.
+public struct Monograph: Sendable, Hashable, Codable {
+    /// The path under the content root without `.md` and without a one-character shard folder,
+    /// e.g. `composition/paracetamol` for `composition/p/paracetamol.md`.
+    public var id: String
+    /// The file's base name without `.md`.
+    public var slug: String
+    /// The collection folder the page lives in (`composition`, `generic`, `medicines`, ...).
+    public var collection: String
+    public var title: String
+    public var kind: MonographKind
+    /// Active ingredients in title order.
+    public var ingredients: [Ingredient]
+    /// Sections in file order.
+    public var sections: [Section]
+    /// Clean question and answer pairs, from the body when it has them, else from front matter.
+    public var faqs: [FAQ]
+    /// The disclaimer's text without its label.
+    public var disclaimer: String?
+    public var flags: Flags
+    public var source: SourceInfo
+    /// The front matter `description`, when the page has one (v2 pages).
+    public var description: String?
+    /// The front matter `lastModified`, as written (ISO 8601 in the corpus).
+    public var lastModified: String?
+    /// Product details of a brand page (`kind == .brand`).
+    public var product: Product?
+
+    public init(
+        id: String, slug: String, collection: String, title: String, kind: MonographKind,
+        ingredients: [Ingredient], sections: [Section], faqs: [FAQ], disclaimer: String?,
+        flags: Flags, source: SourceInfo, description: String? = nil, lastModified: String? = nil,
+        product: Product? = nil
+    ) {
+        self.id = id
+        self.slug = slug
+        self.collection = collection
+        self.title = title
+        self.kind = kind
+        self.ingredients = ingredients
+        self.sections = sections
+        self.faqs = faqs
+        self.disclaimer = disclaimer
+        self.flags = flags
+        self.source = source
+        self.description = description
+        self.lastModified = lastModified
+        self.product = product
+    }
+
+    /// The first section of the given kind, if any.
+    public func section(_ kind: SectionKind) -> Section? {
+        sections.first { $0.kind == kind }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, slug, collection, title, kind, ingredients, sections, faqs, disclaimer, flags, source
+        case description, lastModified, product
+    }
+
+    // Written by hand so that `disclaimer: null` is always present, as the contract shows,
+    // while the optional extensions are left out when absent.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(slug, forKey: .slug)
+        try container.encode(collection, forKey: .collection)
+        try container.encode(title, forKey: .title)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(ingredients, forKey: .ingredients)
+        try container.encode(sections, forKey: .sections)
+        try container.encode(faqs, forKey: .faqs)
+        try container.encode(disclaimer, forKey: .disclaimer)
+        try container.encode(flags, forKey: .flags)
+        try container.encode(source, forKey: .source)
+        try container.encodeIfPresent(description, forKey: .description)
+        try container.encodeIfPresent(lastModified, forKey: .lastModified)
+        try container.encodeIfPresent(product, forKey: .product)
+    }
+}
+
+/// What a page describes.
+public enum MonographKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// One active ingredient.
+    case single
+    /// Two or more active ingredients.
+    case combination
+    /// A branded product that points at a single or combination page.
+    case brand
+}
+
+/// Facts about a page that change how it is shown.
+public struct Flags: Sendable, Hashable, Codable {
+    /// The medicine is on a banned list (v2 `is_banned`).
+    public var banned: Bool
+    /// The text was drafted by a language model and not yet reviewed.
+    public var aiGenerated: Bool
+
+    public init(banned: Bool, aiGenerated: Bool) {
+        self.banned = banned
+        self.aiGenerated = aiGenerated
+    }
+}
+
+/// Where a record came from and how its sections were written.
+public struct SourceInfo: Sendable, Hashable, Codable {
+    /// The path under the content root, with its shard folder if any (`composition/p/paracetamol.md`).
+    public var path: String
+    public var headingStyle: HeadingStyle
+
+    public init(path: String, headingStyle: HeadingStyle) {
+        self.path = path
+        self.headingStyle = headingStyle
+    }
+}
+
+/// How a page marks its sections.
+public enum HeadingStyle: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `### Usage`
+    case heading
+    /// `## **Usage**`
+    case boldHeading
+    /// `**Usage:** text`, or the label alone on its line.
+    case inlineLabel
+    /// More than one of the above in one file.
+    case mixed
+    /// No recognised section at all (an AI refusal, a stub). An extension of the contract's four values.
+    case none
+}

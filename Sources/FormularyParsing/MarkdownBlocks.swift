@@ -1,0 +1,96 @@
+import CCmarkGFM
+
+/// A block of a Markdown document as cmark-gfm parsed it, with its place in the source.
+///
+/// Only the levels section and FAQ recognition need are kept: the document's top-level
+/// blocks, the items of their lists, and the blocks inside those items. Deeper structure
+/// stays in the source text, so a page with 10,000 nested lists costs no recursion.
+struct MarkdownBlock: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case heading(level: Int)
+        case paragraph
+        case list
+        case item
+        case codeBlock
+        case htmlBlock
+        case blockQuote
+        case thematicBreak
+        case other
+    }
+
+    var kind: Kind
+    /// 1-based lines in the text that was parsed.
+    var startLine: Int
+    var endLine: Int
+    /// 1-based byte column where the block's content starts.
+    var startColumn: Int
+    /// List items of a list; the blocks of an item.
+    var children: [MarkdownBlock]
+}
+
+/// Parses Markdown into blocks with cmark-gfm (GitHub's CommonMark implementation).
+enum MarkdownBlockParser {
+    /// How deep `children` go: 0 the document's blocks, 1 list items, 2 blocks inside an item.
+    private static let keptDepth = 2
+
+    static func parse(_ bytes: [UInt8]) -> [MarkdownBlock] {
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_parser_free(parser) }
+        if let table = tableExtension {
+            cmark_parser_attach_syntax_extension(parser, table)
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    cmark_parser_feed(parser, $0, buffer.count)
+                }
+            }
+        }
+        guard let document = cmark_parser_finish(parser) else { return [] }
+        defer { cmark_node_free(document) }
+        return blocks(under: document, depth: 0)
+    }
+
+    private static func blocks(under parent: OpaquePointer, depth: Int) -> [MarkdownBlock] {
+        var result: [MarkdownBlock] = []
+        var node = cmark_node_first_child(parent)
+        while let current = node {
+            let kind = kind(of: current)
+            var children: [MarkdownBlock] = []
+            if depth < keptDepth, kind == .list || kind == .item {
+                children = blocks(under: current, depth: depth + 1)
+            }
+            result.append(
+                MarkdownBlock(
+                    kind: kind,
+                    startLine: Int(cmark_node_get_start_line(current)),
+                    endLine: Int(cmark_node_get_end_line(current)),
+                    startColumn: Int(cmark_node_get_start_column(current)),
+                    children: children
+                ))
+            node = cmark_node_next(current)
+        }
+        return result
+    }
+
+    private static func kind(of node: OpaquePointer) -> MarkdownBlock.Kind {
+        let type = cmark_node_get_type(node)
+        switch type {
+        case CMARK_NODE_HEADING: return .heading(level: Int(cmark_node_get_heading_level(node)))
+        case CMARK_NODE_PARAGRAPH: return .paragraph
+        case CMARK_NODE_LIST: return .list
+        case CMARK_NODE_ITEM: return .item
+        case CMARK_NODE_CODE_BLOCK: return .codeBlock
+        case CMARK_NODE_HTML_BLOCK: return .htmlBlock
+        case CMARK_NODE_BLOCK_QUOTE: return .blockQuote
+        case CMARK_NODE_THEMATIC_BREAK: return .thematicBreak
+        default: return .other
+        }
+    }
+
+    // cmark-gfm's extension registry is process-wide and immutable once registered.
+    nonisolated(unsafe) private static let tableExtension: OpaquePointer? = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return cmark_find_syntax_extension("table")
+    }()
+}

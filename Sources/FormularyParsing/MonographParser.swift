@@ -1,0 +1,195 @@
+import FormularyModel
+
+/// A page read from disk: the record, and what the checker and the site builder need besides.
+public struct ParsedPage: Sendable {
+    public var monograph: Monograph
+    public var location: DocumentLocation
+    public var frontMatter: FrontMatter
+    /// The page's `# Title` heading and its 1-based line, when it has one.
+    public var titleHeading: TitleHeading?
+    /// The 1-based line where the Markdown body starts.
+    public var bodyLine: Int
+    /// The page's Markdown body, as written.
+    public var body: String
+
+    public struct TitleHeading: Sendable, Hashable {
+        public var text: String
+        public var line: Int
+    }
+}
+
+/// Turns a Markdown monograph, in any of the corpus's shapes, into a `Monograph`.
+///
+/// Bad input never crashes or hangs: every failure is a `MonographParseError` with the path,
+/// line and column, and a message that says what to do.
+public struct MonographParser: Sendable {
+    /// Files larger than this are refused: no monograph comes near it, and a runaway file
+    /// should not stall a whole build.
+    public var maximumFileSize: Int
+
+    public init(maximumFileSize: Int = 8 * 1024 * 1024) {
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// Reads and parses the file at `path`.
+    public func parse(contentsOf path: String, location: DocumentLocation? = nil) throws(MonographParseError)
+        -> ParsedPage
+    {
+        let location = location ?? DocumentLocation(path: path)
+        let bytes: [UInt8]
+        do throws(FileBytes.Failure) {
+            bytes = try FileBytes.read(path, limit: maximumFileSize)
+        } catch {
+            switch error {
+            case .tooLarge(let size):
+                throw MonographParseError(path: path, reason: .tooLarge(bytes: size, limit: maximumFileSize))
+            case .unreadable(let why):
+                throw MonographParseError(path: path, reason: .unreadable(why))
+            }
+        }
+        return try parse(bytes: bytes, location: location)
+    }
+
+    /// Parses the bytes of a page.
+    public func parse(bytes: [UInt8], location: DocumentLocation) throws(MonographParseError) -> ParsedPage {
+        let path = location.displayPath
+        try validate(bytes, path: path)
+        let split = try FrontMatterReader.read(bytes, path: path)
+        let frontMatter = split.frontMatter
+        let bodyBytes = Array(bytes[split.bodyOffset...])
+        let lines = SourceLines(bodyBytes)
+        let blocks = MarkdownBlockParser.parse(bodyBytes)
+        let body = SectionSplitter(lines: lines, blocks: blocks).split()
+        let lineOffset = split.bodyLine - 1
+
+        let titleHeading = body.titleHeading.map {
+            ParsedPage.TitleHeading(text: $0.text.trimmingWhitespace(), line: $0.line + lineOffset)
+        }
+        let frontMatterTitle = frontMatter["title"]?.string?.trimmingWhitespace() ?? ""
+        let title = frontMatterTitle.isEmpty ? (titleHeading?.text ?? "") : frontMatterTitle
+        guard !title.isEmpty else {
+            throw MonographParseError(path: path, line: frontMatter.openingLine, reason: .missingTitle)
+        }
+
+        let sections = body.sections.map {
+            Section(kind: $0.kind, heading: $0.heading, line: $0.line + lineOffset, markdown: $0.markdown)
+        }
+        let extractor = FAQExtractor(lines: lines)
+        var faqs = body.sections.filter { $0.kind == .faqs }.flatMap { extractor.extract(from: $0) }
+        if faqs.isEmpty { faqs = Self.frontMatterFAQs(frontMatter) }
+        let disclaimer = sections.first { $0.kind == .disclaimer }.map(\.markdown).flatMap { $0.isEmpty ? nil : $0 }
+
+        let product = Self.product(frontMatter)
+        var ingredients = TitleParser.ingredients(inTitle: title)
+        let kind: MonographKind
+        if let product {
+            kind = .brand
+            ingredients = Self.brandIngredients(product)
+        } else {
+            kind = ingredients.count > 1 ? .combination : .single
+        }
+
+        let monograph = Monograph(
+            id: location.id, slug: location.slug, collection: location.collection, title: title, kind: kind,
+            ingredients: ingredients, sections: sections, faqs: faqs, disclaimer: disclaimer,
+            flags: Flags(banned: frontMatter["is_banned"]?.bool ?? false, aiGenerated: Self.isAIGenerated(frontMatter)),
+            source: SourceInfo(path: location.relativePath, headingStyle: Self.headingStyle(of: body.sections)),
+            description: frontMatter["description"]?.string.map { $0.trimmingWhitespace() },
+            lastModified: frontMatter["lastModified"]?.string ?? frontMatter["last_modified"]?.string,
+            product: product)
+        return ParsedPage(
+            monograph: monograph, location: location, frontMatter: frontMatter, titleHeading: titleHeading,
+            bodyLine: split.bodyLine, body: String(decoding: bodyBytes, as: UTF8.self))
+    }
+
+    /// Rejects what is not UTF-8 text, with the line of the first offending byte.
+    private func validate(_ bytes: [UInt8], path: String) throws(MonographParseError) {
+        if bytes.count > maximumFileSize {
+            throw MonographParseError(path: path, reason: .tooLarge(bytes: bytes.count, limit: maximumFileSize))
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw MonographParseError(path: path, reason: .emptyFile)
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            let (line, column) = Self.position(of: nul, in: bytes)
+            throw MonographParseError(path: path, line: line, column: column, reason: .binaryFile)
+        }
+        if String(validating: bytes, as: UTF8.self) == nil {
+            let offset = Self.firstInvalidUTF8Offset(bytes) ?? 0
+            let (line, column) = Self.position(of: offset, in: bytes)
+            throw MonographParseError(path: path, line: line, column: column, reason: .invalidUTF8)
+        }
+    }
+
+    static func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1
+        var lineStart = 0
+        for index in 0..<min(offset, bytes.count) where bytes[index] == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = index + 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
+    private static func headingStyle(of sections: [SplitSection]) -> HeadingStyle {
+        var styles: Set<SplitSection.Style> = []
+        for section in sections where ![.other, .disclaimer, .note].contains(section.kind) {
+            styles.insert(section.style)
+        }
+        switch (styles.count, styles.first) {
+        case (0, _): return .none
+        case (1, .heading): return .heading
+        case (1, .boldHeading): return .boldHeading
+        case (1, .inlineLabel): return .inlineLabel
+        default: return .mixed
+        }
+    }
+
+    private static func frontMatterFAQs(_ frontMatter: FrontMatter) -> [FAQ] {
+        guard case .sequence(let items) = frontMatter["faqs"] ?? frontMatter["faq"] else { return [] }
+        return items.compactMap { item in
+            guard let question = (item["q"] ?? item["question"])?.string else { return nil }
+            let answer = (item["a"] ?? item["answer"])?.string ?? ""
+            return FAQText.frontMatterPair(question: question, answer: answer)
+        }
+    }
+
+    /// A page is AI-drafted unless its front matter says otherwise or names a reviewer:
+    /// every RxHive page starts as a model's draft.
+    private static func isAIGenerated(_ frontMatter: FrontMatter) -> Bool {
+        if let explicit = (frontMatter["ai_generated"] ?? frontMatter["aiGenerated"])?.bool { return explicit }
+        if frontMatter["reviewed_by"]?.string != nil || frontMatter["reviewedBy"]?.string != nil { return false }
+        return true
+    }
+
+    private static func product(_ frontMatter: FrontMatter) -> Product? {
+        let generic = frontMatter["generic_slug"]?.string
+        let combination = frontMatter["combination_slug"]?.string
+        guard generic != nil || combination != nil else { return nil }
+        return Product(
+            genericSlug: generic, combinationSlug: combination, company: frontMatter["company"]?.string,
+            strength: frontMatter["strength"]?.string, packSize: frontMatter["pack_size"]?.string,
+            mrp: frontMatter["mrp"]?.number)
+    }
+
+    /// A brand page names its generic by slug only; the ingredient is read from that slug
+    /// (`paracetamol` is `Paracetamol`) with the pack's strength.
+    private static func brandIngredients(_ product: Product) -> [Ingredient] {
+        guard let slug = product.genericSlug else { return [] }
+        let name = slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+        return [Ingredient(name: name, strength: product.strength.flatMap(StrengthParser.parse))]
+    }
+}

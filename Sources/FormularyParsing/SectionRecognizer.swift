@@ -1,0 +1,149 @@
+import FormularyModel
+
+/// Tells what a heading or a bold label means: `### Usage`, `## **How It Works**`,
+/// `**Usage (Hypothetical):**`, `### FAQs (Combined Use)` and `### Usage: Phenylephrine is ...`.
+public enum SectionRecognizer {
+    /// A heading or label taken apart.
+    public struct Recognition: Sendable, Equatable {
+        public var kind: SectionKind
+        /// The label as written, without emphasis and trailing colon, qualifier kept: `FAQs (Combined Use)`.
+        public var heading: String
+        /// Text written on the heading line after the label (`### Usage: text`), or empty.
+        public var remainder: String
+        /// The heading was written as bold text (`## **Usage**`).
+        public var isBold: Bool
+        /// For a label, the UTF-8 length of the label with its colon and the spaces after it.
+        public var labelLength: Int = 0
+    }
+
+    /// Normalised names (lower case, no qualifier, `&` as `and`) and what they mean.
+    static let names: [String: SectionKind] = {
+        var names: [String: SectionKind] = [:]
+        func add(_ kind: SectionKind, _ spellings: String...) {
+            for spelling in spellings { names[spelling] = kind }
+        }
+        add(.genericName, "generic name", "generic names", "generic name(s)", "generic")
+        add(.usage, "usage", "uses", "use", "indications", "indications and usage", "therapeutic uses")
+        add(.dosage, "dosage", "dosage and administration", "dose", "dosing", "dosage guidelines")
+        add(.sideEffects, "side effects", "side-effects", "adverse effects", "adverse reactions", "possible side effects")
+        add(.howItWorks, "how it works", "how does it work", "mechanism of action")
+        add(.precautions, "precautions", "warnings and precautions", "precautions and warnings", "warnings & precautions")
+        add(.contraindications, "contraindications", "contra-indications")
+        add(.interactions, "drug interactions", "interactions")
+        add(.pregnancy, "pregnancy and breastfeeding", "pregnancy and lactation", "pregnancy", "pregnancy and breast-feeding")
+        add(.alternateNames, "alternate names", "alternative names", "other names", "brand names")
+        add(.popularCombinations, "popular combinations", "common combinations")
+        add(.summary, "drug profile summary", "summary")
+        add(.storage, "storage")
+        add(.overdose, "overdose", "overdosage")
+        add(.faqs, "faqs", "faq", "faq's", "frequently asked questions", "common questions")
+        add(.disclaimer, "disclaimer")
+        add(.note, "note")
+        return names
+    }()
+
+    /// Recognises an ATX heading's text (after the `#` marks).
+    public static func recognize(heading raw: some StringProtocol) -> Recognition {
+        var text = Substring(raw.trimmingWhitespace())
+        // A closing sequence of `#` is not part of the heading.
+        while text.hasSuffix("#") { text.removeLast() }
+        text = Substring(text.trimmingWhitespace())
+        let isBold = text.hasPrefix("**") || text.hasPrefix("__")
+        let (label, remainder) = splitLabel(text)
+        return recognition(label: label, remainder: remainder, isBold: isBold)
+    }
+
+    /// Recognises a paragraph that opens with a bold label ending in a colon: `**Usage:** text`
+    /// or `**Usage**: text`. `nil` when the paragraph does not open with such a label.
+    public static func recognize(labelParagraph text: some StringProtocol) -> Recognition? {
+        let text = Substring(text)
+        guard text.hasPrefix("**") || text.hasPrefix("__") else { return nil }
+        let marker = text.prefix(2)
+        let afterOpen = text.dropFirst(2)
+        guard let close = afterOpen.firstRange(of: marker) else { return nil }
+        var label = afterOpen[..<close.lowerBound]
+        var rest = afterOpen[close.upperBound...]
+        if label.hasSuffix(":") {
+            label.removeLast()
+        } else if rest.hasPrefix(":") {
+            rest.removeFirst()
+        } else {
+            return nil
+        }
+        // A label is a name, not a sentence or a whole emphasised question.
+        guard !label.isEmpty, label.count <= 80, !label.contains("\n"), !label.hasSuffix("?") else { return nil }
+        let remainder = rest.drop(while: { $0 == " " || $0 == "\t" })
+        var result = recognition(label: label, remainder: remainder.trimmingWhitespace(), isBold: true)
+        result.labelLength = text.utf8.distance(from: text.startIndex, to: remainder.startIndex)
+        return result
+    }
+
+    /// The canonical kind of a label such as `Side Effects (of antivenom)`.
+    public static func kind(ofLabel label: some StringProtocol) -> SectionKind {
+        names[normalize(label)] ?? .other
+    }
+
+    private static func recognition(label: some StringProtocol, remainder: String, isBold: Bool) -> Recognition {
+        let heading = stripEmphasis(label).trimmingWhitespace()
+        var display = Substring(heading)
+        while display.hasSuffix(":") { display.removeLast() }
+        let cleanHeading = display.trimmingWhitespace()
+        return Recognition(kind: kind(ofLabel: cleanHeading), heading: cleanHeading, remainder: remainder, isBold: isBold)
+    }
+
+    /// Splits `**Usage:** text`, `Usage: text` or `**Generic Name**` into label and remainder.
+    private static func splitLabel(_ text: Substring) -> (Substring, String) {
+        if text.hasPrefix("**") || text.hasPrefix("__") {
+            let marker = text.prefix(2)
+            let afterOpen = text.dropFirst(2)
+            if let close = afterOpen.firstRange(of: marker) {
+                var label = afterOpen[..<close.lowerBound]
+                var rest = afterOpen[close.upperBound...]
+                if label.hasSuffix(":") { label.removeLast() } else if rest.hasPrefix(":") { rest.removeFirst() }
+                // `## **Q1: question?**` keeps its whole bold text as the label.
+                return (label, stripEmphasis(rest).trimmingWhitespace())
+            }
+        }
+        // The first colon outside parentheses ends the label.
+        var depth = 0
+        for index in text.indices {
+            switch text[index] {
+            case "(": depth += 1
+            case ")": depth = max(0, depth - 1)
+            case ":" where depth == 0:
+                return (text[..<index], String(text[text.index(after: index)...]).trimmingWhitespace())
+            default: break
+            }
+        }
+        return (text, "")
+    }
+
+    /// Lower case, emphasis, qualifiers in parentheses, numbering and punctuation removed.
+    static func normalize(_ label: some StringProtocol) -> String {
+        var text = stripEmphasis(label).lowercased()
+        // Drop qualifiers in parentheses: `usage (individual components)`.
+        while let open = text.lastIndex(of: "("), text.hasSuffix(")") || !text[open...].contains(")") {
+            let candidate = String(text[..<open]).trimmingWhitespace()
+            if candidate.isEmpty { break }
+            text = candidate
+        }
+        text = text.replacing("&", with: "and")
+        var scalars = text.unicodeScalars.filter { $0 != ":" && $0 != "*" && $0 != "_" }[...]
+        // Leading numbering such as `1.` or `2)`.
+        while let first = scalars.first, ("0"..."9").contains(first) { scalars.removeFirst() }
+        if let first = scalars.first, first == "." || first == ")" { scalars.removeFirst() }
+        let words = String(String.UnicodeScalarView(scalars)).split(whereSeparator: { $0 == " " || $0 == "\t" })
+        var normalized = words.joined(separator: " ")
+        while normalized.hasSuffix(".") { normalized.removeLast() }
+        return normalized
+    }
+
+    static func stripEmphasis(_ text: some StringProtocol) -> String {
+        var result = String(text)
+        for marker in ["**", "__"] where result.contains(marker) {
+            result = result.replacing(marker, with: "")
+        }
+        return result
+    }
+}
+

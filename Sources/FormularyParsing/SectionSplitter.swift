@@ -1,0 +1,173 @@
+import FormularyModel
+
+/// A section found in a page body, with the blocks that belong to it.
+struct SplitSection: Sendable {
+    enum Style: Sendable { case heading, boldHeading, inlineLabel }
+
+    var kind: SectionKind
+    var heading: String
+    /// 1-based line in the body text.
+    var line: Int
+    var style: Style
+    var markdown: String
+    /// Blocks after the heading or label paragraph, up to the next section.
+    var blocks: [MarkdownBlock]
+    /// The text after the label in the label's own paragraph (or on the heading line).
+    var leadText: String
+}
+
+/// What a page body holds: the title heading, the text before the first section, the sections.
+struct SplitBody: Sendable {
+    var titleHeading: (text: String, line: Int)?
+    var sections: [SplitSection]
+}
+
+/// Cuts a page body into sections, whatever the heading style.
+///
+/// The corpus writes sections four ways, sometimes mixed: `### Usage`, `## **Usage**` with
+/// `###` subsections inside, bold labels (`**Usage:** text`), and qualified or per-ingredient
+/// headings (`### Usage (Individual Components)`, `### Alprazolam`). The rules:
+///
+/// - The *section level* is the shallowest level of a heading that names a known section.
+///   Every heading at that level or above starts a section, known (`usage`) or not (`other`).
+/// - A deeper heading or a bold label that names a known section starts one only where it
+///   cannot be a sub-part of the current section: before any section, inside an `other`
+///   section (`### Mebeverine` then `**Usage:**`), after another label (label-style pages),
+///   when it is an FAQ or disclaimer block, or when it is a core section not yet seen.
+/// - Anything else belongs to the current section.
+struct SectionSplitter {
+    let lines: SourceLines
+    let blocks: [MarkdownBlock]
+
+    /// Core section names that may start a section even inside another one (the page switched style).
+    private static let switchingNames: Set<String> = [
+        "generic name", "usage", "dosage", "side effects", "how it works", "precautions", "faqs",
+        "frequently asked questions",
+    ]
+
+    private struct Start {
+        var blockIndex: Int
+        var recognition: SectionRecognizer.Recognition
+        var style: SplitSection.Style
+        var line: Int
+        /// Where the section's own text starts: the line after a heading, or the label's line and column.
+        var contentLine: Int
+        var contentColumn: Int
+    }
+
+    func split() -> SplitBody {
+        var titleHeading: (String, Int)?
+        var titleIndex: Int?
+        // The first level-1 heading before any other heading is the page title.
+        for (index, block) in blocks.enumerated() {
+            guard case .heading(let level) = block.kind else { continue }
+            if level == 1 {
+                titleHeading = (headingText(block), block.startLine)
+                titleIndex = index
+            }
+            break
+        }
+
+        var recognised: [Int: SectionRecognizer.Recognition] = [:]
+        var sectionLevel: Int?
+        for (index, block) in blocks.enumerated() where index != titleIndex {
+            guard case .heading(let level) = block.kind else { continue }
+            let recognition = SectionRecognizer.recognize(heading: headingText(block))
+            recognised[index] = recognition
+            if recognition.kind != .other { sectionLevel = min(sectionLevel ?? level, level) }
+        }
+
+        var starts: [Start] = []
+        var seen: Set<SectionKind> = []
+        for (index, block) in blocks.enumerated() where index != titleIndex {
+            let current = starts.last
+            switch block.kind {
+            case .heading(let level):
+                guard let recognition = recognised[index] else { continue }
+                let atSectionLevel = sectionLevel.map { level <= $0 } ?? false
+                guard
+                    atSectionLevel
+                        || (recognition.kind != .other
+                            && mayInterrupt(current, with: recognition, seen: seen))
+                else { continue }
+                let isSetext = !lines.line(block.startLine).trimmingWhitespace().hasPrefix("#")
+                starts.append(
+                    Start(
+                        blockIndex: index, recognition: recognition,
+                        style: recognition.isBold ? .boldHeading : .heading, line: block.startLine,
+                        contentLine: (isSetext ? block.endLine : block.startLine) + 1, contentColumn: 1))
+                seen.insert(recognition.kind)
+            case .paragraph:
+                let firstLine = lines.text(fromLine: block.startLine, column: block.startColumn, throughLine: block.startLine)
+                guard let recognition = SectionRecognizer.recognize(labelParagraph: firstLine),
+                    recognition.kind != .other,
+                    mayInterrupt(current, with: recognition, seen: seen)
+                else { continue }
+                starts.append(
+                    Start(
+                        blockIndex: index, recognition: recognition, style: .inlineLabel, line: block.startLine,
+                        contentLine: block.startLine,
+                        contentColumn: block.startColumn + recognition.labelLength))
+                seen.insert(recognition.kind)
+            default:
+                continue
+            }
+        }
+
+        var sections: [SplitSection] = []
+        for (position, start) in starts.enumerated() {
+            let next = position + 1 < starts.count ? starts[position + 1] : nil
+            let lastLine = (next?.line ?? (lines.count + 1)) - 1
+            let lastBlock = next?.blockIndex ?? blocks.count
+            var markdown = lines.text(fromLine: start.contentLine, column: start.contentColumn, throughLine: lastLine)
+                .trimmingWhitespace()
+            var leadText = ""
+            let sectionBlocks = Array(blocks[(start.blockIndex + 1)..<lastBlock])
+            if start.style == .inlineLabel {
+                // The label's paragraph goes on after the label: that text leads the section.
+                let paragraph = blocks[start.blockIndex]
+                leadText = lines.text(
+                    fromLine: start.contentLine, column: start.contentColumn, throughLine: paragraph.endLine
+                ).trimmingWhitespace()
+            } else if !start.recognition.remainder.isEmpty {
+                leadText = start.recognition.remainder
+                markdown = markdown.isEmpty ? leadText : leadText + "\n\n" + markdown
+            }
+            sections.append(
+                SplitSection(
+                    kind: start.recognition.kind, heading: start.recognition.heading, line: start.line,
+                    style: start.style, markdown: markdown, blocks: sectionBlocks, leadText: leadText))
+        }
+        return SplitBody(titleHeading: titleHeading, sections: sections)
+    }
+
+    /// Whether a deeper heading or a label may end the current section and start its own.
+    private func mayInterrupt(
+        _ current: Start?, with recognition: SectionRecognizer.Recognition, seen: Set<SectionKind>
+    ) -> Bool {
+        guard let current else { return true }
+        let kind = recognition.kind
+        if kind == current.recognition.kind { return false }
+        if current.recognition.kind == .other { return true }
+        if current.style == .inlineLabel { return true }
+        if kind == .disclaimer || kind == .faqs { return true }
+        if kind == .note { return current.recognition.kind == .disclaimer }
+        if SectionKind.core.contains(kind), !seen.contains(kind), current.recognition.kind != .summary,
+            Self.switchingNames.contains(SectionRecognizer.normalize(recognition.heading))
+        {
+            return true
+        }
+        return false
+    }
+
+    /// The text of a heading without its `#` marks (ATX) or underline (setext).
+    private func headingText(_ block: MarkdownBlock) -> String {
+        let first = lines.line(block.startLine).trimmingWhitespace()
+        if first.hasPrefix("#") {
+            return String(first.drop(while: { $0 == "#" }))
+        }
+        let lastTextLine = max(block.startLine, block.endLine - 1)
+        return lines.text(fromLine: block.startLine, throughLine: lastTextLine)
+            .split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
+    }
+}

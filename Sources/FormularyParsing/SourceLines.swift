@@ -1,0 +1,48 @@
+/// The lines of a UTF-8 text, addressed by 1-based line number, for slicing source by position.
+///
+/// cmark-gfm reports block positions as lines and columns; sections, labels and FAQ pairs are
+/// cut out of the original text with them, so what a page says reaches the record byte for byte.
+struct SourceLines: Sendable {
+    let bytes: [UInt8]
+    /// Byte offset where each line starts; `starts[0]` is line 1.
+    private let starts: [Int]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 40 + 1)
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                starts.append(index + 1)
+            } else if byte == UInt8(ascii: "\r") {
+                // `\r\n` and a lone `\r` both end a line, as in CommonMark.
+                if index + 1 < count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                starts.append(index + 1)
+            }
+            index += 1
+        }
+        self.starts = starts
+    }
+
+    var count: Int { starts.count }
+
+    /// The text of one line without its line ending.
+    func line(_ number: Int) -> Substring {
+        Substring(text(fromLine: number, column: 1, throughLine: number))
+    }
+
+    /// The text from a 1-based line and column through the end of `lastLine`, without the final line ending.
+    func text(fromLine first: Int, column: Int = 1, throughLine last: Int) -> String {
+        guard first >= 1, first <= count, last >= first else { return "" }
+        let lower = min(starts[first - 1] + max(column - 1, 0), bytes.count)
+        let lastIndex = min(last, count)
+        var upper = lastIndex < count ? starts[lastIndex] : bytes.count
+        if upper > lower, bytes[upper - 1] == UInt8(ascii: "\n") { upper -= 1 }
+        if upper > lower, bytes[upper - 1] == UInt8(ascii: "\r") { upper -= 1 }
+        guard upper > lower else { return "" }
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
+}

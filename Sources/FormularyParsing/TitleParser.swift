@@ -1,0 +1,15 @@
+import FormularyModel
+
+/// Reads the ingredients a title names: `Abacavir 600mg + Lamivudine 300mg` is two
+/// ingredients with their strengths; `Alemtuzumab 12mg` one.
+public enum TitleParser {
+    /// The ingredients in title order; empty only for an empty title.
+    public static func ingredients(inTitle title: String) -> [Ingredient] {
+        title.split(separator: "+", omittingEmptySubsequences: true).compactMap { part in
+            let collapsed = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            guard !collapsed.isEmpty else { return nil }
+            let (name, strength) = StrengthParser.splitTrailingStrength(collapsed)
+            return Ingredient(name: name, strength: strength)
+        }
+    }
+}
