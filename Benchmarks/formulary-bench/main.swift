@@ -1,1 +1,76 @@
-print("todo")
+// Parses a whole corpus the way `formulary show DIR` does and reports speed and memory.
+//
+//   swift run -c release formulary-bench [PATH...] [--runs N]
+//
+// PATH defaults to ../shared/corpus. Each run lists the files, reads and parses every one on
+// all cores, and counts records and errors; the figures are the wall time of each run, their
+// median, files per second at the median, and the process's peak resident memory.
+import FormularyParsing
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var runs = 5
+if let flag = arguments.firstIndex(of: "--runs"), flag + 1 < arguments.count, let value = Int(arguments[flag + 1]) {
+    runs = max(1, value)
+    arguments.removeSubrange(flag...(flag + 1))
+}
+let paths = arguments.isEmpty ? ["../shared/corpus"] : arguments
+
+func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func peakResidentMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+var times: [Double] = []
+var fileCount = 0
+var errorCount = 0
+var byteCount = 0
+var sectionCount = 0
+var faqCount = 0
+for _ in 0..<runs {
+    let start = now()
+    let files: [String]
+    do {
+        files = try ContentLoader.markdownFiles(in: paths)
+    } catch {
+        FileHandle.standardError.write(Data("formulary-bench: \(error)\n".utf8))
+        exit(2)
+    }
+    let outcomes = ContentLoader().load(files)
+    times.append(now() - start)
+    fileCount = files.count
+    errorCount = 0
+    sectionCount = 0
+    faqCount = 0
+    byteCount = 0
+    for outcome in outcomes {
+        switch outcome {
+        case .success(let page):
+            sectionCount += page.monograph.sections.count
+            faqCount += page.monograph.faqs.count
+            byteCount += page.bodyBytes.count
+        case .failure:
+            errorCount += 1
+        }
+    }
+}
+let sorted = times.sorted()
+let median = sorted[sorted.count / 2]
+func format(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
+print("corpus: \(paths.joined(separator: " "))")
+print("files: \(fileCount) (\(errorCount) errors), \(sectionCount) sections, \(faqCount) FAQ pairs, \(byteCount / 1_000_000) MB of body text")
+print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
+print("wall per run (s): " + times.map { format($0) }.joined(separator: " ") + "  (min \(format(sorted[0])), median \(format(median)))")
+print("files per second (median run): \(Int(Double(fileCount) / median))")
+print("peak memory: \(format(peakResidentMiB(), 1)) MiB")

@@ -1,5 +1,8 @@
 import Dispatch
-import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Finds the monographs under files and folders and parses them on every core.
 public struct ContentLoader: Sendable {
@@ -12,28 +15,39 @@ public struct ContentLoader: Sendable {
     /// One file's outcome, in the order of `markdownFiles(in:)`.
     public typealias Outcome = Result<ParsedPage, MonographParseError>
 
-    /// The `.md` files at these paths, folders searched recursively, sorted, hidden folders skipped.
+    /// The `.md` files at these paths, folders searched recursively, sorted, hidden entries skipped.
     public static func markdownFiles(in paths: [String]) throws -> [String] {
         var files: [String] = []
-        let manager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ContentLoaderError.notFound(path)
-            }
-            guard isDirectory.boolValue else {
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw ContentLoaderError.notFound(path) }
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
                 files.append(path)
                 continue
             }
-            let root = path.hasSuffix("/") ? String(path.dropLast()) : path
-            guard let enumerator = manager.enumerator(atPath: root) else { throw ContentLoaderError.notFound(path) }
             var found: [String] = []
-            while let relative = enumerator.nextObject() as? String {
-                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
-                    enumerator.skipDescendants()
-                    continue
+            var pending = [path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path]
+            while let folder = pending.popLast() {
+                guard let directory = opendir(folder) else { continue }
+                defer { closedir(directory) }
+                while let entry = readdir(directory) {
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                    }
+                    guard !name.hasPrefix(".") else { continue }
+                    let child = folder + "/" + name
+                    var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+                    if entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK) {
+                        var childInfo = stat()
+                        guard stat(child, &childInfo) == 0 else { continue }
+                        isFolder = (childInfo.st_mode & S_IFMT) == S_IFDIR
+                    }
+                    if isFolder {
+                        pending.append(child)
+                    } else if name.hasSuffix(".md") {
+                        found.append(child)
+                    }
                 }
-                if relative.hasSuffix(".md") { found.append(root + "/" + relative) }
             }
             files += found.sorted()
         }

@@ -124,7 +124,7 @@ enum FAQText {
         let text = Substring(text.trimmingWhitespace())
         if text.hasPrefix("**") || text.hasPrefix("__") {
             let marker = text.prefix(2)
-            guard let close = text.dropFirst(2).firstRange(of: marker) else { return nil }
+            guard let close = text.dropFirst(2).find(marker) else { return nil }
             let bold = text[text.index(text.startIndex, offsetBy: 2)..<close.lowerBound]
             var rest = text[close.upperBound...]
             let boldQuestion = stripQuestionMarker(bold)
@@ -172,13 +172,14 @@ enum FAQText {
 
     /// Splits a paragraph whose lines each open a new question (`**Q:** ...` lines without blank lines between).
     static func splitAtQuestionLines(_ text: String) -> [String] {
+        guard text.utf8.contains(UInt8(ascii: "\n")) else { return [text] }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > 1 else { return [text] }
         var chunks: [String] = []
         var current: [Substring] = []
         for line in lines {
-            let trimmed = Substring(line.trimmingWhitespace())
-            if !current.isEmpty, hasQuestionMarker(trimmed.hasPrefix("**") ? trimmed.dropFirst(2) : trimmed) {
+            var start = line.drop(while: { $0 == " " || $0 == "\t" })
+            if start.hasPrefix("**") { start = start.dropFirst(2) }
+            if !current.isEmpty, hasQuestionMarker(start) {
                 chunks.append(current.joined(separator: "\n"))
                 current = []
             }
@@ -195,7 +196,7 @@ enum FAQText {
 
     private static func questionMarkerLength(_ text: Substring) -> Int? {
         var rest = text.drop(while: { $0 == " " })
-        if rest.lowercased().hasPrefix("question") {
+        if rest.prefix(8).lowercased() == "question" {
             rest = rest.dropFirst(8)
         } else if rest.first == "Q" || rest.first == "q" {
             rest = rest.dropFirst()
@@ -219,7 +220,7 @@ enum FAQText {
         var best: Range<Substring.Index>?
         for marker in ["**A:**", "**A**:", "A:**", "**Answer:**", "Answer:", "A:"] {
             var searchStart = text.startIndex
-            while let range = text[searchStart...].firstRange(of: marker) {
+            while let range = text[searchStart...].find(marker) {
                 // `A:` must stand alone: at the start or after a space, line break or `*`.
                 let isStart = range.lowerBound == text.startIndex
                 let before = isStart ? nil : text[text.index(before: range.lowerBound)]
@@ -256,7 +257,7 @@ enum FAQText {
         }
         answer = Substring(answer.trimmingWhitespace())
         // Debris such as a stray `**` left by a broken marker.
-        while answer.hasPrefix("**"), !answer.dropFirst(2).contains("**") { answer = answer.dropFirst(2) }
+        while answer.hasPrefix("**"), !answer.dropFirst(2).containsText("**") { answer = answer.dropFirst(2) }
         while answer.hasPrefix(":") { answer = answer.dropFirst() }
         return answer.trimmingWhitespace()
     }

@@ -115,7 +115,9 @@ enum FrontMatterReader {
     {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // `.basic`: every scalar stays text (the default resolver runs regular expressions on each);
+            // an explicit encoding spares Yams a look at the environment on every call.
+            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw yamlError(error, firstLine: firstLine, path: path)
         } catch {

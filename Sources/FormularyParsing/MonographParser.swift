@@ -9,8 +9,11 @@ public struct ParsedPage: Sendable {
     public var titleHeading: TitleHeading?
     /// The 1-based line where the Markdown body starts.
     public var bodyLine: Int
+    /// The page's Markdown body, as written, in UTF-8.
+    public var bodyBytes: [UInt8]
+
     /// The page's Markdown body, as written.
-    public var body: String
+    public var body: String { String(decoding: bodyBytes, as: UTF8.self) }
 
     public struct TitleHeading: Sendable, Hashable {
         public var text: String
@@ -99,7 +102,7 @@ public struct MonographParser: Sendable {
             product: product)
         return ParsedPage(
             monograph: monograph, location: location, frontMatter: frontMatter, titleHeading: titleHeading,
-            bodyLine: split.bodyLine, body: String(decoding: bodyBytes, as: UTF8.self))
+            bodyLine: split.bodyLine, bodyBytes: bodyBytes)
     }
 
     /// Rejects what is not UTF-8 text, with the line of the first offending byte.
@@ -114,8 +117,7 @@ public struct MonographParser: Sendable {
             let (line, column) = Self.position(of: nul, in: bytes)
             throw MonographParseError(path: path, line: line, column: column, reason: .binaryFile)
         }
-        if String(validating: bytes, as: UTF8.self) == nil {
-            let offset = Self.firstInvalidUTF8Offset(bytes) ?? 0
+        if let offset = UTF8Validation.firstInvalidOffset(in: bytes) {
             let (line, column) = Self.position(of: offset, in: bytes)
             throw MonographParseError(path: path, line: line, column: column, reason: .invalidUTF8)
         }
@@ -129,19 +131,6 @@ public struct MonographParser: Sendable {
             lineStart = index + 1
         }
         return (line, offset - lineStart + 1)
-    }
-
-    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded): offset += encoded.count
-            case .emptyInput: return nil
-            case .error: return offset
-            }
-        }
     }
 
     private static func headingStyle(of sections: [SplitSection]) -> HeadingStyle {

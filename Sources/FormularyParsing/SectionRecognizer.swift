@@ -60,7 +60,7 @@ public enum SectionRecognizer {
         guard text.hasPrefix("**") || text.hasPrefix("__") else { return nil }
         let marker = text.prefix(2)
         let afterOpen = text.dropFirst(2)
-        guard let close = afterOpen.firstRange(of: marker) else { return nil }
+        guard let close = afterOpen.find(marker) else { return nil }
         var label = afterOpen[..<close.lowerBound]
         var rest = afterOpen[close.upperBound...]
         if label.hasSuffix(":") {
@@ -71,7 +71,7 @@ public enum SectionRecognizer {
             return nil
         }
         // A label is a name, not a sentence or a whole emphasised question.
-        guard !label.isEmpty, label.count <= 80, !label.contains("\n"), !label.hasSuffix("?") else { return nil }
+        guard !label.isEmpty, label.count <= 80, !label.containsText("\n"), !label.hasSuffix("?") else { return nil }
         let remainder = rest.drop(while: { $0 == " " || $0 == "\t" })
         var result = recognition(label: label, remainder: remainder.trimmingWhitespace(), isBold: true)
         result.labelLength = text.utf8.distance(from: text.startIndex, to: remainder.startIndex)
@@ -96,7 +96,7 @@ public enum SectionRecognizer {
         if text.hasPrefix("**") || text.hasPrefix("__") {
             let marker = text.prefix(2)
             let afterOpen = text.dropFirst(2)
-            if let close = afterOpen.firstRange(of: marker) {
+            if let close = afterOpen.find(marker) {
                 var label = afterOpen[..<close.lowerBound]
                 var rest = afterOpen[close.upperBound...]
                 if label.hasSuffix(":") { label.removeLast() } else if rest.hasPrefix(":") { rest.removeFirst() }
@@ -118,30 +118,60 @@ public enum SectionRecognizer {
         return (text, "")
     }
 
-    /// Lower case, emphasis, qualifiers in parentheses, numbering and punctuation removed.
+    /// Lower case, emphasis, qualifiers in parentheses, numbering and punctuation removed:
+    /// `**1. Side Effects (of antivenom):**` becomes `side effects`.
+    ///
+    /// Works on UTF-8 bytes: it runs for every heading and label of every page.
     static func normalize(_ label: some StringProtocol) -> String {
-        var text = stripEmphasis(label).lowercased()
-        // Drop qualifiers in parentheses: `usage (individual components)`.
-        while let open = text.lastIndex(of: "("), text.hasSuffix(")") || !text[open...].contains(")") {
-            let candidate = String(text[..<open]).trimmingWhitespace()
-            if candidate.isEmpty { break }
-            text = candidate
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(label.utf8.count + 4)
+        var pendingSpace = false
+        for byte in label.utf8 {
+            switch byte {
+            case UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: ":"):
+                continue
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                pendingSpace = !bytes.isEmpty
+                continue
+            default:
+                if pendingSpace {
+                    bytes.append(UInt8(ascii: " "))
+                    pendingSpace = false
+                }
+                if byte == UInt8(ascii: "&") {
+                    bytes += "and".utf8
+                } else if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") {
+                    bytes.append(byte + 32)
+                } else {
+                    bytes.append(byte)
+                }
+            }
         }
-        text = text.replacing("&", with: "and")
-        var scalars = text.unicodeScalars.filter { $0 != ":" && $0 != "*" && $0 != "_" }[...]
+        // Qualifiers in parentheses at the end, closed or not: `usage (individual components)`.
+        while let open = bytes.lastIndex(of: UInt8(ascii: "(")), open > 0,
+            bytes.last == UInt8(ascii: ")") || !bytes[open...].contains(UInt8(ascii: ")"))
+        {
+            bytes.removeSubrange(open...)
+            while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+        }
         // Leading numbering such as `1.` or `2)`.
-        while let first = scalars.first, ("0"..."9").contains(first) { scalars.removeFirst() }
-        if let first = scalars.first, first == "." || first == ")" { scalars.removeFirst() }
-        let words = String(String.UnicodeScalarView(scalars)).split(whereSeparator: { $0 == " " || $0 == "\t" })
-        var normalized = words.joined(separator: " ")
-        while normalized.hasSuffix(".") { normalized.removeLast() }
-        return normalized
+        var start = 0
+        while start < bytes.count, bytes[start] >= UInt8(ascii: "0"), bytes[start] <= UInt8(ascii: "9") { start += 1 }
+        if start > 0, start < bytes.count, bytes[start] == UInt8(ascii: ".") || bytes[start] == UInt8(ascii: ")") {
+            start += 1
+        } else if start > 0, start < bytes.count, bytes[start] != UInt8(ascii: " ") {
+            start = 0  // `5-ASA` is a name, not numbering
+        }
+        while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        var end = bytes.count
+        while end > start, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     static func stripEmphasis(_ text: some StringProtocol) -> String {
         var result = String(text)
-        for marker in ["**", "__"] where result.contains(marker) {
-            result = result.replacing(marker, with: "")
+        for marker in ["**", "__"] where result.containsText(marker) {
+            result = result.replacingText(marker, with: "")
         }
         return result
     }

@@ -98,6 +98,8 @@ struct SectionSplitter {
                         contentLine: (isSetext ? block.endLine : block.startLine) + 1, contentColumn: 1))
                 seen.insert(recognition.kind)
             case .paragraph:
+                // Most paragraphs are prose: look at two bytes before making a string.
+                guard lines.startsWithEmphasis(line: block.startLine, column: block.startColumn) else { continue }
                 let firstLine = lines.text(fromLine: block.startLine, column: block.startColumn, throughLine: block.startLine)
                 guard let recognition = SectionRecognizer.recognize(labelParagraph: firstLine),
                     recognition.kind != .other,

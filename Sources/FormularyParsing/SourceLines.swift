@@ -45,4 +45,13 @@ struct SourceLines: Sendable {
         guard upper > lower else { return "" }
         return String(decoding: bytes[lower..<upper], as: UTF8.self)
     }
+
+    /// Whether the text at a line and column opens with `**` or `__`.
+    func startsWithEmphasis(line: Int, column: Int) -> Bool {
+        guard line >= 1, line <= count else { return false }
+        let offset = starts[line - 1] + column - 1
+        guard offset + 1 < bytes.count else { return false }
+        let first = bytes[offset]
+        return (first == UInt8(ascii: "*") || first == UInt8(ascii: "_")) && bytes[offset + 1] == first
+    }
 }

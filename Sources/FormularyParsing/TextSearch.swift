@@ -1,0 +1,102 @@
+// Byte-level text helpers for the parser's hot paths.
+//
+// The standard library's generic `firstRange(of:)` and Foundation's `range(of:)` work on
+// Characters and cost microseconds per call; the parser calls them for every heading, label
+// and FAQ line of 11,000 pages. These search the UTF-8 bytes instead, which is exact for the
+// ASCII markers they look for (`**`, `A:`, `Q:`).
+
+extension Substring {
+    /// The first occurrence of `needle`, compared byte for byte.
+    func find(_ needle: some StringProtocol) -> Range<Index>? {
+        var needle = String(needle)
+        return needle.withUTF8 { pattern -> Range<Index>? in
+            guard let first = pattern.first else { return nil }
+            let view = utf8
+            let result = view.withContiguousStorageIfAvailable { haystack -> Int? in
+                let count = haystack.count
+                let length = pattern.count
+                guard length <= count else { return nil }
+                var index = 0
+                let last = count - length
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < length, haystack[index + matched] == pattern[matched] { matched += 1 }
+                        if matched == length { return index }
+                    }
+                    index += 1
+                }
+                return nil
+            }
+            let offset: Int?
+            if let result {
+                offset = result
+            } else {
+                // Not contiguous (a bridged string): fall back to a plain scan.
+                let bytes = Array(view)
+                offset = bytes.withUnsafeBufferPointer { haystack in
+                    guard pattern.count <= haystack.count else { return nil }
+                    for index in 0...(haystack.count - pattern.count)
+                    where haystack[index] == first && haystack[index..<index + pattern.count].elementsEqual(pattern) {
+                        return index
+                    }
+                    return nil
+                }
+            }
+            guard let offset else { return nil }
+            let lower = view.index(view.startIndex, offsetBy: offset)
+            let upper = view.index(lower, offsetBy: pattern.count)
+            return lower..<upper
+        }
+    }
+
+    /// Whether `needle` occurs, compared byte for byte.
+    func containsText(_ needle: some StringProtocol) -> Bool { find(needle) != nil }
+}
+
+extension String {
+    func find(_ needle: some StringProtocol) -> Range<Index>? { self[...].find(needle) }
+
+    func containsText(_ needle: some StringProtocol) -> Bool { self[...].find(needle) != nil }
+
+    /// Every occurrence of `target` replaced.
+    func replacingText(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, var range = find(target) else { return self }
+        var result = ""
+        var rest = self[...]
+        while true {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+            guard let next = rest.find(target) else { break }
+            range = next
+        }
+        result += rest
+        return result
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and line breaks (Unicode whitespace included).
+    func trimmingWhitespace() -> String {
+        let scalars = Substring(self).unicodeScalars
+        var lower = scalars.startIndex
+        var upper = scalars.endIndex
+        while lower < upper, Self.isWhitespace(scalars[lower]) { lower = scalars.index(after: lower) }
+        while lower < upper {
+            let before = scalars.index(before: upper)
+            guard Self.isWhitespace(scalars[before]) else { break }
+            upper = before
+        }
+        return String(scalars[lower..<upper])
+    }
+
+    @inline(__always)
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            return scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" || scalar.value == 0x0B
+                || scalar.value == 0x0C
+        }
+        return scalar.properties.isWhitespace
+    }
+}
