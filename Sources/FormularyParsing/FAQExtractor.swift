@@ -241,9 +241,8 @@ enum FAQText {
 
     /// A question without markers, emphasis debris or surrounding space.
     static func cleanQuestion(_ text: String) -> String {
-        var question = Substring(text.trimmingWhitespace())
+        var question = Substring(SectionRecognizer.stripEmphasis(text).trimmingWhitespace())
         question = stripQuestionMarker(question)
-        question = Substring(SectionRecognizer.stripEmphasis(question).trimmingWhitespace())
         while let last = question.last, last == "*" || last == "_" || last == ":" { question.removeLast() }
         while let first = question.first, first == "*" || first == "_" { question.removeFirst() }
         return question.trimmingWhitespace()

@@ -14,6 +14,8 @@ public enum SectionRecognizer {
         public var isBold: Bool
         /// For a label, the UTF-8 length of the label with its colon and the spaces after it.
         public var labelLength: Int = 0
+        /// The label's emphasis closes after its text (`**Generic Name: Clonazepam**`).
+        public var closesEmphasisInText = false
     }
 
     /// Normalised names (lower case, no qualifier, `&` as `and`) and what they mean.
@@ -63,19 +65,45 @@ public enum SectionRecognizer {
         guard let close = afterOpen.find(marker) else { return nil }
         var label = afterOpen[..<close.lowerBound]
         var rest = afterOpen[close.upperBound...]
+        var colonInsideEmphasis = false
+        var labelQualifier = ""
         if label.hasSuffix(":") {
             label.removeLast()
         } else if rest.hasPrefix(":") {
             rest.removeFirst()
+        } else if let qualified = qualifierThenColon(rest) {
+            // `**FAQs** (Addressing both):`: the qualifier sits outside the emphasis.
+            label = text[afterOpen.startIndex..<close.lowerBound]
+            labelQualifier = String(rest[..<qualified]).trimmingWhitespace()
+            rest = rest[qualified...]
+        } else if let colon = label.firstIndex(of: ":"),
+            kind(ofLabel: label[..<colon]) != .other
+        {
+            // `**Generic Name: Clonazepam**`: the label and its text share the emphasis.
+            rest = label[label.index(after: colon)...]
+            label = label[..<colon]
+            colonInsideEmphasis = true
         } else {
             return nil
         }
         // A label is a name, not a sentence or a whole emphasised question.
-        guard !label.isEmpty, label.count <= 80, !label.containsText("\n"), !label.hasSuffix("?") else { return nil }
+        guard !label.isEmpty, label.count <= 200, !label.containsText("\n"), !label.hasSuffix("?") else { return nil }
         let remainder = rest.drop(while: { $0 == " " || $0 == "\t" })
-        var result = recognition(label: label, remainder: remainder.trimmingWhitespace(), isBold: true)
+        let remainderText = colonInsideEmphasis ? String(remainder) + String(afterOpen[close.upperBound...]) : String(remainder)
+        let fullLabel = labelQualifier.isEmpty ? String(label) : label + " " + labelQualifier
+        var result = recognition(label: fullLabel, remainder: remainderText.trimmingWhitespace(), isBold: true)
         result.labelLength = text.utf8.distance(from: text.startIndex, to: remainder.startIndex)
+        result.closesEmphasisInText = colonInsideEmphasis
         return result
+    }
+
+    /// For ` (qualifier): text`, the index just after the colon.
+    private static func qualifierThenColon(_ text: Substring) -> Substring.Index? {
+        let trimmed = text.drop(while: { $0 == " " })
+        guard trimmed.first == "(", let close = trimmed.firstIndex(of: ")") else { return nil }
+        let afterClose = trimmed[trimmed.index(after: close)...].drop(while: { $0 == " " })
+        guard afterClose.first == ":" else { return nil }
+        return afterClose.index(after: afterClose.startIndex)
     }
 
     /// The canonical kind of a label such as `Side Effects (of antivenom)`.

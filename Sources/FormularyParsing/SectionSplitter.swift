@@ -77,6 +77,14 @@ struct SectionSplitter {
             if recognition.kind != .other { sectionLevel = min(sectionLevel ?? level, level) }
         }
 
+        if sectionLevel == nil {
+            // A page whose sections are all labels may still group them under headings
+            // (`### Mebeverine`, then `**Usage:**` ...): those headings are section starts too.
+            sectionLevel = recognised.keys.compactMap { index -> Int? in
+                if case .heading(let level) = blocks[index].kind { return level }
+                return nil
+            }.min()
+        }
         var starts: [Start] = []
         var seen: Set<SectionKind> = []
         for (index, block) in blocks.enumerated() where index != titleIndex {
@@ -131,6 +139,12 @@ struct SectionSplitter {
                 leadText = lines.text(
                     fromLine: start.contentLine, column: start.contentColumn, throughLine: paragraph.endLine
                 ).trimmingWhitespace()
+                if start.recognition.closesEmphasisInText, let close = markdown.find("**") {
+                    markdown.removeSubrange(close)
+                    markdown = markdown.trimmingWhitespace()
+                    if let close = leadText.find("**") { leadText.removeSubrange(close) }
+                    leadText = leadText.trimmingWhitespace()
+                }
             } else if !start.recognition.remainder.isEmpty {
                 leadText = start.recognition.remainder
                 markdown = markdown.isEmpty ? leadText : leadText + "\n\n" + markdown
