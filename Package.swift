@@ -36,6 +36,6 @@ let package = Package(
         // libFuzzer entry point; see README "Fuzzing".
         .executableTarget(name: "formulary-fuzz", dependencies: ["FormularyParsing"], path: "Fuzz/formulary-fuzz"),
         .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),
-        .testTarget(name: "FormularyCLITests", dependencies: ["FormularyParsing"]),
+        .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
     ]
 )

@@ -93,11 +93,15 @@ enum MonographTextFormatter {
             let target = product.genericSlug ?? product.combinationSlug ?? "?"
             lines.append("  Brand of: \(target)" + (product.company.map { " (\($0))" } ?? ""))
         }
-        lines.append("  Sections (\(monograph.source.headingStyle.rawValue) style):")
+        if monograph.sections.isEmpty {
+            lines.append("  Sections: none recognised")
+        } else {
+            lines.append("  Sections (\(monograph.source.headingStyle.rawValue) style):")
+        }
         for section in monograph.sections {
             let words = section.markdown.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
             let label = section.kind == .other ? "other: \(section.heading)" : section.kind.rawValue
-            lines.append("    line \(section.line): \(label) (\(words) words)")
+            lines.append("    line \(section.line): \(label) (\(words) \(words == 1 ? "word" : "words"))")
         }
         if !monograph.faqs.isEmpty {
             lines.append("  FAQs:")
