@@ -13,22 +13,22 @@ struct FAQExtractor {
 
     /// One piece of an FAQ section: a list item, a paragraph, a heading or other block.
     private enum Unit {
-        case entry(String)  // a list item or a paragraph
+        case entry(String, isListItem: Bool)  // a list item or a paragraph
         case heading(String)
         case other(String)
     }
 
     func extract(from section: SplitSection) -> [FAQ] {
         var units: [Unit] = []
-        if !section.leadText.isEmpty { units.append(.entry(section.leadText)) }
+        if !section.leadText.isEmpty { units.append(.entry(section.leadText, isListItem: false)) }
         for block in section.blocks {
             switch block.kind {
             case .list:
                 for item in block.children where item.kind == .item {
-                    units.append(.entry(itemText(item)))
+                    units.append(.entry(itemText(item), isListItem: true))
                 }
             case .paragraph:
-                units.append(.entry(text(of: block)))
+                units.append(.entry(text(of: block), isListItem: false))
             case .heading:
                 let raw = lines.line(block.startLine).trimmingWhitespace().drop(while: { $0 == "#" })
                 units.append(.heading(String(raw).trimmingWhitespace()))
@@ -52,7 +52,7 @@ struct FAQExtractor {
                     pendingQuestion = question
                     answerOpen = false
                 }
-            case .entry(let text):
+            case .entry(let text, let isListItem):
                 let chunks = FAQText.splitAtQuestionLines(text)
                 for chunk in chunks {
                     if let pair = FAQText.pair(in: chunk) {
@@ -62,7 +62,9 @@ struct FAQExtractor {
                         } else {
                             faqs.append(pair)
                             pendingQuestion = nil
-                            answerOpen = true
+                            // A list item holds its whole answer; a closing paragraph after the
+                            // list ("Always consult ...") answers nothing.
+                            answerOpen = !isListItem
                         }
                     } else if let question = pendingQuestion {
                         let answer = FAQText.cleanAnswer(chunk)
@@ -286,6 +288,10 @@ enum FAQText {
         var answer = cleanAnswer(rawAnswer)
         if answer.isEmpty { answer = cleanAnswer(answerFromQuestion) }
         guard !cleanQ.isEmpty, !answer.isEmpty else { return nil }
+        // The v2 extraction sometimes caught pieces of other sections (`Adults:\n* 4 mg daily`,
+        // an answer `## **Side Effects`): a question holds no list, heading or paragraph break.
+        let structure = ["\n*", "\n-", "\n#", "\n\n"]
+        if structure.contains(where: { cleanQ.containsText($0) }) || answer.hasPrefix("#") { return nil }
         return FAQ(question: cleanQ, answer: answer)
     }
 }

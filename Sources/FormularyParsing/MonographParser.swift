@@ -62,17 +62,21 @@ public struct MonographParser: Sendable {
         let bodyBytes = Array(bytes[split.bodyOffset...])
         let lines = SourceLines(bodyBytes)
         let blocks = MarkdownBlockParser.parse(bodyBytes)
-        let body = SectionSplitter(lines: lines, blocks: blocks).split()
+        var splitter = SectionSplitter(lines: lines, blocks: blocks)
+        let frontMatterTitle = frontMatter["title"]?.string?.trimmingWhitespace() ?? ""
+        var titleIngredients = TitleParser.ingredients(inTitle: frontMatterTitle)
+        splitter.ingredientNames = Set(titleIngredients.map { SectionRecognizer.normalize($0.name) })
+        let body = splitter.split()
         let lineOffset = split.bodyLine - 1
 
         let titleHeading = body.titleHeading.map {
             ParsedPage.TitleHeading(text: $0.text.trimmingWhitespace(), line: $0.line + lineOffset)
         }
-        let frontMatterTitle = frontMatter["title"]?.string?.trimmingWhitespace() ?? ""
         let title = frontMatterTitle.isEmpty ? (titleHeading?.text ?? "") : frontMatterTitle
         guard !title.isEmpty else {
             throw MonographParseError(path: path, line: frontMatter.openingLine, reason: .missingTitle)
         }
+        if frontMatterTitle.isEmpty { titleIngredients = TitleParser.ingredients(inTitle: title) }
 
         let sections = body.sections.map {
             Section(kind: $0.kind, heading: $0.heading, line: $0.line + lineOffset, markdown: $0.markdown)
@@ -83,7 +87,7 @@ public struct MonographParser: Sendable {
         let disclaimer = sections.first { $0.kind == .disclaimer }.map(\.markdown).flatMap { $0.isEmpty ? nil : $0 }
 
         let product = Self.product(frontMatter)
-        var ingredients = TitleParser.ingredients(inTitle: title)
+        var ingredients = titleIngredients
         let kind: MonographKind
         if let product {
             kind = .brand

@@ -34,10 +34,15 @@ struct SplitBody: Sendable {
 ///   cannot be a sub-part of the current section: before any section, inside an `other`
 ///   section (`### Mebeverine` then `**Usage:**`), after another label (label-style pages),
 ///   when it is an FAQ or disclaimer block, or when it is a core section not yet seen.
+/// - In a combination, a bold label alone on its line that names an ingredient
+///   (`**2. Cetirizine:**`) starts an `other` section, as a per-ingredient heading would.
 /// - Anything else belongs to the current section.
 struct SectionSplitter {
     let lines: SourceLines
     let blocks: [MarkdownBlock]
+    /// The title's ingredient names, normalised: a bold label naming one of them alone on its
+    /// line starts that ingredient's group of sections.
+    var ingredientNames: Set<String> = []
 
     /// Core section names that may start a section even inside another one (the page switched style).
     private static let switchingNames: Set<String> = [
@@ -109,10 +114,17 @@ struct SectionSplitter {
                 // Most paragraphs are prose: look at two bytes before making a string.
                 guard lines.startsWithEmphasis(line: block.startLine, column: block.startColumn) else { continue }
                 let firstLine = lines.text(fromLine: block.startLine, column: block.startColumn, throughLine: block.startLine)
-                guard let recognition = SectionRecognizer.recognize(labelParagraph: firstLine),
-                    recognition.kind != .other,
-                    mayInterrupt(current, with: recognition, seen: seen)
-                else { continue }
+                guard let recognition = SectionRecognizer.recognize(labelParagraph: firstLine) else { continue }
+                if recognition.kind == .other {
+                    // `**2. Cetirizine:**` alone on its line groups one ingredient's sections.
+                    guard ingredientNames.count > 1, recognition.remainder.isEmpty, block.startLine == block.endLine,
+                        current?.recognition.kind != .faqs,
+                        ingredientNames.contains(SectionRecognizer.normalize(recognition.heading)),
+                        opensKnownSection(at: index + 1, recognised: recognised)
+                    else { continue }
+                } else {
+                    guard mayInterrupt(current, with: recognition, seen: seen) else { continue }
+                }
                 starts.append(
                     Start(
                         blockIndex: index, recognition: recognition, style: .inlineLabel, line: block.startLine,
@@ -174,6 +186,24 @@ struct SectionSplitter {
             return true
         }
         return false
+    }
+
+    /// Whether the block at `index` is a heading or label naming a known section: what follows
+    /// a per-ingredient group label (`**Metformin:**` then `### Usage:`), unlike a sub-label
+    /// inside a section (`**Bromfenac:**` then a list of its side effects).
+    private func opensKnownSection(at index: Int, recognised: [Int: SectionRecognizer.Recognition]) -> Bool {
+        guard index < blocks.count else { return false }
+        let block = blocks[index]
+        switch block.kind {
+        case .heading:
+            return (recognised[index]?.kind ?? .other) != .other
+        case .paragraph:
+            guard lines.startsWithEmphasis(line: block.startLine, column: block.startColumn) else { return false }
+            let text = lines.text(fromLine: block.startLine, column: block.startColumn, throughLine: block.startLine)
+            return (SectionRecognizer.recognize(labelParagraph: text)?.kind ?? .other) != .other
+        default:
+            return false
+        }
     }
 
     /// The text of a heading without its `#` marks (ATX) or underline (setext).

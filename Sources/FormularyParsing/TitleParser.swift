@@ -8,7 +8,10 @@ public enum TitleParser {
         title.split(separator: "+", omittingEmptySubsequences: true).compactMap { part in
             let collapsed = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
             guard !collapsed.isEmpty else { return nil }
-            let (name, strength) = StrengthParser.splitTrailingStrength(collapsed)
+            var (name, strength) = StrengthParser.splitTrailingStrength(collapsed)
+            // Generator debris such as a stray ` .` or `,` after the name (`Voglibose .`).
+            while let last = name.last, last == "." || last == "," || last == " " { name.removeLast() }
+            guard !name.isEmpty else { return nil }
             return Ingredient(name: name, strength: strength)
         }
     }
