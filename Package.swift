@@ -19,10 +19,12 @@ let package = Package(
             name: "CCmarkGFM",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // A per-thread arena allocator for cmark-gfm: a page's nodes and buffers are freed at once.
+        .target(name: "CCmarkArena", dependencies: ["CCmarkGFM"]),
         .target(name: "FormularyModel"),
         .target(
             name: "FormularyParsing",
-            dependencies: ["FormularyModel", "CCmarkGFM", .product(name: "Yams", package: "Yams")]
+            dependencies: ["FormularyModel", "CCmarkGFM", "CCmarkArena", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "formulary",

@@ -217,28 +217,55 @@ enum FAQText {
         return Substring(text.dropFirst(length).trimmingWhitespace())
     }
 
-    /// Where an answer marker (`A:`, `**A:**`, `A:**`, `Answer:`) sits in a question's text.
+    /// Where an answer marker (`A:`, `**A:**`, `A:**`, `**A**:`, `Answer:`) sits in a question's text:
+    /// the first `A` that stands alone (at the start, or after a space, line break or `*`) and
+    /// is followed by a colon, with the emphasis around it. One pass over the bytes.
     static func answerMarkerRange(in text: Substring) -> Range<Substring.Index>? {
-        var best: Range<Substring.Index>?
-        for marker in ["**A:**", "**A**:", "A:**", "**Answer:**", "Answer:", "A:"] {
-            var searchStart = text.startIndex
-            while let range = text[searchStart...].find(marker) {
-                // `A:` must stand alone: at the start or after a space, line break or `*`.
-                let isStart = range.lowerBound == text.startIndex
-                let before = isStart ? nil : text[text.index(before: range.lowerBound)]
-                if isStart || before == " " || before == "\n" || before == "*" || before == "\t" {
-                    var lower = range.lowerBound
-                    // Include emphasis just before the marker: `**A:**` written as `**` + `A:**`.
-                    while lower > text.startIndex, text[text.index(before: lower)] == "*" {
-                        lower = text.index(before: lower)
-                    }
-                    if best == nil || lower < best!.lowerBound { best = lower..<range.upperBound }
-                    break
-                }
-                searchStart = range.upperBound
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        while let found = bytes[index...].firstIndex(of: UInt8(ascii: "A")) {
+            index = bytes.index(after: found)
+            if found != bytes.startIndex {
+                let before = bytes[bytes.index(before: found)]
+                guard before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
+                    || before == UInt8(ascii: "\t")
+                else { continue }
             }
+            guard let end = markerEnd(afterA: found, in: bytes) else { continue }
+            var lower = found
+            while lower > bytes.startIndex, bytes[bytes.index(before: lower)] == UInt8(ascii: "*") {
+                lower = bytes.index(before: lower)
+            }
+            return lower..<end
         }
-        return best
+        return nil
+    }
+
+    /// The end of an answer marker whose `A` is at `position`: `A:**`, `A**:`, `A:`, `Answer:**`, `Answer:`.
+    private static func markerEnd(afterA position: Substring.UTF8View.Index, in bytes: Substring.UTF8View)
+        -> Substring.UTF8View.Index?
+    {
+        var cursor = bytes.index(after: position)
+        func consume(_ literal: String) -> Bool {
+            var probe = cursor
+            for byte in literal.utf8 {
+                guard probe < bytes.endIndex, bytes[probe] == byte else { return false }
+                probe = bytes.index(after: probe)
+            }
+            cursor = probe
+            return true
+        }
+        if consume("nswer") {
+            guard consume(":") else { return nil }
+            _ = consume("**")
+            return cursor
+        }
+        if consume(":") {
+            _ = consume("**")
+            return cursor
+        }
+        if consume("**:") { return cursor }
+        return nil
     }
 
     /// A question without markers, emphasis debris or surrounding space.
@@ -253,8 +280,12 @@ enum FAQText {
     /// An answer without its `A:` marker and emphasis debris around it.
     static func cleanAnswer(_ text: String) -> String {
         var answer = Substring(text.trimmingWhitespace())
-        if let marker = answerMarkerRange(in: answer), answer[answer.startIndex..<marker.lowerBound].allSatisfy({ $0 == "*" || $0 == " " }) {
-            answer = answer[marker.upperBound...]
+        // A marker at the start, after emphasis or spaces only.
+        let lead = answer.utf8.prefix(while: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: " ") })
+        if lead.endIndex < answer.utf8.endIndex, answer.utf8[lead.endIndex] == UInt8(ascii: "A"),
+            let end = markerEnd(afterA: lead.endIndex, in: answer.utf8)
+        {
+            answer = answer[end...]
         }
         answer = Substring(answer.trimmingWhitespace())
         // Debris such as a stray `**` left by a broken marker.

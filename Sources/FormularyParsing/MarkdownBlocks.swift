@@ -1,3 +1,4 @@
+import CCmarkArena
 import CCmarkGFM
 
 /// A block of a Markdown document as cmark-gfm parsed it, with its place in the source.
@@ -34,8 +35,12 @@ enum MarkdownBlockParser {
     private static let keptDepth = 2
 
     static func parse(_ bytes: [UInt8]) -> [MarkdownBlock] {
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return [] }
-        defer { cmark_parser_free(parser) }
+        // Everything cmark allocates for this page comes from this thread's arena and is
+        // released in one step when the blocks have been copied out.
+        defer { formulary_cmark_arena_reset() }
+        guard let parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, formulary_cmark_arena_allocator()) else {
+            return []
+        }
         if let table = tableExtension {
             cmark_parser_attach_syntax_extension(parser, table)
         }
@@ -47,7 +52,6 @@ enum MarkdownBlockParser {
             }
         }
         guard let document = cmark_parser_finish(parser) else { return [] }
-        defer { cmark_node_free(document) }
         return blocks(under: document, depth: 0)
     }
 

@@ -6,8 +6,8 @@ public enum SectionRecognizer {
     /// A heading or label taken apart.
     public struct Recognition: Sendable, Equatable {
         public var kind: SectionKind
-        /// The label as written, without emphasis and trailing colon, qualifier kept: `FAQs (Combined Use)`.
-        public var heading: String
+        /// The label as written, emphasis and colon possibly still around it.
+        public var label: Substring
         /// Text written on the heading line after the label (`### Usage: text`), or empty.
         public var remainder: String
         /// The heading was written as bold text (`## **Usage**`).
@@ -16,6 +16,14 @@ public enum SectionRecognizer {
         public var labelLength: Int = 0
         /// The label's emphasis closes after its text (`**Generic Name: Clonazepam**`).
         public var closesEmphasisInText = false
+
+        /// The label as written, without emphasis and trailing colon, qualifier kept: `FAQs (Combined Use)`.
+        /// Computed on demand: most headings of a page are never section starts.
+        public var heading: String {
+            var display = Substring(SectionRecognizer.stripEmphasis(label)).trimmedWhitespace()
+            while display.hasSuffix(":") { display.removeLast() }
+            return String(display.trimmedWhitespace())
+        }
     }
 
     /// Normalised names (lower case, no qualifier, `&` as `and`) and what they mean.
@@ -46,10 +54,10 @@ public enum SectionRecognizer {
 
     /// Recognises an ATX heading's text (after the `#` marks).
     public static func recognize(heading raw: some StringProtocol) -> Recognition {
-        var text = Substring(raw.trimmingWhitespace())
+        var text = Substring(raw).trimmedWhitespace()
         // A closing sequence of `#` is not part of the heading.
         while text.hasSuffix("#") { text.removeLast() }
-        text = Substring(text.trimmingWhitespace())
+        text = text.trimmedWhitespace()
         let isBold = text.hasPrefix("**") || text.hasPrefix("__")
         let (label, remainder) = splitLabel(text)
         return recognition(label: label, remainder: remainder, isBold: isBold)
@@ -90,7 +98,7 @@ public enum SectionRecognizer {
         guard !label.isEmpty, label.count <= 200, !label.containsText("\n"), !label.hasSuffix("?") else { return nil }
         let remainder = rest.drop(while: { $0 == " " || $0 == "\t" })
         let remainderText = colonInsideEmphasis ? String(remainder) + String(afterOpen[close.upperBound...]) : String(remainder)
-        let fullLabel = labelQualifier.isEmpty ? String(label) : label + " " + labelQualifier
+        let fullLabel = labelQualifier.isEmpty ? label : Substring(label + " " + labelQualifier)
         var result = recognition(label: fullLabel, remainder: remainderText.trimmingWhitespace(), isBold: true)
         result.labelLength = text.utf8.distance(from: text.startIndex, to: remainder.startIndex)
         result.closesEmphasisInText = colonInsideEmphasis
@@ -111,12 +119,9 @@ public enum SectionRecognizer {
         names[normalize(label)] ?? .other
     }
 
-    private static func recognition(label: some StringProtocol, remainder: String, isBold: Bool) -> Recognition {
-        let heading = stripEmphasis(label).trimmingWhitespace()
-        var display = Substring(heading)
-        while display.hasSuffix(":") { display.removeLast() }
-        let cleanHeading = display.trimmingWhitespace()
-        return Recognition(kind: kind(ofLabel: cleanHeading), heading: cleanHeading, remainder: remainder, isBold: isBold)
+    private static func recognition(label: Substring, remainder: String, isBold: Bool) -> Recognition {
+        // `normalize` drops emphasis, colons and qualifiers itself.
+        Recognition(kind: names[normalize(label)] ?? .other, label: label, remainder: remainder, isBold: isBold)
     }
 
     /// Splits `**Usage:** text`, `Usage: text` or `**Generic Name**` into label and remainder.
@@ -129,7 +134,8 @@ public enum SectionRecognizer {
                 var rest = afterOpen[close.upperBound...]
                 if label.hasSuffix(":") { label.removeLast() } else if rest.hasPrefix(":") { rest.removeFirst() }
                 // `## **Q1: question?**` keeps its whole bold text as the label.
-                return (label, stripEmphasis(rest).trimmingWhitespace())
+                let trimmedRest = rest.trimmedWhitespace()
+                return (label, trimmedRest.isEmpty ? "" : stripEmphasis(trimmedRest).trimmingWhitespace())
             }
         }
         // The first colon outside parentheses ends the label.

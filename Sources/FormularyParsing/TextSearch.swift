@@ -79,7 +79,14 @@ extension String {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks (Unicode whitespace included).
     func trimmingWhitespace() -> String {
-        let scalars = Substring(self).unicodeScalars
+        String(Substring(self).trimmedWhitespace())
+    }
+}
+
+extension Substring {
+    /// The same text without leading and trailing whitespace, as a slice: no copy.
+    func trimmedWhitespace() -> Substring {
+        let scalars = unicodeScalars
         var lower = scalars.startIndex
         var upper = scalars.endIndex
         while lower < upper, Self.isWhitespace(scalars[lower]) { lower = scalars.index(after: lower) }
@@ -88,11 +95,11 @@ extension StringProtocol {
             guard Self.isWhitespace(scalars[before]) else { break }
             upper = before
         }
-        return String(scalars[lower..<upper])
+        return Substring(scalars[lower..<upper])
     }
 
     @inline(__always)
-    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    fileprivate static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
             return scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" || scalar.value == 0x0B
                 || scalar.value == 0x0C
