@@ -1,11 +1,14 @@
 // Parses a whole corpus the way `formulary show DIR` does and reports speed and memory.
 //
-//   swift run -c release formulary-bench [PATH...] [--runs N]
+//   swift run -c release formulary-bench [PATH...] [--runs N] [--stage read|frontMatter|markdown|libraries]
 //
 // PATH defaults to ../shared/corpus. Each run lists the files, reads and parses every one on
 // all cores, and counts records and errors; the figures are the wall time of each run, their
 // median, files per second at the median, and the process's peak resident memory.
-import FormularyParsing
+// --stage stops each page after one step, to see what the steps cost: `read` (read and check
+// the bytes), `frontMatter` (and Yams), `markdown` (read and cmark-gfm), `libraries` (both).
+import Dispatch
+@_spi(Benchmarking) import FormularyParsing
 import Foundation
 
 #if canImport(Glibc)
@@ -18,7 +21,31 @@ if let flag = arguments.firstIndex(of: "--runs"), flag + 1 < arguments.count, le
     runs = max(1, value)
     arguments.removeSubrange(flag...(flag + 1))
 }
+var stage: ParsingStage?
+if let flag = arguments.firstIndex(of: "--stage"), flag + 1 < arguments.count {
+    guard let value = ParsingStage(rawValue: arguments[flag + 1]) else {
+        FileHandle.standardError.write(Data("formulary-bench: --stage is one of \(ParsingStage.allCases.map(\.rawValue))\n".utf8))
+        exit(2)
+    }
+    stage = value
+    arguments.removeSubrange(flag...(flag + 1))
+}
 let paths = arguments.isEmpty ? ["../shared/corpus"] : arguments
+
+/// Runs one stage over all files on all cores; returns the number of failures.
+func runStage(_ stage: ParsingStage, _ files: [String]) -> Int {
+    let parser = MonographParser()
+    let failures = UnsafeMutableBufferPointer<Int>.allocate(capacity: files.count)
+    defer { failures.deallocate() }
+    failures.initialize(repeating: 0)
+    nonisolated(unsafe) let slots = failures
+    DispatchQueue.concurrentPerform(iterations: (files.count + 15) / 16) { chunk in
+        for index in (chunk * 16)..<min(files.count, chunk * 16 + 16) {
+            do { try parser.run(stage, contentsOf: files[index]) } catch { slots[index] = 1 }
+        }
+    }
+    return failures.reduce(0, +)
+}
 
 func now() -> Double {
     var spec = timespec()
@@ -47,6 +74,12 @@ for _ in 0..<runs {
         FileHandle.standardError.write(Data("formulary-bench: \(error)\n".utf8))
         exit(2)
     }
+    if let stage {
+        errorCount = runStage(stage, files)
+        times.append(now() - start)
+        fileCount = files.count
+        continue
+    }
     let outcomes = ContentLoader().load(files)
     times.append(now() - start)
     fileCount = files.count
@@ -68,7 +101,7 @@ for _ in 0..<runs {
 let sorted = times.sorted()
 let median = sorted[sorted.count / 2]
 func format(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
-print("corpus: \(paths.joined(separator: " "))")
+print("corpus: \(paths.joined(separator: " "))" + (stage.map { "  (stage: \($0.rawValue))" } ?? ""))
 print("files: \(fileCount) (\(errorCount) errors), \(sectionCount) sections, \(faqCount) FAQ pairs, \(byteCount / 1_000_000) MB of body text")
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
 print("wall per run (s): " + times.map { format($0) }.joined(separator: " ") + "  (min \(format(sorted[0])), median \(format(median)))")

@@ -10,6 +10,7 @@ import FormularyModel
 /// Answers keep their Markdown as written; questions lose emphasis and `Q:` markers.
 struct FAQExtractor {
     let lines: SourceLines
+    let outline: MarkdownOutline
 
     /// One piece of an FAQ section: a list item, a paragraph, a heading or other block.
     private enum Unit {
@@ -21,10 +22,10 @@ struct FAQExtractor {
     func extract(from section: SplitSection) -> [FAQ] {
         var units: [Unit] = []
         if !section.leadText.isEmpty { units.append(.entry(section.leadText, isListItem: false)) }
-        for block in section.blocks {
+        for block in outline.blocks[section.blocks] {
             switch block.kind {
             case .list:
-                for item in block.children where item.kind == .item {
+                for item in outline.children(of: block) where item.kind == .item {
                     units.append(.entry(itemText(item), isListItem: true))
                 }
             case .paragraph:
@@ -100,7 +101,7 @@ struct FAQExtractor {
 
     /// An item's text without its list marker, its continuation lines dedented.
     private func itemText(_ item: MarkdownBlock) -> String {
-        guard let first = item.children.first else { return "" }
+        guard let first = outline.children(of: item).first else { return "" }
         let indent = first.startColumn - 1
         var result = lines.text(fromLine: first.startLine, column: first.startColumn, throughLine: first.startLine)
         if item.endLine > first.startLine {

@@ -25,21 +25,32 @@ struct MarkdownBlock: Sendable, Equatable {
     var endLine: Int
     /// 1-based byte column where the block's content starts.
     var startColumn: Int
-    /// List items of a list; the blocks of an item.
-    var children: [MarkdownBlock]
+    /// Where this block's children (a list's items, an item's blocks) sit in `MarkdownOutline.nested`.
+    var children: Range<Int>
+}
+
+/// The blocks of a document: plain values in two flat arrays, so walking them costs no
+/// reference counting.
+struct MarkdownOutline: Sendable {
+    /// The document's top-level blocks.
+    var blocks: [MarkdownBlock] = []
+    /// Children of lists and items, each block's children contiguous.
+    var nested: [MarkdownBlock] = []
+
+    func children(of block: MarkdownBlock) -> ArraySlice<MarkdownBlock> { nested[block.children] }
 }
 
 /// Parses Markdown into blocks with cmark-gfm (GitHub's CommonMark implementation).
 enum MarkdownBlockParser {
-    /// How deep `children` go: 0 the document's blocks, 1 list items, 2 blocks inside an item.
+    /// How deep children go: 0 the document's blocks, 1 list items, 2 blocks inside an item.
     private static let keptDepth = 2
 
-    static func parse(_ bytes: [UInt8]) -> [MarkdownBlock] {
+    static func parse(_ bytes: ArraySlice<UInt8>) -> MarkdownOutline {
         // Everything cmark allocates for this page comes from this thread's arena and is
         // released in one step when the blocks have been copied out.
         defer { formulary_cmark_arena_reset() }
         guard let parser = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, formulary_cmark_arena_allocator()) else {
-            return []
+            return MarkdownOutline()
         }
         if let table = tableExtension {
             cmark_parser_attach_syntax_extension(parser, table)
@@ -51,27 +62,33 @@ enum MarkdownBlockParser {
                 }
             }
         }
-        guard let document = cmark_parser_finish(parser) else { return [] }
-        return blocks(under: document, depth: 0)
+        guard let document = cmark_parser_finish(parser) else { return MarkdownOutline() }
+        var outline = MarkdownOutline()
+        outline.blocks = collect(under: document, depth: 0, into: &outline.nested)
+        return outline
     }
 
-    private static func blocks(under parent: OpaquePointer, depth: Int) -> [MarkdownBlock] {
+    /// The children of `parent` as blocks; deeper children kept are appended to `nested`.
+    private static func collect(under parent: OpaquePointer, depth: Int, into nested: inout [MarkdownBlock])
+        -> [MarkdownBlock]
+    {
         var result: [MarkdownBlock] = []
         var node = cmark_node_first_child(parent)
         while let current = node {
             let kind = kind(of: current)
-            var children: [MarkdownBlock] = []
+            var block = MarkdownBlock(
+                kind: kind,
+                startLine: Int(cmark_node_get_start_line(current)),
+                endLine: Int(cmark_node_get_end_line(current)),
+                startColumn: Int(cmark_node_get_start_column(current)),
+                children: 0..<0)
             if depth < keptDepth, kind == .list || kind == .item {
-                children = blocks(under: current, depth: depth + 1)
+                let children = collect(under: current, depth: depth + 1, into: &nested)
+                let start = nested.count
+                nested += children
+                block.children = start..<nested.count
             }
-            result.append(
-                MarkdownBlock(
-                    kind: kind,
-                    startLine: Int(cmark_node_get_start_line(current)),
-                    endLine: Int(cmark_node_get_end_line(current)),
-                    startColumn: Int(cmark_node_get_start_column(current)),
-                    children: children
-                ))
+            result.append(block)
             node = cmark_node_next(current)
         }
         return result

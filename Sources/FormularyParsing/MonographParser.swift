@@ -9,8 +9,8 @@ public struct ParsedPage: Sendable {
     public var titleHeading: TitleHeading?
     /// The 1-based line where the Markdown body starts.
     public var bodyLine: Int
-    /// The page's Markdown body, as written, in UTF-8.
-    public var bodyBytes: [UInt8]
+    /// The page's Markdown body, as written, in UTF-8 (a slice of the file's bytes).
+    public var bodyBytes: ArraySlice<UInt8>
 
     /// The page's Markdown body, as written.
     public var body: String { String(decoding: bodyBytes, as: UTF8.self) }
@@ -59,10 +59,10 @@ public struct MonographParser: Sendable {
         try validate(bytes, path: path)
         let split = try FrontMatterReader.read(bytes, path: path)
         let frontMatter = split.frontMatter
-        let bodyBytes = Array(bytes[split.bodyOffset...])
-        let lines = SourceLines(bodyBytes)
-        let blocks = MarkdownBlockParser.parse(bodyBytes)
-        var splitter = SectionSplitter(lines: lines, blocks: blocks)
+        let bodyBytes = bytes[split.bodyOffset...]
+        let lines = SourceLines(bytes, from: split.bodyOffset)
+        let outline = MarkdownBlockParser.parse(bodyBytes)
+        var splitter = SectionSplitter(lines: lines, outline: outline)
         let frontMatterTitle = frontMatter["title"]?.string?.trimmingWhitespace() ?? ""
         var titleIngredients = TitleParser.ingredients(inTitle: frontMatterTitle)
         splitter.ingredientNames = Set(titleIngredients.map { SectionRecognizer.normalize($0.name) })
@@ -81,7 +81,7 @@ public struct MonographParser: Sendable {
         let sections = body.sections.map {
             Section(kind: $0.kind, heading: $0.heading, line: $0.line + lineOffset, markdown: $0.markdown)
         }
-        let extractor = FAQExtractor(lines: lines)
+        let extractor = FAQExtractor(lines: lines, outline: outline)
         var faqs = body.sections.filter { $0.kind == .faqs }.flatMap { extractor.extract(from: $0) }
         if faqs.isEmpty { faqs = Self.frontMatterFAQs(frontMatter) }
         let disclaimer = sections.first { $0.kind == .disclaimer }.map(\.markdown).flatMap { $0.isEmpty ? nil : $0 }
@@ -110,7 +110,7 @@ public struct MonographParser: Sendable {
     }
 
     /// Rejects what is not UTF-8 text, with the line of the first offending byte.
-    private func validate(_ bytes: [UInt8], path: String) throws(MonographParseError) {
+    func validate(_ bytes: [UInt8], path: String) throws(MonographParseError) {
         if bytes.count > maximumFileSize {
             throw MonographParseError(path: path, reason: .tooLarge(bytes: bytes.count, limit: maximumFileSize))
         }
@@ -184,5 +184,43 @@ public struct MonographParser: Sendable {
         guard let slug = product.genericSlug else { return [] }
         let name = slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
         return [Ingredient(name: name, strength: product.strength.flatMap(StrengthParser.parse))]
+    }
+}
+
+/// The steps of reading a page, for measuring what each costs (`formulary-bench --stage`).
+@_spi(Benchmarking)
+public enum ParsingStage: String, CaseIterable, Sendable {
+    /// Read the file and check its bytes (size, NUL, UTF-8).
+    case read
+    /// And read the front matter with Yams.
+    case frontMatter
+    /// Read the file and parse the Markdown with cmark-gfm (no front matter).
+    case markdown
+    /// Front matter and Markdown, without sections, FAQs or the record.
+    case libraries
+}
+
+@_spi(Benchmarking)
+extension MonographParser {
+    /// Runs the steps of `parse(contentsOf:)` up to `stage` and discards the result.
+    public func run(_ stage: ParsingStage, contentsOf path: String) throws(MonographParseError) {
+        let bytes: [UInt8]
+        do throws(FileBytes.Failure) {
+            bytes = try FileBytes.read(path, limit: maximumFileSize)
+        } catch {
+            throw MonographParseError(path: path, reason: .unreadable("\(error)"))
+        }
+        try validate(bytes, path: path)
+        switch stage {
+        case .read:
+            return
+        case .frontMatter:
+            _ = try FrontMatterReader.read(bytes, path: path)
+        case .markdown:
+            _ = MarkdownBlockParser.parse(bytes[...])
+        case .libraries:
+            let split = try FrontMatterReader.read(bytes, path: path)
+            _ = MarkdownBlockParser.parse(bytes[split.bodyOffset...])
+        }
     }
 }

@@ -10,8 +10,8 @@ struct SplitSection: Sendable {
     var line: Int
     var style: Style
     var markdown: String
-    /// Blocks after the heading or label paragraph, up to the next section.
-    var blocks: [MarkdownBlock]
+    /// Indexes of the top-level blocks after the heading or label paragraph, up to the next section.
+    var blocks: Range<Int>
     /// The text after the label in the label's own paragraph (or on the heading line).
     var leadText: String
 }
@@ -39,7 +39,8 @@ struct SplitBody: Sendable {
 /// - Anything else belongs to the current section.
 struct SectionSplitter {
     let lines: SourceLines
-    let blocks: [MarkdownBlock]
+    let outline: MarkdownOutline
+    var blocks: [MarkdownBlock] { outline.blocks }
     /// The title's ingredient names, normalised: a bold label naming one of them alone on its
     /// line starts that ingredient's group of sections.
     var ingredientNames: Set<String> = []
@@ -60,7 +61,13 @@ struct SectionSplitter {
         var contentColumn: Int
     }
 
+    init(lines: SourceLines, outline: MarkdownOutline) {
+        self.lines = lines
+        self.outline = outline
+    }
+
     func split() -> SplitBody {
+        let blocks = outline.blocks
         var titleHeading: (String, Int)?
         var titleIndex: Int?
         // The first level-1 heading before any other heading is the page title.
@@ -73,7 +80,7 @@ struct SectionSplitter {
             break
         }
 
-        var recognised: [Int: SectionRecognizer.Recognition] = [:]
+        var recognised = [SectionRecognizer.Recognition?](repeating: nil, count: blocks.count)
         var sectionLevel: Int?
         for (index, block) in blocks.enumerated() where index != titleIndex {
             guard case .heading(let level) = block.kind else { continue }
@@ -85,9 +92,9 @@ struct SectionSplitter {
         if sectionLevel == nil {
             // A page whose sections are all labels may still group them under headings
             // (`### Mebeverine`, then `**Usage:**` ...): those headings are section starts too.
-            sectionLevel = recognised.keys.compactMap { index -> Int? in
-                if case .heading(let level) = blocks[index].kind { return level }
-                return nil
+            sectionLevel = recognised.indices.compactMap { index -> Int? in
+                guard recognised[index] != nil, case .heading(let level) = blocks[index].kind else { return nil }
+                return level
             }.min()
         }
         var starts: [Start] = []
@@ -144,7 +151,7 @@ struct SectionSplitter {
             var markdown = lines.text(fromLine: start.contentLine, column: start.contentColumn, throughLine: lastLine)
                 .trimmingWhitespace()
             var leadText = ""
-            let sectionBlocks = Array(blocks[(start.blockIndex + 1)..<lastBlock])
+            let sectionBlocks = (start.blockIndex + 1)..<lastBlock
             if start.style == .inlineLabel {
                 // The label's paragraph goes on after the label: that text leads the section.
                 let paragraph = blocks[start.blockIndex]
@@ -191,7 +198,7 @@ struct SectionSplitter {
     /// Whether the block at `index` is a heading or label naming a known section: what follows
     /// a per-ingredient group label (`**Metformin:**` then `### Usage:`), unlike a sub-label
     /// inside a section (`**Bromfenac:**` then a list of its side effects).
-    private func opensKnownSection(at index: Int, recognised: [Int: SectionRecognizer.Recognition]) -> Bool {
+    private func opensKnownSection(at index: Int, recognised: [SectionRecognizer.Recognition?]) -> Bool {
         guard index < blocks.count else { return false }
         let block = blocks[index]
         switch block.kind {

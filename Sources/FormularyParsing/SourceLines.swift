@@ -3,26 +3,30 @@
 /// cmark-gfm reports block positions as lines and columns; sections, labels and FAQ pairs are
 /// cut out of the original text with them, so what a page says reaches the record byte for byte.
 struct SourceLines: Sendable {
+    /// The whole file; the text addressed is `bytes[base...]`.
     let bytes: [UInt8]
-    /// Byte offset where each line starts; `starts[0]` is line 1.
+    /// Byte offset (into `bytes`) where each line starts; `starts[0]` is line 1.
     private let starts: [Int]
 
-    init(_ bytes: [UInt8]) {
+    /// The lines of `bytes` from byte offset `base` on (the body after the front matter).
+    init(_ bytes: [UInt8], from base: Int = 0) {
         self.bytes = bytes
-        var starts = [0]
-        starts.reserveCapacity(bytes.count / 40 + 1)
-        var index = 0
+        var starts = [base]
+        starts.reserveCapacity((bytes.count - base) / 40 + 1)
         let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\n") {
-                starts.append(index + 1)
-            } else if byte == UInt8(ascii: "\r") {
-                // `\r\n` and a lone `\r` both end a line, as in CommonMark.
-                if index + 1 < count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
-                starts.append(index + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = base
+            while index < count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\n") {
+                    starts.append(index + 1)
+                } else if byte == UInt8(ascii: "\r") {
+                    // `\r\n` and a lone `\r` both end a line, as in CommonMark.
+                    if index + 1 < count, buffer[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                    starts.append(index + 1)
+                }
+                index += 1
             }
-            index += 1
         }
         self.starts = starts
     }
