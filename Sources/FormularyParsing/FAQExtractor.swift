@@ -199,13 +199,10 @@ enum FAQText {
 
     private static func questionMarkerLength(_ text: Substring) -> Int? {
         var rest = text.drop(while: { $0 == " " })
-        if rest.prefix(8).lowercased() == "question" {
-            rest = rest.dropFirst(8)
-        } else if rest.first == "Q" || rest.first == "q" {
-            rest = rest.dropFirst()
-        } else {
-            return nil
-        }
+        guard rest.first == "Q" || rest.first == "q" else { return nil }
+        // `Question` in any case, compared as ASCII bytes.
+        let isWord = rest.utf8.count >= 8 && zip(rest.utf8.prefix(8), "question".utf8).allSatisfy { $0 | 0x20 == $1 }
+        rest = rest.dropFirst(isWord ? 8 : 1)
         rest = rest.drop(while: { $0 == " " })
         rest = rest.drop(while: { $0.isASCII && $0.isNumber })
         guard let separator = rest.first, separator == ":" || separator == "." || separator == ")" else { return nil }

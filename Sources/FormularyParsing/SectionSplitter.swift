@@ -148,16 +148,14 @@ struct SectionSplitter {
             let next = position + 1 < starts.count ? starts[position + 1] : nil
             let lastLine = (next?.line ?? (lines.count + 1)) - 1
             let lastBlock = next?.blockIndex ?? blocks.count
-            var markdown = lines.text(fromLine: start.contentLine, column: start.contentColumn, throughLine: lastLine)
-                .trimmingWhitespace()
+            var markdown = lines.trimmedText(fromLine: start.contentLine, column: start.contentColumn, throughLine: lastLine)
             var leadText = ""
             let sectionBlocks = (start.blockIndex + 1)..<lastBlock
             if start.style == .inlineLabel {
                 // The label's paragraph goes on after the label: that text leads the section.
                 let paragraph = blocks[start.blockIndex]
-                leadText = lines.text(
-                    fromLine: start.contentLine, column: start.contentColumn, throughLine: paragraph.endLine
-                ).trimmingWhitespace()
+                leadText = lines.trimmedText(
+                    fromLine: start.contentLine, column: start.contentColumn, throughLine: paragraph.endLine)
                 if start.recognition.closesEmphasisInText, let close = markdown.find("**") {
                     markdown.removeSubrange(close)
                     markdown = markdown.trimmingWhitespace()

@@ -58,4 +58,23 @@ struct SourceLines: Sendable {
         let first = bytes[offset]
         return (first == UInt8(ascii: "*") || first == UInt8(ascii: "_")) && bytes[offset + 1] == first
     }
+
+    /// Like `text(fromLine:column:throughLine:)`, without leading and trailing whitespace:
+    /// trimmed as bytes before the string is made, so a section's text is copied once.
+    func trimmedText(fromLine first: Int, column: Int = 1, throughLine last: Int) -> String {
+        guard first >= 1, first <= count, last >= first else { return "" }
+        var lower = min(starts[first - 1] + max(column - 1, 0), bytes.count)
+        let lastIndex = min(last, count)
+        var upper = lastIndex < count ? starts[lastIndex] : bytes.count
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C
+        }
+        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        guard upper > lower else { return "" }
+        let text = String(decoding: bytes[lower..<upper], as: UTF8.self)
+        // Unicode spaces (no-break, ideographic) at either end are rare: trim those as text.
+        if bytes[lower] >= 0x80 || bytes[upper - 1] >= 0x80 { return text.trimmingWhitespace() }
+        return text
+    }
 }
