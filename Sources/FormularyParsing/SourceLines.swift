@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The lines of a UTF-8 text, addressed by 1-based line number, for slicing source by position.
 ///
 /// cmark-gfm reports block positions as lines and columns; sections, labels and FAQ pairs are
@@ -15,6 +21,16 @@ struct SourceLines: Sendable {
         starts.reserveCapacity((bytes.count - base) / 40 + 1)
         let count = bytes.count
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base0 = buffer.baseAddress, base < count else { return }
+            if memchr(base0 + base, Int32(UInt8(ascii: "\r")), count - base) == nil {
+                // No carriage returns (nearly every page): let memchr find the line feeds.
+                var index = base
+                while index < count, let found = memchr(base0 + index, Int32(UInt8(ascii: "\n")), count - index) {
+                    index = base0.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                    starts.append(index)
+                }
+                return
+            }
             var index = base
             while index < count {
                 let byte = buffer[index]
