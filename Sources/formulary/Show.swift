@@ -9,8 +9,8 @@ struct Show: ParsableCommand {
         abstract: "Print the record read from monograph files.",
         discussion: """
             PATH is a Markdown file or a folder searched recursively for `.md` files.
-            With --format json, each record is one line of JSON in the public record contract
-            (the same shape as the JSON API), so a folder gives JSON Lines:
+            With --format json, each record is one line of JSON in the public record \
+            contract (the same shape as the JSON API), so a folder gives JSON Lines:
 
               formulary show content/composition --format json | jq .title
 
