@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "formulary", targets: ["formulary"]),
         .library(name: "FormularyModel", targets: ["FormularyModel"]),
         .library(name: "FormularyParsing", targets: ["FormularyParsing"]),
+        .library(name: "FormularyCheck", targets: ["FormularyCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,10 +27,15 @@ let package = Package(
             name: "FormularyParsing",
             dependencies: ["FormularyModel", "CCmarkGFM", "CCmarkArena", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "FormularyCheck",
+            dependencies: ["FormularyParsing", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "formulary",
             dependencies: [
                 "FormularyParsing",
+                "FormularyCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +44,7 @@ let package = Package(
         // libFuzzer entry point; see README "Fuzzing".
         .executableTarget(name: "formulary-fuzz", dependencies: ["FormularyParsing"], path: "Fuzz/formulary-fuzz"),
         .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),
+        .testTarget(name: "FormularyCheckTests", dependencies: ["FormularyCheck"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
     ]
 )

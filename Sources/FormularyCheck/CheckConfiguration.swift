@@ -1,0 +1,128 @@
+import FormularyModel
+import Yams
+
+/// What the site owner has set for `check` in `formulary.yml`:
+///
+/// ```yaml
+/// check:
+///   required-sections: [usage, dosage, sideEffects, precautions]
+///   rules:
+///     missing-disclaimer: off        # or: note, warning, error
+///     title-mismatch: error
+/// ```
+public struct CheckConfiguration: Sendable, Equatable {
+    /// Sections every single or combination page must have.
+    public var requiredSections: [SectionKind]
+    /// Severity overrides; `nil` turns a rule off.
+    public var severities: [String: Severity?]
+
+    public static let defaultRequiredSections: [SectionKind] = [.usage, .dosage, .sideEffects, .howItWorks, .precautions]
+
+    public init(requiredSections: [SectionKind] = defaultRequiredSections, severities: [String: Severity?] = [:]) {
+        self.requiredSections = requiredSections
+        self.severities = severities
+    }
+
+    /// The severity a rule reports with, or `nil` when it is turned off.
+    public func severity(of rule: any Rule) -> Severity? {
+        if let configured = severities[rule.name] { return configured }
+        return rule.defaultSeverity
+    }
+
+    /// A problem in the configuration file, with its place.
+    public struct Error: Swift.Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(path):\(line):1: error: \(message)" }
+    }
+
+    /// Reads the `check:` part of a `formulary.yml`; a file without it gives the defaults.
+    public static func load(yaml: String, path: String, knownRules: [String]) throws(Error) -> CheckConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
+        } catch {
+            throw Error(path: path, line: 1, message: "not valid YAML: \(error)")
+        }
+        var configuration = CheckConfiguration()
+        guard let check = root?["check"] else { return configuration }
+        if let sections = check["required-sections"] {
+            guard case .sequence(let items) = sections else {
+                throw Error(path: path, line: sections.mark?.line ?? 1, message: "'required-sections' must be a list of section kinds")
+            }
+            configuration.requiredSections = []
+            for item in items {
+                guard let kind = item.string.flatMap(SectionKind.init(rawValue:)), kind != .other else {
+                    let known = SectionKind.allCases.filter { $0 != .other }.map(\.rawValue).joined(separator: ", ")
+                    throw Error(path: path, line: item.mark?.line ?? 1, message: "unknown section kind '\(item.string ?? "?")'; use one of \(known)")
+                }
+                configuration.requiredSections.append(kind)
+            }
+        }
+        if let rules = check["rules"] {
+            guard case .mapping(let mapping) = rules else {
+                throw Error(path: path, line: rules.mark?.line ?? 1, message: "'rules' must map rule names to off, note, warning or error")
+            }
+            for (key, value) in mapping {
+                let name = key.string ?? ""
+                guard knownRules.contains(name) else {
+                    let suggestion = Spelling.closest(to: name, among: knownRules).map { "; did you mean '\($0)'?" } ?? ""
+                    throw Error(path: path, line: key.mark?.line ?? 1, message: "unknown rule '\(name)'\(suggestion)")
+                }
+                switch value.string?.lowercased() {
+                case "off", "false", "no": configuration.severities[name] = .some(nil)
+                case let text?:
+                    guard let severity = Severity(rawValue: text) else {
+                        throw Error(path: path, line: value.mark?.line ?? 1, message: "'\(text)' is not off, note, warning or error")
+                    }
+                    configuration.severities[name] = severity
+                case nil:
+                    throw Error(path: path, line: value.mark?.line ?? 1, message: "give rule '\(name)' off, note, warning or error")
+                }
+            }
+        }
+        return configuration
+    }
+}
+
+/// Did-you-mean suggestions by edit distance.
+public enum Spelling {
+    /// The candidate nearest to `word` when it is close enough to be a typo (at most 2 edits, and
+    /// fewer than half the word's length).
+    public static func closest(to word: String, among candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(lowered, candidate.lowercased())
+            if distance <= 2, distance * 2 < max(lowered.count, 2), best == nil || distance < best!.1 {
+                best = (candidate, distance)
+            }
+        }
+        return best?.0
+    }
+
+    /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent
+    /// transpositions each count one.
+    public static func editDistance(_ first: String, _ second: String) -> Int {
+        let a = Array(first.unicodeScalars)
+        let b = Array(second.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
+                }
+            }
+            (previousPrevious, previous, current) = (previous, current, previousPrevious)
+        }
+        return previous[b.count]
+    }
+}

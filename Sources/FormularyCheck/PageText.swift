@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import FormularyParsing
+
+/// Byte-level searches over a page's body, with positions as file lines and columns.
+struct PageText {
+    let page: ParsedPage
+
+    /// Every occurrence of `phrase` (exact bytes) as (line, column) in the file.
+    func occurrences(of phrase: String, limit: Int = .max) -> [(line: Int, column: Int)] {
+        let needle = Array(phrase.utf8)
+        var result: [(Int, Int)] = []
+        page.bodyBytes.withUnsafeBufferPointer { body in
+            guard let base = body.baseAddress, !needle.isEmpty else { return }
+            var offset = 0
+            let first = Int32(needle[0])
+            while offset + needle.count <= body.count, result.count < limit,
+                let found = memchr(base + offset, first, body.count - offset - needle.count + 1)
+            {
+                let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let matches = needle.withUnsafeBufferPointer { memcmp(base + position, $0.baseAddress!, needle.count) == 0 }
+                if matches {
+                    result.append(location(ofBodyOffset: position, in: body))
+                    offset = position + needle.count
+                } else {
+                    offset = position + 1
+                }
+            }
+        }
+        return result
+    }
+
+    /// The first occurrence of any of the phrases.
+    func firstOccurrence(ofAny phrases: [String]) -> (phrase: String, line: Int, column: Int)? {
+        var best: (String, Int, Int)?
+        for phrase in phrases {
+            if let hit = occurrences(of: phrase, limit: 1).first, best == nil || (hit.line, hit.column) < (best!.1, best!.2) {
+                best = (phrase, hit.line, hit.column)
+            }
+        }
+        return best
+    }
+
+    private func location(ofBodyOffset offset: Int, in body: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        var line = page.bodyLine
+        var lineStart = 0
+        var index = 0
+        while index < offset {
+            if body[index] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        // Columns count characters, as editors do.
+        let column = String(decoding: UnsafeBufferPointer(rebasing: body[lineStart..<offset]), as: UTF8.self).count + 1
+        return (line, column)
+    }
+}

@@ -1,0 +1,54 @@
+import FormularyModel
+import FormularyParsing
+
+/// A model's refusal published instead of a monograph.
+struct AIRefusalRule: Rule {
+    let name = "ai-refusal"
+    let defaultSeverity = Severity.error
+    let summary = "The page is a language model's refusal ('I cannot provide information on ...'), not a monograph."
+
+    static let phrases = [
+        "I cannot provide", "I can't provide", "I can not provide", "I am unable to provide", "I'm unable to provide",
+        "I am unable to", "I'm unable to", "I'm sorry", "I am sorry", "I apologize", "I do not have", "I don't have",
+        "I cannot give", "I cannot fulfill", "I can't fulfill", "I cannot create", "I can't create",
+        "I cannot find", "I can't find", "Please provide", "I need more information", "I would need",
+        "does not exist", "is not a recognized", "is not a medication", "not a known", "no established",
+    ]
+
+    /// No core section at all, and the text refuses or says the medicine does not exist.
+    /// (Only pages without a single core section qualify, so these phrases cannot flag a monograph.)
+    static func isRefusal(_ page: ParsedPage) -> Bool {
+        refusal(in: page) != nil
+    }
+
+    static func refusal(in page: ParsedPage) -> (phrase: String, line: Int, column: Int)? {
+        let core = Set(SectionKind.core)
+        guard page.monograph.kind != .brand, !page.monograph.sections.contains(where: { core.contains($0.kind) }) else {
+            return nil
+        }
+        return PageText(page: page).firstOccurrence(ofAny: phrases)
+    }
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        guard let hit = Self.refusal(in: page) else { return [] }
+        return [Finding(line: hit.line, column: hit.column, message: "the page is an AI refusal ('\(hit.phrase) ...'), not a monograph; regenerate or remove it")]
+    }
+}
+
+/// The text talks about itself as an AI.
+struct AISelfReferenceRule: Rule {
+    let name = "ai-self-reference"
+    let defaultSeverity = Severity.warning
+    let summary = "The text says 'I am an AI', 'as an AI language model' or similar: a model talking, not a monograph."
+
+    static let phrases = [
+        "I am an AI", "I'm an AI", "I\u{2019}m an AI", "as an AI", "As an AI", "AI language model", "I am a large language model",
+        "I cannot provide medical advice", "I can't provide medical advice", "I am not a medical professional",
+        "I'm not a medical professional", "my capabilities as an AI", "my knowledge cutoff",
+    ]
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        guard let hit = PageText(page: page).firstOccurrence(ofAny: Self.phrases) else { return [] }
+        return [Finding(line: hit.line, column: hit.column, message: "the text refers to itself as an AI ('\(hit.phrase)'); remove the sentence")]
+    }
+}

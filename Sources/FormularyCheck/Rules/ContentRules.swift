@@ -1,0 +1,67 @@
+import FormularyModel
+import FormularyParsing
+
+/// Front matter FAQ pairs with answer debris.
+struct FAQDebrisRule: Rule {
+    let name = "faq-debris"
+    let defaultSeverity = Severity.warning
+    let summary = "Front matter FAQs whose question carries its answer or marker debris ('**A:**', 'A:**')."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        guard let entry = page.frontMatter.entries.first(where: { $0.key == "faqs" }),
+            case .sequence(let items) = entry.value
+        else { return [] }
+        let debris = items.filter { item in
+            let question = (item["q"] ?? item["question"])?.string ?? ""
+            let answer = (item["a"] ?? item["answer"])?.string ?? ""
+            return question.contains("A:**") || question.contains("**A:") || question.contains("\nA:")
+                || answer.hasPrefix("A:**") || answer.hasPrefix("**A:**")
+        }.count
+        guard debris > 0 else { return [] }
+        return [Finding(line: entry.line, column: entry.column, message: "\(debris) of \(items.count) FAQ entries carry answer debris ('A:**' in the question or answer)")]
+    }
+}
+
+/// A link to a page that is not there.
+struct BrokenLinkRule: Rule {
+    let name = "broken-link"
+    let defaultSeverity = Severity.error
+    let summary = "A Markdown link to another page of the site that does not exist."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        let text = PageText(page: page)
+        return text.occurrences(of: "](").compactMap { position in
+            guard let target = Self.target(at: position, in: page) else { return nil }
+            guard Self.isInternal(target) else { return nil }
+            let slug = Self.slug(of: target)
+            guard !slug.isEmpty, !corpus.slugs.contains(slug) else { return nil }
+            return Finding(line: position.line, column: position.column, message: "the link '\(target)' points at a page that does not exist")
+        }
+    }
+
+    /// The link target after `](` on the given line.
+    static func target(at position: (line: Int, column: Int), in page: ParsedPage) -> String? {
+        let lines = page.body.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = position.line - page.bodyLine
+        guard index >= 0, index < lines.count else { return nil }
+        let line = lines[index]
+        guard let open = line.dropFirst(max(0, position.column - 1)).firstIndex(of: "(") else { return nil }
+        let rest = line[line.index(after: open)...]
+        guard let close = rest.firstIndex(where: { $0 == ")" || $0 == " " }) else { return nil }
+        return String(rest[..<close])
+    }
+
+    static func isInternal(_ target: String) -> Bool {
+        let lower = target.lowercased()
+        return !(lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("mailto:") || lower.hasPrefix("#")
+            || lower.hasPrefix("tel:") || lower.contains("://"))
+    }
+
+    /// `../generic/paracetamol.md#dosage` and `/composition/paracetamol/` both name `paracetamol`.
+    static func slug(of target: String) -> String {
+        var path = Substring(target)
+        if let hash = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = path[..<hash] }
+        let last = path.split(separator: "/").last.map(String.init) ?? ""
+        return last.hasSuffix(".md") ? String(last.dropLast(3)) : (last.hasSuffix(".html") ? String(last.dropLast(5)) : last)
+    }
+}

@@ -1,0 +1,50 @@
+import FormularyModel
+import FormularyParsing
+
+/// Front matter keys Formulary and the RxHive sites use.
+enum KnownFrontMatterKeys {
+    static let all: [String] = [
+        // v1 (Jekyll) and common
+        "title", "layout", "nav_exclude", "permalink", "description",
+        // v2 (Astro)
+        "is_banned", "lastModified", "last_modified", "faqs",
+        // brand pages
+        "type", "generic_slug", "combination_slug", "company", "strength", "pack_size", "mrp",
+        // Formulary
+        "example", "ai_generated", "aiGenerated", "reviewed_by", "reviewedBy", "reviewed_at", "status",
+        "model", "endpoint", "prompt_version", "generated_at", "aliases", "tags",
+    ]
+}
+
+/// A front matter key nobody reads, usually a typo (`tittle`).
+struct UnknownFrontMatterKeyRule: Rule {
+    let name = "unknown-front-matter-key"
+    let defaultSeverity = Severity.warning
+    let summary = "A front matter key that Formulary does not know, usually a typo such as 'tittle' for 'title'."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        page.frontMatter.entries.compactMap { entry in
+            guard !KnownFrontMatterKeys.all.contains(entry.key) else { return nil }
+            let suggestion = Spelling.closest(to: entry.key, among: KnownFrontMatterKeys.all).map { "; did you mean '\($0)'?" } ?? ""
+            return Finding(line: entry.line, column: entry.column, message: "unknown front matter key '\(entry.key)'\(suggestion)")
+        }
+    }
+}
+
+/// The front matter title and the `# Title` heading say different things.
+struct TitleMismatchRule: Rule {
+    let name = "title-mismatch"
+    let defaultSeverity = Severity.warning
+    let summary = "The front matter 'title' and the page's '# Title' heading disagree; the front matter wins."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        guard let heading = page.titleHeading, let title = page.frontMatter["title"]?.string else { return [] }
+        guard Self.comparable(heading.text) != Self.comparable(title) else { return [] }
+        return [Finding(line: heading.line, message: "the heading '\(heading.text)' differs from the front matter title '\(title)'")]
+    }
+
+    /// Case, emphasis and runs of spaces do not count as disagreement.
+    static func comparable(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "_" }).joined(separator: " ")
+    }
+}

@@ -1,0 +1,124 @@
+import FormularyModel
+import FormularyParsing
+
+/// A name the generator damaged: digits stripped, a dangling hyphen.
+struct DamagedNameRule: Rule {
+    let name = "damaged-name"
+    let defaultSeverity = Severity.warning
+    let summary = "An ingredient name lost its number or ends in a hyphen ('Omega-', 'Vitamin B', 'Coenzyme Q', 'Interferon Beta-')."
+
+    /// Names that are never complete without their number.
+    static let needNumber: [String: String] = [
+        "vitamin b": "B1, B2, B3, B5, B6, B7, B9 or B12", "coenzyme q": "Q10", "omega": "3, 6 or 9",
+        "vitamin b complex with vitamin c": "",
+    ].filter { !$0.value.isEmpty }
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        guard page.monograph.kind != .brand else { return [] }
+        let line = page.frontMatter.entries.first { $0.key == "title" }?.line ?? 1
+        return page.monograph.ingredients.compactMap { ingredient in
+            let name = ingredient.name
+            if name.hasSuffix("-") {
+                return Finding(line: line, message: "the name '\(name)' ends with a hyphen: a number was probably stripped by the generator")
+            }
+            if let numbers = Self.needNumber[NameEquivalents.normalizedKey(name)] {
+                return Finding(line: line, message: "the name '\(name)' lacks its number (\(numbers)?)")
+            }
+            return nil
+        }
+    }
+}
+
+/// The Generic Name section spells an ingredient differently from the title.
+struct GenericNameMismatchRule: Rule {
+    let name = "generic-name-mismatch"
+    let defaultSeverity = Severity.warning
+    let summary = "The Generic Name section spells an ingredient differently from the title ('butryricum' against 'butyricum')."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        guard let section = page.monograph.section(.genericName), !section.markdown.isEmpty else { return [] }
+        let sectionWords = Self.words(section.markdown.prefix(400))
+        let sectionSet = Set(sectionWords)
+        var findings: [Finding] = []
+        var reported: Set<String> = []
+        for ingredient in page.monograph.ingredients {
+            for word in Self.words(Substring(ingredient.name)) where word.count >= 6 && !sectionSet.contains(word) {
+                guard let near = sectionWords.first(where: { candidate in
+                    candidate.count >= 5 && abs(candidate.count - word.count) <= 2 && candidate.first == word.first
+                        && Spelling.editDistance(candidate, word) <= 2 && !Self.isSpellingVariant(candidate, word)
+                }), reported.insert(word).inserted else { continue }
+                findings.append(Finding(line: section.line, message: "the Generic Name section writes '\(near)' where the title has '\(word)'"))
+            }
+        }
+        return findings
+    }
+
+    /// Lower-case words of letters.
+    static func words(_ text: Substring) -> [String] {
+        text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+    }
+
+    /// British and American spellings of one name are not a mistake (`sulph`/`sulf`, `ae`/`e`, `oe`/`e`).
+    static func isSpellingVariant(_ first: String, _ second: String) -> Bool {
+        func neutral(_ word: String) -> String {
+            word.replacing("ph", with: "f").replacing("ae", with: "e").replacing("oe", with: "e").replacing("y", with: "i")
+        }
+        return neutral(first) == neutral(second)
+    }
+}
+
+/// Two pages for the same medicine.
+struct DuplicateMedicineRule: Rule {
+    let name = "duplicate-medicine"
+    let defaultSeverity = Severity.warning
+    let summary = "Another page in the collection has the same ingredients and strengths (international and US names count as one)."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        let others = corpus.duplicates(of: page.monograph)
+        guard !others.isEmpty else { return [] }
+        let line = page.frontMatter.entries.first { $0.key == "title" }?.line ?? 1
+        let names = others.prefix(3).joined(separator: ", ") + (others.count > 3 ? " and \(others.count - 3) more" : "")
+        return [Finding(line: line, message: "the same medicine as \(names); merge the pages")]
+    }
+}
+
+/// A strength no tablet or injection has, or a unit that does not exist.
+struct ImplausibleStrengthRule: Rule {
+    let name = "implausible-strength"
+    let defaultSeverity = Severity.warning
+    let summary = "A strength that cannot be right for one dose (100 g of an NSAID) or a unit that does not exist."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        let line = page.frontMatter.entries.first { $0.key == "title" }?.line ?? 1
+        var findings: [Finding] = []
+        for ingredient in page.monograph.ingredients {
+            if let strength = ingredient.strength, strength.per == nil {
+                let grams: Double? =
+                    switch strength.unit {
+                    case "g": strength.value
+                    case "mg": strength.value / 1000
+                    case "mcg": strength.value / 1_000_000
+                    default: nil
+                    }
+                if let grams, grams >= 10 {
+                    findings.append(Finding(line: line, message: "\(ingredient.name) \(strength.text) is \(Self.format(grams)) g in one dose; was mg meant?"))
+                }
+            } else if ingredient.strength == nil, let unit = Self.unknownUnit(in: ingredient.name) {
+                findings.append(Finding(line: line, message: "'\(unit)' in '\(ingredient.name)' is not a unit Formulary knows"))
+            }
+        }
+        return findings
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// A trailing `<number><letters>` whose letters are no known unit: `100mgs` is fine, `500mq` is not.
+    static func unknownUnit(in name: String) -> String? {
+        guard let last = name.split(separator: " ").last, name.contains(" "), let first = last.first, first.isNumber else { return nil }
+        let letters = last.drop(while: { $0.isNumber || $0 == "." })
+        guard letters.count >= 2, letters.allSatisfy({ $0.isLetter }) else { return nil }
+        return StrengthParser.parse(last) == nil ? String(last) : nil
+    }
+}

@@ -1,0 +1,118 @@
+import FormularyModel
+import FormularyParsing
+
+/// A required section is absent.
+struct MissingSectionRule: Rule {
+    let name = "missing-section"
+    let defaultSeverity = Severity.warning
+    let summary = "A section the site requires (by default Usage, Dosage, Side Effects, How it Works, Precautions) is missing."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        let record = page.monograph
+        // Brand pages point at a generic; refusals are reported as such, not as seven missing sections.
+        guard record.kind != .brand, !AIRefusalRule.isRefusal(page) else { return [] }
+        let present = Set(record.sections.map(\.kind))
+        let missing = configuration.requiredSections.filter { !present.contains($0) }
+        guard !missing.isEmpty else { return [] }
+        let line = page.titleHeading?.line ?? page.bodyLine
+        let names = missing.map { SectionNames.display($0) }.joined(separator: ", ")
+        return [Finding(line: line, message: "missing section\(missing.count > 1 ? "s" : ""): \(names)")]
+    }
+}
+
+/// A section with a heading and nothing under it.
+struct EmptySectionRule: Rule {
+    let name = "empty-section"
+    let defaultSeverity = Severity.warning
+    let summary = "A section heading with no text under it."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        let sections = page.monograph.sections
+        return sections.indices.compactMap { index in
+            let section = sections[index]
+            // A per-ingredient heading (`### Alprazolam`) is followed by its own sections, not text.
+            guard section.kind != .other, section.markdown.isEmpty else { return nil }
+            return Finding(line: section.line, message: "the section '\(section.heading)' is empty")
+        }
+    }
+}
+
+/// The same section twice in one group of sections.
+struct DuplicateSectionRule: Rule {
+    let name = "duplicate-section"
+    let defaultSeverity = Severity.warning
+    let summary = "The same section appears twice, outside per-ingredient groups (which each have their own)."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        var seen: [SectionKind: Int] = [:]
+        var findings: [Finding] = []
+        for section in page.monograph.sections {
+            if section.kind == .other {
+                seen = [:]  // a new ingredient's group
+                continue
+            }
+            if section.kind == .note { continue }
+            if let first = seen[section.kind] {
+                findings.append(Finding(line: section.line, message: "a second '\(section.heading)' section; the first is on line \(first)"))
+            } else {
+                seen[section.kind] = section.line
+            }
+        }
+        return findings
+    }
+}
+
+/// No disclaimer.
+struct MissingDisclaimerRule: Rule {
+    let name = "missing-disclaimer"
+    let defaultSeverity = Severity.warning
+    let summary = "A medicine page without a disclaimer ('**Disclaimer:** ...' or a Disclaimer heading)."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        let record = page.monograph
+        guard record.kind != .brand, record.disclaimer == nil, !AIRefusalRule.isRefusal(page) else { return [] }
+        let line = page.monograph.sections.last.map(\.line) ?? page.bodyLine
+        return [Finding(line: line, message: "the page has no disclaimer")]
+    }
+}
+
+/// A section marked outdated or not recommended.
+struct OutdatedSectionRule: Rule {
+    let name = "outdated-section"
+    let defaultSeverity = Severity.warning
+    let summary = "A section marked '(Outdated)' or 'NOT RECOMMENDED' in its heading: review or remove it."
+
+    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+        page.monograph.sections.compactMap { section in
+            let heading = section.heading.lowercased()
+            guard heading.contains("outdated") || heading.contains("not recommended") else { return nil }
+            return Finding(line: section.line, message: "the section '\(section.heading)' is marked as outdated or not recommended")
+        }
+    }
+}
+
+/// How sections are named in messages.
+enum SectionNames {
+    static func display(_ kind: SectionKind) -> String {
+        switch kind {
+        case .genericName: "Generic Name"
+        case .usage: "Usage"
+        case .dosage: "Dosage"
+        case .sideEffects: "Side Effects"
+        case .howItWorks: "How it Works"
+        case .precautions: "Precautions"
+        case .contraindications: "Contraindications"
+        case .interactions: "Drug Interactions"
+        case .pregnancy: "Pregnancy and Breastfeeding"
+        case .alternateNames: "Alternate Names"
+        case .popularCombinations: "Popular Combinations"
+        case .summary: "Drug Profile Summary"
+        case .storage: "Storage"
+        case .overdose: "Overdose"
+        case .faqs: "FAQs"
+        case .disclaimer: "Disclaimer"
+        case .note: "Note"
+        case .other: "Other"
+        }
+    }
+}

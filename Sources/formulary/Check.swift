@@ -1,0 +1,134 @@
+import ArgumentParser
+import FormularyCheck
+import FormularyParsing
+import Foundation
+
+/// `formulary check PATH...`: the linter for medical pages.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the known defects of medicine pages, compiler-style.",
+        discussion: """
+            Checks Markdown monographs (files or folders, searched recursively) and prints one \
+            diagnostic a line: `path:line:column: severity: message [rule]`. A summary with \
+            counts per severity and rule goes to standard error.
+
+            Exit status: 0 when there is no error (warnings and notes allowed), 1 when there are \
+            errors, 2 when the check could not run (a missing path, a broken configuration).
+
+            Configuration: the `check:` part of `formulary.yml` (in the current folder or above \
+            the first PATH) turns rules off, changes severities and sets the required sections:
+
+              check:
+                required-sections: [usage, dosage, sideEffects, howItWorks, precautions]
+                rules:
+                  missing-disclaimer: off
+                  title-mismatch: error
+
+            In a page, `<!-- formulary-ignore RULE -->` silences RULE on the next line, and \
+            `<!-- formulary-ignore-file RULE -->` in the whole page.
+
+            `formulary check --explain RULE` says what a rule finds; `--list-rules` lists them all.
+            """
+    )
+
+    @Argument(help: "Pages or folders to check (default: ./content).", completion: .file(extensions: ["md"]))
+    var paths: [String] = []
+
+    @Option(help: "Output: text (compiler-style), json (one object a line) or github (workflow annotations).")
+    var format: OutputFormat = .text
+
+    @Option(help: "A formulary.yml to read instead of looking for one.", completion: .file(extensions: ["yml", "yaml"]))
+    var config: String?
+
+    @Option(help: "Explain one rule and exit.")
+    var explain: String?
+
+    @Flag(help: "List every rule with its default severity and exit.")
+    var listRules = false
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, github
+    }
+
+    func run() throws {
+        if listRules {
+            for rule in RuleCatalog.all {
+                print("\(rule.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(rule.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.summary)")
+            }
+            return
+        }
+        if let explain {
+            guard let rule = RuleCatalog.rule(named: explain) else {
+                let suggestion = Spelling.closest(to: explain, among: RuleCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
+                fail("no rule named '\(explain)'.\(suggestion) `formulary check --list-rules` lists them.")
+            }
+            print("\(rule.name) (default severity: \(rule.defaultSeverity.rawValue))\n\(rule.summary)")
+            return
+        }
+
+        var targets = paths
+        if targets.isEmpty {
+            guard FileManager.default.fileExists(atPath: "content") else {
+                fail("no PATH given and no ./content folder here; give the pages or folders to check")
+            }
+            targets = ["content"]
+        }
+        let configuration = try loadConfiguration(near: targets[0])
+        let files: [String]
+        do {
+            files = try ContentLoader.markdownFiles(in: targets)
+        } catch {
+            fail("\(error)")
+        }
+        let outcomes = ContentLoader().load(files)
+        let diagnostics = Checker(configuration: configuration).check(outcomes)
+
+        let outputFormat = DiagnosticFormat(rawValue: format.rawValue) ?? .text
+        var output = ""
+        for diagnostic in diagnostics {
+            output += outputFormat.format(diagnostic)
+            output += "\n"
+            if output.utf8.count > 1 << 20 {
+                FileHandle.standardOutput.write(Data(output.utf8))
+                output = ""
+            }
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        FileHandle.standardError.write(Data((DiagnosticSummary.line(for: diagnostics, files: files.count) + "\n").utf8))
+        if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+    }
+
+    /// `--config`, else `formulary.yml` in the current folder or a folder above the first path.
+    private func loadConfiguration(near path: String) throws -> CheckConfiguration {
+        var candidates: [String] = []
+        if let config {
+            candidates = [config]
+        } else {
+            candidates.append("formulary.yml")
+            var folder = URL(fileURLWithPath: path).standardizedFileURL
+            for _ in 0..<8 {
+                folder.deleteLastPathComponent()
+                candidates.append(folder.appendingPathComponent("formulary.yml").path)
+                if folder.path == "/" { break }
+            }
+        }
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
+            guard let yaml = try? String(contentsOfFile: candidate, encoding: .utf8) else {
+                fail("\(candidate): cannot read the configuration")
+            }
+            do {
+                return try CheckConfiguration.load(yaml: yaml, path: candidate, knownRules: RuleCatalog.names)
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if config != nil { fail("\(config!): no such configuration file") }
+        return CheckConfiguration()
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("formulary check: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+}
