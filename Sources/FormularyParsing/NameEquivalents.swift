@@ -73,11 +73,14 @@ public enum NameEquivalents {
 
     /// The preferred name of a substance: `acetaminophen` gives `paracetamol`; a name not in
     /// the table comes back lower-cased with its spaces collapsed. A parenthesised synonym
-    /// (`Paracetamol (Acetaminophen)`) is dropped; any other qualifier (`(Recombinant)`) is kept,
+    /// (`Paracetamol (Acetaminophen)`, `Acetaminophen [paracetamol]`) is dropped; any other qualifier (`(Recombinant)`) is kept,
     /// since it names a different product.
     public static func canonicalName(_ name: String) -> String {
         let key = normalizedKey(name)
-        if let open = key.firstIndex(of: "("), open > key.startIndex, key.hasSuffix(")") {
+        // `Paracetamol (Acetaminophen)` and `Acetaminophen [paracetamol]` alike.
+        if let close = key.last, close == ")" || close == "]",
+            let open = key.lastIndex(of: close == ")" ? "(" : "["), open > key.startIndex
+        {
             let base = String(key[..<open]).trimmingWhitespace()
             let inner = String(key[key.index(after: open)..<key.index(before: key.endIndex)]).trimmingWhitespace()
             let canonicalBase = canonicalByName[base] ?? base

@@ -35,7 +35,7 @@ struct BrokenLinkRule: Rule {
             guard Self.isInternal(target) else { return nil }
             let slug = Self.slug(of: target)
             guard !slug.isEmpty, !corpus.slugs.contains(slug) else { return nil }
-            return Finding(line: position.line, column: position.column, message: "the link '\(target)' points at a page that does not exist")
+            return Finding(line: position.line, column: position.column + 2, message: "the link '\(target)' points at a page that does not exist")
         }
     }
 
