@@ -27,7 +27,14 @@ public struct ContentLoader: Sendable {
             }
             var found: [String] = []
             var pending = [path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path]
+            // Folders already walked, by device and inode: a symbolic link back up the tree
+            // must not send the walk round in circles.
+            var visited: Set<[UInt64]> = []
             while let folder = pending.popLast() {
+                var folderInfo = stat()
+                guard stat(folder, &folderInfo) == 0,
+                    visited.insert([UInt64(folderInfo.st_dev), UInt64(folderInfo.st_ino)]).inserted
+                else { continue }
                 guard let directory = opendir(folder) else { continue }
                 defer { closedir(directory) }
                 while let entry = readdir(directory) {
@@ -39,8 +46,14 @@ public struct ContentLoader: Sendable {
                     var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
                     if entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK) {
                         var childInfo = stat()
-                        guard stat(child, &childInfo) == 0 else { continue }
-                        isFolder = (childInfo.st_mode & S_IFMT) == S_IFDIR
+                        if stat(child, &childInfo) == 0 {
+                            isFolder = (childInfo.st_mode & S_IFMT) == S_IFDIR
+                        } else if name.hasSuffix(".md") {
+                            found.append(child)  // a dangling link: reported as unreadable, not skipped silently
+                            continue
+                        } else {
+                            continue
+                        }
                     }
                     if isFolder {
                         pending.append(child)
