@@ -22,6 +22,8 @@ let package = Package(
         ),
         // A per-thread arena allocator for cmark-gfm: a page's nodes and buffers are freed at once.
         .target(name: "CCmarkArena", dependencies: ["CCmarkGFM"]),
+        // The C library's memmem, for phrase searches over whole pages.
+        .target(name: "CFastSearch"),
         .target(name: "FormularyModel"),
         .target(
             name: "FormularyParsing",
@@ -29,7 +31,7 @@ let package = Package(
         ),
         .target(
             name: "FormularyCheck",
-            dependencies: ["FormularyParsing", .product(name: "Yams", package: "Yams")]
+            dependencies: ["FormularyParsing", "CFastSearch", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "formulary",

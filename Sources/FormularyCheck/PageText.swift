@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import CFastSearch
 import FormularyParsing
 
 /// Byte-level searches over a page's body, with positions as file lines and columns.
@@ -16,18 +17,14 @@ struct PageText {
         page.bodyBytes.withUnsafeBufferPointer { body in
             guard let base = body.baseAddress, !needle.isEmpty else { return }
             var offset = 0
-            let first = Int32(needle[0])
             while offset + needle.count <= body.count, result.count < limit,
-                let found = memchr(base + offset, first, body.count - offset - needle.count + 1)
+                let found = needle.withUnsafeBufferPointer({
+                    formulary_memmem(base + offset, body.count - offset, $0.baseAddress!, needle.count)
+                })
             {
                 let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                let matches = needle.withUnsafeBufferPointer { memcmp(base + position, $0.baseAddress!, needle.count) == 0 }
-                if matches {
-                    result.append(location(ofBodyOffset: position, in: body))
-                    offset = position + needle.count
-                } else {
-                    offset = position + 1
-                }
+                result.append(location(ofBodyOffset: position, in: body))
+                offset = position + needle.count
             }
         }
         return result
@@ -42,6 +39,11 @@ struct PageText {
             }
         }
         return best
+    }
+
+    /// The file line and column of a byte offset in the body.
+    func location(ofBodyOffset offset: Int) -> (line: Int, column: Int) {
+        page.bodyBytes.withUnsafeBufferPointer { location(ofBodyOffset: offset, in: $0) }
     }
 
     private func location(ofBodyOffset offset: Int, in body: UnsafeBufferPointer<UInt8>) -> (Int, Int) {

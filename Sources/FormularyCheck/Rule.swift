@@ -1,3 +1,4 @@
+import Dispatch
 import FormularyModel
 import FormularyParsing
 
@@ -22,13 +23,21 @@ public struct CheckedCorpus: Sendable {
     let slugs: Set<String>
 
     public init(pages: [ParsedPage]) {
+        // Keys are the costly part (name equivalents for every ingredient): work them out on all cores.
+        let keys = ResultSlots<String?>(count: pages.count)
+        DispatchQueue.concurrentPerform(iterations: (pages.count + 63) / 64) { chunk in
+            for index in (chunk * 64)..<min(pages.count, chunk * 64 + 64) {
+                keys.set(index, Self.medicineKey(pages[index].monograph))
+            }
+        }
         var byID: [String: ParsedPage] = [:]
         var byKey: [String: [String]] = [:]
         var slugs: Set<String> = []
-        for page in pages {
+        byID.reserveCapacity(pages.count)
+        for (page, key) in zip(pages, keys.values()) {
             byID[page.monograph.id] = page
             slugs.insert(page.monograph.slug)
-            if let key = Self.medicineKey(page.monograph) { byKey[key, default: []].append(page.monograph.id) }
+            if let key { byKey[key, default: []].append(page.monograph.id) }
         }
         for key in byKey.keys { byKey[key]?.sort() }
         pagesByID = byID

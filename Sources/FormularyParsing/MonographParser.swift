@@ -30,8 +30,13 @@ public struct MonographParser: Sendable {
     /// should not stall a whole build.
     public var maximumFileSize: Int
 
-    public init(maximumFileSize: Int = 8 * 1024 * 1024) {
+    /// Whether to extract FAQ pairs. A caller that never reads `faqs` (the linter) saves a
+    /// seventh of the parse by turning it off; `faqs` is then empty.
+    public var extractsFAQs: Bool
+
+    public init(maximumFileSize: Int = 8 * 1024 * 1024, extractsFAQs: Bool = true) {
         self.maximumFileSize = maximumFileSize
+        self.extractsFAQs = extractsFAQs
     }
 
     /// Reads and parses the file at `path`.
@@ -82,8 +87,11 @@ public struct MonographParser: Sendable {
             Section(kind: $0.kind, heading: $0.heading, line: $0.line + lineOffset, markdown: $0.markdown)
         }
         let extractor = FAQExtractor(lines: lines, outline: outline)
-        var faqs = body.sections.filter { $0.kind == .faqs }.flatMap { extractor.extract(from: $0) }
-        if faqs.isEmpty { faqs = Self.frontMatterFAQs(frontMatter) }
+        var faqs: [FAQ] = []
+        if extractsFAQs {
+            faqs = body.sections.filter { $0.kind == .faqs }.flatMap { extractor.extract(from: $0) }
+            if faqs.isEmpty { faqs = Self.frontMatterFAQs(frontMatter) }
+        }
         let disclaimer = sections.first { $0.kind == .disclaimer }.map(\.markdown).flatMap { $0.isEmpty ? nil : $0 }
 
         let product = Self.product(frontMatter)

@@ -50,14 +50,15 @@ extension Substring {
         }
     }
 
-    /// Whether `needle` occurs, compared byte for byte.
-    func containsText(_ needle: some StringProtocol) -> Bool { find(needle) != nil }
+    /// Whether `needle` occurs, compared byte for byte (much faster than a Character search).
+    public func containsText(_ needle: some StringProtocol) -> Bool { find(needle) != nil }
 }
 
 extension String {
     func find(_ needle: some StringProtocol) -> Range<Index>? { self[...].find(needle) }
 
-    func containsText(_ needle: some StringProtocol) -> Bool { self[...].find(needle) != nil }
+    /// Whether `needle` occurs, compared byte for byte (much faster than a Character search).
+    public func containsText(_ needle: some StringProtocol) -> Bool { self[...].find(needle) != nil }
 
     /// Every occurrence of `target` replaced.
     func replacingText(_ target: String, with replacement: String) -> String {

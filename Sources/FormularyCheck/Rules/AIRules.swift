@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import FormularyModel
 import FormularyParsing
 
@@ -41,14 +44,49 @@ struct AISelfReferenceRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "The text says 'I am an AI', 'as an AI language model' or similar: a model talking, not a monograph."
 
+    /// What a model says about itself. Each phrase contains a capital `I` (`I am`, `an AI`),
+    /// so one pass over the page's `I`s finds them all.
     static let phrases = [
-        "I am an AI", "I'm an AI", "I\u{2019}m an AI", "as an AI", "As an AI", "AI language model", "I am a large language model",
-        "I cannot provide medical advice", "I can't provide medical advice", "I am not a medical professional",
-        "I'm not a medical professional", "my capabilities as an AI", "my knowledge cutoff",
+        "I am an AI", "I'm an AI", "I\u{2019}m an AI", "as an AI", "As an AI", "AI language model",
+        "I am a large language model", "I cannot provide medical advice", "I can't provide medical advice",
+        "I can\u{2019}t provide medical advice", "I am not a medical professional", "I'm not a medical professional",
+        "I\u{2019}m not a medical professional",
     ]
 
+    /// Each phrase as bytes with the offset of its first capital `I`.
+    private static let anchored: [(bytes: [UInt8], anchor: Int)] = phrases.map { phrase in
+        let bytes = Array(phrase.utf8)
+        return (bytes, bytes.firstIndex(of: UInt8(ascii: "I"))!)
+    }
+
+    /// The first phrase in the page and its place.
+    static func firstHit(in page: ParsedPage) -> (phrase: String, line: Int, column: Int)? {
+        var hit: (String, Int)?
+        page.bodyBytes.withUnsafeBufferPointer { body in
+            guard let base = body.baseAddress else { return }
+            var offset = 0
+            while hit == nil, offset < body.count,
+                let found = memchr(base + offset, Int32(UInt8(ascii: "I")), body.count - offset)
+            {
+                let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                for (index, candidate) in anchored.enumerated() {
+                    let start = position - candidate.anchor
+                    guard start >= 0, start + candidate.bytes.count <= body.count else { continue }
+                    if memcmp(base + start, candidate.bytes, candidate.bytes.count) == 0 {
+                        hit = (phrases[index], start)
+                        break
+                    }
+                }
+                offset = position + 1
+            }
+        }
+        guard let (phrase, offset) = hit else { return nil }
+        let (line, column) = PageText(page: page).location(ofBodyOffset: offset)
+        return (phrase, line, column)
+    }
+
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
-        guard let hit = PageText(page: page).firstOccurrence(ofAny: Self.phrases) else { return [] }
+        guard let hit = Self.firstHit(in: page) else { return [] }
         return [Finding(line: hit.line, column: hit.column, message: "the text refers to itself as an AI ('\(hit.phrase)'); remove the sentence")]
     }
 }

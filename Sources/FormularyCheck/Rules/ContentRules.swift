@@ -14,7 +14,7 @@ struct FAQDebrisRule: Rule {
         let debris = items.filter { item in
             let question = (item["q"] ?? item["question"])?.string ?? ""
             let answer = (item["a"] ?? item["answer"])?.string ?? ""
-            return question.contains("A:**") || question.contains("**A:") || question.contains("\nA:")
+            return question.containsText("A:**") || question.containsText("**A:") || question.containsText("\nA:")
                 || answer.hasPrefix("A:**") || answer.hasPrefix("**A:**")
         }.count
         guard debris > 0 else { return [] }

@@ -84,10 +84,26 @@ struct OutdatedSectionRule: Rule {
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         page.monograph.sections.compactMap { section in
-            let heading = section.heading.lowercased()
-            guard heading.contains("outdated") || heading.contains("not recommended") else { return nil }
+            guard Self.containsIgnoringCase(section.heading, "outdated")
+                || Self.containsIgnoringCase(section.heading, "not recommended")
+            else { return nil }
             return Finding(line: section.line, message: "the section '\(section.heading)' is marked as outdated or not recommended")
         }
+    }
+}
+
+extension OutdatedSectionRule {
+    /// ASCII case-insensitive search over bytes (the needle is lower-case ASCII).
+    static func containsIgnoringCase(_ text: String, _ needle: String) -> Bool {
+        let haystack = Array(text.utf8)
+        let pattern = Array(needle.utf8)
+        guard pattern.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - pattern.count) {
+            var matched = 0
+            while matched < pattern.count, haystack[start + matched] | 0x20 == pattern[matched] | 0x20 { matched += 1 }
+            if matched == pattern.count { return true }
+        }
+        return false
     }
 }
 
