@@ -8,6 +8,10 @@ public indirect enum FrontMatterValue: Sendable, Hashable {
     case null
     case sequence([FrontMatterValue])
     case mapping([FrontMatterEntry])
+    /// A block kept as YAML text and read only when asked for (`FrontMatter.resolvedValue(forKey:)`):
+    /// the v2 `faqs:` lists, which cost more to read than the rest of the page and are rarely
+    /// used (the body's FAQs win). `yaml` is the block with its key line, as written.
+    case unparsed(yaml: String, line: Int)
 
     public var string: String? {
         if case .scalar(let text) = self { return text }
@@ -49,6 +53,13 @@ public struct FrontMatter: Sendable, Hashable {
     public subscript(key: String) -> FrontMatterValue? {
         entries.first { $0.key == key }?.value
     }
+
+    /// The value of a key, reading it with Yams now if it was kept as text.
+    public func resolvedValue(forKey key: String, path: String) throws(MonographParseError) -> FrontMatterValue? {
+        guard let value = self[key] else { return nil }
+        guard case .unparsed(let yaml, let line) = value else { return value }
+        return try FrontMatterReader.parseYAML(yaml, firstLine: line, path: path).first?.value
+    }
 }
 
 /// Splits a page into front matter and body, and reads the YAML with Yams.
@@ -75,6 +86,7 @@ enum FrontMatterReader {
         var line = 2
         var cursor = firstEnd.next
         let yamlStart = cursor
+        var deferred: DeferredBlock?
         while cursor < bytes.count {
             guard let end = lineEnd(in: bytes, from: cursor) else { break }
             let content = bytes[cursor..<end.contentEnd]
@@ -82,16 +94,62 @@ enum FrontMatterReader {
                 if cursor - yamlStart > byteLimit {
                     throw MonographParseError(path: path, line: 1, reason: .frontMatterTooLarge(limit: byteLimit))
                 }
-                let yaml = String(decoding: bytes[yamlStart..<cursor], as: UTF8.self)
-                let entries = try parseYAML(yaml, firstLine: 2, path: path)
+                if var block = deferred, block.end == nil { block.end = cursor; deferred = block }
+                let entries = try parseDeferring(deferred, in: bytes, yamlRange: yamlStart..<cursor, path: path)
                 return Split(
                     frontMatter: FrontMatter(entries: entries, openingLine: 1, closingLine: line),
                     bodyOffset: end.next, bodyLine: line + 1)
+            }
+            if var block = deferred, block.end == nil {
+                // The block ends at the first line that starts at column 0 with something other than
+                // an indentless list entry or a comment.
+                if let first = content.first, first != UInt8(ascii: " "), first != UInt8(ascii: "-"),
+                    first != UInt8(ascii: "#"), first != UInt8(ascii: "\t")
+                {
+                    block.end = cursor
+                    deferred = block
+                }
+            } else if deferred == nil, isDelimiter(content, "faqs:") {
+                deferred = DeferredBlock(key: "faqs", start: cursor, valueStart: end.next, line: line)
             }
             cursor = end.next
             line += 1
         }
         throw MonographParseError(path: path, line: 1, reason: .unterminatedFrontMatter)
+    }
+
+    /// A top-level block whose value is kept as text (see `FrontMatterValue.unparsed`).
+    struct DeferredBlock {
+        var key: String
+        /// Byte offsets of the key line, of the value's first line, and of the line after the block.
+        var start: Int
+        var valueStart: Int
+        var end: Int?
+        /// 1-based file line of the key.
+        var line: Int
+    }
+
+    /// Reads the YAML with the deferred block's value lines blanked out (line numbers stay
+    /// right), then puts the block back as text. Should the rest not read without the block,
+    /// the whole front matter is read as it is, so errors come out exactly as Yams reports them.
+    private static func parseDeferring(
+        _ deferred: DeferredBlock?, in bytes: [UInt8], yamlRange: Range<Int>, path: String
+    ) throws(MonographParseError) -> [FrontMatterEntry] {
+        guard let deferred, let end = deferred.end, deferred.valueStart < end else {
+            return try parseYAML(String(decoding: bytes[yamlRange], as: UTF8.self), firstLine: 2, path: path)
+        }
+        var reduced = Array(bytes[yamlRange.lowerBound..<deferred.valueStart])
+        let blankLines = bytes[deferred.valueStart..<end].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        reduced += repeatElement(UInt8(ascii: "\n"), count: blankLines)
+        reduced += bytes[end..<yamlRange.upperBound]
+        guard var entries = try? parseYAML(String(decoding: reduced, as: UTF8.self), firstLine: 2, path: path),
+            let index = entries.firstIndex(where: { $0.key == deferred.key }), entries[index].value == .null
+        else {
+            return try parseYAML(String(decoding: bytes[yamlRange], as: UTF8.self), firstLine: 2, path: path)
+        }
+        entries[index].value = .unparsed(
+            yaml: String(decoding: bytes[deferred.start..<end], as: UTF8.self), line: deferred.line)
+        return entries
     }
 
     /// The end of the line starting at `start` (before `\n` or `\r\n`) and where the next begins.
@@ -110,7 +168,7 @@ enum FrontMatterReader {
         return trimmed.elementsEqual(marker.utf8)
     }
 
-    private static func parseYAML(_ yaml: String, firstLine: Int, path: String) throws(MonographParseError)
+    static func parseYAML(_ yaml: String, firstLine: Int, path: String) throws(MonographParseError)
         -> [FrontMatterEntry]
     {
         let node: Node?

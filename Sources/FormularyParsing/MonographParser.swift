@@ -90,7 +90,7 @@ public struct MonographParser: Sendable {
         var faqs: [FAQ] = []
         if extractsFAQs {
             faqs = body.sections.filter { $0.kind == .faqs }.flatMap { extractor.extract(from: $0) }
-            if faqs.isEmpty { faqs = Self.frontMatterFAQs(frontMatter) }
+            if faqs.isEmpty { faqs = Self.frontMatterFAQs(try frontMatter.resolvedValue(forKey: "faqs", path: path)) }
         }
         let disclaimer = sections.first { $0.kind == .disclaimer }.map(\.markdown).flatMap { $0.isEmpty ? nil : $0 }
 
@@ -159,8 +159,8 @@ public struct MonographParser: Sendable {
         }
     }
 
-    private static func frontMatterFAQs(_ frontMatter: FrontMatter) -> [FAQ] {
-        guard case .sequence(let items) = frontMatter["faqs"] ?? frontMatter["faq"] else { return [] }
+    private static func frontMatterFAQs(_ value: FrontMatterValue?) -> [FAQ] {
+        guard case .sequence(let items) = value else { return [] }
         return items.compactMap { item in
             guard let question = (item["q"] ?? item["question"])?.string else { return nil }
             let answer = (item["a"] ?? item["answer"])?.string ?? ""

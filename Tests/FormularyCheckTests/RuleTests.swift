@@ -196,8 +196,13 @@ struct RuleTests {
     func faqDebris() {
         let frontMatter = "faqs:\n  - q: \"Is it safe?**\\n\\n**A:** Yes.\"\n    a: \"A:** Yes.\"\n  - q: Clean?\n    a: Yes.\n"
         let diagnostics = check(Self.page(frontMatter: frontMatter))
-        #expect(diagnostics.map(\.message) == ["1 of 2 FAQ entries carry answer debris ('A:**' in the question or answer)"])
-        #expect(diagnostics.first?.line == 3)
+        #expect(diagnostics.map(\.message) == ["the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones"])
+        #expect(diagnostics.first?.line == 4, "the line of the first entry with debris")
+        // The same in flow style, which is read at once: entries are counted.
+        let flow = "faqs: [{q: \"Is it safe?**\\n\\n**A:** Yes.\", a: \"A:** Yes.\"}, {q: Clean?, a: Yes.}]\n"
+        let flowDiagnostics = check(Self.page(frontMatter: flow))
+        #expect(flowDiagnostics.map(\.message) == ["1 of 2 FAQ entries carry answer debris ('A:**' in the question or answer)"])
+        #expect(flowDiagnostics.first?.line == 3)
     }
 
     @Test("outdated sections and implausible strengths")

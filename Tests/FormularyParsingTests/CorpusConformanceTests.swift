@@ -74,7 +74,9 @@ struct CorpusConformanceTests {
         var compared = 0
         var disagreements: [String] = []
         for (path, outcome) in Self.outcomes where path.contains("/rxhive-v2/") {
-            guard case .success(let page) = outcome, case .sequence(let items)? = page.frontMatter["faqs"] else { continue }
+            guard case .success(let page) = outcome,
+                case .sequence(let items)? = try page.frontMatter.resolvedValue(forKey: "faqs", path: path)
+            else { continue }
             compared += 1
             let answered = items.filter { (($0["a"]?.string) ?? "").trimmingCharacters(in: .whitespaces).count > 2 }.count
             if answered != page.monograph.faqs.count, answered == items.count {

@@ -1,4 +1,5 @@
 import FormularyModel
+import Foundation
 import Testing
 
 @testable import FormularyParsing
@@ -178,6 +179,46 @@ struct SectionAndFAQTests {
             """
         let page = try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "compositions/examplamine.md"))
         #expect(page.monograph.faqs == [FAQ(question: "What is the dose?", answer: "One tablet daily."), FAQ(question: "Is it safe?", answer: "Mostly.")])
+    }
+
+    @Test("a faqs: block (here an indentless list) is read when needed, with the same result as reading it at once")
+    func deferredFAQBlock() throws {
+        let text = "---\ntitle: X\nfaqs:\n- q: One?\n  a: 'A:** Yes.'\n- q: Two?\n  a: No.\nis_banned: true\n---\n## **Usage**\nText.\n"
+        let page = try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "c/x.md"))
+        #expect(page.frontMatter.entries.map(\.key) == ["title", "faqs", "is_banned"])
+        #expect(page.frontMatter.entries.map(\.line) == [2, 3, 8], "keys after the block keep their lines")
+        #expect(page.monograph.flags.banned)
+        guard case .unparsed(_, let line)? = page.frontMatter["faqs"] else {
+            Issue.record("the block is kept as text")
+            return
+        }
+        #expect(line == 3)
+        let value = try page.frontMatter.resolvedValue(forKey: "faqs", path: "c/x.md")
+        guard case .sequence(let items)? = value else {
+            Issue.record("the block reads as a list")
+            return
+        }
+        #expect(items.map { $0["q"]?.string } == ["One?", "Two?"])
+        #expect(page.monograph.faqs == [FAQ(question: "One?", answer: "Yes."), FAQ(question: "Two?", answer: "No.")])
+    }
+
+    @Test("broken YAML in a faqs: block is an error with its line when the FAQs are needed")
+    func brokenDeferredBlock() throws {
+        let broken = "---\ntitle: X\nfaqs:\n  - q: [unclosed\n    a: Yes\n---\n## **Usage**\nText.\n"
+        do {
+            _ = try MonographParser().parse(bytes: Array(broken.utf8), location: DocumentLocation(path: "c/x.md"))
+            Issue.record("expected an error")
+        } catch {
+            guard case .invalidYAML = error.reason else {
+                Issue.record("expected invalid YAML, got \(error.reason)")
+                return
+            }
+            #expect(error.line >= 4 && error.line <= 6)
+        }
+        // The body's FAQs win, so the block is never needed and the page reads.
+        let answered = broken.replacingOccurrences(of: "## **Usage**\nText.\n", with: "## **FAQs**\n* **Q: Body?** A: Yes.\n")
+        let page = try MonographParser().parse(bytes: Array(answered.utf8), location: DocumentLocation(path: "c/x.md"))
+        #expect(page.monograph.faqs == [FAQ(question: "Body?", answer: "Yes.")])
     }
 
     @Test("the body's FAQs win over front matter's")

@@ -8,9 +8,16 @@ struct FAQDebrisRule: Rule {
     let summary = "Front matter FAQs whose question carries its answer or marker debris ('**A:**', 'A:**')."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
-        guard let entry = page.frontMatter.entries.first(where: { $0.key == "faqs" }),
-            case .sequence(let items) = entry.value
-        else { return [] }
+        guard let entry = page.frontMatter.entries.first(where: { $0.key == "faqs" }) else { return [] }
+        if case .unparsed(let yaml, let line) = entry.value {
+            // The block as written: point at the first line with debris.
+            for (offset, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where text.containsText("A:**") || text.containsText("**A:") {
+                return [Finding(line: line + offset, message: "the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones")]
+            }
+            return []
+        }
+        guard case .sequence(let items) = entry.value else { return [] }
         let debris = items.filter { item in
             let question = (item["q"] ?? item["question"])?.string ?? ""
             let answer = (item["a"] ?? item["answer"])?.string ?? ""
