@@ -7,7 +7,7 @@ import Yams
 /// check:
 ///   required-sections: [usage, dosage, sideEffects, precautions]
 ///   rules:
-///     missing-disclaimer: off        # or: note, warning, error
+///     missing-disclaimer: off        # or: note, warning, error (also turns on a rule that is off by default)
 ///     title-mismatch: error
 /// ```
 public struct CheckConfiguration: Sendable, Equatable {
@@ -26,7 +26,7 @@ public struct CheckConfiguration: Sendable, Equatable {
     /// The severity a rule reports with, or `nil` when it is turned off.
     public func severity(of rule: any Rule) -> Severity? {
         if let configured = severities[rule.name] { return configured }
-        return rule.defaultSeverity
+        return rule.isEnabledByDefault ? rule.defaultSeverity : nil
     }
 
     /// A problem in the configuration file, with its place.

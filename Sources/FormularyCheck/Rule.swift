@@ -7,10 +7,17 @@ public protocol Rule: Sendable {
     /// The name used in output, configuration and suppression comments: `missing-section`.
     var name: String { get }
     var defaultSeverity: Severity { get }
+    /// Rules whose hand-checked precision on the corpus is below 90% ship turned off; a site
+    /// turns them on in `formulary.yml`.
+    var isEnabledByDefault: Bool { get }
     /// One line for `formulary check --explain RULE`.
     var summary: String { get }
     /// Findings in `page`; `corpus` answers questions about the other pages checked with it.
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding]
+}
+
+extension Rule {
+    public var isEnabledByDefault: Bool { true }
 }
 
 /// The pages checked together, indexed for rules that compare pages (duplicates, links).

@@ -5,7 +5,7 @@ import FormularyModel
 public enum SectionRecognizer {
     /// A heading or label taken apart.
     public struct Recognition: Sendable, Equatable {
-        public var kind: SectionKind
+        public internal(set) var kind: SectionKind
         /// The label as written, emphasis and colon possibly still around it.
         public var label: Substring
         /// Text written on the heading line after the label (`### Usage: text`), or empty.
@@ -37,7 +37,8 @@ public enum SectionRecognizer {
         add(.dosage, "dosage", "dosage and administration", "dose", "dosing", "dosage guidelines")
         add(.sideEffects, "side effects", "side-effects", "adverse effects", "adverse reactions", "possible side effects")
         add(.howItWorks, "how it works", "how does it work", "mechanism of action")
-        add(.precautions, "precautions", "warnings and precautions", "precautions and warnings", "warnings & precautions")
+        add(.precautions, "precautions", "warnings and precautions", "precautions and warnings", "warnings & precautions",
+            "popular combinations and precautions")
         add(.contraindications, "contraindications", "contra-indications")
         add(.interactions, "drug interactions", "interactions")
         add(.pregnancy, "pregnancy and breastfeeding", "pregnancy and lactation", "pregnancy", "pregnancy and breast-feeding")
@@ -47,7 +48,7 @@ public enum SectionRecognizer {
         add(.storage, "storage")
         add(.overdose, "overdose", "overdosage")
         add(.faqs, "faqs", "faq", "faq's", "frequently asked questions", "common questions")
-        add(.disclaimer, "disclaimer")
+        add(.disclaimer, "disclaimer", "important disclaimer", "medical disclaimer")
         add(.note, "note")
         return names
     }()

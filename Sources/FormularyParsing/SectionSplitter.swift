@@ -84,7 +84,16 @@ struct SectionSplitter {
         var sectionLevel: Int?
         for (index, block) in blocks.enumerated() where index != titleIndex {
             guard case .heading(let level) = block.kind else { continue }
-            let recognition = SectionRecognizer.recognize(heading: headingText(block))
+            let text = headingText(block)
+            var recognition = SectionRecognizer.recognize(heading: text)
+            if recognition.kind == .other, !ingredientNames.isEmpty {
+                let kind = kindAfterIngredient(recognition)
+                if kind != .other {
+                    // The whole heading names the section; nothing on its line is body text.
+                    recognition = SectionRecognizer.Recognition(
+                        kind: kind, label: Substring(text.trimmingWhitespace()), remainder: "", isBold: recognition.isBold)
+                }
+            }
             recognised[index] = recognition
             if recognition.kind != .other { sectionLevel = min(sectionLevel ?? level, level) }
         }
@@ -185,12 +194,26 @@ struct SectionSplitter {
         if current.style == .inlineLabel { return true }
         if kind == .disclaimer || kind == .faqs { return true }
         if kind == .note { return current.recognition.kind == .disclaimer }
-        if SectionKind.core.contains(kind), !seen.contains(kind), current.recognition.kind != .summary,
+        // Lists of names and summaries hold labels of their own (`**Generic Name:** ...`,
+        // `**Brand Names:** ...`, `**Dosage:** ...`): those never start sections.
+        if SectionKind.core.contains(kind), !seen.contains(kind),
+            ![.summary, .alternateNames, .popularCombinations].contains(current.recognition.kind),
             Self.switchingNames.contains(SectionRecognizer.normalize(recognition.heading))
         {
             return true
         }
         return false
+    }
+
+    /// The kind of a heading that names an ingredient and then a section: `### Cefixime Usage`,
+    /// `### Norfloxacin: Usage` (the ingredient's own Usage, in a per-ingredient page).
+    private func kindAfterIngredient(_ recognition: SectionRecognizer.Recognition) -> SectionKind {
+        let label = SectionRecognizer.normalize(recognition.label + (recognition.remainder.isEmpty ? "" : " " + recognition.remainder))
+        for name in ingredientNames where !name.isEmpty && label.hasPrefix(name + " ") {
+            let rest = String(label.dropFirst(name.count + 1))
+            if let kind = SectionRecognizer.names[rest], SectionKind.core.contains(kind) { return kind }
+        }
+        return .other
     }
 
     /// Whether the block at `index` is a heading or label naming a known section: what follows

@@ -667,9 +667,10 @@ struct RealPageTests {
         #expect(record.ingredients.map(\.name) == ["Ambroxol", "Cetirizine", "Paracetamol", "Phenylephrine"])
         #expect(record.sections.map(\.kind) == [
             .usage, .alternateNames, .howItWorks, .dosage, .sideEffects, .contraindications, .interactions,
-            .pregnancy, .summary, .other, .faqs,
+            .pregnancy, .summary, .precautions, .faqs,
         ])
         #expect(record.sections.map(\.line) == [11, 26, 31, 45, 64, 76, 81, 86, 91, 96, 100])
+        // A combined heading counts as the section the site requires (Precautions).
         #expect(at(record.sections, 9)?.heading == "Popular Combinations and Precautions")
         #expect(record.source.headingStyle == .boldHeading)
         #expect(record.faqs.count == 9)

@@ -12,7 +12,7 @@ struct FAQDebrisRule: Rule {
         if case .unparsed(let yaml, let line) = entry.value {
             // The block as written: point at the first line with debris.
             for (offset, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            where text.containsText("A:**") || text.containsText("**A:") {
+            where text.containsText("A:**") || text.containsText("**A:") || text.containsText("**A**:") {
                 return [Finding(line: line + offset, message: "the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones")]
             }
             return []

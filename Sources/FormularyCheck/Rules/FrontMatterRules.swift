@@ -1,4 +1,5 @@
 import FormularyModel
+import Foundation
 import FormularyParsing
 
 /// Front matter keys Formulary and the RxHive sites use.
@@ -39,12 +40,26 @@ struct TitleMismatchRule: Rule {
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         guard let heading = page.titleHeading, let title = page.frontMatter["title"]?.string else { return [] }
-        guard Self.comparable(heading.text) != Self.comparable(title) else { return [] }
+        let (a, b) = (Self.comparable(heading.text), Self.comparable(title))
+        guard a != b, !Self.onlyAddsAName(a, to: b), !Self.onlyAddsAName(b, to: a) else { return [] }
         return [Finding(line: heading.line, message: "the heading '\(heading.text)' differs from the front matter title '\(title)'")]
     }
 
-    /// Case, emphasis and runs of spaces do not count as disagreement.
+    /// `Docosahexaenoic Acid (DHA)` against `Docosahexaenoic Acid`: a bracket that adds an
+    /// abbreviation, a synonym or a brand. A bracket with a digit names another product
+    /// (`Iodine (I-131)`), so it still counts.
+    static func onlyAddsAName(_ longer: String, to shorter: String) -> Bool {
+        guard longer.hasPrefix(shorter) else { return false }
+        let added = longer.dropFirst(shorter.count).trimmingCharacters(in: .whitespaces)
+        guard let first = added.first, let last = added.last, (first == "(" && last == ")") || (first == "[" && last == "]")
+        else { return false }
+        return !added.contains(where: \.isNumber)
+    }
+
+    /// Case, emphasis, runs of spaces and a stray full stop at the end do not count as disagreement.
     static func comparable(_ text: String) -> String {
-        text.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "_" }).joined(separator: " ")
+        var words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "_" })
+        if words.last == "." { words.removeLast() }
+        return words.joined(separator: " ")
     }
 }

@@ -1,4 +1,5 @@
 import FormularyModel
+import Foundation
 import FormularyParsing
 
 /// A name the generator damaged: digits stripped, a dangling hyphen.
@@ -10,13 +11,17 @@ struct DamagedNameRule: Rule {
     /// Names that are never complete without their number.
     static let needNumber: [String: String] = [
         "vitamin b": "B1, B2, B3, B5, B6, B7, B9 or B12", "coenzyme q": "Q10", "omega": "3, 6 or 9",
-        "vitamin b complex with vitamin c": "",
-    ].filter { !$0.value.isEmpty }
+        "poliomyelitis virus type": "1, 2 or 3",
+    ]
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         guard page.monograph.kind != .brand else { return [] }
         let line = page.frontMatter.entries.first { $0.key == "title" }?.line ?? 1
-        return page.monograph.ingredients.compactMap { ingredient in
+        var findings: [Finding] = []
+        if page.monograph.title.hasSuffix(" .") {
+            findings.append(Finding(line: line, message: "the title '\(page.monograph.title)' ends with a stray ' .'"))
+        }
+        return findings + page.monograph.ingredients.compactMap { ingredient in
             let name = ingredient.name
             if name.hasSuffix("-") {
                 return Finding(line: line, message: "the name '\(name)' ends with a hyphen: a number was probably stripped by the generator")
@@ -41,11 +46,16 @@ struct GenericNameMismatchRule: Rule {
         let sectionSet = Set(sectionWords)
         var findings: [Finding] = []
         var reported: Set<String> = []
+        let titleWords = Set(page.monograph.ingredients.flatMap { Self.words(Substring($0.name)) })
         for ingredient in page.monograph.ingredients {
-            for word in Self.words(Substring(ingredient.name)) where word.count >= 6 && !sectionSet.contains(word) {
+            // A name the title itself gives in brackets (`Rifampicin [Rifampin]`) is not compared.
+            let outsideBrackets = ingredient.name.prefix { $0 != "(" && $0 != "[" }
+            for word in Self.words(outsideBrackets) where word.count >= 6 && !sectionSet.contains(word) {
                 guard let near = sectionWords.first(where: { candidate in
                     candidate.count >= 5 && abs(candidate.count - word.count) <= 2 && candidate.first == word.first
+                        && !titleWords.contains(candidate)
                         && Spelling.editDistance(candidate, word) <= 2 && !Self.isSpellingVariant(candidate, word)
+                        && !NameEquivalents.areEquivalent(candidate, word)
                 }), reported.insert(word).inserted else { continue }
                 findings.append(Finding(line: section.line, message: "the Generic Name section writes '\(near)' where the title has '\(word)'"))
             }
@@ -58,10 +68,17 @@ struct GenericNameMismatchRule: Rule {
         text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
     }
 
-    /// British and American spellings of one name are not a mistake (`sulph`/`sulf`, `ae`/`e`, `oe`/`e`).
+    /// Accepted variants of one name are not a mistake: British and American spellings
+    /// (`sulph`/`sulf`, `ae`/`e`, `oe`/`e`, `trophin`/`tropin`), INN and older spellings
+    /// (`beclometasone`/`beclomethasone`, `glycerin`/`glycerine`), accents (`Guérin`) and plurals.
     static func isSpellingVariant(_ first: String, _ second: String) -> Bool {
         func neutral(_ word: String) -> String {
-            word.replacing("ph", with: "f").replacing("ae", with: "e").replacing("oe", with: "e").replacing("y", with: "i")
+            var text = word.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+            for (from, to) in [("ph", "f"), ("ae", "e"), ("oe", "e"), ("y", "i"), ("th", "t"), ("trophin", "tropin")] {
+                text = text.replacingOccurrences(of: from, with: to)
+            }
+            while text.hasSuffix("e") || text.hasSuffix("s") { text.removeLast() }
+            return text
         }
         return neutral(first) == neutral(second)
     }

@@ -31,7 +31,9 @@ struct EmptySectionRule: Rule {
         return sections.indices.compactMap { index in
             let section = sections[index]
             // A per-ingredient heading (`### Alprazolam`) is followed by its own sections, not text.
-            guard section.kind != .other, section.markdown.isEmpty else { return nil }
+            guard section.kind != .other, section.markdown.isEmpty,
+                !OutdatedSectionRule.containsIgnoringCase(section.heading, "not applicable")
+            else { return nil }
             return Finding(line: section.line, message: "the section '\(section.heading)' is empty")
         }
     }
@@ -44,21 +46,31 @@ struct DuplicateSectionRule: Rule {
     let summary = "The same section appears twice, outside per-ingredient groups (which each have their own)."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
-        var seen: [SectionKind: Int] = [:]
+        // Per-ingredient pages repeat sections for each ingredient; a group starts at an `other`
+        // section (`### Alprazolam`, `**2. Cetirizine:**`) or at a Generic Name section.
+        var seen: [String: Int] = [:]
         var findings: [Finding] = []
         for section in page.monograph.sections {
-            if section.kind == .other {
-                seen = [:]  // a new ingredient's group
-                continue
+            if section.kind == .other || section.kind == .genericName {
+                seen = [:]
+                if section.kind == .other { continue }
             }
             if section.kind == .note { continue }
-            if let first = seen[section.kind] {
+            // `Dosage (Adapalene)` and `Dosage (Nadifloxacin)` are two ingredients' sections, not one twice.
+            let key = section.kind.rawValue + "|" + Self.qualifier(of: section.heading)
+            if let first = seen[key] {
                 findings.append(Finding(line: section.line, message: "a second '\(section.heading)' section; the first is on line \(first)"))
             } else {
-                seen[section.kind] = section.line
+                seen[key] = section.line
             }
         }
         return findings
+    }
+
+    /// The text in parentheses at the end of a heading, lower-cased, or empty.
+    static func qualifier(of heading: String) -> String {
+        guard heading.hasSuffix(")"), let open = heading.lastIndex(of: "(") else { return "" }
+        return heading[open...].lowercased()
     }
 }
 
@@ -80,12 +92,13 @@ struct MissingDisclaimerRule: Rule {
 struct OutdatedSectionRule: Rule {
     let name = "outdated-section"
     let defaultSeverity = Severity.warning
-    let summary = "A section marked '(Outdated)' or 'NOT RECOMMENDED' in its heading: review or remove it."
+    let summary = "A section marked '(Outdated)', '(Historical)' or 'NOT RECOMMENDED' in its heading: review or remove it."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         page.monograph.sections.compactMap { section in
             guard Self.containsIgnoringCase(section.heading, "outdated")
                 || Self.containsIgnoringCase(section.heading, "not recommended")
+                || Self.containsIgnoringCase(section.heading, "historical")
             else { return nil }
             return Finding(line: section.line, message: "the section '\(section.heading)' is marked as outdated or not recommended")
         }
