@@ -7,7 +7,7 @@
 
 extension Substring {
     /// The first occurrence of `needle`, compared byte for byte.
-    func find(_ needle: some StringProtocol) -> Range<Index>? {
+    public func find(_ needle: some StringProtocol) -> Range<Index>? {
         var needle = String(needle)
         return needle.withUTF8 { pattern -> Range<Index>? in
             guard let first = pattern.first else { return nil }
@@ -55,7 +55,8 @@ extension Substring {
 }
 
 extension String {
-    func find(_ needle: some StringProtocol) -> Range<Index>? { self[...].find(needle) }
+    /// The first occurrence of `needle`, compared byte for byte.
+    public func find(_ needle: some StringProtocol) -> Range<Index>? { self[...].find(needle) }
 
     /// Whether `needle` occurs, compared byte for byte (much faster than a Character search).
     public func containsText(_ needle: some StringProtocol) -> Bool { self[...].find(needle) != nil }

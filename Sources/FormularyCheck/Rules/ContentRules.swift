@@ -11,11 +11,10 @@ struct FAQDebrisRule: Rule {
         guard let entry = page.frontMatter.entries.first(where: { $0.key == "faqs" }) else { return [] }
         if case .unparsed(let yaml, let line) = entry.value {
             // The block as written: point at the first line with debris.
-            for (offset, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            where text.containsText("A:**") || text.containsText("**A:") || text.containsText("**A**:") {
-                return [Finding(line: line + offset, message: "the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones")]
-            }
-            return []
+            let hits = ["A:**", "**A:", "**A**:"].compactMap { yaml.find($0)?.lowerBound }
+            guard let first = hits.min() else { return [] }
+            let newlines = yaml.utf8[..<first].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            return [Finding(line: line + newlines, message: "the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones")]
         }
         guard case .sequence(let items) = entry.value else { return [] }
         let debris = items.filter { item in
