@@ -121,7 +121,7 @@ struct FAQExtractor {
 }
 
 /// The text rules of FAQ pairs, shared by the body and the v2 front matter `faqs:`.
-enum FAQText {
+public enum FAQText {
     /// A question and its answer in one piece of text, or `nil` when the text does not open with a question.
     static func pair(in text: String) -> FAQ? {
         let text = Substring(text.trimmingWhitespace())
@@ -306,7 +306,7 @@ enum FAQText {
 
     /// Recovers a clean pair from a v2 front matter entry, whose `q` often runs on into
     /// `**\n\n**A:** answer` and whose `a` starts with `A:**`.
-    static func frontMatterPair(question rawQuestion: String, answer rawAnswer: String) -> FAQ? {
+    public static func frontMatterPair(question rawQuestion: String, answer rawAnswer: String) -> FAQ? {
         var question = Substring(rawQuestion)
         var answerFromQuestion = ""
         if let marker = answerMarkerRange(in: question) {

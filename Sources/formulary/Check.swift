@@ -46,6 +46,9 @@ struct Check: ParsableCommand {
     @Flag(help: "List every rule with its default severity and exit.")
     var listRules = false
 
+    @Flag(help: "Fix what cannot change a page's meaning (heading whitespace, lone labels as headings, FAQ debris), then check.")
+    var fix = false
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json, github
     }
@@ -81,7 +84,9 @@ struct Check: ParsableCommand {
             fail("\(error)")
         }
         // No rule reads FAQ pairs (FAQ debris is a front matter matter): skip extracting them.
-        let outcomes = ContentLoader(parser: MonographParser(extractsFAQs: false)).load(files)
+        let loader = ContentLoader(parser: MonographParser(extractsFAQs: false))
+        if fix { applyFixes(to: loader.load(files)) }
+        let outcomes = loader.load(files)
         let diagnostics = Checker(configuration: configuration).check(outcomes)
 
         let outputFormat = DiagnosticFormat(rawValue: format.rawValue) ?? .text
@@ -98,6 +103,26 @@ struct Check: ParsableCommand {
         FileHandle.standardError.write(Data((DiagnosticSummary.line(for: diagnostics, files: files.count) + "\n").utf8))
         // Exit here rather than return: freeing thousands of parsed pages one by one only delays the prompt.
         Foundation.exit(diagnostics.contains(where: { $0.severity == .error }) ? 1 : 0)
+    }
+
+    /// Rewrites each page that has something to fix, atomically, and says what changed.
+    private func applyFixes(to outcomes: [ContentLoader.Outcome]) {
+        let fixer = PageFixer()
+        var fixedFiles = 0
+        for case .success(let page) in outcomes {
+            let path = page.location.displayPath
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8), let (fixed, changes) = fixer.fix(page, text: text)
+            else { continue }
+            do {
+                try AtomicFile.write(fixed, to: path)
+                fixedFiles += 1
+                let list = changes.map(\.description).joined(separator: ", ")
+                FileHandle.standardError.write(Data("fixed \(path): \(list)\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("formulary check: could not fix \(path): \(error.localizedDescription)\n".utf8))
+            }
+        }
+        FileHandle.standardError.write(Data("fixed \(fixedFiles) file\(fixedFiles == 1 ? "" : "s")\n".utf8))
     }
 
     /// `--config`, else `formulary.yml` in the current folder or a folder above the first path.

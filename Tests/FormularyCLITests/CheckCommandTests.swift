@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// `formulary check` as a user runs it.
+@Suite("formulary check")
+struct CheckCommandTests {
+    let cli = ShowCommandTests()
+
+    @Test("the example site is clean: exit 0 and a summary")
+    func exampleSite() throws {
+        let result = try cli.run(["check", "examples/site/content"])
+        #expect(result.status == 0)
+        #expect(result.output == "")
+        #expect(result.errors == "checked 4 files: 0 errors, 0 warnings, 0 notes\n")
+    }
+
+    @Test("errors give exit status 1, compiler-style lines, JSON and GitHub forms")
+    func errors() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-check-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("refusal.md")
+        try Data("---\ntitle: Nothing\n---\n# Nothing\n\nI cannot provide information on this medicine.\n".utf8).write(to: page)
+        let text = try cli.run(["check", folder.path])
+        #expect(text.status == 1)
+        #expect(text.output == "\(page.path):6:1: error: the page is an AI refusal ('I cannot provide ...'), not a monograph; regenerate or remove it [ai-refusal]\n")
+        #expect(text.errors == "checked 1 file: 1 error, 0 warnings, 0 notes (ai-refusal 1)\n")
+        let json = try cli.run(["check", folder.path, "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect(object?["rule"] as? String == "ai-refusal")
+        #expect(object?["line"] as? Int == 6)
+        let github = try cli.run(["check", folder.path, "--format", "github"])
+        #expect(github.output.hasPrefix("::error file=\(page.path),line=6,col=1,title=ai-refusal::the page is an AI refusal"))
+    }
+
+    @Test("--explain and --list-rules; an unknown rule gets a suggestion and exit 2")
+    func explain() throws {
+        let explained = try cli.run(["check", "--explain", "missing-section"])
+        #expect(explained.status == 0)
+        #expect(explained.output.hasPrefix("missing-section (default severity: warning)\nA section the site requires"))
+        let listed = try cli.run(["check", "--list-rules"])
+        #expect(listed.output.split(separator: "\n").count == 17)
+        let unknown = try cli.run(["check", "--explain", "missing-sectoin"])
+        #expect(unknown.status == 2)
+        #expect(unknown.errors.contains("no rule named 'missing-sectoin'. Did you mean 'missing-section'?"))
+    }
+
+    @Test("a broken configuration stops the check with its place, exit 2")
+    func brokenConfiguration() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-check-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("content"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("formulary.yml")
+        try Data("check:\n  rules:\n    title-mismach: off\n".utf8).write(to: config)
+        let result = try cli.run(["check", folder.appendingPathComponent("content").path])
+        #expect(result.status == 2)
+        #expect(result.errors == "\(config.path):3:1: error: unknown rule 'title-mismach'; did you mean 'title-mismatch'?\n")
+    }
+}

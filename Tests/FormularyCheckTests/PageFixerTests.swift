@@ -1,0 +1,80 @@
+import Foundation
+import FormularyModel
+import FormularyParsing
+import Testing
+
+@testable import FormularyCheck
+
+/// `check --fix`: changes that keep the meaning, written atomically.
+@Suite("check --fix")
+struct PageFixerTests {
+    func parse(_ text: String) throws -> ParsedPage {
+        try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "compositions/examplamol.md"))
+    }
+
+    @Test("trailing whitespace after headings is removed, not inside code")
+    func headingWhitespace() throws {
+        let text = "---\ntitle: X\n---\n### Usage  \nPain.\n\n```\n# comment  \n```\n### Dosage\t\nOne.\n"
+        let (fixed, changes) = try #require(PageFixer().fix(try parse(text), text: text))
+        #expect(fixed == "---\ntitle: X\n---\n### Usage\nPain.\n\n```\n# comment  \n```\n### Dosage\nOne.\n")
+        #expect(changes.map(\.description) == ["trailing whitespace removed from headings (2)"])
+    }
+
+    @Test("a lone label in a page of ### headings becomes a heading")
+    func labelToHeading() throws {
+        let text = "---\ntitle: X\n---\n### Usage\nPain.\n\n### Dosage\nOne.\n\n**Side Effects:**\n\nRash.\n\n### Precautions\nLiver.\n"
+        let page = try parse(text)
+        #expect(page.monograph.source.headingStyle == .mixed)
+        let (fixed, changes) = try #require(PageFixer().fix(page, text: text))
+        #expect(fixed.contains("\n### Side Effects\n\nRash.\n"))
+        #expect(changes.map(\.description) == ["section labels turned into headings (1)"])
+        let reparsed = try parse(fixed).monograph
+        #expect(reparsed.source.headingStyle == .heading)
+        #expect(reparsed.sections.map(\.markdown) == page.monograph.sections.map(\.markdown))
+    }
+
+    @Test("FAQ debris in front matter is rewritten from clean pairs; the rest of the page is untouched")
+    func faqDebris() throws {
+        let text = """
+            ---
+            title: X
+            faqs:
+              - q: >-
+                  Is it safe?**
+
+
+                  **A:** Mostly.
+                a: 'A:** Mostly.'
+              - q: Clean?
+                a: Yes.
+            is_banned: false
+            ---
+            ## **Usage**
+            Text.
+
+            """
+        let (fixed, changes) = try #require(PageFixer().fix(try parse(text), text: text))
+        #expect(fixed == "---\ntitle: X\nfaqs:\n- q: Is it safe?\n  a: Mostly.\n- q: Clean?\n  a: Yes.\nis_banned: false\n---\n## **Usage**\nText.\n")
+        #expect(changes.map(\.description) == ["FAQ entries cleaned of answer debris (1)"])
+    }
+
+    @Test("a clean page needs no fix")
+    func nothingToFix() throws {
+        let text = "---\ntitle: X\n---\n### Usage\nPain.\n"
+        #expect(PageFixer().fix(try parse(text), text: text) == nil)
+    }
+
+    @Test("an atomic write replaces the file whole and keeps its permissions")
+    func atomicWrite() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-fix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("page.md").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+        try AtomicFile.write("new", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o640)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["page.md"], "no temporary file left behind")
+    }
+}
