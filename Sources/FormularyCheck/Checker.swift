@@ -68,22 +68,3 @@ public struct Checker: Sendable {
             message: error.message)
     }
 }
-
-/// Slots written by concurrent workers, each slot by exactly one of them.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-
-    func set(_ index: Int, _ value: Value) { storage[index] = value }
-
-    func values() -> [Value] { storage.map { $0! } }
-}

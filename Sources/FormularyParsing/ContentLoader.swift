@@ -70,7 +70,7 @@ public struct ContentLoader: Sendable {
     /// Parses every file, spreading the work over all cores; the result keeps the input order.
     public func load(_ files: [String]) -> [Outcome] {
         let parser = self.parser
-        let results = ResultBuffer(count: files.count)
+        let results = ResultSlots<Outcome>(count: files.count)
         // Chunks of several files keep scheduling overhead small against ~50 µs a file.
         let chunk = 16
         let chunks = (files.count + chunk - 1) / chunk
@@ -101,11 +101,12 @@ public enum ContentLoaderError: Error, CustomStringConvertible {
     }
 }
 
-/// Slots written by concurrent workers, each slot by exactly one of them.
-private final class ResultBuffer: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<ContentLoader.Outcome?>
+/// Slots written by concurrent workers (`DispatchQueue.concurrentPerform`), each slot by
+/// exactly one of them; read once all are done.
+public final class ResultSlots<Value>: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<Value?>
 
-    init(count: Int) {
+    public init(count: Int) {
         storage = .allocate(capacity: count)
         storage.initialize(repeating: nil)
     }
@@ -115,7 +116,8 @@ private final class ResultBuffer: @unchecked Sendable {
         storage.deallocate()
     }
 
-    func set(_ index: Int, _ value: ContentLoader.Outcome) { storage[index] = value }
+    public func set(_ index: Int, _ value: Value) { storage[index] = value }
 
-    func values() -> [ContentLoader.Outcome] { storage.map { $0! } }
+    /// Every slot's value; each must have been set.
+    public func values() -> [Value] { storage.map { $0! } }
 }
