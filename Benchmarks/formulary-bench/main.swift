@@ -24,7 +24,8 @@ if let flag = arguments.firstIndex(of: "--runs"), flag + 1 < arguments.count, le
 var stage: ParsingStage?
 if let flag = arguments.firstIndex(of: "--stage"), flag + 1 < arguments.count {
     guard let value = ParsingStage(rawValue: arguments[flag + 1]) else {
-        FileHandle.standardError.write(Data("formulary-bench: --stage is one of \(ParsingStage.allCases.map(\.rawValue))\n".utf8))
+        FileHandle.standardError.write(
+            Data("formulary-bench: --stage is one of \(ParsingStage.allCases.map(\.rawValue))\n".utf8))
         exit(2)
     }
     stage = value
@@ -102,8 +103,12 @@ let sorted = times.sorted()
 let median = sorted[sorted.count / 2]
 func format(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
 print("corpus: \(paths.joined(separator: " "))" + (stage.map { "  (stage: \($0.rawValue))" } ?? ""))
-print("files: \(fileCount) (\(errorCount) errors), \(sectionCount) sections, \(faqCount) FAQ pairs, \(byteCount / 1_000_000) MB of body text")
+print(
+    "files: \(fileCount) (\(errorCount) errors), \(sectionCount) sections, \(faqCount) FAQ pairs, \(byteCount / 1_000_000) MB of body text"
+)
 print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
-print("wall per run (s): " + times.map { format($0) }.joined(separator: " ") + "  (min \(format(sorted[0])), median \(format(median)))")
+print(
+    "wall per run (s): " + times.map { format($0) }.joined(separator: " ")
+        + "  (min \(format(sorted[0])), median \(format(median)))")
 print("files per second (median run): \(Int(Double(fileCount) / median))")
 print("peak memory: \(format(peakResidentMiB(), 1)) MiB")

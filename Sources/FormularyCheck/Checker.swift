@@ -28,7 +28,8 @@ public struct Checker: Sendable {
         let enabled = rules.compactMap { rule in configuration.severity(of: rule).map { (rule, $0) } }
         DispatchQueue.concurrentPerform(iterations: (pages.count + 31) / 32) { chunk in
             for index in (chunk * 32)..<min(pages.count, chunk * 32 + 32) {
-                perPage.set(index, Self.check(pages[index], rules: enabled, corpus: corpus, configuration: configuration))
+                perPage.set(
+                    index, Self.check(pages[index], rules: enabled, corpus: corpus, configuration: configuration))
             }
         }
         diagnostics += perPage.values().joined()

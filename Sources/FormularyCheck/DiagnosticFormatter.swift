@@ -12,14 +12,16 @@ public enum DiagnosticFormat: String, CaseIterable, Sendable {
     public func format(_ diagnostic: Diagnostic) -> String {
         switch self {
         case .text:
-            return "\(diagnostic.path):\(diagnostic.line):\(diagnostic.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.rule)]"
+            return
+                "\(diagnostic.path):\(diagnostic.line):\(diagnostic.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.rule)]"
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return String(decoding: (try? encoder.encode(diagnostic)) ?? Data(), as: UTF8.self)
         case .github:
             let command = diagnostic.severity == .note ? "notice" : diagnostic.severity.rawValue
-            return "::\(command) file=\(Self.escapeProperty(diagnostic.path)),line=\(diagnostic.line),col=\(diagnostic.column),title=\(Self.escapeProperty(diagnostic.rule))::\(Self.escapeData(diagnostic.message))"
+            return
+                "::\(command) file=\(Self.escapeProperty(diagnostic.path)),line=\(diagnostic.line),col=\(diagnostic.column),title=\(Self.escapeProperty(diagnostic.rule))::\(Self.escapeData(diagnostic.message))"
         }
     }
 
@@ -48,7 +50,8 @@ public enum DiagnosticSummary {
             let n = bySeverity[severity] ?? 0
             return "\(n) \(word)\(n == 1 ? "" : "s")"
         }
-        var line = "checked \(files) file\(files == 1 ? "" : "s"): \(count(.error, "error")), \(count(.warning, "warning")), \(count(.note, "note"))"
+        var line =
+            "checked \(files) file\(files == 1 ? "" : "s"): \(count(.error, "error")), \(count(.warning, "warning")), \(count(.note, "note"))"
         if !byRule.isEmpty {
             let rules = byRule.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
             line += " (" + rules.joined(separator: ", ") + ")"

@@ -83,13 +83,16 @@ public struct PageFixer: Sendable {
             let line = lines[index]
             if line.hasPrefix("#") {
                 let level = line.prefix { $0 == "#" }.count
-                if !line.dropFirst(level).trimmingCharacters(in: .whitespaces).hasPrefix("**") { levels[level, default: 0] += 1 }
+                if !line.dropFirst(level).trimmingCharacters(in: .whitespaces).hasPrefix("**") {
+                    levels[level, default: 0] += 1
+                }
             } else if line.hasPrefix("**") {
                 labelLines.append(index)
             }
         }
         // Only when headings are the page's main style and labels the exception.
-        guard let (level, headingCount) = levels.max(by: { $0.value < $1.value }), headingCount > labelLines.count else {
+        guard let (level, headingCount) = levels.max(by: { $0.value < $1.value }), headingCount > labelLines.count
+        else {
             return 0
         }
         var count = 0
@@ -117,7 +120,8 @@ public struct PageFixer: Sendable {
         for item in items {
             let question = (item["q"] ?? item["question"])?.string ?? ""
             let answer = (item["a"] ?? item["answer"])?.string ?? ""
-            let hasDebris = question.containsText("A:**") || question.containsText("**A:") || answer.hasPrefix("A:**")
+            let hasDebris =
+                question.containsText("A:**") || question.containsText("**A:") || answer.hasPrefix("A:**")
                 || answer.hasPrefix("**A:")
             var pair = (question, answer)
             if hasDebris, let clean = FAQText.frontMatterPair(question: question, answer: answer) {
@@ -148,9 +152,12 @@ public struct PageFixer: Sendable {
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).formulary-\(UUID().uuidString)")
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).formulary-\(UUID().uuidString)")
         try Data(text.utf8).write(to: temporary)
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: path), let permissions = attributes[.posixPermissions] {
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let permissions = attributes[.posixPermissions]
+        {
             try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
         }
         guard rename(temporary.path, path) == 0 else {

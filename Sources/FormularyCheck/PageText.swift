@@ -34,7 +34,9 @@ struct PageText {
     func firstOccurrence(ofAny phrases: [String]) -> (phrase: String, line: Int, column: Int)? {
         var best: (String, Int, Int)?
         for phrase in phrases {
-            if let hit = occurrences(of: phrase, limit: 1).first, best == nil || (hit.line, hit.column) < (best!.1, best!.2) {
+            if let hit = occurrences(of: phrase, limit: 1).first,
+                best == nil || (hit.line, hit.column) < (best!.1, best!.2)
+            {
                 best = (phrase, hit.line, hit.column)
             }
         }

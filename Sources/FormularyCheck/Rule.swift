@@ -56,10 +56,14 @@ public struct CheckedCorpus: Sendable {
     /// `Paracetamol` and `Acetaminophen` have the same key.
     static func medicineKey(_ monograph: Monograph) -> String? {
         guard monograph.kind != .brand, !monograph.ingredients.isEmpty else { return nil }
-        let parts = Set(monograph.ingredients.map { ingredient -> String in
-            let strength = ingredient.strength.map { " \($0.value) \($0.unit)" + ($0.per.map { "/\($0.value) \($0.unit)" } ?? "") } ?? ""
-            return NameEquivalents.canonicalName(ingredient.name) + strength
-        })
+        let parts = Set(
+            monograph.ingredients.map { ingredient -> String in
+                let strength =
+                    ingredient.strength.map {
+                        " \($0.value) \($0.unit)" + ($0.per.map { "/\($0.value) \($0.unit)" } ?? "")
+                    } ?? ""
+                return NameEquivalents.canonicalName(ingredient.name) + strength
+            })
         return monograph.collection + "|" + parts.sorted().joined(separator: "+")
     }
 

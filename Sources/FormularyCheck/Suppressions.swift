@@ -11,14 +11,16 @@ struct Suppressions {
     private var lineRules: [Int: Set<String>] = [:]
 
     init(page: ParsedPage) {
-        guard page.bodyBytes.count > 20, PageText(page: page).occurrences(of: "formulary-ignore", limit: 1).first != nil else {
+        guard page.bodyBytes.count > 20, PageText(page: page).occurrences(of: "formulary-ignore", limit: 1).first != nil
+        else {
             return
         }
         let lines = page.body.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in lines.enumerated() {
             guard let start = line.firstRange(of: "<!--"), let end = line.firstRange(of: "-->") else { continue }
             let words = line[start.upperBound..<end.lowerBound].split(whereSeparator: { $0 == " " || $0 == "," })
-            guard let directive = words.first, directive == "formulary-ignore" || directive == "formulary-ignore-file" else {
+            guard let directive = words.first, directive == "formulary-ignore" || directive == "formulary-ignore-file"
+            else {
                 continue
             }
             let rules = Set(words.dropFirst().map(String.init))

@@ -225,8 +225,9 @@ public enum FAQText {
             index = bytes.index(after: found)
             if found != bytes.startIndex {
                 let before = bytes[bytes.index(before: found)]
-                guard before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
-                    || before == UInt8(ascii: "\t")
+                guard
+                    before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
+                        || before == UInt8(ascii: "\t")
                 else { continue }
             }
             guard let end = markerEnd(afterA: found, in: bytes) else { continue }

@@ -252,4 +252,3 @@ enum FrontMatterReader {
         }
     }
 }
-

@@ -36,15 +36,18 @@ public struct MonographParseError: Error, Sendable, Equatable, CustomStringConve
         case .unreadable(let why):
             return "cannot read the file: \(why)"
         case .emptyFile:
-            return "the file is empty; a monograph starts with front matter ('---', 'title: ...', '---') followed by Markdown"
+            return
+                "the file is empty; a monograph starts with front matter ('---', 'title: ...', '---') followed by Markdown"
         case .tooLarge(let bytes, let limit):
-            return "the file is \(bytes) bytes, more than the \(limit)-byte limit for one monograph; split it or check that it is really a page"
+            return
+                "the file is \(bytes) bytes, more than the \(limit)-byte limit for one monograph; split it or check that it is really a page"
         case .binaryFile:
             return "the file contains a NUL byte and looks binary, not Markdown"
         case .invalidUTF8:
             return "the file is not valid UTF-8 here; save it as UTF-8"
         case .missingFrontMatter:
-            return "no front matter: a monograph must start with a '---' line, YAML with at least 'title:', and a closing '---' line"
+            return
+                "no front matter: a monograph must start with a '---' line, YAML with at least 'title:', and a closing '---' line"
         case .unterminatedFrontMatter:
             return "the front matter opened here is never closed; add a '---' line after the YAML"
         case .frontMatterTooLarge(let limit):
@@ -54,7 +57,8 @@ public struct MonographParseError: Error, Sendable, Equatable, CustomStringConve
         case .frontMatterNotMapping(let found):
             return "the front matter must be a mapping of keys to values ('title: ...'), not \(found)"
         case .frontMatterTooComplex(let limit):
-            return "the front matter expands to more than \(limit) YAML nodes (aliases?); monographs need only plain keys and lists"
+            return
+                "the front matter expands to more than \(limit) YAML nodes (aliases?); monographs need only plain keys and lists"
         case .missingTitle:
             return "the front matter has no 'title:' and the page has no '# Title' heading"
         }

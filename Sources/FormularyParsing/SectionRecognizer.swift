@@ -35,13 +35,19 @@ public enum SectionRecognizer {
         add(.genericName, "generic name", "generic names", "generic name(s)", "generic")
         add(.usage, "usage", "uses", "use", "indications", "indications and usage", "therapeutic uses")
         add(.dosage, "dosage", "dosage and administration", "dose", "dosing", "dosage guidelines")
-        add(.sideEffects, "side effects", "side-effects", "adverse effects", "adverse reactions", "possible side effects")
+        add(
+            .sideEffects, "side effects", "side-effects", "adverse effects", "adverse reactions",
+            "possible side effects")
         add(.howItWorks, "how it works", "how does it work", "mechanism of action")
-        add(.precautions, "precautions", "warnings and precautions", "precautions and warnings", "warnings & precautions",
+        add(
+            .precautions, "precautions", "warnings and precautions", "precautions and warnings",
+            "warnings & precautions",
             "popular combinations and precautions")
         add(.contraindications, "contraindications", "contra-indications")
         add(.interactions, "drug interactions", "interactions")
-        add(.pregnancy, "pregnancy and breastfeeding", "pregnancy and lactation", "pregnancy", "pregnancy and breast-feeding")
+        add(
+            .pregnancy, "pregnancy and breastfeeding", "pregnancy and lactation", "pregnancy",
+            "pregnancy and breast-feeding")
         add(.alternateNames, "alternate names", "alternative names", "other names", "brand names")
         add(.popularCombinations, "popular combinations", "common combinations")
         add(.summary, "drug profile summary", "summary")
@@ -98,7 +104,8 @@ public enum SectionRecognizer {
         // A label is a name, not a sentence or a whole emphasised question.
         guard !label.isEmpty, label.count <= 200, !label.containsText("\n"), !label.hasSuffix("?") else { return nil }
         let remainder = rest.drop(while: { $0 == " " || $0 == "\t" })
-        let remainderText = colonInsideEmphasis ? String(remainder) + String(afterOpen[close.upperBound...]) : String(remainder)
+        let remainderText =
+            colonInsideEmphasis ? String(remainder) + String(afterOpen[close.upperBound...]) : String(remainder)
         let fullLabel = labelQualifier.isEmpty ? label : Substring(label + " " + labelQualifier)
         var result = recognition(label: fullLabel, remainder: remainderText.trimmingWhitespace(), isBold: true)
         result.labelLength = text.utf8.distance(from: text.startIndex, to: remainder.startIndex)
@@ -211,4 +218,3 @@ public enum SectionRecognizer {
         return result
     }
 }
-

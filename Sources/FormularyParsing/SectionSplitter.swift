@@ -91,7 +91,8 @@ struct SectionSplitter {
                 if kind != .other {
                     // The whole heading names the section; nothing on its line is body text.
                     recognition = SectionRecognizer.Recognition(
-                        kind: kind, label: Substring(text.trimmingWhitespace()), remainder: "", isBold: recognition.isBold)
+                        kind: kind, label: Substring(text.trimmingWhitespace()), remainder: "",
+                        isBold: recognition.isBold)
                 }
             }
             recognised[index] = recognition
@@ -129,7 +130,8 @@ struct SectionSplitter {
             case .paragraph:
                 // Most paragraphs are prose: look at two bytes before making a string.
                 guard lines.startsWithEmphasis(line: block.startLine, column: block.startColumn) else { continue }
-                let firstLine = lines.text(fromLine: block.startLine, column: block.startColumn, throughLine: block.startLine)
+                let firstLine = lines.text(
+                    fromLine: block.startLine, column: block.startColumn, throughLine: block.startLine)
                 guard let recognition = SectionRecognizer.recognize(labelParagraph: firstLine) else { continue }
                 if recognition.kind == .other {
                     // `**2. Cetirizine:**` alone on its line groups one ingredient's sections.
@@ -157,7 +159,8 @@ struct SectionSplitter {
             let next = position + 1 < starts.count ? starts[position + 1] : nil
             let lastLine = (next?.line ?? (lines.count + 1)) - 1
             let lastBlock = next?.blockIndex ?? blocks.count
-            var markdown = lines.trimmedText(fromLine: start.contentLine, column: start.contentColumn, throughLine: lastLine)
+            var markdown = lines.trimmedText(
+                fromLine: start.contentLine, column: start.contentColumn, throughLine: lastLine)
             var leadText = ""
             let sectionBlocks = (start.blockIndex + 1)..<lastBlock
             if start.style == .inlineLabel {
@@ -208,7 +211,8 @@ struct SectionSplitter {
     /// The kind of a heading that names an ingredient and then a section: `### Cefixime Usage`,
     /// `### Norfloxacin: Usage` (the ingredient's own Usage, in a per-ingredient page).
     private func kindAfterIngredient(_ recognition: SectionRecognizer.Recognition) -> SectionKind {
-        let label = SectionRecognizer.normalize(recognition.label + (recognition.remainder.isEmpty ? "" : " " + recognition.remainder))
+        let label = SectionRecognizer.normalize(
+            recognition.label + (recognition.remainder.isEmpty ? "" : " " + recognition.remainder))
         for name in ingredientNames where !name.isEmpty && label.hasPrefix(name + " ") {
             let rest = String(label.dropFirst(name.count + 1))
             if let kind = SectionRecognizer.names[rest], SectionKind.core.contains(kind) { return kind }

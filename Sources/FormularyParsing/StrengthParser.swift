@@ -149,4 +149,3 @@ public enum StrengthParser {
         }
     }
 }
-

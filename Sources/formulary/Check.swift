@@ -37,7 +37,8 @@ struct Check: ParsableCommand {
     @Option(help: "Output: text (compiler-style), json (one object a line) or github (workflow annotations).")
     var format: OutputFormat = .text
 
-    @Option(help: "A formulary.yml to read instead of looking for one.", completion: .file(extensions: ["yml", "yaml"]))
+    @Option(
+        help: "A formulary.yml to read instead of looking for one.", completion: .file(extensions: ["yml", "yaml"]))
     var config: String?
 
     @Option(help: "Explain one rule and exit.")
@@ -46,7 +47,10 @@ struct Check: ParsableCommand {
     @Flag(help: "List every rule with its default severity and exit.")
     var listRules = false
 
-    @Flag(help: "Fix what cannot change a page's meaning (heading whitespace, lone labels as headings, FAQ debris), then check.")
+    @Flag(
+        help:
+            "Fix what cannot change a page's meaning (heading whitespace, lone labels as headings, FAQ debris), then check."
+    )
     var fix = false
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -56,13 +60,16 @@ struct Check: ParsableCommand {
     func run() throws {
         if listRules {
             for rule in RuleCatalog.all {
-                print("\(rule.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(rule.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.summary)")
+                print(
+                    "\(rule.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(rule.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.summary)"
+                )
             }
             return
         }
         if let explain {
             guard let rule = RuleCatalog.rule(named: explain) else {
-                let suggestion = Spelling.closest(to: explain, among: RuleCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
+                let suggestion =
+                    Spelling.closest(to: explain, among: RuleCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
                 fail("no rule named '\(explain)'.\(suggestion) `formulary check --list-rules` lists them.")
             }
             print("\(rule.name) (default severity: \(rule.defaultSeverity.rawValue))\n\(rule.summary)")
@@ -111,7 +118,8 @@ struct Check: ParsableCommand {
         var fixedFiles = 0
         for case .success(let page) in outcomes {
             let path = page.location.displayPath
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8), let (fixed, changes) = fixer.fix(page, text: text)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let (fixed, changes) = fixer.fix(page, text: text)
             else { continue }
             do {
                 try AtomicFile.write(fixed, to: path)
@@ -119,7 +127,8 @@ struct Check: ParsableCommand {
                 let list = changes.map(\.description).joined(separator: ", ")
                 FileHandle.standardError.write(Data("fixed \(path): \(list)\n".utf8))
             } catch {
-                FileHandle.standardError.write(Data("formulary check: could not fix \(path): \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("formulary check: could not fix \(path): \(error.localizedDescription)\n".utf8))
             }
         }
         FileHandle.standardError.write(Data("fixed \(fixedFiles) file\(fixedFiles == 1 ? "" : "s")\n".utf8))

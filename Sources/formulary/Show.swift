@@ -38,7 +38,8 @@ struct Show: ParsableCommand {
             throw ExitCode(2)
         }
         if files.isEmpty {
-            FileHandle.standardError.write(Data("formulary: no .md files under \(paths.joined(separator: ", "))\n".utf8))
+            FileHandle.standardError.write(
+                Data("formulary: no .md files under \(paths.joined(separator: ", "))\n".utf8))
             throw ExitCode(2)
         }
         let outcomes = ContentLoader().load(files)
@@ -71,7 +72,8 @@ struct Show: ParsableCommand {
         FileHandle.standardOutput.write(output)
         if failures > 0 {
             if files.count > 1 {
-                FileHandle.standardError.write(Data("formulary: \(failures) of \(files.count) files could not be read\n".utf8))
+                FileHandle.standardError.write(
+                    Data("formulary: \(failures) of \(files.count) files could not be read\n".utf8))
             }
             throw ExitCode(1)
         }

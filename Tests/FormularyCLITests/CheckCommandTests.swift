@@ -16,21 +16,28 @@ struct CheckCommandTests {
 
     @Test("errors give exit status 1, compiler-style lines, JSON and GitHub forms")
     func errors() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-check-cli-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-check-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let page = folder.appendingPathComponent("refusal.md")
-        try Data("---\ntitle: Nothing\n---\n# Nothing\n\nI cannot provide information on this medicine.\n".utf8).write(to: page)
+        try Data("---\ntitle: Nothing\n---\n# Nothing\n\nI cannot provide information on this medicine.\n".utf8).write(
+            to: page)
         let text = try cli.run(["check", folder.path])
         #expect(text.status == 1)
-        #expect(text.output == "\(page.path):6:1: error: the page is an AI refusal ('I cannot provide ...'), not a monograph; regenerate or remove it [ai-refusal]\n")
+        #expect(
+            text.output
+                == "\(page.path):6:1: error: the page is an AI refusal ('I cannot provide ...'), not a monograph; regenerate or remove it [ai-refusal]\n"
+        )
         #expect(text.errors == "checked 1 file: 1 error, 0 warnings, 0 notes (ai-refusal 1)\n")
         let json = try cli.run(["check", folder.path, "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(object?["rule"] as? String == "ai-refusal")
         #expect(object?["line"] as? Int == 6)
         let github = try cli.run(["check", folder.path, "--format", "github"])
-        #expect(github.output.hasPrefix("::error file=\(page.path),line=6,col=1,title=ai-refusal::the page is an AI refusal"))
+        #expect(
+            github.output.hasPrefix(
+                "::error file=\(page.path),line=6,col=1,title=ai-refusal::the page is an AI refusal"))
     }
 
     @Test("--explain and --list-rules; an unknown rule gets a suggestion and exit 2")
@@ -47,13 +54,17 @@ struct CheckCommandTests {
 
     @Test("a broken configuration stops the check with its place, exit 2")
     func brokenConfiguration() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-check-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("content"), withIntermediateDirectories: true)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-check-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("content"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("formulary.yml")
         try Data("check:\n  rules:\n    title-mismach: off\n".utf8).write(to: config)
         let result = try cli.run(["check", folder.appendingPathComponent("content").path])
         #expect(result.status == 2)
-        #expect(result.errors == "\(config.path):3:1: error: unknown rule 'title-mismach'; did you mean 'title-mismatch'?\n")
+        #expect(
+            result.errors == "\(config.path):3:1: error: unknown rule 'title-mismach'; did you mean 'title-mismatch'?\n"
+        )
     }
 }

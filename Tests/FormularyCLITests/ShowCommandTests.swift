@@ -46,9 +46,11 @@ struct ShowCommandTests {
         let lines = result.output.split(separator: "\n")
         #expect(lines.count == 4)
         let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-        #expect(records.map { $0["id"] as? String } == [
-            "composition/examplamol-sampleprofen", "composition/examplamol", "generic/examplamol-500mg", "medicines/examplix-500",
-        ])
+        #expect(
+            records.map { $0["id"] as? String } == [
+                "composition/examplamol-sampleprofen", "composition/examplamol", "generic/examplamol-500mg",
+                "medicines/examplix-500",
+            ])
         let generic = records[2]
         #expect(generic["kind"] as? String == "single")
         let ingredient = (generic["ingredients"] as? [[String: Any]])?.first
@@ -70,17 +72,21 @@ struct ShowCommandTests {
     func text() throws {
         let result = try run(["show", "examples/site/content/generic/examplamol-500mg.md"])
         #expect(result.status == 0)
-        #expect(result.output.hasPrefix("Examplamol 500mg  [single]  generic/examplamol-500mg\n  Ingredients:\n    - Examplamol  500mg\n"))
+        #expect(
+            result.output.hasPrefix(
+                "Examplamol 500mg  [single]  generic/examplamol-500mg\n  Ingredients:\n    - Examplamol  500mg\n"))
         #expect(result.output.contains("    line 23: faqs (12 words)\n"))
     }
 
     @Test("a page that cannot be read is reported compiler-style with exit status 1")
     func badPage() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-cli-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("# No front matter\n".utf8).write(to: directory.appendingPathComponent("broken.md"))
-        try Data("---\ntitle: Fine\n---\n### Usage\nText.\n".utf8).write(to: directory.appendingPathComponent("fine.md"))
+        try Data("---\ntitle: Fine\n---\n### Usage\nText.\n".utf8).write(
+            to: directory.appendingPathComponent("fine.md"))
         let result = try run(["show", directory.path, "--format", "json"])
         #expect(result.status == 1)
         #expect(result.output.split(separator: "\n").count == 1, "the good page is still printed")

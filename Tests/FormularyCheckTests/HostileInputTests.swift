@@ -9,7 +9,8 @@ import Testing
 struct HostileInputTests {
     /// A fresh temporary folder, removed after the test.
     func withFolder(_ body: (URL) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-check-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try body(folder)
@@ -25,7 +26,8 @@ struct HostileInputTests {
         try withFolder { folder in
             let empty = Data()
             for index in 0..<100_000 {
-                FileManager.default.createFile(atPath: folder.appendingPathComponent("page-\(index).md").path, contents: empty)
+                FileManager.default.createFile(
+                    atPath: folder.appendingPathComponent("page-\(index).md").path, contents: empty)
             }
             let (files, diagnostics) = try checkFolder(folder)
             #expect(files.count == 100_000)
@@ -40,8 +42,10 @@ struct HostileInputTests {
         try withFolder { folder in
             let collection = folder.appendingPathComponent("composition")
             try FileManager.default.createDirectory(at: collection, withIntermediateDirectories: true)
-            try Data("---\ntitle: Loop\n---\n### Usage\nText.\n".utf8).write(to: collection.appendingPathComponent("loop.md"))
-            try FileManager.default.createSymbolicLink(atPath: collection.appendingPathComponent("again").path, withDestinationPath: folder.path)
+            try Data("---\ntitle: Loop\n---\n### Usage\nText.\n".utf8).write(
+                to: collection.appendingPathComponent("loop.md"))
+            try FileManager.default.createSymbolicLink(
+                atPath: collection.appendingPathComponent("again").path, withDestinationPath: folder.path)
             let (files, diagnostics) = try checkFolder(folder)
             #expect(files == [collection.appendingPathComponent("loop.md").path])
             #expect(diagnostics.map(\.rule).contains("missing-section"))
@@ -51,15 +55,19 @@ struct HostileInputTests {
     @Test("an unreadable file and a dangling link are reported, and the rest is checked")
     func unreadableFiles() throws {
         try withFolder { folder in
-            try Data("---\ntitle: Fine\n---\n### Usage\nText.\n".utf8).write(to: folder.appendingPathComponent("fine.md"))
+            try Data("---\ntitle: Fine\n---\n### Usage\nText.\n".utf8).write(
+                to: folder.appendingPathComponent("fine.md"))
             try FileManager.default.createSymbolicLink(
-                atPath: folder.appendingPathComponent("dangling.md").path, withDestinationPath: folder.appendingPathComponent("nowhere.md").path)
+                atPath: folder.appendingPathComponent("dangling.md").path,
+                withDestinationPath: folder.appendingPathComponent("nowhere.md").path)
             let locked = folder.appendingPathComponent("locked.md")
             try Data("---\ntitle: Locked\n---\n".utf8).write(to: locked)
             try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: locked.path)
             let (files, diagnostics) = try checkFolder(folder)
             #expect(files.count == 3)
-            let unreadable = diagnostics.filter { $0.rule == "unreadable-page" }.map { URL(fileURLWithPath: $0.path).lastPathComponent }
+            let unreadable = diagnostics.filter { $0.rule == "unreadable-page" }.map {
+                URL(fileURLWithPath: $0.path).lastPathComponent
+            }
             // Root reads any file whatever its permissions; everyone else cannot read `locked.md`.
             #expect(unreadable == (getuid() == 0 ? ["dangling.md"] : ["dangling.md", "locked.md"]))
             #expect(diagnostics.contains { $0.path.hasSuffix("fine.md") && $0.rule == "missing-section" })
@@ -70,7 +78,10 @@ struct HostileInputTests {
     func parserHostileFiles() throws {
         try withFolder { folder in
             var alias = "---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-            for level in 1...12 { alias += "a\(level): &a\(level) [\(Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", "))]\n" }
+            for level in 1...12 {
+                alias +=
+                    "a\(level): &a\(level) [\(Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", "))]\n"
+            }
             let files: [(String, [UInt8])] = [
                 ("alias-bomb.md", Array((alias + "title: Bomb\n---\n").utf8)),
                 ("nul.md", Array("---\ntitle: X\n---\n".utf8) + [0, 1, 2]),

@@ -9,7 +9,8 @@ import Testing
 @Suite("check --fix")
 struct PageFixerTests {
     func parse(_ text: String) throws -> ParsedPage {
-        try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "compositions/examplamol.md"))
+        try MonographParser().parse(
+            bytes: Array(text.utf8), location: DocumentLocation(path: "compositions/examplamol.md"))
     }
 
     @Test("trailing whitespace after headings is removed, not inside code")
@@ -22,7 +23,8 @@ struct PageFixerTests {
 
     @Test("a lone label in a page of ### headings becomes a heading")
     func labelToHeading() throws {
-        let text = "---\ntitle: X\n---\n### Usage\nPain.\n\n### Dosage\nOne.\n\n**Side Effects:**\n\nRash.\n\n### Precautions\nLiver.\n"
+        let text =
+            "---\ntitle: X\n---\n### Usage\nPain.\n\n### Dosage\nOne.\n\n**Side Effects:**\n\nRash.\n\n### Precautions\nLiver.\n"
         let page = try parse(text)
         #expect(page.monograph.source.headingStyle == .mixed)
         let (fixed, changes) = try #require(PageFixer().fix(page, text: text))
@@ -54,7 +56,10 @@ struct PageFixerTests {
 
             """
         let (fixed, changes) = try #require(PageFixer().fix(try parse(text), text: text))
-        #expect(fixed == "---\ntitle: X\nfaqs:\n- q: Is it safe?\n  a: Mostly.\n- q: Clean?\n  a: Yes.\nis_banned: false\n---\n## **Usage**\nText.\n")
+        #expect(
+            fixed
+                == "---\ntitle: X\nfaqs:\n- q: Is it safe?\n  a: Mostly.\n- q: Clean?\n  a: Yes.\nis_banned: false\n---\n## **Usage**\nText.\n"
+        )
         #expect(changes.map(\.description) == ["FAQ entries cleaned of answer debris (1)"])
     }
 
@@ -75,6 +80,8 @@ struct PageFixerTests {
         try AtomicFile.write("new", to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o640)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["page.md"], "no temporary file left behind")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["page.md"],
+            "no temporary file left behind")
     }
 }

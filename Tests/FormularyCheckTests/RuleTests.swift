@@ -64,11 +64,13 @@ struct RuleTests {
     @Test("an unknown front matter key gets a did-you-mean")
     func unknownKey() {
         let diagnostics = check(Self.page(frontMatter: "tittle: Examplamol\n"))
-        #expect(diagnostics == [
-            Diagnostic(
-                path: "content/composition/e/examplamol.md", line: 3, column: 1, severity: .warning,
-                rule: "unknown-front-matter-key", message: "unknown front matter key 'tittle'; did you mean 'title'?"),
-        ])
+        #expect(
+            diagnostics == [
+                Diagnostic(
+                    path: "content/composition/e/examplamol.md", line: 3, column: 1, severity: .warning,
+                    rule: "unknown-front-matter-key",
+                    message: "unknown front matter key 'tittle'; did you mean 'title'?")
+            ])
     }
 
     @Test("invalid and missing front matter are errors with their place")
@@ -89,7 +91,9 @@ struct RuleTests {
         let diagnostics = check(Self.page(title: "Examplamol 500mg"))
         #expect(rules(diagnostics) == ["title-mismatch"])
         #expect(diagnostics.first?.line == 4)
-        #expect(diagnostics.first?.message == "the heading 'Examplamol' differs from the front matter title 'Examplamol 500mg'")
+        #expect(
+            diagnostics.first?.message
+                == "the heading 'Examplamol' differs from the front matter title 'Examplamol 500mg'")
     }
 
     @Test("missing sections are listed; the required set is configurable")
@@ -97,7 +101,8 @@ struct RuleTests {
         let body = "# Examplamol\n\n### Usage\nPain.\n\n**Disclaimer:** Not advice.\n"
         let diagnostics = check(Self.page(body: body))
         #expect(diagnostics.map(\.message) == ["missing sections: Dosage, Side Effects, How it Works, Precautions"])
-        let relaxed = check([("c/e.md", Self.page(body: body))], configuration: CheckConfiguration(requiredSections: [.usage]))
+        let relaxed = check(
+            [("c/e.md", Self.page(body: body))], configuration: CheckConfiguration(requiredSections: [.usage]))
         #expect(relaxed == [])
     }
 
@@ -131,7 +136,8 @@ struct RuleTests {
 
     @Test("an AI refusal is one error, not a list of missing sections")
     func refusal() {
-        let body = "# Examplamol\n\nI cannot provide information on a medication named Examplamol because it is not a recognized medicine.\n"
+        let body =
+            "# Examplamol\n\nI cannot provide information on a medication named Examplamol because it is not a recognized medicine.\n"
         let diagnostics = check(Self.page(body: body))
         #expect(rules(diagnostics) == ["ai-refusal"])
         #expect(diagnostics.first?.severity == .error)
@@ -141,7 +147,9 @@ struct RuleTests {
 
     @Test("AI self-reference, with the column of the phrase")
     func selfReference() {
-        let body = "# Examplamol\n\nPlease note: I am an AI and cannot help.\n" + Self.cleanBody.dropFirst("# Examplamol\n".count)
+        let body =
+            "# Examplamol\n\nPlease note: I am an AI and cannot help.\n"
+            + Self.cleanBody.dropFirst("# Examplamol\n".count)
         let diagnostics = check(Self.page(body: String(body)))
         #expect(rules(diagnostics) == ["ai-self-reference"])
         #expect(diagnostics.first?.line == 6)
@@ -150,11 +158,16 @@ struct RuleTests {
 
     @Test("damaged names: a dangling hyphen, a vitamin without its number")
     func damagedNames() {
-        let diagnostics = check(Self.page(title: "Omega- + Vitamin B + Polymyxin B", body: Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Omega- + Vitamin B + Polymyxin B")))
-        #expect(diagnostics.filter { $0.rule == "damaged-name" }.map(\.message) == [
-            "the name 'Omega-' ends with a hyphen: a number was probably stripped by the generator",
-            "the name 'Vitamin B' lacks its number (B1, B2, B3, B5, B6, B7, B9 or B12?)",
-        ])
+        let diagnostics = check(
+            Self.page(
+                title: "Omega- + Vitamin B + Polymyxin B",
+                body: Self.cleanBody.replacingOccurrences(
+                    of: "# Examplamol", with: "# Omega- + Vitamin B + Polymyxin B")))
+        #expect(
+            diagnostics.filter { $0.rule == "damaged-name" }.map(\.message) == [
+                "the name 'Omega-' ends with a hyphen: a number was probably stripped by the generator",
+                "the name 'Vitamin B' lacks its number (B1, B2, B3, B5, B6, B7, B9 or B12?)",
+            ])
     }
 
     @Test("the Generic Name section misspells the title's ingredient")
@@ -162,17 +175,38 @@ struct RuleTests {
         let body = Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Clostridium Butryricum")
             .replacingOccurrences(of: "### Generic Name\nExamplamol", with: "### Generic Name\nClostridium butyricum")
         let diagnostics = check(Self.page(title: "Clostridium Butryricum", body: body))
-        #expect(diagnostics.map(\.message) == ["the Generic Name section writes 'butyricum' where the title has 'butryricum'"])
+        #expect(
+            diagnostics.map(\.message) == [
+                "the Generic Name section writes 'butyricum' where the title has 'butryricum'"
+            ])
     }
 
     @Test("two pages for one medicine, international and US names counted as one")
     func duplicates() {
         let diagnostics = check([
-            ("content/composition/p/paracetamol.md", Self.page(title: "Paracetamol", body: Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Paracetamol"))),
-            ("content/composition/a/acetaminophen.md", Self.page(title: "Acetaminophen", body: Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Acetaminophen"))),
-            ("content/composition/i/ibuprofen-paracetamol.md", Self.page(title: "Ibuprofen + Paracetamol", body: Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Ibuprofen + Paracetamol"))),
+            (
+                "content/composition/p/paracetamol.md",
+                Self.page(
+                    title: "Paracetamol",
+                    body: Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Paracetamol"))
+            ),
+            (
+                "content/composition/a/acetaminophen.md",
+                Self.page(
+                    title: "Acetaminophen",
+                    body: Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Acetaminophen"))
+            ),
+            (
+                "content/composition/i/ibuprofen-paracetamol.md",
+                Self.page(
+                    title: "Ibuprofen + Paracetamol",
+                    body: Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# Ibuprofen + Paracetamol"))
+            ),
         ])
-        #expect(diagnostics.map(\.path) == ["content/composition/a/acetaminophen.md", "content/composition/p/paracetamol.md"])
+        #expect(
+            diagnostics.map(\.path) == [
+                "content/composition/a/acetaminophen.md", "content/composition/p/paracetamol.md",
+            ])
         #expect(diagnostics.first?.message == "the same medicine as composition/paracetamol; merge the pages")
     }
 
@@ -180,12 +214,16 @@ struct RuleTests {
     func qualifiedNames() {
         #expect(NameEquivalents.canonicalName("Paracetamol (Acetaminophen)") == "paracetamol")
         #expect(NameEquivalents.canonicalName("Acetaminophen [paracetamol]") == "paracetamol")
-        #expect(NameEquivalents.canonicalName("Antihemophilic Factor (Recombinant)") == "antihemophilic factor (recombinant)")
+        #expect(
+            NameEquivalents.canonicalName("Antihemophilic Factor (Recombinant)")
+                == "antihemophilic factor (recombinant)")
     }
 
     @Test("links to pages that do not exist")
     func brokenLinks() {
-        let body = Self.cleanBody.replacingOccurrences(of: "Pain and fever.", with: "See [Ibuprofen](../ibuprofen.md) and [WHO](https://who.int) and [self](examplamol.md).")
+        let body = Self.cleanBody.replacingOccurrences(
+            of: "Pain and fever.",
+            with: "See [Ibuprofen](../ibuprofen.md) and [WHO](https://who.int) and [self](examplamol.md).")
         let diagnostics = check(Self.page(body: body))
         #expect(diagnostics.map(\.message) == ["the link '../ibuprofen.md' points at a page that does not exist"])
         #expect(diagnostics.first?.line == 10)
@@ -194,14 +232,21 @@ struct RuleTests {
 
     @Test("front matter FAQ debris")
     func faqDebris() {
-        let frontMatter = "faqs:\n  - q: \"Is it safe?**\\n\\n**A:** Yes.\"\n    a: \"A:** Yes.\"\n  - q: Clean?\n    a: Yes.\n"
+        let frontMatter =
+            "faqs:\n  - q: \"Is it safe?**\\n\\n**A:** Yes.\"\n    a: \"A:** Yes.\"\n  - q: Clean?\n    a: Yes.\n"
         let diagnostics = check(Self.page(frontMatter: frontMatter))
-        #expect(diagnostics.map(\.message) == ["the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones"])
+        #expect(
+            diagnostics.map(\.message) == [
+                "the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones"
+            ])
         #expect(diagnostics.first?.line == 4, "the line of the first entry with debris")
         // The same in flow style, which is read at once: entries are counted.
         let flow = "faqs: [{q: \"Is it safe?**\\n\\n**A:** Yes.\", a: \"A:** Yes.\"}, {q: Clean?, a: Yes.}]\n"
         let flowDiagnostics = check(Self.page(frontMatter: flow))
-        #expect(flowDiagnostics.map(\.message) == ["1 of 2 FAQ entries carry answer debris ('A:**' in the question or answer)"])
+        #expect(
+            flowDiagnostics.map(\.message) == [
+                "1 of 2 FAQ entries carry answer debris ('A:**' in the question or answer)"
+            ])
         #expect(flowDiagnostics.first?.line == 3)
     }
 
@@ -216,18 +261,25 @@ struct RuleTests {
 
     @Test("suppression comments silence one rule on the next line or in the whole page")
     func suppressions() {
-        let nextLine = Self.cleanBody.replacingOccurrences(of: "### Side Effects\nRarely a rash.", with: "<!-- formulary-ignore empty-section -->\n### Side Effects\n")
+        let nextLine = Self.cleanBody.replacingOccurrences(
+            of: "### Side Effects\nRarely a rash.", with: "<!-- formulary-ignore empty-section -->\n### Side Effects\n")
         #expect(check(Self.page(body: nextLine)) == [])
-        let otherRule = Self.cleanBody.replacingOccurrences(of: "### Side Effects\nRarely a rash.", with: "<!-- formulary-ignore title-mismatch -->\n### Side Effects\n")
+        let otherRule = Self.cleanBody.replacingOccurrences(
+            of: "### Side Effects\nRarely a rash.", with: "<!-- formulary-ignore title-mismatch -->\n### Side Effects\n"
+        )
         #expect(rules(check(Self.page(body: otherRule))) == ["empty-section"])
-        let wholePage = "<!-- formulary-ignore-file missing-disclaimer -->\n" + Self.cleanBody.replacingOccurrences(of: "**Disclaimer:** Not medical advice.", with: "")
+        let wholePage =
+            "<!-- formulary-ignore-file missing-disclaimer -->\n"
+            + Self.cleanBody.replacingOccurrences(of: "**Disclaimer:** Not medical advice.", with: "")
         #expect(check(Self.page(body: wholePage)) == [])
     }
 
     @Test("configuration turns rules off and changes severities")
     func configuration() throws {
-        let yaml = "title: Site\ncheck:\n  required-sections: [usage]\n  rules:\n    missing-disclaimer: off\n    title-mismatch: error\n"
-        let configuration = try CheckConfiguration.load(yaml: yaml, path: "formulary.yml", knownRules: RuleCatalog.names)
+        let yaml =
+            "title: Site\ncheck:\n  required-sections: [usage]\n  rules:\n    missing-disclaimer: off\n    title-mismatch: error\n"
+        let configuration = try CheckConfiguration.load(
+            yaml: yaml, path: "formulary.yml", knownRules: RuleCatalog.names)
         #expect(configuration.requiredSections == [.usage])
         let body = "# Other\n\n### Usage\nPain.\n"
         let diagnostics = check([("c/e.md", Self.page(body: body))], configuration: configuration)
@@ -237,14 +289,29 @@ struct RuleTests {
 
     @Test("configuration mistakes are errors with a line and a suggestion")
     func configurationErrors() {
-        #expect(throws: CheckConfiguration.Error(path: "f.yml", line: 3, message: "unknown rule 'title-mismach'; did you mean 'title-mismatch'?")) {
-            try CheckConfiguration.load(yaml: "check:\n  rules:\n    title-mismach: off\n", path: "f.yml", knownRules: RuleCatalog.names)
+        #expect(
+            throws: CheckConfiguration.Error(
+                path: "f.yml", line: 3, message: "unknown rule 'title-mismach'; did you mean 'title-mismatch'?")
+        ) {
+            try CheckConfiguration.load(
+                yaml: "check:\n  rules:\n    title-mismach: off\n", path: "f.yml", knownRules: RuleCatalog.names)
         }
-        #expect(throws: CheckConfiguration.Error(path: "f.yml", line: 2, message: "unknown section kind 'usages'; use one of genericName, usage, dosage, sideEffects, howItWorks, precautions, contraindications, interactions, pregnancy, alternateNames, popularCombinations, summary, storage, overdose, faqs, disclaimer, note")) {
-            try CheckConfiguration.load(yaml: "check:\n  required-sections: [usages]\n", path: "f.yml", knownRules: RuleCatalog.names)
+        #expect(
+            throws: CheckConfiguration.Error(
+                path: "f.yml", line: 2,
+                message:
+                    "unknown section kind 'usages'; use one of genericName, usage, dosage, sideEffects, howItWorks, precautions, contraindications, interactions, pregnancy, alternateNames, popularCombinations, summary, storage, overdose, faqs, disclaimer, note"
+            )
+        ) {
+            try CheckConfiguration.load(
+                yaml: "check:\n  required-sections: [usages]\n", path: "f.yml", knownRules: RuleCatalog.names)
         }
-        #expect(throws: CheckConfiguration.Error(path: "f.yml", line: 3, message: "'loud' is not off, note, warning or error")) {
-            try CheckConfiguration.load(yaml: "check:\n  rules:\n    title-mismatch: loud\n", path: "f.yml", knownRules: RuleCatalog.names)
+        #expect(
+            throws: CheckConfiguration.Error(
+                path: "f.yml", line: 3, message: "'loud' is not off, note, warning or error")
+        ) {
+            try CheckConfiguration.load(
+                yaml: "check:\n  rules:\n    title-mismatch: loud\n", path: "f.yml", knownRules: RuleCatalog.names)
         }
     }
 
@@ -256,10 +323,19 @@ struct RuleTests {
 
     @Test("output formats: text, JSON lines, GitHub annotations, and the summary line")
     func formats() {
-        let diagnostic = Diagnostic(path: "content/a.md", line: 12, column: 3, severity: .warning, rule: "missing-section", message: "missing section: Usage, 100%")
-        #expect(DiagnosticFormat.text.format(diagnostic) == "content/a.md:12:3: warning: missing section: Usage, 100% [missing-section]")
-        #expect(DiagnosticFormat.json.format(diagnostic) == #"{"column":3,"line":12,"message":"missing section: Usage, 100%","path":"content/a.md","rule":"missing-section","severity":"warning"}"#)
-        #expect(DiagnosticFormat.github.format(diagnostic) == "::warning file=content/a.md,line=12,col=3,title=missing-section::missing section: Usage, 100%25")
+        let diagnostic = Diagnostic(
+            path: "content/a.md", line: 12, column: 3, severity: .warning, rule: "missing-section",
+            message: "missing section: Usage, 100%")
+        #expect(
+            DiagnosticFormat.text.format(diagnostic)
+                == "content/a.md:12:3: warning: missing section: Usage, 100% [missing-section]")
+        #expect(
+            DiagnosticFormat.json.format(diagnostic)
+                == #"{"column":3,"line":12,"message":"missing section: Usage, 100%","path":"content/a.md","rule":"missing-section","severity":"warning"}"#
+        )
+        #expect(
+            DiagnosticFormat.github.format(diagnostic)
+                == "::warning file=content/a.md,line=12,col=3,title=missing-section::missing section: Usage, 100%25")
         let summary = DiagnosticSummary.line(for: [diagnostic, diagnostic], files: 3)
         #expect(summary == "checked 3 files: 0 errors, 2 warnings, 0 notes (missing-section 2)")
     }

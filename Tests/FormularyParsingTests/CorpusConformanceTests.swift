@@ -44,7 +44,8 @@ struct CorpusConformanceTests {
                 continue
             }
             rest = rest.drop(while: { $0 == "*" })
-            let name = rest.prefix(while: { $0.isLetter || $0 == " " }).lowercased().trimmingCharacters(in: .whitespaces)
+            let name = rest.prefix(while: { $0.isLetter || $0 == " " }).lowercased().trimmingCharacters(
+                in: .whitespaces)
             if let kind = names[name] { found.insert(kind) }
         }
         return found
@@ -61,7 +62,9 @@ struct CorpusConformanceTests {
             candidates += 1
             let kinds = Set(page.monograph.sections.map(\.kind))
             let missing = SectionKind.core.filter { !kinds.contains($0) }
-            if !missing.isEmpty { shortfalls.append("\(path): missing \(missing.map(\.rawValue).joined(separator: ", "))") }
+            if !missing.isEmpty {
+                shortfalls.append("\(path): missing \(missing.map(\.rawValue).joined(separator: ", "))")
+            }
         }
         // About 98% of the 6,447 compositions have all seven; the rest are refusals or stubs.
         #expect(candidates > 6_300)
@@ -78,7 +81,8 @@ struct CorpusConformanceTests {
                 case .sequence(let items)? = try page.frontMatter.resolvedValue(forKey: "faqs", path: path)
             else { continue }
             compared += 1
-            let answered = items.filter { (($0["a"]?.string) ?? "").trimmingCharacters(in: .whitespaces).count > 2 }.count
+            let answered = items.filter { (($0["a"]?.string) ?? "").trimmingCharacters(in: .whitespaces).count > 2 }
+                .count
             if answered != page.monograph.faqs.count, answered == items.count {
                 disagreements.append("\(path): front matter \(answered), parsed \(page.monograph.faqs.count)")
             }
@@ -114,7 +118,9 @@ struct CorpusConformanceTests {
             #expect(!page.monograph.ingredients.isEmpty, "\(path)")
             // A digit followed by a unit in the title must come out as a strength.
             let title = page.monograph.title
-            let hasUnit = title.range(of: #"\d\s?(mg|mcg|gm|g|iu|au|ml|%)\b"#, options: [.regularExpression, .caseInsensitive]) != nil
+            let hasUnit =
+                title.range(of: #"\d\s?(mg|mcg|gm|g|iu|au|ml|%)\b"#, options: [.regularExpression, .caseInsensitive])
+                != nil
             if hasUnit, page.monograph.ingredients.allSatisfy({ $0.strength == nil }) { missingStrength.append(title) }
         }
         #expect(missingStrength.isEmpty, "titles with a strength that was not parsed: \(missingStrength)")

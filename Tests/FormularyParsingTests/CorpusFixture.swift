@@ -14,7 +14,8 @@ enum CorpusFixture {
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: root + "/rxhive-v1") }
 
-    static let missingMessage: Comment = "the shared corpus is not at \(root); these tests read it from ../shared/corpus"
+    static let missingMessage: Comment =
+        "the shared corpus is not at \(root); these tests read it from ../shared/corpus"
 
     /// The absolute path of a corpus file, e.g. `rxhive-v1/generic/alemtuzumab-12mg.md`.
     static func path(_ relative: String) -> String { root + "/" + relative }

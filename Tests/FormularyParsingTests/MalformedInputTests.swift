@@ -44,10 +44,12 @@ struct MalformedInputTests {
         #expect(failure?.line == 1)
     }
 
-    @Test("front matter that is not a mapping", arguments: [
-        ("---\n- one\n- two\n---\n# X\n", "a list"),
-        ("---\njust a sentence\n---\n# X\n", "a single value"),
-    ])
+    @Test(
+        "front matter that is not a mapping",
+        arguments: [
+            ("---\n- one\n- two\n---\n# X\n", "a list"),
+            ("---\njust a sentence\n---\n# X\n", "a single value"),
+        ])
     func notMapping(_ text: String, _ found: String) {
         let failure = error(Array(text.utf8))
         #expect(failure?.reason == .frontMatterNotMapping(found: found))
@@ -97,9 +99,12 @@ struct MalformedInputTests {
         #expect(failure?.column == 6)
     }
 
-    @Test("UTF-8 validation agrees with the standard library", arguments: [
-        [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC0, 0xAF], [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80], [0xE2, 0x80, 0x99],
-    ] as [[UInt8]])
+    @Test(
+        "UTF-8 validation agrees with the standard library",
+        arguments: [
+            [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC0, 0xAF], [0xE2, 0x82], [0xF0, 0x9F, 0x98, 0x80],
+            [0xE2, 0x80, 0x99],
+        ] as [[UInt8]])
     func validation(_ sequence: [UInt8]) {
         let bytes = Array("abcdefghij".utf8) + sequence + Array("klmnop".utf8)
         let standard = String(validating: bytes, as: UTF8.self) == nil
@@ -125,7 +130,8 @@ struct MalformedInputTests {
 
     @Test("a 50 MB file is refused before it is read")
     func hugeFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-huge-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-huge-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("huge.md").path
@@ -181,7 +187,8 @@ struct MalformedInputTests {
 
     @Test("Windows line endings and a byte order mark")
     func crlfAndBOM() throws {
-        let text = "\u{FEFF}---\r\ntitle: Paracetamol 500mg\r\n---\r\n\r\n# Paracetamol 500mg\r\n\r\n### Usage\r\nPain.\r\n\r\n### Dosage\r\nOne tablet.\r\n"
+        let text =
+            "\u{FEFF}---\r\ntitle: Paracetamol 500mg\r\n---\r\n\r\n# Paracetamol 500mg\r\n\r\n### Usage\r\nPain.\r\n\r\n### Dosage\r\nOne tablet.\r\n"
         let record = try parse(text).monograph
         #expect(record.sections.map(\.kind) == [.usage, .dosage])
         #expect(record.sections.map(\.line) == [7, 10])
@@ -202,7 +209,9 @@ struct MalformedInputTests {
             Issue.record("expected an error")
         } catch {
             #expect(error.reason == .unreadable("No such file or directory"))
-            #expect(error.description == "/nonexistent/formulary/page.md:1:1: error: cannot read the file: No such file or directory")
+            #expect(
+                error.description
+                    == "/nonexistent/formulary/page.md:1:1: error: cannot read the file: No such file or directory")
         }
         do {
             _ = try parser.parse(contentsOf: FileManager.default.temporaryDirectory.path)

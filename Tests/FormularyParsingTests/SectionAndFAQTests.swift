@@ -9,13 +9,16 @@ import Testing
 struct SectionAndFAQTests {
     func record(_ body: String, title: String = "Examplamine") throws -> Monograph {
         let text = "---\ntitle: \(title)\n---\n" + body
-        return try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "composition/e/examplamine.md"))
-            .monograph
+        return try MonographParser().parse(
+            bytes: Array(text.utf8), location: DocumentLocation(path: "composition/e/examplamine.md")
+        )
+        .monograph
     }
 
     @Test("### headings, with a colon, with text on the heading line")
     func headingStyle() throws {
-        let page = try record("""
+        let page = try record(
+            """
             # Examplamine
             ### Generic Name
             Examplamine
@@ -35,7 +38,8 @@ struct SectionAndFAQTests {
 
     @Test("## **bold** headings keep their ### and #### subsections inside")
     func boldHeadings() throws {
-        let page = try record("""
+        let page = try record(
+            """
             ## **Usage**
 
             Treats examples.
@@ -59,13 +63,18 @@ struct SectionAndFAQTests {
         #expect(page.sections.map(\.kind) == [.usage, .dosage, .faqs])
         #expect(page.sections.map(\.heading) == ["Usage", "Dosage", "FAQs (Frequently Asked Questions)"])
         #expect(page.section(.dosage)?.markdown == "### **Standard Dosage**\n\n#### **Adults:** One tablet.")
-        #expect(page.faqs == [FAQ(question: "Is it safe?", answer: "Mostly."), FAQ(question: "Can children take it?", answer: "Ask a doctor.")])
+        #expect(
+            page.faqs == [
+                FAQ(question: "Is it safe?", answer: "Mostly."),
+                FAQ(question: "Can children take it?", answer: "Ask a doctor."),
+            ])
         #expect(page.source.headingStyle == .boldHeading)
     }
 
     @Test("inline labels, alone on their line or followed by text; qualified labels")
     func inlineLabels() throws {
-        let page = try record("""
+        let page = try record(
+            """
             **Generic Name:** Examplamine
 
             **Usage (Hypothetical):**
@@ -88,7 +97,8 @@ struct SectionAndFAQTests {
 
     @Test("bold labels inside a ### section are sub-parts, not sections")
     func labelsInsideHeadings() throws {
-        let page = try record("""
+        let page = try record(
+            """
             ### Precautions
             **Contraindications:** Allergy.
 
@@ -105,7 +115,8 @@ struct SectionAndFAQTests {
 
     @Test("per-ingredient headings group labelled sections; qualified headings are recognised")
     func perIngredient() throws {
-        let page = try record("""
+        let page = try record(
+            """
             ### Generic Name (Combination)
             Alphamine + Betamine
 
@@ -131,7 +142,8 @@ struct SectionAndFAQTests {
 
     @Test("FAQ shapes: Q:/A: paragraphs, lines of one paragraph, bold question then answer paragraphs")
     func faqShapes() throws {
-        let page = try record("""
+        let page = try record(
+            """
             ### FAQs
 
             **Q:** What is it?
@@ -149,11 +161,12 @@ struct SectionAndFAQTests {
 
             **Disclaimer:** Not advice.
             """)
-        #expect(page.faqs == [
-            FAQ(question: "What is it?", answer: "An example."),
-            FAQ(question: "Is it real?", answer: "No."),
-            FAQ(question: "How is it stored?", answer: "Cool and dry.\n\nAway from children."),
-        ])
+        #expect(
+            page.faqs == [
+                FAQ(question: "What is it?", answer: "An example."),
+                FAQ(question: "Is it real?", answer: "No."),
+                FAQ(question: "How is it stored?", answer: "Cool and dry.\n\nAway from children."),
+            ])
     }
 
     @Test("front matter FAQs are cleaned of answer debris when the body has none")
@@ -177,13 +190,19 @@ struct SectionAndFAQTests {
             ## **Usage**
             Treats examples.
             """
-        let page = try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "compositions/examplamine.md"))
-        #expect(page.monograph.faqs == [FAQ(question: "What is the dose?", answer: "One tablet daily."), FAQ(question: "Is it safe?", answer: "Mostly.")])
+        let page = try MonographParser().parse(
+            bytes: Array(text.utf8), location: DocumentLocation(path: "compositions/examplamine.md"))
+        #expect(
+            page.monograph.faqs == [
+                FAQ(question: "What is the dose?", answer: "One tablet daily."),
+                FAQ(question: "Is it safe?", answer: "Mostly."),
+            ])
     }
 
     @Test("a faqs: block (here an indentless list) is read when needed, with the same result as reading it at once")
     func deferredFAQBlock() throws {
-        let text = "---\ntitle: X\nfaqs:\n- q: One?\n  a: 'A:** Yes.'\n- q: Two?\n  a: No.\nis_banned: true\n---\n## **Usage**\nText.\n"
+        let text =
+            "---\ntitle: X\nfaqs:\n- q: One?\n  a: 'A:** Yes.'\n- q: Two?\n  a: No.\nis_banned: true\n---\n## **Usage**\nText.\n"
         let page = try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "c/x.md"))
         #expect(page.frontMatter.entries.map(\.key) == ["title", "faqs", "is_banned"])
         #expect(page.frontMatter.entries.map(\.line) == [2, 3, 8], "keys after the block keep their lines")
@@ -216,14 +235,16 @@ struct SectionAndFAQTests {
             #expect(error.line >= 4 && error.line <= 6)
         }
         // The body's FAQs win, so the block is never needed and the page reads.
-        let answered = broken.replacingOccurrences(of: "## **Usage**\nText.\n", with: "## **FAQs**\n* **Q: Body?** A: Yes.\n")
+        let answered = broken.replacingOccurrences(
+            of: "## **Usage**\nText.\n", with: "## **FAQs**\n* **Q: Body?** A: Yes.\n")
         let page = try MonographParser().parse(bytes: Array(answered.utf8), location: DocumentLocation(path: "c/x.md"))
         #expect(page.monograph.faqs == [FAQ(question: "Body?", answer: "Yes.")])
     }
 
     @Test("the body's FAQs win over front matter's")
     func bodyWins() throws {
-        let text = "---\ntitle: X\nfaqs:\n  - q: From front matter?\n    a: Yes.\n---\n### FAQs\n* **From the body?** Yes.\n"
+        let text =
+            "---\ntitle: X\nfaqs:\n  - q: From front matter?\n    a: Yes.\n---\n### FAQs\n* **From the body?** Yes.\n"
         let page = try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "c/x.md"))
         #expect(page.monograph.faqs == [FAQ(question: "From the body?", answer: "Yes.")])
     }
@@ -244,19 +265,31 @@ struct SectionAndFAQTests {
 
     @Test("brand pages point at their generic", arguments: [("generic_slug", "paracetamol")])
     func brand(_ key: String, _ slug: String) throws {
-        let text = "---\ntitle: \"Examplol 650\"\ntype: \"single\"\n\(key): \"\(slug)\"\ncompany: \"Example Labs\"\nstrength: \"650 mg\"\npack_size: \"10 tablets\"\nmrp: 30.5\n---\n\nExamplol 650 contains paracetamol.\n"
-        let page = try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: "medicines/examplol-650.md"))
+        let text =
+            "---\ntitle: \"Examplol 650\"\ntype: \"single\"\n\(key): \"\(slug)\"\ncompany: \"Example Labs\"\nstrength: \"650 mg\"\npack_size: \"10 tablets\"\nmrp: 30.5\n---\n\nExamplol 650 contains paracetamol.\n"
+        let page = try MonographParser().parse(
+            bytes: Array(text.utf8), location: DocumentLocation(path: "medicines/examplol-650.md"))
         #expect(page.monograph.kind == .brand)
-        #expect(page.monograph.product == Product(genericSlug: "paracetamol", company: "Example Labs", strength: "650 mg", packSize: "10 tablets", mrp: 30.5))
-        #expect(page.monograph.ingredients == [Ingredient(name: "Paracetamol", strength: Strength(text: "650 mg", value: 650, unit: "mg"))])
+        #expect(
+            page.monograph.product
+                == Product(
+                    genericSlug: "paracetamol", company: "Example Labs", strength: "650 mg", packSize: "10 tablets",
+                    mrp: 30.5))
+        #expect(
+            page.monograph.ingredients == [
+                Ingredient(name: "Paracetamol", strength: Strength(text: "650 mg", value: 650, unit: "mg"))
+            ])
     }
 
-    @Test("section names are recognised whatever their dress", arguments: [
-        ("Usage", SectionKind.usage), ("**How It Works**", .howItWorks), ("Side Effects (of antivenom)", .sideEffects),
-        ("FAQs (Frequently Asked Questions)", .faqs), ("Generic Name (Not Applicable)", .genericName),
-        ("Pregnancy & Breastfeeding", .pregnancy), ("Drug Interactions", .interactions), ("Alprazolam", .other),
-        ("Dosage Adjustments", .other), ("Common Side Effects", .other),
-    ])
+    @Test(
+        "section names are recognised whatever their dress",
+        arguments: [
+            ("Usage", SectionKind.usage), ("**How It Works**", .howItWorks),
+            ("Side Effects (of antivenom)", .sideEffects),
+            ("FAQs (Frequently Asked Questions)", .faqs), ("Generic Name (Not Applicable)", .genericName),
+            ("Pregnancy & Breastfeeding", .pregnancy), ("Drug Interactions", .interactions), ("Alprazolam", .other),
+            ("Dosage Adjustments", .other), ("Common Side Effects", .other),
+        ])
     func recognition(_ heading: String, _ kind: SectionKind) {
         #expect(SectionRecognizer.recognize(heading: heading).kind == kind)
     }

@@ -39,7 +39,9 @@ struct StrengthParserTests {
         #expect(strength == Strength(text: example.text, value: example.value, unit: example.unit, per: example.per))
     }
 
-    @Test("rejects what is not a strength", arguments: ["", "mg", "12", "99m", "2b", "21A", "12 apples", "1.2.3mg", "% w/w", "-5mg"])
+    @Test(
+        "rejects what is not a strength",
+        arguments: ["", "mg", "12", "99m", "2b", "21A", "12 apples", "1.2.3mg", "% w/w", "-5mg"])
     func rejects(_ text: String) {
         #expect(StrengthParser.parse(text) == nil)
     }
@@ -54,10 +56,12 @@ struct StrengthParserTests {
         #expect(bracketed.strength?.value == 500)
     }
 
-    @Test("keeps digits that are part of a name", arguments: [
-        "Vitamin B12", "Omega-3 Fatty Acids", "Technetium Tc 99m Medronate", "Interferon Alfa 2b", "Typhoid TY 21A",
-        "2-Deoxy-D-Glucose", "Vitamin D3",
-    ])
+    @Test(
+        "keeps digits that are part of a name",
+        arguments: [
+            "Vitamin B12", "Omega-3 Fatty Acids", "Technetium Tc 99m Medronate", "Interferon Alfa 2b", "Typhoid TY 21A",
+            "2-Deoxy-D-Glucose", "Vitamin D3",
+        ])
     func keepsNameDigits(_ name: String) {
         let split = StrengthParser.splitTrailingStrength(name)
         #expect(split.name == name)
@@ -67,11 +71,12 @@ struct StrengthParserTests {
     @Test("reads strengths inside combination titles")
     func combinationTitle() {
         let ingredients = TitleParser.ingredients(inTitle: "Abacavir 600mg + Dolutegravir 50mg + Lamivudine 300mg")
-        #expect(ingredients == [
-            Ingredient(name: "Abacavir", strength: Strength(text: "600mg", value: 600, unit: "mg")),
-            Ingredient(name: "Dolutegravir", strength: Strength(text: "50mg", value: 50, unit: "mg")),
-            Ingredient(name: "Lamivudine", strength: Strength(text: "300mg", value: 300, unit: "mg")),
-        ])
+        #expect(
+            ingredients == [
+                Ingredient(name: "Abacavir", strength: Strength(text: "600mg", value: 600, unit: "mg")),
+                Ingredient(name: "Dolutegravir", strength: Strength(text: "50mg", value: 50, unit: "mg")),
+                Ingredient(name: "Lamivudine", strength: Strength(text: "300mg", value: 300, unit: "mg")),
+            ])
     }
 
     @Test("a combination title mixes ingredients with and without strengths")

@@ -34,7 +34,11 @@ struct AIRefusalRule: Rule {
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         guard let hit = Self.refusal(in: page) else { return [] }
-        return [Finding(line: hit.line, column: hit.column, message: "the page is an AI refusal ('\(hit.phrase) ...'), not a monograph; regenerate or remove it")]
+        return [
+            Finding(
+                line: hit.line, column: hit.column,
+                message: "the page is an AI refusal ('\(hit.phrase) ...'), not a monograph; regenerate or remove it")
+        ]
     }
 }
 
@@ -87,6 +91,10 @@ struct AISelfReferenceRule: Rule {
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         guard let hit = Self.firstHit(in: page) else { return [] }
-        return [Finding(line: hit.line, column: hit.column, message: "the text refers to itself as an AI ('\(hit.phrase)'); remove the sentence")]
+        return [
+            Finding(
+                line: hit.line, column: hit.column,
+                message: "the text refers to itself as an AI ('\(hit.phrase)'); remove the sentence")
+        ]
     }
 }

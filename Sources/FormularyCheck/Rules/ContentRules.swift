@@ -14,7 +14,11 @@ struct FAQDebrisRule: Rule {
             let hits = ["A:**", "**A:", "**A**:"].compactMap { yaml.find($0)?.lowerBound }
             guard let first = hits.min() else { return [] }
             let newlines = yaml.utf8[..<first].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-            return [Finding(line: line + newlines, message: "the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones")]
+            return [
+                Finding(
+                    line: line + newlines,
+                    message: "the front matter FAQs carry answer debris ('A:**'); the body's FAQs are the clean ones")
+            ]
         }
         guard case .sequence(let items) = entry.value else { return [] }
         let debris = items.filter { item in
@@ -24,7 +28,12 @@ struct FAQDebrisRule: Rule {
                 || answer.hasPrefix("A:**") || answer.hasPrefix("**A:**")
         }.count
         guard debris > 0 else { return [] }
-        return [Finding(line: entry.line, column: entry.column, message: "\(debris) of \(items.count) FAQ entries carry answer debris ('A:**' in the question or answer)")]
+        return [
+            Finding(
+                line: entry.line, column: entry.column,
+                message:
+                    "\(debris) of \(items.count) FAQ entries carry answer debris ('A:**' in the question or answer)")
+        ]
     }
 }
 
@@ -41,7 +50,9 @@ struct BrokenLinkRule: Rule {
             guard Self.isInternal(target) else { return nil }
             let slug = Self.slug(of: target)
             guard !slug.isEmpty, !corpus.slugs.contains(slug) else { return nil }
-            return Finding(line: position.line, column: position.column + 2, message: "the link '\(target)' points at a page that does not exist")
+            return Finding(
+                line: position.line, column: position.column + 2,
+                message: "the link '\(target)' points at a page that does not exist")
         }
     }
 
@@ -59,7 +70,9 @@ struct BrokenLinkRule: Rule {
 
     static func isInternal(_ target: String) -> Bool {
         let lower = target.lowercased()
-        return !(lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("mailto:") || lower.hasPrefix("#")
+        return
+            !(lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("mailto:")
+            || lower.hasPrefix("#")
             || lower.hasPrefix("tel:") || lower.contains("://"))
     }
 
@@ -68,6 +81,7 @@ struct BrokenLinkRule: Rule {
         var path = Substring(target)
         if let hash = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = path[..<hash] }
         let last = path.split(separator: "/").last.map(String.init) ?? ""
-        return last.hasSuffix(".md") ? String(last.dropLast(3)) : (last.hasSuffix(".html") ? String(last.dropLast(5)) : last)
+        return last.hasSuffix(".md")
+            ? String(last.dropLast(3)) : (last.hasSuffix(".html") ? String(last.dropLast(5)) : last)
     }
 }

@@ -26,8 +26,10 @@ struct UnknownFrontMatterKeyRule: Rule {
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         page.frontMatter.entries.compactMap { entry in
             guard !KnownFrontMatterKeys.all.contains(entry.key) else { return nil }
-            let suggestion = Spelling.closest(to: entry.key, among: KnownFrontMatterKeys.all).map { "; did you mean '\($0)'?" } ?? ""
-            return Finding(line: entry.line, column: entry.column, message: "unknown front matter key '\(entry.key)'\(suggestion)")
+            let suggestion =
+                Spelling.closest(to: entry.key, among: KnownFrontMatterKeys.all).map { "; did you mean '\($0)'?" } ?? ""
+            return Finding(
+                line: entry.line, column: entry.column, message: "unknown front matter key '\(entry.key)'\(suggestion)")
         }
     }
 }
@@ -42,7 +44,11 @@ struct TitleMismatchRule: Rule {
         guard let heading = page.titleHeading, let title = page.frontMatter["title"]?.string else { return [] }
         let (a, b) = (Self.comparable(heading.text), Self.comparable(title))
         guard a != b, !Self.onlyAddsAName(a, to: b), !Self.onlyAddsAName(b, to: a) else { return [] }
-        return [Finding(line: heading.line, message: "the heading '\(heading.text)' differs from the front matter title '\(title)'")]
+        return [
+            Finding(
+                line: heading.line,
+                message: "the heading '\(heading.text)' differs from the front matter title '\(title)'")
+        ]
     }
 
     /// `Docosahexaenoic Acid (DHA)` against `Docosahexaenoic Acid`: a bracket that adds an
@@ -51,7 +57,8 @@ struct TitleMismatchRule: Rule {
     static func onlyAddsAName(_ longer: String, to shorter: String) -> Bool {
         guard longer.hasPrefix(shorter) else { return false }
         let added = longer.dropFirst(shorter.count).trimmingCharacters(in: .whitespaces)
-        guard let first = added.first, let last = added.last, (first == "(" && last == ")") || (first == "[" && last == "]")
+        guard let first = added.first, let last = added.last,
+            (first == "(" && last == ")") || (first == "[" && last == "]")
         else { return false }
         return !added.contains(where: \.isNumber)
     }

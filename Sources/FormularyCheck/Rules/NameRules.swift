@@ -6,7 +6,8 @@ import FormularyParsing
 struct DamagedNameRule: Rule {
     let name = "damaged-name"
     let defaultSeverity = Severity.warning
-    let summary = "An ingredient name lost its number or ends in a hyphen ('Omega-', 'Vitamin B', 'Coenzyme Q', 'Interferon Beta-')."
+    let summary =
+        "An ingredient name lost its number or ends in a hyphen ('Omega-', 'Vitamin B', 'Coenzyme Q', 'Interferon Beta-')."
 
     /// Names that are never complete without their number.
     static let needNumber: [String: String] = [
@@ -21,16 +22,20 @@ struct DamagedNameRule: Rule {
         if page.monograph.title.hasSuffix(" .") {
             findings.append(Finding(line: line, message: "the title '\(page.monograph.title)' ends with a stray ' .'"))
         }
-        return findings + page.monograph.ingredients.compactMap { ingredient in
-            let name = ingredient.name
-            if name.hasSuffix("-") {
-                return Finding(line: line, message: "the name '\(name)' ends with a hyphen: a number was probably stripped by the generator")
+        return findings
+            + page.monograph.ingredients.compactMap { ingredient in
+                let name = ingredient.name
+                if name.hasSuffix("-") {
+                    return Finding(
+                        line: line,
+                        message:
+                            "the name '\(name)' ends with a hyphen: a number was probably stripped by the generator")
+                }
+                if let numbers = Self.needNumber[NameEquivalents.normalizedKey(name)] {
+                    return Finding(line: line, message: "the name '\(name)' lacks its number (\(numbers)?)")
+                }
+                return nil
             }
-            if let numbers = Self.needNumber[NameEquivalents.normalizedKey(name)] {
-                return Finding(line: line, message: "the name '\(name)' lacks its number (\(numbers)?)")
-            }
-            return nil
-        }
     }
 }
 
@@ -38,7 +43,8 @@ struct DamagedNameRule: Rule {
 struct GenericNameMismatchRule: Rule {
     let name = "generic-name-mismatch"
     let defaultSeverity = Severity.warning
-    let summary = "The Generic Name section spells an ingredient differently from the title ('butryricum' against 'butyricum')."
+    let summary =
+        "The Generic Name section spells an ingredient differently from the title ('butryricum' against 'butyricum')."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         guard let section = page.monograph.section(.genericName), !section.markdown.isEmpty else { return [] }
@@ -51,13 +57,18 @@ struct GenericNameMismatchRule: Rule {
             // A name the title itself gives in brackets (`Rifampicin [Rifampin]`) is not compared.
             let outsideBrackets = ingredient.name.prefix { $0 != "(" && $0 != "[" }
             for word in Self.words(outsideBrackets) where word.count >= 6 && !sectionSet.contains(word) {
-                guard let near = sectionWords.first(where: { candidate in
-                    candidate.count >= 5 && abs(candidate.count - word.count) <= 2 && candidate.first == word.first
-                        && !titleWords.contains(candidate)
-                        && Spelling.editDistance(candidate, word) <= 2 && !Self.isSpellingVariant(candidate, word)
-                        && !NameEquivalents.areEquivalent(candidate, word)
-                }), reported.insert(word).inserted else { continue }
-                findings.append(Finding(line: section.line, message: "the Generic Name section writes '\(near)' where the title has '\(word)'"))
+                guard
+                    let near = sectionWords.first(where: { candidate in
+                        candidate.count >= 5 && abs(candidate.count - word.count) <= 2 && candidate.first == word.first
+                            && !titleWords.contains(candidate)
+                            && Spelling.editDistance(candidate, word) <= 2 && !Self.isSpellingVariant(candidate, word)
+                            && !NameEquivalents.areEquivalent(candidate, word)
+                    }), reported.insert(word).inserted
+                else { continue }
+                findings.append(
+                    Finding(
+                        line: section.line,
+                        message: "the Generic Name section writes '\(near)' where the title has '\(word)'"))
             }
         }
         return findings
@@ -88,7 +99,8 @@ struct GenericNameMismatchRule: Rule {
 struct DuplicateMedicineRule: Rule {
     let name = "duplicate-medicine"
     let defaultSeverity = Severity.warning
-    let summary = "Another page in the collection has the same ingredients and strengths (international and US names count as one)."
+    let summary =
+        "Another page in the collection has the same ingredients and strengths (international and US names count as one)."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         let others = corpus.duplicates(of: page.monograph)
@@ -118,10 +130,16 @@ struct ImplausibleStrengthRule: Rule {
                     default: nil
                     }
                 if let grams, grams >= 10 {
-                    findings.append(Finding(line: line, message: "\(ingredient.name) \(strength.text) is \(Self.format(grams)) g in one dose; was mg meant?"))
+                    findings.append(
+                        Finding(
+                            line: line,
+                            message:
+                                "\(ingredient.name) \(strength.text) is \(Self.format(grams)) g in one dose; was mg meant?"
+                        ))
                 }
             } else if ingredient.strength == nil, let unit = Self.unknownUnit(in: ingredient.name) {
-                findings.append(Finding(line: line, message: "'\(unit)' in '\(ingredient.name)' is not a unit Formulary knows"))
+                findings.append(
+                    Finding(line: line, message: "'\(unit)' in '\(ingredient.name)' is not a unit Formulary knows"))
             }
         }
         return findings
@@ -133,7 +151,8 @@ struct ImplausibleStrengthRule: Rule {
 
     /// A trailing `<number><letters>` whose letters are no known unit: `100mgs` is fine, `500mq` is not.
     static func unknownUnit(in name: String) -> String? {
-        guard let last = name.split(separator: " ").last, name.contains(" "), let first = last.first, first.isNumber else { return nil }
+        guard let last = name.split(separator: " ").last, name.contains(" "), let first = last.first, first.isNumber
+        else { return nil }
         let letters = last.drop(while: { $0.isNumber || $0 == "." })
         guard letters.count >= 2, letters.allSatisfy({ $0.isLetter }) else { return nil }
         return StrengthParser.parse(last) == nil ? String(last) : nil

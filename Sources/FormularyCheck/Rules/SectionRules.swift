@@ -5,7 +5,8 @@ import FormularyParsing
 struct MissingSectionRule: Rule {
     let name = "missing-section"
     let defaultSeverity = Severity.warning
-    let summary = "A section the site requires (by default Usage, Dosage, Side Effects, How it Works, Precautions) is missing."
+    let summary =
+        "A section the site requires (by default Usage, Dosage, Side Effects, How it Works, Precautions) is missing."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         let record = page.monograph
@@ -59,7 +60,10 @@ struct DuplicateSectionRule: Rule {
             // `Dosage (Adapalene)` and `Dosage (Nadifloxacin)` are two ingredients' sections, not one twice.
             let key = section.kind.rawValue + "|" + Self.qualifier(of: section.heading)
             if let first = seen[key] {
-                findings.append(Finding(line: section.line, message: "a second '\(section.heading)' section; the first is on line \(first)"))
+                findings.append(
+                    Finding(
+                        line: section.line,
+                        message: "a second '\(section.heading)' section; the first is on line \(first)"))
             } else {
                 seen[key] = section.line
             }
@@ -92,15 +96,19 @@ struct MissingDisclaimerRule: Rule {
 struct OutdatedSectionRule: Rule {
     let name = "outdated-section"
     let defaultSeverity = Severity.warning
-    let summary = "A section marked '(Outdated)', '(Historical)' or 'NOT RECOMMENDED' in its heading: review or remove it."
+    let summary =
+        "A section marked '(Outdated)', '(Historical)' or 'NOT RECOMMENDED' in its heading: review or remove it."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         page.monograph.sections.compactMap { section in
-            guard Self.containsIgnoringCase(section.heading, "outdated")
-                || Self.containsIgnoringCase(section.heading, "not recommended")
-                || Self.containsIgnoringCase(section.heading, "historical")
+            guard
+                Self.containsIgnoringCase(section.heading, "outdated")
+                    || Self.containsIgnoringCase(section.heading, "not recommended")
+                    || Self.containsIgnoringCase(section.heading, "historical")
             else { return nil }
-            return Finding(line: section.line, message: "the section '\(section.heading)' is marked as outdated or not recommended")
+            return Finding(
+                line: section.line, message: "the section '\(section.heading)' is marked as outdated or not recommended"
+            )
         }
     }
 }
