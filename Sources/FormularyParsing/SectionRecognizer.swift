@@ -164,7 +164,7 @@ public enum SectionRecognizer {
     /// `**1. Side Effects (of antivenom):**` becomes `side effects`.
     ///
     /// Works on UTF-8 bytes: it runs for every heading and label of every page.
-    static func normalize(_ label: some StringProtocol) -> String {
+    public static func normalize(_ label: some StringProtocol) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(label.utf8.count + 4)
         var pendingSpace = false

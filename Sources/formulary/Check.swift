@@ -59,10 +59,12 @@ struct Check: ParsableCommand {
 
     func run() throws {
         if listRules {
+            print("RULE                       DEFAULT  FINDS")
             for rule in RuleCatalog.all {
-                print(
-                    "\(rule.name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(rule.defaultSeverity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.summary)"
-                )
+                let name = rule.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                let severity = (rule.isEnabledByDefault ? rule.defaultSeverity.rawValue : "off")
+                    .padding(toLength: 8, withPad: " ", startingAt: 0)
+                print("\(name) \(severity) \(rule.summary)")
             }
             return
         }
@@ -72,7 +74,11 @@ struct Check: ParsableCommand {
                     Spelling.closest(to: explain, among: RuleCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
                 fail("no rule named '\(explain)'.\(suggestion) `formulary check --list-rules` lists them.")
             }
-            print("\(rule.name) (default severity: \(rule.defaultSeverity.rawValue))\n\(rule.summary)")
+            let state =
+                rule.isEnabledByDefault
+                ? "default severity: \(rule.defaultSeverity.rawValue)"
+                : "off by default; turn it on in formulary.yml with '\(rule.name): \(rule.defaultSeverity.rawValue)'"
+            print("\(rule.name) (\(state))\n\(rule.summary)")
             return
         }
 

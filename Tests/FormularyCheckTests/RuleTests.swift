@@ -7,8 +7,12 @@ import Testing
 /// Each rule on small pages written for these tests, in the shapes the corpus uses.
 @Suite("check rules")
 struct RuleTests {
+    /// Every rule on, including those off by default, at their default severities.
+    static let everyRule = CheckConfiguration(
+        severities: Dictionary(uniqueKeysWithValues: RuleCatalog.all.map { ($0.name, Optional($0.defaultSeverity)) }))
+
     /// Parses pages given as (path, text) and checks them together.
-    func check(_ pages: [(String, String)], configuration: CheckConfiguration = CheckConfiguration()) -> [Diagnostic] {
+    func check(_ pages: [(String, String)], configuration: CheckConfiguration = everyRule) -> [Diagnostic] {
         let outcomes = pages.map { path, text in
             Result { () throws(MonographParseError) in
                 try MonographParser().parse(bytes: Array(text.utf8), location: DocumentLocation(path: path))
@@ -313,6 +317,15 @@ struct RuleTests {
             try CheckConfiguration.load(
                 yaml: "check:\n  rules:\n    title-mismatch: loud\n", path: "f.yml", knownRules: RuleCatalog.names)
         }
+    }
+
+    @Test("rules below 90% precision on the corpus are off by default")
+    func offByDefault() {
+        let off = RuleCatalog.all.filter { !$0.isEnabledByDefault }.map(\.name)
+        #expect(off == ["title-mismatch", "duplicate-section", "generic-name-mismatch"])
+        let page = Self.page(title: "Examplamol 500mg")
+        #expect(check([("c/e.md", page)], configuration: CheckConfiguration()) == [])
+        #expect(check([("c/e.md", page)]).map(\.rule) == ["title-mismatch"])
     }
 
     @Test("every rule has a unique name, a summary and an explanation")

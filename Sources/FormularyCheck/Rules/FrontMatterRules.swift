@@ -38,6 +38,8 @@ struct UnknownFrontMatterKeyRule: Rule {
 struct TitleMismatchRule: Rule {
     let name = "title-mismatch"
     let defaultSeverity = Severity.warning
+    /// Off until its precision on the corpus reaches 90% (63% in the hand check of 2026-11-25).
+    let isEnabledByDefault = false
     let summary = "The front matter 'title' and the page's '# Title' heading disagree; the front matter wins."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
