@@ -52,7 +52,7 @@ struct CorpusFindingsTests {
     @Test("refusals without a single section are errors")
     func refusals() {
         let refusals = diagnostics("ai-refusal")
-        #expect(refusals.count >= 30)
+        #expect(refusals.count >= 45, "51 pages have no core section; all but a few say why in a way the rule knows")
         #expect(refusals.allSatisfy { $0.severity == .error })
         #expect(refusals.contains { $0.path.hasSuffix("/composition/v/valdecoxib-tizanidine.md") })
     }

@@ -15,7 +15,9 @@ struct AIRefusalRule: Rule {
         "I am unable to", "I'm unable to", "I'm sorry", "I am sorry", "I apologize", "I do not have", "I don't have",
         "I cannot give", "I cannot fulfill", "I can't fulfill", "I cannot create", "I can't create",
         "I cannot find", "I can't find", "Please provide", "I need more information", "I would need",
-        "does not exist", "is not a recognized", "is not a medication", "not a known", "is not a standard",
+        "does not exist", "is not a recognized", "is not a medication", "not a known", "not a standard", "not standard",
+        "isn't a single", "no single", "does not appear to be", "not typically used together", "No details available",
+        "impossible to provide", "There is no established", "no FDA-approved",
     ]
 
     /// No core section at all, and the text refuses or says the medicine does not exist.
