@@ -16,6 +16,8 @@ public enum SectionRecognizer {
         public var labelLength: Int = 0
         /// The label's emphasis closes after its text (`**Generic Name: Clonazepam**`).
         public var closesEmphasisInText = false
+        /// The label normalised for lookup (`side effects`), computed once.
+        public var normalized: String = ""
 
         /// The label as written, without emphasis and trailing colon, qualifier kept: `FAQs (Combined Use)`.
         /// Computed on demand: most headings of a page are never section starts.
@@ -129,7 +131,9 @@ public enum SectionRecognizer {
 
     private static func recognition(label: Substring, remainder: String, isBold: Bool) -> Recognition {
         // `normalize` drops emphasis, colons and qualifiers itself.
-        Recognition(kind: names[normalize(label)] ?? .other, label: label, remainder: remainder, isBold: isBold)
+        let normalized = normalize(label)
+        return Recognition(
+            kind: names[normalized] ?? .other, label: label, remainder: remainder, isBold: isBold, normalized: normalized)
     }
 
     /// Splits `**Usage:** text`, `Usage: text` or `**Generic Name**` into label and remainder.

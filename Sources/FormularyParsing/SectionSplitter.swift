@@ -92,7 +92,7 @@ struct SectionSplitter {
                     // The whole heading names the section; nothing on its line is body text.
                     recognition = SectionRecognizer.Recognition(
                         kind: kind, label: Substring(text.trimmingWhitespace()), remainder: "",
-                        isBold: recognition.isBold)
+                        isBold: recognition.isBold, normalized: SectionRecognizer.normalize(text))
                 }
             }
             recognised[index] = recognition
@@ -137,7 +137,7 @@ struct SectionSplitter {
                     // `**2. Cetirizine:**` alone on its line groups one ingredient's sections.
                     guard ingredientNames.count > 1, recognition.remainder.isEmpty, block.startLine == block.endLine,
                         current?.recognition.kind != .faqs,
-                        ingredientNames.contains(SectionRecognizer.normalize(recognition.heading)),
+                        ingredientNames.contains(recognition.normalized),
                         opensKnownSection(at: index + 1, recognised: recognised)
                     else { continue }
                 } else {
@@ -201,7 +201,7 @@ struct SectionSplitter {
         // `**Brand Names:** ...`, `**Dosage:** ...`): those never start sections.
         if SectionKind.core.contains(kind), !seen.contains(kind),
             ![.summary, .alternateNames, .popularCombinations].contains(current.recognition.kind),
-            Self.switchingNames.contains(SectionRecognizer.normalize(recognition.heading))
+            Self.switchingNames.contains(recognition.normalized)
         {
             return true
         }
@@ -211,8 +211,10 @@ struct SectionSplitter {
     /// The kind of a heading that names an ingredient and then a section: `### Cefixime Usage`,
     /// `### Norfloxacin: Usage` (the ingredient's own Usage, in a per-ingredient page).
     private func kindAfterIngredient(_ recognition: SectionRecognizer.Recognition) -> SectionKind {
-        let label = SectionRecognizer.normalize(
-            recognition.label + (recognition.remainder.isEmpty ? "" : " " + recognition.remainder))
+        let label =
+            recognition.remainder.isEmpty
+            ? recognition.normalized
+            : SectionRecognizer.normalize(recognition.label + " " + recognition.remainder)
         for name in ingredientNames where !name.isEmpty && label.hasPrefix(name + " ") {
             let rest = String(label.dropFirst(name.count + 1))
             if let kind = SectionRecognizer.names[rest], SectionKind.core.contains(kind) { return kind }
