@@ -133,7 +133,8 @@ public enum SectionRecognizer {
         // `normalize` drops emphasis, colons and qualifiers itself.
         let normalized = normalize(label)
         return Recognition(
-            kind: names[normalized] ?? .other, label: label, remainder: remainder, isBold: isBold, normalized: normalized)
+            kind: names[normalized] ?? .other, label: label, remainder: remainder, isBold: isBold,
+            normalized: normalized)
     }
 
     /// Splits `**Usage:** text`, `Usage: text` or `**Generic Name**` into label and remainder.

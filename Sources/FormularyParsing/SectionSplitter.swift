@@ -132,6 +132,18 @@ struct SectionSplitter {
                 guard lines.startsWithEmphasis(line: block.startLine, column: block.startColumn) else { continue }
                 let firstLine = lines.text(
                     fromLine: block.startLine, column: block.startColumn, throughLine: block.startLine)
+                if block.startLine == block.endLine, ingredientNames.count > 1,
+                    let group = ingredientGroupLabel(firstLine),
+                    opensKnownSection(at: index + 1, recognised: recognised)
+                {
+                    // `**Atropine**` or `**Component 1: Betahistine**` alone on its line, before a
+                    // section heading, opens that ingredient's group.
+                    starts.append(
+                        Start(
+                            blockIndex: index, recognition: group, style: .inlineLabel, line: block.startLine,
+                            contentLine: block.endLine + 1, contentColumn: 1))
+                    continue
+                }
                 guard let recognition = SectionRecognizer.recognize(labelParagraph: firstLine) else { continue }
                 if recognition.kind == .other {
                     // `**2. Cetirizine:**` alone on its line groups one ingredient's sections.
@@ -206,6 +218,24 @@ struct SectionSplitter {
             return true
         }
         return false
+    }
+
+    /// A line that is only a bold name of one of the title's ingredients (`**Atropine**`,
+    /// `**Component 1: Betahistine**`), as an `other` section's recognition.
+    private func ingredientGroupLabel(_ line: String) -> SectionRecognizer.Recognition? {
+        let text = Substring(line).trimmedWhitespace()
+        guard text.hasPrefix("**"), text.count > 4 else { return nil }
+        var inner = text.dropFirst(2)
+        if inner.hasSuffix(":") { inner = inner.dropLast() }
+        guard inner.hasSuffix("**") else { return nil }
+        inner = inner.dropLast(2)
+        if inner.hasSuffix(":") { inner = inner.dropLast() }
+        guard !inner.contains("*") else { return nil }
+        let name = inner.split(separator: ":", maxSplits: 1).last.map { Substring($0).trimmedWhitespace() } ?? inner
+        let normalized = SectionRecognizer.normalize(name)
+        guard ingredientNames.contains(normalized) else { return nil }
+        return SectionRecognizer.Recognition(
+            kind: .other, label: inner, remainder: "", isBold: true, normalized: normalized)
     }
 
     /// The kind of a heading that names an ingredient and then a section: `### Cefixime Usage`,

@@ -47,7 +47,7 @@ struct CheckCommandTests {
         #expect(explained.output.hasPrefix("missing-section (default severity: warning)\nA section the site requires"))
         let listed = try cli.run(["check", "--list-rules"])
         #expect(listed.output.split(separator: "\n").count == 18, "a header and 17 rules")
-        #expect(listed.output.contains("\ntitle-mismatch             off      "))
+        #expect(listed.output.contains("\ntitle-mismatch             warning  "))
         let unknown = try cli.run(["check", "--explain", "missing-sectoin"])
         #expect(unknown.status == 2)
         #expect(unknown.errors.contains("no rule named 'missing-sectoin'. Did you mean 'missing-section'?"))

@@ -319,13 +319,26 @@ struct RuleTests {
         }
     }
 
-    @Test("rules below 90% precision on the corpus are off by default")
+    @Test("a rule can ship off by default; configuration turns it on")
     func offByDefault() {
+        struct QuietRule: Rule {
+            let name = "quiet"
+            let defaultSeverity = Severity.note
+            let isEnabledByDefault = false
+            let summary = "Finds everything."
+            func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+                [Finding(line: 1, message: "found")]
+            }
+        }
+        let outcome = Result { () throws(MonographParseError) in
+            try MonographParser().parse(bytes: Array(Self.page().utf8), location: DocumentLocation(path: "c/e.md"))
+        }
+        #expect(Checker(configuration: CheckConfiguration(), rules: [QuietRule()]).check([outcome]) == [])
+        let on = CheckConfiguration(severities: ["quiet": .note])
+        #expect(Checker(configuration: on, rules: [QuietRule()]).check([outcome]).map(\.rule) == ["quiet"])
+        // Every shipped rule reached 90% hand-checked precision on the corpus, so all are on.
         let off = RuleCatalog.all.filter { !$0.isEnabledByDefault }.map(\.name)
-        #expect(off == ["title-mismatch", "duplicate-section", "generic-name-mismatch"])
-        let page = Self.page(title: "Examplamol 500mg")
-        #expect(check([("c/e.md", page)], configuration: CheckConfiguration()) == [])
-        #expect(check([("c/e.md", page)]).map(\.rule) == ["title-mismatch"])
+        #expect(off == [])
     }
 
     @Test("every rule has a unique name, a summary and an explanation")

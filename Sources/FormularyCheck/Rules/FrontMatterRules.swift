@@ -38,14 +38,14 @@ struct UnknownFrontMatterKeyRule: Rule {
 struct TitleMismatchRule: Rule {
     let name = "title-mismatch"
     let defaultSeverity = Severity.warning
-    /// Off until its precision on the corpus reaches 90% (63% in the hand check of 2026-11-25).
-    let isEnabledByDefault = false
     let summary = "The front matter 'title' and the page's '# Title' heading disagree; the front matter wins."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         guard let heading = page.titleHeading, let title = page.frontMatter["title"]?.string else { return [] }
         let (a, b) = (Self.comparable(heading.text), Self.comparable(title))
-        guard a != b, !Self.onlyAddsAName(a, to: b), !Self.onlyAddsAName(b, to: a) else { return [] }
+        guard a != b, !Self.onlyAddsAName(a, to: b), !Self.onlyAddsAName(b, to: a),
+            Self.ingredientSet(a) != Self.ingredientSet(b)
+        else { return [] }
         return [
             Finding(
                 line: heading.line,
@@ -62,12 +62,29 @@ struct TitleMismatchRule: Rule {
         guard let first = added.first, let last = added.last,
             (first == "(" && last == ")") || (first == "[" && last == "]")
         else { return false }
-        return !added.contains(where: \.isNumber)
+        return !Self.namesIsotope(added)
+    }
+
+    /// `(I-131)`, `(Sr-89)`, `(Tc 99m)`: an element and a mass number make another product.
+    static func namesIsotope(_ text: String) -> Bool {
+        text.range(of: #"[A-Za-z]{1,2}[- ]?\d{1,3}m?\b"#, options: .regularExpression) != nil
+            && text.range(of: #"^[\(\[][A-Za-z]{1,2}[- ]?\d{1,3}m?[\)\]]$"#, options: .regularExpression) != nil
+    }
+
+    /// The ingredients, in any order and spelt with British or American variants:
+    /// `Sulphate + Zinc` and `zinc + sulfate` are one set.
+    static func ingredientSet(_ text: String) -> [String] {
+        text.split(separator: "+").map { part in
+            GenericNameMismatchRule.neutralSpelling(part.trimmingCharacters(in: .whitespaces))
+        }.sorted()
     }
 
     /// Case, emphasis, runs of spaces and a stray full stop at the end do not count as disagreement.
     static func comparable(_ text: String) -> String {
-        var words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "_" })
+        // Quotes around the whole heading (`# "Ringer's lactate"`) are YAML habits, not a different title.
+        var words = text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).split(whereSeparator: {
+            $0 == " " || $0 == "*" || $0 == "_"
+        })
         if words.last == "." { words.removeLast() }
         return words.joined(separator: " ")
     }

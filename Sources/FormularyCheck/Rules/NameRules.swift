@@ -43,8 +43,6 @@ struct DamagedNameRule: Rule {
 struct GenericNameMismatchRule: Rule {
     let name = "generic-name-mismatch"
     let defaultSeverity = Severity.warning
-    /// Off until its precision on the corpus reaches 90% (75% in the hand check of 2026-11-25).
-    let isEnabledByDefault = false
     let summary =
         "The Generic Name section spells an ingredient differently from the title ('butryricum' against 'butyricum')."
 
@@ -85,15 +83,26 @@ struct GenericNameMismatchRule: Rule {
     /// (`sulph`/`sulf`, `ae`/`e`, `oe`/`e`, `trophin`/`tropin`), INN and older spellings
     /// (`beclometasone`/`beclomethasone`, `glycerin`/`glycerine`), accents (`Guérin`) and plurals.
     static func isSpellingVariant(_ first: String, _ second: String) -> Bool {
-        func neutral(_ word: String) -> String {
-            var text = word.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
-            for (from, to) in [("ph", "f"), ("ae", "e"), ("oe", "e"), ("y", "i"), ("th", "t"), ("trophin", "tropin")] {
-                text = text.replacingOccurrences(of: from, with: to)
-            }
-            while text.hasSuffix("e") || text.hasSuffix("s") { text.removeLast() }
-            return text
+        neutralSpelling(first) == neutralSpelling(second) || acceptedWordPairs.contains([first, second].sorted())
+    }
+
+    /// Different words for the same thing in medicine names: `Milk of Magnesia` is magnesium
+    /// hydroxide, `phenylethyl` and `phenethyl` alcohol are one substance.
+    static let acceptedWordPairs: Set<[String]> = [
+        ["magnesia", "magnesium"], ["phenethyl", "phenylethyl"],
+    ]
+
+    /// A spelling with British/American, INN/older and accent differences folded away.
+    static func neutralSpelling(_ word: String) -> String {
+        var text = word.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        for (from, to) in [
+            ("ph", "f"), ("ae", "e"), ("oe", "e"), ("y", "i"), ("th", "t"), ("trophin", "tropin"),
+            ("aluminium", "aluminum"),
+        ] {
+            text = text.replacingOccurrences(of: from, with: to)
         }
-        return neutral(first) == neutral(second)
+        while text.hasSuffix("e") || text.hasSuffix("s") { text.removeLast() }
+        return text
     }
 }
 

@@ -44,8 +44,6 @@ struct EmptySectionRule: Rule {
 struct DuplicateSectionRule: Rule {
     let name = "duplicate-section"
     let defaultSeverity = Severity.warning
-    /// Off until its precision on the corpus reaches 90% (10% in the hand check of 2026-11-25).
-    let isEnabledByDefault = false
     let summary = "The same section appears twice, outside per-ingredient groups (which each have their own)."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
