@@ -34,8 +34,13 @@ struct SplitBody: Sendable {
 ///   cannot be a sub-part of the current section: before any section, inside an `other`
 ///   section (`### Mebeverine` then `**Usage:**`), after another label (label-style pages),
 ///   when it is an FAQ or disclaimer block, or when it is a core section not yet seen.
-/// - In a combination, a bold label alone on its line that names an ingredient
-///   (`**2. Cetirizine:**`) starts an `other` section, as a per-ingredient heading would.
+/// - In a combination, a bold line that names an ingredient (`**2. Cetirizine:**`,
+///   `**Atropine**`, `**Component 1: Betahistine**`) and is followed by a section heading
+///   starts an `other` section, as a per-ingredient heading would.
+/// - A heading that names an ingredient and then a section (`### Cefixime Usage`,
+///   `### Norfloxacin: Usage`) is that section.
+/// - Labels inside Alternate Names, Popular Combinations and the Drug Profile Summary
+///   (`**Generic Name:** ...`, `**Dosage:** ...`) belong to those sections.
 /// - Anything else belongs to the current section.
 struct SectionSplitter {
     let lines: SourceLines
