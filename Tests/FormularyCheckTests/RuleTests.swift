@@ -132,10 +132,17 @@ struct RuleTests {
         #expect(!rules(groupedDiagnostics).contains("duplicate-section"))
     }
 
-    @Test("a page without a disclaimer")
+    @Test("a page without a disclaimer; a closing paragraph that disclaims without a label counts as one")
     func missingDisclaimer() {
         let body = Self.cleanBody.replacingOccurrences(of: "**Disclaimer:** Not medical advice.", with: "")
         #expect(rules(check(Self.page(body: body))) == ["missing-disclaimer"])
+        let unlabelled = Self.cleanBody.replacingOccurrences(
+            of: "**Disclaimer:** Not medical advice.",
+            with: "This information is for educational purposes only and should not be considered medical advice.")
+        #expect(check(Self.page(body: unlabelled)) == [])
+        let advice = Self.cleanBody.replacingOccurrences(
+            of: "**Disclaimer:** Not medical advice.", with: "Ask your doctor before you drive.")
+        #expect(rules(check(Self.page(body: advice))) == ["missing-disclaimer"], "advice is not a disclaimer")
     }
 
     @Test("an AI refusal is one error, not a list of missing sections")

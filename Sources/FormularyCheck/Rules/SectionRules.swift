@@ -1,4 +1,5 @@
 import FormularyModel
+import Foundation
 import FormularyParsing
 
 /// A required section is absent.
@@ -89,9 +90,33 @@ struct MissingDisclaimerRule: Rule {
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         let record = page.monograph
-        guard record.kind != .brand, record.disclaimer == nil, !AIRefusalRule.isRefusal(page) else { return [] }
+        guard record.kind != .brand, record.disclaimer == nil, !AIRefusalRule.isRefusal(page),
+            !Self.endsWithUnlabelledDisclaimer(page)
+        else { return [] }
         let line = page.monograph.sections.last.map(\.line) ?? page.bodyLine
         return [Finding(line: line, message: "the page has no disclaimer")]
+    }
+}
+
+extension MissingDisclaimerRule {
+    /// A closing paragraph that disclaims without a label ("This information ... does not
+    /// constitute medical advice ...") is a disclaimer all the same.
+    static func endsWithUnlabelledDisclaimer(_ page: ParsedPage) -> Bool {
+        // The last paragraph only: an FAQ answer saying "consult your doctor" is no disclaimer.
+        var tail = page.bodyBytes.suffix(1500)
+        while let lastByte = tail.last, lastByte == 0x0A || lastByte == 0x0D || lastByte == 0x20 { tail.removeLast() }
+        var start = tail.endIndex
+        while start > tail.startIndex + 1,
+            !(tail[start - 1] == 0x0A && tail[start - 2] == 0x0A)
+        {
+            start -= 1
+        }
+        let last = String(decoding: tail[start...], as: UTF8.self)
+        return [
+            "not constitute medical advice", "not medical advice", "not be considered medical advice",
+            "not a substitute for professional", "not intended to be a substitute", "not intended as a substitute",
+            "for informational purposes only", "for educational purposes only", "for general knowledge",
+        ].contains { last.containsText($0) }
     }
 }
 
