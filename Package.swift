@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FormularyModel", targets: ["FormularyModel"]),
         .library(name: "FormularyParsing", targets: ["FormularyParsing"]),
         .library(name: "FormularyCheck", targets: ["FormularyCheck"]),
+        .library(name: "FormularySearch", targets: ["FormularySearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,11 +34,13 @@ let package = Package(
             name: "FormularyCheck",
             dependencies: ["FormularyParsing", "CFastSearch", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "FormularySearch", dependencies: ["FormularyParsing"]),
         .executableTarget(
             name: "formulary",
             dependencies: [
                 "FormularyParsing",
                 "FormularyCheck",
+                "FormularySearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +51,7 @@ let package = Package(
         .executableTarget(name: "formulary-fuzz", dependencies: ["FormularyParsing"], path: "Fuzz/formulary-fuzz"),
         .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),
         .testTarget(name: "FormularyCheckTests", dependencies: ["FormularyCheck"]),
+        .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
     ]
 )

@@ -10,6 +10,6 @@ struct Formulary: ParsableCommand {
             Try `formulary show examples/site/content` to see how Formulary reads pages.
             """,
         version: "0.1.0",
-        subcommands: [Show.self, Check.self]
+        subcommands: [Show.self, Check.self, Search.self]
     )
 }

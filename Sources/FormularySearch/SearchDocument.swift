@@ -1,0 +1,90 @@
+import FormularyModel
+import FormularyParsing
+
+/// What search knows of one page.
+struct SearchDocument: Sendable {
+    var id: String
+    var slug: String
+    var title: String
+    var kind: MonographKind
+    /// Title words that name things (numbers, salts and joiners left out).
+    var nameWords: [String]
+    /// Words of each ingredient's name, with its canonical name for set comparison.
+    var ingredientKeys: Set<String>
+    /// Numbers the title gives (strengths): `600`, `300`.
+    var strengths: [Double]
+    /// Other names of the ingredients (INN/USAN/BAN) and brand names found in the page.
+    var aliasWords: Set<String>
+    var brandWords: Set<String>
+    /// The page text, original and folded to lower case for scanning.
+    var text: String
+    var foldedText: [UInt8]
+
+    init(_ page: ParsedPage) {
+        let record = page.monograph
+        id = record.id
+        slug = record.slug
+        title = record.title
+        kind = record.kind
+        let titleWords = SearchText.words(record.kind == .brand ? record.title : record.title)
+        nameWords = titleWords.filter { !SearchText.isNumeric($0) && !SearchText.joiners.contains($0) }
+        strengths = titleWords.filter(SearchText.isNumeric).compactMap(SearchText.leadingNumber)
+        ingredientKeys = Set(record.ingredients.map { SearchDocument.ingredientKey($0.name) })
+        var aliases: Set<String> = []
+        for ingredient in record.ingredients {
+            let canonical = NameEquivalents.canonicalName(ingredient.name)
+            for group in NameEquivalents.groups where group.contains(canonical) {
+                for name in group { aliases.formUnion(SearchText.words(name)) }
+            }
+            for (from, to) in SearchDocument.acidSaltPairs where canonical.contains(from) {
+                aliases.formUnion(SearchText.words(to))
+            }
+        }
+        if let product = record.product, let target = product.targetSlug {
+            aliases.formUnion(target.split(separator: "-").map(String.init))
+        }
+        aliasWords = aliases.subtracting(nameWords)
+        brandWords = SearchDocument.brandWords(in: page)
+        text = record.sections.filter { $0.kind != .disclaimer && $0.kind != .note }.map(\.markdown).joined(
+            separator: "\n\n")
+        foldedText = Array(text.lowercased().utf8)
+    }
+
+    /// `clavulanic acid` is also written `clavulanate`: acid and salt names of one substance.
+    static let acidSaltPairs: [(String, String)] = [
+        ("clavulanic acid", "clavulanate"), ("valproic acid", "valproate"), ("folic acid", "folate"),
+        ("mefenamic acid", "mefenamate"), ("fusidic acid", "fusidate"), ("tranexamic acid", "tranexamate"),
+        ("alendronic acid", "alendronate"), ("zoledronic acid", "zoledronate"), ("ibandronic acid", "ibandronate"),
+        ("risedronic acid", "risedronate"),
+    ]
+
+    /// The canonical name of an ingredient without salt words: `Metoprolol Succinate` and
+    /// `metoprolol` are one key for set comparison, `Acetaminophen` is `paracetamol`.
+    static func ingredientKey(_ name: String) -> String {
+        let canonical = NameEquivalents.canonicalName(name)
+        let words = SearchText.words(canonical).filter {
+            !SearchText.saltWords.contains($0) && !SearchText.isNumeric($0)
+        }
+        return words.isEmpty ? canonical : words.joined(separator: " ")
+    }
+
+    /// Brand names a page lists: the text after a label that mentions brands
+    /// (`**Popular Brand Names (India):** Crocin, Dolo`) or in an Alternate Names section.
+    static func brandWords(in page: ParsedPage) -> Set<String> {
+        var words: Set<String> = []
+        if page.monograph.kind == .brand { words.formUnion(SearchText.words(page.monograph.title)) }
+        for section in page.monograph.sections where section.kind == .alternateNames {
+            words.formUnion(SearchText.words(section.markdown))
+        }
+        let body = page.body
+        guard body.containsText("rand") else { return words }
+        for line in body.split(separator: "\n") where line.lowercased().contains("brand") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let listed = line[line.index(after: colon)...]
+            for word in SearchText.words(listed) where !SearchText.isNumeric(word) && word.count >= 3 {
+                words.insert(word)
+            }
+        }
+        return words.subtracting(SearchText.joiners)
+    }
+}

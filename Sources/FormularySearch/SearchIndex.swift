@@ -1,0 +1,141 @@
+import Dispatch
+import FormularyModel
+import FormularyParsing
+
+/// The in-memory index: page words, other names and brands, with the vocabulary sorted for
+/// prefixes and a deletion table for typos.
+public struct SearchIndex: Sendable {
+    let documents: [SearchDocument]
+    /// Word → pages, for title words, other names and brand names.
+    let nameIndex: [String: [Int32]]
+    let aliasIndex: [String: [Int32]]
+    let brandIndex: [String: [Int32]]
+    /// Every name, alias and brand word, sorted: prefixes are a binary search.
+    let vocabulary: [String]
+    /// A word with one (or, for long words, two) letters deleted → vocabulary positions.
+    let deletions: [String: [Int32]]
+
+    /// Builds the index from parsed pages, on all cores for the per-page work.
+    public init(pages: [ParsedPage]) {
+        let slots = ResultSlots<SearchDocument>(count: pages.count)
+        DispatchQueue.concurrentPerform(iterations: (pages.count + 31) / 32) { chunk in
+            for index in (chunk * 32)..<min(pages.count, chunk * 32 + 32) {
+                slots.set(index, SearchDocument(pages[index]))
+            }
+        }
+        let documents = slots.values()
+        var names: [String: [Int32]] = [:]
+        var aliases: [String: [Int32]] = [:]
+        var brands: [String: [Int32]] = [:]
+        for (index, document) in documents.enumerated() {
+            let position = Int32(index)
+            for word in Set(document.nameWords) { names[word, default: []].append(position) }
+            for word in document.aliasWords { aliases[word, default: []].append(position) }
+            for word in document.brandWords { brands[word, default: []].append(position) }
+        }
+        let vocabulary = Array(Set(names.keys).union(aliases.keys).union(brands.keys)).sorted()
+        var deletions: [String: [Int32]] = [:]
+        for (position, word) in vocabulary.enumerated() where word.count >= 4 && !SearchText.isNumeric(word) {
+            for variant in Self.deletionVariants(of: word, depth: word.count >= 8 ? 2 : 1) {
+                deletions[variant, default: []].append(Int32(position))
+            }
+        }
+        self.documents = documents
+        nameIndex = names
+        aliasIndex = aliases
+        brandIndex = brands
+        self.vocabulary = vocabulary
+        self.deletions = deletions
+    }
+
+    public var count: Int { documents.count }
+
+    /// The word with `depth` or fewer letters deleted (itself excluded).
+    static func deletionVariants(of word: String, depth: Int) -> Set<String> {
+        var result: Set<String> = []
+        var frontier: Set<[UInt8]> = [Array(word.utf8)]
+        for _ in 0..<depth {
+            var next: Set<[UInt8]> = []
+            for bytes in frontier where bytes.count > 1 {
+                for index in bytes.indices {
+                    var shorter = bytes
+                    shorter.remove(at: index)
+                    next.insert(shorter)
+                }
+            }
+            for bytes in next { result.insert(String(decoding: bytes, as: UTF8.self)) }
+            frontier = next
+        }
+        return result
+    }
+
+    /// Vocabulary words that start with `prefix`.
+    func words(withPrefix prefix: String, limit: Int = 64) -> ArraySlice<String> {
+        var low = 0
+        var high = vocabulary.count
+        while low < high {
+            let middle = (low + high) / 2
+            if vocabulary[middle] < prefix { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < vocabulary.count, end - low < limit, vocabulary[end].hasPrefix(prefix) { end += 1 }
+        return vocabulary[low..<end]
+    }
+
+    /// Vocabulary words within the typo distance a word of this length allows
+    /// (none up to 4 letters, one up to 7, two from 8), transpositions counting one.
+    func typoMatches(of word: String) -> [(word: String, distance: Int)] {
+        let allowed = Self.allowedTypos(forLength: word.count)
+        guard allowed > 0 else { return [] }
+        var candidates: Set<Int32> = []
+        var probes = Self.deletionVariants(of: word, depth: allowed)
+        probes.insert(word)
+        for probe in probes { candidates.formUnion(deletions[probe] ?? []) }
+        // Words one letter longer or with a letter changed are found through their deletions too.
+        var result: [(String, Int)] = []
+        for position in candidates {
+            let candidate = vocabulary[Int(position)]
+            guard candidate != word else { continue }
+            let distance = Spelling.distance(word, candidate, limit: allowed)
+            if distance <= allowed { result.append((candidate, distance)) }
+        }
+        return result.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+    }
+
+    static func allowedTypos(forLength length: Int) -> Int {
+        switch length {
+        case ..<5: 0
+        case 5...7: 1
+        default: 2
+        }
+    }
+}
+
+/// Edit distance for typo matching (optimal string alignment: a transposition is one edit).
+enum Spelling {
+    static func distance(_ first: String, _ second: String, limit: Int) -> Int {
+        let a = Array(first.utf8)
+        let b = Array(second.utf8)
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowMinimum = current[0]
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
+                }
+                rowMinimum = min(rowMinimum, current[j])
+            }
+            if rowMinimum > limit { return limit + 1 }
+            (previousPrevious, previous, current) = (previous, current, previousPrevious)
+        }
+        return previous[b.count]
+    }
+}

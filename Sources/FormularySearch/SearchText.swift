@@ -1,0 +1,75 @@
+/// How search reads text: lower-case ASCII words and numbers, accents folded, everything
+/// else a separator. The same rules apply to pages and queries, and the static site's
+/// JavaScript client implements them again (keep them simple).
+public enum SearchText {
+    /// The words of a text: `Amoxycillin (500mg) + Clavulanic Acid` gives
+    /// `amoxycillin`, `500mg`, `clavulanic`, `acid`.
+    public static func words(_ text: some StringProtocol) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(24)
+        func flush() {
+            if !current.isEmpty {
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        for scalar in text.unicodeScalars {
+            if let folded = fold(scalar) {
+                current.append(folded)
+            } else if scalar == "." && !current.isEmpty && current.last.map({ $0 >= 48 && $0 <= 57 }) == true {
+                current.append(UInt8(ascii: "."))  // `37.5mg` stays one word
+            } else {
+                flush()
+            }
+        }
+        flush()
+        // A trailing dot left by `12.` is punctuation.
+        return words.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
+    }
+
+    /// ASCII letters lower-cased, digits kept, common Latin accents folded; `nil` for separators.
+    @inline(__always)
+    static func fold(_ scalar: Unicode.Scalar) -> UInt8? {
+        let value = scalar.value
+        if value >= 97 && value <= 122 || value >= 48 && value <= 57 { return UInt8(value) }
+        if value >= 65 && value <= 90 { return UInt8(value + 32) }
+        switch value {
+        case 0xE0...0xE5, 0xC0...0xC5: return UInt8(ascii: "a")
+        case 0xE8...0xEB, 0xC8...0xCB: return UInt8(ascii: "e")
+        case 0xEC...0xEF, 0xCC...0xCF: return UInt8(ascii: "i")
+        case 0xF2...0xF6, 0xD2...0xD6: return UInt8(ascii: "o")
+        case 0xF9...0xFC, 0xD9...0xDC: return UInt8(ascii: "u")
+        case 0xE7, 0xC7: return UInt8(ascii: "c")
+        case 0xF1, 0xD1: return UInt8(ascii: "n")
+        default: return nil
+        }
+    }
+
+    /// Whether a word is a number, with or without a unit (`650`, `12mg`, `37.5`), which is
+    /// matched exactly and never as a typo.
+    public static func isNumeric(_ word: String) -> Bool {
+        guard let first = word.utf8.first else { return false }
+        return first >= 48 && first <= 57
+    }
+
+    /// The number at the start of a numeric word: `650mg` gives 650.
+    public static func leadingNumber(_ word: String) -> Double? {
+        Double(String(word.prefix { $0.isNumber || $0 == "." }))
+    }
+
+    /// Words that join ingredients in a query and carry no meaning of their own.
+    public static let joiners: Set<String> = [
+        "and", "with", "plus", "or", "of", "the", "for", "tablet", "tablets", "syrup", "injection", "cream", "gel",
+        "drops", "capsule", "capsules",
+    ]
+
+    /// Salt and ester words: a page may name them or not (`metoprolol succinate`).
+    public static let saltWords: Set<String> = [
+        "sodium", "potassium", "calcium", "magnesium", "hydrochloride", "hcl", "hydrobromide", "sulfate", "sulphate",
+        "succinate", "tartrate", "maleate", "fumarate", "mesylate", "besylate", "besilate", "citrate", "acetate",
+        "phosphate", "dihydrochloride", "monohydrate", "trihydrate", "dihydrate", "bromide", "chloride", "nitrate",
+        "propionate", "valerate", "dipropionate", "furoate", "disodium", "oxalate", "lactate", "gluconate",
+        "medoxomil", "axetil", "proxetil", "pivoxil", "dimaleate", "tromethamine", "trometamol", "base",
+    ]
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import FormularyModel
+import FormularyParsing
+import FormularySearch
+import Foundation
+
+/// `formulary search QUERY --content DIR`: medicine-aware search from the command line.
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search monographs by name, other name, brand, combination or strength.",
+        discussion: """
+            Finds `paracetamol` for `acetaminophen`, `paracetmol` or `parac`; `amoxycillin \
+            clavulanic` in any order; `paracetamol 650` only at 650. Results are best first: \
+            the exact medicine, then combinations that contain it, then pages that only \
+            mention the words.
+
+            --queries FILE answers one query a line (`-` for standard input) from one loaded \
+            index. --evaluate FILE scores an evaluation set (category, query, expected id, \
+            tab-separated) and prints success@1, success@5 and MRR per category.
+            """
+    )
+
+    @Argument(help: "The query.")
+    var query: String?
+
+    @Option(help: "The folder of monographs to search (default: ./content).", completion: .directory)
+    var content: String = "content"
+
+    @Option(help: "Output: text (for people) or json (the search contract).")
+    var format: Show.Format = .text
+
+    @Option(help: "How many results to print.")
+    var limit: Int = 10
+
+    @Option(help: "Only pages of this kind: single, combination or brand.")
+    var kind: MonographKind?
+
+    @Option(help: "Only pages that contain this ingredient (any of its names).")
+    var ingredient: String?
+
+    @Option(help: "Answer every query in FILE, one a line ('-' for standard input), one JSON object a line.")
+    var queries: String?
+
+    @Option(help: "Score the evaluation set in FILE and print success@1, success@5 and MRR per category.")
+    var evaluate: String?
+
+    func validate() throws {
+        if query == nil && queries == nil && evaluate == nil {
+            throw ValidationError("give a QUERY, --queries FILE or --evaluate FILE")
+        }
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: content) else {
+            FileHandle.standardError.write(
+                Data("formulary search: no such folder \(content); give --content DIR\n".utf8))
+            throw ExitCode(2)
+        }
+        let files = try ContentLoader.markdownFiles(in: [content])
+        let pages = ContentLoader().load(files).compactMap { try? $0.get() }
+        let engine = SearchEngine(index: SearchIndex(pages: pages))
+        let options = SearchOptions(limit: limit, kind: kind, ingredient: ingredient)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+
+        if let evaluate {
+            let evaluation = SearchEvaluation(tsv: try String(contentsOfFile: evaluate, encoding: .utf8))
+            let rankings = evaluation.cases.map {
+                engine.search($0.query, options: SearchOptions(limit: 10)).results.map(\.id)
+            }
+            print("category        queries  success@1  success@5    MRR")
+            for score in evaluation.score(rankings) {
+                print(
+                    score.category.padding(toLength: 16, withPad: " ", startingAt: 0)
+                        + String(
+                            format: "%7d  %9.3f  %9.3f  %6.3f", score.queries, score.successAt1, score.successAt5,
+                            score.meanReciprocalRank))
+            }
+            return
+        }
+        if let queries {
+            let text =
+                queries == "-"
+                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                : try String(contentsOfFile: queries, encoding: .utf8)
+            var output = Data()
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
+                output.append(try encoder.encode(engine.search(String(line), options: options)))
+                output.append(0x0A)
+            }
+            FileHandle.standardOutput.write(output)
+            return
+        }
+        let response = engine.search(query ?? "", options: options)
+        switch format {
+        case .json:
+            FileHandle.standardOutput.write(try encoder.encode(response) + Data("\n".utf8))
+        case .text:
+            print(
+                "\(response.total) result\(response.total == 1 ? "" : "s") for \"\(response.query)\" in \(response.tookMicroseconds) µs"
+            )
+            for (rank, result) in response.results.enumerated() {
+                print("\(rank + 1). \(result.title)  [\(result.kind.rawValue)]  \(result.id)  (\(result.score))")
+                let plain = result.snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(
+                    of: "</mark>", with: "")
+                print("   \(plain)")
+            }
+        }
+    }
+}
+
+extension MonographKind: ExpressibleByArgument {}
