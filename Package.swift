@@ -46,7 +46,8 @@ let package = Package(
         ),
         // Parses the whole corpus and reports files per second and peak memory: `swift run -c release formulary-bench`.
         .executableTarget(
-            name: "formulary-bench", dependencies: ["FormularyParsing"], path: "Benchmarks/formulary-bench"),
+            name: "formulary-bench", dependencies: ["FormularyParsing", "FormularySearch"],
+            path: "Benchmarks/formulary-bench"),
         // libFuzzer entry point; see README "Fuzzing".
         .executableTarget(name: "formulary-fuzz", dependencies: ["FormularyParsing"], path: "Fuzz/formulary-fuzz"),
         .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),

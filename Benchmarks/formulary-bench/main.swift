@@ -1,6 +1,7 @@
 // Parses a whole corpus the way `formulary show DIR` does and reports speed and memory.
 //
 //   swift run -c release formulary-bench [PATH...] [--runs N] [--stage read|frontMatter|markdown|libraries]
+//   swift run -c release formulary-bench [PATH...] --search QUERIES   (index build time, query latency)
 //
 // PATH defaults to ../shared/corpus. Each run lists the files, reads and parses every one on
 // all cores, and counts records and errors; the figures are the wall time of each run, their
@@ -9,6 +10,7 @@
 // the bytes), `frontMatter` (and Yams), `markdown` (read and cmark-gfm), `libraries` (both).
 import Dispatch
 @_spi(Benchmarking) import FormularyParsing
+import FormularySearch
 import Foundation
 
 #if canImport(Glibc)
@@ -58,6 +60,43 @@ func peakResidentMiB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+if let flag = arguments.firstIndex(of: "--search"), flag + 1 < arguments.count {
+    // Search: parse once, then time the index build and every query of the file (repeated).
+    let queryFile = arguments[flag + 1]
+    arguments.removeSubrange(flag...(flag + 1))
+    let corpusPaths = arguments.isEmpty ? ["../shared/corpus"] : arguments
+    let pages = ContentLoader().load(try ContentLoader.markdownFiles(in: corpusPaths)).compactMap { try? $0.get() }
+    var buildTimes: [Double] = []
+    var index: SearchIndex?
+    for _ in 0..<runs {
+        let start = now()
+        index = SearchIndex(pages: pages)
+        buildTimes.append(now() - start)
+    }
+    let engine = SearchEngine(index: index!)
+    let queries = try String(contentsOfFile: queryFile, encoding: .utf8).split(separator: "\n").map(String.init)
+        .filter { !$0.isEmpty }
+    var latencies: [Double] = []
+    for _ in 0..<3 {
+        for query in queries {
+            let start = now()
+            _ = engine.search(query)
+            latencies.append(now() - start)
+        }
+    }
+    latencies.sort()
+    buildTimes.sort()
+    func micro(_ seconds: Double) -> String { String(format: "%.0f µs", seconds * 1e6) }
+    print(
+        "pages: \(pages.count); index build (s): "
+            + buildTimes.map { String(format: "%.3f", $0) }.joined(separator: " ")
+            + "  (median \(String(format: "%.3f", buildTimes[buildTimes.count / 2])))")
+    print(
+        "queries: \(queries.count) × 3; latency p50 \(micro(latencies[latencies.count / 2])), p90 \(micro(latencies[latencies.count * 9 / 10])), p99 \(micro(latencies[latencies.count * 99 / 100])), max \(micro(latencies.last!))"
+    )
+    exit(0)
 }
 
 var times: [Double] = []
