@@ -11,8 +11,8 @@ struct SearchDocument: Sendable {
     var nameWords: [String]
     /// Words of each ingredient's name, with its canonical name for set comparison.
     var ingredientKeys: Set<String>
-    /// Numbers the title gives (strengths): `600`, `300`.
-    var strengths: [Double]
+    /// Strengths the title gives: (600, mg), (300, mg).
+    var strengths: [(value: Double, unit: String?)]
     /// Other names of the ingredients (INN/USAN/BAN) and brand names found in the page.
     var aliasWords: Set<String>
     var brandWords: Set<String>
@@ -28,7 +28,7 @@ struct SearchDocument: Sendable {
         kind = record.kind
         let titleWords = SearchText.words(record.kind == .brand ? record.title : record.title)
         nameWords = titleWords.filter { !SearchText.isNumeric($0) && !SearchText.joiners.contains($0) }
-        strengths = titleWords.filter(SearchText.isNumeric).compactMap(SearchText.leadingNumber)
+        strengths = titleWords.compactMap(SearchText.strength)
         ingredientKeys = Set(record.ingredients.map { SearchDocument.ingredientKey($0.name) })
         var aliases: Set<String> = []
         for ingredient in record.ingredients {

@@ -68,8 +68,22 @@ public struct SearchEngine: Sendable {
     private func rank(_ query: String, options: SearchOptions) -> [SearchResult] {
         // A query is bounded: nobody types more than a few hundred characters.
         let words = SearchText.words(query.prefix(300)).filter { !SearchText.joiners.contains($0) }
-        let numbers = words.filter(SearchText.isNumeric).compactMap(SearchText.leadingNumber)
-        let terms = Array(words.filter { !SearchText.isNumeric($0) }.prefix(12))
+        // Strengths: `650`, `650mg`, or `150 mg` with the unit as its own word.
+        var numbers: [(value: Double, unit: String?)] = []
+        var nameWords: [String] = []
+        for word in words {
+            if var strength = SearchText.strength(word) {
+                numbers.append(strength)
+                _ = strength
+            } else if SearchText.units.contains(word), let last = numbers.last, last.unit == nil,
+                nameWords.count < words.count
+            {
+                numbers[numbers.count - 1].unit = word == "gm" ? "g" : word
+            } else {
+                nameWords.append(word)
+            }
+        }
+        let terms = Array(nameWords.prefix(12))
         guard !terms.isEmpty || !numbers.isEmpty else { return [] }
 
         // Per query word: page → best quality of a name, alias or brand match.
@@ -84,8 +98,9 @@ public struct SearchEngine: Sendable {
             add(index.nameIndex[term], MatchQuality.exact)
             add(index.aliasIndex[term], MatchQuality.alias)
             add(index.brandIndex[term], MatchQuality.brand)
-            // The word being typed, or any word of three letters or more, may be a prefix.
-            if term.count >= 3 || position == terms.count - 1 {
+            // The word being typed, or any word of three letters or more, may be a prefix;
+            // a single letter (`Vitamin C`) only ever matches itself.
+            if term.count >= 3 || (position == terms.count - 1 && term.count > 1) {
                 for word in index.words(withPrefix: term) where word != term {
                     let quality = MatchQuality.prefix + 0.2 * Double(term.count) / Double(word.count)
                     add(index.nameIndex[word], quality)
@@ -94,7 +109,7 @@ public struct SearchEngine: Sendable {
                     matched.insert(word)
                 }
             }
-            if index.nameIndex[term] == nil && index.aliasIndex[term] == nil {
+            if term.count > 1, index.nameIndex[term] == nil && index.aliasIndex[term] == nil {
                 for (word, distance) in index.typoMatches(of: term) {
                     let quality = distance == 1 ? MatchQuality.typo1 : MatchQuality.typo2
                     add(index.nameIndex[word], quality)
@@ -108,7 +123,10 @@ public struct SearchEngine: Sendable {
         }
 
         var scores: [Int32: Double] = [:]
-        let required = terms.indices.filter { !SearchText.saltWords.contains(terms[$0]) || terms.count == 1 }
+        // Salt words and single letters count when they match, and are not required.
+        let required = terms.indices.filter {
+            (!SearchText.saltWords.contains(terms[$0]) && terms[$0].count > 1) || terms.count == 1
+        }
         if !terms.isEmpty {
             // Candidates: pages every required word matched; failing that, the pages that matched most.
             var counts: [Int32: Int] = [:]
@@ -121,11 +139,20 @@ public struct SearchEngine: Sendable {
                 )
             }
         }
-        if scores.isEmpty {
-            // No name matched: look for the words in the pages' text.
+        // When no page's name answers every word well (exact, other name or brand), the words
+        // may be what a page says rather than what it is called: look in the text too.
+        let strongNames = scores.keys.contains { document in
+            required.allSatisfy { (perTerm[$0][document] ?? 0) >= MatchQuality.brand }
+        }
+        if !strongNames, !terms.isEmpty {
+            let phrase = Array(terms.joined(separator: " ").utf8)
             for position in index.documents.indices {
-                let hits = bodyHits(terms.isEmpty ? words : terms, in: index.documents[position].foldedText)
-                if hits > 0 { scores[Int32(position)] = min(5, 1 + Double(hits) * 0.2) }
+                let text = index.documents[position].foldedText
+                let hits = bodyHits(terms, in: text)
+                guard hits > 0 else { continue }
+                let together = terms.count > 1 && text.containsWord(phrase) ? 2.0 : 0
+                let bodyScore = 8 + together + min(3, Double(hits) * 0.3)
+                scores[Int32(position)] = max(scores[Int32(position)] ?? 0, bodyScore)
             }
         }
 
@@ -156,7 +183,8 @@ public struct SearchEngine: Sendable {
     /// Names first: how well the words cover the page's name, how many ingredients are left
     /// over, and whether the strengths agree.
     private func score(
-        _ position: Int32, terms: [String], perTerm: [[Int32: Double]], numbers: [Double], coverage: Int, required: Int
+        _ position: Int32, terms: [String], perTerm: [[Int32: Double]], numbers: [(value: Double, unit: String?)],
+        coverage: Int, required: Int
     ) -> Double {
         let nameWords = index.documents[Int(position)].nameWords.filter { !SearchText.saltWords.contains($0) }
         let ingredientCount = index.documents[Int(position)].ingredientKeys.count
@@ -179,7 +207,13 @@ public struct SearchEngine: Sendable {
         if coverage < required { score -= 4 * Double(required - coverage) }
         // Numbers are never guessed: they match or they count against the page.
         if !numbers.isEmpty {
-            let present = numbers.filter { number in strengths.contains { abs($0 - number) < 0.0001 } }.count
+            // A unit given in the query must agree too: `100mg` is not `100gm`.
+            let present = numbers.filter { number in
+                strengths.contains {
+                    abs($0.value - number.value) < 0.0001
+                        && (number.unit == nil || $0.unit == nil || $0.unit == number.unit)
+                }
+            }.count
             if present == numbers.count {
                 score += 3
             } else if strengths.isEmpty {
@@ -193,11 +227,11 @@ public struct SearchEngine: Sendable {
         return score
     }
 
-    /// How often the words occur in a page's text (all of them must occur).
+    /// How often the words occur as whole words in a page's text (all of them must occur).
     private func bodyHits(_ words: [String], in text: [UInt8]) -> Int {
         var total = 0
         for word in words where word.count >= 2 {
-            let count = text.occurrences(of: Array(word.utf8), limit: 20)
+            let count = text.wordOccurrences(of: Array(word.utf8), limit: 20)
             if count == 0 { return 0 }
             total += count
         }
@@ -206,6 +240,30 @@ public struct SearchEngine: Sendable {
 }
 
 extension Array where Element == UInt8 {
+    /// Occurrences of `needle` as a whole word (not inside a longer word), up to `limit`.
+    func wordOccurrences(of needle: [UInt8], limit: Int) -> Int {
+        guard let first = needle.first, needle.count <= count else { return 0 }
+        func isWordByte(_ byte: UInt8) -> Bool { byte >= 97 && byte <= 122 || byte >= 48 && byte <= 57 || byte >= 0x80 }
+        var found = 0
+        var index = 0
+        let last = count - needle.count
+        while index <= last, found < limit {
+            if self[index] == first, index == 0 || !isWordByte(self[index - 1]),
+                index + needle.count == count || !isWordByte(self[index + needle.count]),
+                self[index..<index + needle.count].elementsEqual(needle)
+            {
+                found += 1
+                index += needle.count
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+
+    /// Whether `phrase` occurs as whole words.
+    func containsWord(_ phrase: [UInt8]) -> Bool { wordOccurrences(of: phrase, limit: 1) > 0 }
+
     /// Occurrences of `needle`, up to `limit`.
     func occurrences(of needle: [UInt8], limit: Int) -> Int {
         guard let first = needle.first, needle.count <= count else { return 0 }

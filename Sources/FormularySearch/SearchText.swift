@@ -1,3 +1,4 @@
+import Foundation
 /// How search reads text: lower-case ASCII words and numbers, accents folded, everything
 /// else a separator. The same rules apply to pages and queries, and the static site's
 /// JavaScript client implements them again (keep them simple).
@@ -25,7 +26,36 @@ public enum SearchText {
         }
         flush()
         // A trailing dot left by `12.` is punctuation.
-        return words.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
+        return words.map { word in
+            let trimmed = word.hasSuffix(".") ? String(word.dropLast()) : word
+            return spellingFolded(trimmed)
+        }.filter { !$0.isEmpty }
+    }
+
+    /// British and American spellings folded to one: `sulphate` and `sulfate` are one word.
+    static func spellingFolded(_ word: String) -> String {
+        guard word.utf8.count >= 5 else { return word }
+        var result = word
+        for (from, to) in [("sulph", "sulf"), ("aluminium", "aluminum"), ("oestr", "estr"), ("caesium", "cesium")]
+        where result.contains(from) {
+            result = result.replacingOccurrences(of: from, with: to)
+        }
+        return result
+    }
+
+    /// Units that follow a number in a query (`150 mg`): part of the strength, not a name.
+    public static let units: Set<String> = [
+        "mg", "mcg", "ug", "g", "gm", "kg", "ml", "l", "iu", "au", "u", "units", "w", "v",
+    ]
+
+    /// A strength written as one word (`650mg`, `0.25mcg`, `100gm`): its value and lower-case unit
+    /// (`gm` read as `g`), or `nil` for a plain word.
+    public static func strength(_ word: String) -> (value: Double, unit: String?)? {
+        guard isNumeric(word), let value = leadingNumber(word) else { return nil }
+        var unit = String(word.drop { $0.isNumber || $0 == "." })
+        if unit == "gm" { unit = "g" }
+        if unit == "ug" { unit = "mcg" }
+        return (value, unit.isEmpty ? nil : unit)
     }
 
     /// ASCII letters lower-cased, digits kept, common Latin accents folded; `nil` for separators.
@@ -66,6 +96,8 @@ public enum SearchText {
 
     /// Salt and ester words: a page may name them or not (`metoprolol succinate`).
     public static let saltWords: Set<String> = [
+        "bisulfate", "bisulphate", "hyclate", "mesilate", "bitartrate", "hemihydrate", "hemifumarate", "decanoate",
+        "enanthate", "palmitate", "stearate", "pamoate", "embonate", "esylate", "tosylate", "hydrobromide",
         "sodium", "potassium", "calcium", "magnesium", "hydrochloride", "hcl", "hydrobromide", "sulfate", "sulphate",
         "succinate", "tartrate", "maleate", "fumarate", "mesylate", "besylate", "besilate", "citrate", "acetate",
         "phosphate", "dihydrochloride", "monohydrate", "trihydrate", "dihydrate", "bromide", "chloride", "nitrate",
