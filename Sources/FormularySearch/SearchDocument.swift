@@ -19,6 +19,8 @@ struct SearchDocument: Sendable {
     /// The page text, original and folded to lower case for scanning.
     var text: String
     var foldedText: [UInt8]
+    /// The text's words as sorted hashes (`TextWords`).
+    var wordHashes: [UInt64]
 
     init(_ page: ParsedPage) {
         let record = page.monograph
@@ -47,7 +49,8 @@ struct SearchDocument: Sendable {
         brandWords = SearchDocument.brandWords(in: page)
         text = record.sections.filter { $0.kind != .disclaimer && $0.kind != .note }.map(\.markdown).joined(
             separator: "\n\n")
-        foldedText = Array(text.lowercased().utf8)
+        foldedText = TextWords.folded(text)
+        wordHashes = TextWords.hashes(of: foldedText)
     }
 
     /// `clavulanic acid` is also written `clavulanate`: acid and salt names of one substance.
