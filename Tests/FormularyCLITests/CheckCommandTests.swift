@@ -69,3 +69,54 @@ struct CheckCommandTests {
         )
     }
 }
+
+/// `formulary search` as a user runs it.
+@Suite("formulary search")
+struct SearchCommandTests {
+    let cli = ShowCommandTests()
+
+    @Test("JSON in the search contract, best first")
+    func json() throws {
+        let result = try cli.run(["search", "examplamol", "--content", "examples/site/content", "--format", "json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(object["query"] as? String == "examplamol")
+        #expect(object["total"] as? Int == 4)
+        #expect(object["tookMicroseconds"] is Int)
+        let results = try #require(object["results"] as? [[String: Any]])
+        #expect(results.first?["id"] as? String == "composition/examplamol")
+        #expect(results.first?["kind"] as? String == "single")
+        #expect((results.first?["snippet"] as? String)?.contains("<mark>") == true)
+        #expect(results.first?["score"] is Double)
+    }
+
+    @Test("--queries answers one query a line; --kind filters")
+    func batch() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-search-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let queries = folder.appendingPathComponent("q.txt")
+        try Data("examplamol 500mg\nsampleprofen\nexamplix\n".utf8).write(to: queries)
+        let result = try cli.run([
+            "search", "--queries", queries.path, "--content", "examples/site/content", "--limit", "1",
+        ])
+        let tops = try result.output.split(separator: "\n").map { line -> String? in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return (object?["results"] as? [[String: Any]])?.first?["id"] as? String
+        }
+        #expect(tops == ["generic/examplamol-500mg", "composition/examplamol-sampleprofen", "medicines/examplix-500"])
+        let brands = try cli.run([
+            "search", "examplamol", "--content", "examples/site/content", "--kind", "brand", "--format", "json",
+        ])
+        #expect(brands.output.contains("\"id\":\"medicines/examplix-500\""))
+        #expect(!brands.output.contains("\"id\":\"composition/examplamol\""))
+    }
+
+    @Test("no query is a usage error")
+    func usage() throws {
+        let result = try cli.run(["search", "--content", "examples/site/content"])
+        #expect(result.status == 64)
+        #expect(result.errors.contains("give a QUERY, --queries FILE or --evaluate FILE"))
+    }
+}
