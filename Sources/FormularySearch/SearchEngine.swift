@@ -57,15 +57,14 @@ public struct SearchEngine: Sendable {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) -> SearchResponse {
         let clock = ContinuousClock()
         let started = clock.now
-        let results = rank(query, options: options)
+        let (total, results) = rank(query, options: options)
         let took = clock.now - started
         let microseconds = Int(took.components.seconds * 1_000_000 + took.components.attoseconds / 1_000_000_000_000)
-        return SearchResponse(
-            query: query, total: results.count, tookMicroseconds: microseconds,
-            results: Array(results.prefix(max(0, options.limit))))
+        return SearchResponse(query: query, total: total, tookMicroseconds: microseconds, results: results)
     }
 
-    private func rank(_ query: String, options: SearchOptions) -> [SearchResult] {
+    /// The number of pages found, and the best `options.limit` of them.
+    private func rank(_ query: String, options: SearchOptions) -> (total: Int, results: [SearchResult]) {
         // A query is bounded: nobody types more than a few hundred characters.
         let words = SearchText.words(query.prefix(300)).filter { !SearchText.joiners.contains($0) }
         // Strengths: `650`, `650mg`, or `150 mg` with the unit as its own word.
@@ -84,7 +83,7 @@ public struct SearchEngine: Sendable {
             }
         }
         let terms = Array(nameWords.prefix(12))
-        guard !terms.isEmpty || !numbers.isEmpty else { return [] }
+        guard !terms.isEmpty || !numbers.isEmpty else { return (0, []) }
 
         // Per query word: page → best quality of a name, alias or brand match.
         var perTerm: [[Int32: Double]] = []
@@ -133,10 +132,11 @@ public struct SearchEngine: Sendable {
             for position in required { for document in perTerm[position].keys { counts[document, default: 0] += 1 } }
             let most = counts.values.max() ?? 0
             let candidates = counts.filter { $0.value == most && most > 0 }.map(\.key)
+            let asked = Set(terms)
             for document in candidates {
                 scores[document] = score(
-                    document, terms: terms, perTerm: perTerm, numbers: numbers, coverage: most, required: required.count
-                )
+                    document, terms: terms, asked: asked, perTerm: perTerm, numbers: numbers, coverage: most,
+                    required: required.count)
             }
         }
         // When no page's name answers every word well (exact, other name or brand), the words
@@ -174,23 +174,26 @@ public struct SearchEngine: Sendable {
         ranked.sort { a, b in (b.score, a.titleLength, a.position) < (a.score, b.titleLength, b.position) }
         // Snippets only for what is shown.
         let highlight = Set(matchedWords.flatMap { $0 }).union(terms)
-        return ranked.enumerated().map { rank, entry in
-            let position = Int(entry.position)
-            return SearchResult(
-                id: index.documents[position].id, slug: index.documents[position].slug,
-                title: index.documents[position].title, kind: index.documents[position].kind, score: entry.score,
-                snippet: rank < options.limit
-                    ? Snippet.make(
-                        from: index.documents[position].text, folded: index.documents[position].foldedText,
-                        highlighting: highlight) : "")
-        }
+        return (
+            ranked.count,
+            ranked.prefix(max(0, options.limit)).enumerated().map { rank, entry in
+                let position = Int(entry.position)
+                return SearchResult(
+                    id: index.documents[position].id, slug: index.documents[position].slug,
+                    title: index.documents[position].title, kind: index.documents[position].kind, score: entry.score,
+                    snippet: rank < options.limit
+                        ? Snippet.make(
+                            from: index.documents[position].text, folded: index.documents[position].foldedText,
+                            highlighting: highlight) : "")
+            }
+        )
     }
 
     /// Names first: how well the words cover the page's name, how many ingredients are left
     /// over, and whether the strengths agree.
     private func score(
-        _ position: Int32, terms: [String], perTerm: [[Int32: Double]], numbers: [(value: Double, unit: String?)],
-        coverage: Int, required: Int
+        _ position: Int32, terms: [String], asked: Set<String>, perTerm: [[Int32: Double]],
+        numbers: [(value: Double, unit: String?)], coverage: Int, required: Int
     ) -> Double {
         let nameWords = index.documents[Int(position)].nameWords.filter { !SearchText.saltWords.contains($0) }
         let ingredientCount = index.documents[Int(position)].ingredientKeys.count
@@ -199,7 +202,6 @@ public struct SearchEngine: Sendable {
         for matches in perTerm { total += matches[position] ?? 0 }
         var score = 10 * total / Double(max(terms.count, 1))
         // The exact medicine first: every name word of the title asked for.
-        let asked = Set(terms)
         let covered = nameWords.filter { word in
             asked.contains(word)
                 || perTerm.contains { ($0[position] ?? 0) > 0 } && asked.contains { word.hasPrefix($0) }
