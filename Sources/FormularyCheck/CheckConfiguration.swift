@@ -1,4 +1,5 @@
 import FormularyModel
+import FormularyParsing
 import Yams
 
 /// What the site owner has set for `check` in `formulary.yml`:
@@ -115,27 +116,8 @@ public enum Spelling {
         return best?.0
     }
 
-    /// Optimal string alignment distance: insertions, deletions, substitutions and adjacent
-    /// transpositions each count one.
+    /// Optimal string alignment distance (a transposition counts one).
     public static func editDistance(_ first: String, _ second: String) -> Int {
-        let a = Array(first.unicodeScalars)
-        let b = Array(second.unicodeScalars)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
-                }
-            }
-            (previousPrevious, previous, current) = (previous, current, previousPrevious)
-        }
-        return previous[b.count]
+        EditDistance.between(first, second)
     }
 }

@@ -96,7 +96,7 @@ public struct SearchIndex: Sendable {
         for position in candidates {
             let candidate = vocabulary[Int(position)]
             guard candidate != word else { continue }
-            let distance = Spelling.distance(word, candidate, limit: allowed)
+            let distance = EditDistance.between(word, candidate, limit: allowed)
             if distance <= allowed { result.append((candidate, distance)) }
         }
         return result.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
@@ -108,34 +108,5 @@ public struct SearchIndex: Sendable {
         case 5...7: 1
         default: 2
         }
-    }
-}
-
-/// Edit distance for typo matching (optimal string alignment: a transposition is one edit).
-enum Spelling {
-    static func distance(_ first: String, _ second: String, limit: Int) -> Int {
-        let a = Array(first.utf8)
-        let b = Array(second.utf8)
-        if abs(a.count - b.count) > limit { return limit + 1 }
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previousPrevious = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            var rowMinimum = current[0]
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], previousPrevious[j - 2] + 1)
-                }
-                rowMinimum = min(rowMinimum, current[j])
-            }
-            if rowMinimum > limit { return limit + 1 }
-            (previousPrevious, previous, current) = (previous, current, previousPrevious)
-        }
-        return previous[b.count]
     }
 }
