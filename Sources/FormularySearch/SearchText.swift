@@ -35,6 +35,9 @@ public enum SearchText {
     /// British and American spellings folded to one: `sulphate` and `sulfate` are one word.
     static func spellingFolded(_ word: String) -> String {
         guard word.utf8.count >= 5 else { return word }
+        // Most words hold none of the spellings: decide on bytes before any string work.
+        let needsFold = word.utf8.withContiguousStorageIfAvailable { TextWords.needsSpellingFold($0) } ?? true
+        guard needsFold else { return word }
         var result = word
         for (from, to) in [("sulph", "sulf"), ("aluminium", "aluminum"), ("oestr", "estr"), ("caesium", "cesium")]
         where result.contains(from) {

@@ -22,7 +22,9 @@ enum Snippet {
         // Mark whole words that start with a matched word.
         for token in window.split(separator: " ", omittingEmptySubsequences: false) {
             if !result.isEmpty && !result.hasSuffix("…") { result += " " }
-            let folded = SearchText.words(token).first ?? ""
+            // The token lower-cased without its punctuation, as the index spells words.
+            let folded = String(
+                decoding: token.utf8.compactMap { $0 < 0x80 ? SearchText.fold(Unicode.Scalar($0)) : $0 }, as: UTF8.self)
             let escaped = escape(String(token))
             if !folded.isEmpty, words.contains(where: { folded.hasPrefix($0) && $0.count >= 3 || folded == $0 }) {
                 result += "<mark>\(escaped)</mark>"
