@@ -79,11 +79,19 @@ struct SearchDocument: Sendable {
         for section in page.monograph.sections where section.kind == .alternateNames {
             words.formUnion(SearchText.words(section.markdown))
         }
-        let body = page.body
-        guard body.containsText("rand") else { return words }
-        for line in body.split(separator: "\n") where line.lowercased().contains("brand") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let listed = line[line.index(after: colon)...]
+        // Only lines that mention brands: found on the lower-cased bytes, then read as text.
+        let folded = TextWords.folded(page.body)
+        let needle = Array("brand".utf8)
+        var searchFrom = 0
+        while let hit = folded.firstOffset(of: needle, from: searchFrom) {
+            var lineStart = hit
+            while lineStart > 0, folded[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+            var lineEnd = hit
+            while lineEnd < folded.count, folded[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            searchFrom = lineEnd
+            let line = page.bodyBytes[(page.bodyBytes.startIndex + lineStart)..<(page.bodyBytes.startIndex + lineEnd)]
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let listed = String(decoding: line[(colon + 1)...], as: UTF8.self)
             for word in SearchText.words(listed) where !SearchText.isNumeric(word) && word.count >= 3 {
                 words.insert(word)
             }

@@ -52,10 +52,10 @@ enum Snippet {
 }
 
 extension Array where Element == UInt8 {
-    /// The offset of the first occurrence of `needle`.
-    func firstOffset(of needle: [UInt8]) -> Int? {
+    /// The offset of the first occurrence of `needle` at or after `start`.
+    func firstOffset(of needle: [UInt8], from start: Int = 0) -> Int? {
         guard let first = needle.first, needle.count <= count else { return nil }
-        var index = 0
+        var index = start
         let last = count - needle.count
         while index <= last {
             if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) { return index }
