@@ -71,12 +71,9 @@ public struct SearchEngine: Sendable {
         var numbers: [(value: Double, unit: String?)] = []
         var nameWords: [String] = []
         for word in words {
-            if var strength = SearchText.strength(word) {
+            if let strength = SearchText.strength(word) {
                 numbers.append(strength)
-                _ = strength
-            } else if SearchText.units.contains(word), let last = numbers.last, last.unit == nil,
-                nameWords.count < words.count
-            {
+            } else if SearchText.units.contains(word), let last = numbers.last, last.unit == nil {
                 numbers[numbers.count - 1].unit = word == "gm" ? "g" : word
             } else {
                 nameWords.append(word)
