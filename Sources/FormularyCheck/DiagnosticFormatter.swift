@@ -15,15 +15,20 @@ public enum DiagnosticFormat: String, CaseIterable, Sendable {
             return
                 "\(diagnostic.path):\(diagnostic.line):\(diagnostic.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.rule)]"
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: (try? encoder.encode(diagnostic)) ?? Data(), as: UTF8.self)
+            return String(decoding: (try? Self.encoder.encode(diagnostic)) ?? Data(), as: UTF8.self)
         case .github:
             let command = diagnostic.severity == .note ? "notice" : diagnostic.severity.rawValue
             return
                 "::\(command) file=\(Self.escapeProperty(diagnostic.path)),line=\(diagnostic.line),col=\(diagnostic.column),title=\(Self.escapeProperty(diagnostic.rule))::\(Self.escapeData(diagnostic.message))"
         }
     }
+
+    /// One encoder for every diagnostic of a run (made once, not per line).
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     /// GitHub's escaping for a command's message.
     static func escapeData(_ text: String) -> String {

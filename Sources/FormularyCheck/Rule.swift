@@ -20,6 +20,12 @@ extension Rule {
     public var isEnabledByDefault: Bool { true }
 }
 
+extension ParsedPage {
+    /// The line of the front matter's `title:`, where findings about the title or its
+    /// ingredients point (line 1 when the title came from the heading).
+    var titleLine: Int { frontMatter.entries.first { $0.key == "title" }?.line ?? 1 }
+}
+
 /// The pages checked together, indexed for rules that compare pages (duplicates, links).
 public struct CheckedCorpus: Sendable {
     /// Every page by id.

@@ -80,7 +80,7 @@ extension String {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks (Unicode whitespace included).
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         String(Substring(self).trimmedWhitespace())
     }
 }

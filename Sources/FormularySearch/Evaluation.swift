@@ -1,3 +1,5 @@
+import FormularyParsing
+
 /// The evaluation set (`Evaluation/search-queries.tsv`) and the measures it gives:
 /// success@1, success@5 and mean reciprocal rank, per category and overall.
 public struct SearchEvaluation: Sendable {
@@ -49,13 +51,5 @@ public struct SearchEvaluation: Sendable {
                 successAt5: Double(entries.filter(\.1).count) / count,
                 meanReciprocalRank: entries.map(\.2).reduce(0, +) / count)
         }
-    }
-}
-
-extension StringProtocol {
-    fileprivate func trimmingWhitespace() -> String {
-        String(
-            drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
-                .reversed())
     }
 }

@@ -80,7 +80,7 @@ struct SearchDocument: Sendable {
             words.formUnion(SearchText.words(section.markdown))
         }
         // Only lines that mention brands: found on the lower-cased bytes, then read as text.
-        let folded = TextWords.folded(page.body)
+        let folded = TextWords.folded(page.bodyBytes)
         let needle = Array("brand".utf8)
         var searchFrom = 0
         while let hit = folded.firstOffset(of: needle, from: searchFrom) {

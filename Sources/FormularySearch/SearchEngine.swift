@@ -268,21 +268,4 @@ extension Array where Element == UInt8 {
 
     /// Whether `phrase` occurs as whole words.
     func containsWord(_ phrase: [UInt8]) -> Bool { wordOccurrences(of: phrase, limit: 1) > 0 }
-
-    /// Occurrences of `needle`, up to `limit`.
-    func occurrences(of needle: [UInt8], limit: Int) -> Int {
-        guard let first = needle.first, needle.count <= count else { return 0 }
-        var found = 0
-        var index = 0
-        let last = count - needle.count
-        while index <= last, found < limit {
-            if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) {
-                found += 1
-                index += needle.count
-            } else {
-                index += 1
-            }
-        }
-        return found
-    }
 }

@@ -13,8 +13,10 @@ enum TextWords {
     }
 
     /// Lower-cases ASCII letters in place of a copy; other bytes stay (so offsets match the text).
-    static func folded(_ text: String) -> [UInt8] {
-        var bytes = Array(text.utf8)
+    static func folded(_ text: String) -> [UInt8] { folded(text.utf8) }
+
+    static func folded(_ utf8: some Sequence<UInt8>) -> [UInt8] {
+        var bytes = Array(utf8)
         for index in bytes.indices where bytes[index] >= 65 && bytes[index] <= 90 { bytes[index] += 32 }
         return bytes
     }

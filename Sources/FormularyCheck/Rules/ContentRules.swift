@@ -44,9 +44,11 @@ struct BrokenLinkRule: Rule {
     let summary = "A Markdown link to another page of the site that does not exist."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
-        let text = PageText(page: page)
-        return text.occurrences(of: "](").compactMap { position in
-            guard let target = Self.target(at: position, in: page) else { return nil }
+        let positions = PageText(page: page).occurrences(of: "](")
+        guard !positions.isEmpty else { return [] }
+        let lines = page.body.split(separator: "\n", omittingEmptySubsequences: false)
+        return positions.compactMap { position in
+            guard let target = Self.target(at: position, in: lines, bodyLine: page.bodyLine) else { return nil }
             guard Self.isInternal(target) else { return nil }
             let slug = Self.slug(of: target)
             guard !slug.isEmpty, !corpus.slugs.contains(slug) else { return nil }
@@ -56,10 +58,9 @@ struct BrokenLinkRule: Rule {
         }
     }
 
-    /// The link target after `](` on the given line.
-    static func target(at position: (line: Int, column: Int), in page: ParsedPage) -> String? {
-        let lines = page.body.split(separator: "\n", omittingEmptySubsequences: false)
-        let index = position.line - page.bodyLine
+    /// The link target after `](` at a file position, given the body's lines.
+    static func target(at position: (line: Int, column: Int), in lines: [Substring], bodyLine: Int) -> String? {
+        let index = position.line - bodyLine
         guard index >= 0, index < lines.count else { return nil }
         let line = lines[index]
         guard let open = line.dropFirst(max(0, position.column - 1)).firstIndex(of: "(") else { return nil }

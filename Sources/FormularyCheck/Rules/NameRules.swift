@@ -17,7 +17,7 @@ struct DamagedNameRule: Rule {
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         guard page.monograph.kind != .brand else { return [] }
-        let line = page.frontMatter.entries.first { $0.key == "title" }?.line ?? 1
+        let line = page.titleLine
         var findings: [Finding] = []
         if page.monograph.title.hasSuffix(" .") {
             findings.append(Finding(line: line, message: "the title '\(page.monograph.title)' ends with a stray ' .'"))
@@ -116,7 +116,7 @@ struct DuplicateMedicineRule: Rule {
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
         let others = corpus.duplicates(of: page.monograph)
         guard !others.isEmpty else { return [] }
-        let line = page.frontMatter.entries.first { $0.key == "title" }?.line ?? 1
+        let line = page.titleLine
         let names = others.prefix(3).joined(separator: ", ") + (others.count > 3 ? " and \(others.count - 3) more" : "")
         return [Finding(line: line, message: "the same medicine as \(names); merge the pages")]
     }
@@ -129,7 +129,7 @@ struct ImplausibleStrengthRule: Rule {
     let summary = "A strength that cannot be right for one dose (100 g of an NSAID) or a unit that does not exist."
 
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
-        let line = page.frontMatter.entries.first { $0.key == "title" }?.line ?? 1
+        let line = page.titleLine
         var findings: [Finding] = []
         for ingredient in page.monograph.ingredients {
             if let strength = ingredient.strength, strength.per == nil {
