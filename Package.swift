@@ -10,10 +10,12 @@ let package = Package(
         .library(name: "FormularyParsing", targets: ["FormularyParsing"]),
         .library(name: "FormularyCheck", targets: ["FormularyCheck"]),
         .library(name: "FormularySearch", targets: ["FormularySearch"]),
+        .library(name: "FormularySite", targets: ["FormularySite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // GitHub's CommonMark/GFM parser from Debian's libcmark-gfm-dev (no pkg-config file, hence our own module map).
@@ -35,12 +37,22 @@ let package = Package(
             dependencies: ["FormularyParsing", "CFastSearch", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "FormularySearch", dependencies: ["FormularyParsing"]),
+        .target(
+            name: "FormularySite",
+            dependencies: [
+                "FormularyParsing", "FormularySearch", .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            // The theme's source files; they are compiled in through DefaultTheme+Files.swift.
+            exclude: ["Theme"]
+        ),
         .executableTarget(
             name: "formulary",
             dependencies: [
                 "FormularyParsing",
                 "FormularyCheck",
                 "FormularySearch",
+                "FormularySite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +65,7 @@ let package = Package(
         .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),
         .testTarget(name: "FormularyCheckTests", dependencies: ["FormularyCheck"]),
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
+        .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
     ]
 )

@@ -99,25 +99,3 @@ public struct CheckConfiguration: Sendable, Equatable {
         return configuration
     }
 }
-
-/// Did-you-mean suggestions by edit distance.
-public enum Spelling {
-    /// The candidate nearest to `word` when it is close enough to be a typo (at most 2 edits, and
-    /// fewer than half the word's length).
-    public static func closest(to word: String, among candidates: [String]) -> String? {
-        let lowered = word.lowercased()
-        var best: (String, Int)?
-        for candidate in candidates {
-            let distance = editDistance(lowered, candidate.lowercased())
-            if distance <= 2, distance * 2 < max(lowered.count, 2), best == nil || distance < best!.1 {
-                best = (candidate, distance)
-            }
-        }
-        return best?.0
-    }
-
-    /// Optimal string alignment distance (a transposition counts one).
-    public static func editDistance(_ first: String, _ second: String) -> Int {
-        EditDistance.between(first, second)
-    }
-}

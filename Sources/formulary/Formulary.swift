@@ -9,7 +9,7 @@ struct Formulary: ParsableCommand {
             A monograph is a Markdown file with YAML front matter, one medicine a file.
             Try `formulary show examples/site/content` to see how Formulary reads pages.
             """,
-        version: "0.1.0",
-        subcommands: [Show.self, Check.self, Search.self]
+        version: "0.3.0",
+        subcommands: [Init.self, Build.self, Show.self, Check.self, Search.self]
     )
 }

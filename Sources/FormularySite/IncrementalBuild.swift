@@ -1,0 +1,159 @@
+import FormularyModel
+import FormularyParsing
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Re-renders only what changed since the cached build: changed pages, the pages that link to
+/// them, and the indexes that list them. Every file is rendered before any is written, so a
+/// template error leaves the site as it was; each file is then replaced in one step.
+struct IncrementalBuild {
+    let request: SiteBuilder.Request
+    let templates: TemplateSet
+    let assets: [String: [UInt8]]
+    let cache: BuildCache
+    let files: [String]
+    let progress: SiteBuilder.Progress?
+
+    func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
+        // Which files changed, by modification time and size.
+        var changedPaths: [String] = []
+        var unchanged: [String: PageSummary] = [:]
+        for path in files {
+            if let entry = cache.entries[path], let stamp = OutputFiles.stamp(path), stamp.modified == entry.modified,
+                stamp.size == entry.size
+            {
+                unchanged[path] = entry.summary
+            } else {
+                changedPaths.append(path)
+            }
+        }
+        let present = Set(files)
+        let removedPaths = cache.entries.keys.filter { !present.contains($0) }
+        if changedPaths.isEmpty && removedPaths.isEmpty {
+            return SiteBuilder.Report(
+                pages: unchanged.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
+        }
+
+        var (changed, skipped) = FullBuild.loadUnique(changedPaths, progress: nil)
+        // A changed page may not take an address an unchanged page already has.
+        let unchangedIDs = Dictionary(unchanged.map { ($0.value.id, $0.key) }, uniquingKeysWith: { first, _ in first })
+        changed.removeAll { page in
+            guard let other = unchangedIDs[page.monograph.id] else { return false }
+            skipped.append(
+                SiteBuilder.Skip(
+                    path: page.path, reason: "same page address '\(page.monograph.id)/' as \(other); rename one of them"))
+            return true
+        }
+        var summaries = unchanged
+        for page in changed { summaries[page.path] = page.summary }
+        let catalog = SiteCatalog(pages: Array(summaries.values))
+        let oldSummaries = changedPaths.compactMap { cache.entries[$0]?.summary } + removedPaths.compactMap { cache.entries[$0]?.summary }
+        let newSummaries = changed.map(\.summary)
+        let listingsChanged = Set(oldSummaries.map(Listing.init)) != Set(newSummaries.map(Listing.init))
+
+        // Pages that show something of a changed page: combinations naming the same ingredient,
+        // brands pointing to it.
+        var affectedKeys: Set<String> = []
+        var affectedSlugs: Set<String> = []
+        for summary in oldSummaries + newSummaries {
+            for ingredient in summary.ingredients { affectedKeys.insert(SiteCatalog.ingredientKey(ingredient.name)) }
+            affectedSlugs.insert(summary.slug)
+        }
+        var toRender = changed
+        if listingsChanged {
+            let changedSet = Set(changed.map(\.path))
+            let dependents = summaries.filter { path, summary in
+                guard !changedSet.contains(path) else { return false }
+                if let target = summary.productTarget, affectedSlugs.contains(target) { return true }
+                return summary.ingredients.contains { affectedKeys.contains(SiteCatalog.ingredientKey($0.name)) }
+            }.map(\.key).sorted()
+            let (dependentPages, _) = FullBuild.loadUnique(dependents, progress: nil)
+            toRender += dependentPages
+        }
+
+        let renderer = SiteRenderer(
+            templates: templates, configuration: request.configuration, catalog: catalog,
+            styleVersion: FullBuild.styleVersion(assets))
+        let data = renderer.pageData()
+        let encoder = SiteRenderer.recordEncoder()
+        var outputs: [OutputFile] = []
+        do throws(TemplateError) {
+            for page in toRender { outputs += try renderer.monographFiles(page, data: data, encoder: encoder) }
+            if listingsChanged {
+                var letters: Set<String> = []
+                for summary in oldSummaries + newSummaries { letters.insert(SiteCatalog.letter(of: summary.title)) }
+                outputs += try renderer.fixedPages(data: data)
+                outputs += try renderer.letterPages(letters, data: data)
+                outputs += try renderer.ingredientPages(affectedKeys, data: data)
+            }
+        } catch {
+            throw .template(error)
+        }
+        outputs += renderer.siteFiles()
+
+        // What no longer exists: removed pages, ingredients no page names any more.
+        var removals: [String] = []
+        let keptIDs = Set(summaries.values.map(\.id))
+        for summary in oldSummaries where !keptIDs.contains(summary.id) {
+            removals.append(SiteURLs.monographPath(summary.id))
+            removals.append(SiteURLs.monographJSONPath(summary.id))
+        }
+        if listingsChanged {
+            let oldCatalog = SiteCatalog(pages: cache.entries.values.map(\.summary))
+            let keptSlugs = Set(catalog.ingredients.map(\.slug))
+            for entry in oldCatalog.ingredients where !keptSlugs.contains(entry.slug) {
+                removals.append(SiteURLs.ingredientPath(entry.slug))
+            }
+            let oldLetters = Set(oldCatalog.pagesByLetter().map(\.letter))
+            let newLetters = Set(catalog.pagesByLetter().map(\.letter))
+            for letter in oldLetters.subtracting(newLetters) { removals.append(SiteURLs.letterPath(letter)) }
+        }
+
+        let output = request.outputFolder
+        var written = 0
+        do throws(OutputFiles.Failure) {
+            for file in outputs {
+                let path = output + "/" + file.path
+                if let existing = OutputFiles.read(path), existing == file.bytes { continue }
+                if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
+                try OutputFiles.replace(path, with: file.bytes)
+                written += 1
+            }
+            for removal in removals { OutputFiles.remove(output + "/" + removal) }
+            var newCache = cache
+            for path in removedPaths { newCache.entries[path] = nil }
+            for path in changedPaths { newCache.entries[path] = nil }
+            for page in changed {
+                newCache.entries[page.path] = BuildCache.Entry(modified: page.modified, size: page.size, summary: page.summary)
+            }
+            if let cacheFile = request.cacheFile { try OutputFiles.replace(cacheFile, with: Array(newCache.encoded().utf8)) }
+        } catch {
+            throw .output(error.description)
+        }
+        return SiteBuilder.Report(
+            pages: summaries.count, rendered: toRender.count,
+            filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)
+    }
+
+    /// What index pages show of a page; when none of it changed, no index needs rendering.
+    private struct Listing: Hashable {
+        var id: String
+        var slug: String
+        var title: String
+        var kind: MonographKind
+        var ingredients: [String]
+        var productTarget: String?
+
+        init(_ summary: PageSummary) {
+            id = summary.id
+            slug = summary.slug
+            title = summary.title
+            kind = summary.kind
+            ingredients = summary.ingredients.map { $0.name + "|" + ($0.strength?.text ?? "") }
+            productTarget = summary.productTarget
+        }
+    }
+}

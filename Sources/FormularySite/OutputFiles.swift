@@ -1,0 +1,134 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writing a build's files: plain POSIX calls, since a build writes tens of thousands of them.
+enum OutputFiles {
+    struct Failure: Swift.Error, CustomStringConvertible {
+        var path: String
+        var reason: String
+        var description: String { "\(path): \(reason)" }
+    }
+
+    static func errorText() -> String { String(cString: strerror(errno)) }
+
+    /// Creates `path` and any missing parents.
+    static func makeFolder(_ path: String) throws(Failure) {
+        if mkdir(path, 0o755) == 0 { return }
+        if errno == EEXIST { return }
+        if errno == ENOENT, let slash = path.lastIndex(of: "/"), slash > path.startIndex {
+            try makeFolder(String(path[..<slash]))
+            if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        }
+        throw Failure(path: path, reason: "cannot create folder: \(errorText())")
+    }
+
+    static func write(_ text: String, to path: String) throws(Failure) {
+        var text = text
+        let result: Result<Void, Failure> = text.withUTF8 { buffer in
+            Result { () throws(Failure) in try write(UnsafeRawBufferPointer(buffer), to: path) }
+        }
+        try result.get()
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws(Failure) {
+        let result: Result<Void, Failure> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(Failure) in try write(buffer, to: path) }
+        }
+        try result.get()
+    }
+
+    static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(path: path, reason: "cannot write: \(errorText())") }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure(path: path, reason: "cannot write: \(errorText())")
+            }
+            offset += written
+        }
+    }
+
+    /// Replaces `path` in one step: readers see the old file or the new one, never half of it.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(Failure) {
+        let temporary = path + ".formulary-tmp"
+        try write(bytes, to: temporary)
+        guard rename(temporary, path) == 0 else {
+            let reason = errorText()
+            unlink(temporary)
+            throw Failure(path: path, reason: "cannot replace: \(reason)")
+        }
+    }
+
+    static func read(_ path: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return [UInt8](data)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Modification time in nanoseconds and size, or nil when the file is gone.
+    static func stamp(_ path: String) -> (modified: Int64, size: Int64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), Int64(info.st_size))
+    }
+
+    /// `YYYY-MM-DD` (UTC) of a modification time in nanoseconds.
+    static func date(nanoseconds: Int64) -> String {
+        var seconds = time_t(nanoseconds / 1_000_000_000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let year = Int(parts.tm_year) + 1900
+        let month = Int(parts.tm_mon) + 1
+        let day = Int(parts.tm_mday)
+        return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+    }
+
+    /// Removes a file or a whole folder.
+    static func remove(_ path: String) {
+        guard exists(path) || isSymbolicLink(path) else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// Copies the files under `source` into `destination`, keeping their relative paths;
+    /// returns the relative paths copied. Hidden files are left out.
+    static func copyTree(_ source: String, into destination: String) throws(Failure) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: source) else { return [] }
+        var copied: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let name = relative.split(separator: "/").last.map(String.init) ?? relative
+            if name.hasPrefix(".") {
+                enumerator.skipDescendants()
+                continue
+            }
+            let from = source + "/" + relative
+            guard !isFolder(from) else { continue }
+            guard let bytes = read(from) else { throw Failure(path: from, reason: "cannot read") }
+            let to = destination + "/" + relative
+            if let slash = to.lastIndex(of: "/") { try makeFolder(String(to[..<slash])) }
+            try write(bytes, to: to)
+            copied.append(relative)
+        }
+        return copied.sorted()
+    }
+}

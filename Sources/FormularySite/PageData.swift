@@ -1,0 +1,322 @@
+import FormularyModel
+import FormularyParsing
+
+/// The data each template is rendered with. Every template gets the site-wide keys; each page
+/// type adds its own. The keys are the templates' documented variables (README, "Templates").
+struct PageData: @unchecked Sendable {
+    // Unchecked: `letterLinks` holds `Any` values, all of them strings and numbers, never mutated.
+    let configuration: SiteConfiguration
+    let urls: SiteURLs
+    let catalog: SiteCatalog
+    let styleURL: String
+    /// Shared by every page: the footer's letters, counts and links.
+    private let letterLinks: [[String: Any]]
+    private let letterCounts: [String: Int]
+
+    init(configuration: SiteConfiguration, catalog: SiteCatalog, styleVersion: String) {
+        self.configuration = configuration
+        self.urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
+        self.catalog = catalog
+        self.styleURL = urls.link("assets/style.css?v=" + styleVersion)
+        var counts: [String: Int] = [:]
+        for page in catalog.pages { counts[SiteCatalog.letter(of: page.title), default: 0] += 1 }
+        self.letterCounts = counts
+        let urls = self.urls
+        self.letterLinks = SiteCatalog.letters.filter { counts[$0] != nil }.map { letter in
+            ["label": Self.letterLabel(letter), "url": urls.link(SiteURLs.letterPath(letter)), "count": counts[letter]!]
+        }
+    }
+
+    static func letterLabel(_ letter: String) -> String { letter == "0-9" ? "0–9" : letter.uppercased() }
+
+    /// Keys every template has.
+    func common(title: String, description: String, path: String, ogType: String = "website", noindex: Bool = false)
+        -> [String: Any]
+    {
+        [
+            "siteTitle": configuration.title,
+            "siteDescription": configuration.description,
+            "siteLanguage": configuration.language,
+            "siteRoot": urls.basePath,
+            "baseURL": configuration.baseURL,
+            "assetsRoot": urls.link("assets/"),
+            "styleURL": styleURL,
+            "searchURL": urls.link(SiteURLs.searchPath),
+            "browseURL": urls.link(SiteURLs.letterPath(SiteCatalog.letters.first { letterCounts[$0] != nil } ?? "a")),
+            "ingredientsURL": urls.link(SiteURLs.ingredientsPath),
+            "apiIndexURL": urls.link("api/v1/index.json"),
+            "letters": letterLinks,
+            "pageCount": catalog.pages.count,
+            "pageTitle": title == configuration.title ? title : "\(title) | \(configuration.title)",
+            "ogTitle": title,
+            "pageDescription": description,
+            "canonicalURL": urls.absolute(path),
+            "ogType": ogType,
+            // Open Graph wants language_TERRITORY (`en_IN`); a bare `en` says nothing it needs.
+            "ogLocale": configuration.language.contains("-")
+                ? configuration.language.replacingOccurrences(of: "-", with: "_") : TemplateNull(),
+            "noindex": noindex,
+            "jsonLD": TemplateNull(),
+        ]
+    }
+
+    // MARK: Monograph pages
+
+    /// The order sections appear in on every page, whatever order the source file had.
+    static let sectionOrder: [SectionKind] = [
+        .summary, .usage, .dosage, .howItWorks, .sideEffects, .precautions, .contraindications, .interactions,
+        .pregnancy, .overdose, .storage, .alternateNames, .popularCombinations, .other,
+    ]
+
+    static let sectionTitles: [SectionKind: String] = [
+        .summary: "Summary", .usage: "Uses", .dosage: "Dosage", .howItWorks: "How it works",
+        .sideEffects: "Side effects", .precautions: "Precautions", .contraindications: "Who should not take it",
+        .interactions: "Interactions", .pregnancy: "Pregnancy and breastfeeding", .overdose: "Overdose",
+        .storage: "Storage", .alternateNames: "Other names", .popularCombinations: "Popular combinations",
+    ]
+
+    func monograph(_ monograph: Monograph, summary: PageSummary) -> [String: Any] {
+        let path = SiteURLs.monographPath(monograph.id)
+        let description = Self.description(of: monograph, summary: summary)
+        var data = common(title: monograph.title, description: description, path: path, ogType: "article")
+        data["jsonLD"] = StructuredData.medicalWebPage(
+            summary, url: urls.absolute(path), siteTitle: configuration.title, siteURL: configuration.baseURL,
+            language: configuration.language, description: description)
+        let letter = SiteCatalog.letter(of: monograph.title)
+        data["title"] = monograph.title
+        data["kind"] = monograph.kind.rawValue
+        data["kindLabel"] = Self.kindLabel(monograph.kind)
+        data["letterLabel"] = Self.letterLabel(letter)
+        data["letterURL"] = urls.link(SiteURLs.letterPath(letter))
+        data["banned"] = monograph.flags.banned
+        data["provenanceClass"] = monograph.flags.aiGenerated ? "provenance-draft" : "provenance-reviewed"
+        data["provenanceLabel"] = monograph.flags.aiGenerated ? "AI-drafted" : "Reviewed"
+        data["provenanceText"] =
+            monograph.flags.aiGenerated
+            ? "Drafted with the help of AI and not yet reviewed by a pharmacist." : "Reviewed by a person."
+        data["dateModified"] = summary.lastModified
+        data["dateModifiedLabel"] = Self.dateLabel(summary.lastModified)
+        data["jsonURL"] = urls.link(SiteURLs.monographJSONPath(monograph.id))
+        data["sourcePath"] = monograph.source.path
+
+        let ingredients: [[String: Any]] = monograph.ingredients.map { ingredient in
+            let page = catalog.singlePage(forIngredient: ingredient.name)
+            let link: Any = page.flatMap { $0.id == monograph.id ? nil : urls.link(SiteURLs.monographPath($0.id)) } ?? TemplateNull()
+            return ["name": ingredient.name, "strength": ingredient.strength?.text ?? TemplateNull(), "url": link]
+        }
+        data["hasIngredients"] = !ingredients.isEmpty
+        data["ingredients"] = ingredients
+        data["ingredientsLabel"] = monograph.ingredients.count > 1 ? "Ingredients" : "Ingredient"
+
+        if let product = monograph.product {
+            let target = catalog.target(ofBrand: summary)
+            data["product"] = [
+                "company": product.company ?? TemplateNull(),
+                "strength": product.strength ?? TemplateNull(),
+                "packSize": product.packSize ?? TemplateNull(),
+                "mrp": product.mrp.map { JSONText.format($0) } ?? TemplateNull(),
+                "targetURL": target.map { urls.link(SiteURLs.monographPath($0.id)) } ?? TemplateNull(),
+                "targetTitle": target?.title ?? TemplateNull(),
+            ] as [String: Any]
+        } else {
+            data["product"] = TemplateNull()
+        }
+
+        var sections: [[String: Any]] = []
+        var anchors: Set<String> = ["faqs", "disclaimer-heading", "toc-heading", "main"]
+        let shown = monograph.sections.filter { section in
+            switch section.kind {
+            case .genericName, .disclaimer, .note: return false
+            case .faqs: return monograph.faqs.isEmpty && !section.markdown.isEmpty
+            default: return !section.markdown.trimmingWhitespace().isEmpty
+            }
+        }
+        let ordered = shown.enumerated().sorted { first, second in
+            let a = Self.sectionOrder.firstIndex(of: first.element.kind == .faqs ? .other : first.element.kind) ?? 99
+            let b = Self.sectionOrder.firstIndex(of: second.element.kind == .faqs ? .other : second.element.kind) ?? 99
+            return (a, first.offset) < (b, second.offset)
+        }.map(\.element)
+        var kindCounts: [SectionKind: Int] = [:]
+        for section in ordered { kindCounts[section.kind, default: 0] += 1 }
+        for section in ordered {
+            let canonical = Self.sectionTitles[section.kind]
+            let heading =
+                (kindCounts[section.kind] == 1 ? canonical : nil) ?? Self.cleanHeading(section.heading, fallback: canonical)
+            var anchor = section.kind == .other ? (Slug.make(heading).isEmpty ? "section" : Slug.make(heading)) : Slug.make(section.kind.rawValue)
+            if anchors.contains(anchor) {
+                var counter = 2
+                while anchors.contains("\(anchor)-\(counter)") { counter += 1 }
+                anchor = "\(anchor)-\(counter)"
+            }
+            anchors.insert(anchor)
+            sections.append([
+                "anchor": anchor, "heading": heading, "kind": section.kind.rawValue,
+                "html": MarkdownHTML.render(section.markdown),
+            ])
+        }
+        data["sections"] = sections
+        data["hasFAQs"] = !monograph.faqs.isEmpty
+        data["faqs"] = monograph.faqs.map { ["question": $0.question, "answerHTML": MarkdownHTML.render($0.answer)] }
+        var contents = sections.map { ["anchor": $0["anchor"]!, "heading": $0["heading"]!] }
+        if !monograph.faqs.isEmpty { contents.append(["anchor": "faqs", "heading": "FAQs"]) }
+        data["contents"] = contents
+        data["hasContents"] = contents.count > 1
+        let disclaimer = monograph.disclaimer ?? Self.standardDisclaimer
+        data["disclaimerHTML"] = MarkdownHTML.render(disclaimer)
+        data["noteHTML"] = monograph.section(.note).map { MarkdownHTML.render($0.markdown) } ?? ""
+        return data
+    }
+
+    static let standardDisclaimer =
+        "This information is for general knowledge only and is not medical advice. Always consult a doctor or pharmacist about your own treatment."
+
+    static func kindLabel(_ kind: MonographKind) -> String {
+        switch kind {
+        case .single: return "Medicine"
+        case .combination: return "Combination"
+        case .brand: return "Brand"
+        }
+    }
+
+    /// `2025-09-22` as `22 September 2025`.
+    static func dateLabel(_ date: String) -> String {
+        let parts = date.split(separator: "-")
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        guard parts.count == 3, let month = Int(parts[1]), (1...12).contains(month), let day = Int(parts[2]) else {
+            return date
+        }
+        return "\(day) \(months[month - 1]) \(parts[0])"
+    }
+
+    /// A source heading without its Markdown emphasis or trailing colon.
+    static func cleanHeading(_ heading: String, fallback: String?) -> String {
+        var text = heading.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
+            .trimmingWhitespace()
+        while text.hasSuffix(":") { text = String(text.dropLast()).trimmingWhitespace() }
+        if text.isEmpty { return fallback ?? "More information" }
+        return text
+    }
+
+    /// The front matter's description, or the first sentence or two of the uses.
+    static func description(of monograph: Monograph, summary: PageSummary) -> String {
+        if let description = monograph.description, !description.isEmpty { return description }
+        let source = (monograph.section(.usage) ?? monograph.section(.summary))?.markdown ?? ""
+        var plain = ""
+        var pendingSpace = false
+        for character in source {
+            if character == "*" || character == "_" || character == "#" || character == "`" { continue }
+            if character.isWhitespace {
+                pendingSpace = !plain.isEmpty
+                continue
+            }
+            if pendingSpace { plain.append(" ") }
+            pendingSpace = false
+            plain.append(character)
+            if plain.count >= 155 { break }
+        }
+        if plain.isEmpty {
+            return "\(monograph.title): uses, dosage, side effects and precautions in plain language."
+        }
+        if plain.count >= 155, let space = plain.lastIndex(of: " ") { plain = String(plain[..<space]) + "…" }
+        return plain
+    }
+
+    // MARK: Index pages
+
+    func home() -> [String: Any] {
+        var data = common(title: configuration.title, description: configuration.description, path: "")
+        data["letters"] = letterLinks
+        var kinds: [[String: Any]] = []
+        let counts = Dictionary(grouping: catalog.pages, by: \.kind).mapValues(\.count)
+        for (kind, label) in [(MonographKind.single, "medicines"), (.combination, "combinations"), (.brand, "brands")] {
+            if let count = counts[kind] { kinds.append(["count": count, "label": label]) }
+        }
+        data["kinds"] = kinds
+        data["ingredientCount"] = catalog.ingredients.count
+        var json = JSONText()
+        json.openObject()
+        json.string("@context", "https://schema.org")
+        json.string("@type", "WebSite")
+        json.string("name", configuration.title)
+        json.string("url", configuration.baseURL)
+        json.openObject("potentialAction")
+        json.string("@type", "SearchAction")
+        json.string("target", urls.absolute(SiteURLs.searchPath) + "?q={search_term_string}")
+        json.string("query-input", "required name=search_term_string")
+        json.closeObject()
+        json.closeObject()
+        data["jsonLD"] = json.text
+        return data
+    }
+
+    func letter(_ letter: String, pages: [PageSummary]) -> [String: Any] {
+        let label = Self.letterLabel(letter)
+        var data = common(
+            title: "Medicines: \(label)", description: "Medicines starting with \(label), A–Z.",
+            path: SiteURLs.letterPath(letter))
+        data["heading"] = "Medicines: \(label)"
+        data["letters"] = letterLinks.map { link -> [String: Any] in
+            var link = link
+            link["current"] = (link["label"] as? String) == label
+            return link
+        }
+        data["entryCount"] = pages.count
+        data["entries"] = pages.map { page -> [String: Any] in
+            [
+                "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)), "kind": page.kind.rawValue,
+                "kindLabel": Self.kindLabel(page.kind),
+            ]
+        }
+        return data
+    }
+
+    func ingredients() -> [String: Any] {
+        var data = common(
+            title: "Active ingredients",
+            description: "Every active ingredient, with the medicines, combinations and brands that contain it.",
+            path: SiteURLs.ingredientsPath)
+        var groups: [String: [[String: Any]]] = [:]
+        for entry in catalog.ingredients {
+            groups[SiteCatalog.letter(of: entry.name), default: []].append([
+                "name": entry.name, "url": urls.link(SiteURLs.ingredientPath(entry.slug)), "count": entry.pages.count,
+            ])
+        }
+        data["groups"] = SiteCatalog.letters.compactMap { letter -> [String: Any]? in
+            groups[letter].map { ["id": letter, "label": Self.letterLabel(letter), "items": $0] }
+        }
+        data["ingredientCount"] = catalog.ingredients.count
+        return data
+    }
+
+    func ingredient(_ entry: SiteCatalog.IngredientEntry) -> [String: Any] {
+        var data = common(
+            title: entry.name, description: "Medicines that contain \(entry.name): single medicines, combinations and brands.",
+            path: SiteURLs.ingredientPath(entry.slug))
+        data["name"] = entry.name
+        var byKind: [MonographKind: [[String: Any]]] = [:]
+        for index in entry.pages {
+            let page = catalog.pages[index]
+            byKind[page.kind, default: []].append(["title": page.title, "url": urls.link(SiteURLs.monographPath(page.id))])
+        }
+        data["groups"] = [(MonographKind.single, "On its own"), (.combination, "In combinations"), (.brand, "Brands")]
+            .compactMap { kind, label -> [String: Any]? in
+                byKind[kind].map { ["id": kind.rawValue, "label": label, "entries": $0] }
+            }
+        return data
+    }
+
+    func search(indexURL: String) -> [String: Any] {
+        var data = common(
+            title: "Search", description: "Search medicines by name, brand, ingredient or spelling variant.",
+            path: SiteURLs.searchPath, noindex: true)
+        data["searchIndexURL"] = indexURL
+        return data
+    }
+
+    func notFound() -> [String: Any] {
+        common(title: "Page not found", description: "This page does not exist.", path: "404.html", noindex: true)
+    }
+}

@@ -1,0 +1,159 @@
+import Dispatch
+import FormularyModel
+import FormularyParsing
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Builds the static site: a page per monograph, the indexes, the sitemap, JSON API files and
+/// the search index.
+///
+/// A full build writes into a new folder beside the output and swaps it in at the end, so a
+/// build that fails leaves the previous site as it was. When the build cache matches, only
+/// what depends on changed pages is rendered again, and each file is replaced in one step.
+public struct SiteBuilder: Sendable {
+    public struct Request: Sendable {
+        public var contentFolder: String
+        public var outputFolder: String
+        /// The site's own templates; the defaults fill in the rest.
+        public var templatesFolder: String?
+        /// Copied over the output as is.
+        public var staticFolder: String?
+        /// Where the incremental build cache lives; nil for no incremental builds.
+        public var cacheFile: String?
+        public var configuration: SiteConfiguration
+        /// Ignore the cache and build everything.
+        public var forceFull: Bool
+
+        public init(
+            contentFolder: String, outputFolder: String, templatesFolder: String? = nil, staticFolder: String? = nil,
+            cacheFile: String? = nil, configuration: SiteConfiguration = SiteConfiguration(), forceFull: Bool = false
+        ) {
+            self.contentFolder = contentFolder
+            self.outputFolder = outputFolder
+            self.templatesFolder = templatesFolder
+            self.staticFolder = staticFolder
+            self.cacheFile = cacheFile
+            self.configuration = configuration
+            self.forceFull = forceFull
+        }
+    }
+
+    /// A file that did not become a page, and why.
+    public struct Skip: Swift.Error, Sendable, Equatable {
+        public var path: String
+        public var reason: String
+    }
+
+    public struct Report: Sendable {
+        /// Pages in the site.
+        public var pages: Int
+        /// Monograph pages rendered by this build (all of them in a full build).
+        public var rendered: Int
+        public var filesWritten: Int
+        public var filesRemoved: Int
+        public var skipped: [Skip]
+        public var incremental: Bool
+    }
+
+    public enum Phase: String, Sendable {
+        case reading, rendering, writing
+    }
+
+    /// Called from worker threads as pages are done.
+    public typealias Progress = @Sendable (_ phase: Phase, _ done: Int, _ total: Int) -> Void
+
+    public enum Failure: Swift.Error, CustomStringConvertible {
+        case template(TemplateError)
+        case content(String)
+        case output(String)
+
+        public var description: String {
+            switch self {
+            case .template(let error): return error.description
+            case .content(let message): return "error: \(message)"
+            case .output(let message): return "error: \(message)"
+            }
+        }
+    }
+
+    public let request: Request
+
+    public init(_ request: Request) {
+        self.request = request
+    }
+
+    public func build(progress: Progress? = nil) throws(Failure) -> Report {
+        let templates: TemplateSet
+        do throws(TemplateError) {
+            templates = try TemplateSet(folder: request.templatesFolder)
+        } catch {
+            throw .template(error)
+        }
+        guard OutputFiles.isFolder(request.contentFolder) else {
+            throw .content("content folder '\(request.contentFolder)' does not exist")
+        }
+        let files: [String]
+        do {
+            files = try ContentLoader.markdownFiles(in: [request.contentFolder])
+        } catch {
+            throw .content("\(error)")
+        }
+        let assets = try collectAssets()
+        let fingerprint = buildFingerprint(templates: templates, assets: assets)
+        if !request.forceFull, let cacheFile = request.cacheFile, OutputFiles.isFolder(request.outputFolder),
+            let bytes = OutputFiles.read(cacheFile),
+            let cache = BuildCache.decode(String(decoding: bytes, as: UTF8.self)), cache.fingerprint == fingerprint
+        {
+            return try IncrementalBuild(
+                request: request, templates: templates, assets: assets, cache: cache, files: files, progress: progress
+            ).run()
+        }
+        return try FullBuild(
+            request: request, templates: templates, assets: assets, fingerprint: fingerprint, files: files,
+            progress: progress
+        ).run()
+    }
+
+    /// The files copied into every build: the theme's assets, then the site's `static/` over them.
+    private func collectAssets() throws(Failure) -> [String: [UInt8]] {
+        var assets: [String: [UInt8]] = [:]
+        for (name, text) in DefaultTheme.assets { assets["assets/" + name] = Array(text.utf8) }
+        if let folder = request.staticFolder, OutputFiles.isFolder(folder) {
+            guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return assets }
+            while let relative = enumerator.nextObject() as? String {
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                let path = folder + "/" + relative
+                guard !OutputFiles.isFolder(path) else { continue }
+                guard let bytes = OutputFiles.read(path) else { throw .output("\(path): cannot read this static file") }
+                assets[relative] = bytes
+            }
+        }
+        return assets
+    }
+
+    private func buildFingerprint(templates: TemplateSet, assets: [String: [UInt8]]) -> String {
+        var hasher = StableHasher()
+        hasher.combine(FormularyVersion.current)
+        hasher.combine(templates.fingerprint)
+        for (path, bytes) in assets.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(path)
+            hasher.combine(bytes)
+        }
+        let configuration = request.configuration
+        for value in [
+            configuration.title, configuration.description, configuration.baseURL, configuration.language,
+            request.contentFolder,
+        ] {
+            hasher.combine(value)
+        }
+        return hasher.hexDigest
+    }
+}
+
+/// The version written into build caches and generated files.
+public enum FormularyVersion {
+    public static let current = "0.3.0"
+}

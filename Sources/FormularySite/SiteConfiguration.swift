@@ -1,0 +1,112 @@
+import FormularyParsing
+import Yams
+
+/// A site's settings, from `formulary.yml` at the top of the site folder:
+///
+/// ```yaml
+/// title: My Formulary
+/// description: Plain-language information about medicines.
+/// baseURL: https://medicines.example.org/
+/// language: en
+/// ```
+///
+/// Every key is optional; folders default to `content/`, `templates/`, `static/` and `public/`.
+/// Other parts of Formulary read their own keys from the same file (`check:`).
+public struct SiteConfiguration: Sendable, Equatable {
+    public var title = "Formulary"
+    public var description = "Plain-language information about medicines: uses, dosage, side effects and precautions."
+    /// The address the site is published at, always ending in `/`. Canonical links, the sitemap
+    /// and Open Graph tags are absolute URLs under it; links between pages use its path.
+    public var baseURL = "http://localhost:8080/"
+    public var language = "en"
+    public var contentFolder = "content"
+    public var templatesFolder = "templates"
+    public var staticFolder = "static"
+    public var outputFolder = "public"
+
+    public init() {}
+
+    /// The keys this file may hold; anything else is a typo worth reporting.
+    static let knownKeys = [
+        "title", "description", "baseURL", "language", "content", "templates", "static", "output", "check",
+        "database", "generate", "reviews",
+    ]
+
+    /// A problem in `formulary.yml`, with its place.
+    public struct Error: Swift.Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(path):\(line):1: error: \(message)" }
+    }
+
+    /// Reads the site settings from the text of a `formulary.yml`.
+    public static func load(yaml: String, path: String) throws(Error) -> SiteConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
+        } catch {
+            throw Error(path: path, line: 1, message: "not valid YAML: \(error)")
+        }
+        var configuration = SiteConfiguration()
+        guard let root else { return configuration }
+        guard case .mapping(let mapping) = root else {
+            throw Error(path: path, line: root.mark?.line ?? 1, message: "expected settings as 'key: value' lines")
+        }
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            guard knownKeys.contains(name) else {
+                let suggestion = Spelling.closest(to: name, among: knownKeys).map { "; did you mean '\($0)'?" } ?? ""
+                throw Error(path: path, line: key.mark?.line ?? 1, message: "unknown setting '\(name)'\(suggestion)")
+            }
+            guard ["title", "description", "baseURL", "language", "content", "templates", "static", "output"]
+                .contains(name)
+            else { continue }
+            guard case .scalar(let scalar) = value, !scalar.string.trimmingWhitespace().isEmpty else {
+                throw Error(path: path, line: value.mark?.line ?? 1, message: "'\(name)' must be a non-empty text")
+            }
+            let text = scalar.string.trimmingWhitespace()
+            switch name {
+            case "title": configuration.title = text
+            case "description": configuration.description = text
+            case "language": configuration.language = text
+            case "content": configuration.contentFolder = text
+            case "templates": configuration.templatesFolder = text
+            case "static": configuration.staticFolder = text
+            case "output": configuration.outputFolder = text
+            default:
+                do throws(BaseURLError) {
+                    configuration.baseURL = try normalizedBaseURL(text)
+                } catch {
+                    throw Error(path: path, line: value.mark?.line ?? 1, message: error.message)
+                }
+            }
+        }
+        return configuration
+    }
+
+    public struct BaseURLError: Swift.Error, Equatable {
+        public var message: String
+    }
+
+    /// `https://example.org/med` as `https://example.org/med/`; refuses what is not an http(s) URL.
+    public static func normalizedBaseURL(_ text: String) throws(BaseURLError) -> String {
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"),
+            let hostStart = text.range(of: "://")?.upperBound,
+            !text[hostStart...].isEmpty, !text[hostStart...].hasPrefix("/"),
+            !text.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "?" || $0 == "#" })
+        else {
+            throw BaseURLError(message: "base URL '\(text)' must be an http:// or https:// address such as https://example.org/")
+        }
+        return text.hasSuffix("/") ? text : text + "/"
+    }
+
+    /// The path part of `baseURL` (`/` or `/med/`), which every link between pages starts with.
+    public var basePath: String {
+        guard let hostStart = baseURL.range(of: "://")?.upperBound,
+            let slash = baseURL[hostStart...].firstIndex(of: "/")
+        else { return "/" }
+        return String(baseURL[slash...])
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A site folder as its owner sees it: `formulary.yml`, `content/`, `templates/`, `static/`,
+/// `.formulary/` (the build cache) and the output, `public/` by default.
+public struct SiteFolder: Sendable {
+    public var root: String
+    public var configuration: SiteConfiguration
+
+    public static let configurationFile = "formulary.yml"
+
+    public enum Failure: Swift.Error, CustomStringConvertible {
+        case notASite(String)
+        case configuration(SiteConfiguration.Error)
+        case exists(String)
+        case cannotWrite(String)
+
+        public var description: String {
+            switch self {
+            case .notASite(let path):
+                return
+                    "\(path) is not a site: it has neither formulary.yml nor a content/ folder. Create one with `formulary init DIR`, or build any folder of pages with `formulary build --content DIR`."
+            case .configuration(let error): return error.description
+            case .exists(let path):
+                return "\(path) already exists and is not empty; choose a new folder for the site"
+            case .cannotWrite(let message): return message
+            }
+        }
+    }
+
+    /// Opens the site at `root`: its settings, or the defaults when it has only a `content/` folder.
+    public static func open(_ root: String) throws(Failure) -> SiteFolder {
+        let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        let configPath = root + "/" + configurationFile
+        if let data = FileManager.default.contents(atPath: configPath) {
+            do throws(SiteConfiguration.Error) {
+                let configuration = try SiteConfiguration.load(
+                    yaml: String(decoding: data, as: UTF8.self), path: configPath)
+                return SiteFolder(root: root, configuration: configuration)
+            } catch {
+                throw .configuration(error)
+            }
+        }
+        guard OutputFiles.isFolder(root + "/content") else { throw .notASite(root) }
+        return SiteFolder(root: root, configuration: SiteConfiguration())
+    }
+
+    public func path(_ folder: String) -> String { folder.hasPrefix("/") ? folder : root + "/" + folder }
+    public var contentPath: String { path(configuration.contentFolder) }
+    public var templatesPath: String { path(configuration.templatesFolder) }
+    public var staticPath: String { path(configuration.staticFolder) }
+    public var outputPath: String { path(configuration.outputFolder) }
+    public var cachePath: String { root + "/.formulary/build-cache" }
+
+    /// Creates a new site at `root` with the example pages and the default templates.
+    /// Returns the files written, relative to `root`.
+    public static func create(at root: String, title: String = "My Formulary") throws(Failure) -> [String] {
+        let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: root), !existing.isEmpty {
+            throw .exists(root)
+        }
+        var files: [(String, String)] = [
+            (
+                configurationFile,
+                """
+                # Formulary site settings. Every key is optional.
+                title: \(title)
+                description: Plain-language information about medicines, written for patients and reviewed by pharmacists.
+                # The address the site is published at: canonical links, the sitemap and Open Graph use it.
+                baseURL: http://localhost:8080/
+                language: en
+
+                # The linter's settings (`formulary check`): required sections, rules off or stricter.
+                check:
+                  required-sections: [usage, dosage, sideEffects, howItWorks, precautions]
+
+                """
+            ),
+            (".gitignore", "public/\n.formulary/\n"),
+        ]
+        for (path, text) in DefaultTheme.examplePages.sorted(by: { $0.key < $1.key }) { files.append(("content/" + path, text)) }
+        files += DefaultTheme.siteFiles
+        do throws(OutputFiles.Failure) {
+            for (relative, text) in files {
+                let path = root + "/" + relative
+                if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
+                try OutputFiles.write(text, to: path)
+            }
+        } catch {
+            throw .cannotWrite(error.description)
+        }
+        return files.map(\.0)
+    }
+}

@@ -1,0 +1,205 @@
+import Dispatch
+import FormularyModel
+import FormularyParsing
+import Foundation
+
+/// A page read for the build: its record, the summary other pages see, the file's stamp.
+struct LoadedPage: Sendable {
+    var path: String
+    var monograph: Monograph
+    var summary: PageSummary
+    var modified: Int64
+    var size: Int64
+}
+
+/// Reads monographs on every core, keeping only what the build needs.
+enum PageLoader {
+    typealias Outcome = Result<LoadedPage, SiteBuilder.Skip>
+
+    static func load(_ files: [String], progress: SiteBuilder.Progress?) -> [Outcome] {
+        let parser = MonographParser()
+        let results = ResultSlots<Outcome>(count: files.count)
+        let chunk = 16
+        let chunks = (files.count + chunk - 1) / chunk
+        let done = Counter()
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
+            let range = (chunkIndex * chunk)..<min(files.count, (chunkIndex + 1) * chunk)
+            for index in range {
+                let path = files[index]
+                do throws(MonographParseError) {
+                    guard let stamp = OutputFiles.stamp(path) else {
+                        throw MonographParseError(path: path, reason: .unreadable("the file disappeared"))
+                    }
+                    let page = try parser.parse(contentsOf: path)
+                    let summary = PageSummary(page.monograph, fileDate: OutputFiles.date(nanoseconds: stamp.modified))
+                    results.set(
+                        index,
+                        .success(
+                            LoadedPage(
+                                path: path, monograph: page.monograph, summary: summary, modified: stamp.modified,
+                                size: stamp.size)))
+                } catch {
+                    results.set(index, .failure(SiteBuilder.Skip(path: path, reason: error.description)))
+                }
+            }
+            if let progress { progress(.reading, done.add(range.count), files.count) }
+        }
+        return results.values()
+    }
+}
+
+/// A thread-safe running count, for progress from worker threads.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func add(_ amount: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += amount
+        return value
+    }
+}
+
+/// One output file: its path under the output folder and its bytes.
+struct OutputFile: Sendable {
+    var path: String
+    var bytes: [UInt8]
+
+    init(_ path: String, _ text: String) {
+        self.path = path
+        self.bytes = Array(text.utf8)
+    }
+
+    init(_ path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+}
+
+/// Turns records and the catalog into output files.
+struct SiteRenderer: Sendable {
+    let templates: TemplateSet
+    let configuration: SiteConfiguration
+    let catalog: SiteCatalog
+    let styleVersion: String
+
+    private var data: PageData { PageData(configuration: configuration, catalog: catalog, styleVersion: styleVersion) }
+
+    /// A monograph's page and its JSON record.
+    func monographFiles(_ page: LoadedPage, data: PageData, encoder: JSONEncoder) throws(TemplateError) -> [OutputFile] {
+        let html = try templates.render("monograph", data.monograph(page.monograph, summary: page.summary))
+        var json: [UInt8] = []
+        if let data = try? encoder.encode(page.monograph) {
+            json = [UInt8](data)
+            json.append(0x0A)
+        }
+        return [
+            OutputFile(SiteURLs.monographPath(page.monograph.id) + "index.html", html),
+            OutputFile(SiteURLs.monographJSONPath(page.monograph.id), bytes: json),
+        ]
+    }
+
+    static func recordEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    func pageData() -> PageData { data }
+
+    /// The home page, the search page and the 404 page.
+    func fixedPages(data: PageData) throws(TemplateError) -> [OutputFile] {
+        [
+            OutputFile("index.html", try templates.render("home", data.home())),
+            OutputFile(
+                SiteURLs.searchPath + "index.html",
+                try templates.render("search", data.search(indexURL: data.urls.link("search/index.json")))),
+            OutputFile("404.html", try templates.render("not-found", data.notFound())),
+            OutputFile(SiteURLs.ingredientsPath + "index.html", try templates.render("ingredients", data.ingredients())),
+        ]
+    }
+
+    /// A–Z pages, for `letters` (all when nil).
+    func letterPages(_ letters: Set<String>?, data: PageData) throws(TemplateError) -> [OutputFile] {
+        var files: [OutputFile] = []
+        for (letter, pages) in catalog.pagesByLetter() where letters?.contains(letter) ?? true {
+            files.append(
+                OutputFile(SiteURLs.letterPath(letter) + "index.html", try templates.render("letter", data.letter(letter, pages: pages))))
+        }
+        return files
+    }
+
+    /// Ingredient pages, for the ingredient keys in `keys` (all when nil).
+    func ingredientPages(_ keys: Set<String>?, data: PageData) throws(TemplateError) -> [OutputFile] {
+        var files: [OutputFile] = []
+        for entry in catalog.ingredients where keys?.contains(entry.key) ?? true {
+            files.append(
+                OutputFile(SiteURLs.ingredientPath(entry.slug) + "index.html", try templates.render("ingredient", data.ingredient(entry))))
+        }
+        return files
+    }
+
+    /// `sitemap.xml` (every page once, with the date it last changed), `robots.txt` and `api/v1/index.json`.
+    func siteFiles() -> [OutputFile] {
+        let urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
+        let newest = catalog.pages.map(\.lastModified).max() ?? ""
+        var sitemap = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        func add(_ path: String, _ date: String?) {
+            sitemap += "<url><loc>" + Self.xmlEscape(urls.absolute(path)) + "</loc>"
+            if let date, !date.isEmpty { sitemap += "<lastmod>" + date + "</lastmod>" }
+            sitemap += "</url>\n"
+        }
+        add("", newest)
+        var letterDates: [String: String] = [:]
+        for page in catalog.pages {
+            let letter = SiteCatalog.letter(of: page.title)
+            letterDates[letter] = max(letterDates[letter] ?? "", page.lastModified)
+        }
+        for letter in SiteCatalog.letters where letterDates[letter] != nil {
+            add(SiteURLs.letterPath(letter), letterDates[letter])
+        }
+        add(SiteURLs.ingredientsPath, newest)
+        for entry in catalog.ingredients {
+            add(SiteURLs.ingredientPath(entry.slug), entry.pages.map { catalog.pages[$0].lastModified }.max())
+        }
+        for page in catalog.pages { add(SiteURLs.monographPath(page.id), page.lastModified) }
+        sitemap += "</urlset>\n"
+
+        let robots = "User-agent: *\nAllow: /\nDisallow: \(urls.basePath)search/\n\nSitemap: \(urls.absolute("sitemap.xml"))\n"
+
+        var index = JSONText()
+        index.openObject()
+        index.string("formulary", FormularyVersion.current)
+        index.string("title", configuration.title)
+        index.number("count", Double(catalog.pages.count))
+        index.openArray("monographs")
+        for page in catalog.pages {
+            index.openObject()
+            index.string("id", page.id)
+            index.string("title", page.title)
+            index.string("kind", page.kind.rawValue)
+            index.string("collection", page.collection)
+            index.openArray("ingredients")
+            for ingredient in page.ingredients { index.string(nil, ingredient.name) }
+            index.closeArray()
+            index.string("url", urls.link(SiteURLs.monographPath(page.id)))
+            index.string("json", urls.link(SiteURLs.monographJSONPath(page.id)))
+            index.string("lastModified", page.lastModified)
+            index.closeObject()
+        }
+        index.closeArray()
+        index.closeObject()
+        return [
+            OutputFile("sitemap.xml", sitemap), OutputFile("robots.txt", robots),
+            OutputFile("api/v1/index.json", index.text + "\n"),
+        ]
+    }
+
+    static func xmlEscape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "'" }) else { return text }
+        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&apos;")
+    }
+}

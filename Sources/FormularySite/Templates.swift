@@ -1,0 +1,227 @@
+import FormularyParsing
+import Foundation
+import Mustache
+
+/// A mistake in a template, located like a compiler error: `templates/monograph.mustache:12:5`.
+public struct TemplateError: Swift.Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public var description: String { "\(path):\(line):\(column): error: \(message)" }
+}
+
+/// A value that is present but empty: `{{#brand}}` skips it and `{{brand}}` prints nothing,
+/// without the lookup counting as a missing variable.
+struct TemplateNull: MustacheCustomRenderable {
+    var renderText: String { "" }
+    var isNull: Bool { true }
+}
+
+/// The site's Mustache templates: the defaults, with the site's own `templates/*.mustache`
+/// files in their place where the owner has written them.
+///
+/// Rendering is strict: a variable the data does not have is an error naming the template file
+/// and line, not an empty string, so a misspelt `{{titel}}` cannot ship blank pages.
+public struct TemplateSet: @unchecked Sendable {
+    /// One template's text and where it came from, for messages.
+    struct Source: Sendable {
+        var path: String
+        var text: String
+    }
+
+    /// The templates a build renders; a site may also add partials of its own.
+    public static let pageTemplates = ["monograph", "home", "letter", "ingredients", "ingredient", "search", "not-found"]
+
+    private let library: MustacheLibrary
+    private let sources: [String: Source]
+    /// Changes whenever any template's text does: a build cache made with other templates is stale.
+    public let fingerprint: String
+
+    /// The default templates, with overrides from `folder` when it exists.
+    public init(folder: String?) throws(TemplateError) {
+        var sources: [String: Source] = [:]
+        for (name, text) in DefaultTheme.templates {
+            sources[name] = Source(path: "(built-in template) \(name).mustache", text: text)
+        }
+        if let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) {
+            for file in names.sorted() where file.hasSuffix(".mustache") && !file.hasPrefix(".") {
+                let path = folder + "/" + file
+                guard let data = FileManager.default.contents(atPath: path),
+                    let text = String(data: data, encoding: .utf8)
+                else {
+                    throw TemplateError(path: path, line: 1, column: 1, message: "cannot read this template as UTF-8 text")
+                }
+                sources[String(file.dropLast(".mustache".count))] = Source(path: path, text: text)
+            }
+        }
+        try self.init(sources: sources)
+    }
+
+    init(sources: [String: Source]) throws(TemplateError) {
+        var library = MustacheLibrary()
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            do {
+                library.register(try MustacheTemplate(string: source.text), named: name)
+            } catch let error as MustacheTemplate.ParserError {
+                throw TemplateError(
+                    path: source.path, line: error.context.lineNumber, column: error.context.columnNumber,
+                    message: Self.describe(error.error))
+            } catch {
+                throw TemplateError(path: source.path, line: 1, column: 1, message: "\(error)")
+            }
+        }
+        for (_, source) in sources {
+            for reference in Self.references(in: source.text, sigil: ">") where sources[reference.name] == nil {
+                throw TemplateError(
+                    path: source.path, line: reference.line, column: reference.column,
+                    message: "partial '\(reference.name)' does not exist; templates are "
+                        + sources.keys.sorted().joined(separator: ", "))
+            }
+        }
+        self.library = library
+        self.sources = sources
+        var hasher = StableHasher()
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(name)
+            hasher.combine(source.text)
+        }
+        self.fingerprint = hasher.hexDigest
+    }
+
+    /// Renders template `name` with `data`, refusing any variable `data` does not have.
+    public func render(_ name: String, _ data: [String: Any]) throws(TemplateError) -> String {
+        guard let template = library.getTemplate(named: name), let source = sources[name] else {
+            throw TemplateError(
+                path: "templates/\(name).mustache", line: 1, column: 1, message: "template '\(name)' does not exist")
+        }
+        let root = StrictScope(data)
+        let output = template.render(root, library: library)
+        if let missing = root.missing.first {
+            throw missingVariableError(missing, in: name, source: source, available: Array(data.keys))
+        }
+        return output
+    }
+
+    /// Where `variable` is used, so the error points at the line to fix, with the nearest name
+    /// the data does have.
+    private func missingVariableError(_ variable: String, in template: String, source: Source, available: [String])
+        -> TemplateError
+    {
+        let others = sources.filter { $0.key != template }.sorted { $0.key < $1.key }.map(\.value)
+        var location: (Source, TemplateReference)?
+        for candidate in [source] + others {
+            if let reference = Self.references(in: candidate.text, sigil: nil).first(where: { $0.name == variable }) {
+                location = (candidate, reference)
+                break
+            }
+        }
+        let (file, reference) = location ?? (source, TemplateReference(name: variable, line: 1, column: 1))
+        let suggestion = Spelling.closest(to: variable, among: available).map { "; did you mean '\($0)'?" } ?? ""
+        return TemplateError(
+            path: file.path, line: reference.line, column: reference.column,
+            message: "'\(variable)' is not a variable of template '\(template)'\(suggestion)")
+    }
+
+    struct TemplateReference {
+        var name: String
+        var line: Int
+        var column: Int
+    }
+
+    /// The `{{...}}` tags of `text` whose sigil is `sigil` (`>` partials), or every
+    /// variable and section name when `sigil` is nil; with 1-based lines and columns.
+    static func references(in text: String, sigil: Character?) -> [TemplateReference] {
+        var result: [TemplateReference] = []
+        var line = 1
+        var lineStart = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "\n" {
+                line += 1
+                lineStart = text.index(after: index)
+                index = lineStart
+                continue
+            }
+            guard text[index...].hasPrefix("{{") else {
+                index = text.index(after: index)
+                continue
+            }
+            let tagStart = index
+            guard let close = text[index...].range(of: "}}") else { break }
+            var inner = text[text.index(index, offsetBy: 2)..<close.lowerBound]
+            if inner.hasPrefix("{") { inner = inner.dropFirst() }
+            let first = inner.first
+            var matches: Bool
+            if let sigil {
+                matches = first == sigil
+            } else {
+                matches = first.map { !"!>=/<$%".contains($0) } ?? false
+            }
+            if first == "#" || first == "^" || first == "&" || (first == sigil && sigil != nil) { inner = inner.dropFirst() }
+            let name = inner.trimmingCharacters(in: .whitespaces)
+            if name == "." || name.isEmpty { matches = false }
+            if matches {
+                let column = text.distance(from: lineStart, to: tagStart) + 1
+                result.append(TemplateReference(name: name, line: line, column: column))
+            }
+            // Newlines inside a tag still count.
+            for character in text[tagStart..<close.upperBound] where character == "\n" { line += 1 }
+            index = close.upperBound
+        }
+        return result
+    }
+
+    private static func describe(_ error: any Swift.Error) -> String {
+        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        switch error {
+        case .sectionCloseNameIncorrect: return "this closing tag does not match the section it closes"
+        case .unfinishedName: return "unfinished tag: a '{{' without its '}}'"
+        case .expectedSectionEnd: return "a section is opened but never closed"
+        case .invalidSetDelimiter: return "invalid delimiter change"
+        default: return "\(error)"
+        }
+    }
+}
+
+/// The data a page is rendered with. Mustache looks a name up in the innermost section's value
+/// first and in this root last, so a name the root does not have either is missing everywhere.
+private final class StrictScope: MustacheParent {
+    let values: [String: Any]
+    var missing: [String] = []
+
+    init(_ values: [String: Any]) { self.values = values }
+
+    func child(named name: String) -> Any? {
+        if let value = values[name] { return value }
+        missing.append(name)
+        return nil
+    }
+}
+
+/// FNV-1a over the UTF-8 of what it is given: stable across runs and machines, unlike `Hasher`.
+struct StableHasher {
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func combine(_ text: String) {
+        for byte in text.utf8 {
+            state ^= UInt64(byte)
+            state = state &* 0x100_0000_01b3
+        }
+        state ^= 0xff
+        state = state &* 0x100_0000_01b3
+    }
+
+    mutating func combine(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            state ^= UInt64(byte)
+            state = state &* 0x100_0000_01b3
+        }
+    }
+
+    var hexDigest: String {
+        let text = String(state, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+}

@@ -1,0 +1,192 @@
+import ArgumentParser
+import FormularySite
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `formulary build [SITE]`: the static website.
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the static website: pages, indexes, sitemap, JSON API and search index.",
+        discussion: """
+            Builds the site folder SITE (default: the current folder), which holds formulary.yml, \
+            content/, templates/ and static/; `formulary init DIR` creates one. The site is written \
+            to public/ (or --out): a page per monograph, A–Z and ingredient indexes, sitemap.xml, \
+            robots.txt, api/v1/ JSON files, the search page and its index, and a 404 page.
+
+            `formulary build --content DIR --out OUT` builds any folder of monographs (an RxHive \
+            repository's composition/ and generic/, or its src/content/) with the default templates; \
+            files that are not monographs are skipped with a note.
+
+            The build is atomic: it writes into a new folder and swaps it in at the end, so a build \
+            that fails leaves the previous site untouched. The next build re-renders only what \
+            changed (a page, the pages linking to it, the indexes listing it); --full renders all.
+            """
+    )
+
+    @Argument(help: "The site folder (default: the current folder).", completion: .directory)
+    var site: String?
+
+    @Option(help: "Build this folder of monographs with the default templates instead of a site folder.", completion: .directory)
+    var content: String?
+
+    @Option(help: "Where to write the site (default: the site's public/, or ./public with --content).", completion: .directory)
+    var out: String?
+
+    @Option(help: "The address the site will be published at, for canonical links and the sitemap.")
+    var baseURL: String?
+
+    @Flag(help: "Render every page, ignoring the build cache.")
+    var full = false
+
+    @Flag(help: "Exit with status 1 when any file was skipped.")
+    var strict = false
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
+    func validate() throws {
+        if content != nil, site != nil {
+            throw ValidationError("give either a site folder or --content, not both")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        var request: SiteBuilder.Request
+        do {
+            request = try makeRequest()
+        } catch let error as SiteFolder.Failure {
+            fail("\(error)")
+        } catch let error as SiteConfiguration.BaseURLError {
+            fail(error.message)
+        }
+        let progress = quiet ? nil : ProgressLine.make()
+        let report: SiteBuilder.Report
+        do {
+            report = try SiteBuilder(request).build(progress: progress?.callback)
+        } catch {
+            progress?.finish()
+            fail("\(error)")
+        }
+        progress?.finish()
+        let seconds = Date().timeIntervalSince(started)
+        if !quiet {
+            var lines: [String] = []
+            let shown = report.skipped.prefix(20)
+            for skip in shown { lines.append("note: skipped \(skip.reason)") }
+            if report.skipped.count > shown.count { lines.append("note: ... and \(report.skipped.count - shown.count) more skipped") }
+            let timing = String(format: "%.2f s", seconds)
+            let skippedText = report.skipped.isEmpty ? "" : "; \(report.skipped.count) file\(report.skipped.count == 1 ? "" : "s") skipped"
+            if report.incremental {
+                if report.rendered == 0 && report.filesWritten == 0 && report.filesRemoved == 0 {
+                    lines.append("Site is up to date (\(report.pages) pages) in \(request.outputFolder) (\(timing))\(skippedText)")
+                } else {
+                    lines.append(
+                        "Rebuilt \(report.rendered) of \(report.pages) pages into \(request.outputFolder): \(report.filesWritten) files written, \(report.filesRemoved) removed (\(timing))\(skippedText)"
+                    )
+                }
+            } else {
+                lines.append(
+                    "Built \(report.pages) pages into \(request.outputFolder): \(report.filesWritten) files (\(timing))\(skippedText)")
+            }
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        if strict, !report.skipped.isEmpty { throw ExitCode(1) }
+    }
+
+    private func makeRequest() throws -> SiteBuilder.Request {
+        var request: SiteBuilder.Request
+        if let content {
+            let output = out ?? "public"
+            let trimmed = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
+            let cache: String
+            if let slash = trimmed.lastIndex(of: "/") {
+                cache = trimmed[...slash] + ".\(trimmed[trimmed.index(after: slash)...]).formulary-cache"
+            } else {
+                cache = ".\(trimmed).formulary-cache"
+            }
+            request = SiteBuilder.Request(contentFolder: content, outputFolder: output, cacheFile: cache, forceFull: full)
+        } else {
+            let folder = try SiteFolder.open(site ?? ".")
+            request = SiteBuilder.Request(
+                contentFolder: folder.contentPath, outputFolder: out ?? folder.outputPath,
+                templatesFolder: folder.templatesPath, staticFolder: folder.staticPath, cacheFile: folder.cachePath,
+                configuration: folder.configuration, forceFull: full)
+            if out != nil { request.cacheFile = nil }
+        }
+        if let baseURL { request.configuration.baseURL = try SiteConfiguration.normalizedBaseURL(baseURL) }
+        return request
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("formulary build: \(message)\n".utf8))
+        Build.exit(withError: ExitCode(2))
+    }
+}
+
+/// `formulary init DIR`: a new site with example pages and the default templates.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a new site folder with example pages and the default templates.",
+        discussion: """
+            Writes formulary.yml, content/ (four example pages, marked `example: true`: a \
+            generic, a generic at a strength, a combination and a brand), templates/ (the \
+            default Mustache templates, yours to edit) and static/assets/ (the stylesheet). \
+            Then `formulary build DIR` builds it.
+            """
+    )
+
+    @Argument(help: "The folder to create (must not exist or be empty).", completion: .directory)
+    var folder: String
+
+    @Option(help: "The site's title.")
+    var title = "My Formulary"
+
+    func run() throws {
+        do {
+            let files = try SiteFolder.create(at: folder, title: title)
+            print("Created \(folder) with \(files.count) files. Next: formulary build \(folder)")
+        } catch {
+            FileHandle.standardError.write(Data("formulary init: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// One line on a terminal, redrawn: phase, pages done, rate and time left. Nothing when
+/// standard error is not a terminal (logs get the summary line only).
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private let started = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    static func make() -> ProgressLine? { isatty(STDERR_FILENO) == 1 ? ProgressLine() : nil }
+
+    var callback: SiteBuilder.Progress {
+        { [self] phase, done, total in self.update(phase, done, total) }
+    }
+
+    private func update(_ phase: SiteBuilder.Phase, _ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(started), 0.001)
+        let rate = Double(done) / elapsed
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        let text = String(format: "%@ %d/%d pages, %.0f/s, %.1f s left", phase.rawValue, done, total, rate, left)
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
+        drawn = true
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}
