@@ -88,7 +88,7 @@ struct BuildCache: Equatable {
     }
 
     private static func unescape(_ field: Substring) -> String {
-        guard field.contains("\\") else { return String(field) }
+        guard field.utf8.contains(UInt8(ascii: "\\")) else { return String(field) }
         var result = ""
         var escaping = false
         for scalar in field.unicodeScalars {

@@ -7,8 +7,7 @@ extension DefaultTheme {
 <footer class="site-footer">
   <div class="wrap">
     <p><strong>Not medical advice.</strong> {{siteTitle}} explains medicines in plain language for general knowledge. Always ask a doctor or pharmacist before starting, stopping or changing a medicine.</p>
-    <nav aria-label="Browse by letter" class="letters">{{#letters}}<a href="{{url}}">{{label}}</a> {{/letters}}</nav>
-    <p class="built">{{pageCount}} medicines · <a href="{{apiIndexURL}}">JSON API</a> · Built with Formulary</p>
+    <p class="built">{{pageCount}} medicines · <a href="{{browseURL}}">A–Z</a> · <a href="{{ingredientsURL}}">Ingredients</a> · <a href="{{apiIndexURL}}">JSON API</a> · Built with Formulary</p>
   </div>
 </footer>
 
@@ -97,7 +96,7 @@ extension DefaultTheme {
 </html>
 
 """#,
-        "ingredient": #"""
+        "ingredient-letter": #"""
 <!DOCTYPE html>
 <html lang="{{siteLanguage}}">
 <head>
@@ -110,19 +109,25 @@ extension DefaultTheme {
     <ol>
       <li><a href="{{siteRoot}}">Home</a></li>
       <li><a href="{{ingredientsURL}}">Ingredients</a></li>
-      <li><span aria-current="page">{{name}}</span></li>
+      <li><span aria-current="page">{{heading}}</span></li>
     </ol>
   </nav>
-  <h1>{{name}}</h1>
-  {{#groups}}
-  <section aria-labelledby="{{id}}-heading">
-    <h2 id="{{id}}-heading">{{label}}</h2>
+  <h1>{{heading}}</h1>
+  <nav aria-label="Ingredient letters" class="letters letters-inline">
+    {{#letters}}{{#current}}<span aria-current="page">{{label}}</span>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}} {{/letters}}
+  </nav>
+  {{#ingredients}}
+  <section id="{{anchor}}" class="ingredient" aria-labelledby="{{anchor}}-heading">
+    <h2 id="{{anchor}}-heading">{{name}} <span class="count">{{count}}</span></h2>
+    {{#groups}}
+    <h3>{{label}}</h3>
     <ul class="entry-list">
       {{#entries}}<li><a href="{{url}}">{{title}}</a></li>
       {{/entries}}
     </ul>
+    {{/groups}}
   </section>
-  {{/groups}}
+  {{/ingredients}}
 </main>
 {{>footer}}
 </body>
@@ -501,6 +506,11 @@ main { padding-bottom: 2.5rem; }
   body { background: #fff; }
   .monograph { border: 0; padding: 0; }
 }
+.ingredient { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 0.2rem 1.1rem 0.9rem; margin: 1rem 0; }
+.ingredient h2 { margin-top: 0.8rem; }
+.ingredient h3 { font-size: 0.95rem; color: var(--muted); margin: 0.8rem 0 0.3rem; }
+.ingredient .entry-list { border: 0; }
+.ingredient .entry-list li { padding: 0.25rem 0; border: 0; }
 
 """#,
     ]

@@ -17,7 +17,9 @@ struct FullBuild {
     let progress: SiteBuilder.Progress?
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
+        let timings = PhaseTimings()
         let (pages, skipped) = Self.loadUnique(files, progress: progress)
+        timings.mark("read and parse")
         let catalog = SiteCatalog(pages: pages.map(\.summary))
         let renderer = SiteRenderer(
             templates: templates, configuration: request.configuration, catalog: catalog,
@@ -31,7 +33,7 @@ struct FullBuild {
         }
         var written = 0
         do throws(SiteBuilder.Failure) {
-            written = try write(pages, renderer: renderer, into: staging)
+            written = try write(pages, renderer: renderer, into: staging, timings: timings)
             if let cacheFile = request.cacheFile {
                 var cache = BuildCache(fingerprint: fingerprint, entries: [:])
                 for page in pages {
@@ -44,7 +46,9 @@ struct FullBuild {
                     throw .output(error.description)
                 }
             }
+            timings.mark("cache")
             try Self.swap(staging, into: request.outputFolder)
+            timings.mark("swap")
         } catch {
             OutputFiles.remove(staging)
             throw error
@@ -65,7 +69,8 @@ struct FullBuild {
                 if let first = firstPathForID[page.monograph.id] {
                     skipped.append(
                         SiteBuilder.Skip(
-                            path: page.path, reason: "same page address '\(page.monograph.id)/' as \(first); rename one of them"))
+                            path: page.path,
+                            reason: "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(first); rename one of them"))
                 } else {
                     firstPathForID[page.monograph.id] = page.path
                     pages.append(page)
@@ -78,8 +83,8 @@ struct FullBuild {
     }
 
     /// Renders and writes every file of the site under `folder`; returns how many.
-    private func write(_ pages: [LoadedPage], renderer: SiteRenderer, into folder: String) throws(SiteBuilder.Failure)
-        -> Int
+    private func write(_ pages: [LoadedPage], renderer: SiteRenderer, into folder: String, timings: PhaseTimings)
+        throws(SiteBuilder.Failure) -> Int
     {
         let data = renderer.pageData()
         var folders: Set<String> = []
@@ -94,62 +99,64 @@ struct FullBuild {
             throw .output(error.description)
         }
 
-        // Monograph pages, on every core; each worker stops at the first failure of any.
-        let failure = FirstFailure()
+        // Monograph pages, on every core.
         let total = pages.count
         let done = Counter()
-        let chunk = 32
-        let chunks = (pages.count + chunk - 1) / chunk
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
-            guard !failure.isSet else { return }
-            let encoder = SiteRenderer.recordEncoder()
-            let range = (chunkIndex * chunk)..<min(pages.count, (chunkIndex + 1) * chunk)
+        try Parallel.forEach(count: pages.count, chunk: 32) { range throws(SiteBuilder.Failure) in
             for index in range {
-                do {
-                    let page = pages[index]
-                    guard mkdir(folder + "/" + page.monograph.id, 0o755) == 0 || errno == EEXIST else {
-                        throw SiteBuilder.Failure.output(
-                            "\(folder)/\(page.monograph.id): cannot create folder: \(OutputFiles.errorText())")
-                    }
-                    for file in try renderer.monographFiles(page, data: data, encoder: encoder) {
-                        try OutputFiles.write(file.bytes, to: folder + "/" + file.path)
-                    }
-                } catch let error as TemplateError {
-                    failure.set(.template(error))
-                    return
-                } catch let error as OutputFiles.Failure {
-                    failure.set(.output(error.description))
-                    return
-                } catch {
-                    failure.set(error as? SiteBuilder.Failure ?? .output("\(error)"))
-                    return
+                let page = pages[index]
+                guard mkdir(folder + "/" + page.monograph.id, 0o755) == 0 || errno == EEXIST else {
+                    throw .output("\(folder)/\(page.monograph.id): cannot create folder: \(OutputFiles.errorText())")
                 }
+                try Self.write(try Self.rendering { () throws(TemplateError) in try renderer.monographFiles(page, data: data) }, into: folder)
             }
             if let progress { progress(.rendering, done.add(range.count), total) }
         }
-        if let error = failure.value { throw error }
+        timings.mark("monograph pages")
 
-        var others: [OutputFile] = []
+        // Index pages, a letter at a time on every core.
+        var others = try Self.rendering { () throws(TemplateError) in try renderer.fixedPages(data: data) }
+        let letters = SiteCatalog.letters
+        try Parallel.forEach(count: letters.count, chunk: 1) { range throws(SiteBuilder.Failure) in
+            let letter: Set<String> = [letters[range.lowerBound]]
+            let files = try Self.rendering { () throws(TemplateError) in
+                try renderer.letterPages(letter, data: data) + renderer.ingredientPages(letter, data: data)
+            }
+            try Self.write(files, into: folder)
+        }
+        timings.mark("index pages")
+        others += renderer.siteFiles()
+        for (path, bytes) in assets { others.append(OutputFile(path, bytes: bytes)) }
+        try Self.write(others, into: folder)
+        if let progress { progress(.writing, others.count, others.count) }
+        timings.mark("site files")
+        return pages.count * 2 + others.count + 2 * letters.count
+    }
+
+    static func rendering<T>(_ body: () throws(TemplateError) -> T) throws(SiteBuilder.Failure) -> T {
         do throws(TemplateError) {
-            others += try renderer.fixedPages(data: data)
-            others += try renderer.letterPages(nil, data: data)
-            others += try renderer.ingredientPages(nil, data: data)
+            return try body()
         } catch {
             throw .template(error)
         }
-        others += renderer.siteFiles()
-        for (path, bytes) in assets { others.append(OutputFile(path, bytes: bytes)) }
+    }
+
+    /// Writes `files` under `folder`, creating folders as needed.
+    static func write(_ files: [OutputFile], into folder: String) throws(SiteBuilder.Failure) {
         do throws(OutputFiles.Failure) {
-            for file in others {
+            for file in files {
                 let path = folder + "/" + file.path
-                if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
-                try OutputFiles.write(file.bytes, to: path)
+                do throws(OutputFiles.Failure) {
+                    try OutputFiles.write(file.bytes, to: path)
+                } catch {
+                    // The folder may not exist yet; everything else fails again below with its reason.
+                    if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
+                    try OutputFiles.write(file.bytes, to: path)
+                }
             }
         } catch {
             throw .output(error.description)
         }
-        if let progress { progress(.writing, others.count, others.count) }
-        return pages.count * 2 + others.count
     }
 
     static func styleVersion(_ assets: [String: [UInt8]]) -> String {
@@ -198,6 +205,26 @@ struct FullBuild {
     }
 }
 
+/// Work spread over every core in chunks; the first failure stops the chunks not yet started
+/// and is rethrown.
+enum Parallel {
+    static func forEach(
+        count: Int, chunk: Int, _ body: @Sendable (Range<Int>) throws(SiteBuilder.Failure) -> Void
+    ) throws(SiteBuilder.Failure) {
+        let failure = FirstFailure()
+        let chunks = (count + chunk - 1) / chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
+            guard !failure.isSet else { return }
+            do throws(SiteBuilder.Failure) {
+                try body((chunkIndex * chunk)..<min(count, (chunkIndex + 1) * chunk))
+            } catch {
+                failure.set(error)
+            }
+        }
+        if let error = failure.value { throw error }
+    }
+}
+
 /// The first error any worker hit.
 final class FirstFailure: @unchecked Sendable {
     private var error: SiteBuilder.Failure?
@@ -219,5 +246,19 @@ final class FirstFailure: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if error == nil { error = failure }
+    }
+}
+
+/// Phase times on standard error when `FORMULARY_TIMINGS` is set, for finding where a build's time goes.
+final class PhaseTimings: @unchecked Sendable {
+    private let enabled = ProcessInfo.processInfo.environment["FORMULARY_TIMINGS"] != nil
+    private var last = DispatchTime.now()
+
+    func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now()
+        let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
+        FileHandle.standardError.write(Data("timing: \(phase) \(Int(milliseconds)) ms\n".utf8))
+        last = now
     }
 }

@@ -44,7 +44,8 @@ struct IncrementalBuild {
             guard let other = unchangedIDs[page.monograph.id] else { return false }
             skipped.append(
                 SiteBuilder.Skip(
-                    path: page.path, reason: "same page address '\(page.monograph.id)/' as \(other); rename one of them"))
+                    path: page.path,
+                    reason: "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(other); rename one of them"))
             return true
         }
         var summaries = unchanged
@@ -78,16 +79,25 @@ struct IncrementalBuild {
             templates: templates, configuration: request.configuration, catalog: catalog,
             styleVersion: FullBuild.styleVersion(assets))
         let data = renderer.pageData()
-        let encoder = SiteRenderer.recordEncoder()
         var outputs: [OutputFile] = []
         do throws(TemplateError) {
-            for page in toRender { outputs += try renderer.monographFiles(page, data: data, encoder: encoder) }
+            for page in toRender { outputs += try renderer.monographFiles(page, data: data) }
             if listingsChanged {
+                // The letters whose lists changed; all of them when a letter appears or goes,
+                // since every letter page links every other.
+                let oldCatalog = SiteCatalog(pages: cache.entries.values.map(\.summary))
                 var letters: Set<String> = []
                 for summary in oldSummaries + newSummaries { letters.insert(SiteCatalog.letter(of: summary.title)) }
+                let sameLetters = oldCatalog.pagesByLetter().map(\.letter) == catalog.pagesByLetter().map(\.letter)
                 outputs += try renderer.fixedPages(data: data)
-                outputs += try renderer.letterPages(letters, data: data)
-                outputs += try renderer.ingredientPages(affectedKeys, data: data)
+                outputs += try renderer.letterPages(sameLetters ? letters : nil, data: data)
+                var ingredientLetters: Set<String> = []
+                for summary in oldSummaries + newSummaries {
+                    for ingredient in summary.ingredients { ingredientLetters.insert(SiteCatalog.letter(of: ingredient.name)) }
+                }
+                let sameIngredientLetters =
+                    oldCatalog.ingredientsByLetter().map(\.letter) == catalog.ingredientsByLetter().map(\.letter)
+                outputs += try renderer.ingredientPages(sameIngredientLetters ? ingredientLetters : nil, data: data)
             }
         } catch {
             throw .template(error)
@@ -103,9 +113,10 @@ struct IncrementalBuild {
         }
         if listingsChanged {
             let oldCatalog = SiteCatalog(pages: cache.entries.values.map(\.summary))
-            let keptSlugs = Set(catalog.ingredients.map(\.slug))
-            for entry in oldCatalog.ingredients where !keptSlugs.contains(entry.slug) {
-                removals.append(SiteURLs.ingredientPath(entry.slug))
+            let oldIngredientLetters = Set(oldCatalog.ingredientsByLetter().map(\.letter))
+            let newIngredientLetters = Set(catalog.ingredientsByLetter().map(\.letter))
+            for letter in oldIngredientLetters.subtracting(newIngredientLetters) {
+                removals.append(SiteURLs.ingredientLetterPath(letter))
             }
             let oldLetters = Set(oldCatalog.pagesByLetter().map(\.letter))
             let newLetters = Set(catalog.pagesByLetter().map(\.letter))

@@ -206,8 +206,33 @@ struct PageData: @unchecked Sendable {
         let source = (monograph.section(.usage) ?? monograph.section(.summary))?.markdown ?? ""
         var plain = ""
         var pendingSpace = false
+        var inTag = false
+        var inLinkTarget = false
+        var previous: Character = " "
         for character in source {
-            if character == "*" || character == "_" || character == "#" || character == "`" { continue }
+            defer { previous = character }
+            // Raw HTML and link targets are not text: `<b>`, `(https://...)` after `]`.
+            if inTag {
+                if character == ">" { inTag = false }
+                continue
+            }
+            if inLinkTarget {
+                if character == ")" { inLinkTarget = false }
+                continue
+            }
+            if character == "<" {
+                inTag = true
+                continue
+            }
+            if character == "(" && previous == "]" {
+                inLinkTarget = true
+                continue
+            }
+            if character == "*" || character == "_" || character == "#" || character == "`" || character == "["
+                || character == "]"
+            {
+                continue
+            }
             if character.isWhitespace {
                 pendingSpace = !plain.isEmpty
                 continue
@@ -281,7 +306,7 @@ struct PageData: @unchecked Sendable {
         var groups: [String: [[String: Any]]] = [:]
         for entry in catalog.ingredients {
             groups[SiteCatalog.letter(of: entry.name), default: []].append([
-                "name": entry.name, "url": urls.link(SiteURLs.ingredientPath(entry.slug)), "count": entry.pages.count,
+                "name": entry.name, "url": urls.link(SiteURLs.ingredientPath(entry)), "count": entry.pages.count,
             ])
         }
         data["groups"] = SiteCatalog.letters.compactMap { letter -> [String: Any]? in
@@ -291,20 +316,29 @@ struct PageData: @unchecked Sendable {
         return data
     }
 
-    func ingredient(_ entry: SiteCatalog.IngredientEntry) -> [String: Any] {
+    /// The ingredients starting with one letter, each with every page that contains it.
+    func ingredientLetter(_ letter: String, entries: [SiteCatalog.IngredientEntry], letters: [String]) -> [String: Any] {
+        let label = Self.letterLabel(letter)
         var data = common(
-            title: entry.name, description: "Medicines that contain \(entry.name): single medicines, combinations and brands.",
-            path: SiteURLs.ingredientPath(entry.slug))
-        data["name"] = entry.name
-        var byKind: [MonographKind: [[String: Any]]] = [:]
-        for index in entry.pages {
-            let page = catalog.pages[index]
-            byKind[page.kind, default: []].append(["title": page.title, "url": urls.link(SiteURLs.monographPath(page.id))])
+            title: "Ingredients: \(label)",
+            description: "Active ingredients starting with \(label), with the medicines, combinations and brands that contain them.",
+            path: SiteURLs.ingredientLetterPath(letter))
+        data["heading"] = "Ingredients: \(label)"
+        data["letters"] = letters.map { other -> [String: Any] in
+            ["label": Self.letterLabel(other), "url": urls.link(SiteURLs.ingredientLetterPath(other)), "current": other == letter]
         }
-        data["groups"] = [(MonographKind.single, "On its own"), (.combination, "In combinations"), (.brand, "Brands")]
-            .compactMap { kind, label -> [String: Any]? in
-                byKind[kind].map { ["id": kind.rawValue, "label": label, "entries": $0] }
+        data["ingredients"] = entries.map { entry -> [String: Any] in
+            var byKind: [MonographKind: [[String: Any]]] = [:]
+            for index in entry.pages {
+                let page = catalog.pages[index]
+                byKind[page.kind, default: []].append(["title": page.title, "url": urls.link(SiteURLs.monographPath(page.id))])
             }
+            let groups = [(MonographKind.single, "On its own"), (.combination, "In combinations"), (.brand, "Brands")]
+                .compactMap { kind, label -> [String: Any]? in
+                    byKind[kind].map { ["label": label, "entries": $0] }
+                }
+            return ["name": entry.name, "anchor": entry.slug, "count": entry.pages.count, "groups": groups]
+        }
         return data
     }
 

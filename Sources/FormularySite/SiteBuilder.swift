@@ -41,7 +41,7 @@ public struct SiteBuilder: Sendable {
         }
     }
 
-    /// A file that did not become a page, and why.
+    /// A file that did not become a page, and why: a whole message, path first.
     public struct Skip: Swift.Error, Sendable, Equatable {
         public var path: String
         public var reason: String
@@ -95,26 +95,56 @@ public struct SiteBuilder: Sendable {
         guard OutputFiles.isFolder(request.contentFolder) else {
             throw .content("content folder '\(request.contentFolder)' does not exist")
         }
-        let files: [String]
+        let found: [String]
         do {
-            files = try ContentLoader.markdownFiles(in: [request.contentFolder])
+            found = try ContentLoader.markdownFiles(in: [request.contentFolder])
         } catch {
             throw .content("\(error)")
         }
+        var files: [String] = []
+        var notMonographs: [Skip] = []
+        for path in found {
+            if let reason = Self.notAMonograph(path, under: request.contentFolder) {
+                notMonographs.append(Skip(path: path, reason: reason))
+            } else {
+                files.append(path)
+            }
+        }
         let assets = try collectAssets()
         let fingerprint = buildFingerprint(templates: templates, assets: assets)
+        var report: Report
         if !request.forceFull, let cacheFile = request.cacheFile, OutputFiles.isFolder(request.outputFolder),
             let bytes = OutputFiles.read(cacheFile),
             let cache = BuildCache.decode(String(decoding: bytes, as: UTF8.self)), cache.fingerprint == fingerprint
         {
-            return try IncrementalBuild(
+            report = try IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, progress: progress
             ).run()
+        } else {
+            report = try FullBuild(
+                request: request, templates: templates, assets: assets, fingerprint: fingerprint, files: files,
+                progress: progress
+            ).run()
         }
-        return try FullBuild(
-            request: request, templates: templates, assets: assets, fingerprint: fingerprint, files: files,
-            progress: progress
-        ).run()
+        report.skipped = notMonographs + report.skipped
+        return report
+    }
+
+    /// Files a repository keeps beside its pages: a README is documentation, `index.md` a
+    /// Jekyll home page, `_layouts/` and `_includes/` Jekyll's own folders.
+    static func notAMonograph(_ path: String, under root: String) -> String? {
+        let relative = path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
+        let components = relative.split(separator: "/")
+        if let folder = components.dropLast().first(where: { $0.hasPrefix("_") && $0 != "_posts" }) {
+            return "\(path): note: skipped, not a monograph (inside \(folder)/, a Jekyll folder)"
+        }
+        let name = (components.last.map(String.init) ?? path).lowercased()
+        let documentation = [
+            "readme.md", "contributing.md", "license.md", "changelog.md", "code_of_conduct.md", "security.md",
+            "index.md", "404.md",
+        ]
+        if documentation.contains(name) { return "\(path): note: skipped, not a monograph (\(components.last ?? ""))" }
+        return nil
     }
 
     /// The files copied into every build: the theme's assets, then the site's `static/` over them.

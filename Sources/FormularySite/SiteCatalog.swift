@@ -80,7 +80,12 @@ public struct SiteURLs: Sendable {
     public static func monographPath(_ id: String) -> String { id + "/" }
     public static func monographJSONPath(_ id: String) -> String { "api/v1/monographs/\(id).json" }
     public static func letterPath(_ letter: String) -> String { "browse/\(letter)/" }
-    public static func ingredientPath(_ slug: String) -> String { "ingredients/\(slug)/" }
+    /// The ingredients starting with `letter`, each a section of the page (`ingredients/p/#paracetamol`):
+    /// one page a letter, not one an ingredient, since every file costs a build its inode.
+    public static func ingredientLetterPath(_ letter: String) -> String { "ingredients/\(letter)/" }
+    public static func ingredientPath(_ entry: SiteCatalog.IngredientEntry) -> String {
+        ingredientLetterPath(SiteCatalog.letter(of: entry.name)) + "#" + entry.slug
+    }
     public static let ingredientsPath = "ingredients/"
     public static let searchPath = "search/"
 
@@ -134,7 +139,9 @@ public struct SiteCatalog: Sendable {
 
     /// `pages` in any order; they are kept sorted by title.
     public init(pages: [PageSummary]) {
-        let pages = pages.sorted { ($0.title.lowercased(), $0.id) < ($1.title.lowercased(), $1.id) }
+        // Sort keys computed once: lower-casing inside the comparison would do it n log n times.
+        let keys = pages.map { $0.title.lowercased() }
+        let pages = pages.indices.sorted { (keys[$0], pages[$0].id) < (keys[$1], pages[$1].id) }.map { pages[$0] }
         self.pages = pages
         var indexByID: [String: Int] = [:]
         var pageForIngredient: [String: Int] = [:]
@@ -164,7 +171,10 @@ public struct SiteCatalog: Sendable {
                 entries[key, default: IngredientEntry(name: ingredient.name, slug: "", key: key, pages: [])].pages.append(index)
             }
         }
-        var sorted = entries.values.sorted { ($0.name.lowercased(), $0.key) < ($1.name.lowercased(), $1.key) }
+        let unsorted = Array(entries.values)
+        let nameKeys = unsorted.map { $0.name.lowercased() }
+        var sorted = unsorted.indices.sorted { (nameKeys[$0], unsorted[$0].key) < (nameKeys[$1], unsorted[$1].key) }
+            .map { unsorted[$0] }
         var usedSlugs: Set<String> = []
         for index in sorted.indices {
             var slug = Slug.make(sorted[index].name)
@@ -199,8 +209,15 @@ public struct SiteCatalog: Sendable {
         return pages[index]
     }
 
-    public func ingredient(named name: String) -> IngredientEntry? {
-        ingredientIndexByKey[Self.ingredientKey(name)].map { ingredients[$0] }
+    public func ingredient(named name: String) -> IngredientEntry? { ingredient(key: Self.ingredientKey(name)) }
+
+    public func ingredient(key: String) -> IngredientEntry? { ingredientIndexByKey[key].map { ingredients[$0] } }
+
+    /// Ingredients grouped by the first letter of their name.
+    public func ingredientsByLetter() -> [(letter: String, ingredients: [IngredientEntry])] {
+        var groups: [String: [IngredientEntry]] = [:]
+        for entry in ingredients { groups[Self.letter(of: entry.name), default: []].append(entry) }
+        return Self.letters.compactMap { letter in groups[letter].map { (letter, $0) } }
     }
 
     /// Pages grouped by the first letter of their title: `a`...`z`, then `0-9` for the rest.

@@ -39,7 +39,7 @@ enum PageLoader {
                                 path: path, monograph: page.monograph, summary: summary, modified: stamp.modified,
                                 size: stamp.size)))
                 } catch {
-                    results.set(index, .failure(SiteBuilder.Skip(path: path, reason: error.description)))
+                    results.set(index, .failure(SiteBuilder.Skip(path: path, reason: error.description + " (page skipped)")))
                 }
             }
             if let progress { progress(.reading, done.add(range.count), files.count) }
@@ -87,23 +87,12 @@ struct SiteRenderer: Sendable {
     private var data: PageData { PageData(configuration: configuration, catalog: catalog, styleVersion: styleVersion) }
 
     /// A monograph's page and its JSON record.
-    func monographFiles(_ page: LoadedPage, data: PageData, encoder: JSONEncoder) throws(TemplateError) -> [OutputFile] {
+    func monographFiles(_ page: LoadedPage, data: PageData) throws(TemplateError) -> [OutputFile] {
         let html = try templates.render("monograph", data.monograph(page.monograph, summary: page.summary))
-        var json: [UInt8] = []
-        if let data = try? encoder.encode(page.monograph) {
-            json = [UInt8](data)
-            json.append(0x0A)
-        }
         return [
             OutputFile(SiteURLs.monographPath(page.monograph.id) + "index.html", html),
-            OutputFile(SiteURLs.monographJSONPath(page.monograph.id), bytes: json),
+            OutputFile(SiteURLs.monographJSONPath(page.monograph.id), MonographJSON.encode(page.monograph) + "\n"),
         ]
-    }
-
-    static func recordEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 
     func pageData() -> PageData { data }
@@ -130,12 +119,16 @@ struct SiteRenderer: Sendable {
         return files
     }
 
-    /// Ingredient pages, for the ingredient keys in `keys` (all when nil).
-    func ingredientPages(_ keys: Set<String>?, data: PageData) throws(TemplateError) -> [OutputFile] {
+    /// Ingredient pages, one a letter, for `letters` (all when nil).
+    func ingredientPages(_ letters: Set<String>?, data: PageData) throws(TemplateError) -> [OutputFile] {
+        let groups = catalog.ingredientsByLetter()
+        let all = groups.map(\.letter)
         var files: [OutputFile] = []
-        for entry in catalog.ingredients where keys?.contains(entry.key) ?? true {
+        for (letter, entries) in groups where letters?.contains(letter) ?? true {
             files.append(
-                OutputFile(SiteURLs.ingredientPath(entry.slug) + "index.html", try templates.render("ingredient", data.ingredient(entry))))
+                OutputFile(
+                    SiteURLs.ingredientLetterPath(letter) + "index.html",
+                    try templates.render("ingredient-letter", data.ingredientLetter(letter, entries: entries, letters: all))))
         }
         return files
     }
@@ -160,8 +153,8 @@ struct SiteRenderer: Sendable {
             add(SiteURLs.letterPath(letter), letterDates[letter])
         }
         add(SiteURLs.ingredientsPath, newest)
-        for entry in catalog.ingredients {
-            add(SiteURLs.ingredientPath(entry.slug), entry.pages.map { catalog.pages[$0].lastModified }.max())
+        for (letter, entries) in catalog.ingredientsByLetter() {
+            add(SiteURLs.ingredientLetterPath(letter), entries.flatMap { $0.pages.map { catalog.pages[$0].lastModified } }.max())
         }
         for page in catalog.pages { add(SiteURLs.monographPath(page.id), page.lastModified) }
         sitemap += "</urlset>\n"
@@ -197,7 +190,9 @@ struct SiteRenderer: Sendable {
     }
 
     static func xmlEscape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "'" }) else { return text }
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
+            return text
+        }
         return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
             .replacingOccurrences(of: "'", with: "&apos;")

@@ -76,7 +76,7 @@ struct Build: ParsableCommand {
         if !quiet {
             var lines: [String] = []
             let shown = report.skipped.prefix(20)
-            for skip in shown { lines.append("note: skipped \(skip.reason)") }
+            for skip in shown { lines.append(skip.reason) }
             if report.skipped.count > shown.count { lines.append("note: ... and \(report.skipped.count - shown.count) more skipped") }
             let timing = String(format: "%.2f s", seconds)
             let skippedText = report.skipped.isEmpty ? "" : "; \(report.skipped.count) file\(report.skipped.count == 1 ? "" : "s") skipped"

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import FormularySite
+
+@Suite("incremental builds")
+struct IncrementalBuildTests {
+    private func modified(_ site: TemporaryFolder, _ relative: String) throws -> Date {
+        try FileManager.default.attributesOfItem(atPath: site.path + "/" + relative)[.modificationDate] as! Date
+    }
+
+    @Test("nothing changed: nothing rendered, nothing written")
+    func upToDate() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        let before = site.snapshot(under: "public")
+        let report = try Fixture.build(site)
+        #expect(report.incremental)
+        #expect(report.rendered == 0)
+        #expect(report.filesWritten == 0)
+        #expect(site.snapshot(under: "public") == before)
+    }
+
+    @Test("editing one page's text re-renders that page only")
+    func bodyEdit() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        let otherPage = "public/composition/aspirin-clopidogrel/index.html"
+        let otherBefore = try modified(site, otherPage)
+        let home = site.read("public/index.html")
+        Thread.sleep(forTimeInterval: 0.01)
+        try site.write(
+            "content/composition/aspirin.md",
+            Fixture.page(title: "Aspirin", body: "## Usage\nPain, fever and swelling.\n\n## Dosage\nOne tablet.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.incremental)
+        #expect(report.rendered == 1)
+        #expect(site.read("public/composition/aspirin/index.html")?.contains("<p>Pain, fever and swelling.</p>") == true)
+        #expect(site.read("public/api/v1/monographs/composition/aspirin.json")?.contains("Pain, fever and swelling.") == true)
+        #expect(try modified(site, otherPage) == otherBefore)
+        #expect(site.read("public/index.html") == home)
+        // The result is what a full build makes.
+        let incremental = site.snapshot(under: "public")
+        _ = try Fixture.build(site, full: true)
+        #expect(site.snapshot(under: "public") == incremental)
+    }
+
+    @Test("renaming a page re-renders the pages that show it and the indexes")
+    func titleEdit() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        try site.write("content/composition/aspirin.md", Fixture.page(title: "Acetylsalicylic Acid", body: "## Usage\nPain.\n"))
+        let report = try Fixture.build(site)
+        // The page itself, the combination naming aspirin, the brand pointing to it; the 75 mg page
+        // names aspirin too.
+        #expect(report.rendered == 4)
+        #expect(site.read("public/medicines/ecosprin-75/index.html")?.contains(">Acetylsalicylic Acid</a></dd>") == true)
+        #expect(site.read("public/browse/a/index.html")?.contains(">Acetylsalicylic Acid</a>") == true)
+        // The plain aspirin page is gone, so the combination links the 75 mg page instead.
+        #expect(
+            site.read("public/composition/aspirin-clopidogrel/index.html")?.contains(
+                #"<li><a href="/generic/aspirin-75mg/">Aspirin</a></li>"#) == true)
+        let incremental = site.snapshot(under: "public")
+        _ = try Fixture.build(site, full: true)
+        #expect(site.snapshot(under: "public") == incremental)
+    }
+
+    @Test("adding and removing pages updates indexes, sitemap and API, and removes what is gone")
+    func addAndRemove() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        try FileManager.default.removeItem(atPath: site.path + "/content/medicines/ecosprin-75.md")
+        try site.write("content/composition/zinc.md", Fixture.page(title: "Zinc", body: "## Usage\nDiarrhoea.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.incremental)
+        #expect(report.pages == 4)
+        #expect(!site.exists("public/medicines/ecosprin-75"))
+        #expect(!site.exists("public/api/v1/monographs/medicines/ecosprin-75.json"))
+        #expect(!site.exists("public/browse/e"))
+        #expect(site.exists("public/composition/zinc/index.html"))
+        #expect(site.exists("public/browse/z/index.html"))
+        let sitemap = try #require(site.read("public/sitemap.xml"))
+        #expect(!sitemap.contains("ecosprin"))
+        #expect(sitemap.contains("<loc>https://med.example.org/composition/zinc/</loc>"))
+        #expect(site.read("public/api/v1/index.json")?.contains(#""id":"composition/zinc""#) == true)
+        let incremental = site.snapshot(under: "public")
+        _ = try Fixture.build(site, full: true)
+        #expect(site.snapshot(under: "public") == incremental)
+    }
+
+    @Test("a changed template, static file or setting means a full build")
+    func fingerprint() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        try site.write("templates/footer.mustache", "<footer>{{siteTitle}} (edited)</footer>\n")
+        let report = try Fixture.build(site)
+        #expect(!report.incremental)
+        #expect(site.read("public/composition/aspirin/index.html")?.contains("<footer>Test Formulary (edited)</footer>") == true)
+    }
+
+    @Test("the cache survives any text: tabs, newlines and backslashes in titles")
+    func cacheEscaping() throws {
+        var summary = PageSummary(
+            id: "c/x", slug: "x", collection: "c", title: "A\tB\\C\nD\r\nE", kind: .combination,
+            ingredients: [.init(name: "A\tB", strength: nil), .init(name: "C", strength: .init(text: "5mg", value: 5, unit: "mg"))],
+            productTarget: nil, lastModified: "2025-01-02", description: "line\\nnot a newline", banned: true,
+            aiGenerated: false)
+        let cache = BuildCache(fingerprint: "abc", entries: ["c/x.md": .init(modified: 12, size: 34, summary: summary)])
+        #expect(BuildCache.decode(cache.encoded()) == cache)
+        summary.productTarget = ""
+        summary.description = nil
+        let second = BuildCache(fingerprint: "abc", entries: ["c/x.md": .init(modified: 12, size: 34, summary: summary)])
+        #expect(BuildCache.decode(second.encoded()) == second)
+        #expect(BuildCache.decode("formulary-build-cache 0\tabc\n") == nil)
+        #expect(BuildCache.decode("garbage") == nil)
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+@testable import FormularySite
+
+@Suite("formulary build")
+struct SiteBuildTests {
+    @Test("a small site: every page, index, API file and asset, and nothing else")
+    func fileList() throws {
+        let site = try Fixture.smallSite()
+        let report = try Fixture.build(site)
+        #expect(report.pages == 4)
+        #expect(report.skipped.isEmpty)
+        #expect(!report.incremental)
+        #expect(
+            site.files(under: "public") == [
+                "404.html", "api/v1/index.json", "api/v1/monographs/composition/aspirin-clopidogrel.json",
+                "api/v1/monographs/composition/aspirin.json", "api/v1/monographs/generic/aspirin-75mg.json",
+                "api/v1/monographs/medicines/ecosprin-75.json", "assets/icon.svg", "assets/search.js",
+                "assets/style.css", "browse/a/index.html", "browse/e/index.html",
+                "composition/aspirin-clopidogrel/index.html", "composition/aspirin/index.html",
+                "generic/aspirin-75mg/index.html", "index.html", "ingredients/a/index.html",
+                "ingredients/c/index.html", "ingredients/index.html", "medicines/ecosprin-75/index.html",
+                "robots.txt", "search/index.html", "sitemap.xml",
+            ])
+    }
+
+    @Test("cross-links: a combination links its components, a brand its generic")
+    func crossLinks() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        let combination = try #require(site.read("public/composition/aspirin-clopidogrel/index.html"))
+        #expect(combination.contains(#"<li><a href="/composition/aspirin/">Aspirin</a></li>"#))
+        #expect(combination.contains("<li>Clopidogrel</li>"))  // no page of its own: text, not a dead link
+        let brand = try #require(site.read("public/medicines/ecosprin-75/index.html"))
+        #expect(brand.contains(#"<dt>Generic medicine</dt><dd><a href="/composition/aspirin/">Aspirin</a></dd>"#))
+        #expect(brand.contains("<dt>Made by</dt><dd>USV</dd>"))
+        // The single page does not link to itself.
+        let single = try #require(site.read("public/composition/aspirin/index.html"))
+        #expect(single.contains("<li>Aspirin</li>"))
+        let ingredients = try #require(site.read("public/ingredients/a/index.html"))
+        #expect(ingredients.contains(#"<section id="aspirin" class="ingredient""#))
+        for title in ["Aspirin", "Aspirin 75mg", "Aspirin + Clopidogrel", "Ecosprin 75"] {
+            #expect(ingredients.contains(">\(title.replacingOccurrences(of: "+", with: "+"))</a>"), "\(title)")
+        }
+    }
+
+    @Test("sections in the canonical order with FAQs as a list, provenance and the disclaimer")
+    func monographPage() throws {
+        let site = TemporaryFolder()
+        try site.write(
+            "content/composition/testol.md",
+            Fixture.page(
+                title: "Testol",
+                body: "## FAQs\n**Q: Why?**\nA: Because.\n\n## Side Effects\nNausea.\n\n## Usage\nTesting.\n",
+                frontMatter: "is_banned: true\n"))
+        _ = try Fixture.build(site)
+        let html = try #require(site.read("public/composition/testol/index.html"))
+        let usage = try #require(html.range(of: #"<h2 id="usage-heading">Uses</h2>"#))
+        let sideEffects = try #require(html.range(of: #"<h2 id="sideeffects-heading">Side effects</h2>"#))
+        let faqs = try #require(html.range(of: #"<h2 id="faqs-heading">Frequently asked questions</h2>"#))
+        #expect(usage.lowerBound < sideEffects.lowerBound && sideEffects.lowerBound < faqs.lowerBound)
+        #expect(html.contains("<dt>Why?</dt>\n          <dd><p>Because.</p>\n</dd>"))
+        #expect(html.contains(#"<div class="banner banned" role="alert">"#))
+        #expect(html.contains(#"<span class="badge">AI-drafted</span>"#))
+        #expect(html.contains(#"<aside class="disclaimer" aria-labelledby="disclaimer-heading">"#))
+    }
+
+    @Test("raw HTML and script links in a page come out inert")
+    func unsafeMarkdown() throws {
+        let site = TemporaryFolder()
+        try site.write(
+            "content/composition/hostile.md",
+            Fixture.page(
+                title: "Hostile </title><script>alert(1)</script>",
+                body: """
+                    ## Usage
+                    <script>alert('x')</script>
+
+                    <img src=x onerror="alert(1)"> and <iframe src="https://evil.example"></iframe>
+
+                    [click](javascript:alert(1)) and [data](data:text/html;base64,PHNjcmlwdD4=)
+
+                    <a href="#" onclick="steal()">link</a>
+                    """))
+        _ = try Fixture.build(site)
+        let html = try #require(site.read("public/composition/hostile/index.html"))
+        #expect(!html.contains("<script>alert"))
+        #expect(!html.contains("onerror="))
+        #expect(!html.contains("onclick="))
+        #expect(!html.contains("<iframe"))
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("data:text/html"))
+        #expect(html.contains("<title>Hostile &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; | Test Formulary</title>"))
+        // In JSON-LD the title cannot close the script element.
+        #expect(html.contains(#""name":"Hostile \u003c/title\u003e\u003cscript\u003ealert(1)\u003c/script\u003e""#))
+    }
+
+    @Test("a build that fails halfway leaves the previous output exactly as it was")
+    func atomicFailure() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        let before = site.snapshot(under: "public")
+        #expect(before.count == 22)
+        // A template that fails only on brand pages, which are rendered after others in the same run.
+        var monograph = DefaultTheme.templates["monograph"]!
+        monograph = monograph.replacingOccurrences(of: "{{#product}}", with: "{{#product}}{{brandOwner}}")
+        try site.write("templates/monograph.mustache", monograph)
+        try site.write("content/composition/aspirin.md", Fixture.page(title: "Aspirin", body: "## Usage\nChanged.\n"))
+        #expect(throws: SiteBuilder.Failure.self) { try Fixture.build(site, full: true) }
+        #expect(site.snapshot(under: "public") == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("building") }
+        #expect(leftovers.isEmpty)
+        // The same failure in an incremental build also writes nothing.
+        #expect(throws: SiteBuilder.Failure.self) { try Fixture.build(site) }
+        #expect(site.snapshot(under: "public") == before)
+    }
+
+    @Test("an unknown variable is an error naming the template file, line and column, with a suggestion")
+    func missingVariable() throws {
+        let site = try Fixture.smallSite()
+        try site.write("templates/footer.mustache", "<footer>\n  <p>{{siteTitel}}</p>\n</footer>\n")
+        do {
+            _ = try Fixture.build(site)
+            Issue.record("the build should fail")
+        } catch let SiteBuilder.Failure.template(error) {
+            #expect(error.path == site.path + "/templates/footer.mustache")
+            #expect(error.line == 2)
+            #expect(error.column == 6)
+            #expect(error.message.hasPrefix("'siteTitel' is not a variable of template '"))
+            #expect(error.message.hasSuffix("; did you mean 'siteTitle'?"))
+        }
+        #expect(!site.exists("public"))
+    }
+
+    @Test("a template that does not parse is located; a missing partial is named")
+    func templateSyntax() throws {
+        let site = try Fixture.smallSite()
+        try site.write("templates/home.mustache", "<html>\n<body>\n{{#letters}}\n<p>{{label}}</p>\n</body>\n")
+        #expect {
+            try Fixture.build(site)
+        } throws: { error in
+            guard case SiteBuilder.Failure.template(let template) = error else { return false }
+            return template.path.hasSuffix("templates/home.mustache") && template.message == "a section is opened but never closed"
+        }
+        try site.write("templates/home.mustache", "<html>\n{{>heaer}}\n</html>\n")
+        #expect {
+            try Fixture.build(site)
+        } throws: { error in
+            guard case SiteBuilder.Failure.template(let template) = error else { return false }
+            return template.line == 2 && template.column == 1 && template.message.hasPrefix("partial 'heaer' does not exist")
+        }
+    }
+
+    @Test("README, index.md and Jekyll folders are skipped with a note; broken pages are reported and skipped")
+    func notMonographs() throws {
+        let site = try Fixture.smallSite()
+        try site.write("content/README.md", "# About this repository\n")
+        try site.write("content/index.md", "---\nlayout: home\n---\n")
+        try site.write("content/_layouts/page.md", "# Layout\n")
+        try site.write("content/composition/broken.md", "---\ntitle: [unclosed\n---\nText\n")
+        let report = try Fixture.build(site)
+        #expect(report.pages == 4)
+        #expect(report.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["README.md", "page.md", "index.md", "broken.md"])
+        #expect(report.skipped[0].reason == site.path + "/content/README.md: note: skipped, not a monograph (README.md)")
+        #expect(report.skipped[3].reason.hasPrefix(site.path + "/content/composition/broken.md:3:1: error: the front matter is not valid YAML"))
+        #expect(report.skipped[3].reason.hasSuffix("(page skipped)"))
+    }
+
+    @Test("two files with the same address: the first wins, the second is reported")
+    func duplicateAddresses() throws {
+        let site = TemporaryFolder()
+        try site.write("content/a/composition/aspirin.md", Fixture.page(title: "Aspirin", body: "## Usage\nOne.\n"))
+        try site.write("content/b/composition/aspirin.md", Fixture.page(title: "Aspirin B", body: "## Usage\nTwo.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.pages == 1)
+        #expect(report.skipped.count == 1)
+        #expect(report.skipped[0].reason.contains("same page address 'composition/aspirin/' as \(site.path)/content/a/composition/aspirin.md"))
+        #expect(site.read("public/composition/aspirin/index.html")?.contains("<h1>Aspirin</h1>") == true)
+    }
+}
