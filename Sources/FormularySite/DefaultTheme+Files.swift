@@ -38,8 +38,7 @@ extension DefaultTheme {
   <div class="wrap header-row">
     <a class="brand" href="{{siteRoot}}"><img src="{{assetsRoot}}icon.svg" alt="" width="28" height="28"><span>{{siteTitle}}</span></a>
     <form class="header-search" role="search" action="{{searchURL}}" method="get">
-      <label class="visually-hidden" for="header-q">Search medicines</label>
-      <input id="header-q" type="search" name="q" placeholder="Search medicines, e.g. paracetamol" autocomplete="off">
+      <input id="header-q" type="search" name="q" aria-label="Search medicines" placeholder="Search medicines, e.g. paracetamol">
       <button type="submit">Search</button>
     </form>
     <nav class="site-nav" aria-label="Main">
@@ -66,7 +65,7 @@ extension DefaultTheme {
       <form class="hero-search" role="search" action="{{searchURL}}" method="get">
         <label for="home-q">Find a medicine by name, brand or ingredient</label>
         <div class="search-row">
-          <input id="home-q" type="search" name="q" placeholder="e.g. paracetamol, Crocin, amoxycillin + clavulanic acid" autocomplete="off">
+          <input id="home-q" type="search" name="q" placeholder="e.g. paracetamol, Crocin, amoxycillin + clavulanic acid">
           <button type="submit">Search</button>
         </div>
       </form>
@@ -305,7 +304,7 @@ extension DefaultTheme {
   <form role="search" action="{{searchURL}}" method="get">
     <label for="nf-q">Search for it</label>
     <div class="search-row">
-      <input id="nf-q" type="search" name="q" autocomplete="off">
+      <input id="nf-q" type="search" name="q">
       <button type="submit">Search</button>
     </div>
   </form>
@@ -330,7 +329,7 @@ extension DefaultTheme {
   <form class="search-page-form" role="search" action="{{searchURL}}" method="get" data-index="{{searchIndexURL}}" data-root="{{siteRoot}}">
     <label for="q">Medicine, brand or ingredient</label>
     <div class="search-row">
-      <input id="q" type="search" name="q" autocomplete="off" spellcheck="false">
+      <input id="q" type="search" name="q" spellcheck="false">
       <button type="submit">Search</button>
     </div>
   </form>
