@@ -22,7 +22,9 @@ struct SearchDocument: Sendable {
     /// The text's words as sorted hashes (`TextWords`).
     var wordHashes: [UInt64]
 
-    init(_ page: ParsedPage) {
+    /// With `keepingText` false the text fields stay empty: the static index reads the text
+    /// once itself and needs none of them.
+    init(_ page: ParsedPage, keepingText: Bool = true) {
         let record = page.monograph
         id = record.id
         slug = record.slug
@@ -47,10 +49,20 @@ struct SearchDocument: Sendable {
         }
         aliasWords = aliases.subtracting(nameWords)
         brandWords = SearchDocument.brandWords(in: page)
-        text = record.sections.filter { $0.kind != .disclaimer && $0.kind != .note }.map(\.markdown).joined(
-            separator: "\n\n")
+        guard keepingText else {
+            text = ""
+            foldedText = []
+            wordHashes = []
+            return
+        }
+        text = Self.searchableText(of: record)
         foldedText = TextWords.folded(text)
         wordHashes = TextWords.hashes(of: foldedText)
+    }
+
+    /// The text body matches look in: every section but the disclaimer and the note.
+    static func searchableText(of record: Monograph) -> String {
+        record.sections.filter { $0.kind != .disclaimer && $0.kind != .note }.map(\.markdown).joined(separator: "\n\n")
     }
 
     /// `clavulanic acid` is also written `clavulanate`: acid and salt names of one substance.

@@ -7,7 +7,7 @@ import FormularyParsing
 /// Stored as one tab-separated line per page: reading it must take milliseconds, since an
 /// incremental build has about 100 ms in all.
 struct BuildCache: Equatable {
-    static let formatVersion = "formulary-build-cache 1"
+    static let formatVersion = "formulary-build-cache 2"
 
     /// Everything outside the content that shapes every page: templates, static files,
     /// settings and the Formulary version. A different one means a full build.
@@ -18,6 +18,8 @@ struct BuildCache: Equatable {
         var modified: Int64
         var size: Int64
         var summary: PageSummary
+        /// The search index shards the page is in (`n/pa`, `b/fe`), to take it out when it changes.
+        var searchShards: [String] = []
     }
 
     func encoded() -> String {
@@ -31,6 +33,7 @@ struct BuildCache: Equatable {
                 summary.title, summary.kind.rawValue, ingredients, summary.productTarget ?? "", summary.lastModified,
                 summary.description ?? "", summary.banned ? "1" : "0", summary.aiGenerated ? "1" : "0",
                 summary.productTarget == nil ? "0" : "1", summary.description == nil ? "0" : "1",
+                entry.searchShards.joined(separator: ","),
             ]
             text += fields.map(Self.escape).joined(separator: "\t") + "\n"
         }
@@ -49,7 +52,7 @@ struct BuildCache: Equatable {
             let fields = line.unicodeScalars.split(separator: "\t", omittingEmptySubsequences: false).map {
                 unescape(Substring($0))
             }
-            guard fields.count == 16, let modified = Int64(fields[1]), let size = Int64(fields[2]),
+            guard fields.count == 17, let modified = Int64(fields[1]), let size = Int64(fields[2]),
                 let kind = MonographKind(rawValue: fields[7])
             else { return nil }
             let ingredients =
@@ -65,7 +68,8 @@ struct BuildCache: Equatable {
                 ingredients: ingredients, productTarget: fields[14] == "1" ? fields[9] : nil,
                 lastModified: fields[10], description: fields[15] == "1" ? fields[11] : nil,
                 banned: fields[12] == "1", aiGenerated: fields[13] == "1")
-            entries[fields[0]] = Entry(modified: modified, size: size, summary: summary)
+            let shards = fields[16].isEmpty ? [] : fields[16].split(separator: ",").map(String.init)
+            entries[fields[0]] = Entry(modified: modified, size: size, summary: summary, searchShards: shards)
         }
         return BuildCache(fingerprint: String(headerFields[1]), entries: entries)
     }

@@ -351,7 +351,442 @@ extension DefaultTheme {
 
 """##,
         "search.js": #"""
-// search client comes next
+/* Formulary static search: the matching and ranking of `formulary search` (FormularySearch's
+   SearchEngine) over the split index in search/. A query fetches search/index.json once, then
+   only the shards its words need (two letters each). No dependencies. */
+(function (root) {
+  "use strict";
+
+  var QUALITY = { exact: 1.0, alias: 0.95, brand: 0.9, prefix: 0.75, typo1: 0.7, typo2: 0.55 };
+  var CODE_QUALITY = { 3: 1.0, 2: 0.95, 1: 0.9 };
+  var CODE_FACTOR = { 3: 1.0, 2: 0.95, 1: 0.9 };
+  var FOLDS = [["sulph", "sulf"], ["aluminium", "aluminum"], ["oestr", "estr"], ["caesium", "cesium"]];
+
+  /* The words of a text, as SearchText.words: lower-case ASCII letters and digits, accents
+     folded, `37.5mg` one word, British spellings folded. */
+  function words(text) {
+    var folded = String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    var result = [];
+    var current = "";
+    for (var i = 0; i < folded.length; i++) {
+      var c = folded[i];
+      if ((c >= "a" && c <= "z") || (c >= "0" && c <= "9")) {
+        current += c;
+      } else if (c === "." && current && /[0-9]$/.test(current)) {
+        current += c;
+      } else if (current) {
+        result.push(current);
+        current = "";
+      }
+    }
+    if (current) result.push(current);
+    return result.map(function (word) {
+      if (word.charAt(word.length - 1) === ".") word = word.slice(0, -1);
+      if (word.length >= 5) FOLDS.forEach(function (f) { word = word.split(f[0]).join(f[1]); });
+      return word;
+    }).filter(function (word) { return word.length > 0; });
+  }
+
+  function isNumeric(word) { return word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57; }
+
+  function strength(word) {
+    if (!isNumeric(word)) return null;
+    var match = /^([0-9.]+)(.*)$/.exec(word);
+    var value = parseFloat(match[1]);
+    if (isNaN(value)) return null;
+    var unit = match[2];
+    if (unit === "gm") unit = "g";
+    if (unit === "ug") unit = "mcg";
+    return { value: value, unit: unit || null };
+  }
+
+  /* The shard of a word: its first two letters, or three when the index split those two. */
+  function shardKey(word, split) {
+    var three = word.slice(0, 3).replace(/[^a-z0-9]/g, "_");
+    var two = three.slice(0, 2);
+    if (two.length === 1) return two + "_";
+    if (three.length === 3 && split && split.has(two)) return three;
+    return two;
+  }
+
+  var KINDS = { s: "single", c: "combination", b: "brand" };
+
+  /* A shard's pages by id and words with their postings by id. */
+  function readShard(data) {
+    var pages = {}, ids = [];
+    data.pages.forEach(function (page) {
+      ids.push(page[0]);
+      pages[page[0]] = { title: page[1], kind: KINDS[page[2]] || page[2], ingredients: page[3] };
+    });
+    var wordsById = {};
+    Object.keys(data.words).forEach(function (word) {
+      var list = data.words[word], postings = {};
+      for (var i = 0; i + 1 < list.length; i += 2) postings[ids[list[i]]] = list[i + 1];
+      wordsById[word] = postings;
+    });
+    return { pages: pages, words: wordsById };
+  }
+
+  function allowedTypos(length) { return length < 5 ? 0 : length <= 7 ? 1 : 2; }
+
+  /* Optimal string alignment distance (a transposition counts one), or limit + 1 when larger. */
+  function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous2 = [], previous = [], current = [];
+    for (var j = 0; j <= b.length; j++) previous[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      current = [i];
+      var rowMinimum = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2] + 1);
+        current[j] = value;
+        rowMinimum = Math.min(rowMinimum, value);
+      }
+      if (rowMinimum > limit) return limit + 1;
+      previous2 = previous;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  /* An engine over the index at `base` (ending in `/`); `load(path)` returns a promise of the
+     parsed JSON file, `fetch` by default. */
+  function Engine(base, load) {
+    this.base = base;
+    this.load = load || function (path) {
+      return fetch(base + path).then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; });
+    };
+    this.shards = {};
+    this.manifest = null;
+  }
+
+  Engine.prototype.start = function () {
+    var self = this;
+    if (!this.manifest) {
+      this.manifest = this.load("search/index.json").then(function (manifest) {
+        self.nameSplit = new Set(manifest.nameSplit);
+        self.bodySplit = new Set(manifest.bodySplit);
+        self.joiners = new Set(manifest.joiners);
+        self.saltWords = new Set(manifest.saltWords);
+        self.units = new Set(manifest.units);
+        return manifest;
+      });
+    }
+    return this.manifest;
+  };
+
+  Engine.prototype.shard = function (kind, key) {
+    if (!/^[a-z0-9_]{2,3}$/.test(key)) return Promise.resolve(null);
+    var path = "search/" + kind + "/" + key + ".json";
+    if (!this.shards[path]) {
+      this.shards[path] = this.load(path).then(function (data) { return data ? readShard(data) : null; });
+    }
+    return this.shards[path];
+  };
+
+  Engine.prototype.shardsFor = function (kind, keys) {
+    var self = this;
+    var unique = Array.from(new Set(keys));
+    return Promise.all(unique.map(function (key) { return self.shard(kind, key); })).then(function (shards) {
+      return shards.filter(Boolean);
+    });
+  };
+
+  /* The best `limit` pages for `query`: [{id, title, kind, score}], best first. */
+  Engine.prototype.search = function (query, limit) {
+    var self = this;
+    limit = limit || 10;
+    return this.start().then(function () { return self.rank(String(query).slice(0, 300), limit); });
+  };
+
+  Engine.prototype.rank = function (query, limit) {
+    var self = this;
+    var all = words(query).filter(function (word) { return !self.joiners.has(word); });
+    var numbers = [], terms = [];
+    all.forEach(function (word) {
+      var s = strength(word);
+      if (s) numbers.push(s);
+      else if (self.units.has(word) && numbers.length && numbers[numbers.length - 1].unit === null) {
+        numbers[numbers.length - 1].unit = word === "gm" ? "g" : word;
+      } else terms.push(word);
+    });
+    terms = terms.slice(0, 12);
+    if (!terms.length && !numbers.length) return Promise.resolve({ total: 0, results: [] });
+    if (!terms.length) return Promise.resolve({ total: 0, results: [] });
+
+    var split = this.nameSplit;
+    var keys = [];
+    terms.forEach(function (term, position) {
+      keys.push(shardKey(term, split));
+      // A two-letter word being typed is a prefix of words in all its three-letter shards.
+      if (term.length === 2 && split.has(term) && position === terms.length - 1) {
+        "abcdefghijklmnopqrstuvwxyz0123456789_".split("").forEach(function (c) { keys.push(term + c); });
+      }
+    });
+    return this.shardsFor("n", keys).then(function () {
+      // Typos reach words of neighbouring shards: the first two letters swapped, or the second
+      // dropped; fetched only when the word's own shard does not name it.
+      var extra = [];
+      terms.forEach(function (term) {
+        if (allowedTypos(term.length) === 0) return;
+        var own = self.shards["search/n/" + shardKey(term, split) + ".json"];
+        extra.push(own.then(function (shard) {
+          var postings = shard && shard.words[term];
+          var named = postings && Object.keys(postings).some(function (id) { return postings[id] >= 2; });
+          if (named) return [];
+          return [term[1] + term[0] + term.slice(2), term[0] + term.slice(2)].map(function (variant) {
+            return shardKey(variant, split);
+          });
+        }));
+      });
+      return Promise.all(extra).then(function (lists) { return self.shardsFor("n", [].concat.apply([], lists)); });
+    }).then(function () {
+      return self.score(terms, numbers, limit);
+    });
+  };
+
+  Engine.prototype.loadedNameShards = function () {
+    var self = this;
+    var result = [];
+    Object.keys(this.shards).forEach(function (path) {
+      if (path.indexOf("search/n/") === 0) result.push(self.shards[path]);
+    });
+    return Promise.all(result).then(function (shards) { return shards.filter(Boolean); });
+  };
+
+  Engine.prototype.score = function (terms, numbers, limit) {
+    var self = this;
+    return this.loadedNameShards().then(function (shards) {
+      var pages = {};
+      var vocabulary = {};
+      shards.forEach(function (shard) {
+        Object.keys(shard.pages).forEach(function (id) { pages[id] = shard.pages[id]; });
+        Object.keys(shard.words).forEach(function (word) { vocabulary[word] = shard.words[word]; });
+      });
+      var sortedWords = Object.keys(vocabulary).sort();
+
+      var perTerm = [], matched = [];
+      terms.forEach(function (term, position) {
+        var best = {};
+        function add(postings, quality) {
+          if (!postings) return;
+          Object.keys(postings).forEach(function (id) {
+            var q = quality * CODE_FACTOR[postings[id]];
+            if ((best[id] || 0) < q) best[id] = q;
+          });
+        }
+        var exact = vocabulary[term];
+        if (exact) {
+          Object.keys(exact).forEach(function (id) {
+            var q = CODE_QUALITY[exact[id]];
+            if ((best[id] || 0) < q) best[id] = q;
+          });
+        }
+        if (term.length >= 3 || (position === terms.length - 1 && term.length > 1)) {
+          var found = 0;
+          for (var i = 0; i < sortedWords.length && found < 64; i++) {
+            var word = sortedWords[i];
+            if (word !== term && word.indexOf(term) === 0) {
+              found++;
+              add(vocabulary[word], QUALITY.prefix + 0.2 * term.length / word.length);
+            }
+          }
+        }
+        var namedExactly = exact && Object.keys(exact).some(function (id) { return exact[id] >= 2; });
+        var allowed = allowedTypos(term.length);
+        if (term.length > 1 && !namedExactly && allowed > 0) {
+          sortedWords.forEach(function (word) {
+            if (word === term) return;
+            var distance = editDistance(term, word, allowed);
+            if (distance <= allowed) add(vocabulary[word], distance === 1 ? QUALITY.typo1 : QUALITY.typo2);
+          });
+        }
+        perTerm.push(best);
+      });
+
+      var required = [];
+      terms.forEach(function (term, index) {
+        if ((!self.saltWords.has(term) && term.length > 1) || terms.length === 1) required.push(index);
+      });
+      var counts = {};
+      required.forEach(function (position) {
+        Object.keys(perTerm[position]).forEach(function (id) { counts[id] = (counts[id] || 0) + 1; });
+      });
+      var most = 0;
+      Object.keys(counts).forEach(function (id) { most = Math.max(most, counts[id]); });
+      var asked = new Set(terms);
+      var scores = {};
+      Object.keys(counts).forEach(function (id) {
+        if (counts[id] === most && most > 0 && pages[id]) {
+          scores[id] = self.pageScore(pages[id], id, terms, asked, perTerm, numbers, most, required.length);
+        }
+      });
+      var titles = {};
+      Object.keys(scores).forEach(function (id) { titles[id] = [pages[id].title, pages[id].kind]; });
+      var strong = Object.keys(scores).some(function (id) {
+        return required.every(function (position) { return (perTerm[position][id] || 0) >= QUALITY.brand; });
+      });
+      var body = strong ? Promise.resolve() : self.bodyScores(terms, scores, titles);
+      return body.then(function () { return self.finish(scores, titles, limit); });
+    });
+  };
+
+  Engine.prototype.pageScore = function (page, id, terms, asked, perTerm, numbers, coverage, required) {
+    var self = this;
+    // The name words and strengths of a page are its title's, as SearchDocument reads them.
+    var titleWords = words(page.title);
+    var nameWords = titleWords.filter(function (word) {
+      return !isNumeric(word) && !self.joiners.has(word) && !self.saltWords.has(word);
+    });
+    var strengths = titleWords.map(strength).filter(Boolean).map(function (s) { return [s.value, s.unit]; });
+    var ingredientCount = page.ingredients;
+    var total = 0;
+    perTerm.forEach(function (matches) { total += matches[id] || 0; });
+    var score = 10 * total / Math.max(terms.length, 1);
+    var anyMatch = perTerm.some(function (matches) { return (matches[id] || 0) > 0; });
+    var covered = nameWords.filter(function (word) {
+      if (asked.has(word)) return true;
+      return anyMatch && Array.from(asked).some(function (a) { return word.indexOf(a) === 0; });
+    }).length;
+    var ratio = nameWords.length ? covered / nameWords.length : 0;
+    score += 4 * ratio;
+    if (covered === nameWords.length && nameWords.length) score += 2;
+    var extra = Math.max(0, ingredientCount - Math.max(1, required));
+    score -= 1.5 * extra;
+    if (coverage < required) score -= 4 * (required - coverage);
+    if (numbers.length) {
+      var present = numbers.filter(function (number) {
+        return strengths.some(function (s) {
+          return Math.abs(s[0] - number.value) < 0.0001 && (number.unit === null || s[1] === null || s[1] === number.unit);
+        });
+      }).length;
+      if (present === numbers.length) score += 3;
+      else if (!strengths.length) score -= 0.5;
+      else score -= 3 + (numbers.length - present);
+    } else if (strengths.length) {
+      score -= 0.3;
+    }
+    return score;
+  };
+
+  /* What a page says rather than what it is called: pages whose most used words hold every
+     query word. */
+  Engine.prototype.bodyScores = function (terms, scores, titles) {
+    var split = this.bodySplit;
+    var wanted = terms.filter(function (term) { return term.length >= 3; });
+    if (!wanted.length) return Promise.resolve();
+    return this.shardsFor("b", wanted.map(function (term) { return shardKey(term, split); })).then(function (shards) {
+      // Words too common to be indexed (in hundreds of pages) say nothing; the others must all
+      // be on the page.
+      var postings = wanted.map(function (term) {
+        for (var i = 0; i < shards.length; i++) if (shards[i].words[term]) return { list: shards[i].words[term], shard: shards[i] };
+        return null;
+      }).filter(Boolean);
+      if (!postings.length) return;
+      Object.keys(postings[0].list).forEach(function (id) {
+        var hits = 0;
+        var everywhere = postings.every(function (p) {
+          if (!p.list[id]) return false;
+          hits += Math.min(20, p.list[id]);
+          return true;
+        });
+        if (!everywhere) return;
+        var score = 8 + Math.min(3, hits * 0.3);
+        if (!(scores[id] >= score)) {
+          scores[id] = score;
+          var page = postings[0].shard.pages[id];
+          titles[id] = titles[id] || [page.title, page.kind];
+        }
+      });
+    });
+  };
+
+  Engine.prototype.finish = function (scores, titles, limit) {
+    var ranked = Object.keys(scores).map(function (id) {
+      return { id: id, title: titles[id][0], kind: titles[id][1], score: Math.round(scores[id] * 100) / 100 };
+    });
+    var encoder = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
+    function length(text) { return encoder ? encoder.encode(text).length : text.length; }
+    ranked.sort(function (a, b) {
+      if (b.score !== a.score) return b.score - a.score;
+      var la = length(a.title), lb = length(b.title);
+      if (la !== lb) return la - lb;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    return { total: ranked.length, results: ranked.slice(0, limit) };
+  };
+
+  var api = { Engine: Engine, words: words, editDistance: editDistance, shardKey: shardKey };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  root.FormularySearch = api;
+
+  /* The search page: results as you type, the query kept in the address. */
+  if (typeof document === "undefined") return;
+  var KIND_LABELS = { single: "Medicine", combination: "Combination", brand: "Brand" };
+  function start() {
+    var form = document.querySelector("form[data-index]");
+    if (!form) return;
+    var input = form.querySelector("input[name=q]");
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var siteRoot = form.getAttribute("data-root") || "/";
+    var engine = new Engine(siteRoot);
+    var latest = 0;
+    function show(query) {
+      var ticket = ++latest;
+      if (!query.trim()) {
+        list.textContent = "";
+        status.textContent = "";
+        return;
+      }
+      engine.search(query, 20).then(function (response) {
+        if (ticket !== latest) return;
+        list.textContent = "";
+        response.results.forEach(function (result) {
+          var item = document.createElement("li");
+          var link = document.createElement("a");
+          link.href = siteRoot + result.id.split("/").map(encodeURIComponent).join("/") + "/";
+          link.textContent = result.title;
+          var kind = document.createElement("p");
+          kind.textContent = KIND_LABELS[result.kind] || result.kind;
+          item.appendChild(link);
+          item.appendChild(kind);
+          list.appendChild(item);
+        });
+        var count = response.total;
+        status.textContent = count === 0 ? "No medicines found for \u201c" + query + "\u201d." :
+          count + (count === 1 ? " medicine" : " medicines") + " found" + (count > 20 ? "; the best 20 are shown." : ".");
+      }).catch(function () {
+        if (ticket === latest) status.textContent = "Search is not available right now.";
+      });
+    }
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var url = new URL(window.location.href);
+        url.searchParams.set("q", input.value);
+        window.history.replaceState(null, "", url);
+        show(input.value);
+      }, 120);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      show(input.value);
+    });
+    var initial = new URL(window.location.href).searchParams.get("q") || "";
+    if (initial) {
+      input.value = initial;
+      show(initial);
+    }
+    input.focus();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})(typeof self !== "undefined" ? self : this);
 
 """#,
         "style.css": #"""

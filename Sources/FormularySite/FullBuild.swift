@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyModel
 import FormularyParsing
+import FormularySearch
 import Foundation
 
 #if canImport(Glibc)
@@ -32,12 +33,18 @@ struct FullBuild {
             throw .output(error.description)
         }
         var written = 0
+        var searchLayout = StaticSearchIndex.Layout()
+        var searchEntries: [StaticSearchEntry] = []
         do throws(SiteBuilder.Failure) {
-            written = try write(pages, renderer: renderer, into: staging, timings: timings)
+            written = try write(
+                pages, renderer: renderer, into: staging, timings: timings, searchLayout: &searchLayout,
+                searchEntries: &searchEntries)
             if let cacheFile = request.cacheFile {
                 var cache = BuildCache(fingerprint: fingerprint, entries: [:])
-                for page in pages {
-                    cache.entries[page.path] = BuildCache.Entry(modified: page.modified, size: page.size, summary: page.summary)
+                for (page, search) in zip(pages, searchEntries) {
+                    cache.entries[page.path] = BuildCache.Entry(
+                        modified: page.modified, size: page.size, summary: page.summary,
+                        searchShards: searchLayout.shardPaths(of: search))
                 }
                 do throws(OutputFiles.Failure) {
                     if let slash = cacheFile.lastIndex(of: "/") { try OutputFiles.makeFolder(String(cacheFile[..<slash])) }
@@ -83,8 +90,10 @@ struct FullBuild {
     }
 
     /// Renders and writes every file of the site under `folder`; returns how many.
-    private func write(_ pages: [LoadedPage], renderer: SiteRenderer, into folder: String, timings: PhaseTimings)
-        throws(SiteBuilder.Failure) -> Int
+    private func write(
+        _ pages: [LoadedPage], renderer: SiteRenderer, into folder: String, timings: PhaseTimings,
+        searchLayout: inout StaticSearchIndex.Layout, searchEntries: inout [StaticSearchEntry]
+    ) throws(SiteBuilder.Failure) -> Int
     {
         let data = renderer.pageData()
         var folders: Set<String> = []
@@ -125,6 +134,11 @@ struct FullBuild {
             try Self.write(files, into: folder)
         }
         timings.mark("index pages")
+        searchEntries = pages.map(\.search)
+        let search = StaticSearchIndex.files(for: &searchEntries)
+        for file in search.files { others.append(OutputFile(file.path, file.text)) }
+        searchLayout = search.layout
+        timings.mark("search index")
         others += renderer.siteFiles()
         for (path, bytes) in assets { others.append(OutputFile(path, bytes: bytes)) }
         try Self.write(others, into: folder)

@@ -1,5 +1,6 @@
 import FormularyModel
 import FormularyParsing
+import FormularySearch
 import Foundation
 
 #if canImport(Glibc)
@@ -38,6 +39,10 @@ struct IncrementalBuild {
         }
 
         var (changed, skipped) = FullBuild.loadUnique(changedPaths, progress: nil)
+        let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
+        for index in changed.indices {
+            changed[index].search.chooseBodyWords(pagesWith: nil, pageCount: 0, common: searchLayout.commonBodyWords)
+        }
         // A changed page may not take an address an unchanged page already has.
         let unchangedIDs = Dictionary(unchanged.map { ($0.value.id, $0.key) }, uniquingKeysWith: { first, _ in first })
         changed.removeAll { page in
@@ -103,9 +108,12 @@ struct IncrementalBuild {
             throw .template(error)
         }
         outputs += renderer.siteFiles()
+        let (searchFiles, searchRemovals) = searchIndexChanges(
+            changed: changed, changedPaths: changedPaths, removedPaths: removedPaths, layout: searchLayout)
+        outputs += searchFiles
 
         // What no longer exists: removed pages, ingredients no page names any more.
-        var removals: [String] = []
+        var removals: [String] = searchRemovals
         let keptIDs = Set(summaries.values.map(\.id))
         for summary in oldSummaries where !keptIDs.contains(summary.id) {
             removals.append(SiteURLs.monographPath(summary.id))
@@ -138,7 +146,9 @@ struct IncrementalBuild {
             for path in removedPaths { newCache.entries[path] = nil }
             for path in changedPaths { newCache.entries[path] = nil }
             for page in changed {
-                newCache.entries[page.path] = BuildCache.Entry(modified: page.modified, size: page.size, summary: page.summary)
+                newCache.entries[page.path] = BuildCache.Entry(
+                    modified: page.modified, size: page.size, summary: page.summary,
+                    searchShards: searchLayout.shardPaths(of: page.search))
             }
             if let cacheFile = request.cacheFile { try OutputFiles.replace(cacheFile, with: Array(newCache.encoded().utf8)) }
         } catch {
@@ -147,6 +157,42 @@ struct IncrementalBuild {
         return SiteBuilder.Report(
             pages: summaries.count, rendered: toRender.count,
             filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)
+    }
+
+    /// The search shards that held or now hold a changed page, with the page taken out and put
+    /// back in, keeping the layout of the last full build; shards left empty are removed, and
+    /// the manifest lists what remains.
+    private func searchIndexChanges(
+        changed: [LoadedPage], changedPaths: [String], removedPaths: [String], layout: StaticSearchIndex.Layout
+    ) -> (files: [OutputFile], removals: [String]) {
+        var ids: Set<String> = []
+        var shardPaths: Set<String> = []
+        for path in changedPaths + removedPaths {
+            guard let entry = cache.entries[path] else { continue }
+            ids.insert(entry.summary.id)
+            shardPaths.formUnion(entry.searchShards)
+        }
+        for page in changed {
+            ids.insert(page.search.id)
+            shardPaths.formUnion(layout.shardPaths(of: page.search))
+        }
+        var files: [OutputFile] = []
+        var removals: [String] = []
+        for shardPath in shardPaths.sorted() {
+            let isBody = shardPath.hasPrefix("b/")
+            let key = String(shardPath.dropFirst(2))
+            let outputPath = isBody ? StaticSearchIndex.bodyPath(key) : StaticSearchIndex.namePath(key)
+            let existing = FileManager.default.contents(atPath: request.outputFolder + "/" + outputPath)
+            var shard =
+                existing.flatMap { StaticSearchIndex.Shard.decode($0, isBody: isBody) } ?? StaticSearchIndex.Shard(isBody: isBody)
+            shard.remove(ids)
+            for page in changed { shard.add(page.search, key: key, layout: layout) }
+            shard.trim()
+            if shard.isEmpty { removals.append(outputPath) } else { files.append(OutputFile(outputPath, shard.encoded())) }
+        }
+        let pageCount = cache.entries.count - removedPaths.count + changed.filter { cache.entries[$0.path] == nil }.count
+        files.append(OutputFile("search/index.json", StaticSearchIndex.manifest(layout: layout, pages: pageCount)))
+        return (files, removals)
     }
 
     /// What index pages show of a page; when none of it changed, no index needs rendering.

@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyModel
 import FormularyParsing
+import FormularySearch
 import Foundation
 
 /// A page read for the build: its record, the summary other pages see, the file's stamp.
@@ -8,6 +9,7 @@ struct LoadedPage: Sendable {
     var path: String
     var monograph: Monograph
     var summary: PageSummary
+    var search: StaticSearchEntry
     var modified: Int64
     var size: Int64
 }
@@ -36,8 +38,8 @@ enum PageLoader {
                         index,
                         .success(
                             LoadedPage(
-                                path: path, monograph: page.monograph, summary: summary, modified: stamp.modified,
-                                size: stamp.size)))
+                                path: path, monograph: page.monograph, summary: summary,
+                                search: StaticSearchEntry(page), modified: stamp.modified, size: stamp.size)))
                 } catch {
                     results.set(index, .failure(SiteBuilder.Skip(path: path, reason: error.description + " (page skipped)")))
                 }

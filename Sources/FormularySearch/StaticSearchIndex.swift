@@ -1,0 +1,457 @@
+import Dispatch
+import Foundation
+import FormularyModel
+import FormularyParsing
+
+/// What the static site's search knows of one page: the words of its names, other names and
+/// brands, its strengths, and the words its text uses most.
+public struct StaticSearchEntry: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var kind: MonographKind
+    var nameWords: [String]
+    var aliasWords: [String]
+    var brandWords: [String]
+    var strengths: [Strength]
+    var ingredientCount: Int
+    /// The text words the index keeps for this page, with their counts: chosen from
+    /// `bodyCandidates` by how rare they are in the whole site (`StaticSearchIndex.files`).
+    public internal(set) var bodyWords: [(word: String, count: Int)] = []
+    /// Every text word of the page with its count (the most used first, up to a limit); emptied
+    /// once `bodyWords` are chosen.
+    var bodyCandidates: [(word: String, count: Int)]
+
+    struct Strength: Sendable, Equatable {
+        var value: Double
+        var unit: String?
+    }
+
+    public static func == (a: StaticSearchEntry, b: StaticSearchEntry) -> Bool {
+        a.id == b.id && a.title == b.title && a.kind == b.kind && a.nameWords == b.nameWords
+            && a.aliasWords == b.aliasWords && a.brandWords == b.brandWords && a.strengths == b.strengths
+            && a.ingredientCount == b.ingredientCount && a.bodyWords.map(\.word) == b.bodyWords.map(\.word)
+            && a.bodyWords.map(\.count) == b.bodyWords.map(\.count)
+            && a.bodyCandidates.map(\.word) == b.bodyCandidates.map(\.word)
+    }
+
+    /// How many text words a page contributes: enough for what a page is about, few enough
+    /// that the body shards stay small.
+    static let bodyWordsPerPage = 60
+    /// Text words read from a page before choosing.
+    static let bodyCandidatesPerPage = 300
+
+    public init(_ page: ParsedPage) {
+        let document = SearchDocument(page, keepingText: false)
+        id = document.id
+        title = document.title
+        kind = document.kind
+        // Numbers are strengths, matched on their own; never looked up as words.
+        nameWords = Array(Set(document.nameWords)).sorted()
+        aliasWords = document.aliasWords.filter { !SearchText.isNumeric($0) }.sorted()
+        brandWords = document.brandWords.subtracting(document.nameWords).filter { !SearchText.isNumeric($0) }.sorted()
+        strengths = document.strengths.map { Strength(value: $0.value, unit: $0.unit) }
+        ingredientCount = document.ingredientKeys.count
+        // Words counted by a hash of their bytes; only the most used become strings.
+        let folded = TextWords.folded(SearchDocument.searchableText(of: page.monograph))
+        var counts: [UInt64: (count: Int, start: Int, length: Int)] = [:]
+        var start = -1
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func flush(_ end: Int) {
+            let length = end - start
+            if start >= 0, length >= 3, length <= 30, !(folded[start] >= 48 && folded[start] <= 57) {
+                if let existing = counts[hash] {
+                    counts[hash] = (existing.count + 1, existing.start, existing.length)
+                } else {
+                    counts[hash] = (1, start, length)
+                }
+            }
+            start = -1
+            hash = 0xcbf2_9ce4_8422_2325
+        }
+        for (index, byte) in folded.enumerated() {
+            if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) {
+                if start < 0 { start = index }
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            } else if start >= 0 {
+                flush(index)
+            }
+        }
+        if start >= 0 { flush(folded.count) }
+        let names = Set(nameWords)
+        var candidates: [(word: String, count: Int)] = []
+        for candidate in counts.values.sorted(by: { $0.count > $1.count }) {
+            let word = String(decoding: folded[candidate.start..<(candidate.start + candidate.length)], as: UTF8.self)
+            guard !Self.stopWords.contains(word), !names.contains(word) else { continue }
+            candidates.append((word, candidate.count))
+            if candidates.count == Self.bodyCandidatesPerPage { break }
+        }
+        bodyCandidates = candidates
+    }
+
+    /// Chooses the words that say most about this page: frequent here, rare elsewhere
+    /// (`pagesWith` gives in how many pages a word is a candidate, of `pageCount`); words in
+    /// `common` are left out. Without counts for the whole site (an incremental build), words
+    /// are ranked by count and length.
+    public mutating func chooseBodyWords(pagesWith: [String: Int]?, pageCount: Int, common: Set<String>) {
+        let scored = bodyCandidates.filter { !common.contains($0.word) }.map { candidate -> (String, Int, Double) in
+            let weight: Double
+            if let pagesWith {
+                let pages = Double(max(pagesWith[candidate.word] ?? 1, 1))
+                weight = (1 + log(Double(candidate.count))) * log(Double(pageCount + 1) / pages)
+            } else {
+                weight = (1 + log(Double(candidate.count))) * log(Double(candidate.word.utf8.count))
+            }
+            return (candidate.word, candidate.count, weight)
+        }
+        bodyWords = scored.sorted { ($1.2, $0.0) < ($0.2, $1.0) }.prefix(Self.bodyWordsPerPage).map { ($0.0, $0.1) }
+            .sorted { ($1.count, $0.word) < ($0.count, $1.word) }
+        bodyCandidates = []
+    }
+
+    /// The words the page is found by, with how (3 a name, 2 another name, 1 a brand).
+    func nameWordCodes(dropping common: Set<String>) -> [(word: String, code: Int)] {
+        var codes: [String: Int] = [:]
+        for word in brandWords where !common.contains(word) { codes[word] = 1 }
+        for word in aliasWords { codes[word] = 2 }
+        for word in nameWords { codes[word] = 3 }
+        return codes.map { ($0.key, $0.value) }
+    }
+
+    static let stopWords: Set<String> = [
+        "the", "and", "for", "are", "with", "this", "that", "you", "your", "can", "may", "not", "from", "have", "has",
+        "been", "was", "were", "will", "should", "which", "what", "when", "how", "who", "also", "other", "its", "it's",
+        "into", "than", "then", "such", "some", "any", "all", "more", "most", "these", "those", "they", "their",
+        "them", "there", "about", "used", "use", "using", "take", "taking", "doctor", "medicine", "medication",
+        "medications", "effects", "side", "include", "including", "information", "consult", "healthcare",
+        "professional", "always", "does", "don", "but", "only", "each", "very", "while", "because", "before",
+        "after", "during", "being", "both", "between", "through", "over", "under", "our", "out", "one", "two",
+    ]
+}
+
+/// The search index of the static site, split so that a query downloads only the few shards
+/// its words need.
+///
+/// Words are sharded by their first two letters, or three where two would make a shard too big
+/// to fetch for one query. `search/index.json` lists the shards; `search/n/KEY.json` holds the
+/// name, other-name and brand words of KEY with the pages they point to (id, title, kind and
+/// ingredient count: ranking reads the rest from the title); `search/b/KEY.json` holds text
+/// words with the pages that use them most, read only when names do not answer a query. The
+/// JavaScript client in `assets/search.js` implements `SearchEngine`'s matching and ranking
+/// over these files.
+public enum StaticSearchIndex {
+    public static let version = 2
+    /// Pages kept for one text word: the ones that use it most.
+    static let pagesPerBodyWord = 24
+    /// A two-letter shard larger than this is split into three-letter ones.
+    static let splitThreshold = 24_000
+    /// A brand word listed by more pages than this is boilerplate (`names`, `india`), not a brand.
+    static let commonBrandPages = 40
+    /// A text word in more pages than this is not indexed: it finds too much to help.
+    static let commonBodyPages = 300
+
+    /// The shard of `word`: its first two letters, or three when those two are split.
+    public static func shardKey(_ word: String, split: Set<String> = []) -> String {
+        let bytes = Array(word.utf8.prefix(3)).map { byte -> UInt8 in
+            (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) ? byte : UInt8(ascii: "_")
+        }
+        let two = String(decoding: bytes.prefix(2), as: UTF8.self) + (bytes.count == 1 ? "_" : "")
+        if bytes.count == 3, split.contains(two) { return String(decoding: bytes, as: UTF8.self) }
+        return two
+    }
+
+    public static func namePath(_ key: String) -> String { "search/n/\(key).json" }
+    public static func bodyPath(_ key: String) -> String { "search/b/\(key).json" }
+
+    /// The layout of an index: which shards are split, and which brand words are ignored.
+    public struct Layout: Sendable, Equatable {
+        public var nameSplit: Set<String> = []
+        public var bodySplit: Set<String> = []
+        public var commonBrandWords: Set<String> = []
+        /// Text words too common to tell pages apart (in more than `commonBodyPages` pages).
+        public var commonBodyWords: Set<String> = []
+
+        public init() {}
+
+        /// The shards a page is in, as `n/pa`, `b/fe`.
+        public func shardPaths(of entry: StaticSearchEntry) -> [String] {
+            let names = Set(entry.nameWordCodes(dropping: commonBrandWords).map { shardKey($0.word, split: nameSplit) })
+            let bodies = Set(entry.bodyWords.map { shardKey($0.word, split: bodySplit) })
+            return names.sorted().map { "n/" + $0 } + bodies.sorted().map { "b/" + $0 }
+        }
+    }
+
+    /// A shard of either kind: pages by id with what the client shows and ranks by, and for
+    /// each word the pages with a number (the match code of a name shard, the count of a body
+    /// shard).
+    public struct Shard: Sendable, Equatable {
+        public var isBody: Bool
+        var pages: [String: Page] = [:]
+        var words: [String: [String: Int]] = [:]
+
+        struct Page: Sendable, Equatable {
+            var title: String
+            var kind: MonographKind
+            var ingredientCount: Int
+        }
+
+        public init(isBody: Bool) { self.isBody = isBody }
+
+        public var isEmpty: Bool { words.isEmpty }
+
+        /// Adds the words of `entry` that belong in the shard `key`.
+        public mutating func add(_ entry: StaticSearchEntry, key: String, layout: Layout) {
+            var added = false
+            if isBody {
+                for (word, count) in entry.bodyWords where shardKey(word, split: layout.bodySplit) == key {
+                    words[word, default: [:]][entry.id] = count
+                    added = true
+                }
+            } else {
+                for (word, code) in entry.nameWordCodes(dropping: layout.commonBrandWords)
+                where shardKey(word, split: layout.nameSplit) == key {
+                    words[word, default: [:]][entry.id] = code
+                    added = true
+                }
+            }
+            if added { pages[entry.id] = Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount) }
+        }
+
+        public mutating func remove(_ ids: Set<String>) {
+            for id in ids { pages[id] = nil }
+            for (word, postings) in words where postings.keys.contains(where: ids.contains) {
+                let kept = postings.filter { !ids.contains($0.key) }
+                words[word] = kept.isEmpty ? nil : kept
+            }
+        }
+
+        /// Keeps each text word's best pages only, and the pages they need.
+        public mutating func trim() {
+            guard isBody else { return }
+            for (word, postings) in words where postings.count > StaticSearchIndex.pagesPerBodyWord {
+                let best = postings.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+                    .prefix(StaticSearchIndex.pagesPerBodyWord)
+                words[word] = Dictionary(uniqueKeysWithValues: best.map { ($0.key, $0.value) })
+            }
+            var used: Set<String> = []
+            for postings in words.values { used.formUnion(postings.keys) }
+            pages = pages.filter { used.contains($0.key) }
+        }
+
+        /// `{"pages":[[id,title,kind,ingredients],...],"words":{"word":[page,number,...]}}`,
+        /// pages by their place in the list so that an id is written once.
+        public func encoded() -> String {
+            let ids = pages.keys.sorted()
+            var place: [String: Int] = [:]
+            for (index, id) in ids.enumerated() { place[id] = index }
+            var json = JSONText()
+            json.openObject()
+            json.openArray("pages")
+            for id in ids {
+                let page = pages[id]!
+                json.openArray()
+                json.string(nil, id)
+                json.string(nil, page.title)
+                json.string(nil, String(page.kind.rawValue.prefix(1)))
+                json.number(nil, Double(page.ingredientCount))
+                json.closeArray()
+            }
+            json.closeArray()
+            json.openObject("words")
+            for (word, postings) in words.sorted(by: { $0.key < $1.key }) {
+                json.openArray(word)
+                for (id, number) in postings.sorted(by: { place[$0.key]! < place[$1.key]! }) {
+                    json.number(nil, Double(place[id]!))
+                    json.number(nil, Double(number))
+                }
+                json.closeArray()
+            }
+            json.closeObject()
+            json.closeObject()
+            return json.text
+        }
+
+        /// A shard from its JSON, to change it in an incremental build; nil when unreadable.
+        public static func decode(_ data: Data, isBody: Bool) -> Shard? {
+            guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let pageList = root["pages"] as? [[Any]], let wordLists = root["words"] as? [String: [Int]]
+            else { return nil }
+            var shard = Shard(isBody: isBody)
+            var ids: [String] = []
+            for fields in pageList {
+                guard fields.count == 4, let id = fields[0] as? String, let title = fields[1] as? String,
+                    let code = fields[2] as? String, let count = fields[3] as? Int,
+                    let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code) })
+                else { return nil }
+                ids.append(id)
+                shard.pages[id] = Page(title: title, kind: kind, ingredientCount: count)
+            }
+            for (word, list) in wordLists {
+                var postings: [String: Int] = [:]
+                var index = 0
+                while index + 1 < list.count {
+                    guard list[index] >= 0, list[index] < ids.count else { return nil }
+                    postings[ids[list[index]]] = list[index + 1]
+                    index += 2
+                }
+                shard.words[word] = postings
+            }
+            return shard
+        }
+    }
+
+    /// Every file of the index for these pages (path under the output, text), and its layout.
+    /// Also chooses each entry's `bodyWords`, by how rare its words are across `entries`.
+    public static func files(for entries: inout [StaticSearchEntry]) -> (files: [(path: String, text: String)], layout: Layout) {
+        var layout = Layout()
+        var brandPages: [String: Int] = [:]
+        for entry in entries { for word in entry.brandWords { brandPages[word, default: 0] += 1 } }
+        layout.commonBrandWords = Set(brandPages.filter { $0.value > commonBrandPages }.map(\.key))
+        var bodyPages: [String: Int] = [:]
+        for entry in entries { for candidate in entry.bodyCandidates { bodyPages[candidate.word, default: 0] += 1 } }
+        layout.commonBodyWords = Set(bodyPages.filter { $0.value > commonBodyPages }.map(\.key))
+        let pageCount = entries.count
+        let (common, pagesWith) = (layout.commonBodyWords, bodyPages)
+        entries.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let buffer = buffer
+            DispatchQueue.concurrentPerform(iterations: buffer.count) { index in
+                buffer[index].chooseBodyWords(pagesWith: pagesWith, pageCount: pageCount, common: common)
+            }
+        }
+        let entries = entries
+
+        // Postings by page position, one list a word; two-letter shards first, those too big
+        // made again with three letters.
+        var nameWords: [String: [(page: Int32, number: Int32)]] = [:]
+        var bodyWords: [String: [(page: Int32, number: Int32)]] = [:]
+        for (position, entry) in entries.enumerated() {
+            for (word, code) in entry.nameWordCodes(dropping: layout.commonBrandWords) {
+                nameWords[word, default: []].append((Int32(position), Int32(code)))
+            }
+            for (word, count) in entry.bodyWords { bodyWords[word, default: []].append((Int32(position), Int32(count))) }
+        }
+        for (word, postings) in bodyWords where postings.count > pagesPerBodyWord {
+            bodyWords[word] = Array(
+                postings.sorted { ($1.number, $0.page) < ($0.number, $1.page) }.prefix(pagesPerBodyWord))
+        }
+        func group(_ words: [String: [(page: Int32, number: Int32)]], split: Set<String>) -> [String: [String]] {
+            var shards: [String: [String]] = [:]
+            for word in words.keys { shards[shardKey(word, split: split), default: []].append(word) }
+            return shards
+        }
+        func size(_ words: [String], _ postings: [String: [(page: Int32, number: Int32)]]) -> Int {
+            var pages: Set<Int32> = []
+            var total = 0
+            for word in words {
+                total += word.utf8.count + 6 + postings[word]!.count * 8
+                for posting in postings[word]! { pages.insert(posting.page) }
+            }
+            for page in pages { total += entries[Int(page)].id.utf8.count + entries[Int(page)].title.utf8.count + 14 }
+            return total
+        }
+        var names = group(nameWords, split: [])
+        layout.nameSplit = Set(names.filter { $0.key.count == 2 && size($0.value, nameWords) > splitThreshold }.map(\.key))
+        if !layout.nameSplit.isEmpty { names = group(nameWords, split: layout.nameSplit) }
+        var bodies = group(bodyWords, split: [])
+        layout.bodySplit = Set(bodies.filter { $0.key.count == 2 && size($0.value, bodyWords) > splitThreshold }.map(\.key))
+        if !layout.bodySplit.isEmpty { bodies = group(bodyWords, split: layout.bodySplit) }
+
+        let all =
+            names.map { (namePath($0.key), $0.value, false) } + bodies.map { (bodyPath($0.key), $0.value, true) }
+        let texts = ResultSlots<String>(count: all.count)
+        let (namePostings, bodyPostings) = (nameWords, bodyWords)
+        DispatchQueue.concurrentPerform(iterations: all.count) { index in
+            let (_, words, isBody) = all[index]
+            texts.set(index, encode(words: words, postings: isBody ? bodyPostings : namePostings, entries: entries))
+        }
+        var files = zip(all.map(\.0), texts.values()).map { ($0, $1) }
+        files.append(("search/index.json", manifest(layout: layout, pages: entries.count)))
+        files.append(("search/layout.json", layoutText(layout)))
+        return (files, layout)
+    }
+
+    /// A shard in the format of `Shard.encoded()`, from postings by page position.
+    static func encode(words: [String], postings: [String: [(page: Int32, number: Int32)]], entries: [StaticSearchEntry])
+        -> String
+    {
+        var shard = Shard(isBody: false)
+        for word in words {
+            var byID: [String: Int] = [:]
+            for posting in postings[word]! {
+                let entry = entries[Int(posting.page)]
+                byID[entry.id] = Int(posting.number)
+                shard.pages[entry.id] = Shard.Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount)
+            }
+            shard.words[word] = byID
+        }
+        return shard.encoded()
+    }
+
+    /// `search/index.json`, what the client reads first: how words map to shards and the word
+    /// lists it needs. Shards are not listed: a word whose shard does not exist is simply not
+    /// found (the server answers 404), which keeps this file small.
+    public static func manifest(layout: Layout, pages: Int) -> String {
+        var json = JSONText()
+        json.openObject()
+        json.number("version", Double(version))
+        json.number("pages", Double(pages))
+        for (key, values) in [
+            ("nameSplit", layout.nameSplit.sorted()), ("bodySplit", layout.bodySplit.sorted()),
+            ("joiners", SearchText.joiners.sorted()), ("saltWords", SearchText.saltWords.sorted()),
+            ("units", SearchText.units.sorted()),
+        ] {
+            json.openArray(key)
+            for value in values { json.string(nil, value) }
+            json.closeArray()
+        }
+        json.closeObject()
+        return json.text
+    }
+
+    /// `search/layout.json`: the layout in full, for the next incremental build (the client
+    /// never reads it).
+    static func layoutText(_ layout: Layout) -> String {
+        var json = JSONText()
+        json.openObject()
+        json.number("version", Double(version))
+        for (key, values) in [
+            ("nameSplit", layout.nameSplit.sorted()), ("bodySplit", layout.bodySplit.sorted()),
+            ("commonBrandWords", layout.commonBrandWords.sorted()), ("commonBodyWords", layout.commonBodyWords.sorted()),
+        ] {
+            json.openArray(key)
+            for value in values { json.string(nil, value) }
+            json.closeArray()
+        }
+        json.closeObject()
+        return json.text
+    }
+
+    /// The layout in the file at `path`, or the default layout when it cannot be read.
+    public static func layout(at path: String) -> Layout {
+        FileManager.default.contents(atPath: path).flatMap(layout(from:)) ?? Layout()
+    }
+
+    /// The layout a build wrote, for an incremental build to keep to.
+    public static func layout(from data: Data) -> Layout? {
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            root["version"] as? Int == version, let nameSplit = root["nameSplit"] as? [String],
+            let bodySplit = root["bodySplit"] as? [String], let common = root["commonBrandWords"] as? [String],
+            let commonBody = root["commonBodyWords"] as? [String]
+        else { return nil }
+        var layout = Layout()
+        layout.commonBodyWords = Set(commonBody)
+        layout.nameSplit = Set(nameSplit)
+        layout.bodySplit = Set(bodySplit)
+        layout.commonBrandWords = Set(common)
+        return layout
+    }
+}
+
+extension StaticSearchIndex.Shard {
+    /// About the size of `encoded()`, without writing it.
+    var estimatedSize: Int {
+        var size = 0
+        for (id, page) in pages { size += id.utf8.count + page.title.utf8.count + 14 }
+        for (word, postings) in words { size += word.utf8.count + 6 + postings.count * 6 }
+        return size
+    }
+}
