@@ -818,7 +818,7 @@ body {
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
   line-height: 1.6;
 }
-a { color: var(--link); text-underline-offset: 2px; }
+a { color: var(--link); }
 a:hover { color: var(--brand-dark); }
 h1, h2, h3 { line-height: 1.25; color: #102a43; }
 h1 { font-size: 2rem; margin: 0.2rem 0 0.6rem; }
@@ -875,7 +875,7 @@ main { padding-bottom: 2.5rem; }
 .section table { border-collapse: collapse; width: 100%; margin: 0.8rem 0; font-size: 0.95rem; }
 .section th, .section td { border: 1px solid var(--line); padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
 .section th { background: var(--wash); }
-.faq-list dt { font-weight: 650; margin-top: 1rem; }
+.faq-list dt { font-weight: 600; margin-top: 1rem; }
 .faq-list dd { margin: 0.25rem 0 0; }
 .faq-list dd p { margin: 0; }
 .disclaimer { margin-top: 2rem; padding: 0.9rem 1.1rem; background: var(--warn-bg); border: 1px solid var(--warn-line); border-radius: 8px; font-size: 0.92rem; }
@@ -916,7 +916,7 @@ main { padding-bottom: 2.5rem; }
 .search-status { color: var(--muted); }
 .search-results { list-style: none; padding: 0; }
 .search-results li { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem 1rem; margin-bottom: 0.6rem; }
-.search-results a { font-weight: 650; font-size: 1.05rem; }
+.search-results a { font-weight: 600; font-size: 1.05rem; }
 .search-results p { margin: 0.25rem 0 0; color: var(--muted); font-size: 0.92rem; }
 .search-results mark { background: #fff1b8; color: inherit; }
 
