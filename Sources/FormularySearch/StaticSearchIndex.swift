@@ -17,9 +17,27 @@ public struct StaticSearchEntry: Sendable, Equatable {
     /// The text words the index keeps for this page, with their counts: chosen from
     /// `bodyCandidates` by how rare they are in the whole site (`StaticSearchIndex.files`).
     public internal(set) var bodyWords: [(word: String, count: Int)] = []
-    /// Every text word of the page with its count (the most used first, up to a limit); emptied
-    /// once `bodyWords` are chosen.
-    var bodyCandidates: [(word: String, count: Int)]
+    /// Every text word of the page (the most used first, up to a limit), packed: the words'
+    /// bytes one after another, and each word's hash, end offset and count. 11,000 pages keep
+    /// these at once, so no word becomes a String before it is chosen. Emptied by
+    /// `chooseBodyWords`.
+    var candidateBytes: [UInt8] = []
+    var candidates: [Candidate] = []
+
+    struct Candidate: Sendable, Equatable {
+        var end: UInt32
+        var count: UInt16
+    }
+
+    func candidateHash(_ index: Int) -> UInt64 {
+        let start = index == 0 ? 0 : Int(candidates[index - 1].end)
+        return StaticSearchIndex.wordHash(candidateBytes[start..<Int(candidates[index].end)])
+    }
+
+    func candidateWord(_ index: Int) -> String {
+        let start = index == 0 ? 0 : Int(candidates[index - 1].end)
+        return String(decoding: candidateBytes[start..<Int(candidates[index].end)], as: UTF8.self)
+    }
 
     struct Strength: Sendable, Equatable {
         var value: Double
@@ -31,14 +49,14 @@ public struct StaticSearchEntry: Sendable, Equatable {
             && a.aliasWords == b.aliasWords && a.brandWords == b.brandWords && a.strengths == b.strengths
             && a.ingredientCount == b.ingredientCount && a.bodyWords.map(\.word) == b.bodyWords.map(\.word)
             && a.bodyWords.map(\.count) == b.bodyWords.map(\.count)
-            && a.bodyCandidates.map(\.word) == b.bodyCandidates.map(\.word)
+            && a.candidateBytes == b.candidateBytes && a.candidates == b.candidates
     }
 
     /// How many text words a page contributes: enough for what a page is about, few enough
     /// that the body shards stay small.
     static let bodyWordsPerPage = 60
     /// Text words read from a page before choosing.
-    static let bodyCandidatesPerPage = 300
+    static let bodyCandidatesPerPage = 240
 
     public init(_ page: ParsedPage) {
         let document = SearchDocument(page, keepingText: false)
@@ -77,35 +95,45 @@ public struct StaticSearchEntry: Sendable, Equatable {
             }
         }
         if start >= 0 { flush(folded.count) }
-        let names = Set(nameWords)
-        var candidates: [(word: String, count: Int)] = []
-        for candidate in counts.values.sorted(by: { $0.count > $1.count }) {
-            let word = String(decoding: folded[candidate.start..<(candidate.start + candidate.length)], as: UTF8.self)
-            guard !Self.stopWords.contains(word), !names.contains(word) else { continue }
-            candidates.append((word, candidate.count))
+        let names = Set(nameWords.map { Array($0.utf8) })
+        for candidate in counts.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }) {
+            let word = folded[candidate.value.start..<(candidate.value.start + candidate.value.length)]
+            guard !Self.stopWordHashes.contains(candidate.key), !names.contains(Array(word)) else { continue }
+            candidateBytes += word
+            candidates.append(
+                Candidate(end: UInt32(candidateBytes.count), count: UInt16(min(candidate.value.count, 65_535))))
             if candidates.count == Self.bodyCandidatesPerPage { break }
         }
-        bodyCandidates = candidates
     }
+
+    static let stopWordHashes: Set<UInt64> = Set(stopWords.map { StaticSearchIndex.wordHash($0.utf8) })
 
     /// Chooses the words that say most about this page: frequent here, rare elsewhere
     /// (`pagesWith` gives in how many pages a word is a candidate, of `pageCount`); words in
     /// `common` are left out. Without counts for the whole site (an incremental build), words
     /// are ranked by count and length.
-    public mutating func chooseBodyWords(pagesWith: [String: Int]?, pageCount: Int, common: Set<String>) {
-        let scored = bodyCandidates.filter { !common.contains($0.word) }.map { candidate -> (String, Int, Double) in
+    public mutating func chooseBodyWords(pagesWith: [UInt64: Int32]?, pageCount: Int, common: Set<UInt64>) {
+        var scored: [(index: Int, weight: Double)] = []
+        scored.reserveCapacity(candidates.count)
+        for (index, candidate) in candidates.enumerated() {
+            let hash = candidateHash(index)
+            if common.contains(hash) { continue }
+            let frequency = 1 + log(Double(candidate.count))
             let weight: Double
             if let pagesWith {
-                let pages = Double(max(pagesWith[candidate.word] ?? 1, 1))
-                weight = (1 + log(Double(candidate.count))) * log(Double(pageCount + 1) / pages)
+                let pages = Double(max(pagesWith[hash] ?? 1, 1))
+                weight = frequency * log(Double(pageCount + 1) / pages)
             } else {
-                weight = (1 + log(Double(candidate.count))) * log(Double(candidate.word.utf8.count))
+                let start = index == 0 ? 0 : Int(candidates[index - 1].end)
+                weight = frequency * log(Double(Int(candidate.end) - start))
             }
-            return (candidate.word, candidate.count, weight)
+            scored.append((index, weight))
         }
-        bodyWords = scored.sorted { ($1.2, $0.0) < ($0.2, $1.0) }.prefix(Self.bodyWordsPerPage).map { ($0.0, $0.1) }
+        let best = scored.sorted { ($1.weight, $0.index) < ($0.weight, $1.index) }.prefix(Self.bodyWordsPerPage)
+        bodyWords = best.map { (candidateWord($0.index), Int(candidates[$0.index].count)) }
             .sorted { ($1.count, $0.word) < ($0.count, $1.word) }
-        bodyCandidates = []
+        candidates = []
+        candidateBytes = []
     }
 
     /// The words the page is found by, with how (3 a name, 2 another name, 1 a brand).
@@ -139,6 +167,13 @@ public struct StaticSearchEntry: Sendable, Equatable {
 /// JavaScript client in `assets/search.js` implements `SearchEngine`'s matching and ranking
 /// over these files.
 public enum StaticSearchIndex {
+    /// FNV-1a of a word's bytes, as text words are counted by.
+    public static func wordHash(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
     public static let version = 2
     /// Pages kept for one text word: the ones that use it most.
     static let pagesPerBodyWord = 24
@@ -306,11 +341,19 @@ public enum StaticSearchIndex {
         var brandPages: [String: Int] = [:]
         for entry in entries { for word in entry.brandWords { brandPages[word, default: 0] += 1 } }
         layout.commonBrandWords = Set(brandPages.filter { $0.value > commonBrandPages }.map(\.key))
-        var bodyPages: [String: Int] = [:]
-        for entry in entries { for candidate in entry.bodyCandidates { bodyPages[candidate.word, default: 0] += 1 } }
-        layout.commonBodyWords = Set(bodyPages.filter { $0.value > commonBodyPages }.map(\.key))
+        // In how many pages each text word is, by hash; the common ones are written by name for
+        // incremental builds.
+        var bodyPages: [UInt64: Int32] = [:]
+        for entry in entries { for index in entry.candidates.indices { bodyPages[entry.candidateHash(index), default: 0] += 1 } }
+        let commonHashes = Set(bodyPages.filter { $0.value > Int32(commonBodyPages) }.map(\.key))
+        for entry in entries where !commonHashes.isEmpty {
+            for index in entry.candidates.indices where commonHashes.contains(entry.candidateHash(index)) {
+                layout.commonBodyWords.insert(entry.candidateWord(index))
+            }
+            if layout.commonBodyWords.count == commonHashes.count { break }
+        }
         let pageCount = entries.count
-        let (common, pagesWith) = (layout.commonBodyWords, bodyPages)
+        let (common, pagesWith) = (commonHashes, bodyPages)
         entries.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let buffer = buffer
             DispatchQueue.concurrentPerform(iterations: buffer.count) { index in

@@ -19,7 +19,8 @@ struct FullBuild {
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
         let timings = PhaseTimings()
-        let (pages, skipped) = Self.loadUnique(files, progress: progress)
+        var (pages, skipped) = Self.loadUnique(files, progress: progress)
+        let pageCount = pages.count
         timings.mark("read and parse")
         let catalog = SiteCatalog(pages: pages.map(\.summary))
         let renderer = SiteRenderer(
@@ -35,17 +36,12 @@ struct FullBuild {
         var written = 0
         var searchLayout = StaticSearchIndex.Layout()
         var searchEntries: [StaticSearchEntry] = []
+        var cache = BuildCache(fingerprint: fingerprint, entries: [:])
         do throws(SiteBuilder.Failure) {
             written = try write(
-                pages, renderer: renderer, into: staging, timings: timings, searchLayout: &searchLayout,
-                searchEntries: &searchEntries)
+                &pages, renderer: renderer, into: staging, timings: timings, searchLayout: &searchLayout,
+                searchEntries: &searchEntries, cache: &cache)
             if let cacheFile = request.cacheFile {
-                var cache = BuildCache(fingerprint: fingerprint, entries: [:])
-                for (page, search) in zip(pages, searchEntries) {
-                    cache.entries[page.path] = BuildCache.Entry(
-                        modified: page.modified, size: page.size, summary: page.summary,
-                        searchShards: searchLayout.shardPaths(of: search))
-                }
                 do throws(OutputFiles.Failure) {
                     if let slash = cacheFile.lastIndex(of: "/") { try OutputFiles.makeFolder(String(cacheFile[..<slash])) }
                     try OutputFiles.replace(cacheFile, with: Array(cache.encoded().utf8))
@@ -61,7 +57,7 @@ struct FullBuild {
             throw error
         }
         return SiteBuilder.Report(
-            pages: pages.count, rendered: pages.count, filesWritten: written, filesRemoved: 0, skipped: skipped,
+            pages: pageCount, rendered: pageCount, filesWritten: written, filesRemoved: 0, skipped: skipped,
             incremental: false)
     }
 
@@ -90,9 +86,11 @@ struct FullBuild {
     }
 
     /// Renders and writes every file of the site under `folder`; returns how many.
+    /// Empties `pages` once they are rendered: the records are the bulk of a build's memory, and
+    /// the search index after them needs only the search entries.
     private func write(
-        _ pages: [LoadedPage], renderer: SiteRenderer, into folder: String, timings: PhaseTimings,
-        searchLayout: inout StaticSearchIndex.Layout, searchEntries: inout [StaticSearchEntry]
+        _ pages: inout [LoadedPage], renderer: SiteRenderer, into folder: String, timings: PhaseTimings,
+        searchLayout: inout StaticSearchIndex.Layout, searchEntries: inout [StaticSearchEntry], cache: inout BuildCache
     ) throws(SiteBuilder.Failure) -> Int
     {
         let data = renderer.pageData()
@@ -110,10 +108,11 @@ struct FullBuild {
 
         // Monograph pages, on every core.
         let total = pages.count
+        let rendering = pages
         let done = Counter()
-        try Parallel.forEach(count: pages.count, chunk: 32) { range throws(SiteBuilder.Failure) in
+        try Parallel.forEach(count: rendering.count, chunk: 32) { range throws(SiteBuilder.Failure) in
             for index in range {
-                let page = pages[index]
+                let page = rendering[index]
                 guard mkdir(folder + "/" + page.monograph.id, 0o755) == 0 || errno == EEXIST else {
                     throw .output("\(folder)/\(page.monograph.id): cannot create folder: \(OutputFiles.errorText())")
                 }
@@ -122,6 +121,13 @@ struct FullBuild {
             if let progress { progress(.rendering, done.add(range.count), total) }
         }
         timings.mark("monograph pages")
+        let pageCount = pages.count
+        for page in pages {
+            cache.entries[page.path] = BuildCache.Entry(modified: page.modified, size: page.size, summary: page.summary)
+        }
+        let paths = pages.map(\.path)
+        searchEntries = pages.map(\.search)
+        pages = []
 
         // Index pages, a letter at a time on every core.
         var others = try Self.rendering { () throws(TemplateError) in try renderer.fixedPages(data: data) }
@@ -134,17 +140,21 @@ struct FullBuild {
             try Self.write(files, into: folder)
         }
         timings.mark("index pages")
-        searchEntries = pages.map(\.search)
-        let search = StaticSearchIndex.files(for: &searchEntries)
-        for file in search.files { others.append(OutputFile(file.path, file.text)) }
-        searchLayout = search.layout
+        do {
+            let search = StaticSearchIndex.files(for: &searchEntries)
+            searchLayout = search.layout
+            try Self.write(search.files, into: folder)
+            for (path, entry) in zip(paths, searchEntries) {
+                cache.entries[path]?.searchShards = search.layout.shardPaths(of: entry)
+            }
+        }
         timings.mark("search index")
         others += renderer.siteFiles()
         for (path, bytes) in assets { others.append(OutputFile(path, bytes: bytes)) }
         try Self.write(others, into: folder)
         if let progress { progress(.writing, others.count, others.count) }
         timings.mark("site files")
-        return pages.count * 2 + others.count + 2 * letters.count
+        return pageCount * 2 + others.count + 2 * letters.count
     }
 
     static func rendering<T>(_ body: () throws(TemplateError) -> T) throws(SiteBuilder.Failure) -> T {
@@ -152,6 +162,25 @@ struct FullBuild {
             return try body()
         } catch {
             throw .template(error)
+        }
+    }
+
+    /// Writes texts under `folder`, creating folders as needed.
+    static func write(_ files: [(path: String, text: String)], into folder: String) throws(SiteBuilder.Failure) {
+        try Parallel.forEach(count: files.count, chunk: 64) { range throws(SiteBuilder.Failure) in
+            do throws(OutputFiles.Failure) {
+                for file in files[range] {
+                    let path = folder + "/" + file.path
+                    do throws(OutputFiles.Failure) {
+                        try OutputFiles.write(file.text, to: path)
+                    } catch {
+                        if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
+                        try OutputFiles.write(file.text, to: path)
+                    }
+                }
+            } catch {
+                throw .output(error.description)
+            }
         }
     }
 
@@ -272,7 +301,10 @@ final class PhaseTimings: @unchecked Sendable {
         guard enabled else { return }
         let now = DispatchTime.now()
         let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
-        FileHandle.standardError.write(Data("timing: \(phase) \(Int(milliseconds)) ms\n".utf8))
+        // The peak resident memory so far (VmHWM), to see which phase sets it.
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingWhitespace() } ?? "?"
+        FileHandle.standardError.write(Data("timing: \(phase) \(Int(milliseconds)) ms (peak memory so far \(peak))\n".utf8))
         last = now
     }
 }

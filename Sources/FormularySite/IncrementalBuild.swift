@@ -41,7 +41,9 @@ struct IncrementalBuild {
         var (changed, skipped) = FullBuild.loadUnique(changedPaths, progress: nil)
         let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
         for index in changed.indices {
-            changed[index].search.chooseBodyWords(pagesWith: nil, pageCount: 0, common: searchLayout.commonBodyWords)
+            changed[index].search.chooseBodyWords(
+                pagesWith: nil, pageCount: 0,
+                common: Set(searchLayout.commonBodyWords.map { StaticSearchIndex.wordHash($0.utf8) }))
         }
         // A changed page may not take an address an unchanged page already has.
         let unchangedIDs = Dictionary(unchanged.map { ($0.value.id, $0.key) }, uniquingKeysWith: { first, _ in first })
