@@ -44,7 +44,7 @@ struct FullBuild {
             if let cacheFile = request.cacheFile {
                 do throws(OutputFiles.Failure) {
                     if let slash = cacheFile.lastIndex(of: "/") { try OutputFiles.makeFolder(String(cacheFile[..<slash])) }
-                    try OutputFiles.replace(cacheFile, with: Array(cache.encoded().utf8))
+                    try OutputFiles.replace(cacheFile, with: cache.encoded())
                 } catch {
                     throw .output(error.description)
                 }

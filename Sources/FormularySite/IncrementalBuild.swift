@@ -19,6 +19,7 @@ struct IncrementalBuild {
     let progress: SiteBuilder.Progress?
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
+        let timings = PhaseTimings()
         // Which files changed, by modification time and size.
         var changedPaths: [String] = []
         var unchanged: [String: PageSummary] = [:]
@@ -38,7 +39,9 @@ struct IncrementalBuild {
                 pages: unchanged.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
         }
 
+        timings.mark("stat")
         var (changed, skipped) = FullBuild.loadUnique(changedPaths, progress: nil)
+        timings.mark("parse changed")
         let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
         for index in changed.indices {
             changed[index].search.chooseBodyWords(
@@ -82,6 +85,7 @@ struct IncrementalBuild {
             toRender += dependentPages
         }
 
+        timings.mark("catalog and dependents")
         let renderer = SiteRenderer(
             templates: templates, configuration: request.configuration, catalog: catalog,
             styleVersion: FullBuild.styleVersion(assets))
@@ -109,11 +113,14 @@ struct IncrementalBuild {
         } catch {
             throw .template(error)
         }
-        outputs += renderer.siteFiles()
+        timings.mark("render")
+        outputs += renderer.siteFiles(includingIndex: listingsChanged)
+        timings.mark("site files")
         let (searchFiles, searchRemovals) = searchIndexChanges(
             changed: changed, changedPaths: changedPaths, removedPaths: removedPaths, layout: searchLayout)
         outputs += searchFiles
 
+        timings.mark("search")
         // What no longer exists: removed pages, ingredients no page names any more.
         var removals: [String] = searchRemovals
         let keptIDs = Set(summaries.values.map(\.id))
@@ -152,10 +159,11 @@ struct IncrementalBuild {
                     modified: page.modified, size: page.size, summary: page.summary,
                     searchShards: searchLayout.shardPaths(of: page.search))
             }
-            if let cacheFile = request.cacheFile { try OutputFiles.replace(cacheFile, with: Array(newCache.encoded().utf8)) }
+            if let cacheFile = request.cacheFile { try OutputFiles.replace(cacheFile, with: newCache.encoded()) }
         } catch {
             throw .output(error.description)
         }
+        timings.mark("write and cache")
         return SiteBuilder.Report(
             pages: summaries.count, rendered: toRender.count,
             filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)

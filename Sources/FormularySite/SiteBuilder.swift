@@ -86,6 +86,7 @@ public struct SiteBuilder: Sendable {
     }
 
     public func build(progress: Progress? = nil) throws(Failure) -> Report {
+        let timings = PhaseTimings()
         let templates: TemplateSet
         do throws(TemplateError) {
             templates = try TemplateSet(folder: request.templatesFolder)
@@ -110,12 +111,14 @@ public struct SiteBuilder: Sendable {
                 files.append(path)
             }
         }
+        timings.mark("templates and file list")
         let assets = try collectAssets()
         let fingerprint = buildFingerprint(templates: templates, assets: assets)
+        timings.mark("assets and fingerprint")
         var report: Report
         if !request.forceFull, let cacheFile = request.cacheFile, OutputFiles.isFolder(request.outputFolder),
             let bytes = OutputFiles.read(cacheFile),
-            let cache = BuildCache.decode(String(decoding: bytes, as: UTF8.self)), cache.fingerprint == fingerprint
+            let cache = BuildCache.decode(bytes), cache.fingerprint == fingerprint
         {
             report = try IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, progress: progress
@@ -133,6 +136,20 @@ public struct SiteBuilder: Sendable {
     /// Files a repository keeps beside its pages: a README is documentation, `index.md` a
     /// Jekyll home page, `_layouts/` and `_includes/` Jekyll's own folders.
     static func notAMonograph(_ path: String, under root: String) -> String? {
+        // Most paths hold neither a `/_` folder nor a documentation name: decided on bytes.
+        let utf8 = path.utf8
+        var hasUnderscoreFolder = false
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            if previous == UInt8(ascii: "/") && byte == UInt8(ascii: "_") { hasUnderscoreFolder = true }
+            previous = byte
+        }
+        let nameStart = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+        let nameLength = utf8.distance(from: nameStart, to: utf8.endIndex)
+        guard hasUnderscoreFolder || (nameLength <= 18 && [UInt8(ascii: "r"), UInt8(ascii: "R"), UInt8(ascii: "c"),
+            UInt8(ascii: "C"), UInt8(ascii: "l"), UInt8(ascii: "L"), UInt8(ascii: "s"), UInt8(ascii: "S"),
+            UInt8(ascii: "i"), UInt8(ascii: "I"), UInt8(ascii: "4")].contains(utf8[nameStart]))
+        else { return nil }
         let relative = path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
         let components = relative.split(separator: "/")
         if let folder = components.dropLast().first(where: { $0.hasPrefix("_") && $0 != "_posts" }) {

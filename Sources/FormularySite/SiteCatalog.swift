@@ -242,6 +242,23 @@ public struct SiteCatalog: Sendable {
 
     /// How an ingredient is matched across pages: case, spacing and punctuation ignored.
     public static func ingredientKey(_ name: String) -> String {
+        // Most names are ASCII: lower-cased and spaced on bytes.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(name.utf8.count)
+            var pendingSpace = false
+            for byte in name.utf8 {
+                let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
+                if (lowered >= 97 && lowered <= 122) || (lowered >= 48 && lowered <= 57) {
+                    if pendingSpace, !bytes.isEmpty { bytes.append(0x20) }
+                    pendingSpace = false
+                    bytes.append(lowered)
+                } else {
+                    pendingSpace = true
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var result = ""
         var pendingSpace = false
         for scalar in name.lowercased().unicodeScalars {

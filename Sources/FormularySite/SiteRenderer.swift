@@ -136,7 +136,8 @@ struct SiteRenderer: Sendable {
     }
 
     /// `sitemap.xml` (every page once, with the date it last changed), `robots.txt` and `api/v1/index.json`.
-    func siteFiles() -> [OutputFile] {
+    /// `includingIndex` false leaves out `api/v1/index.json`, which only changes with a listing.
+    func siteFiles(includingIndex: Bool = true) -> [OutputFile] {
         let urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
         let newest = catalog.pages.map(\.lastModified).max() ?? ""
         var sitemap = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
@@ -164,6 +165,9 @@ struct SiteRenderer: Sendable {
         let robots = "User-agent: *\nAllow: /\nDisallow: \(urls.basePath)search/\n\nSitemap: \(urls.absolute("sitemap.xml"))\n"
 
         var index = JSONText()
+        guard includingIndex else {
+            return [OutputFile("sitemap.xml", sitemap), OutputFile("robots.txt", robots)]
+        }
         index.openObject()
         index.string("formulary", FormularyVersion.current)
         index.string("title", configuration.title)
@@ -185,10 +189,9 @@ struct SiteRenderer: Sendable {
         }
         index.closeArray()
         index.closeObject()
-        return [
-            OutputFile("sitemap.xml", sitemap), OutputFile("robots.txt", robots),
-            OutputFile("api/v1/index.json", index.text + "\n"),
-        ]
+        var files = [OutputFile("sitemap.xml", sitemap), OutputFile("robots.txt", robots)]
+        if includingIndex { files.append(OutputFile("api/v1/index.json", index.text + "\n")) }
+        return files
     }
 
     static func xmlEscape(_ text: String) -> String {

@@ -98,11 +98,14 @@ struct IncrementalBuildTests {
         #expect(site.read("public/composition/aspirin/index.html")?.contains("<footer>Test Formulary (edited)</footer>") == true)
     }
 
-    @Test("the cache survives any text: tabs, newlines and backslashes in titles")
+    @Test("the cache keeps every field of any text, and refuses damaged or foreign files")
     func cacheEscaping() throws {
         var summary = PageSummary(
             id: "c/x", slug: "x", collection: "c", title: "A\tB\\C\nD\r\nE", kind: .combination,
-            ingredients: [.init(name: "A\tB", strength: nil), .init(name: "C", strength: .init(text: "5mg", value: 5, unit: "mg"))],
+            ingredients: [
+                .init(name: "A\tB", strength: nil),
+                .init(name: "C", strength: .init(text: "100mg/5ml", value: 100, unit: "mg", per: .init(value: 5, unit: "ml"))),
+            ],
             productTarget: nil, lastModified: "2025-01-02", description: "line\\nnot a newline", banned: true,
             aiGenerated: false)
         let cache = BuildCache(fingerprint: "abc", entries: ["c/x.md": .init(modified: 12, size: 34, summary: summary)])
@@ -111,7 +114,12 @@ struct IncrementalBuildTests {
         summary.description = nil
         let second = BuildCache(fingerprint: "abc", entries: ["c/x.md": .init(modified: 12, size: 34, summary: summary)])
         #expect(BuildCache.decode(second.encoded()) == second)
-        #expect(BuildCache.decode("formulary-build-cache 0\tabc\n") == nil)
-        #expect(BuildCache.decode("garbage") == nil)
+        #expect(BuildCache.decode(Array("formulary-build-cache 0\tabc\n".utf8)) == nil)
+        #expect(BuildCache.decode(Array("garbage".utf8)) == nil)
+        let bytes = second.encoded()
+        for cut in [0, 1, 10, bytes.count / 2, bytes.count - 1] {
+            #expect(BuildCache.decode(Array(bytes.prefix(cut))) == nil, "cut at \(cut)")
+        }
+        #expect(BuildCache.decode(bytes + [0]) == nil)
     }
 }
