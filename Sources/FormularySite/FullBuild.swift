@@ -152,7 +152,6 @@ struct FullBuild {
         others += renderer.siteFiles()
         for (path, bytes) in assets { others.append(OutputFile(path, bytes: bytes)) }
         try Self.write(others, into: folder)
-        if let progress { progress(.writing, others.count, others.count) }
         timings.mark("site files")
         return pageCount * 2 + others.count + 2 * letters.count
     }

@@ -59,7 +59,7 @@ public struct SiteBuilder: Sendable {
     }
 
     public enum Phase: String, Sendable {
-        case reading, rendering, writing
+        case reading, rendering
     }
 
     /// Called from worker threads as pages are done.

@@ -148,7 +148,12 @@ struct Init: ParsableCommand {
     func run() throws {
         do {
             let files = try SiteFolder.create(at: folder, title: title)
-            print("Created \(folder) with \(files.count) files. Next: formulary build \(folder)")
+            print(
+                """
+                Created \(folder) with \(files.count) files: formulary.yml, content/ (example pages), templates/, static/.
+                Next: formulary build \(folder)
+                Then look at it: python3 -m http.server 8080 -d \(folder)/public  (open http://localhost:8080/)
+                """)
         } catch {
             FileHandle.standardError.write(Data("formulary init: \(error)\n".utf8))
             throw ExitCode(2)
@@ -160,7 +165,8 @@ struct Init: ParsableCommand {
 /// standard error is not a terminal (logs get the summary line only).
 final class ProgressLine: @unchecked Sendable {
     private let lock = NSLock()
-    private let started = Date()
+    private var started = Date()
+    private var phase: SiteBuilder.Phase?
     private var lastDraw = Date.distantPast
     private var drawn = false
 
@@ -170,16 +176,21 @@ final class ProgressLine: @unchecked Sendable {
         { [self] phase, done, total in self.update(phase, done, total) }
     }
 
-    private func update(_ phase: SiteBuilder.Phase, _ done: Int, _ total: Int) {
+    private func update(_ current: SiteBuilder.Phase, _ done: Int, _ total: Int) {
         lock.lock()
         defer { lock.unlock() }
         let now = Date()
+        // Rates and time left are per phase: reading and rendering go at different speeds.
+        if phase != current {
+            phase = current
+            started = now
+        }
         guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
         lastDraw = now
         let elapsed = max(now.timeIntervalSince(started), 0.001)
         let rate = Double(done) / elapsed
         let left = rate > 0 ? Double(total - done) / rate : 0
-        let text = String(format: "%@ %d/%d pages, %.0f/s, %.1f s left", phase.rawValue, done, total, rate, left)
+        let text = String(format: "%@ %d/%d pages, %.0f/s, %.1f s left", current.rawValue, done, total, rate, left)
         FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
         drawn = true
     }
