@@ -164,37 +164,37 @@ struct FullBuild {
         }
     }
 
-    /// Writes texts under `folder`, creating folders as needed.
+    /// Writes texts under `folder` on every core, creating folders as needed.
     static func write(_ files: [(path: String, text: String)], into folder: String) throws(SiteBuilder.Failure) {
         try Parallel.forEach(count: files.count, chunk: 64) { range throws(SiteBuilder.Failure) in
-            do throws(OutputFiles.Failure) {
-                for file in files[range] {
-                    let path = folder + "/" + file.path
-                    do throws(OutputFiles.Failure) {
-                        try OutputFiles.write(file.text, to: path)
-                    } catch {
-                        if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
-                        try OutputFiles.write(file.text, to: path)
-                    }
+            for file in files[range] {
+                try writeFile(folder + "/" + file.path) { path throws(OutputFiles.Failure) in
+                    try OutputFiles.write(file.text, to: path)
                 }
-            } catch {
-                throw .output(error.description)
             }
         }
     }
 
     /// Writes `files` under `folder`, creating folders as needed.
     static func write(_ files: [OutputFile], into folder: String) throws(SiteBuilder.Failure) {
+        for file in files {
+            try writeFile(folder + "/" + file.path) { path throws(OutputFiles.Failure) in
+                try OutputFiles.write(file.bytes, to: path)
+            }
+        }
+    }
+
+    /// Runs `write` for `path`; when it fails, makes the folder and tries once more, so that
+    /// any other failure is reported with its own reason.
+    private static func writeFile(_ path: String, _ write: (String) throws(OutputFiles.Failure) -> Void)
+        throws(SiteBuilder.Failure)
+    {
         do throws(OutputFiles.Failure) {
-            for file in files {
-                let path = folder + "/" + file.path
-                do throws(OutputFiles.Failure) {
-                    try OutputFiles.write(file.bytes, to: path)
-                } catch {
-                    // The folder may not exist yet; everything else fails again below with its reason.
-                    if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
-                    try OutputFiles.write(file.bytes, to: path)
-                }
+            do throws(OutputFiles.Failure) {
+                try write(path)
+            } catch {
+                if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
+                try write(path)
             }
         } catch {
             throw .output(error.description)

@@ -243,22 +243,7 @@ public struct SiteCatalog: Sendable {
     /// How an ingredient is matched across pages: case, spacing and punctuation ignored.
     public static func ingredientKey(_ name: String) -> String {
         // Most names are ASCII: lower-cased and spaced on bytes.
-        if name.utf8.allSatisfy({ $0 < 0x80 }) {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(name.utf8.count)
-            var pendingSpace = false
-            for byte in name.utf8 {
-                let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
-                if (lowered >= 97 && lowered <= 122) || (lowered >= 48 && lowered <= 57) {
-                    if pendingSpace, !bytes.isEmpty { bytes.append(0x20) }
-                    pendingSpace = false
-                    bytes.append(lowered)
-                } else {
-                    pendingSpace = true
-                }
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return Slug.asciiWords(name, separator: 0x20) }
         var result = ""
         var pendingSpace = false
         for scalar in name.lowercased().unicodeScalars {
@@ -284,18 +269,24 @@ public struct SiteCatalog: Sendable {
 
 /// URL-safe names: `Vitamin B12` is `vitamin-b12`, `Omega-3 Fatty Acids` is `omega-3-fatty-acids`.
 public enum Slug {
-    public static func make(_ text: String) -> String {
-        var result = ""
-        var pendingDash = false
-        for scalar in text.lowercased().unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) {
-                if pendingDash, !result.isEmpty { result.append("-") }
-                pendingDash = false
-                result.unicodeScalars.append(scalar)
+    public static func make(_ text: String) -> String { asciiWords(text, separator: UInt8(ascii: "-")) }
+
+    /// The ASCII letters and digits of `text`, lower-cased, runs of anything else as one
+    /// `separator` (none at either end).
+    static func asciiWords(_ text: String, separator: UInt8) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSeparator = false
+        for byte in text.utf8 {
+            let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
+            if (lowered >= 97 && lowered <= 122) || (lowered >= 48 && lowered <= 57) {
+                if pendingSeparator, !bytes.isEmpty { bytes.append(separator) }
+                pendingSeparator = false
+                bytes.append(lowered)
             } else {
-                pendingDash = true
+                pendingSeparator = true
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
