@@ -6,7 +6,7 @@ import FormularyParsing
 ///
 /// Stored in a small binary format (`encoded()`).
 struct BuildCache: Equatable {
-    static let formatVersion = "formulary-build-cache 3"
+    static let formatVersion = "formulary-build-cache 4"
 
     /// Everything outside the content that shapes every page: templates, static files,
     /// settings and the Formulary version. A different one means a full build.
@@ -17,8 +17,22 @@ struct BuildCache: Equatable {
         var modified: Int64
         var size: Int64
         var summary: PageSummary
-        /// The search index shards the page is in (`n/pa`, `b/fe`), to take it out when it changes.
-        var searchShards: [String] = []
+        /// The search index shards the page is in (`n/pa b/fe ...`, one string: a page is in
+        /// sixty or so, and 11,000 pages of separate strings would slow every incremental build),
+        /// to take it out when it changes.
+        var searchShardList = ""
+
+        init(modified: Int64, size: Int64, summary: PageSummary, searchShards: [String] = []) {
+            self.modified = modified
+            self.size = size
+            self.summary = summary
+            self.searchShardList = searchShards.joined(separator: " ")
+        }
+
+        var searchShards: [String] {
+            get { searchShardList.split(separator: " ").map(String.init) }
+            set { searchShardList = newValue.joined(separator: " ") }
+        }
     }
 
     /// A compact binary file, written and read in a few milliseconds: an incremental build has
@@ -55,8 +69,7 @@ struct BuildCache: Equatable {
             writer.string(summary.lastModified)
             writer.optional(summary.description) { $0.string($1) }
             writer.integer((summary.banned ? 1 : 0) | (summary.aiGenerated ? 2 : 0))
-            writer.integer(UInt64(entry.searchShards.count))
-            for shard in entry.searchShards { writer.string(shard) }
+            writer.string(entry.searchShardList)
         }
         return writer.bytes
     }
@@ -97,22 +110,14 @@ struct BuildCache: Equatable {
                 let target = hasTarget ? reader.string() : nil
                 guard let lastModified = reader.string(), let hasDescription = reader.flag() else { return nil }
                 let description = hasDescription ? reader.string() : nil
-                guard let flags = reader.integer(), let shardCount = reader.integer(), shardCount < 100_000 else {
-                    return nil
-                }
-                var shards: [String] = []
-                shards.reserveCapacity(Int(shardCount))
-                for _ in 0..<shardCount {
-                    guard let shard = reader.string() else { return nil }
-                    shards.append(shard)
-                }
+                guard let flags = reader.integer(), let shards = reader.string() else { return nil }
                 let summary = PageSummary(
                     id: id, slug: slug, collection: collection, title: title, kind: kind, ingredients: ingredients,
                     productTarget: target, lastModified: lastModified, description: description,
                     banned: flags & 1 != 0, aiGenerated: flags & 2 != 0)
-                entries[path] = Entry(
-                    modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary,
-                    searchShards: shards)
+                var entry = Entry(modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary)
+                entry.searchShardList = shards
+                entries[path] = entry
             }
             guard reader.isAtEnd else { return nil }
             return BuildCache(fingerprint: fingerprint, entries: entries)

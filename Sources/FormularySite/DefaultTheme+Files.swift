@@ -413,14 +413,14 @@ extension DefaultTheme {
 
   /* A shard's pages by id and words with their postings by id. */
   function readShard(data) {
-    var pages = {}, ids = [];
+    var pages = Object.create(null), ids = [];
     data.pages.forEach(function (page) {
       ids.push(page[0]);
       pages[page[0]] = { title: page[1], kind: KINDS[page[2]] || page[2], ingredients: page[3] };
     });
-    var wordsById = {};
+    var wordsById = Object.create(null);
     Object.keys(data.words).forEach(function (word) {
-      var list = data.words[word], postings = {};
+      var list = data.words[word], postings = Object.create(null);
       for (var i = 0; i + 1 < list.length; i += 2) postings[ids[list[i]]] = list[i + 1];
       wordsById[word] = postings;
     });
@@ -459,7 +459,7 @@ extension DefaultTheme {
       return fetch(base + path).then(function (response) { return response.ok ? response.json() : null; })
         .catch(function () { return null; });
     };
-    this.shards = {};
+    this.shards = Object.create(null);
     this.manifest = null;
   }
 
@@ -560,8 +560,9 @@ extension DefaultTheme {
   Engine.prototype.score = function (terms, numbers, limit) {
     var self = this;
     return this.loadedNameShards().then(function (shards) {
-      var pages = {};
-      var vocabulary = {};
+      // Maps without a prototype: a query word such as `constructor` must find nothing.
+      var pages = Object.create(null);
+      var vocabulary = Object.create(null);
       shards.forEach(function (shard) {
         Object.keys(shard.pages).forEach(function (id) { pages[id] = shard.pages[id]; });
         Object.keys(shard.words).forEach(function (word) { vocabulary[word] = shard.words[word]; });
@@ -570,7 +571,7 @@ extension DefaultTheme {
 
       var perTerm = [], matched = [];
       terms.forEach(function (term, position) {
-        var best = {};
+        var best = Object.create(null);
         function add(postings, quality) {
           if (!postings) return;
           Object.keys(postings).forEach(function (id) {
@@ -611,20 +612,20 @@ extension DefaultTheme {
       terms.forEach(function (term, index) {
         if ((!self.saltWords.has(term) && term.length > 1) || terms.length === 1) required.push(index);
       });
-      var counts = {};
+      var counts = Object.create(null);
       required.forEach(function (position) {
         Object.keys(perTerm[position]).forEach(function (id) { counts[id] = (counts[id] || 0) + 1; });
       });
       var most = 0;
       Object.keys(counts).forEach(function (id) { most = Math.max(most, counts[id]); });
       var asked = new Set(terms);
-      var scores = {};
+      var scores = Object.create(null);
       Object.keys(counts).forEach(function (id) {
         if (counts[id] === most && most > 0 && pages[id]) {
           scores[id] = self.pageScore(pages[id], id, terms, asked, perTerm, numbers, most, required.length);
         }
       });
-      var titles = {};
+      var titles = Object.create(null);
       Object.keys(scores).forEach(function (id) { titles[id] = [pages[id].title, pages[id].kind]; });
       var strong = Object.keys(scores).some(function (id) {
         return required.every(function (position) { return (perTerm[position][id] || 0) >= QUALITY.brand; });

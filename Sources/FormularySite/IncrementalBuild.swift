@@ -1,3 +1,4 @@
+import Dispatch
 import FormularyModel
 import FormularyParsing
 import FormularySearch
@@ -20,13 +21,17 @@ struct IncrementalBuild {
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
         let timings = PhaseTimings()
-        // Which files changed, by modification time and size.
+        // Which files changed, by modification time and size, on both cores.
+        let stamps = ResultSlots<(modified: Int64, size: Int64)?>(count: files.count)
+        let files = self.files
+        DispatchQueue.concurrentPerform(iterations: (files.count + 255) / 256) { chunk in
+            for index in (chunk * 256)..<min(files.count, (chunk + 1) * 256) { stamps.set(index, OutputFiles.stamp(files[index])) }
+        }
         var changedPaths: [String] = []
         var unchanged: [String: PageSummary] = [:]
-        for path in files {
-            if let entry = cache.entries[path], let stamp = OutputFiles.stamp(path), stamp.modified == entry.modified,
-                stamp.size == entry.size
-            {
+        unchanged.reserveCapacity(files.count)
+        for (path, stamp) in zip(files, stamps.values()) {
+            if let entry = cache.entries[path], let stamp, stamp.modified == entry.modified, stamp.size == entry.size {
                 unchanged[path] = entry.summary
             } else {
                 changedPaths.append(path)

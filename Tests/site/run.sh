@@ -42,3 +42,4 @@ rate = total["s1"] / total["n"]
 print(f"static client success@1 {rate:.3f} over {total['n']} queries (needs 0.95)")
 sys.exit(0 if rate >= 0.95 else 1)
 PY
+node Tests/site/static_hostile.mjs "$work/v1"
