@@ -106,6 +106,13 @@ struct FullBuild {
             throw .output(error.description)
         }
 
+        // The search index is built beside the pages: its serial parts leave a core free.
+        let searchJob = BackgroundJob { [entries = pages.map(\.search)] in
+            var entries = entries
+            let index = StaticSearchIndex.files(for: &entries)
+            return (index.files, index.layout, entries)
+        }
+
         // Monograph pages, on every core.
         let total = pages.count
         let rendering = pages
@@ -126,7 +133,6 @@ struct FullBuild {
             cache.entries[page.path] = BuildCache.Entry(modified: page.modified, size: page.size, summary: page.summary)
         }
         let paths = pages.map(\.path)
-        searchEntries = pages.map(\.search)
         pages = []
 
         // Index pages, a letter at a time on every core.
@@ -141,11 +147,12 @@ struct FullBuild {
         }
         timings.mark("index pages")
         do {
-            let search = StaticSearchIndex.files(for: &searchEntries)
-            searchLayout = search.layout
-            try Self.write(search.files, into: folder)
-            for (path, entry) in zip(paths, searchEntries) {
-                cache.entries[path]?.searchShards = search.layout.shardPaths(of: entry)
+            let (files, layout, entries) = searchJob.wait()
+            searchLayout = layout
+            searchEntries = entries
+            try Self.write(files, into: folder)
+            for (path, entry) in zip(paths, entries) {
+                cache.entries[path]?.searchShards = layout.shardPaths(of: entry)
             }
         }
         timings.mark("search index")
@@ -305,5 +312,20 @@ final class PhaseTimings: @unchecked Sendable {
         let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingWhitespace() } ?? "?"
         FileHandle.standardError.write(Data("timing: \(phase) \(Int(milliseconds)) ms (peak memory so far \(peak))\n".utf8))
         last = now
+    }
+}
+
+/// Work on another thread, waited for later.
+final class BackgroundJob<Value: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var value: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async(group: group) { self.value = work() }
+    }
+
+    func wait() -> Value {
+        group.wait()
+        return value!
     }
 }
