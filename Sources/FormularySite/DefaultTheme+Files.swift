@@ -249,8 +249,8 @@ extension DefaultTheme {
       </dl>
 
       {{#sections}}
-      <section id="{{anchor}}" class="section section-{{kind}}" aria-labelledby="{{anchor}}-heading">
-        <h2 id="{{anchor}}-heading">{{heading}}</h2>
+      <section id="{{anchor}}" class="section">
+        <h2>{{heading}}</h2>
         {{{html}}}
       </section>
       {{/sections}}

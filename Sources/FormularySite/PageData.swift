@@ -12,6 +12,7 @@ struct PageData: @unchecked Sendable {
     /// Shared by every page: the footer's letters, counts and links.
     private let letterLinks: [[String: Any]]
     private let letterCounts: [String: Int]
+    private let siteKeys: [String: Any]
 
     init(configuration: SiteConfiguration, catalog: SiteCatalog, styleVersion: String) {
         self.configuration = configuration
@@ -25,14 +26,32 @@ struct PageData: @unchecked Sendable {
         self.letterLinks = SiteCatalog.letters.filter { counts[$0] != nil }.map { letter in
             ["label": Self.letterLabel(letter), "url": urls.link(SiteURLs.letterPath(letter)), "count": counts[letter]!]
         }
+        self.siteKeys = Self.siteKeys(
+            configuration: configuration, urls: urls, styleURL: styleURL, letterLinks: letterLinks, letterCounts: counts,
+            pageCount: catalog.pages.count)
     }
 
     static func letterLabel(_ letter: String) -> String { letter == "0-9" ? "0–9" : letter.uppercased() }
 
-    /// Keys every template has.
+    /// Keys every template has: the site's, made once, and the page's own.
     func common(title: String, description: String, path: String, ogType: String = "website", noindex: Bool = false)
         -> [String: Any]
     {
+        var data = siteKeys
+        data["pageTitle"] = title == configuration.title ? title : "\(title) | \(configuration.title)"
+        data["ogTitle"] = title
+        data["pageDescription"] = description
+        data["canonicalURL"] = urls.absolute(path)
+        data["ogType"] = ogType
+        data["noindex"] = noindex
+        data["jsonLD"] = TemplateNull()
+        return data
+    }
+
+    private static func siteKeys(
+        configuration: SiteConfiguration, urls: SiteURLs, styleURL: String, letterLinks: [[String: Any]],
+        letterCounts: [String: Int], pageCount: Int
+    ) -> [String: Any] {
         [
             "siteTitle": configuration.title,
             "siteDescription": configuration.description,
@@ -46,17 +65,10 @@ struct PageData: @unchecked Sendable {
             "ingredientsURL": urls.link(SiteURLs.ingredientsPath),
             "apiIndexURL": urls.link("api/v1/index.json"),
             "letters": letterLinks,
-            "pageCount": catalog.pages.count,
-            "pageTitle": title == configuration.title ? title : "\(title) | \(configuration.title)",
-            "ogTitle": title,
-            "pageDescription": description,
-            "canonicalURL": urls.absolute(path),
-            "ogType": ogType,
+            "pageCount": pageCount,
             // Open Graph wants language_TERRITORY (`en_IN`); a bare `en` says nothing it needs.
             "ogLocale": configuration.language.contains("-")
                 ? configuration.language.replacingOccurrences(of: "-", with: "_") : TemplateNull(),
-            "noindex": noindex,
-            "jsonLD": TemplateNull(),
         ]
     }
 
