@@ -184,3 +184,47 @@ struct SiteBuildTests {
         #expect(site.read("public/composition/aspirin/index.html")?.contains("<h1>Aspirin</h1>") == true)
     }
 }
+
+@Suite("hostile content folders")
+struct HostileContentTests {
+    @Test("file names with spaces and non-ASCII letters: pages written, addresses percent-encoded everywhere")
+    func oddFileNames() throws {
+        let site = TemporaryFolder()
+        try site.write("content/composition/vitamin b12 (cyanocobalamin).md", Fixture.page(title: "Vitamin B12", body: "## Usage\nAnaemia.\n"))
+        try site.write("content/composition/café-é.md", Fixture.page(title: "Cafe E", body: "## Usage\nTesting.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.pages == 2)
+        #expect(site.exists("public/composition/vitamin b12 (cyanocobalamin)/index.html"))
+        #expect(site.exists("public/composition/café-é/index.html"))
+        let sitemap = try #require(site.read("public/sitemap.xml"))
+        #expect(sitemap.contains("<loc>https://med.example.org/composition/vitamin%20b12%20%28cyanocobalamin%29/</loc>"))
+        #expect(sitemap.contains("<loc>https://med.example.org/composition/caf%C3%A9-%C3%A9/</loc>"))
+        let letter = try #require(site.read("public/browse/v/index.html"))
+        #expect(letter.contains(#"<a href="/composition/vitamin%20b12%20%28cyanocobalamin%29/">Vitamin B12</a>"#))
+    }
+
+    @Test("empty, binary, huge and title-less files are skipped with their reason; the rest builds")
+    func brokenFiles() throws {
+        let site = try Fixture.smallSite()
+        try site.write("content/composition/empty.md", "")
+        try site.write("content/composition/untitled.md", "Just text, no title anywhere.\n")
+        try Data([0x2D, 0x2D, 0x2D, 0x0A, 0x00, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: site.path + "/content/composition/binary.md"))
+        try Data(repeating: UInt8(ascii: "a"), count: 9 * 1024 * 1024).write(
+            to: URL(fileURLWithPath: site.path + "/content/composition/huge.md"))
+        let report = try Fixture.build(site)
+        #expect(report.pages == 4)
+        #expect(Set(report.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent }) == ["empty.md", "untitled.md", "binary.md", "huge.md"])
+        #expect(report.skipped.allSatisfy { $0.reason.hasSuffix("(page skipped)") })
+        #expect(site.exists("public/composition/aspirin/index.html"))
+    }
+
+    @Test("an output path that is a file is refused and left alone")
+    func outputIsAFile() throws {
+        let site = try Fixture.smallSite()
+        try site.write("public", "not a folder\n")
+        #expect(throws: SiteBuilder.Failure.self) { try Fixture.build(site) }
+        #expect(site.read("public") == "not a folder\n")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("building") }
+        #expect(leftovers.isEmpty)
+    }
+}
