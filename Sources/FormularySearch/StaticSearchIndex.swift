@@ -294,8 +294,8 @@ public enum StaticSearchIndex {
             json.openObject("words")
             for (word, postings) in words.sorted(by: { $0.key < $1.key }) {
                 json.openArray(word)
-                for (id, number) in postings.sorted(by: { place[$0.key]! < place[$1.key]! }) {
-                    json.number(nil, Double(place[id]!))
+                for (index, number) in postings.map({ (place[$0.key]!, $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+                    json.number(nil, Double(index))
                     json.number(nil, Double(number))
                 }
                 json.closeArray()

@@ -28,11 +28,13 @@ struct IncrementalBuild {
             for index in (chunk * 256)..<min(files.count, (chunk + 1) * 256) { stamps.set(index, OutputFiles.stamp(files[index])) }
         }
         var changedPaths: [String] = []
-        var unchanged: [String: PageSummary] = [:]
-        unchanged.reserveCapacity(files.count)
+        // The summaries the catalog is built from: unchanged pages' from the cache, changed
+        // pages' added below (one dictionary, never copied).
+        var summaries: [String: PageSummary] = [:]
+        summaries.reserveCapacity(files.count)
         for (path, stamp) in zip(files, stamps.values()) {
             if let entry = cache.entries[path], let stamp, stamp.modified == entry.modified, stamp.size == entry.size {
-                unchanged[path] = entry.summary
+                summaries[path] = entry.summary
             } else {
                 changedPaths.append(path)
             }
@@ -41,7 +43,7 @@ struct IncrementalBuild {
         let removedPaths = cache.entries.keys.filter { !present.contains($0) }
         if changedPaths.isEmpty && removedPaths.isEmpty {
             return SiteBuilder.Report(
-                pages: unchanged.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
+                pages: summaries.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
         }
 
         timings.mark("stat")
@@ -54,7 +56,9 @@ struct IncrementalBuild {
                 common: Set(searchLayout.commonBodyWords.map { StaticSearchIndex.wordHash($0.utf8) }))
         }
         // A changed page may not take an address an unchanged page already has.
-        let unchangedIDs = Dictionary(unchanged.map { ($0.value.id, $0.key) }, uniquingKeysWith: { first, _ in first })
+        var unchangedIDs: [String: String] = [:]
+        unchangedIDs.reserveCapacity(summaries.count)
+        for (path, summary) in summaries where unchangedIDs[summary.id] == nil { unchangedIDs[summary.id] = path }
         changed.removeAll { page in
             guard let other = unchangedIDs[page.monograph.id] else { return false }
             skipped.append(
@@ -63,7 +67,6 @@ struct IncrementalBuild {
                     reason: "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(other); rename one of them"))
             return true
         }
-        var summaries = unchanged
         for page in changed { summaries[page.path] = page.summary }
         let catalog = SiteCatalog(pages: Array(summaries.values))
         let oldSummaries = changedPaths.compactMap { cache.entries[$0]?.summary } + removedPaths.compactMap { cache.entries[$0]?.summary }
