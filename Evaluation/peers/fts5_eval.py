@@ -9,7 +9,10 @@ split unicode61 makes), each quoted to escape FTS5 syntax, implicitly ANDed, the
 weighted 10x the body), top 10 ids, scored like `formulary search --evaluate`.
 
 Usage (from the repository root):
-  python3 Evaluation/peers/fts5_eval.py ../shared/corpus/rxhive-v1 Evaluation/search-queries.tsv
+  python3 Evaluation/peers/fts5_eval.py ../shared/corpus/rxhive-v1 Evaluation/search-queries.tsv [QUERIES.txt ...]
+Each QUERIES.txt (one query a line, as `formulary-bench --search` reads) is timed three times over:
+top 10 by bm25, and top 10 with snippet() as a results page needs; p50/p90/p99 per query, in-process
+(sqlite3 from Python: the figures include Python's call overhead, a few microseconds).
 Needs PyYAML (front matter is read with a real YAML parser: one title is quoted).
 """
 import glob
@@ -17,6 +20,7 @@ import os
 import re
 import sqlite3
 import sys
+import time
 
 import yaml
 
@@ -100,6 +104,23 @@ def main():
             print(f"{c}\t{q}\t{'|'.join(sorted(e))}\t{' '.join(r[:3])}", file=sys.stderr)
     print(f"# SQLite {sqlite3.sqlite_version} FTS5, porter unicode61, {len(pages)} pages, {len(cases)} queries")
     print_table(score(cases, rankings))
+    snippet_sql = ("SELECT rowid, snippet(pages, 1, '<mark>', '</mark>', '…', 12) FROM pages WHERE pages MATCH ? "
+                   "ORDER BY bm25(pages, 10.0, 1.0) LIMIT 10")
+    for path in sys.argv[3:]:
+        queries = [line.strip() for line in open(path, encoding="utf-8") if line.strip()]
+        for label, statement in (("top 10", sql), ("top 10 + snippet", snippet_sql)):
+            latencies = []
+            for _ in range(3):
+                for query in queries:
+                    start = time.perf_counter_ns()
+                    for q in fts_queries(query):
+                        if con.execute(statement, (q,)).fetchall():
+                            break
+                    latencies.append((time.perf_counter_ns() - start) / 1000)
+            latencies.sort()
+            pick = lambda f: latencies[min(len(latencies) - 1, int(f * len(latencies)))]
+            print(f"# {os.path.basename(path)}: {len(queries)} queries x 3, {label}: "
+                  f"p50 {pick(0.5):.0f} µs, p90 {pick(0.9):.0f} µs, p99 {pick(0.99):.0f} µs, max {latencies[-1]:.0f} µs")
 
 
 if __name__ == "__main__":
