@@ -30,6 +30,9 @@ struct FullBuild {
         OutputFiles.remove(staging)
         do throws(OutputFiles.Failure) {
             try OutputFiles.makeFolder(staging)
+            try OutputFiles.write(
+                "Written by formulary build \(FormularyVersion.current); the next build replaces this whole folder.\n",
+                to: staging + "/" + SiteBuilder.outputMarker)
         } catch {
             throw .output(error.description)
         }
@@ -61,6 +64,9 @@ struct FullBuild {
             incremental: false)
     }
 
+    /// Top-level folders of the output that the build writes itself.
+    static let reservedFolders: Set<String> = ["api", "assets", "browse", "ingredients", "search", "404.html", "index.html"]
+
     /// The pages that parsed, each id once (the first file in path order wins), and the files skipped.
     static func loadUnique(_ files: [String], progress: SiteBuilder.Progress?) -> ([LoadedPage], [SiteBuilder.Skip]) {
         var pages: [LoadedPage] = []
@@ -69,7 +75,13 @@ struct FullBuild {
         for outcome in PageLoader.load(files, progress: progress) {
             switch outcome {
             case .success(let page):
-                if let first = firstPathForID[page.monograph.id] {
+                let top = page.monograph.id.split(separator: "/").first.map(String.init) ?? page.monograph.id
+                if reservedFolders.contains(top) {
+                    skipped.append(
+                        SiteBuilder.Skip(
+                            path: page.path,
+                            reason: "\(page.path): warning: skipped, its address '\(page.monograph.id)/' is inside '\(top)/', which the site uses for its own files; move it to another collection folder"))
+                } else if let first = firstPathForID[page.monograph.id] {
                     skipped.append(
                         SiteBuilder.Skip(
                             path: page.path,

@@ -96,6 +96,7 @@ public struct SiteBuilder: Sendable {
         guard OutputFiles.isFolder(request.contentFolder) else {
             throw .content("content folder '\(request.contentFolder)' does not exist")
         }
+        try Self.checkOutputFolder(request)
         let found: [String]
         do {
             found = try ContentLoader.markdownFiles(in: [request.contentFolder])
@@ -131,6 +132,42 @@ public struct SiteBuilder: Sendable {
         }
         report.skipped = notMonographs + report.skipped
         return report
+    }
+
+    /// A build replaces its whole output folder, so the folder must be one Formulary made (it
+    /// holds `outputMarker`), an empty one or a new one, and must not hold or be inside the
+    /// content, templates or static files: `--out content` or `--out ~` must not delete anything.
+    static func checkOutputFolder(_ request: Request) throws(Failure) {
+        let output = absolutePath(request.outputFolder)
+        for (name, folder) in [("content", request.contentFolder), ("templates", request.templatesFolder), ("static", request.staticFolder)] {
+            guard let folder else { continue }
+            let other = absolutePath(folder)
+            if output == other || other.hasPrefix(output + "/") || output.hasPrefix(other + "/") || output == "/" {
+                throw .output(
+                    "the output folder \(request.outputFolder) overlaps the \(name) folder \(folder); a build replaces its whole output folder, so choose a folder of its own (such as public/)")
+            }
+        }
+        guard OutputFiles.exists(request.outputFolder) else { return }
+        guard OutputFiles.isFolder(request.outputFolder) else {
+            throw .output("\(request.outputFolder) exists and is not a folder; choose another --out or remove it")
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: request.outputFolder)) ?? []
+        guard entries.isEmpty || entries.contains(outputMarker) else {
+            throw .output(
+                "\(request.outputFolder) is not empty and was not written by formulary build; a build replaces its whole output folder, so choose a new or empty folder, or remove this one")
+        }
+    }
+
+    /// The file every build writes at the top of its output, so that the next build knows the
+    /// folder is its own to replace.
+    static let outputMarker = ".formulary-output"
+
+    /// `path` made absolute and without `.`, `..` or symbolic links where it exists.
+    static func absolutePath(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        var resolved = url.standardizedFileURL.resolvingSymlinksInPath().path
+        while resolved.count > 1 && resolved.hasSuffix("/") { resolved.removeLast() }
+        return resolved
     }
 
     /// Files a repository keeps beside its pages: a README is documentation, `index.md` a

@@ -15,7 +15,7 @@ struct SiteBuildTests {
         let files = site.files(under: "public")
         #expect(
             files.filter { !$0.hasPrefix("search/n/") && !$0.hasPrefix("search/b/") } == [
-                "404.html", "api/v1/index.json", "api/v1/monographs/composition/aspirin-clopidogrel.json",
+                ".formulary-output", "404.html", "api/v1/index.json", "api/v1/monographs/composition/aspirin-clopidogrel.json",
                 "api/v1/monographs/composition/aspirin.json", "api/v1/monographs/generic/aspirin-75mg.json",
                 "api/v1/monographs/medicines/ecosprin-75.json", "assets/icon.svg", "assets/search.js",
                 "assets/style.css", "browse/a/index.html", "browse/e/index.html",
@@ -226,5 +226,55 @@ struct HostileContentTests {
         #expect(site.read("public") == "not a folder\n")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("building") }
         #expect(leftovers.isEmpty)
+    }
+}
+
+@Suite("output folder safety")
+struct OutputFolderSafetyTests {
+    @Test("an output folder that overlaps the content, or holds files Formulary did not write, is refused untouched")
+    func refusals() throws {
+        let site = try Fixture.smallSite()
+        let contentBefore = site.snapshot(under: "content")
+        for output in [site.path + "/content", site.path, site.path + "/content/composition", site.path + "/content/../content/"] {
+            #expect(throws: SiteBuilder.Failure.self, "\(output)") {
+                try SiteBuilder(SiteBuilder.Request(contentFolder: site.path + "/content", outputFolder: output)).build()
+            }
+        }
+        try site.write("mine/notes.txt", "my notes\n")
+        do {
+            _ = try SiteBuilder(SiteBuilder.Request(contentFolder: site.path + "/content", outputFolder: site.path + "/mine")).build()
+            Issue.record("a folder of someone else's files must not be replaced")
+        } catch {
+            #expect("\(error)".contains("is not empty and was not written by formulary build"))
+        }
+        #expect(site.read("mine/notes.txt") == "my notes\n")
+        #expect(site.snapshot(under: "content") == contentBefore)
+    }
+
+    @Test("an empty folder, a new one and Formulary's own output are built into")
+    func accepted() throws {
+        let site = try Fixture.smallSite()
+        try FileManager.default.createDirectory(atPath: site.path + "/empty", withIntermediateDirectories: true)
+        for output in ["empty", "new/nested", "empty"] {
+            let report = try SiteBuilder(
+                SiteBuilder.Request(contentFolder: site.path + "/content", outputFolder: site.path + "/" + output)
+            ).build()
+            #expect(report.pages == 4)
+            #expect(site.exists(output + "/.formulary-output"))
+        }
+    }
+}
+
+extension OutputFolderSafetyTests {
+    @Test("a collection named like the site's own folders is skipped with a note, not mixed into them")
+    func reservedCollections() throws {
+        let site = try Fixture.smallSite()
+        try site.write("content/search/index.md", Fixture.page(title: "Search", body: "## Usage\nX.\n"))
+        try site.write("content/assets/style.css.md", Fixture.page(title: "Style", body: "## Usage\nX.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.pages == 4)
+        #expect(report.skipped.count == 2)
+        #expect(report.skipped.contains { $0.reason.contains("is inside 'assets/', which the site uses for its own files") })
+        #expect(site.read("public/assets/style.css")?.hasPrefix("/* Formulary default theme.") == true)
     }
 }
