@@ -109,10 +109,14 @@ public struct JSONText: Sendable {
                     output.append(0x5C)
                     output.append(UInt8(ascii: "t"))
                 case 0xE2:
-                    output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39])
+                    output.append(contentsOf: [
+                        0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39,
+                    ])
                     index += 2
                 default:
-                    output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+                    output.append(contentsOf: [
+                        0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)],
+                    ])
                 }
                 index += 1
                 runStart = index

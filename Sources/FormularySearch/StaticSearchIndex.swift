@@ -248,7 +248,9 @@ public enum StaticSearchIndex {
                     added = true
                 }
             }
-            if added { pages[entry.id] = Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount) }
+            if added {
+                pages[entry.id] = Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount)
+            }
         }
 
         public mutating func remove(_ ids: Set<String>) {
@@ -349,7 +351,9 @@ public enum StaticSearchIndex {
 
     /// Every file of the index for these pages (path under the output, text), and its layout.
     /// Also chooses each entry's `bodyWords`, by how rare its words are across `entries`.
-    public static func files(for entries: inout [StaticSearchEntry]) -> (files: [(path: String, text: String)], layout: Layout) {
+    public static func files(for entries: inout [StaticSearchEntry]) -> (
+        files: [(path: String, text: String)], layout: Layout
+    ) {
         var layout = Layout()
         var brandPages: [String: Int] = [:]
         for entry in entries { for word in entry.brandWords { brandPages[word, default: 0] += 1 } }
@@ -357,7 +361,9 @@ public enum StaticSearchIndex {
         // In how many pages each text word is, by hash; the common ones are written by name for
         // incremental builds.
         var bodyPages: [UInt64: Int32] = [:]
-        for entry in entries { for index in entry.candidates.indices { bodyPages[entry.candidateHash(index), default: 0] += 1 } }
+        for entry in entries {
+            for index in entry.candidates.indices { bodyPages[entry.candidateHash(index), default: 0] += 1 }
+        }
         let commonHashes = Set(bodyPages.filter { $0.value > Int32(commonBodyPages) }.map(\.key))
         for entry in entries where !commonHashes.isEmpty {
             for index in entry.candidates.indices where commonHashes.contains(entry.candidateHash(index)) {
@@ -383,7 +389,9 @@ public enum StaticSearchIndex {
             for (word, code) in entry.nameWordCodes(dropping: layout.commonBrandWords) {
                 nameWords[word, default: []].append((Int32(position), Int32(code)))
             }
-            for (word, count) in entry.bodyWords { bodyWords[word, default: []].append((Int32(position), Int32(count))) }
+            for (word, count) in entry.bodyWords {
+                bodyWords[word, default: []].append((Int32(position), Int32(count)))
+            }
         }
         for (word, postings) in bodyWords where postings.count > pagesPerBodyWord {
             bodyWords[word] = Array(
@@ -405,10 +413,12 @@ public enum StaticSearchIndex {
             return total
         }
         var names = group(nameWords, split: [])
-        layout.nameSplit = Set(names.filter { $0.key.count == 2 && size($0.value, nameWords) > splitThreshold }.map(\.key))
+        layout.nameSplit = Set(
+            names.filter { $0.key.count == 2 && size($0.value, nameWords) > splitThreshold }.map(\.key))
         if !layout.nameSplit.isEmpty { names = group(nameWords, split: layout.nameSplit) }
         var bodies = group(bodyWords, split: [])
-        layout.bodySplit = Set(bodies.filter { $0.key.count == 2 && size($0.value, bodyWords) > splitThreshold }.map(\.key))
+        layout.bodySplit = Set(
+            bodies.filter { $0.key.count == 2 && size($0.value, bodyWords) > splitThreshold }.map(\.key))
         if !layout.bodySplit.isEmpty { bodies = group(bodyWords, split: layout.bodySplit) }
 
         let all =
@@ -426,7 +436,9 @@ public enum StaticSearchIndex {
     }
 
     /// A shard in the format of `Shard.encoded()`, from postings by page position.
-    static func encode(words: [String], postings: [String: [(page: Int32, number: Int32)]], entries: [StaticSearchEntry])
+    static func encode(
+        words: [String], postings: [String: [(page: Int32, number: Int32)]], entries: [StaticSearchEntry]
+    )
         -> String
     {
         var shard = Shard(isBody: false)
@@ -435,7 +447,8 @@ public enum StaticSearchIndex {
             for posting in postings[word]! {
                 let entry = entries[Int(posting.page)]
                 byID[entry.id] = Int(posting.number)
-                shard.pages[entry.id] = Shard.Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount)
+                shard.pages[entry.id] = Shard.Page(
+                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount)
             }
             shard.words[word] = byID
         }
@@ -471,7 +484,8 @@ public enum StaticSearchIndex {
         json.number("version", Double(version))
         for (key, values) in [
             ("nameSplit", layout.nameSplit.sorted()), ("bodySplit", layout.bodySplit.sorted()),
-            ("commonBrandWords", layout.commonBrandWords.sorted()), ("commonBodyWords", layout.commonBodyWords.sorted()),
+            ("commonBrandWords", layout.commonBrandWords.sorted()),
+            ("commonBodyWords", layout.commonBodyWords.sorted()),
         ] {
             json.openArray(key)
             for value in values { json.string(nil, value) }
@@ -599,7 +613,9 @@ struct ShardReader {
             case UInt8(ascii: "t"): result.append(0x09)
             case UInt8(ascii: "u"):
                 guard offset + 4 <= bytes.count,
-                    let value = UInt32(String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<offset + 4]), as: UTF8.self), radix: 16),
+                    let value = UInt32(
+                        String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<offset + 4]), as: UTF8.self),
+                        radix: 16),
                     let scalar = Unicode.Scalar(value)
                 else { return nil }
                 offset += 4

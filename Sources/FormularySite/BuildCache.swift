@@ -115,7 +115,8 @@ struct BuildCache: Equatable {
                     id: id, slug: slug, collection: collection, title: title, kind: kind, ingredients: ingredients,
                     productTarget: target, lastModified: lastModified, description: description,
                     banned: flags & 1 != 0, aiGenerated: flags & 2 != 0)
-                var entry = Entry(modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary)
+                var entry = Entry(
+                    modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary)
                 entry.searchShardList = shards
                 entries[path] = entry
             }

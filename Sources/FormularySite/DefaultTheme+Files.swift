@@ -4,1073 +4,1073 @@ extension DefaultTheme {
     /// The default templates, by name (file name without `.mustache`).
     static let templates: [String: String] = [
         "footer": #"""
-<footer class="site-footer">
-  <div class="wrap">
-    <p><strong>Not medical advice.</strong> {{siteTitle}} explains medicines in plain language for general knowledge. Always ask a doctor or pharmacist before starting, stopping or changing a medicine.</p>
-    <p class="built">{{pageCount}} medicines · <a href="{{browseURL}}">A–Z</a> · <a href="{{ingredientsURL}}">Ingredients</a> · <a href="{{apiIndexURL}}">JSON API</a> · Built with Formulary</p>
-  </div>
-</footer>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p><strong>Not medical advice.</strong> {{siteTitle}} explains medicines in plain language for general knowledge. Always ask a doctor or pharmacist before starting, stopping or changing a medicine.</p>
+            <p class="built">{{pageCount}} medicines · <a href="{{browseURL}}">A–Z</a> · <a href="{{ingredientsURL}}">Ingredients</a> · <a href="{{apiIndexURL}}">JSON API</a> · Built with Formulary</p>
+          </div>
+        </footer>
 
-"""#,
+        """#,
         "head": #"""
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{pageTitle}}</title>
-<meta name="description" content="{{pageDescription}}">
-{{#noindex}}<meta name="robots" content="noindex">
-{{/noindex}}{{^noindex}}<link rel="canonical" href="{{canonicalURL}}">
-{{/noindex}}<meta property="og:site_name" content="{{siteTitle}}">
-<meta property="og:title" content="{{ogTitle}}">
-<meta property="og:description" content="{{pageDescription}}">
-<meta property="og:type" content="{{ogType}}">
-<meta property="og:url" content="{{canonicalURL}}">
-{{#ogLocale}}<meta property="og:locale" content="{{ogLocale}}">
-{{/ogLocale}}<meta name="twitter:card" content="summary">
-<link rel="stylesheet" href="{{styleURL}}">
-<link rel="icon" href="{{assetsRoot}}icon.svg" type="image/svg+xml">
-{{#jsonLD}}<script type="application/ld+json">{{{jsonLD}}}</script>
-{{/jsonLD}}
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{pageTitle}}</title>
+        <meta name="description" content="{{pageDescription}}">
+        {{#noindex}}<meta name="robots" content="noindex">
+        {{/noindex}}{{^noindex}}<link rel="canonical" href="{{canonicalURL}}">
+        {{/noindex}}<meta property="og:site_name" content="{{siteTitle}}">
+        <meta property="og:title" content="{{ogTitle}}">
+        <meta property="og:description" content="{{pageDescription}}">
+        <meta property="og:type" content="{{ogType}}">
+        <meta property="og:url" content="{{canonicalURL}}">
+        {{#ogLocale}}<meta property="og:locale" content="{{ogLocale}}">
+        {{/ogLocale}}<meta name="twitter:card" content="summary">
+        <link rel="stylesheet" href="{{styleURL}}">
+        <link rel="icon" href="{{assetsRoot}}icon.svg" type="image/svg+xml">
+        {{#jsonLD}}<script type="application/ld+json">{{{jsonLD}}}</script>
+        {{/jsonLD}}
 
-"""#,
+        """#,
         "header": ##"""
-<a class="skip-link" href="#main">Skip to content</a>
-<header class="site-header">
-  <div class="wrap header-row">
-    <a class="brand" href="{{siteRoot}}"><img src="{{assetsRoot}}icon.svg" alt="" width="28" height="28"><span>{{siteTitle}}</span></a>
-    <form class="header-search" role="search" action="{{searchURL}}" method="get">
-      <input id="header-q" type="search" name="q" aria-label="Search medicines" placeholder="Search medicines, e.g. paracetamol">
-      <button type="submit">Search</button>
-    </form>
-    <nav class="site-nav" aria-label="Main">
-      <a href="{{browseURL}}">A–Z</a>
-      <a href="{{ingredientsURL}}">Ingredients</a>
-    </nav>
-  </div>
-</header>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href="{{siteRoot}}"><img src="{{assetsRoot}}icon.svg" alt="" width="28" height="28"><span>{{siteTitle}}</span></a>
+            <form class="header-search" role="search" action="{{searchURL}}" method="get">
+              <input id="header-q" type="search" name="q" aria-label="Search medicines" placeholder="Search medicines, e.g. paracetamol">
+              <button type="submit">Search</button>
+            </form>
+            <nav class="site-nav" aria-label="Main">
+              <a href="{{browseURL}}">A–Z</a>
+              <a href="{{ingredientsURL}}">Ingredients</a>
+            </nav>
+          </div>
+        </header>
 
-"""##,
+        """##,
         "home": #"""
-<!DOCTYPE html>
-<html lang="{{siteLanguage}}">
-<head>
-{{>head}}
-</head>
-<body>
-{{>header}}
-<main id="main">
-  <section class="hero">
-    <div class="wrap">
-      <h1>{{siteTitle}}</h1>
-      <p class="lede">{{siteDescription}}</p>
-      <form class="hero-search" role="search" action="{{searchURL}}" method="get">
-        <label for="home-q">Find a medicine by name, brand or ingredient</label>
-        <div class="search-row">
-          <input id="home-q" type="search" name="q" placeholder="e.g. paracetamol, Crocin, amoxycillin + clavulanic acid">
-          <button type="submit">Search</button>
-        </div>
-      </form>
-    </div>
-  </section>
-  <div class="wrap home-grid">
-    <section aria-labelledby="browse-heading">
-      <h2 id="browse-heading">Browse A–Z</h2>
-      <ul class="letter-grid">
-        {{#letters}}<li><a href="{{url}}"><span class="letter">{{label}}</span><span class="count">{{count}}</span></a></li>
-        {{/letters}}
-      </ul>
-    </section>
-    <section aria-labelledby="collections-heading">
-      <h2 id="collections-heading">What is here</h2>
-      <ul class="stat-list">
-        {{#kinds}}<li><strong>{{count}}</strong> {{label}}</li>
-        {{/kinds}}
-        <li><strong>{{ingredientCount}}</strong> <a href="{{ingredientsURL}}">active ingredients</a></li>
-      </ul>
-      <p class="note">Most pages were drafted with the help of AI and are being reviewed by pharmacists. Each page says whether it has been reviewed.</p>
-    </section>
-  </div>
-</main>
-{{>footer}}
-</body>
-</html>
+        <!DOCTYPE html>
+        <html lang="{{siteLanguage}}">
+        <head>
+        {{>head}}
+        </head>
+        <body>
+        {{>header}}
+        <main id="main">
+          <section class="hero">
+            <div class="wrap">
+              <h1>{{siteTitle}}</h1>
+              <p class="lede">{{siteDescription}}</p>
+              <form class="hero-search" role="search" action="{{searchURL}}" method="get">
+                <label for="home-q">Find a medicine by name, brand or ingredient</label>
+                <div class="search-row">
+                  <input id="home-q" type="search" name="q" placeholder="e.g. paracetamol, Crocin, amoxycillin + clavulanic acid">
+                  <button type="submit">Search</button>
+                </div>
+              </form>
+            </div>
+          </section>
+          <div class="wrap home-grid">
+            <section aria-labelledby="browse-heading">
+              <h2 id="browse-heading">Browse A–Z</h2>
+              <ul class="letter-grid">
+                {{#letters}}<li><a href="{{url}}"><span class="letter">{{label}}</span><span class="count">{{count}}</span></a></li>
+                {{/letters}}
+              </ul>
+            </section>
+            <section aria-labelledby="collections-heading">
+              <h2 id="collections-heading">What is here</h2>
+              <ul class="stat-list">
+                {{#kinds}}<li><strong>{{count}}</strong> {{label}}</li>
+                {{/kinds}}
+                <li><strong>{{ingredientCount}}</strong> <a href="{{ingredientsURL}}">active ingredients</a></li>
+              </ul>
+              <p class="note">Most pages were drafted with the help of AI and are being reviewed by pharmacists. Each page says whether it has been reviewed.</p>
+            </section>
+          </div>
+        </main>
+        {{>footer}}
+        </body>
+        </html>
 
-"""#,
+        """#,
         "ingredient-letter": #"""
-<!DOCTYPE html>
-<html lang="{{siteLanguage}}">
-<head>
-{{>head}}
-</head>
-<body>
-{{>header}}
-<main id="main" class="wrap">
-  <nav class="breadcrumbs" aria-label="Breadcrumb">
-    <ol>
-      <li><a href="{{siteRoot}}">Home</a></li>
-      <li><a href="{{ingredientsURL}}">Ingredients</a></li>
-      <li><span aria-current="page">{{heading}}</span></li>
-    </ol>
-  </nav>
-  <h1>{{heading}}</h1>
-  <nav aria-label="Ingredient letters" class="letters letters-inline">
-    {{#letters}}{{#current}}<span aria-current="page">{{label}}</span>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}} {{/letters}}
-  </nav>
-  {{#ingredients}}
-  <section id="{{anchor}}" class="ingredient" aria-labelledby="{{anchor}}-heading">
-    <h2 id="{{anchor}}-heading">{{name}} <span class="count">{{count}}</span></h2>
-    {{#groups}}
-    <h3>{{label}}</h3>
-    <ul class="entry-list">
-      {{#entries}}<li><a href="{{url}}">{{title}}</a></li>
-      {{/entries}}
-    </ul>
-    {{/groups}}
-  </section>
-  {{/ingredients}}
-</main>
-{{>footer}}
-</body>
-</html>
+        <!DOCTYPE html>
+        <html lang="{{siteLanguage}}">
+        <head>
+        {{>head}}
+        </head>
+        <body>
+        {{>header}}
+        <main id="main" class="wrap">
+          <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+              <li><a href="{{siteRoot}}">Home</a></li>
+              <li><a href="{{ingredientsURL}}">Ingredients</a></li>
+              <li><span aria-current="page">{{heading}}</span></li>
+            </ol>
+          </nav>
+          <h1>{{heading}}</h1>
+          <nav aria-label="Ingredient letters" class="letters letters-inline">
+            {{#letters}}{{#current}}<span aria-current="page">{{label}}</span>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}} {{/letters}}
+          </nav>
+          {{#ingredients}}
+          <section id="{{anchor}}" class="ingredient" aria-labelledby="{{anchor}}-heading">
+            <h2 id="{{anchor}}-heading">{{name}} <span class="count">{{count}}</span></h2>
+            {{#groups}}
+            <h3>{{label}}</h3>
+            <ul class="entry-list">
+              {{#entries}}<li><a href="{{url}}">{{title}}</a></li>
+              {{/entries}}
+            </ul>
+            {{/groups}}
+          </section>
+          {{/ingredients}}
+        </main>
+        {{>footer}}
+        </body>
+        </html>
 
-"""#,
+        """#,
         "ingredients": #"""
-<!DOCTYPE html>
-<html lang="{{siteLanguage}}">
-<head>
-{{>head}}
-</head>
-<body>
-{{>header}}
-<main id="main" class="wrap">
-  <nav class="breadcrumbs" aria-label="Breadcrumb">
-    <ol>
-      <li><a href="{{siteRoot}}">Home</a></li>
-      <li><span aria-current="page">Ingredients</span></li>
-    </ol>
-  </nav>
-  <h1>Active ingredients</h1>
-  <p>{{ingredientCount}} ingredients, each with every medicine that contains it.</p>
-  {{#groups}}
-  <section aria-labelledby="group-{{id}}">
-    <h2 id="group-{{id}}">{{label}}</h2>
-    <ul class="columns">
-      {{#items}}<li><a href="{{url}}">{{name}}</a> <span class="count">{{count}}</span></li>
-      {{/items}}
-    </ul>
-  </section>
-  {{/groups}}
-</main>
-{{>footer}}
-</body>
-</html>
+        <!DOCTYPE html>
+        <html lang="{{siteLanguage}}">
+        <head>
+        {{>head}}
+        </head>
+        <body>
+        {{>header}}
+        <main id="main" class="wrap">
+          <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+              <li><a href="{{siteRoot}}">Home</a></li>
+              <li><span aria-current="page">Ingredients</span></li>
+            </ol>
+          </nav>
+          <h1>Active ingredients</h1>
+          <p>{{ingredientCount}} ingredients, each with every medicine that contains it.</p>
+          {{#groups}}
+          <section aria-labelledby="group-{{id}}">
+            <h2 id="group-{{id}}">{{label}}</h2>
+            <ul class="columns">
+              {{#items}}<li><a href="{{url}}">{{name}}</a> <span class="count">{{count}}</span></li>
+              {{/items}}
+            </ul>
+          </section>
+          {{/groups}}
+        </main>
+        {{>footer}}
+        </body>
+        </html>
 
-"""#,
+        """#,
         "letter": #"""
-<!DOCTYPE html>
-<html lang="{{siteLanguage}}">
-<head>
-{{>head}}
-</head>
-<body>
-{{>header}}
-<main id="main" class="wrap">
-  <nav class="breadcrumbs" aria-label="Breadcrumb">
-    <ol>
-      <li><a href="{{siteRoot}}">Home</a></li>
-      <li><span aria-current="page">{{heading}}</span></li>
-    </ol>
-  </nav>
-  <h1>{{heading}}</h1>
-  <nav aria-label="Letters" class="letters letters-inline">
-    {{#letters}}{{#current}}<span aria-current="page">{{label}}</span>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}} {{/letters}}
-  </nav>
-  <p>{{entryCount}} medicines.</p>
-  <ul class="entry-list">
-    {{#entries}}<li><a href="{{url}}">{{title}}</a> <span class="kind kind-{{kind}}">{{kindLabel}}</span></li>
-    {{/entries}}
-  </ul>
-</main>
-{{>footer}}
-</body>
-</html>
-
-"""#,
-        "monograph": ##"""
-<!DOCTYPE html>
-<html lang="{{siteLanguage}}">
-<head>
-{{>head}}
-</head>
-<body>
-{{>header}}
-<main id="main" class="wrap">
-  <nav class="breadcrumbs" aria-label="Breadcrumb">
-    <ol>
-      <li><a href="{{siteRoot}}">Home</a></li>
-      <li><a href="{{letterURL}}">{{letterLabel}}</a></li>
-      <li><span aria-current="page">{{title}}</span></li>
-    </ol>
-  </nav>
-  <div class="monograph-layout">
-    <article class="monograph">
-      <header class="monograph-header">
-        <p class="kind kind-{{kind}}">{{kindLabel}}</p>
-        <h1>{{title}}</h1>
-        {{#banned}}
-        <div class="banner banned" role="alert">
-          <strong>Banned combination.</strong> This fixed-dose combination is prohibited for manufacture, sale and distribution in India. Do not start it; if you take it, talk to your doctor about alternatives.
-        </div>
-        {{/banned}}
-        <p class="provenance {{provenanceClass}}">
-          <span class="badge">{{provenanceLabel}}</span>
-          {{provenanceText}}
-          {{#dateModified}}Last updated <time datetime="{{dateModified}}">{{dateModifiedLabel}}</time>.{{/dateModified}}
-        </p>
-      </header>
-
-      <dl class="facts">
-        {{#hasIngredients}}
-        <dt>{{ingredientsLabel}}</dt>
-        <dd>
-          <ul class="ingredient-list">
-            {{#ingredients}}
-            <li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}{{#strength}} <span class="strength">{{strength}}</span>{{/strength}}</li>
-            {{/ingredients}}
+        <!DOCTYPE html>
+        <html lang="{{siteLanguage}}">
+        <head>
+        {{>head}}
+        </head>
+        <body>
+        {{>header}}
+        <main id="main" class="wrap">
+          <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+              <li><a href="{{siteRoot}}">Home</a></li>
+              <li><span aria-current="page">{{heading}}</span></li>
+            </ol>
+          </nav>
+          <h1>{{heading}}</h1>
+          <nav aria-label="Letters" class="letters letters-inline">
+            {{#letters}}{{#current}}<span aria-current="page">{{label}}</span>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}} {{/letters}}
+          </nav>
+          <p>{{entryCount}} medicines.</p>
+          <ul class="entry-list">
+            {{#entries}}<li><a href="{{url}}">{{title}}</a> <span class="kind kind-{{kind}}">{{kindLabel}}</span></li>
+            {{/entries}}
           </ul>
-        </dd>
-        {{/hasIngredients}}
-        {{#product}}
-        {{#company}}<dt>Made by</dt><dd>{{company}}</dd>{{/company}}
-        {{#strength}}<dt>Strength</dt><dd>{{strength}}</dd>{{/strength}}
-        {{#packSize}}<dt>Pack</dt><dd>{{packSize}}</dd>{{/packSize}}
-        {{#mrp}}<dt>MRP</dt><dd>₹{{mrp}}</dd>{{/mrp}}
-        {{#targetURL}}<dt>Generic medicine</dt><dd><a href="{{targetURL}}">{{targetTitle}}</a></dd>{{/targetURL}}
-        {{/product}}
-      </dl>
+        </main>
+        {{>footer}}
+        </body>
+        </html>
 
-      {{#sections}}
-      <section id="{{anchor}}" class="section">
-        <h2>{{heading}}</h2>
-        {{{html}}}
-      </section>
-      {{/sections}}
+        """#,
+        "monograph": ##"""
+        <!DOCTYPE html>
+        <html lang="{{siteLanguage}}">
+        <head>
+        {{>head}}
+        </head>
+        <body>
+        {{>header}}
+        <main id="main" class="wrap">
+          <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+              <li><a href="{{siteRoot}}">Home</a></li>
+              <li><a href="{{letterURL}}">{{letterLabel}}</a></li>
+              <li><span aria-current="page">{{title}}</span></li>
+            </ol>
+          </nav>
+          <div class="monograph-layout">
+            <article class="monograph">
+              <header class="monograph-header">
+                <p class="kind kind-{{kind}}">{{kindLabel}}</p>
+                <h1>{{title}}</h1>
+                {{#banned}}
+                <div class="banner banned" role="alert">
+                  <strong>Banned combination.</strong> This fixed-dose combination is prohibited for manufacture, sale and distribution in India. Do not start it; if you take it, talk to your doctor about alternatives.
+                </div>
+                {{/banned}}
+                <p class="provenance {{provenanceClass}}">
+                  <span class="badge">{{provenanceLabel}}</span>
+                  {{provenanceText}}
+                  {{#dateModified}}Last updated <time datetime="{{dateModified}}">{{dateModifiedLabel}}</time>.{{/dateModified}}
+                </p>
+              </header>
 
-      {{#hasFAQs}}
-      <section id="faqs" class="section section-faqs" aria-labelledby="faqs-heading">
-        <h2 id="faqs-heading">Frequently asked questions</h2>
-        <dl class="faq-list">
-          {{#faqs}}
-          <dt>{{question}}</dt>
-          <dd>{{{answerHTML}}}</dd>
-          {{/faqs}}
-        </dl>
-      </section>
-      {{/hasFAQs}}
+              <dl class="facts">
+                {{#hasIngredients}}
+                <dt>{{ingredientsLabel}}</dt>
+                <dd>
+                  <ul class="ingredient-list">
+                    {{#ingredients}}
+                    <li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}{{#strength}} <span class="strength">{{strength}}</span>{{/strength}}</li>
+                    {{/ingredients}}
+                  </ul>
+                </dd>
+                {{/hasIngredients}}
+                {{#product}}
+                {{#company}}<dt>Made by</dt><dd>{{company}}</dd>{{/company}}
+                {{#strength}}<dt>Strength</dt><dd>{{strength}}</dd>{{/strength}}
+                {{#packSize}}<dt>Pack</dt><dd>{{packSize}}</dd>{{/packSize}}
+                {{#mrp}}<dt>MRP</dt><dd>₹{{mrp}}</dd>{{/mrp}}
+                {{#targetURL}}<dt>Generic medicine</dt><dd><a href="{{targetURL}}">{{targetTitle}}</a></dd>{{/targetURL}}
+                {{/product}}
+              </dl>
 
-      <aside class="disclaimer" aria-labelledby="disclaimer-heading">
-        <h2 id="disclaimer-heading">Disclaimer</h2>
-        {{{disclaimerHTML}}}
-        {{{noteHTML}}}
-      </aside>
-      <p class="page-meta"><a href="{{jsonURL}}">This page as JSON</a> · Source: <code>{{sourcePath}}</code></p>
-    </article>
-    {{#hasContents}}
-    <nav class="toc" aria-labelledby="toc-heading">
-      <h2 id="toc-heading">On this page</h2>
-      <ol>
-        {{#contents}}<li><a href="#{{anchor}}">{{heading}}</a></li>
-        {{/contents}}
-      </ol>
-    </nav>
-    {{/hasContents}}
-  </div>
-</main>
-{{>footer}}
-</body>
-</html>
+              {{#sections}}
+              <section id="{{anchor}}" class="section">
+                <h2>{{heading}}</h2>
+                {{{html}}}
+              </section>
+              {{/sections}}
 
-"""##,
+              {{#hasFAQs}}
+              <section id="faqs" class="section section-faqs" aria-labelledby="faqs-heading">
+                <h2 id="faqs-heading">Frequently asked questions</h2>
+                <dl class="faq-list">
+                  {{#faqs}}
+                  <dt>{{question}}</dt>
+                  <dd>{{{answerHTML}}}</dd>
+                  {{/faqs}}
+                </dl>
+              </section>
+              {{/hasFAQs}}
+
+              <aside class="disclaimer" aria-labelledby="disclaimer-heading">
+                <h2 id="disclaimer-heading">Disclaimer</h2>
+                {{{disclaimerHTML}}}
+                {{{noteHTML}}}
+              </aside>
+              <p class="page-meta"><a href="{{jsonURL}}">This page as JSON</a> · Source: <code>{{sourcePath}}</code></p>
+            </article>
+            {{#hasContents}}
+            <nav class="toc" aria-labelledby="toc-heading">
+              <h2 id="toc-heading">On this page</h2>
+              <ol>
+                {{#contents}}<li><a href="#{{anchor}}">{{heading}}</a></li>
+                {{/contents}}
+              </ol>
+            </nav>
+            {{/hasContents}}
+          </div>
+        </main>
+        {{>footer}}
+        </body>
+        </html>
+
+        """##,
         "not-found": #"""
-<!DOCTYPE html>
-<html lang="{{siteLanguage}}">
-<head>
-{{>head}}
-</head>
-<body>
-{{>header}}
-<main id="main" class="wrap not-found">
-  <h1>Page not found</h1>
-  <p>There is no page at this address. The medicine may have moved or been renamed.</p>
-  <form role="search" action="{{searchURL}}" method="get">
-    <label for="nf-q">Search for it</label>
-    <div class="search-row">
-      <input id="nf-q" type="search" name="q">
-      <button type="submit">Search</button>
-    </div>
-  </form>
-  <p>Or browse the <a href="{{browseURL}}">A–Z list</a> or the <a href="{{ingredientsURL}}">ingredient index</a>.</p>
-</main>
-{{>footer}}
-</body>
-</html>
+        <!DOCTYPE html>
+        <html lang="{{siteLanguage}}">
+        <head>
+        {{>head}}
+        </head>
+        <body>
+        {{>header}}
+        <main id="main" class="wrap not-found">
+          <h1>Page not found</h1>
+          <p>There is no page at this address. The medicine may have moved or been renamed.</p>
+          <form role="search" action="{{searchURL}}" method="get">
+            <label for="nf-q">Search for it</label>
+            <div class="search-row">
+              <input id="nf-q" type="search" name="q">
+              <button type="submit">Search</button>
+            </div>
+          </form>
+          <p>Or browse the <a href="{{browseURL}}">A–Z list</a> or the <a href="{{ingredientsURL}}">ingredient index</a>.</p>
+        </main>
+        {{>footer}}
+        </body>
+        </html>
 
-"""#,
+        """#,
         "search": #"""
-<!DOCTYPE html>
-<html lang="{{siteLanguage}}">
-<head>
-{{>head}}
-<script src="{{assetsRoot}}search.js" defer></script>
-</head>
-<body>
-{{>header}}
-<main id="main" class="wrap">
-  <h1>Search</h1>
-  <form class="search-page-form" role="search" action="{{searchURL}}" method="get" data-index="{{searchIndexURL}}" data-root="{{siteRoot}}">
-    <label for="q">Medicine, brand or ingredient</label>
-    <div class="search-row">
-      <input id="q" type="search" name="q" spellcheck="false">
-      <button type="submit">Search</button>
-    </div>
-  </form>
-  <p id="search-status" class="search-status" role="status" aria-live="polite"></p>
-  <ol id="search-results" class="search-results"></ol>
-  <noscript><p>Search needs JavaScript. Browse the <a href="{{browseURL}}">A–Z list</a> or the <a href="{{ingredientsURL}}">ingredient index</a> instead.</p></noscript>
-</main>
-{{>footer}}
-</body>
-</html>
+        <!DOCTYPE html>
+        <html lang="{{siteLanguage}}">
+        <head>
+        {{>head}}
+        <script src="{{assetsRoot}}search.js" defer></script>
+        </head>
+        <body>
+        {{>header}}
+        <main id="main" class="wrap">
+          <h1>Search</h1>
+          <form class="search-page-form" role="search" action="{{searchURL}}" method="get" data-index="{{searchIndexURL}}" data-root="{{siteRoot}}">
+            <label for="q">Medicine, brand or ingredient</label>
+            <div class="search-row">
+              <input id="q" type="search" name="q" spellcheck="false">
+              <button type="submit">Search</button>
+            </div>
+          </form>
+          <p id="search-status" class="search-status" role="status" aria-live="polite"></p>
+          <ol id="search-results" class="search-results"></ol>
+          <noscript><p>Search needs JavaScript. Browse the <a href="{{browseURL}}">A–Z list</a> or the <a href="{{ingredientsURL}}">ingredient index</a> instead.</p></noscript>
+        </main>
+        {{>footer}}
+        </body>
+        </html>
 
-"""#,
+        """#,
     ]
 
     /// Files written under `assets/` in every build, by file name.
     static let assets: [String: String] = [
         "icon.svg": ##"""
-<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#f0b429"/><path d="M13 7h6v6h6v6h-6v6h-6v-6H7v-6h6z" fill="#0b5c7a"/></svg>
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#f0b429"/><path d="M13 7h6v6h6v6h-6v6h-6v-6H7v-6h6z" fill="#0b5c7a"/></svg>
 
-"""##,
+        """##,
         "search.js": #"""
-/* Formulary static search: the matching and ranking of `formulary search` (FormularySearch's
-   SearchEngine) over the split index in search/. A query fetches search/index.json once, then
-   only the shards its words need (two letters each). No dependencies. */
-(function (root) {
-  "use strict";
+        /* Formulary static search: the matching and ranking of `formulary search` (FormularySearch's
+           SearchEngine) over the split index in search/. A query fetches search/index.json once, then
+           only the shards its words need (two letters each). No dependencies. */
+        (function (root) {
+          "use strict";
 
-  var QUALITY = { exact: 1.0, alias: 0.95, brand: 0.9, prefix: 0.75, typo1: 0.7, typo2: 0.55 };
-  var CODE_QUALITY = { 3: 1.0, 2: 0.95, 1: 0.9 };
-  var CODE_FACTOR = { 3: 1.0, 2: 0.95, 1: 0.9 };
-  var FOLDS = [["sulph", "sulf"], ["aluminium", "aluminum"], ["oestr", "estr"], ["caesium", "cesium"]];
+          var QUALITY = { exact: 1.0, alias: 0.95, brand: 0.9, prefix: 0.75, typo1: 0.7, typo2: 0.55 };
+          var CODE_QUALITY = { 3: 1.0, 2: 0.95, 1: 0.9 };
+          var CODE_FACTOR = { 3: 1.0, 2: 0.95, 1: 0.9 };
+          var FOLDS = [["sulph", "sulf"], ["aluminium", "aluminum"], ["oestr", "estr"], ["caesium", "cesium"]];
 
-  /* The words of a text, as SearchText.words: lower-case ASCII letters and digits, accents
-     folded, `37.5mg` one word, British spellings folded. */
-  function words(text) {
-    var folded = String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-    var result = [];
-    var current = "";
-    for (var i = 0; i < folded.length; i++) {
-      var c = folded[i];
-      if ((c >= "a" && c <= "z") || (c >= "0" && c <= "9")) {
-        current += c;
-      } else if (c === "." && current && /[0-9]$/.test(current)) {
-        current += c;
-      } else if (current) {
-        result.push(current);
-        current = "";
-      }
-    }
-    if (current) result.push(current);
-    return result.map(function (word) {
-      if (word.charAt(word.length - 1) === ".") word = word.slice(0, -1);
-      if (word.length >= 5) FOLDS.forEach(function (f) { word = word.split(f[0]).join(f[1]); });
-      return word;
-    }).filter(function (word) { return word.length > 0; });
-  }
-
-  function isNumeric(word) { return word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57; }
-
-  function strength(word) {
-    if (!isNumeric(word)) return null;
-    var match = /^([0-9.]+)(.*)$/.exec(word);
-    var value = parseFloat(match[1]);
-    if (isNaN(value)) return null;
-    var unit = match[2];
-    if (unit === "gm") unit = "g";
-    if (unit === "ug") unit = "mcg";
-    return { value: value, unit: unit || null };
-  }
-
-  /* The shard of a word: its first two letters, or three when the index split those two. */
-  function shardKey(word, split) {
-    var three = word.slice(0, 3).replace(/[^a-z0-9]/g, "_");
-    var two = three.slice(0, 2);
-    if (two.length === 1) return two + "_";
-    if (three.length === 3 && split && split.has(two)) return three;
-    return two;
-  }
-
-  var KINDS = { s: "single", c: "combination", b: "brand" };
-
-  /* A shard's pages by id and words with their postings by id. */
-  function readShard(data) {
-    var pages = Object.create(null), ids = [];
-    data.pages.forEach(function (page) {
-      ids.push(page[0]);
-      pages[page[0]] = { title: page[1], kind: KINDS[page[2]] || page[2], ingredients: page[3] };
-    });
-    var wordsById = Object.create(null);
-    Object.keys(data.words).forEach(function (word) {
-      var list = data.words[word], postings = Object.create(null);
-      for (var i = 0; i + 1 < list.length; i += 2) postings[ids[list[i]]] = list[i + 1];
-      wordsById[word] = postings;
-    });
-    return { pages: pages, words: wordsById };
-  }
-
-  function allowedTypos(length) { return length < 5 ? 0 : length <= 7 ? 1 : 2; }
-
-  /* Optimal string alignment distance (a transposition counts one), or limit + 1 when larger. */
-  function editDistance(a, b, limit) {
-    if (Math.abs(a.length - b.length) > limit) return limit + 1;
-    var previous2 = [], previous = [], current = [];
-    for (var j = 0; j <= b.length; j++) previous[j] = j;
-    for (var i = 1; i <= a.length; i++) {
-      current = [i];
-      var rowMinimum = i;
-      for (j = 1; j <= b.length; j++) {
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        var value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2] + 1);
-        current[j] = value;
-        rowMinimum = Math.min(rowMinimum, value);
-      }
-      if (rowMinimum > limit) return limit + 1;
-      previous2 = previous;
-      previous = current;
-    }
-    return previous[b.length];
-  }
-
-  /* An engine over the index at `base` (ending in `/`); `load(path)` returns a promise of the
-     parsed JSON file, `fetch` by default. */
-  function Engine(base, load) {
-    this.base = base;
-    this.load = load || function (path) {
-      return fetch(base + path).then(function (response) { return response.ok ? response.json() : null; })
-        .catch(function () { return null; });
-    };
-    this.shards = Object.create(null);
-    this.manifest = null;
-  }
-
-  Engine.prototype.start = function () {
-    var self = this;
-    if (!this.manifest) {
-      this.manifest = this.load("search/index.json").then(function (manifest) {
-        self.nameSplit = new Set(manifest.nameSplit);
-        self.bodySplit = new Set(manifest.bodySplit);
-        self.joiners = new Set(manifest.joiners);
-        self.saltWords = new Set(manifest.saltWords);
-        self.units = new Set(manifest.units);
-        return manifest;
-      });
-    }
-    return this.manifest;
-  };
-
-  Engine.prototype.shard = function (kind, key) {
-    if (!/^[a-z0-9_]{2,3}$/.test(key)) return Promise.resolve(null);
-    var path = "search/" + kind + "/" + key + ".json";
-    if (!this.shards[path]) {
-      this.shards[path] = this.load(path).then(function (data) { return data ? readShard(data) : null; });
-    }
-    return this.shards[path];
-  };
-
-  Engine.prototype.shardsFor = function (kind, keys) {
-    var self = this;
-    var unique = Array.from(new Set(keys));
-    return Promise.all(unique.map(function (key) { return self.shard(kind, key); })).then(function (shards) {
-      return shards.filter(Boolean);
-    });
-  };
-
-  /* The best `limit` pages for `query`: [{id, title, kind, score}], best first. */
-  Engine.prototype.search = function (query, limit) {
-    var self = this;
-    limit = limit || 10;
-    return this.start().then(function () { return self.rank(String(query).slice(0, 300), limit); });
-  };
-
-  Engine.prototype.rank = function (query, limit) {
-    var self = this;
-    var all = words(query).filter(function (word) { return !self.joiners.has(word); });
-    var numbers = [], terms = [];
-    all.forEach(function (word) {
-      var s = strength(word);
-      if (s) numbers.push(s);
-      else if (self.units.has(word) && numbers.length && numbers[numbers.length - 1].unit === null) {
-        numbers[numbers.length - 1].unit = word === "gm" ? "g" : word;
-      } else terms.push(word);
-    });
-    terms = terms.slice(0, 12);
-    if (!terms.length && !numbers.length) return Promise.resolve({ total: 0, results: [] });
-    if (!terms.length) return Promise.resolve({ total: 0, results: [] });
-
-    var split = this.nameSplit;
-    var keys = [];
-    terms.forEach(function (term, position) {
-      keys.push(shardKey(term, split));
-      // A two-letter word being typed is a prefix of words in all its three-letter shards.
-      if (term.length === 2 && split.has(term) && position === terms.length - 1) {
-        "abcdefghijklmnopqrstuvwxyz0123456789_".split("").forEach(function (c) { keys.push(term + c); });
-      }
-    });
-    return this.shardsFor("n", keys).then(function () {
-      // Typos reach words of neighbouring shards: the first two letters swapped, or the second
-      // dropped; fetched only when the word's own shard does not name it.
-      var extra = [];
-      terms.forEach(function (term) {
-        if (allowedTypos(term.length) === 0) return;
-        var own = self.shards["search/n/" + shardKey(term, split) + ".json"];
-        extra.push(own.then(function (shard) {
-          var postings = shard && shard.words[term];
-          var named = postings && Object.keys(postings).some(function (id) { return postings[id] >= 2; });
-          if (named) return [];
-          return [term[1] + term[0] + term.slice(2), term[0] + term.slice(2)].map(function (variant) {
-            return shardKey(variant, split);
-          });
-        }));
-      });
-      return Promise.all(extra).then(function (lists) { return self.shardsFor("n", [].concat.apply([], lists)); });
-    }).then(function () {
-      return self.score(terms, numbers, limit);
-    });
-  };
-
-  Engine.prototype.loadedNameShards = function () {
-    var self = this;
-    var result = [];
-    Object.keys(this.shards).forEach(function (path) {
-      if (path.indexOf("search/n/") === 0) result.push(self.shards[path]);
-    });
-    return Promise.all(result).then(function (shards) { return shards.filter(Boolean); });
-  };
-
-  Engine.prototype.score = function (terms, numbers, limit) {
-    var self = this;
-    return this.loadedNameShards().then(function (shards) {
-      // Maps without a prototype: a query word such as `constructor` must find nothing.
-      var pages = Object.create(null);
-      var vocabulary = Object.create(null);
-      shards.forEach(function (shard) {
-        Object.keys(shard.pages).forEach(function (id) { pages[id] = shard.pages[id]; });
-        Object.keys(shard.words).forEach(function (word) { vocabulary[word] = shard.words[word]; });
-      });
-      var sortedWords = Object.keys(vocabulary).sort();
-
-      var perTerm = [], matched = [];
-      terms.forEach(function (term, position) {
-        var best = Object.create(null);
-        function add(postings, quality) {
-          if (!postings) return;
-          Object.keys(postings).forEach(function (id) {
-            var q = quality * CODE_FACTOR[postings[id]];
-            if ((best[id] || 0) < q) best[id] = q;
-          });
-        }
-        var exact = vocabulary[term];
-        if (exact) {
-          Object.keys(exact).forEach(function (id) {
-            var q = CODE_QUALITY[exact[id]];
-            if ((best[id] || 0) < q) best[id] = q;
-          });
-        }
-        if (term.length >= 3 || (position === terms.length - 1 && term.length > 1)) {
-          var found = 0;
-          for (var i = 0; i < sortedWords.length && found < 64; i++) {
-            var word = sortedWords[i];
-            if (word !== term && word.indexOf(term) === 0) {
-              found++;
-              add(vocabulary[word], QUALITY.prefix + 0.2 * term.length / word.length);
+          /* The words of a text, as SearchText.words: lower-case ASCII letters and digits, accents
+             folded, `37.5mg` one word, British spellings folded. */
+          function words(text) {
+            var folded = String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+            var result = [];
+            var current = "";
+            for (var i = 0; i < folded.length; i++) {
+              var c = folded[i];
+              if ((c >= "a" && c <= "z") || (c >= "0" && c <= "9")) {
+                current += c;
+              } else if (c === "." && current && /[0-9]$/.test(current)) {
+                current += c;
+              } else if (current) {
+                result.push(current);
+                current = "";
+              }
             }
+            if (current) result.push(current);
+            return result.map(function (word) {
+              if (word.charAt(word.length - 1) === ".") word = word.slice(0, -1);
+              if (word.length >= 5) FOLDS.forEach(function (f) { word = word.split(f[0]).join(f[1]); });
+              return word;
+            }).filter(function (word) { return word.length > 0; });
           }
-        }
-        var namedExactly = exact && Object.keys(exact).some(function (id) { return exact[id] >= 2; });
-        var allowed = allowedTypos(term.length);
-        if (term.length > 1 && !namedExactly && allowed > 0) {
-          sortedWords.forEach(function (word) {
-            if (word === term) return;
-            var distance = editDistance(term, word, allowed);
-            if (distance <= allowed) add(vocabulary[word], distance === 1 ? QUALITY.typo1 : QUALITY.typo2);
-          });
-        }
-        perTerm.push(best);
-      });
 
-      var required = [];
-      terms.forEach(function (term, index) {
-        if ((!self.saltWords.has(term) && term.length > 1) || terms.length === 1) required.push(index);
-      });
-      var counts = Object.create(null);
-      required.forEach(function (position) {
-        Object.keys(perTerm[position]).forEach(function (id) { counts[id] = (counts[id] || 0) + 1; });
-      });
-      var most = 0;
-      Object.keys(counts).forEach(function (id) { most = Math.max(most, counts[id]); });
-      var asked = new Set(terms);
-      var scores = Object.create(null);
-      Object.keys(counts).forEach(function (id) {
-        if (counts[id] === most && most > 0 && pages[id]) {
-          scores[id] = self.pageScore(pages[id], id, terms, asked, perTerm, numbers, most, required.length);
-        }
-      });
-      var titles = Object.create(null);
-      Object.keys(scores).forEach(function (id) { titles[id] = [pages[id].title, pages[id].kind]; });
-      var strong = Object.keys(scores).some(function (id) {
-        return required.every(function (position) { return (perTerm[position][id] || 0) >= QUALITY.brand; });
-      });
-      var body = strong ? Promise.resolve() : self.bodyScores(terms, scores, titles);
-      return body.then(function () { return self.finish(scores, titles, limit); });
-    });
-  };
+          function isNumeric(word) { return word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57; }
 
-  Engine.prototype.pageScore = function (page, id, terms, asked, perTerm, numbers, coverage, required) {
-    var self = this;
-    // The name words and strengths of a page are its title's, as SearchDocument reads them.
-    var titleWords = words(page.title);
-    var nameWords = titleWords.filter(function (word) {
-      return !isNumeric(word) && !self.joiners.has(word) && !self.saltWords.has(word);
-    });
-    var strengths = titleWords.map(strength).filter(Boolean).map(function (s) { return [s.value, s.unit]; });
-    var ingredientCount = page.ingredients;
-    var total = 0;
-    perTerm.forEach(function (matches) { total += matches[id] || 0; });
-    var score = 10 * total / Math.max(terms.length, 1);
-    var anyMatch = perTerm.some(function (matches) { return (matches[id] || 0) > 0; });
-    var covered = nameWords.filter(function (word) {
-      if (asked.has(word)) return true;
-      return anyMatch && Array.from(asked).some(function (a) { return word.indexOf(a) === 0; });
-    }).length;
-    var ratio = nameWords.length ? covered / nameWords.length : 0;
-    score += 4 * ratio;
-    if (covered === nameWords.length && nameWords.length) score += 2;
-    var extra = Math.max(0, ingredientCount - Math.max(1, required));
-    score -= 1.5 * extra;
-    if (coverage < required) score -= 4 * (required - coverage);
-    if (numbers.length) {
-      var present = numbers.filter(function (number) {
-        return strengths.some(function (s) {
-          return Math.abs(s[0] - number.value) < 0.0001 && (number.unit === null || s[1] === null || s[1] === number.unit);
-        });
-      }).length;
-      if (present === numbers.length) score += 3;
-      else if (!strengths.length) score -= 0.5;
-      else score -= 3 + (numbers.length - present);
-    } else if (strengths.length) {
-      score -= 0.3;
-    }
-    return score;
-  };
+          function strength(word) {
+            if (!isNumeric(word)) return null;
+            var match = /^([0-9.]+)(.*)$/.exec(word);
+            var value = parseFloat(match[1]);
+            if (isNaN(value)) return null;
+            var unit = match[2];
+            if (unit === "gm") unit = "g";
+            if (unit === "ug") unit = "mcg";
+            return { value: value, unit: unit || null };
+          }
 
-  /* What a page says rather than what it is called: pages whose most used words hold every
-     query word. */
-  Engine.prototype.bodyScores = function (terms, scores, titles) {
-    var split = this.bodySplit;
-    var wanted = terms.filter(function (term) { return term.length >= 3; });
-    if (!wanted.length) return Promise.resolve();
-    return this.shardsFor("b", wanted.map(function (term) { return shardKey(term, split); })).then(function (shards) {
-      // Words too common to be indexed (in hundreds of pages) say nothing; the others must all
-      // be on the page.
-      var postings = wanted.map(function (term) {
-        for (var i = 0; i < shards.length; i++) if (shards[i].words[term]) return { list: shards[i].words[term], shard: shards[i] };
-        return null;
-      }).filter(Boolean);
-      if (!postings.length) return;
-      Object.keys(postings[0].list).forEach(function (id) {
-        var hits = 0;
-        var everywhere = postings.every(function (p) {
-          if (!p.list[id]) return false;
-          hits += Math.min(20, p.list[id]);
-          return true;
-        });
-        if (!everywhere) return;
-        var score = 8 + Math.min(3, hits * 0.3);
-        if (!(scores[id] >= score)) {
-          scores[id] = score;
-          var page = postings[0].shard.pages[id];
-          titles[id] = titles[id] || [page.title, page.kind];
-        }
-      });
-    });
-  };
+          /* The shard of a word: its first two letters, or three when the index split those two. */
+          function shardKey(word, split) {
+            var three = word.slice(0, 3).replace(/[^a-z0-9]/g, "_");
+            var two = three.slice(0, 2);
+            if (two.length === 1) return two + "_";
+            if (three.length === 3 && split && split.has(two)) return three;
+            return two;
+          }
 
-  Engine.prototype.finish = function (scores, titles, limit) {
-    var ranked = Object.keys(scores).map(function (id) {
-      return { id: id, title: titles[id][0], kind: titles[id][1], score: Math.round(scores[id] * 100) / 100 };
-    });
-    var encoder = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
-    function length(text) { return encoder ? encoder.encode(text).length : text.length; }
-    ranked.sort(function (a, b) {
-      if (b.score !== a.score) return b.score - a.score;
-      var la = length(a.title), lb = length(b.title);
-      if (la !== lb) return la - lb;
-      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    });
-    return { total: ranked.length, results: ranked.slice(0, limit) };
-  };
+          var KINDS = { s: "single", c: "combination", b: "brand" };
 
-  var api = { Engine: Engine, words: words, editDistance: editDistance, shardKey: shardKey };
-  if (typeof module !== "undefined" && module.exports) module.exports = api;
-  root.FormularySearch = api;
+          /* A shard's pages by id and words with their postings by id. */
+          function readShard(data) {
+            var pages = Object.create(null), ids = [];
+            data.pages.forEach(function (page) {
+              ids.push(page[0]);
+              pages[page[0]] = { title: page[1], kind: KINDS[page[2]] || page[2], ingredients: page[3] };
+            });
+            var wordsById = Object.create(null);
+            Object.keys(data.words).forEach(function (word) {
+              var list = data.words[word], postings = Object.create(null);
+              for (var i = 0; i + 1 < list.length; i += 2) postings[ids[list[i]]] = list[i + 1];
+              wordsById[word] = postings;
+            });
+            return { pages: pages, words: wordsById };
+          }
 
-  /* The search page: results as you type, the query kept in the address. */
-  if (typeof document === "undefined") return;
-  var KIND_LABELS = { single: "Medicine", combination: "Combination", brand: "Brand" };
-  function start() {
-    var form = document.querySelector("form[data-index]");
-    if (!form) return;
-    var input = form.querySelector("input[name=q]");
-    var status = document.getElementById("search-status");
-    var list = document.getElementById("search-results");
-    var siteRoot = form.getAttribute("data-root") || "/";
-    var engine = new Engine(siteRoot);
-    var latest = 0;
-    function show(query) {
-      var ticket = ++latest;
-      if (!query.trim()) {
-        list.textContent = "";
-        status.textContent = "";
-        return;
-      }
-      engine.search(query, 20).then(function (response) {
-        if (ticket !== latest) return;
-        list.textContent = "";
-        response.results.forEach(function (result) {
-          var item = document.createElement("li");
-          var link = document.createElement("a");
-          link.href = siteRoot + result.id.split("/").map(encodeURIComponent).join("/") + "/";
-          link.textContent = result.title;
-          var kind = document.createElement("p");
-          kind.textContent = KIND_LABELS[result.kind] || result.kind;
-          item.appendChild(link);
-          item.appendChild(kind);
-          list.appendChild(item);
-        });
-        var count = response.total;
-        status.textContent = count === 0 ? "No medicines found for \u201c" + query + "\u201d." :
-          count + (count === 1 ? " medicine" : " medicines") + " found" + (count > 20 ? "; the best 20 are shown." : ".");
-      }).catch(function () {
-        if (ticket === latest) status.textContent = "Search is not available right now.";
-      });
-    }
-    var timer = null;
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        var url = new URL(window.location.href);
-        url.searchParams.set("q", input.value);
-        window.history.replaceState(null, "", url);
-        show(input.value);
-      }, 120);
-    });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      show(input.value);
-    });
-    var initial = new URL(window.location.href).searchParams.get("q") || "";
-    if (initial) {
-      input.value = initial;
-      show(initial);
-    }
-    input.focus();
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
-})(typeof self !== "undefined" ? self : this);
+          function allowedTypos(length) { return length < 5 ? 0 : length <= 7 ? 1 : 2; }
 
-"""#,
+          /* Optimal string alignment distance (a transposition counts one), or limit + 1 when larger. */
+          function editDistance(a, b, limit) {
+            if (Math.abs(a.length - b.length) > limit) return limit + 1;
+            var previous2 = [], previous = [], current = [];
+            for (var j = 0; j <= b.length; j++) previous[j] = j;
+            for (var i = 1; i <= a.length; i++) {
+              current = [i];
+              var rowMinimum = i;
+              for (j = 1; j <= b.length; j++) {
+                var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+                var value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previous2[j - 2] + 1);
+                current[j] = value;
+                rowMinimum = Math.min(rowMinimum, value);
+              }
+              if (rowMinimum > limit) return limit + 1;
+              previous2 = previous;
+              previous = current;
+            }
+            return previous[b.length];
+          }
+
+          /* An engine over the index at `base` (ending in `/`); `load(path)` returns a promise of the
+             parsed JSON file, `fetch` by default. */
+          function Engine(base, load) {
+            this.base = base;
+            this.load = load || function (path) {
+              return fetch(base + path).then(function (response) { return response.ok ? response.json() : null; })
+                .catch(function () { return null; });
+            };
+            this.shards = Object.create(null);
+            this.manifest = null;
+          }
+
+          Engine.prototype.start = function () {
+            var self = this;
+            if (!this.manifest) {
+              this.manifest = this.load("search/index.json").then(function (manifest) {
+                self.nameSplit = new Set(manifest.nameSplit);
+                self.bodySplit = new Set(manifest.bodySplit);
+                self.joiners = new Set(manifest.joiners);
+                self.saltWords = new Set(manifest.saltWords);
+                self.units = new Set(manifest.units);
+                return manifest;
+              });
+            }
+            return this.manifest;
+          };
+
+          Engine.prototype.shard = function (kind, key) {
+            if (!/^[a-z0-9_]{2,3}$/.test(key)) return Promise.resolve(null);
+            var path = "search/" + kind + "/" + key + ".json";
+            if (!this.shards[path]) {
+              this.shards[path] = this.load(path).then(function (data) { return data ? readShard(data) : null; });
+            }
+            return this.shards[path];
+          };
+
+          Engine.prototype.shardsFor = function (kind, keys) {
+            var self = this;
+            var unique = Array.from(new Set(keys));
+            return Promise.all(unique.map(function (key) { return self.shard(kind, key); })).then(function (shards) {
+              return shards.filter(Boolean);
+            });
+          };
+
+          /* The best `limit` pages for `query`: [{id, title, kind, score}], best first. */
+          Engine.prototype.search = function (query, limit) {
+            var self = this;
+            limit = limit || 10;
+            return this.start().then(function () { return self.rank(String(query).slice(0, 300), limit); });
+          };
+
+          Engine.prototype.rank = function (query, limit) {
+            var self = this;
+            var all = words(query).filter(function (word) { return !self.joiners.has(word); });
+            var numbers = [], terms = [];
+            all.forEach(function (word) {
+              var s = strength(word);
+              if (s) numbers.push(s);
+              else if (self.units.has(word) && numbers.length && numbers[numbers.length - 1].unit === null) {
+                numbers[numbers.length - 1].unit = word === "gm" ? "g" : word;
+              } else terms.push(word);
+            });
+            terms = terms.slice(0, 12);
+            if (!terms.length && !numbers.length) return Promise.resolve({ total: 0, results: [] });
+            if (!terms.length) return Promise.resolve({ total: 0, results: [] });
+
+            var split = this.nameSplit;
+            var keys = [];
+            terms.forEach(function (term, position) {
+              keys.push(shardKey(term, split));
+              // A two-letter word being typed is a prefix of words in all its three-letter shards.
+              if (term.length === 2 && split.has(term) && position === terms.length - 1) {
+                "abcdefghijklmnopqrstuvwxyz0123456789_".split("").forEach(function (c) { keys.push(term + c); });
+              }
+            });
+            return this.shardsFor("n", keys).then(function () {
+              // Typos reach words of neighbouring shards: the first two letters swapped, or the second
+              // dropped; fetched only when the word's own shard does not name it.
+              var extra = [];
+              terms.forEach(function (term) {
+                if (allowedTypos(term.length) === 0) return;
+                var own = self.shards["search/n/" + shardKey(term, split) + ".json"];
+                extra.push(own.then(function (shard) {
+                  var postings = shard && shard.words[term];
+                  var named = postings && Object.keys(postings).some(function (id) { return postings[id] >= 2; });
+                  if (named) return [];
+                  return [term[1] + term[0] + term.slice(2), term[0] + term.slice(2)].map(function (variant) {
+                    return shardKey(variant, split);
+                  });
+                }));
+              });
+              return Promise.all(extra).then(function (lists) { return self.shardsFor("n", [].concat.apply([], lists)); });
+            }).then(function () {
+              return self.score(terms, numbers, limit);
+            });
+          };
+
+          Engine.prototype.loadedNameShards = function () {
+            var self = this;
+            var result = [];
+            Object.keys(this.shards).forEach(function (path) {
+              if (path.indexOf("search/n/") === 0) result.push(self.shards[path]);
+            });
+            return Promise.all(result).then(function (shards) { return shards.filter(Boolean); });
+          };
+
+          Engine.prototype.score = function (terms, numbers, limit) {
+            var self = this;
+            return this.loadedNameShards().then(function (shards) {
+              // Maps without a prototype: a query word such as `constructor` must find nothing.
+              var pages = Object.create(null);
+              var vocabulary = Object.create(null);
+              shards.forEach(function (shard) {
+                Object.keys(shard.pages).forEach(function (id) { pages[id] = shard.pages[id]; });
+                Object.keys(shard.words).forEach(function (word) { vocabulary[word] = shard.words[word]; });
+              });
+              var sortedWords = Object.keys(vocabulary).sort();
+
+              var perTerm = [], matched = [];
+              terms.forEach(function (term, position) {
+                var best = Object.create(null);
+                function add(postings, quality) {
+                  if (!postings) return;
+                  Object.keys(postings).forEach(function (id) {
+                    var q = quality * CODE_FACTOR[postings[id]];
+                    if ((best[id] || 0) < q) best[id] = q;
+                  });
+                }
+                var exact = vocabulary[term];
+                if (exact) {
+                  Object.keys(exact).forEach(function (id) {
+                    var q = CODE_QUALITY[exact[id]];
+                    if ((best[id] || 0) < q) best[id] = q;
+                  });
+                }
+                if (term.length >= 3 || (position === terms.length - 1 && term.length > 1)) {
+                  var found = 0;
+                  for (var i = 0; i < sortedWords.length && found < 64; i++) {
+                    var word = sortedWords[i];
+                    if (word !== term && word.indexOf(term) === 0) {
+                      found++;
+                      add(vocabulary[word], QUALITY.prefix + 0.2 * term.length / word.length);
+                    }
+                  }
+                }
+                var namedExactly = exact && Object.keys(exact).some(function (id) { return exact[id] >= 2; });
+                var allowed = allowedTypos(term.length);
+                if (term.length > 1 && !namedExactly && allowed > 0) {
+                  sortedWords.forEach(function (word) {
+                    if (word === term) return;
+                    var distance = editDistance(term, word, allowed);
+                    if (distance <= allowed) add(vocabulary[word], distance === 1 ? QUALITY.typo1 : QUALITY.typo2);
+                  });
+                }
+                perTerm.push(best);
+              });
+
+              var required = [];
+              terms.forEach(function (term, index) {
+                if ((!self.saltWords.has(term) && term.length > 1) || terms.length === 1) required.push(index);
+              });
+              var counts = Object.create(null);
+              required.forEach(function (position) {
+                Object.keys(perTerm[position]).forEach(function (id) { counts[id] = (counts[id] || 0) + 1; });
+              });
+              var most = 0;
+              Object.keys(counts).forEach(function (id) { most = Math.max(most, counts[id]); });
+              var asked = new Set(terms);
+              var scores = Object.create(null);
+              Object.keys(counts).forEach(function (id) {
+                if (counts[id] === most && most > 0 && pages[id]) {
+                  scores[id] = self.pageScore(pages[id], id, terms, asked, perTerm, numbers, most, required.length);
+                }
+              });
+              var titles = Object.create(null);
+              Object.keys(scores).forEach(function (id) { titles[id] = [pages[id].title, pages[id].kind]; });
+              var strong = Object.keys(scores).some(function (id) {
+                return required.every(function (position) { return (perTerm[position][id] || 0) >= QUALITY.brand; });
+              });
+              var body = strong ? Promise.resolve() : self.bodyScores(terms, scores, titles);
+              return body.then(function () { return self.finish(scores, titles, limit); });
+            });
+          };
+
+          Engine.prototype.pageScore = function (page, id, terms, asked, perTerm, numbers, coverage, required) {
+            var self = this;
+            // The name words and strengths of a page are its title's, as SearchDocument reads them.
+            var titleWords = words(page.title);
+            var nameWords = titleWords.filter(function (word) {
+              return !isNumeric(word) && !self.joiners.has(word) && !self.saltWords.has(word);
+            });
+            var strengths = titleWords.map(strength).filter(Boolean).map(function (s) { return [s.value, s.unit]; });
+            var ingredientCount = page.ingredients;
+            var total = 0;
+            perTerm.forEach(function (matches) { total += matches[id] || 0; });
+            var score = 10 * total / Math.max(terms.length, 1);
+            var anyMatch = perTerm.some(function (matches) { return (matches[id] || 0) > 0; });
+            var covered = nameWords.filter(function (word) {
+              if (asked.has(word)) return true;
+              return anyMatch && Array.from(asked).some(function (a) { return word.indexOf(a) === 0; });
+            }).length;
+            var ratio = nameWords.length ? covered / nameWords.length : 0;
+            score += 4 * ratio;
+            if (covered === nameWords.length && nameWords.length) score += 2;
+            var extra = Math.max(0, ingredientCount - Math.max(1, required));
+            score -= 1.5 * extra;
+            if (coverage < required) score -= 4 * (required - coverage);
+            if (numbers.length) {
+              var present = numbers.filter(function (number) {
+                return strengths.some(function (s) {
+                  return Math.abs(s[0] - number.value) < 0.0001 && (number.unit === null || s[1] === null || s[1] === number.unit);
+                });
+              }).length;
+              if (present === numbers.length) score += 3;
+              else if (!strengths.length) score -= 0.5;
+              else score -= 3 + (numbers.length - present);
+            } else if (strengths.length) {
+              score -= 0.3;
+            }
+            return score;
+          };
+
+          /* What a page says rather than what it is called: pages whose most used words hold every
+             query word. */
+          Engine.prototype.bodyScores = function (terms, scores, titles) {
+            var split = this.bodySplit;
+            var wanted = terms.filter(function (term) { return term.length >= 3; });
+            if (!wanted.length) return Promise.resolve();
+            return this.shardsFor("b", wanted.map(function (term) { return shardKey(term, split); })).then(function (shards) {
+              // Words too common to be indexed (in hundreds of pages) say nothing; the others must all
+              // be on the page.
+              var postings = wanted.map(function (term) {
+                for (var i = 0; i < shards.length; i++) if (shards[i].words[term]) return { list: shards[i].words[term], shard: shards[i] };
+                return null;
+              }).filter(Boolean);
+              if (!postings.length) return;
+              Object.keys(postings[0].list).forEach(function (id) {
+                var hits = 0;
+                var everywhere = postings.every(function (p) {
+                  if (!p.list[id]) return false;
+                  hits += Math.min(20, p.list[id]);
+                  return true;
+                });
+                if (!everywhere) return;
+                var score = 8 + Math.min(3, hits * 0.3);
+                if (!(scores[id] >= score)) {
+                  scores[id] = score;
+                  var page = postings[0].shard.pages[id];
+                  titles[id] = titles[id] || [page.title, page.kind];
+                }
+              });
+            });
+          };
+
+          Engine.prototype.finish = function (scores, titles, limit) {
+            var ranked = Object.keys(scores).map(function (id) {
+              return { id: id, title: titles[id][0], kind: titles[id][1], score: Math.round(scores[id] * 100) / 100 };
+            });
+            var encoder = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
+            function length(text) { return encoder ? encoder.encode(text).length : text.length; }
+            ranked.sort(function (a, b) {
+              if (b.score !== a.score) return b.score - a.score;
+              var la = length(a.title), lb = length(b.title);
+              if (la !== lb) return la - lb;
+              return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+            });
+            return { total: ranked.length, results: ranked.slice(0, limit) };
+          };
+
+          var api = { Engine: Engine, words: words, editDistance: editDistance, shardKey: shardKey };
+          if (typeof module !== "undefined" && module.exports) module.exports = api;
+          root.FormularySearch = api;
+
+          /* The search page: results as you type, the query kept in the address. */
+          if (typeof document === "undefined") return;
+          var KIND_LABELS = { single: "Medicine", combination: "Combination", brand: "Brand" };
+          function start() {
+            var form = document.querySelector("form[data-index]");
+            if (!form) return;
+            var input = form.querySelector("input[name=q]");
+            var status = document.getElementById("search-status");
+            var list = document.getElementById("search-results");
+            var siteRoot = form.getAttribute("data-root") || "/";
+            var engine = new Engine(siteRoot);
+            var latest = 0;
+            function show(query) {
+              var ticket = ++latest;
+              if (!query.trim()) {
+                list.textContent = "";
+                status.textContent = "";
+                return;
+              }
+              engine.search(query, 20).then(function (response) {
+                if (ticket !== latest) return;
+                list.textContent = "";
+                response.results.forEach(function (result) {
+                  var item = document.createElement("li");
+                  var link = document.createElement("a");
+                  link.href = siteRoot + result.id.split("/").map(encodeURIComponent).join("/") + "/";
+                  link.textContent = result.title;
+                  var kind = document.createElement("p");
+                  kind.textContent = KIND_LABELS[result.kind] || result.kind;
+                  item.appendChild(link);
+                  item.appendChild(kind);
+                  list.appendChild(item);
+                });
+                var count = response.total;
+                status.textContent = count === 0 ? "No medicines found for \u201c" + query + "\u201d." :
+                  count + (count === 1 ? " medicine" : " medicines") + " found" + (count > 20 ? "; the best 20 are shown." : ".");
+              }).catch(function () {
+                if (ticket === latest) status.textContent = "Search is not available right now.";
+              });
+            }
+            var timer = null;
+            input.addEventListener("input", function () {
+              clearTimeout(timer);
+              timer = setTimeout(function () {
+                var url = new URL(window.location.href);
+                url.searchParams.set("q", input.value);
+                window.history.replaceState(null, "", url);
+                show(input.value);
+              }, 120);
+            });
+            form.addEventListener("submit", function (event) {
+              event.preventDefault();
+              show(input.value);
+            });
+            var initial = new URL(window.location.href).searchParams.get("q") || "";
+            if (initial) {
+              input.value = initial;
+              show(initial);
+            }
+            input.focus();
+          }
+          if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+          else start();
+        })(typeof self !== "undefined" ? self : this);
+
+        """#,
         "style.css": #"""
-/* Formulary default theme. Edit freely: `formulary init` copied it into your site's static/assets/. */
-:root {
-  --ink: #1b2733;
-  --muted: #52606d;
-  --line: #d9e2ec;
-  --paper: #ffffff;
-  --wash: #f4f7fa;
-  --brand: #0b5c7a;
-  --brand-dark: #07415a;
-  --link: #0a5a9c;
-  --warn-bg: #fff6db;
-  --warn-line: #e8c25b;
-  --ok-bg: #e6f6ec;
-  --ok-line: #5aa872;
-  --danger-bg: #fdeaea;
-  --danger-line: #c0392b;
-  --radius: 10px;
-  font-size: 17px;
-}
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body {
-  margin: 0;
-  color: var(--ink);
-  background: var(--wash);
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
-  line-height: 1.6;
-}
-a { color: var(--link); }
-a:hover { color: var(--brand-dark); }
-h1, h2, h3 { line-height: 1.25; color: #102a43; }
-h1 { font-size: 2rem; margin: 0.2rem 0 0.6rem; }
-h2 { font-size: 1.3rem; margin: 1.8rem 0 0.6rem; }
-code { font-size: 0.85em; background: var(--wash); padding: 0.1em 0.3em; border-radius: 4px; }
-.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.skip-link { position: absolute; left: -999px; top: 0; background: #fff; padding: 0.5rem 1rem; z-index: 10; }
-.skip-link:focus { left: 0.5rem; }
+        /* Formulary default theme. Edit freely: `formulary init` copied it into your site's static/assets/. */
+        :root {
+          --ink: #1b2733;
+          --muted: #52606d;
+          --line: #d9e2ec;
+          --paper: #ffffff;
+          --wash: #f4f7fa;
+          --brand: #0b5c7a;
+          --brand-dark: #07415a;
+          --link: #0a5a9c;
+          --warn-bg: #fff6db;
+          --warn-line: #e8c25b;
+          --ok-bg: #e6f6ec;
+          --ok-line: #5aa872;
+          --danger-bg: #fdeaea;
+          --danger-line: #c0392b;
+          --radius: 10px;
+          font-size: 17px;
+        }
+        * { box-sizing: border-box; }
+        html { -webkit-text-size-adjust: 100%; }
+        body {
+          margin: 0;
+          color: var(--ink);
+          background: var(--wash);
+          font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
+          line-height: 1.6;
+        }
+        a { color: var(--link); }
+        a:hover { color: var(--brand-dark); }
+        h1, h2, h3 { line-height: 1.25; color: #102a43; }
+        h1 { font-size: 2rem; margin: 0.2rem 0 0.6rem; }
+        h2 { font-size: 1.3rem; margin: 1.8rem 0 0.6rem; }
+        code { font-size: 0.85em; background: var(--wash); padding: 0.1em 0.3em; border-radius: 4px; }
+        .wrap { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+        .skip-link { position: absolute; left: -999px; top: 0; background: #fff; padding: 0.5rem 1rem; z-index: 10; }
+        .skip-link:focus { left: 0.5rem; }
 
-.site-header { background: var(--brand); color: #fff; }
-.header-row { display: flex; align-items: center; gap: 1.25rem; padding-top: 0.7rem; padding-bottom: 0.7rem; flex-wrap: wrap; }
-.brand { display: flex; align-items: center; gap: 0.5rem; color: #fff; text-decoration: none; font-weight: 700; font-size: 1.15rem; }
-.brand:hover { color: #fff; }
-.header-search { display: flex; flex: 1 1 18rem; max-width: 34rem; }
-.header-search input { flex: 1; min-width: 0; }
-.site-nav { display: flex; gap: 1rem; }
-.site-nav a { color: #fff; font-weight: 600; text-decoration: none; }
-.site-nav a:hover { text-decoration: underline; color: #fff; }
-input[type="search"] {
-  font: inherit; padding: 0.55rem 0.75rem; border: 1px solid #9fb3c8; border-radius: 8px 0 0 8px; background: #fff; color: var(--ink);
-}
-button {
-  font: inherit; font-weight: 600; padding: 0.55rem 1rem; border: 0; border-radius: 0 8px 8px 0; background: #f0b429; color: #102a43; cursor: pointer;
-}
-button:hover { background: #f7c948; }
-:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+        .site-header { background: var(--brand); color: #fff; }
+        .header-row { display: flex; align-items: center; gap: 1.25rem; padding-top: 0.7rem; padding-bottom: 0.7rem; flex-wrap: wrap; }
+        .brand { display: flex; align-items: center; gap: 0.5rem; color: #fff; text-decoration: none; font-weight: 700; font-size: 1.15rem; }
+        .brand:hover { color: #fff; }
+        .header-search { display: flex; flex: 1 1 18rem; max-width: 34rem; }
+        .header-search input { flex: 1; min-width: 0; }
+        .site-nav { display: flex; gap: 1rem; }
+        .site-nav a { color: #fff; font-weight: 600; text-decoration: none; }
+        .site-nav a:hover { text-decoration: underline; color: #fff; }
+        input[type="search"] {
+          font: inherit; padding: 0.55rem 0.75rem; border: 1px solid #9fb3c8; border-radius: 8px 0 0 8px; background: #fff; color: var(--ink);
+        }
+        button {
+          font: inherit; font-weight: 600; padding: 0.55rem 1rem; border: 0; border-radius: 0 8px 8px 0; background: #f0b429; color: #102a43; cursor: pointer;
+        }
+        button:hover { background: #f7c948; }
+        :focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
 
-.breadcrumbs ol { list-style: none; display: flex; flex-wrap: wrap; gap: 0.4rem; padding: 0; margin: 1rem 0 0.5rem; font-size: 0.9rem; color: var(--muted); }
-.breadcrumbs li + li::before { content: "›"; margin-right: 0.4rem; color: var(--muted); }
+        .breadcrumbs ol { list-style: none; display: flex; flex-wrap: wrap; gap: 0.4rem; padding: 0; margin: 1rem 0 0.5rem; font-size: 0.9rem; color: var(--muted); }
+        .breadcrumbs li + li::before { content: "›"; margin-right: 0.4rem; color: var(--muted); }
 
-main { padding-bottom: 2.5rem; }
-.monograph-layout { display: grid; grid-template-columns: minmax(0, 1fr) 16rem; gap: 2rem; align-items: start; }
-.monograph { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 1.5rem 2rem 1.25rem; }
-.monograph-header { border-bottom: 1px solid var(--line); padding-bottom: 0.8rem; margin-bottom: 1rem; }
-.kind { display: inline-block; font-size: 0.78rem; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; color: var(--brand-dark); background: #e0f0f6; border-radius: 999px; padding: 0.1rem 0.6rem; margin: 0; }
-.kind-combination { background: #ece6fb; color: #44337a; }
-.kind-brand { background: #fdf0e1; color: #7a4510; }
-.provenance { font-size: 0.92rem; color: var(--muted); margin: 0.4rem 0 0; }
-.provenance .badge { display: inline-block; font-weight: 700; border-radius: 6px; padding: 0 0.45rem; margin-right: 0.35rem; border: 1px solid; }
-.provenance-draft .badge { background: var(--warn-bg); border-color: var(--warn-line); color: #6b4e00; }
-.provenance-reviewed .badge { background: var(--ok-bg); border-color: var(--ok-line); color: #1d5b32; }
-.banner { border-radius: 8px; padding: 0.75rem 1rem; margin: 0.8rem 0; border-left: 5px solid; }
-.banned { background: var(--danger-bg); border-color: var(--danger-line); color: #7b1d15; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1.25rem; margin: 0 0 0.5rem; padding: 0.9rem 1.1rem; background: var(--wash); border-radius: 8px; }
-.facts:empty { display: none; }
-.facts dt { font-weight: 600; color: var(--muted); }
-.facts dd { margin: 0; }
-.ingredient-list { list-style: none; padding: 0; margin: 0; }
-.strength { color: var(--muted); font-variant-numeric: tabular-nums; }
-.section h2 { border-top: 1px solid var(--line); padding-top: 1.1rem; }
-.section:first-of-type h2 { border-top: 0; padding-top: 0; }
-.section ul, .section ol { padding-left: 1.3rem; }
-.section table { border-collapse: collapse; width: 100%; margin: 0.8rem 0; font-size: 0.95rem; }
-.section th, .section td { border: 1px solid var(--line); padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
-.section th { background: var(--wash); }
-.faq-list dt { font-weight: 600; margin-top: 1rem; }
-.faq-list dd { margin: 0.25rem 0 0; }
-.faq-list dd p { margin: 0; }
-.disclaimer { margin-top: 2rem; padding: 0.9rem 1.1rem; background: var(--warn-bg); border: 1px solid var(--warn-line); border-radius: 8px; font-size: 0.92rem; }
-.disclaimer h2 { font-size: 1rem; margin: 0 0 0.3rem; }
-.disclaimer p { margin: 0.3rem 0; }
-.page-meta { font-size: 0.85rem; color: var(--muted); margin-top: 1.2rem; }
-.toc { position: sticky; top: 1rem; background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 0.9rem 1.1rem; font-size: 0.92rem; }
-.toc h2 { font-size: 0.95rem; margin: 0 0 0.4rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
-.toc ol { margin: 0; padding-left: 1.1rem; }
-.toc li { margin: 0.2rem 0; }
+        main { padding-bottom: 2.5rem; }
+        .monograph-layout { display: grid; grid-template-columns: minmax(0, 1fr) 16rem; gap: 2rem; align-items: start; }
+        .monograph { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 1.5rem 2rem 1.25rem; }
+        .monograph-header { border-bottom: 1px solid var(--line); padding-bottom: 0.8rem; margin-bottom: 1rem; }
+        .kind { display: inline-block; font-size: 0.78rem; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; color: var(--brand-dark); background: #e0f0f6; border-radius: 999px; padding: 0.1rem 0.6rem; margin: 0; }
+        .kind-combination { background: #ece6fb; color: #44337a; }
+        .kind-brand { background: #fdf0e1; color: #7a4510; }
+        .provenance { font-size: 0.92rem; color: var(--muted); margin: 0.4rem 0 0; }
+        .provenance .badge { display: inline-block; font-weight: 700; border-radius: 6px; padding: 0 0.45rem; margin-right: 0.35rem; border: 1px solid; }
+        .provenance-draft .badge { background: var(--warn-bg); border-color: var(--warn-line); color: #6b4e00; }
+        .provenance-reviewed .badge { background: var(--ok-bg); border-color: var(--ok-line); color: #1d5b32; }
+        .banner { border-radius: 8px; padding: 0.75rem 1rem; margin: 0.8rem 0; border-left: 5px solid; }
+        .banned { background: var(--danger-bg); border-color: var(--danger-line); color: #7b1d15; }
+        .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1.25rem; margin: 0 0 0.5rem; padding: 0.9rem 1.1rem; background: var(--wash); border-radius: 8px; }
+        .facts:empty { display: none; }
+        .facts dt { font-weight: 600; color: var(--muted); }
+        .facts dd { margin: 0; }
+        .ingredient-list { list-style: none; padding: 0; margin: 0; }
+        .strength { color: var(--muted); font-variant-numeric: tabular-nums; }
+        .section h2 { border-top: 1px solid var(--line); padding-top: 1.1rem; }
+        .section:first-of-type h2 { border-top: 0; padding-top: 0; }
+        .section ul, .section ol { padding-left: 1.3rem; }
+        .section table { border-collapse: collapse; width: 100%; margin: 0.8rem 0; font-size: 0.95rem; }
+        .section th, .section td { border: 1px solid var(--line); padding: 0.4rem 0.6rem; text-align: left; vertical-align: top; }
+        .section th { background: var(--wash); }
+        .faq-list dt { font-weight: 600; margin-top: 1rem; }
+        .faq-list dd { margin: 0.25rem 0 0; }
+        .faq-list dd p { margin: 0; }
+        .disclaimer { margin-top: 2rem; padding: 0.9rem 1.1rem; background: var(--warn-bg); border: 1px solid var(--warn-line); border-radius: 8px; font-size: 0.92rem; }
+        .disclaimer h2 { font-size: 1rem; margin: 0 0 0.3rem; }
+        .disclaimer p { margin: 0.3rem 0; }
+        .page-meta { font-size: 0.85rem; color: var(--muted); margin-top: 1.2rem; }
+        .toc { position: sticky; top: 1rem; background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 0.9rem 1.1rem; font-size: 0.92rem; }
+        .toc h2 { font-size: 0.95rem; margin: 0 0 0.4rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
+        .toc ol { margin: 0; padding-left: 1.1rem; }
+        .toc li { margin: 0.2rem 0; }
 
-.hero { background: linear-gradient(180deg, var(--brand) 0%, #127a9e 100%); color: #fff; padding: 2.5rem 0 2.8rem; }
-.hero h1 { color: #fff; font-size: 2.3rem; }
-.hero .lede { font-size: 1.15rem; max-width: 44rem; color: #e6f4f9; }
-.hero label { display: block; font-weight: 600; margin-bottom: 0.4rem; }
-.search-row { display: flex; max-width: 40rem; }
-.search-row input { flex: 1; min-width: 0; font-size: 1.05rem; }
-.home-grid { display: grid; grid-template-columns: 2fr 1fr; gap: 2rem; margin-top: 1.5rem; }
-.letter-grid { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); gap: 0.5rem; }
-.letter-grid a { display: flex; flex-direction: column; align-items: center; padding: 0.5rem 0.25rem; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; text-decoration: none; }
-.letter-grid a:hover { border-color: var(--brand); }
-.letter-grid .letter { font-size: 1.3rem; font-weight: 700; }
-.letter-grid .count { font-size: 0.75rem; color: var(--muted); }
-.stat-list { list-style: none; padding: 0; }
-.stat-list li { padding: 0.3rem 0; border-bottom: 1px solid var(--line); }
-.note { font-size: 0.9rem; color: var(--muted); }
+        .hero { background: linear-gradient(180deg, var(--brand) 0%, #127a9e 100%); color: #fff; padding: 2.5rem 0 2.8rem; }
+        .hero h1 { color: #fff; font-size: 2.3rem; }
+        .hero .lede { font-size: 1.15rem; max-width: 44rem; color: #e6f4f9; }
+        .hero label { display: block; font-weight: 600; margin-bottom: 0.4rem; }
+        .search-row { display: flex; max-width: 40rem; }
+        .search-row input { flex: 1; min-width: 0; font-size: 1.05rem; }
+        .home-grid { display: grid; grid-template-columns: 2fr 1fr; gap: 2rem; margin-top: 1.5rem; }
+        .letter-grid { list-style: none; padding: 0; margin: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); gap: 0.5rem; }
+        .letter-grid a { display: flex; flex-direction: column; align-items: center; padding: 0.5rem 0.25rem; background: var(--paper); border: 1px solid var(--line); border-radius: 8px; text-decoration: none; }
+        .letter-grid a:hover { border-color: var(--brand); }
+        .letter-grid .letter { font-size: 1.3rem; font-weight: 700; }
+        .letter-grid .count { font-size: 0.75rem; color: var(--muted); }
+        .stat-list { list-style: none; padding: 0; }
+        .stat-list li { padding: 0.3rem 0; border-bottom: 1px solid var(--line); }
+        .note { font-size: 0.9rem; color: var(--muted); }
 
-.letters a, .letters span { display: inline-block; padding: 0.1rem 0.35rem; }
-.letters-inline span[aria-current] { font-weight: 700; background: var(--brand); color: #fff; border-radius: 5px; }
-.entry-list { list-style: none; padding: 0; margin: 0; background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); }
-.entry-list li { padding: 0.5rem 1rem; border-bottom: 1px solid var(--line); display: flex; justify-content: space-between; gap: 1rem; align-items: baseline; }
-.entry-list li:last-child { border-bottom: 0; }
-.columns { columns: 3 16rem; padding: 0; list-style: none; }
-.columns li { break-inside: avoid; padding: 0.1rem 0; }
-.count { color: var(--muted); font-size: 0.85rem; }
+        .letters a, .letters span { display: inline-block; padding: 0.1rem 0.35rem; }
+        .letters-inline span[aria-current] { font-weight: 700; background: var(--brand); color: #fff; border-radius: 5px; }
+        .entry-list { list-style: none; padding: 0; margin: 0; background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); }
+        .entry-list li { padding: 0.5rem 1rem; border-bottom: 1px solid var(--line); display: flex; justify-content: space-between; gap: 1rem; align-items: baseline; }
+        .entry-list li:last-child { border-bottom: 0; }
+        .columns { columns: 3 16rem; padding: 0; list-style: none; }
+        .columns li { break-inside: avoid; padding: 0.1rem 0; }
+        .count { color: var(--muted); font-size: 0.85rem; }
 
-.search-page-form label { display: block; font-weight: 600; margin-bottom: 0.4rem; }
-.search-status { color: var(--muted); }
-.search-results { list-style: none; padding: 0; }
-.search-results li { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem 1rem; margin-bottom: 0.6rem; }
-.search-results a { font-weight: 600; font-size: 1.05rem; }
-.search-results p { margin: 0.25rem 0 0; color: var(--muted); font-size: 0.92rem; }
-.search-results mark { background: #fff1b8; color: inherit; }
+        .search-page-form label { display: block; font-weight: 600; margin-bottom: 0.4rem; }
+        .search-status { color: var(--muted); }
+        .search-results { list-style: none; padding: 0; }
+        .search-results li { background: var(--paper); border: 1px solid var(--line); border-radius: 8px; padding: 0.8rem 1rem; margin-bottom: 0.6rem; }
+        .search-results a { font-weight: 600; font-size: 1.05rem; }
+        .search-results p { margin: 0.25rem 0 0; color: var(--muted); font-size: 0.92rem; }
+        .search-results mark { background: #fff1b8; color: inherit; }
 
-.site-footer { background: #102a43; color: #d9e2ec; padding: 1.5rem 0; font-size: 0.9rem; }
-.site-footer a { color: #bcdcf0; }
-.site-footer .built { color: #9fb3c8; }
+        .site-footer { background: #102a43; color: #d9e2ec; padding: 1.5rem 0; font-size: 0.9rem; }
+        .site-footer a { color: #bcdcf0; }
+        .site-footer .built { color: #9fb3c8; }
 
-@media (max-width: 860px) {
-  :root { font-size: 16px; }
-  .monograph-layout, .home-grid { grid-template-columns: 1fr; }
-  .toc { position: static; order: -1; }
-  .monograph { padding: 1.1rem 1rem; }
-  .header-search { order: 3; flex-basis: 100%; max-width: none; }
-  h1 { font-size: 1.6rem; }
-  .hero h1 { font-size: 1.8rem; }
-  .facts { grid-template-columns: 1fr; }
-  .facts dd { margin-bottom: 0.4rem; }
-}
-@media print {
-  .site-header, .site-footer, .toc, .breadcrumbs { display: none; }
-  body { background: #fff; }
-  .monograph { border: 0; padding: 0; }
-}
-.ingredient { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 0.2rem 1.1rem 0.9rem; margin: 1rem 0; }
-.ingredient h2 { margin-top: 0.8rem; }
-.ingredient h3 { font-size: 0.95rem; color: var(--muted); margin: 0.8rem 0 0.3rem; }
-.ingredient .entry-list { border: 0; }
-.ingredient .entry-list li { padding: 0.25rem 0; border: 0; }
+        @media (max-width: 860px) {
+          :root { font-size: 16px; }
+          .monograph-layout, .home-grid { grid-template-columns: 1fr; }
+          .toc { position: static; order: -1; }
+          .monograph { padding: 1.1rem 1rem; }
+          .header-search { order: 3; flex-basis: 100%; max-width: none; }
+          h1 { font-size: 1.6rem; }
+          .hero h1 { font-size: 1.8rem; }
+          .facts { grid-template-columns: 1fr; }
+          .facts dd { margin-bottom: 0.4rem; }
+        }
+        @media print {
+          .site-header, .site-footer, .toc, .breadcrumbs { display: none; }
+          body { background: #fff; }
+          .monograph { border: 0; padding: 0; }
+        }
+        .ingredient { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 0.2rem 1.1rem 0.9rem; margin: 1rem 0; }
+        .ingredient h2 { margin-top: 0.8rem; }
+        .ingredient h3 { font-size: 0.95rem; color: var(--muted); margin: 0.8rem 0 0.3rem; }
+        .ingredient .entry-list { border: 0; }
+        .ingredient .entry-list li { padding: 0.25rem 0; border: 0; }
 
-"""#,
+        """#,
     ]
 
     /// The example pages `formulary init` writes, from examples/site/content, by path under content/.
     static let examplePages: [String: String] = [
         "composition/examplamol-sampleprofen.md": #"""
----
-title: Examplamol + Sampleprofen
-example: true
-ai_generated: false
----
+        ---
+        title: Examplamol + Sampleprofen
+        example: true
+        ai_generated: false
+        ---
 
-# Examplamol + Sampleprofen
+        # Examplamol + Sampleprofen
 
-> **Example page.** Both ingredients are made up; the page shows how Formulary reads a combination.
+        > **Example page.** Both ingredients are made up; the page shows how Formulary reads a combination.
 
-### Generic Name
-Examplamol + Sampleprofen
+        ### Generic Name
+        Examplamol + Sampleprofen
 
-### Usage
-A fixed-dose combination of two imaginary pain relievers for short-term pain with inflammation.
+        ### Usage
+        A fixed-dose combination of two imaginary pain relievers for short-term pain with inflammation.
 
-### Dosage
-One tablet up to three times a day, after food.
+        ### Dosage
+        One tablet up to three times a day, after food.
 
-### Side Effects
-Stomach upset, heartburn; rarely bleeding from the stomach.
+        ### Side Effects
+        Stomach upset, heartburn; rarely bleeding from the stomach.
 
-### How it Works
-Examplamol acts in the brain; Sampleprofen reduces inflammation where the pain is.
+        ### How it Works
+        Examplamol acts in the brain; Sampleprofen reduces inflammation where the pain is.
 
-### Precautions
-Not for people with stomach ulcers or in late pregnancy.
+        ### Precautions
+        Not for people with stomach ulcers or in late pregnancy.
 
-### FAQs
-1. **Is the combination stronger than either alone?** For some kinds of pain, yes.
-2. **Can I take it for a week?** Only if a doctor says so.
+        ### FAQs
+        1. **Is the combination stronger than either alone?** For some kinds of pain, yes.
+        2. **Can I take it for a week?** Only if a doctor says so.
 
-**Disclaimer:** This is an example page for Formulary, not medical advice.
+        **Disclaimer:** This is an example page for Formulary, not medical advice.
 
-"""#,
+        """#,
         "composition/examplamol.md": #"""
----
-title: Examplamol
-example: true
-ai_generated: false
----
+        ---
+        title: Examplamol
+        example: true
+        ai_generated: false
+        ---
 
-# Examplamol
+        # Examplamol
 
-> **Example page.** Examplamol is a made-up medicine, written by the Formulary team to show the format. It is not medical information.
+        > **Example page.** Examplamol is a made-up medicine, written by the Formulary team to show the format. It is not medical information.
 
-### Generic Name
-Examplamol
+        ### Generic Name
+        Examplamol
 
-### Usage
-Examplamol is an imaginary pain reliever used in these examples for mild to moderate pain and fever.
+        ### Usage
+        Examplamol is an imaginary pain reliever used in these examples for mild to moderate pain and fever.
 
-### Dosage
-* **Adults:** 500 mg to 1 g every 4 to 6 hours, at most 4 g a day.
-* **Children:** by body weight, as the (imaginary) leaflet says.
+        ### Dosage
+        * **Adults:** 500 mg to 1 g every 4 to 6 hours, at most 4 g a day.
+        * **Children:** by body weight, as the (imaginary) leaflet says.
 
-### Side Effects
-Usually none. Rarely a rash. An overdose harms the liver.
+        ### Side Effects
+        Usually none. Rarely a rash. An overdose harms the liver.
 
-### How it Works
-It lowers the production of prostaglandins in the brain, which reduces pain and fever.
+        ### How it Works
+        It lowers the production of prostaglandins in the brain, which reduces pain and fever.
 
-### Precautions
-* **Liver disease:** ask a doctor first.
-* **Alcohol:** avoid while taking it.
+        ### Precautions
+        * **Liver disease:** ask a doctor first.
+        * **Alcohol:** avoid while taking it.
 
-### FAQs
-* **Q: Can I take Examplamol on an empty stomach?** A: Yes, with a glass of water.
-* **Q: How long does it take to work?** A: About 30 to 60 minutes.
+        ### FAQs
+        * **Q: Can I take Examplamol on an empty stomach?** A: Yes, with a glass of water.
+        * **Q: How long does it take to work?** A: About 30 to 60 minutes.
 
-**Disclaimer:** This is an example page for Formulary, not medical advice.
+        **Disclaimer:** This is an example page for Formulary, not medical advice.
 
-"""#,
+        """#,
         "generic/examplamol-500mg.md": #"""
----
-title: Examplamol 500mg
-example: true
-ai_generated: false
----
+        ---
+        title: Examplamol 500mg
+        example: true
+        ai_generated: false
+        ---
 
-# Examplamol 500mg
+        # Examplamol 500mg
 
-**Generic Name:** Examplamol
+        **Generic Name:** Examplamol
 
-**Usage:** An example of a generic at a strength: one 500 mg tablet of the imaginary Examplamol.
+        **Usage:** An example of a generic at a strength: one 500 mg tablet of the imaginary Examplamol.
 
-**Dosage:**
+        **Dosage:**
 
-One or two tablets every 4 to 6 hours; no more than eight tablets a day.
+        One or two tablets every 4 to 6 hours; no more than eight tablets a day.
 
-**Side Effects:** See the Examplamol page.
+        **Side Effects:** See the Examplamol page.
 
-**How it Works:** As for Examplamol.
+        **How it Works:** As for Examplamol.
 
-**Precautions:** Do not combine with other products that contain Examplamol.
+        **Precautions:** Do not combine with other products that contain Examplamol.
 
-**FAQs:**
+        **FAQs:**
 
-* **Can I split the tablet?** Yes, it has a score line.
+        * **Can I split the tablet?** Yes, it has a score line.
 
-**Disclaimer:** This is an example page for Formulary, not medical advice.
+        **Disclaimer:** This is an example page for Formulary, not medical advice.
 
-"""#,
+        """#,
         "medicines/examplix-500.md": #"""
----
-title: "Examplix 500"
-type: "single"
-generic_slug: "examplamol"
-company: "Example Labs (fictional)"
-strength: "500 mg"
-pack_size: "10 tablets"
-mrp: 25
-example: true
-ai_generated: false
----
+        ---
+        title: "Examplix 500"
+        type: "single"
+        generic_slug: "examplamol"
+        company: "Example Labs (fictional)"
+        strength: "500 mg"
+        pack_size: "10 tablets"
+        mrp: 25
+        example: true
+        ai_generated: false
+        ---
 
-Examplix 500 is an example brand page: a made-up product that contains Examplamol 500 mg.
+        Examplix 500 is an example brand page: a made-up product that contains Examplamol 500 mg.
 
-"""#,
+        """#,
     ]
 }

@@ -46,7 +46,9 @@ struct FullBuild {
                 searchEntries: &searchEntries, cache: &cache)
             if let cacheFile = request.cacheFile {
                 do throws(OutputFiles.Failure) {
-                    if let slash = cacheFile.lastIndex(of: "/") { try OutputFiles.makeFolder(String(cacheFile[..<slash])) }
+                    if let slash = cacheFile.lastIndex(of: "/") {
+                        try OutputFiles.makeFolder(String(cacheFile[..<slash]))
+                    }
                     try OutputFiles.replace(cacheFile, with: cache.encoded())
                 } catch {
                     throw .output(error.description)
@@ -65,7 +67,9 @@ struct FullBuild {
     }
 
     /// Top-level folders of the output that the build writes itself.
-    static let reservedFolders: Set<String> = ["api", "assets", "browse", "ingredients", "search", "404.html", "index.html"]
+    static let reservedFolders: Set<String> = [
+        "api", "assets", "browse", "ingredients", "search", "404.html", "index.html",
+    ]
 
     /// The pages that parsed, each id once (the first file in path order wins), and the files skipped.
     static func loadUnique(_ files: [String], progress: SiteBuilder.Progress?) -> ([LoadedPage], [SiteBuilder.Skip]) {
@@ -80,12 +84,16 @@ struct FullBuild {
                     skipped.append(
                         SiteBuilder.Skip(
                             path: page.path,
-                            reason: "\(page.path): warning: skipped, its address '\(page.monograph.id)/' is inside '\(top)/', which the site uses for its own files; move it to another collection folder"))
+                            reason:
+                                "\(page.path): warning: skipped, its address '\(page.monograph.id)/' is inside '\(top)/', which the site uses for its own files; move it to another collection folder"
+                        ))
                 } else if let first = firstPathForID[page.monograph.id] {
                     skipped.append(
                         SiteBuilder.Skip(
                             path: page.path,
-                            reason: "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(first); rename one of them"))
+                            reason:
+                                "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(first); rename one of them"
+                        ))
                 } else {
                     firstPathForID[page.monograph.id] = page.path
                     pages.append(page)
@@ -103,8 +111,7 @@ struct FullBuild {
     private func write(
         _ pages: inout [LoadedPage], renderer: SiteRenderer, into folder: String, timings: PhaseTimings,
         searchLayout: inout StaticSearchIndex.Layout, searchEntries: inout [StaticSearchEntry], cache: inout BuildCache
-    ) throws(SiteBuilder.Failure) -> Int
-    {
+    ) throws(SiteBuilder.Failure) -> Int {
         let data = renderer.pageData()
         var folders: Set<String> = []
         for page in pages {
@@ -135,7 +142,9 @@ struct FullBuild {
                 guard mkdir(folder + "/" + page.monograph.id, 0o755) == 0 || errno == EEXIST else {
                     throw .output("\(folder)/\(page.monograph.id): cannot create folder: \(OutputFiles.errorText())")
                 }
-                try Self.write(try Self.rendering { () throws(TemplateError) in try renderer.monographFiles(page, data: data) }, into: folder)
+                try Self.write(
+                    try Self.rendering { () throws(TemplateError) in try renderer.monographFiles(page, data: data) },
+                    into: folder)
             }
             if let progress { progress(.rendering, done.add(range.count), total) }
         }
@@ -321,8 +330,11 @@ final class PhaseTimings: @unchecked Sendable {
         let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
         // The peak resident memory so far (VmHWM), to see which phase sets it.
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingWhitespace() } ?? "?"
-        FileHandle.standardError.write(Data("timing: \(phase) \(Int(milliseconds)) ms (peak memory so far \(peak))\n".utf8))
+        let peak =
+            status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingWhitespace() }
+            ?? "?"
+        FileHandle.standardError.write(
+            Data("timing: \(phase) \(Int(milliseconds)) ms (peak memory so far \(peak))\n".utf8))
         last = now
     }
 }

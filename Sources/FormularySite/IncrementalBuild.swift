@@ -25,7 +25,9 @@ struct IncrementalBuild {
         let stamps = ResultSlots<(modified: Int64, size: Int64)?>(count: files.count)
         let files = self.files
         DispatchQueue.concurrentPerform(iterations: (files.count + 255) / 256) { chunk in
-            for index in (chunk * 256)..<min(files.count, (chunk + 1) * 256) { stamps.set(index, OutputFiles.stamp(files[index])) }
+            for index in (chunk * 256)..<min(files.count, (chunk + 1) * 256) {
+                stamps.set(index, OutputFiles.stamp(files[index]))
+            }
         }
         var changedPaths: [String] = []
         // The summaries the catalog is built from: unchanged pages' from the cache, changed
@@ -64,14 +66,20 @@ struct IncrementalBuild {
             skipped.append(
                 SiteBuilder.Skip(
                     path: page.path,
-                    reason: "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(other); rename one of them"))
+                    reason:
+                        "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(other); rename one of them"
+                ))
             return true
         }
         for page in changed { summaries[page.path] = page.summary }
         let catalog = SiteCatalog(pages: Array(summaries.values))
-        let oldSummaries = changedPaths.compactMap { cache.entries[$0]?.summary } + removedPaths.compactMap { cache.entries[$0]?.summary }
+        let oldSummaries =
+            changedPaths.compactMap { cache.entries[$0]?.summary }
+            + removedPaths.compactMap { cache.entries[$0]?.summary }
         let newSummaries = changed.map(\.summary)
         let listingsChanged = Set(oldSummaries.map(Listing.init)) != Set(newSummaries.map(Listing.init))
+        // The site as the last build saw it, to tell which letters appeared or went.
+        let oldCatalog = listingsChanged ? SiteCatalog(pages: cache.entries.values.map(\.summary)) : catalog
 
         // Pages that show something of a changed page: combinations naming the same ingredient,
         // brands pointing to it.
@@ -104,7 +112,6 @@ struct IncrementalBuild {
             if listingsChanged {
                 // The letters whose lists changed; all of them when a letter appears or goes,
                 // since every letter page links every other.
-                let oldCatalog = SiteCatalog(pages: cache.entries.values.map(\.summary))
                 var letters: Set<String> = []
                 for summary in oldSummaries + newSummaries { letters.insert(SiteCatalog.letter(of: summary.title)) }
                 let sameLetters = oldCatalog.pagesByLetter().map(\.letter) == catalog.pagesByLetter().map(\.letter)
@@ -112,7 +119,9 @@ struct IncrementalBuild {
                 outputs += try renderer.letterPages(sameLetters ? letters : nil, data: data)
                 var ingredientLetters: Set<String> = []
                 for summary in oldSummaries + newSummaries {
-                    for ingredient in summary.ingredients { ingredientLetters.insert(SiteCatalog.letter(of: ingredient.name)) }
+                    for ingredient in summary.ingredients {
+                        ingredientLetters.insert(SiteCatalog.letter(of: ingredient.name))
+                    }
                 }
                 let sameIngredientLetters =
                     oldCatalog.ingredientsByLetter().map(\.letter) == catalog.ingredientsByLetter().map(\.letter)
@@ -137,7 +146,6 @@ struct IncrementalBuild {
             removals.append(SiteURLs.monographJSONPath(summary.id))
         }
         if listingsChanged {
-            let oldCatalog = SiteCatalog(pages: cache.entries.values.map(\.summary))
             let oldIngredientLetters = Set(oldCatalog.ingredientsByLetter().map(\.letter))
             let newIngredientLetters = Set(catalog.ingredientsByLetter().map(\.letter))
             for letter in oldIngredientLetters.subtracting(newIngredientLetters) {
@@ -202,13 +210,19 @@ struct IncrementalBuild {
             let outputPath = isBody ? StaticSearchIndex.bodyPath(key) : StaticSearchIndex.namePath(key)
             let existing = FileManager.default.contents(atPath: request.outputFolder + "/" + outputPath)
             var shard =
-                existing.flatMap { StaticSearchIndex.Shard.decode($0, isBody: isBody) } ?? StaticSearchIndex.Shard(isBody: isBody)
+                existing.flatMap { StaticSearchIndex.Shard.decode($0, isBody: isBody) }
+                ?? StaticSearchIndex.Shard(isBody: isBody)
             shard.remove(ids)
             for page in changed { shard.add(page.search, key: key, layout: layout) }
             shard.trim()
-            if shard.isEmpty { removals.append(outputPath) } else { files.append(OutputFile(outputPath, shard.encoded())) }
+            if shard.isEmpty {
+                removals.append(outputPath)
+            } else {
+                files.append(OutputFile(outputPath, shard.encoded()))
+            }
         }
-        let pageCount = cache.entries.count - removedPaths.count + changed.filter { cache.entries[$0.path] == nil }.count
+        let pageCount =
+            cache.entries.count - removedPaths.count + changed.filter { cache.entries[$0.path] == nil }.count
         files.append(OutputFile("search/index.json", StaticSearchIndex.manifest(layout: layout, pages: pageCount)))
         return (files, removals)
     }

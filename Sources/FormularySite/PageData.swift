@@ -24,10 +24,14 @@ struct PageData: @unchecked Sendable {
         self.letterCounts = counts
         let urls = self.urls
         self.letterLinks = SiteCatalog.letters.filter { counts[$0] != nil }.map { letter in
-            ["label": Self.letterLabel(letter), "url": urls.link(SiteURLs.letterPath(letter)), "count": counts[letter]!]
+            [
+                "label": Self.letterLabel(letter), "url": urls.link(SiteURLs.letterPath(letter)),
+                "count": counts[letter]!,
+            ]
         }
         self.siteKeys = Self.siteKeys(
-            configuration: configuration, urls: urls, styleURL: styleURL, letterLinks: letterLinks, letterCounts: counts,
+            configuration: configuration, urls: urls, styleURL: styleURL, letterLinks: letterLinks,
+            letterCounts: counts,
             pageCount: catalog.pages.count)
     }
 
@@ -113,7 +117,9 @@ struct PageData: @unchecked Sendable {
 
         let ingredients: [[String: Any]] = monograph.ingredients.map { ingredient in
             let page = catalog.singlePage(forIngredient: ingredient.name)
-            let link: Any = page.flatMap { $0.id == monograph.id ? nil : urls.link(SiteURLs.monographPath($0.id)) } ?? TemplateNull()
+            let link: Any =
+                page.flatMap { $0.id == monograph.id ? nil : urls.link(SiteURLs.monographPath($0.id)) }
+                ?? TemplateNull()
             return ["name": ingredient.name, "strength": ingredient.strength?.text ?? TemplateNull(), "url": link]
         }
         data["hasIngredients"] = !ingredients.isEmpty
@@ -122,14 +128,15 @@ struct PageData: @unchecked Sendable {
 
         if let product = monograph.product {
             let target = catalog.target(ofBrand: summary)
-            data["product"] = [
-                "company": product.company ?? TemplateNull(),
-                "strength": product.strength ?? TemplateNull(),
-                "packSize": product.packSize ?? TemplateNull(),
-                "mrp": product.mrp.map { JSONText.format($0) } ?? TemplateNull(),
-                "targetURL": target.map { urls.link(SiteURLs.monographPath($0.id)) } ?? TemplateNull(),
-                "targetTitle": target?.title ?? TemplateNull(),
-            ] as [String: Any]
+            data["product"] =
+                [
+                    "company": product.company ?? TemplateNull(),
+                    "strength": product.strength ?? TemplateNull(),
+                    "packSize": product.packSize ?? TemplateNull(),
+                    "mrp": product.mrp.map { JSONText.format($0) } ?? TemplateNull(),
+                    "targetURL": target.map { urls.link(SiteURLs.monographPath($0.id)) } ?? TemplateNull(),
+                    "targetTitle": target?.title ?? TemplateNull(),
+                ] as [String: Any]
         } else {
             data["product"] = TemplateNull()
         }
@@ -153,8 +160,11 @@ struct PageData: @unchecked Sendable {
         for section in ordered {
             let canonical = Self.sectionTitles[section.kind]
             let heading =
-                (kindCounts[section.kind] == 1 ? canonical : nil) ?? Self.cleanHeading(section.heading, fallback: canonical)
-            var anchor = section.kind == .other ? (Slug.make(heading).isEmpty ? "section" : Slug.make(heading)) : Slug.make(section.kind.rawValue)
+                (kindCounts[section.kind] == 1 ? canonical : nil)
+                ?? Self.cleanHeading(section.heading, fallback: canonical)
+            var anchor =
+                section.kind == .other
+                ? (Slug.make(heading).isEmpty ? "section" : Slug.make(heading)) : Slug.make(section.kind.rawValue)
             if anchors.contains(anchor) {
                 var counter = 2
                 while anchors.contains("\(anchor)-\(counter)") { counter += 1 }
@@ -329,21 +339,28 @@ struct PageData: @unchecked Sendable {
     }
 
     /// The ingredients starting with one letter, each with every page that contains it.
-    func ingredientLetter(_ letter: String, entries: [SiteCatalog.IngredientEntry], letters: [String]) -> [String: Any] {
+    func ingredientLetter(_ letter: String, entries: [SiteCatalog.IngredientEntry], letters: [String]) -> [String: Any]
+    {
         let label = Self.letterLabel(letter)
         var data = common(
             title: "Ingredients: \(label)",
-            description: "Active ingredients starting with \(label), with the medicines, combinations and brands that contain them.",
+            description:
+                "Active ingredients starting with \(label), with the medicines, combinations and brands that contain them.",
             path: SiteURLs.ingredientLetterPath(letter))
         data["heading"] = "Ingredients: \(label)"
         data["letters"] = letters.map { other -> [String: Any] in
-            ["label": Self.letterLabel(other), "url": urls.link(SiteURLs.ingredientLetterPath(other)), "current": other == letter]
+            [
+                "label": Self.letterLabel(other), "url": urls.link(SiteURLs.ingredientLetterPath(other)),
+                "current": other == letter,
+            ]
         }
         data["ingredients"] = entries.map { entry -> [String: Any] in
             var byKind: [MonographKind: [[String: Any]]] = [:]
             for index in entry.pages {
                 let page = catalog.pages[index]
-                byKind[page.kind, default: []].append(["title": page.title, "url": urls.link(SiteURLs.monographPath(page.id))])
+                byKind[page.kind, default: []].append([
+                    "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)),
+                ])
             }
             let groups = [(MonographKind.single, "On its own"), (.combination, "In combinations"), (.brand, "Brands")]
                 .compactMap { kind, label -> [String: Any]? in

@@ -139,12 +139,16 @@ public struct SiteBuilder: Sendable {
     /// content, templates or static files: `--out content` or `--out ~` must not delete anything.
     static func checkOutputFolder(_ request: Request) throws(Failure) {
         let output = absolutePath(request.outputFolder)
-        for (name, folder) in [("content", request.contentFolder), ("templates", request.templatesFolder), ("static", request.staticFolder)] {
+        for (name, folder) in [
+            ("content", request.contentFolder), ("templates", request.templatesFolder),
+            ("static", request.staticFolder),
+        ] {
             guard let folder else { continue }
             let other = absolutePath(folder)
             if output == other || other.hasPrefix(output + "/") || output.hasPrefix(other + "/") || output == "/" {
                 throw .output(
-                    "the output folder \(request.outputFolder) overlaps the \(name) folder \(folder); a build replaces its whole output folder, so choose a folder of its own (such as public/)")
+                    "the output folder \(request.outputFolder) overlaps the \(name) folder \(folder); a build replaces its whole output folder, so choose a folder of its own (such as public/)"
+                )
             }
         }
         guard OutputFiles.exists(request.outputFolder) else { return }
@@ -154,7 +158,8 @@ public struct SiteBuilder: Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: request.outputFolder)) ?? []
         guard entries.isEmpty || entries.contains(outputMarker) else {
             throw .output(
-                "\(request.outputFolder) is not empty and was not written by formulary build; a build replaces its whole output folder, so choose a new or empty folder, or remove this one")
+                "\(request.outputFolder) is not empty and was not written by formulary build; a build replaces its whole output folder, so choose a new or empty folder, or remove this one"
+            )
         }
     }
 
@@ -183,9 +188,14 @@ public struct SiteBuilder: Sendable {
         }
         let nameStart = utf8.lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
         let nameLength = utf8.distance(from: nameStart, to: utf8.endIndex)
-        guard hasUnderscoreFolder || (nameLength <= 18 && [UInt8(ascii: "r"), UInt8(ascii: "R"), UInt8(ascii: "c"),
-            UInt8(ascii: "C"), UInt8(ascii: "l"), UInt8(ascii: "L"), UInt8(ascii: "s"), UInt8(ascii: "S"),
-            UInt8(ascii: "i"), UInt8(ascii: "I"), UInt8(ascii: "4")].contains(utf8[nameStart]))
+        guard
+            hasUnderscoreFolder
+                || (nameLength <= 18
+                    && [
+                        UInt8(ascii: "r"), UInt8(ascii: "R"), UInt8(ascii: "c"),
+                        UInt8(ascii: "C"), UInt8(ascii: "l"), UInt8(ascii: "L"), UInt8(ascii: "s"), UInt8(ascii: "S"),
+                        UInt8(ascii: "i"), UInt8(ascii: "I"), UInt8(ascii: "4"),
+                    ].contains(utf8[nameStart]))
         else { return nil }
         let relative = path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
         let components = relative.split(separator: "/")

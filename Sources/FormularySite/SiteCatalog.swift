@@ -97,14 +97,16 @@ public struct SiteURLs: Sendable {
     /// `path` with every byte outside URL-safe ASCII percent-encoded (file names are kept as written).
     static func percentEncoded(_ path: String) -> String {
         let safe = path.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-._~/?=&".utf8.contains(byte)
         }
         if safe { return path }
         var result = ""
         for byte in path.utf8 {
             let isSafe =
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-._~/?=&".utf8.contains(byte)
             if isSafe {
                 result.unicodeScalars.append(UnicodeScalar(byte))
@@ -168,7 +170,8 @@ public struct SiteCatalog: Sendable {
             for ingredient in page.ingredients {
                 let key = Self.ingredientKey(ingredient.name)
                 guard !key.isEmpty, seen.insert(key).inserted else { continue }
-                entries[key, default: IngredientEntry(name: ingredient.name, slug: "", key: key, pages: [])].pages.append(index)
+                entries[key, default: IngredientEntry(name: ingredient.name, slug: "", key: key, pages: [])].pages
+                    .append(index)
             }
         }
         let unsorted = Array(entries.values)
@@ -205,7 +208,9 @@ public struct SiteCatalog: Sendable {
 
     /// The generic or combination page a brand points to.
     public func target(ofBrand page: PageSummary) -> PageSummary? {
-        guard let slug = page.productTarget, let index = pageForSlug[slug], pages[index].id != page.id else { return nil }
+        guard let slug = page.productTarget, let index = pageForSlug[slug], pages[index].id != page.id else {
+            return nil
+        }
         return pages[index]
     }
 

@@ -59,8 +59,9 @@ public struct SiteConfiguration: Sendable, Equatable {
                 let suggestion = Spelling.closest(to: name, among: knownKeys).map { "; did you mean '\($0)'?" } ?? ""
                 throw Error(path: path, line: key.mark?.line ?? 1, message: "unknown setting '\(name)'\(suggestion)")
             }
-            guard ["title", "description", "baseURL", "language", "content", "templates", "static", "output"]
-                .contains(name)
+            guard
+                ["title", "description", "baseURL", "language", "content", "templates", "static", "output"]
+                    .contains(name)
             else { continue }
             guard case .scalar(let scalar) = value, !scalar.string.trimmingWhitespace().isEmpty else {
                 throw Error(path: path, line: value.mark?.line ?? 1, message: "'\(name)' must be a non-empty text")
@@ -97,7 +98,8 @@ public struct SiteConfiguration: Sendable, Equatable {
             !text[hostStart...].isEmpty, !text[hostStart...].hasPrefix("/"),
             !text.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" || $0 == "?" || $0 == "#" })
         else {
-            throw BaseURLError(message: "base URL '\(text)' must be an http:// or https:// address such as https://example.org/")
+            throw BaseURLError(
+                message: "base URL '\(text)' must be an http:// or https:// address such as https://example.org/")
         }
         return text.hasSuffix("/") ? text : text + "/"
     }

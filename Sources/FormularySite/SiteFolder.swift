@@ -77,7 +77,9 @@ public struct SiteFolder: Sendable {
             ),
             (".gitignore", "public/\n.formulary/\n"),
         ]
-        for (path, text) in DefaultTheme.examplePages.sorted(by: { $0.key < $1.key }) { files.append(("content/" + path, text)) }
+        for (path, text) in DefaultTheme.examplePages.sorted(by: { $0.key < $1.key }) {
+            files.append(("content/" + path, text))
+        }
         files += DefaultTheme.siteFiles
         do throws(OutputFiles.Failure) {
             for (relative, text) in files {

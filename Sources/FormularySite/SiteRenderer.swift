@@ -41,7 +41,8 @@ enum PageLoader {
                                 path: path, monograph: page.monograph, summary: summary,
                                 search: StaticSearchEntry(page), modified: stamp.modified, size: stamp.size)))
                 } catch {
-                    results.set(index, .failure(SiteBuilder.Skip(path: path, reason: error.description + " (page skipped)")))
+                    results.set(
+                        index, .failure(SiteBuilder.Skip(path: path, reason: error.description + " (page skipped)")))
                 }
             }
             if let progress { progress(.reading, done.add(range.count), files.count) }
@@ -107,7 +108,8 @@ struct SiteRenderer: Sendable {
                 SiteURLs.searchPath + "index.html",
                 try templates.render("search", data.search(indexURL: data.urls.link("search/index.json")))),
             OutputFile("404.html", try templates.render("not-found", data.notFound())),
-            OutputFile(SiteURLs.ingredientsPath + "index.html", try templates.render("ingredients", data.ingredients())),
+            OutputFile(
+                SiteURLs.ingredientsPath + "index.html", try templates.render("ingredients", data.ingredients())),
         ]
     }
 
@@ -116,7 +118,9 @@ struct SiteRenderer: Sendable {
         var files: [OutputFile] = []
         for (letter, pages) in catalog.pagesByLetter() where letters?.contains(letter) ?? true {
             files.append(
-                OutputFile(SiteURLs.letterPath(letter) + "index.html", try templates.render("letter", data.letter(letter, pages: pages))))
+                OutputFile(
+                    SiteURLs.letterPath(letter) + "index.html",
+                    try templates.render("letter", data.letter(letter, pages: pages))))
         }
         return files
     }
@@ -130,7 +134,8 @@ struct SiteRenderer: Sendable {
             files.append(
                 OutputFile(
                     SiteURLs.ingredientLetterPath(letter) + "index.html",
-                    try templates.render("ingredient-letter", data.ingredientLetter(letter, entries: entries, letters: all))))
+                    try templates.render(
+                        "ingredient-letter", data.ingredientLetter(letter, entries: entries, letters: all))))
         }
         return files
     }
@@ -140,7 +145,8 @@ struct SiteRenderer: Sendable {
     func siteFiles(includingIndex: Bool = true) -> [OutputFile] {
         let urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
         let newest = catalog.pages.map(\.lastModified).max() ?? ""
-        var sitemap = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        var sitemap =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         func add(_ path: String, _ date: String?) {
             sitemap += "<url><loc>" + Self.xmlEscape(urls.absolute(path)) + "</loc>"
             if let date, !date.isEmpty { sitemap += "<lastmod>" + date + "</lastmod>" }
@@ -157,12 +163,15 @@ struct SiteRenderer: Sendable {
         }
         add(SiteURLs.ingredientsPath, newest)
         for (letter, entries) in catalog.ingredientsByLetter() {
-            add(SiteURLs.ingredientLetterPath(letter), entries.flatMap { $0.pages.map { catalog.pages[$0].lastModified } }.max())
+            add(
+                SiteURLs.ingredientLetterPath(letter),
+                entries.flatMap { $0.pages.map { catalog.pages[$0].lastModified } }.max())
         }
         for page in catalog.pages { add(SiteURLs.monographPath(page.id), page.lastModified) }
         sitemap += "</urlset>\n"
 
-        let robots = "User-agent: *\nAllow: /\nDisallow: \(urls.basePath)search/\n\nSitemap: \(urls.absolute("sitemap.xml"))\n"
+        let robots =
+            "User-agent: *\nAllow: /\nDisallow: \(urls.basePath)search/\n\nSitemap: \(urls.absolute("sitemap.xml"))\n"
 
         var index = JSONText()
         guard includingIndex else {

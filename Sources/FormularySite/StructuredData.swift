@@ -66,7 +66,11 @@ enum MonographJSON {
         json.openObject()
         json.string("collection", monograph.collection)
         if let description = monograph.description { json.string("description", description) }
-        if let disclaimer = monograph.disclaimer { json.string("disclaimer", disclaimer) } else { json.null("disclaimer") }
+        if let disclaimer = monograph.disclaimer {
+            json.string("disclaimer", disclaimer)
+        } else {
+            json.null("disclaimer")
+        }
         json.openArray("faqs")
         for faq in monograph.faqs {
             json.openObject()

@@ -53,7 +53,8 @@ public struct TemplateSet: @unchecked Sendable {
                 guard let data = FileManager.default.contents(atPath: path),
                     let text = String(data: data, encoding: .utf8)
                 else {
-                    throw TemplateError(path: path, line: 1, column: 1, message: "cannot read this template as UTF-8 text")
+                    throw TemplateError(
+                        path: path, line: 1, column: 1, message: "cannot read this template as UTF-8 text")
                 }
                 sources[String(file.dropLast(".mustache".count))] = Source(path: path, text: text)
             }
@@ -163,7 +164,9 @@ public struct TemplateSet: @unchecked Sendable {
             } else {
                 matches = first.map { !"!>=/<$%".contains($0) } ?? false
             }
-            if first == "#" || first == "^" || first == "&" || (first == sigil && sigil != nil) { inner = inner.dropFirst() }
+            if first == "#" || first == "^" || first == "&" || (first == sigil && sigil != nil) {
+                inner = inner.dropFirst()
+            }
             let name = inner.trimmingCharacters(in: .whitespaces)
             if name == "." || name.isEmpty { matches = false }
             if matches {

@@ -29,10 +29,14 @@ struct Build: ParsableCommand {
     @Argument(help: "The site folder (default: the current folder).", completion: .directory)
     var site: String?
 
-    @Option(help: "Build this folder of monographs with the default templates instead of a site folder.", completion: .directory)
+    @Option(
+        help: "Build this folder of monographs with the default templates instead of a site folder.",
+        completion: .directory)
     var content: String?
 
-    @Option(help: "Where to write the site (default: the site's public/, or ./public with --content).", completion: .directory)
+    @Option(
+        help: "Where to write the site (default: the site's public/, or ./public with --content).",
+        completion: .directory)
     var out: String?
 
     @Option(help: "The address the site will be published at, for canonical links and the sitemap.")
@@ -77,12 +81,18 @@ struct Build: ParsableCommand {
             var lines: [String] = []
             let shown = report.skipped.prefix(20)
             for skip in shown { lines.append(skip.reason) }
-            if report.skipped.count > shown.count { lines.append("note: ... and \(report.skipped.count - shown.count) more skipped") }
+            if report.skipped.count > shown.count {
+                lines.append("note: ... and \(report.skipped.count - shown.count) more skipped")
+            }
             let timing = String(format: "%.2f s", seconds)
-            let skippedText = report.skipped.isEmpty ? "" : "; \(report.skipped.count) file\(report.skipped.count == 1 ? "" : "s") skipped"
+            let skippedText =
+                report.skipped.isEmpty
+                ? "" : "; \(report.skipped.count) file\(report.skipped.count == 1 ? "" : "s") skipped"
             if report.incremental {
                 if report.rendered == 0 && report.filesWritten == 0 && report.filesRemoved == 0 {
-                    lines.append("Site is up to date (\(report.pages) pages) in \(request.outputFolder) (\(timing))\(skippedText)")
+                    lines.append(
+                        "Site is up to date (\(report.pages) pages) in \(request.outputFolder) (\(timing))\(skippedText)"
+                    )
                 } else {
                     lines.append(
                         "Rebuilt \(report.rendered) of \(report.pages) pages into \(request.outputFolder): \(report.filesWritten) files written, \(report.filesRemoved) removed (\(timing))\(skippedText)"
@@ -90,7 +100,8 @@ struct Build: ParsableCommand {
                 }
             } else {
                 lines.append(
-                    "Built \(report.pages) pages into \(request.outputFolder): \(report.filesWritten) files (\(timing))\(skippedText)")
+                    "Built \(report.pages) pages into \(request.outputFolder): \(report.filesWritten) files (\(timing))\(skippedText)"
+                )
             }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
@@ -108,7 +119,8 @@ struct Build: ParsableCommand {
             } else {
                 cache = ".\(trimmed).formulary-cache"
             }
-            request = SiteBuilder.Request(contentFolder: content, outputFolder: output, cacheFile: cache, forceFull: full)
+            request = SiteBuilder.Request(
+                contentFolder: content, outputFolder: output, cacheFile: cache, forceFull: full)
         } else {
             let folder = try SiteFolder.open(site ?? ".")
             request = SiteBuilder.Request(

@@ -14,8 +14,11 @@ struct StaticSearchIndexTests {
     static let pages = [
         entry(
             "composition/paracetamol.md",
-            "---\ntitle: Paracetamol\n---\n## Usage\nFever and pain. Fever again; headache.\n\n**Brand names:** Crocin, Dolo\n"),
-        entry("composition/caffeine-paracetamol.md", "---\ntitle: Caffeine + Paracetamol\n---\n## Usage\nHeadache, migraine.\n"),
+            "---\ntitle: Paracetamol\n---\n## Usage\nFever and pain. Fever again; headache.\n\n**Brand names:** Crocin, Dolo\n"
+        ),
+        entry(
+            "composition/caffeine-paracetamol.md",
+            "---\ntitle: Caffeine + Paracetamol\n---\n## Usage\nHeadache, migraine.\n"),
         entry(
             "composition/odd.md",
             "---\ntitle: \"Odd \\\"quoted\\\" <b>&</b> é\"\n---\n## Usage\nA page with an odd title: migraine.\n"),
@@ -38,7 +41,10 @@ struct StaticSearchIndexTests {
         func shard(_ path: String) -> StaticSearchIndex.Shard? {
             byPath[path].flatMap { StaticSearchIndex.Shard.decode(Data($0.utf8), isBody: path.hasPrefix("search/b/")) }
         }
-        #expect(shard("search/n/pa.json")?.words["paracetamol"] == ["composition/paracetamol": 3, "composition/caffeine-paracetamol": 3])
+        #expect(
+            shard("search/n/pa.json")?.words["paracetamol"] == [
+                "composition/paracetamol": 3, "composition/caffeine-paracetamol": 3,
+            ])
         #expect(shard("search/n/cr.json")?.words["crocin"] == ["composition/paracetamol": 1])
         // Acetaminophen is paracetamol's US name.
         #expect(shard("search/n/ac.json")?.words["acetaminophen"]?["composition/paracetamol"] == 2)

@@ -35,8 +35,11 @@ struct IncrementalBuildTests {
         let report = try Fixture.build(site)
         #expect(report.incremental)
         #expect(report.rendered == 1)
-        #expect(site.read("public/composition/aspirin/index.html")?.contains("<p>Pain, fever and swelling.</p>") == true)
-        #expect(site.read("public/api/v1/monographs/composition/aspirin.json")?.contains("Pain, fever and swelling.") == true)
+        #expect(
+            site.read("public/composition/aspirin/index.html")?.contains("<p>Pain, fever and swelling.</p>") == true)
+        #expect(
+            site.read("public/api/v1/monographs/composition/aspirin.json")?.contains("Pain, fever and swelling.")
+                == true)
         #expect(try modified(site, otherPage) == otherBefore)
         #expect(site.read("public/index.html") == home)
         // The result is what a full build makes.
@@ -49,12 +52,14 @@ struct IncrementalBuildTests {
     func titleEdit() throws {
         let site = try Fixture.smallSite()
         _ = try Fixture.build(site)
-        try site.write("content/composition/aspirin.md", Fixture.page(title: "Acetylsalicylic Acid", body: "## Usage\nPain.\n"))
+        try site.write(
+            "content/composition/aspirin.md", Fixture.page(title: "Acetylsalicylic Acid", body: "## Usage\nPain.\n"))
         let report = try Fixture.build(site)
         // The page itself, the combination naming aspirin, the brand pointing to it; the 75 mg page
         // names aspirin too.
         #expect(report.rendered == 4)
-        #expect(site.read("public/medicines/ecosprin-75/index.html")?.contains(">Acetylsalicylic Acid</a></dd>") == true)
+        #expect(
+            site.read("public/medicines/ecosprin-75/index.html")?.contains(">Acetylsalicylic Acid</a></dd>") == true)
         #expect(site.read("public/browse/a/index.html")?.contains(">Acetylsalicylic Acid</a>") == true)
         // The plain aspirin page is gone, so the combination links the 75 mg page instead.
         #expect(
@@ -95,7 +100,9 @@ struct IncrementalBuildTests {
         try site.write("templates/footer.mustache", "<footer>{{siteTitle}} (edited)</footer>\n")
         let report = try Fixture.build(site)
         #expect(!report.incremental)
-        #expect(site.read("public/composition/aspirin/index.html")?.contains("<footer>Test Formulary (edited)</footer>") == true)
+        #expect(
+            site.read("public/composition/aspirin/index.html")?.contains("<footer>Test Formulary (edited)</footer>")
+                == true)
     }
 
     @Test("the cache keeps every field of any text, and refuses damaged or foreign files")
@@ -104,7 +111,9 @@ struct IncrementalBuildTests {
             id: "c/x", slug: "x", collection: "c", title: "A\tB\\C\nD\r\nE", kind: .combination,
             ingredients: [
                 .init(name: "A\tB", strength: nil),
-                .init(name: "C", strength: .init(text: "100mg/5ml", value: 100, unit: "mg", per: .init(value: 5, unit: "ml"))),
+                .init(
+                    name: "C",
+                    strength: .init(text: "100mg/5ml", value: 100, unit: "mg", per: .init(value: 5, unit: "ml"))),
             ],
             productTarget: nil, lastModified: "2025-01-02", description: "line\\nnot a newline", banned: true,
             aiGenerated: false)
@@ -112,7 +121,8 @@ struct IncrementalBuildTests {
         #expect(BuildCache.decode(cache.encoded()) == cache)
         summary.productTarget = ""
         summary.description = nil
-        let second = BuildCache(fingerprint: "abc", entries: ["c/x.md": .init(modified: 12, size: 34, summary: summary)])
+        let second = BuildCache(
+            fingerprint: "abc", entries: ["c/x.md": .init(modified: 12, size: 34, summary: summary)])
         #expect(BuildCache.decode(second.encoded()) == second)
         #expect(BuildCache.decode(Array("formulary-build-cache 0\tabc\n".utf8)) == nil)
         #expect(BuildCache.decode(Array("garbage".utf8)) == nil)

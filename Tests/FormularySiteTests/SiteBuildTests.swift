@@ -15,7 +15,8 @@ struct SiteBuildTests {
         let files = site.files(under: "public")
         #expect(
             files.filter { !$0.hasPrefix("search/n/") && !$0.hasPrefix("search/b/") } == [
-                ".formulary-output", "404.html", "api/v1/index.json", "api/v1/monographs/composition/aspirin-clopidogrel.json",
+                ".formulary-output", "404.html", "api/v1/index.json",
+                "api/v1/monographs/composition/aspirin-clopidogrel.json",
                 "api/v1/monographs/composition/aspirin.json", "api/v1/monographs/generic/aspirin-75mg.json",
                 "api/v1/monographs/medicines/ecosprin-75.json", "assets/icon.svg", "assets/search.js",
                 "assets/style.css", "browse/a/index.html", "browse/e/index.html",
@@ -26,7 +27,10 @@ struct SiteBuildTests {
             ])
         // Name shards by the first two letters of every name, other name (aspirin is also
         // acetylsalicylic acid) and brand word.
-        #expect(files.filter { $0.hasPrefix("search/n/") } == ["search/n/ac.json", "search/n/as.json", "search/n/cl.json", "search/n/ec.json"])
+        #expect(
+            files.filter { $0.hasPrefix("search/n/") } == [
+                "search/n/ac.json", "search/n/as.json", "search/n/cl.json", "search/n/ec.json",
+            ])
         #expect(files.contains("search/b/pa.json"))  // "pain" in the aspirin page's text
     }
 
@@ -62,7 +66,8 @@ struct SiteBuildTests {
         _ = try Fixture.build(site)
         let html = try #require(site.read("public/composition/testol/index.html"))
         let usage = try #require(html.range(of: "<section id=\"usage\" class=\"section\">\n        <h2>Uses</h2>"))
-        let sideEffects = try #require(html.range(of: "<section id=\"sideeffects\" class=\"section\">\n        <h2>Side effects</h2>"))
+        let sideEffects = try #require(
+            html.range(of: "<section id=\"sideeffects\" class=\"section\">\n        <h2>Side effects</h2>"))
         let faqs = try #require(html.range(of: #"<h2 id="faqs-heading">Frequently asked questions</h2>"#))
         #expect(usage.lowerBound < sideEffects.lowerBound && sideEffects.lowerBound < faqs.lowerBound)
         #expect(html.contains("<dt>Why?</dt>\n          <dd><p>Because.</p>\n</dd>"))
@@ -96,7 +101,9 @@ struct SiteBuildTests {
         #expect(!html.contains("<iframe"))
         #expect(!html.contains("javascript:"))
         #expect(!html.contains("data:text/html"))
-        #expect(html.contains("<title>Hostile &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; | Test Formulary</title>"))
+        #expect(
+            html.contains("<title>Hostile &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; | Test Formulary</title>")
+        )
         // In JSON-LD the title cannot close the script element.
         #expect(html.contains(#""name":"Hostile \u003c/title\u003e\u003cscript\u003ealert(1)\u003c/script\u003e""#))
     }
@@ -114,7 +121,9 @@ struct SiteBuildTests {
         try site.write("content/composition/aspirin.md", Fixture.page(title: "Aspirin", body: "## Usage\nChanged.\n"))
         #expect(throws: SiteBuilder.Failure.self) { try Fixture.build(site, full: true) }
         #expect(site.snapshot(under: "public") == before)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("building") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter {
+            $0.contains("building")
+        }
         #expect(leftovers.isEmpty)
         // The same failure in an incremental build also writes nothing.
         #expect(throws: SiteBuilder.Failure.self) { try Fixture.build(site) }
@@ -146,14 +155,16 @@ struct SiteBuildTests {
             try Fixture.build(site)
         } throws: { error in
             guard case SiteBuilder.Failure.template(let template) = error else { return false }
-            return template.path.hasSuffix("templates/home.mustache") && template.message == "a section is opened but never closed"
+            return template.path.hasSuffix("templates/home.mustache")
+                && template.message == "a section is opened but never closed"
         }
         try site.write("templates/home.mustache", "<html>\n{{>heaer}}\n</html>\n")
         #expect {
             try Fixture.build(site)
         } throws: { error in
             guard case SiteBuilder.Failure.template(let template) = error else { return false }
-            return template.line == 2 && template.column == 1 && template.message.hasPrefix("partial 'heaer' does not exist")
+            return template.line == 2 && template.column == 1
+                && template.message.hasPrefix("partial 'heaer' does not exist")
         }
     }
 
@@ -166,9 +177,15 @@ struct SiteBuildTests {
         try site.write("content/composition/broken.md", "---\ntitle: [unclosed\n---\nText\n")
         let report = try Fixture.build(site)
         #expect(report.pages == 4)
-        #expect(report.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["README.md", "page.md", "index.md", "broken.md"])
-        #expect(report.skipped[0].reason == site.path + "/content/README.md: note: skipped, not a monograph (README.md)")
-        #expect(report.skipped[3].reason.hasPrefix(site.path + "/content/composition/broken.md:3:1: error: the front matter is not valid YAML"))
+        #expect(
+            report.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent } == [
+                "README.md", "page.md", "index.md", "broken.md",
+            ])
+        #expect(
+            report.skipped[0].reason == site.path + "/content/README.md: note: skipped, not a monograph (README.md)")
+        #expect(
+            report.skipped[3].reason.hasPrefix(
+                site.path + "/content/composition/broken.md:3:1: error: the front matter is not valid YAML"))
         #expect(report.skipped[3].reason.hasSuffix("(page skipped)"))
     }
 
@@ -180,7 +197,9 @@ struct SiteBuildTests {
         let report = try Fixture.build(site)
         #expect(report.pages == 1)
         #expect(report.skipped.count == 1)
-        #expect(report.skipped[0].reason.contains("same page address 'composition/aspirin/' as \(site.path)/content/a/composition/aspirin.md"))
+        #expect(
+            report.skipped[0].reason.contains(
+                "same page address 'composition/aspirin/' as \(site.path)/content/a/composition/aspirin.md"))
         #expect(site.read("public/composition/aspirin/index.html")?.contains("<h1>Aspirin</h1>") == true)
     }
 }
@@ -190,14 +209,17 @@ struct HostileContentTests {
     @Test("file names with spaces and non-ASCII letters: pages written, addresses percent-encoded everywhere")
     func oddFileNames() throws {
         let site = TemporaryFolder()
-        try site.write("content/composition/vitamin b12 (cyanocobalamin).md", Fixture.page(title: "Vitamin B12", body: "## Usage\nAnaemia.\n"))
+        try site.write(
+            "content/composition/vitamin b12 (cyanocobalamin).md",
+            Fixture.page(title: "Vitamin B12", body: "## Usage\nAnaemia.\n"))
         try site.write("content/composition/café-é.md", Fixture.page(title: "Cafe E", body: "## Usage\nTesting.\n"))
         let report = try Fixture.build(site)
         #expect(report.pages == 2)
         #expect(site.exists("public/composition/vitamin b12 (cyanocobalamin)/index.html"))
         #expect(site.exists("public/composition/café-é/index.html"))
         let sitemap = try #require(site.read("public/sitemap.xml"))
-        #expect(sitemap.contains("<loc>https://med.example.org/composition/vitamin%20b12%20%28cyanocobalamin%29/</loc>"))
+        #expect(
+            sitemap.contains("<loc>https://med.example.org/composition/vitamin%20b12%20%28cyanocobalamin%29/</loc>"))
         #expect(sitemap.contains("<loc>https://med.example.org/composition/caf%C3%A9-%C3%A9/</loc>"))
         let letter = try #require(site.read("public/browse/v/index.html"))
         #expect(letter.contains(#"<a href="/composition/vitamin%20b12%20%28cyanocobalamin%29/">Vitamin B12</a>"#))
@@ -208,12 +230,16 @@ struct HostileContentTests {
         let site = try Fixture.smallSite()
         try site.write("content/composition/empty.md", "")
         try site.write("content/composition/untitled.md", "Just text, no title anywhere.\n")
-        try Data([0x2D, 0x2D, 0x2D, 0x0A, 0x00, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: site.path + "/content/composition/binary.md"))
+        try Data([0x2D, 0x2D, 0x2D, 0x0A, 0x00, 0xFF, 0xFE]).write(
+            to: URL(fileURLWithPath: site.path + "/content/composition/binary.md"))
         try Data(repeating: UInt8(ascii: "a"), count: 9 * 1024 * 1024).write(
             to: URL(fileURLWithPath: site.path + "/content/composition/huge.md"))
         let report = try Fixture.build(site)
         #expect(report.pages == 4)
-        #expect(Set(report.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent }) == ["empty.md", "untitled.md", "binary.md", "huge.md"])
+        #expect(
+            Set(report.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent }) == [
+                "empty.md", "untitled.md", "binary.md", "huge.md",
+            ])
         #expect(report.skipped.allSatisfy { $0.reason.hasSuffix("(page skipped)") })
         #expect(site.exists("public/composition/aspirin/index.html"))
     }
@@ -224,7 +250,9 @@ struct HostileContentTests {
         try site.write("public", "not a folder\n")
         #expect(throws: SiteBuilder.Failure.self) { try Fixture.build(site) }
         #expect(site.read("public") == "not a folder\n")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter { $0.contains("building") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.path).filter {
+            $0.contains("building")
+        }
         #expect(leftovers.isEmpty)
     }
 }
@@ -235,14 +263,19 @@ struct OutputFolderSafetyTests {
     func refusals() throws {
         let site = try Fixture.smallSite()
         let contentBefore = site.snapshot(under: "content")
-        for output in [site.path + "/content", site.path, site.path + "/content/composition", site.path + "/content/../content/"] {
+        for output in [
+            site.path + "/content", site.path, site.path + "/content/composition", site.path + "/content/../content/",
+        ] {
             #expect(throws: SiteBuilder.Failure.self, "\(output)") {
-                try SiteBuilder(SiteBuilder.Request(contentFolder: site.path + "/content", outputFolder: output)).build()
+                try SiteBuilder(SiteBuilder.Request(contentFolder: site.path + "/content", outputFolder: output))
+                    .build()
             }
         }
         try site.write("mine/notes.txt", "my notes\n")
         do {
-            _ = try SiteBuilder(SiteBuilder.Request(contentFolder: site.path + "/content", outputFolder: site.path + "/mine")).build()
+            _ = try SiteBuilder(
+                SiteBuilder.Request(contentFolder: site.path + "/content", outputFolder: site.path + "/mine")
+            ).build()
             Issue.record("a folder of someone else's files must not be replaced")
         } catch {
             #expect("\(error)".contains("is not empty and was not written by formulary build"))
@@ -274,7 +307,9 @@ extension OutputFolderSafetyTests {
         let report = try Fixture.build(site)
         #expect(report.pages == 4)
         #expect(report.skipped.count == 2)
-        #expect(report.skipped.contains { $0.reason.contains("is inside 'assets/', which the site uses for its own files") })
+        #expect(
+            report.skipped.contains { $0.reason.contains("is inside 'assets/', which the site uses for its own files") }
+        )
         #expect(site.read("public/assets/style.css")?.hasPrefix("/* Formulary default theme.") == true)
     }
 }

@@ -6,7 +6,8 @@ final class TemporaryFolder {
     let path: String
 
     init(_ name: String = "site") {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-\(name)-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("formulary-\(name)-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -53,7 +54,9 @@ enum Fixture {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    static let corpus = URL(fileURLWithPath: repository).deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+    static let corpus = URL(fileURLWithPath: repository).deletingLastPathComponent().appendingPathComponent(
+        "shared/corpus"
+    ).path
 
     static var corpusIsAvailable: Bool { FileManager.default.fileExists(atPath: corpus + "/rxhive-v1") }
 
@@ -68,7 +71,8 @@ enum Fixture {
             "content/composition/aspirin.md",
             page(
                 title: "Aspirin",
-                body: "## Usage\nPain and fever.\n\n## Dosage\nOne tablet.\n\n## FAQs\n**Q: Is it safe?**\nA: Mostly.\n"))
+                body: "## Usage\nPain and fever.\n\n## Dosage\nOne tablet.\n\n## FAQs\n**Q: Is it safe?**\nA: Mostly.\n"
+            ))
         try site.write(
             "content/generic/aspirin-75mg.md", page(title: "Aspirin 75mg", body: "## Usage\nHeart protection.\n"))
         try site.write(
@@ -82,11 +86,14 @@ enum Fixture {
         return site
     }
 
-    static func build(_ site: TemporaryFolder, templates: String? = nil, full: Bool = false) throws -> SiteBuilder.Report {
+    static func build(_ site: TemporaryFolder, templates: String? = nil, full: Bool = false) throws
+        -> SiteBuilder.Report
+    {
         try SiteBuilder(
             SiteBuilder.Request(
                 contentFolder: site.path + "/content", outputFolder: site.path + "/public",
-                templatesFolder: templates ?? site.path + "/templates", cacheFile: site.path + "/.formulary/build-cache",
+                templatesFolder: templates ?? site.path + "/templates",
+                cacheFile: site.path + "/.formulary/build-cache",
                 configuration: configuration, forceFull: full)
         ).build()
     }

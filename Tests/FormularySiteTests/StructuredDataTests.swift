@@ -49,9 +49,13 @@ private enum SchemaOrg {
                 switch expected {
                 case .text: if !(item is String) { problems.append("\(path).\(key): expected text") }
                 case .url:
-                    if !((item as? String)?.hasPrefix("https://") ?? false) { problems.append("\(path).\(key): expected a URL") }
+                    if !((item as? String)?.hasPrefix("https://") ?? false) {
+                        problems.append("\(path).\(key): expected a URL")
+                    }
                 case .date:
-                    if (item as? String).flatMap({ PageSummary.date($0) }) == nil { problems.append("\(path).\(key): expected a date") }
+                    if (item as? String).flatMap({ PageSummary.date($0) }) == nil {
+                        problems.append("\(path).\(key): expected a date")
+                    }
                 case .number:
                     if !(item is NSNumber) || isBoolean(item) { problems.append("\(path).\(key): expected a number") }
                 case .boolean:
@@ -112,7 +116,9 @@ struct StructuredDataTests {
         #expect(strengths[0]["strengthUnit"] as? String == "mg")
         let brand = try Self.jsonLD(in: try #require(site.read("public/medicines/ecosprin-75/index.html")))
         #expect((brand["mainEntity"] as? [String: Any])?["isProprietary"] as? Bool == true)
-        #expect(StructuredData.unitText(Strength(text: "100mg/5ml", value: 100, unit: "mg", per: .init(value: 5, unit: "ml"))) == "mg/5ml")
+        #expect(
+            StructuredData.unitText(
+                Strength(text: "100mg/5ml", value: 100, unit: "mg", per: .init(value: 5, unit: "ml"))) == "mg/5ml")
     }
 
     @Test("the sitemap lists every page exactly once, with absolute addresses and dates")
@@ -122,7 +128,9 @@ struct StructuredDataTests {
         let sitemap = try #require(site.read("public/sitemap.xml"))
         var locations: [String] = []
         var rest = sitemap[...]
-        while let start = rest.range(of: "<loc>"), let end = rest.range(of: "</loc>", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: "<loc>"),
+            let end = rest.range(of: "</loc>", range: start.upperBound..<rest.endIndex)
+        {
             locations.append(String(rest[start.upperBound..<end.lowerBound]))
             rest = rest[end.upperBound...]
         }
@@ -131,12 +139,18 @@ struct StructuredDataTests {
         #expect(locations.sorted() == pages.sorted())
         #expect(Set(locations).count == locations.count)
         #expect(sitemap.components(separatedBy: "<lastmod>").count - 1 == locations.count)
-        #expect(site.read("public/robots.txt") == "User-agent: *\nAllow: /\nDisallow: /search/\n\nSitemap: https://med.example.org/sitemap.xml\n")
-        let index = try JSONSerialization.jsonObject(with: Data(try #require(site.read("public/api/v1/index.json")).utf8)) as? [String: Any]
+        #expect(
+            site.read("public/robots.txt")
+                == "User-agent: *\nAllow: /\nDisallow: /search/\n\nSitemap: https://med.example.org/sitemap.xml\n")
+        let index =
+            try JSONSerialization.jsonObject(with: Data(try #require(site.read("public/api/v1/index.json")).utf8))
+            as? [String: Any]
         #expect(index?["count"] as? Int == 4)
-        #expect((index?["monographs"] as? [[String: Any]])?.map { $0["id"] as? String } == [
-            "composition/aspirin", "composition/aspirin-clopidogrel", "generic/aspirin-75mg", "medicines/ecosprin-75",
-        ])
+        #expect(
+            (index?["monographs"] as? [[String: Any]])?.map { $0["id"] as? String } == [
+                "composition/aspirin", "composition/aspirin-clopidogrel", "generic/aspirin-75mg",
+                "medicines/ecosprin-75",
+            ])
     }
 
     @Test("API record files are the contract's JSON, as `formulary show` writes it (whole corpus)")
@@ -151,7 +165,8 @@ struct StructuredDataTests {
         var compared = 0
         for outcome in ContentLoader().load(files.enumerated().filter { $0.offset % 5 == 0 }.map(\.element)) {
             guard case .success(let page) = outcome else { continue }
-            let ours = try JSONSerialization.jsonObject(with: Data(MonographJSON.encode(page.monograph).utf8)) as! NSDictionary
+            let ours =
+                try JSONSerialization.jsonObject(with: Data(MonographJSON.encode(page.monograph).utf8)) as! NSDictionary
             let foundation = try JSONSerialization.jsonObject(with: encoder.encode(page.monograph)) as! NSDictionary
             #expect(ours == foundation, "\(page.location.displayPath)")
             compared += 1
@@ -186,7 +201,8 @@ struct SiteFolderTests {
         #expect(folder.configuration.title == "Test Site")
         let report = try SiteBuilder(
             SiteBuilder.Request(
-                contentFolder: folder.contentPath, outputFolder: folder.outputPath, templatesFolder: folder.templatesPath,
+                contentFolder: folder.contentPath, outputFolder: folder.outputPath,
+                templatesFolder: folder.templatesPath,
                 staticFolder: folder.staticPath, cacheFile: folder.cachePath, configuration: folder.configuration)
         ).build()
         #expect(report.pages == 4)
@@ -196,13 +212,19 @@ struct SiteFolderTests {
 
     @Test("formulary.yml: typos are located with a suggestion; bad base URLs are refused")
     func configuration() throws {
-        let configuration = try SiteConfiguration.load(yaml: "title: X\nbaseURL: https://a.example/med\n", path: "f.yml")
+        let configuration = try SiteConfiguration.load(
+            yaml: "title: X\nbaseURL: https://a.example/med\n", path: "f.yml")
         #expect(configuration.baseURL == "https://a.example/med/")
         #expect(configuration.basePath == "/med/")
-        #expect(throws: SiteConfiguration.Error(path: "f.yml", line: 2, message: "unknown setting 'titel'; did you mean 'title'?")) {
+        #expect(
+            throws: SiteConfiguration.Error(
+                path: "f.yml", line: 2, message: "unknown setting 'titel'; did you mean 'title'?")
+        ) {
             try SiteConfiguration.load(yaml: "baseURL: https://a.example/\ntitel: X\n", path: "f.yml")
         }
-        #expect(throws: SiteConfiguration.Error.self) { try SiteConfiguration.load(yaml: "baseURL: javascript:alert(1)\n", path: "f.yml") }
+        #expect(throws: SiteConfiguration.Error.self) {
+            try SiteConfiguration.load(yaml: "baseURL: javascript:alert(1)\n", path: "f.yml")
+        }
         #expect(throws: SiteConfiguration.Error.self) { try SiteConfiguration.load(yaml: "- a list\n", path: "f.yml") }
         #expect(throws: SiteConfiguration.Error.self) { try SiteConfiguration.load(yaml: "title: [\n", path: "f.yml") }
     }
@@ -211,10 +233,14 @@ struct SiteFolderTests {
     func themeIsEmbedded() throws {
         let folder = Fixture.repository + "/Sources/FormularySite/Theme"
         for (name, text) in DefaultTheme.templates {
-            #expect(FileManager.default.contents(atPath: "\(folder)/\(name).mustache") == Data(text.utf8), "\(name); run scripts/embed-theme.py")
+            #expect(
+                FileManager.default.contents(atPath: "\(folder)/\(name).mustache") == Data(text.utf8),
+                "\(name); run scripts/embed-theme.py")
         }
         for (name, text) in DefaultTheme.assets {
-            #expect(FileManager.default.contents(atPath: "\(folder)/\(name)") == Data(text.utf8), "\(name); run scripts/embed-theme.py")
+            #expect(
+                FileManager.default.contents(atPath: "\(folder)/\(name)") == Data(text.utf8),
+                "\(name); run scripts/embed-theme.py")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(files.count == DefaultTheme.templates.count + DefaultTheme.assets.count)
