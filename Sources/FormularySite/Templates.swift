@@ -31,11 +31,6 @@ public struct TemplateSet: @unchecked Sendable {
         var text: String
     }
 
-    /// The templates a build renders; a site may also add partials of its own.
-    public static let pageTemplates = [
-        "monograph", "home", "letter", "ingredients", "ingredient-letter", "search", "not-found",
-    ]
-
     private let library: MustacheLibrary
     private let sources: [String: Source]
     /// Changes whenever any template's text does: a build cache made with other templates is stale.
