@@ -19,7 +19,7 @@ struct SearchDocument: Sendable {
     /// The page text, original and folded to lower case for scanning.
     var text: String
     var foldedText: [UInt8]
-    /// The text's words as sorted hashes (`TextWords`).
+    /// The text's words as sorted hashes (`TextWords`); moved into the index's `TextPostings`.
     var wordHashes: [UInt64]
 
     /// With `keepingText` false the text fields stay empty: the static index reads the text

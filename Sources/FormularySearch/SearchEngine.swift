@@ -142,14 +142,12 @@ public struct SearchEngine: Sendable {
             required.allSatisfy { (perTerm[$0][document] ?? 0) >= MatchQuality.brand }
         }
         if !strongNames, !terms.isEmpty {
-            // Pages whose text has every word (a binary search each), then how often and
+            // Pages whose text has every word (from the inverted index), then how often and
             // whether together, read from those few pages' text.
             let hashes = terms.filter { $0.count >= 2 }.map { TextWords.hash($0.utf8) }
             let phrase = Array(terms.joined(separator: " ").utf8)
-            for position in index.documents.indices where !hashes.isEmpty {
-                guard hashes.allSatisfy({ TextWords.contains(index.documents[position].wordHashes, $0) }) else {
-                    continue
-                }
+            for page in hashes.isEmpty ? [] : index.textPostings.pages(withAll: hashes) {
+                let position = Int(page)
                 let text = index.documents[position].foldedText
                 let hits = bodyHits(terms, in: text)
                 guard hits > 0 else { continue }

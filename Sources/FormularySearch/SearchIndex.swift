@@ -14,6 +14,8 @@ public struct SearchIndex: Sendable {
     let vocabulary: [String]
     /// A word with one (or, for long words, two) letters deleted → vocabulary positions.
     let deletions: [String: [Int32]]
+    /// Text word hash → the pages whose text has it, for queries names do not answer.
+    let textPostings: TextPostings
 
     /// Builds the index from parsed pages, on all cores for the per-page work.
     public init(pages: [ParsedPage]) {
@@ -23,7 +25,10 @@ public struct SearchIndex: Sendable {
                 slots.set(index, SearchDocument(pages[index]))
             }
         }
-        let documents = slots.values()
+        var documents = slots.values()
+        // The text's word hashes live on in the inverted index only.
+        let textPostings = TextPostings(documents.map(\.wordHashes))
+        for index in documents.indices { documents[index].wordHashes = [] }
         var names: [String: [Int32]] = [:]
         var aliases: [String: [Int32]] = [:]
         var brands: [String: [Int32]] = [:]
@@ -40,6 +45,7 @@ public struct SearchIndex: Sendable {
                 deletions[variant, default: []].append(Int32(position))
             }
         }
+        self.textPostings = textPostings
         self.documents = documents
         nameIndex = names
         aliasIndex = aliases
@@ -108,5 +114,68 @@ public struct SearchIndex: Sendable {
         case 5...7: 1
         default: 2
         }
+    }
+}
+
+/// An inverted index of page text: each distinct word hash with the sorted pages that use it,
+/// in three flat arrays (no dictionary: 2 million postings for the whole corpus).
+struct TextPostings: Sendable {
+    /// Sorted distinct hashes.
+    private let hashes: [UInt64]
+    /// `pages[starts[i]..<starts[i + 1]]` use `hashes[i]`.
+    private let starts: [Int32]
+    private let pages: [Int32]
+
+    /// From each page's sorted distinct word hashes.
+    init(_ pageHashes: [[UInt64]]) {
+        var pairs: [(hash: UInt64, page: Int32)] = []
+        pairs.reserveCapacity(pageHashes.reduce(0) { $0 + $1.count })
+        for (page, hashes) in pageHashes.enumerated() {
+            for hash in hashes { pairs.append((hash, Int32(page))) }
+        }
+        // Pages were added in order, so a stable sort by hash keeps each list sorted by page.
+        pairs.sort { $0.hash < $1.hash || ($0.hash == $1.hash && $0.page < $1.page) }
+        var hashes: [UInt64] = []
+        var starts: [Int32] = []
+        hashes.reserveCapacity(pairs.count / 8)
+        starts.reserveCapacity(pairs.count / 8)
+        for (index, pair) in pairs.enumerated() where hashes.last != pair.hash {
+            hashes.append(pair.hash)
+            starts.append(Int32(index))
+        }
+        starts.append(Int32(pairs.count))
+        self.hashes = hashes
+        self.starts = starts
+        self.pages = pairs.map(\.page)
+    }
+
+    /// The pages using `hash`, sorted.
+    func pages(with hash: UInt64) -> ArraySlice<Int32> {
+        var low = 0
+        var high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        guard low < hashes.count, hashes[low] == hash else { return [] }
+        return pages[Int(starts[low])..<Int(starts[low + 1])]
+    }
+
+    /// The pages using every hash, sorted: the shortest list first, narrowed by the others.
+    func pages(withAll wanted: [UInt64]) -> [Int32] {
+        let lists = wanted.map { pages(with: $0) }.sorted { $0.count < $1.count }
+        guard var result = lists.first.map(Array.init), !result.isEmpty else { return [] }
+        for list in lists.dropFirst() {
+            var kept: [Int32] = []
+            kept.reserveCapacity(result.count)
+            var index = list.startIndex
+            for page in result {
+                while index < list.endIndex, list[index] < page { index += 1 }
+                if index < list.endIndex, list[index] == page { kept.append(page) }
+            }
+            result = kept
+            if result.isEmpty { break }
+        }
+        return result
     }
 }

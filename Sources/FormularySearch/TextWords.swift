@@ -1,5 +1,5 @@
-/// The words of a page's text as 64-bit hashes, sorted: whether a page says a word is a
-/// binary search, with no string made per word.
+/// The words of a page's text as 64-bit hashes, sorted and distinct, with no string made per
+/// word: what `TextPostings`, the inverted index of page text, is built from.
 enum TextWords {
     /// FNV-1a of a word's bytes.
     @inline(__always)
@@ -79,15 +79,4 @@ enum TextWords {
         return false
     }
 
-    /// Whether a sorted hash list holds a word.
-    @inline(__always)
-    static func contains(_ hashes: [UInt64], _ word: UInt64) -> Bool {
-        var low = 0
-        var high = hashes.count
-        while low < high {
-            let middle = (low + high) >> 1
-            if hashes[middle] < word { low = middle + 1 } else { high = middle }
-        }
-        return low < hashes.count && hashes[low] == word
-    }
 }
