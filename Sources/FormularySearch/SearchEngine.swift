@@ -168,7 +168,11 @@ public struct SearchEngine: Sendable {
         // Best first; on a tie the shorter title (the simpler medicine), then index order (sorted paths).
         ranked.sort { a, b in (b.score, a.titleLength, a.position) < (a.score, b.titleLength, b.position) }
         // Snippets only for what is shown.
-        let highlight = Set(matchedWords.flatMap { $0 }).union(terms)
+        // Words a query term already starts are left out: the snippet looks for every word in
+        // the page's text, and a prefix query matches up to 64 of them.
+        let highlight = Set(
+            matchedWords.flatMap { $0 }.filter { word in !terms.contains { $0.count >= 3 && word.hasPrefix($0) } }
+        ).union(terms)
         return (
             ranked.count,
             ranked.prefix(max(0, options.limit)).enumerated().map { rank, entry in
