@@ -459,36 +459,34 @@ public enum StaticSearchIndex {
     /// lists it needs. Shards are not listed: a word whose shard does not exist is simply not
     /// found (the server answers 404), which keeps this file small.
     public static func manifest(layout: Layout, pages: Int) -> String {
-        var json = JSONText()
-        json.openObject()
-        json.number("version", Double(version))
-        json.number("pages", Double(pages))
-        for (key, values) in [
-            ("nameSplit", layout.nameSplit.sorted()), ("bodySplit", layout.bodySplit.sorted()),
-            ("joiners", SearchText.joiners.sorted()), ("saltWords", SearchText.saltWords.sorted()),
-            ("units", SearchText.units.sorted()),
-        ] {
-            json.openArray(key)
-            for value in values { json.string(nil, value) }
-            json.closeArray()
-        }
-        json.closeObject()
-        return json.text
+        versionedLists(
+            numbers: [("pages", pages)],
+            lists: [
+                ("nameSplit", layout.nameSplit), ("bodySplit", layout.bodySplit), ("joiners", SearchText.joiners),
+                ("saltWords", SearchText.saltWords), ("units", SearchText.units),
+            ])
     }
 
     /// `search/layout.json`: the layout in full, for the next incremental build (the client
     /// never reads it).
     static func layoutText(_ layout: Layout) -> String {
+        versionedLists(
+            numbers: [],
+            lists: [
+                ("nameSplit", layout.nameSplit), ("bodySplit", layout.bodySplit),
+                ("commonBrandWords", layout.commonBrandWords), ("commonBodyWords", layout.commonBodyWords),
+            ])
+    }
+
+    /// `{"version":2, NUMBERS..., "KEY":[sorted words], ...}`.
+    private static func versionedLists(numbers: [(String, Int)], lists: [(String, Set<String>)]) -> String {
         var json = JSONText()
         json.openObject()
         json.number("version", Double(version))
-        for (key, values) in [
-            ("nameSplit", layout.nameSplit.sorted()), ("bodySplit", layout.bodySplit.sorted()),
-            ("commonBrandWords", layout.commonBrandWords.sorted()),
-            ("commonBodyWords", layout.commonBodyWords.sorted()),
-        ] {
+        for (key, value) in numbers { json.number(key, Double(value)) }
+        for (key, values) in lists {
             json.openArray(key)
-            for value in values { json.string(nil, value) }
+            for value in values.sorted() { json.string(nil, value) }
             json.closeArray()
         }
         json.closeObject()
