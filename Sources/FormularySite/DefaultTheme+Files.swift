@@ -928,7 +928,7 @@ extension DefaultTheme {
         @media (max-width: 860px) {
           :root { font-size: 16px; }
           .monograph-layout, .home-grid { grid-template-columns: 1fr; }
-          .toc { position: static; order: -1; }
+          .toc { position: static; }
           .monograph { padding: 1.1rem 1rem; }
           .header-search { order: 3; flex-basis: 100%; max-width: none; }
           h1 { font-size: 1.6rem; }
