@@ -44,23 +44,23 @@ struct FullBuild {
             written = try write(
                 &pages, renderer: renderer, into: staging, timings: timings, searchLayout: &searchLayout,
                 searchEntries: &searchEntries, cache: &cache)
-            if let cacheFile = request.cacheFile {
-                do throws(OutputFiles.Failure) {
-                    if let slash = cacheFile.lastIndex(of: "/") {
-                        try OutputFiles.makeFolder(String(cacheFile[..<slash]))
-                    }
-                    try OutputFiles.replace(cacheFile, with: cache.encoded())
-                } catch {
-                    throw .output(error.description)
-                }
-            }
-            timings.mark("cache")
             try Self.swap(staging, into: request.outputFolder)
             timings.mark("swap")
         } catch {
             OutputFiles.remove(staging)
             throw error
         }
+        // The cache describes the output now in place, so it is written only after the swap; one
+        // that cannot be written is removed, and the next build is a full one.
+        if let cacheFile = request.cacheFile {
+            do throws(OutputFiles.Failure) {
+                if let slash = cacheFile.lastIndex(of: "/") { try OutputFiles.makeFolder(String(cacheFile[..<slash])) }
+                try OutputFiles.replace(cacheFile, with: cache.encoded())
+            } catch {
+                OutputFiles.remove(cacheFile)
+            }
+        }
+        timings.mark("cache")
         return SiteBuilder.Report(
             pages: pageCount, rendered: pageCount, filesWritten: written, filesRemoved: 0, skipped: skipped,
             incremental: false)
