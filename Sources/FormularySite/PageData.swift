@@ -106,10 +106,13 @@ struct PageData: @unchecked Sendable {
         data["letterURL"] = urls.link(SiteURLs.letterPath(letter))
         data["banned"] = monograph.flags.banned
         data["provenanceClass"] = monograph.flags.aiGenerated ? "provenance-draft" : "provenance-reviewed"
-        data["provenanceLabel"] = monograph.flags.aiGenerated ? "AI-drafted" : "Reviewed"
+        // Front matter says a page is not AI-drafted (`ai_generated: false`) or names who
+        // reviewed it; the badge says no more than that.
+        data["provenanceLabel"] = monograph.flags.aiGenerated ? "AI-drafted" : "Written by people"
         data["provenanceText"] =
             monograph.flags.aiGenerated
-            ? "Drafted with the help of AI and not yet reviewed by a pharmacist." : "Reviewed by a person."
+            ? "Drafted with the help of AI and not yet reviewed by a pharmacist."
+            : "Written or reviewed by people, not drafted by AI."
         data["dateModified"] = summary.lastModified
         data["dateModifiedLabel"] = Self.dateLabel(summary.lastModified)
         data["jsonURL"] = urls.link(SiteURLs.monographJSONPath(monograph.id))
