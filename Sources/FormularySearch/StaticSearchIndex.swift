@@ -514,16 +514,6 @@ public enum StaticSearchIndex {
     }
 }
 
-extension StaticSearchIndex.Shard {
-    /// About the size of `encoded()`, without writing it.
-    var estimatedSize: Int {
-        var size = 0
-        for (id, page) in pages { size += id.utf8.count + page.title.utf8.count + 14 }
-        for (word, postings) in words { size += word.utf8.count + 6 + postings.count * 6 }
-        return size
-    }
-}
-
 /// Reads a shard in exactly the form `Shard.encoded()` writes; nil at the first surprise.
 struct ShardReader {
     let bytes: UnsafeBufferPointer<UInt8>

@@ -114,7 +114,7 @@ struct IncrementalBuild {
                 // since every letter page links every other.
                 var letters: Set<String> = []
                 for summary in oldSummaries + newSummaries { letters.insert(SiteCatalog.letter(of: summary.title)) }
-                let sameLetters = oldCatalog.pagesByLetter().map(\.letter) == catalog.pagesByLetter().map(\.letter)
+                let sameLetters = oldCatalog.pagesByLetter.map(\.letter) == catalog.pagesByLetter.map(\.letter)
                 outputs += try renderer.fixedPages(data: data)
                 outputs += try renderer.letterPages(sameLetters ? letters : nil, data: data)
                 var ingredientLetters: Set<String> = []
@@ -124,7 +124,7 @@ struct IncrementalBuild {
                     }
                 }
                 let sameIngredientLetters =
-                    oldCatalog.ingredientsByLetter().map(\.letter) == catalog.ingredientsByLetter().map(\.letter)
+                    oldCatalog.ingredientsByLetter.map(\.letter) == catalog.ingredientsByLetter.map(\.letter)
                 outputs += try renderer.ingredientPages(sameIngredientLetters ? ingredientLetters : nil, data: data)
             }
         } catch {
@@ -146,13 +146,13 @@ struct IncrementalBuild {
             removals.append(SiteURLs.monographJSONPath(summary.id))
         }
         if listingsChanged {
-            let oldIngredientLetters = Set(oldCatalog.ingredientsByLetter().map(\.letter))
-            let newIngredientLetters = Set(catalog.ingredientsByLetter().map(\.letter))
+            let oldIngredientLetters = Set(oldCatalog.ingredientsByLetter.map(\.letter))
+            let newIngredientLetters = Set(catalog.ingredientsByLetter.map(\.letter))
             for letter in oldIngredientLetters.subtracting(newIngredientLetters) {
                 removals.append(SiteURLs.ingredientLetterPath(letter))
             }
-            let oldLetters = Set(oldCatalog.pagesByLetter().map(\.letter))
-            let newLetters = Set(catalog.pagesByLetter().map(\.letter))
+            let oldLetters = Set(oldCatalog.pagesByLetter.map(\.letter))
+            let newLetters = Set(catalog.pagesByLetter.map(\.letter))
             for letter in oldLetters.subtracting(newLetters) { removals.append(SiteURLs.letterPath(letter)) }
         }
 

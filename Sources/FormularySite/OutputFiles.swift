@@ -109,26 +109,4 @@ enum OutputFiles {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
-
-    /// Copies the files under `source` into `destination`, keeping their relative paths;
-    /// returns the relative paths copied. Hidden files are left out.
-    static func copyTree(_ source: String, into destination: String) throws(Failure) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: source) else { return [] }
-        var copied: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            let name = relative.split(separator: "/").last.map(String.init) ?? relative
-            if name.hasPrefix(".") {
-                enumerator.skipDescendants()
-                continue
-            }
-            let from = source + "/" + relative
-            guard !isFolder(from) else { continue }
-            guard let bytes = read(from) else { throw Failure(path: from, reason: "cannot read") }
-            let to = destination + "/" + relative
-            if let slash = to.lastIndex(of: "/") { try makeFolder(String(to[..<slash])) }
-            try write(bytes, to: to)
-            copied.append(relative)
-        }
-        return copied.sorted()
-    }
 }

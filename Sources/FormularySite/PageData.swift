@@ -20,7 +20,7 @@ struct PageData: @unchecked Sendable {
         self.catalog = catalog
         self.styleURL = urls.link("assets/style.css?v=" + styleVersion)
         var counts: [String: Int] = [:]
-        for page in catalog.pages { counts[SiteCatalog.letter(of: page.title), default: 0] += 1 }
+        for (letter, pages) in catalog.pagesByLetter { counts[letter] = pages.count }
         self.letterCounts = counts
         let urls = self.urls
         self.letterLinks = SiteCatalog.letters.filter { counts[$0] != nil }.map { letter in

@@ -122,13 +122,16 @@ public struct SiteURLs: Sendable {
 /// Cross-links between pages, the A–Z letters and the ingredient index.
 public struct SiteCatalog: Sendable {
     public let pages: [PageSummary]
-    private let indexByID: [String: Int]
     /// The single-ingredient page for each ingredient, by `ingredientKey`.
     private let pageForIngredient: [String: Int]
     /// A page for each slug, preferring generics over brands.
     private let pageForSlug: [String: Int]
     /// Every ingredient with the pages containing it, sorted by name.
     public let ingredients: [IngredientEntry]
+    /// Pages grouped by the first letter of their title: `a`...`z`, then `0-9` for the rest.
+    public let pagesByLetter: [(letter: String, pages: [PageSummary])]
+    /// Ingredients grouped by the first letter of their name.
+    public let ingredientsByLetter: [(letter: String, ingredients: [IngredientEntry])]
     private let ingredientIndexByKey: [String: Int]
 
     public struct IngredientEntry: Sendable {
@@ -145,12 +148,10 @@ public struct SiteCatalog: Sendable {
         let keys = pages.map { $0.title.lowercased() }
         let pages = pages.indices.sorted { (keys[$0], pages[$0].id) < (keys[$1], pages[$1].id) }.map { pages[$0] }
         self.pages = pages
-        var indexByID: [String: Int] = [:]
         var pageForIngredient: [String: Int] = [:]
         var pageForSlug: [String: Int] = [:]
         var entries: [String: IngredientEntry] = [:]
         for (index, page) in pages.enumerated() {
-            indexByID[page.id] = index
             if let existing = pageForSlug[page.slug] {
                 if Self.slugPreference(page) < Self.slugPreference(pages[existing]) { pageForSlug[page.slug] = index }
             } else {
@@ -190,16 +191,16 @@ public struct SiteCatalog: Sendable {
             }
             sorted[index].slug = candidate
         }
-        self.indexByID = indexByID
         self.pageForIngredient = pageForIngredient
         self.pageForSlug = pageForSlug
         self.ingredients = sorted
         var ingredientIndexByKey: [String: Int] = [:]
         for (index, entry) in sorted.enumerated() { ingredientIndexByKey[entry.key] = index }
         self.ingredientIndexByKey = ingredientIndexByKey
+        // Made once: every A–Z page, ingredient page and the sitemap read them.
+        pagesByLetter = Self.grouped(pages, by: \.title).map { ($0.letter, $0.values) }
+        ingredientsByLetter = Self.grouped(sorted, by: \.name).map { ($0.letter, $0.values) }
     }
-
-    public func page(id: String) -> PageSummary? { indexByID[id].map { pages[$0] } }
 
     /// The page about `ingredient` alone (`Paracetamol`, not `Paracetamol 650mg`, when both exist).
     public func singlePage(forIngredient name: String) -> PageSummary? {
@@ -214,22 +215,14 @@ public struct SiteCatalog: Sendable {
         return pages[index]
     }
 
-    public func ingredient(named name: String) -> IngredientEntry? { ingredient(key: Self.ingredientKey(name)) }
-
     public func ingredient(key: String) -> IngredientEntry? { ingredientIndexByKey[key].map { ingredients[$0] } }
 
-    /// Ingredients grouped by the first letter of their name.
-    public func ingredientsByLetter() -> [(letter: String, ingredients: [IngredientEntry])] {
-        var groups: [String: [IngredientEntry]] = [:]
-        for entry in ingredients { groups[Self.letter(of: entry.name), default: []].append(entry) }
-        return Self.letters.compactMap { letter in groups[letter].map { (letter, $0) } }
-    }
-
-    /// Pages grouped by the first letter of their title: `a`...`z`, then `0-9` for the rest.
-    public func pagesByLetter() -> [(letter: String, pages: [PageSummary])] {
-        var groups: [String: [PageSummary]] = [:]
-        for page in pages { groups[Self.letter(of: page.title), default: []].append(page) }
-        return Self.letters.compactMap { letter in groups[letter].map { (letter, $0) } }
+    /// The letters (`a`...`z`, then `0-9`) in their order, each with the values whose key
+    /// starts with it.
+    private static func grouped<T>(_ values: [T], by key: (T) -> String) -> [(letter: String, values: [T])] {
+        var groups: [String: [T]] = [:]
+        for value in values { groups[letter(of: key(value)), default: []].append(value) }
+        return letters.compactMap { letter in groups[letter].map { (letter, $0) } }
     }
 
     public static let letters = (UInt8(ascii: "a")...UInt8(ascii: "z")).map { String(UnicodeScalar($0)) } + ["0-9"]

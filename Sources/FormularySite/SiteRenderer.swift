@@ -87,8 +87,6 @@ struct SiteRenderer: Sendable {
     let catalog: SiteCatalog
     let styleVersion: String
 
-    private var data: PageData { PageData(configuration: configuration, catalog: catalog, styleVersion: styleVersion) }
-
     /// A monograph's page and its JSON record.
     func monographFiles(_ page: LoadedPage, data: PageData) throws(TemplateError) -> [OutputFile] {
         let html = try templates.render("monograph", data.monograph(page.monograph, summary: page.summary))
@@ -98,7 +96,8 @@ struct SiteRenderer: Sendable {
         ]
     }
 
-    func pageData() -> PageData { data }
+    /// What every template gets, made once a build.
+    func pageData() -> PageData { PageData(configuration: configuration, catalog: catalog, styleVersion: styleVersion) }
 
     /// The home page, the search page and the 404 page.
     func fixedPages(data: PageData) throws(TemplateError) -> [OutputFile] {
@@ -116,7 +115,7 @@ struct SiteRenderer: Sendable {
     /// A–Z pages, for `letters` (all when nil).
     func letterPages(_ letters: Set<String>?, data: PageData) throws(TemplateError) -> [OutputFile] {
         var files: [OutputFile] = []
-        for (letter, pages) in catalog.pagesByLetter() where letters?.contains(letter) ?? true {
+        for (letter, pages) in catalog.pagesByLetter where letters?.contains(letter) ?? true {
             files.append(
                 OutputFile(
                     SiteURLs.letterPath(letter) + "index.html",
@@ -127,7 +126,7 @@ struct SiteRenderer: Sendable {
 
     /// Ingredient pages, one a letter, for `letters` (all when nil).
     func ingredientPages(_ letters: Set<String>?, data: PageData) throws(TemplateError) -> [OutputFile] {
-        let groups = catalog.ingredientsByLetter()
+        let groups = catalog.ingredientsByLetter
         let all = groups.map(\.letter)
         var files: [OutputFile] = []
         for (letter, entries) in groups where letters?.contains(letter) ?? true {
@@ -153,16 +152,11 @@ struct SiteRenderer: Sendable {
             sitemap += "</url>\n"
         }
         add("", newest)
-        var letterDates: [String: String] = [:]
-        for page in catalog.pages {
-            let letter = SiteCatalog.letter(of: page.title)
-            letterDates[letter] = max(letterDates[letter] ?? "", page.lastModified)
-        }
-        for letter in SiteCatalog.letters where letterDates[letter] != nil {
-            add(SiteURLs.letterPath(letter), letterDates[letter])
+        for (letter, pages) in catalog.pagesByLetter {
+            add(SiteURLs.letterPath(letter), pages.map(\.lastModified).max())
         }
         add(SiteURLs.ingredientsPath, newest)
-        for (letter, entries) in catalog.ingredientsByLetter() {
+        for (letter, entries) in catalog.ingredientsByLetter {
             add(
                 SiteURLs.ingredientLetterPath(letter),
                 entries.flatMap { $0.pages.map { catalog.pages[$0].lastModified } }.max())

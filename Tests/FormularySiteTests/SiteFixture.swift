@@ -86,13 +86,11 @@ enum Fixture {
         return site
     }
 
-    static func build(_ site: TemporaryFolder, templates: String? = nil, full: Bool = false) throws
-        -> SiteBuilder.Report
-    {
+    static func build(_ site: TemporaryFolder, full: Bool = false) throws -> SiteBuilder.Report {
         try SiteBuilder(
             SiteBuilder.Request(
                 contentFolder: site.path + "/content", outputFolder: site.path + "/public",
-                templatesFolder: templates ?? site.path + "/templates",
+                templatesFolder: site.path + "/templates",
                 cacheFile: site.path + "/.formulary/build-cache",
                 configuration: configuration, forceFull: full)
         ).build()
