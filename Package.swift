@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -11,11 +11,18 @@ let package = Package(
         .library(name: "FormularyCheck", targets: ["FormularyCheck"]),
         .library(name: "FormularySearch", targets: ["FormularySearch"]),
         .library(name: "FormularySite", targets: ["FormularySite"]),
+        .library(name: "FormularyServer", targets: ["FormularyServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Only the HTTP/1 server: no TLS, HTTP/2 or swift-configuration to build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // GitHub's CommonMark/GFM parser from Debian's libcmark-gfm-dev (no pkg-config file, hence our own module map).
@@ -46,6 +53,20 @@ let package = Package(
             // The theme's source files; they are compiled in through DefaultTheme+Files.swift.
             exclude: ["Theme"]
         ),
+        // zlib from Debian's zlib1g-dev, for gzip responses.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "FormularyServer",
+            dependencies: [
+                "FormularySite", "FormularySearch", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "formulary",
             dependencies: [
@@ -53,6 +74,7 @@ let package = Package(
                 "FormularyCheck",
                 "FormularySearch",
                 "FormularySite",
+                "FormularyServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,5 +89,9 @@ let package = Package(
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
         .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
+        .testTarget(
+            name: "FormularyServerTests",
+            dependencies: ["FormularyServer"]
+        ),
     ]
 )

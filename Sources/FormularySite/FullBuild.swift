@@ -79,23 +79,9 @@ struct FullBuild {
         for outcome in PageLoader.load(files, progress: progress) {
             switch outcome {
             case .success(let page):
-                let top = page.monograph.id.split(separator: "/").first.map(String.init) ?? page.monograph.id
-                if reservedFolders.contains(top) {
-                    skipped.append(
-                        SiteBuilder.Skip(
-                            path: page.path,
-                            reason:
-                                "\(page.path): warning: skipped, its address '\(page.monograph.id)/' is inside '\(top)/', which the site uses for its own files; move it to another collection folder"
-                        ))
-                } else if let first = firstPathForID[page.monograph.id] {
-                    skipped.append(
-                        SiteBuilder.Skip(
-                            path: page.path,
-                            reason:
-                                "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(first); rename one of them"
-                        ))
+                if let skip = addressConflict(id: page.monograph.id, path: page.path, firstPathForID: &firstPathForID) {
+                    skipped.append(skip)
                 } else {
-                    firstPathForID[page.monograph.id] = page.path
                     pages.append(page)
                 }
             case .failure(let skip):
@@ -103,6 +89,26 @@ struct FullBuild {
             }
         }
         return (pages, skipped)
+    }
+
+    /// Why the page at `path` cannot have the address `id`: it is inside one of the site's own
+    /// folders, or an earlier page has it. Nil when it can, and then `id` is taken.
+    static func addressConflict(id: String, path: String, firstPathForID: inout [String: String]) -> SiteBuilder.Skip? {
+        let top = id.split(separator: "/").first.map(String.init) ?? id
+        if reservedFolders.contains(top) {
+            return SiteBuilder.Skip(
+                path: path,
+                reason:
+                    "\(path): warning: skipped, its address '\(id)/' is inside '\(top)/', which the site uses for its own files; move it to another collection folder"
+            )
+        }
+        if let first = firstPathForID[id] {
+            return SiteBuilder.Skip(
+                path: path,
+                reason: "\(path): warning: skipped, same page address '\(id)/' as \(first); rename one of them")
+        }
+        firstPathForID[id] = path
+        return nil
     }
 
     /// Renders and writes every file of the site under `folder`; returns how many.

@@ -95,7 +95,7 @@ public struct SiteURLs: Sendable {
     public func absolute(_ path: String) -> String { baseURL + Self.percentEncoded(path) }
 
     /// `path` with every byte outside URL-safe ASCII percent-encoded (file names are kept as written).
-    static func percentEncoded(_ path: String) -> String {
+    public static func percentEncoded(_ path: String) -> String {
         let safe = path.utf8.allSatisfy { byte in
             (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
                 || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))

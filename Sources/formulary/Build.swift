@@ -26,21 +26,7 @@ struct Build: ParsableCommand {
             """
     )
 
-    @Argument(help: "The site folder (default: the current folder).", completion: .directory)
-    var site: String?
-
-    @Option(
-        help: "Build this folder of monographs with the default templates instead of a site folder.",
-        completion: .directory)
-    var content: String?
-
-    @Option(
-        help: "Where to write the site (default: the site's public/, or ./public with --content).",
-        completion: .directory)
-    var out: String?
-
-    @Option(help: "The address the site will be published at, for canonical links and the sitemap.")
-    var baseURL: String?
+    @OptionGroup var selection: SiteArguments
 
     @Flag(help: "Render every page, ignoring the build cache.")
     var full = false
@@ -51,17 +37,11 @@ struct Build: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors.")
     var quiet = false
 
-    func validate() throws {
-        if content != nil, site != nil {
-            throw ValidationError("give either a site folder or --content, not both")
-        }
-    }
-
     func run() throws {
         let started = Date()
         var request: SiteBuilder.Request
         do {
-            request = try makeRequest()
+            request = try selection.request(forceFull: full)
         } catch let error as SiteFolder.Failure {
             fail("\(error)")
         } catch let error as SiteConfiguration.BaseURLError {
@@ -108,34 +88,62 @@ struct Build: ParsableCommand {
         if strict, !report.skipped.isEmpty { throw ExitCode(1) }
     }
 
-    private func makeRequest() throws -> SiteBuilder.Request {
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("formulary build: \(message)\n".utf8))
+        Build.exit(withError: ExitCode(2))
+    }
+}
+
+/// Which site to build or serve: a site folder, or a folder of monographs with the default templates.
+struct SiteArguments: ParsableArguments {
+    @Argument(help: "The site folder (default: the current folder).", completion: .directory)
+    var site: String?
+
+    @Option(
+        help: "Use this folder of monographs with the default templates instead of a site folder.",
+        completion: .directory)
+    var content: String?
+
+    @Option(
+        help: "Where to write the site (default: the site's public/, or ./public with --content).",
+        completion: .directory)
+    var out: String?
+
+    @Option(help: "The address the site will be published at, for canonical links and the sitemap.")
+    var baseURL: String?
+
+    func validate() throws {
+        if content != nil, site != nil {
+            throw ValidationError("give either a site folder or --content, not both")
+        }
+    }
+
+    func request(forceFull: Bool = false) throws -> SiteBuilder.Request {
         var request: SiteBuilder.Request
         if let content {
             let output = out ?? "public"
-            let trimmed = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
-            let cache: String
-            if let slash = trimmed.lastIndex(of: "/") {
-                cache = trimmed[...slash] + ".\(trimmed[trimmed.index(after: slash)...]).formulary-cache"
-            } else {
-                cache = ".\(trimmed).formulary-cache"
-            }
             request = SiteBuilder.Request(
-                contentFolder: content, outputFolder: output, cacheFile: cache, forceFull: full)
+                contentFolder: content, outputFolder: output, cacheFile: Self.cacheFile(beside: output),
+                forceFull: forceFull)
         } else {
             let folder = try SiteFolder.open(site ?? ".")
             request = SiteBuilder.Request(
                 contentFolder: folder.contentPath, outputFolder: out ?? folder.outputPath,
                 templatesFolder: folder.templatesPath, staticFolder: folder.staticPath, cacheFile: folder.cachePath,
-                configuration: folder.configuration, forceFull: full)
+                configuration: folder.configuration, forceFull: forceFull)
             if out != nil { request.cacheFile = nil }
         }
         if let baseURL { request.configuration.baseURL = try SiteConfiguration.normalizedBaseURL(baseURL) }
         return request
     }
 
-    private func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("formulary build: \(message)\n".utf8))
-        Build.exit(withError: ExitCode(2))
+    /// The build cache for an output folder outside a site folder: `.NAME.formulary-cache` beside it.
+    static func cacheFile(beside output: String) -> String {
+        let trimmed = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
+        if let slash = trimmed.lastIndex(of: "/") {
+            return trimmed[...slash] + ".\(trimmed[trimmed.index(after: slash)...]).formulary-cache"
+        }
+        return ".\(trimmed).formulary-cache"
     }
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Formulary: ParsableCommand {
+struct Formulary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "formulary",
         abstract: "An open medicine-information engine for Markdown monographs.",
@@ -10,6 +10,6 @@ struct Formulary: ParsableCommand {
             Try `formulary show examples/site/content` to see how Formulary reads pages.
             """,
         version: "0.3.0",
-        subcommands: [Init.self, Build.self, Show.self, Check.self, Search.self]
+        subcommands: [Init.self, Build.self, ServeCommand.self, Show.self, Check.self, Search.self]
     )
 }

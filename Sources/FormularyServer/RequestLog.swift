@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Log lines on standard error, one event a line, structured: `logfmt` (`key=value`, for
+/// people and grep) or JSON (for log collectors).
+struct LineLogHandler: LogHandler {
+    enum Format: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    let label: String
+    let format: Format
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String, format: Format, level: Logger.Level) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        var line: String
+        switch format {
+        case .text:
+            line = "time=\(time) level=\(event.level) msg=\(Self.quoted(event.message.description))"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                line += " \(key)=\(Self.quoted(value.description))"
+            }
+        case .json:
+            var fields: [(String, String)] = [
+                ("time", time), ("level", event.level.rawValue), ("msg", event.message.description),
+            ]
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) { fields.append((key, value.description)) }
+            line = "{" + fields.map { Self.jsonString($0.0) + ":" + Self.jsonString($0.1) }.joined(separator: ",") + "}"
+        }
+        StandardError.write(line + "\n")
+    }
+
+    /// A logfmt value: bare when it has no space, quote or equals sign.
+    static func quoted(_ value: String) -> String {
+        if !value.isEmpty, !value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) {
+            return value
+        }
+        return jsonString(value)
+    }
+
+    static func jsonString(_ value: String) -> String {
+        var result = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// Whole lines to standard error, never interleaved.
+enum StandardError {
+    private static let lock = Mutex(())
+
+    static func write(_ text: String) {
+        lock.withLock { _ in
+            var text = text
+            text.withUTF8 { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+        }
+    }
+}

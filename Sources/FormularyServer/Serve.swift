@@ -1,0 +1,273 @@
+import Dispatch
+import FormularySite
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// `formulary serve`: builds the site, serves it with its JSON API, and (when watching)
+/// rebuilds on every change and tells open pages to reload.
+public struct ServeOptions: Sendable {
+    public var request: SiteBuilder.Request
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Watch content, templates and static files; rebuild and reload pages on change.
+    public var watch = true
+    public var logLevel = "info"
+    public var logFormat = "text"
+    /// Seconds a connection may stay idle, or take to send its request head, before it is closed.
+    public var idleTimeout = 30
+
+    public init(request: SiteBuilder.Request) {
+        self.request = request
+    }
+
+    public static let logLevels = Logger.Level.allCases.map(\.rawValue)
+    public static let logFormats = LineLogHandler.Format.allCases.map(\.rawValue)
+}
+
+public enum Serve {
+    public enum Failure: Error, CustomStringConvertible {
+        case build(String)
+        case content(String)
+        case watch(String)
+
+        public var description: String {
+            switch self {
+            case .build(let message), .content(let message), .watch(let message): return message
+            }
+        }
+    }
+
+    /// Builds, then serves until SIGINT or SIGTERM; requests in flight are answered first.
+    public static func run(_ options: ServeOptions, progress: SiteBuilder.Progress?) async throws {
+        let format = LineLogHandler.Format(rawValue: options.logFormat) ?? .text
+        let level = Logger.Level(rawValue: options.logLevel) ?? .info
+        LoggingSystem.bootstrap { LineLogHandler(label: $0, format: format, level: level) }
+        let logger = Logger(label: "formulary")
+
+        let session = try await SiteSession.start(options, progress: progress, logger: logger)
+        let server = session.server
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            let started = ContinuousClock.now
+            let answer = server.respond(
+                method: request.method, target: request.head.path ?? "/", headers: request.headers)
+            let response = Self.response(answer)
+            if logger.logLevel <= .info {
+                let elapsed = ContinuousClock.now - started
+                let microseconds =
+                    elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+                logger.info(
+                    "request",
+                    metadata: [
+                        "method": "\(request.method.rawValue)", "path": "\(request.head.path ?? "")",
+                        "status": "\(answer.status.code)", "us": "\(microseconds)",
+                    ])
+            }
+            return response
+        }
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100)
+        let application = Application(
+            responder: responder,
+            server: .http1(
+                configuration: .init(
+                    idleTimeout: .seconds(Int64(options.idleTimeout)), httpDecoderConfiguration: decoder)),
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)),
+            services: [session],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                logger.notice(
+                    "serving \(server.api.content.pages.count) pages at http://\(options.host):\(port)/ (stop with Ctrl-C)",
+                    metadata: ["watching": "\(options.watch)"])
+            },
+            logger: logger
+        )
+        try await application.runService()
+        logger.notice("stopped")
+    }
+
+    /// The Hummingbird response for an answer.
+    static func response(_ answer: ServerResponse) -> Response {
+        switch answer.body {
+        case .bytes(let buffer):
+            return Response(status: answer.status, headers: answer.headers, body: ResponseBody(byteBuffer: buffer))
+        case .none:
+            return Response(status: answer.status, headers: answer.headers)
+        case .events(let stream):
+            return Response(
+                status: answer.status, headers: answer.headers,
+                body: ResponseBody { writer in
+                    // Ends on graceful shutdown too, so that open pages do not hold the server up.
+                    for await text in stream.cancelOnGracefulShutdown() {
+                        try await writer.write(ByteBuffer(string: text))
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+}
+
+/// The served site over time: the first build, then a rebuild after each burst of changes,
+/// one at a time, each followed by a reload message to open pages.
+final class SiteSession: Service, Sendable {
+    let server: SiteServer
+    let options: ServeOptions
+    private let logger: Logger
+    private let watcher: FolderWatcher?
+    /// Whether a rebuild is running, and whether changes arrived meanwhile.
+    private let rebuilding = Mutex<(running: Bool, again: Bool)>((false, false))
+    private let queue = DispatchQueue(label: "formulary-rebuild")
+
+    private init(server: SiteServer, options: ServeOptions, watcher: FolderWatcher?, logger: Logger) {
+        self.server = server
+        self.options = options
+        self.watcher = watcher
+        self.logger = logger
+    }
+
+    static func start(_ options: ServeOptions, progress: SiteBuilder.Progress?, logger: Logger) async throws
+        -> SiteSession
+    {
+        let request = options.request
+        let started = ContinuousClock.now
+        let outcome = await onThread {
+            Result { () throws(SiteBuilder.Failure) in try SiteBuilder(request).build(progress: progress) }
+        }
+        var status = LiveReload.Status()
+        switch outcome {
+        case .success(let report):
+            logger.notice(
+                "built \(report.pages) pages into \(request.outputFolder) in \(Self.milliseconds(since: started)) ms",
+                metadata: ["rendered": "\(report.rendered)", "incremental": "\(report.incremental)"])
+            status.problems = Self.problems(report)
+            for problem in status.problems.prefix(20) { logger.warning("\(problem)") }
+        case .failure(let failure):
+            // Watching, the server starts anyway: the last good output (if any) is served and
+            // the error is shown on every page until the next save fixes it.
+            guard options.watch else { throw Serve.Failure.build(failure.description) }
+            logger.error("\(failure.description)")
+            status.buildError = failure.description
+        }
+        let content: SiteContent
+        do {
+            content = try await onThread { try SiteContent.load(contentFolder: request.contentFolder) }
+        } catch {
+            throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
+        }
+        let server = SiteServer(
+            outputFolder: request.outputFolder, content: content, options: .init(liveReload: options.watch))
+        server.liveReload?.publish(status, changed: false)
+        var watcher: FolderWatcher?
+        if options.watch {
+            let folders = [request.contentFolder, request.templatesFolder, request.staticFolder].compactMap { $0 }
+                .filter { FileManager.default.fileExists(atPath: $0) }
+            do throws(FolderWatcher.Failure) {
+                watcher = try FolderWatcher(folders: folders)
+            } catch {
+                throw Serve.Failure.watch(error.description)
+            }
+        }
+        let session = SiteSession(server: server, options: options, watcher: watcher, logger: logger)
+        watcher?.start { [weak session] in session?.changed() }
+        return session
+    }
+
+    /// Keeps open pages' event streams alive until shutdown, then stops watching.
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                try? await Task.sleep(for: .seconds(15))
+                server.liveReload?.ping()
+            }
+        } onGracefulShutdown: {
+            self.watcher?.stop()
+            self.server.liveReload?.close()
+        }
+        watcher?.stop()
+    }
+
+    /// Called by the watcher after a burst of changes.
+    func changed() {
+        let start = rebuilding.withLock { state -> Bool in
+            if state.running {
+                state.again = true
+                return false
+            }
+            state.running = true
+            return true
+        }
+        guard start else { return }
+        queue.async { self.rebuildUntilQuiet() }
+    }
+
+    private func rebuildUntilQuiet() {
+        repeat {
+            rebuild()
+        } while rebuilding.withLock { state -> Bool in
+            if state.again {
+                state.again = false
+                return true
+            }
+            state.running = false
+            return false
+        }
+    }
+
+    /// One incremental build, then the files and records it changed, then word to open pages.
+    func rebuild() {
+        let started = ContinuousClock.now
+        var status = server.liveReload?.status ?? LiveReload.Status()
+        do throws(SiteBuilder.Failure) {
+            let report = try SiteBuilder(options.request).build(progress: nil)
+            let changed = server.files.refresh()
+            status.buildError = nil
+            status.problems = Self.problems(report)
+            if !changed.isEmpty { status.generation += 1 }
+            logger.notice(
+                "rebuilt \(report.rendered) of \(report.pages) pages in \(Self.milliseconds(since: started)) ms",
+                metadata: ["files": "\(changed.count)"])
+            for problem in status.problems.prefix(20) { logger.warning("\(problem)") }
+            server.liveReload?.publish(status, changed: !changed.isEmpty)
+        } catch {
+            logger.error("\(error.description)")
+            status.buildError = error.description
+            server.liveReload?.publish(status, changed: false)
+            return
+        }
+        do {
+            let content = try SiteContent.load(
+                contentFolder: options.request.contentFolder, reusing: server.api.content)
+            server.replaceContent(content)
+        } catch {
+            logger.error("cannot read \(options.request.contentFolder): \(error)")
+        }
+    }
+
+    /// Skipped files worth showing: warnings and errors, not the notes about READMEs.
+    static func problems(_ report: SiteBuilder.Report) -> [String] {
+        report.skipped.map(\.reason).filter { $0.contains(": error: ") || $0.contains(": warning: ") }
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// Runs blocking work (a build, a parse of every page) off the concurrency pool's threads.
+func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+}

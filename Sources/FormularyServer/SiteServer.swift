@@ -1,0 +1,494 @@
+import FormularyModel
+import FormularySearch
+import FormularySite
+import Foundation
+import HTTPTypes
+import NIOCore
+import Synchronization
+
+/// A response before it meets the wire.
+struct ServerResponse: Sendable {
+    enum Body: Sendable {
+        case bytes(ByteBuffer)
+        case none
+        /// Server-Sent Events until the stream ends.
+        case events(AsyncStream<String>)
+    }
+
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: Body
+
+    var bodyBytes: [UInt8] {
+        if case .bytes(let buffer) = body { return Array(buffer.readableBytesView) }
+        return []
+    }
+}
+
+/// Everything the server answers, without the HTTP machinery: the built site's files, the
+/// JSON API, search, health and live reload. `HTTPServer` puts it on a socket; tests call
+/// `respond` directly.
+final class SiteServer: Sendable {
+    struct Options: Sendable {
+        /// Add the live reload script to pages and serve its events.
+        var liveReload = false
+        /// Longest request body taken (bytes); the site takes none, so this only bounds what is read.
+        var largestBody = 1024 * 1024
+    }
+
+    let files: SiteFiles
+    let liveReload: LiveReload?
+    let options: Options
+    private let state: Mutex<APIState>
+    private let searchCache = SearchCache(capacity: 4096)
+
+    /// Headers on every response.
+    static let securityHeaders: HTTPFields = {
+        var fields = HTTPFields()
+        fields[.contentSecurityPolicy] =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        fields[.xContentTypeOptions] = "nosniff"
+        fields[.referrerPolicy] = "strict-origin-when-cross-origin"
+        fields[.xFrameOptions] = "DENY"
+        return fields
+    }()
+
+    init(outputFolder: String, content: SiteContent, options: Options) {
+        self.options = options
+        var fileOptions = SiteFiles.Options(security: Self.securityHeaders)
+        if options.liveReload {
+            fileOptions.htmlInjection = "<script src=\"/_formulary/live.js\" defer></script>\n"
+            // Everything may change at the next save.
+            fileOptions.assetCacheControl = "no-cache"
+        }
+        files = SiteFiles(folder: outputFolder, options: fileOptions)
+        files.refresh()
+        liveReload = options.liveReload ? LiveReload() : nil
+        state = Mutex(APIState(content: content, generation: 0))
+    }
+
+    var api: APIState { state.withLock { $0 } }
+
+    /// Serves `content` from now on (after the content changed).
+    func replaceContent(_ content: SiteContent) {
+        let generation = state.withLock { $0.generation } + 1
+        let next = APIState(content: content, generation: generation)
+        state.withLock { $0 = next }
+    }
+
+    // MARK: Answering
+
+    func respond(method: HTTPRequest.Method, target rawTarget: String, headers: HTTPFields) -> ServerResponse {
+        let target: RequestTarget
+        do throws(RequestTarget.Failure) {
+            target = try RequestTarget.parse(rawTarget)
+        } catch {
+            switch error {
+            case .tooLong:
+                return problem(
+                    Problem(
+                        title: "URI Too Long", status: 414,
+                        detail: "the request target is longer than \(RequestTarget.longestTarget) bytes"),
+                    method: method)
+            case .malformed(let reason):
+                return problem(.badRequest(reason), method: method)
+            }
+        }
+        if let length = headers[.contentLength].flatMap({ Int($0) }), length > options.largestBody {
+            return problem(
+                Problem(
+                    title: "Content Too Large", status: 413,
+                    detail: "request bodies are limited to \(options.largestBody) bytes"),
+                method: method, instance: target.path)
+        }
+        guard method == .get || method == .head else {
+            var response = problem(
+                Problem(
+                    title: "Method Not Allowed", status: 405,
+                    detail: "\(method.rawValue) is not allowed here; this server answers GET and HEAD"),
+                method: method, instance: target.path)
+            response.headers[.allow] = "GET, HEAD"
+            return response
+        }
+        let path = target.path
+        // Files first: the built site holds api/v1/index.json and api/v1/monographs/ID.json too.
+        if let response = staticFile(path, target: target, method: method, headers: headers) {
+            return response
+        }
+        if path == "/healthz" { return health(method: method) }
+        if path.hasPrefix("/_formulary/"), let liveReload {
+            if path == "/_formulary/live.js" {
+                var fields = Self.securityHeaders
+                fields[.contentType] = "text/javascript; charset=utf-8"
+                fields[.cacheControl] = "no-cache"
+                return ServerResponse(
+                    status: .ok, headers: fields,
+                    body: method == .head ? .none : .bytes(ByteBuffer(string: LiveReload.script)))
+            }
+            if path == "/_formulary/events" {
+                var fields = Self.securityHeaders
+                fields[.contentType] = "text/event-stream"
+                fields[.cacheControl] = "no-cache"
+                return ServerResponse(
+                    status: .ok, headers: fields, body: method == .head ? .none : .events(liveReload.subscribe()))
+            }
+        }
+        if path == "/api" || path.hasPrefix("/api/") {
+            return apiResponse(target, method: method, headers: headers)
+        }
+        return notFoundPage(method: method, headers: headers)
+    }
+
+    // MARK: Files
+
+    private func staticFile(
+        _ path: String, target: RequestTarget, method: HTTPRequest.Method, headers: HTTPFields
+    ) -> ServerResponse? {
+        var relative = String(path.dropFirst())
+        if relative.isEmpty || relative.hasSuffix("/") { relative += "index.html" }
+        if let file = files.file(relative) {
+            return serve(file, status: .ok, method: method, headers: headers)
+        }
+        // `/composition/paracetamol` → `/composition/paracetamol/`, as every static server does.
+        if !path.hasSuffix("/"), files.contains(relative + "/index.html") {
+            var fields = Self.securityHeaders
+            var location = SiteURLs.percentEncoded(path) + "/"
+            if !target.query.isEmpty {
+                location +=
+                    "?"
+                    + target.query.map { SiteURLs.percentEncoded($0.name) + "=" + SiteURLs.percentEncoded($0.value) }
+                    .joined(separator: "&")
+            }
+            fields[.location] = location
+            fields[.cacheControl] = "no-cache"
+            return ServerResponse(status: .movedPermanently, headers: fields, body: .none)
+        }
+        return nil
+    }
+
+    /// A file with conditional requests (ETag first, then Last-Modified) and gzip when the client takes it.
+    func serve(_ file: ServedFile, status: HTTPResponse.Status, method: HTTPRequest.Method, headers: HTTPFields)
+        -> ServerResponse
+    {
+        let gzip = file.gzipped != nil && Self.acceptsGzip(headers[.acceptEncoding])
+        let fields = gzip ? file.gzipHeaders : file.headers
+        if status == .ok {
+            let etag = gzip ? file.gzipETag : file.etag
+            var notModified = false
+            if let match = headers[.ifNoneMatch] {
+                notModified = Self.matches(match, etag: etag)
+            } else if let since = headers[.ifModifiedSince].flatMap(HTTPDate.parse) {
+                notModified = file.modified <= since
+            }
+            if notModified {
+                return ServerResponse(status: .notModified, headers: fields, body: .none)
+            }
+        }
+        if method == .head {
+            var fields = fields
+            fields[.contentLength] = String((gzip ? file.gzipped! : file.body).readableBytes)
+            return ServerResponse(status: status, headers: fields, body: .none)
+        }
+        return ServerResponse(status: status, headers: fields, body: .bytes(gzip ? file.gzipped! : file.body))
+    }
+
+    /// If-None-Match against an ETag, by weak comparison (RFC 9110 13.1.2).
+    static func matches(_ header: String, etag: String) -> Bool {
+        let wanted = etag.hasPrefix("W/") ? String(etag.dropFirst(2)) : etag
+        for candidate in header.split(separator: ",") {
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            if tag == wanted { return true }
+        }
+        return false
+    }
+
+    /// Whether Accept-Encoding takes gzip (not refused with `q=0`).
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        var star = false
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";")
+            let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+            var quality = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.split(separator: "=", maxSplits: 1)
+                if pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "q" {
+                    quality = Double(pair[1].trimmingCharacters(in: .whitespaces)) ?? 0
+                }
+            }
+            if name == "gzip" || name == "x-gzip" { return quality > 0 }
+            if name == "*" { star = quality > 0 }
+        }
+        return star
+    }
+
+    private func notFoundPage(method: HTTPRequest.Method, headers: HTTPFields) -> ServerResponse {
+        if let page = files.file("404.html") {
+            var response = serve(page, status: .notFound, method: method, headers: headers)
+            response.headers[.cacheControl] = "no-cache"
+            return response
+        }
+        var fields = Self.securityHeaders
+        fields[.contentType] = "text/plain; charset=utf-8"
+        return ServerResponse(
+            status: .notFound, headers: fields,
+            body: method == .head ? .none : .bytes(ByteBuffer(string: "Not found\n")))
+    }
+
+    private func health(method: HTTPRequest.Method) -> ServerResponse {
+        let api = self.api
+        let status = liveReload?.status
+        return json(
+            Health(
+                status: status?.buildError == nil ? "ok" : "degraded", pages: api.content.pages.count,
+                generation: api.generation, buildError: status?.buildError),
+            method: method, cacheControl: "no-store")
+    }
+
+    // MARK: API
+
+    private func apiResponse(_ target: RequestTarget, method: HTTPRequest.Method, headers: HTTPFields) -> ServerResponse
+    {
+        let path = target.path
+        let api = self.api
+        do throws(Problem) {
+            switch path {
+            case "/api/v1/openapi.json":
+                var fields = Self.apiHeaders
+                fields[.cacheControl] = "no-cache"
+                return ServerResponse(
+                    status: .ok, headers: fields,
+                    body: method == .head ? .none : .bytes(ByteBuffer(string: OpenAPIDocument.json)))
+            case "/api/v1/monographs", "/api/v1/monographs/":
+                return json(try monographList(target, api: api), method: method)
+            case "/api/v1/ingredients", "/api/v1/ingredients/":
+                return json(try ingredientList(target, api: api), method: method)
+            case "/api/v1/search":
+                return search(target, method: method, api: api)
+            default:
+                break
+            }
+            if path.hasPrefix("/api/v1/monographs/") {
+                var id = String(path.dropFirst("/api/v1/monographs/".count))
+                if id.hasSuffix(".json") { id.removeLast(5) }
+                guard let page = api.content.page(id: id) else {
+                    throw Problem.notFound("no monograph has the id '\(id)'")
+                }
+                var fields = Self.apiHeaders
+                fields[.lastModified] = nil
+                return ServerResponse(
+                    status: .ok, headers: fields,
+                    body: method == .head ? .none : .bytes(ByteBuffer(string: SiteContent.json(page.monograph))))
+            }
+            if path.hasPrefix("/api/v1/ingredients/") {
+                let slug = String(path.dropFirst("/api/v1/ingredients/".count))
+                guard let index = api.ingredientBySlug[slug] else {
+                    throw Problem.notFound("no ingredient has the slug '\(slug)'")
+                }
+                let entry = api.content.catalog.ingredients[index]
+                let catalog = api.content.catalog
+                return json(
+                    IngredientRecord(
+                        name: entry.name, slug: entry.slug,
+                        page: catalog.singlePage(forIngredient: entry.name).map(MonographSummary.init),
+                        pages: entry.pages.map { MonographSummary(catalog.pages[$0]) }),
+                    method: method)
+            }
+            throw Problem.notFound("no API resource at \(path); the API is described at /api/v1/openapi.json")
+        } catch {
+            return problem(error, method: method, instance: path)
+        }
+    }
+
+    static let apiHeaders: HTTPFields = {
+        var fields = securityHeaders
+        fields[.contentType] = "application/json"
+        fields[.cacheControl] = "no-cache"
+        // Open data: any site may read the API from a browser.
+        fields[.accessControlAllowOrigin] = "*"
+        return fields
+    }()
+
+    private static func integer(_ target: RequestTarget, _ name: String, default value: Int, in range: ClosedRange<Int>)
+        throws(Problem) -> Int
+    {
+        guard let text = target.parameter(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw .badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    private static func kind(_ target: RequestTarget) throws(Problem) -> MonographKind? {
+        guard let text = target.parameter("kind"), !text.isEmpty else { return nil }
+        guard let kind = MonographKind(rawValue: text) else {
+            throw .badRequest(
+                "kind must be one of \(MonographKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+        }
+        return kind
+    }
+
+    private func monographList(_ target: RequestTarget, api: APIState) throws(Problem) -> MonographList {
+        let limit = try Self.integer(target, "limit", default: 50, in: 1...500)
+        let offset = try Self.integer(target, "offset", default: 0, in: 0...Int(Int32.max))
+        let kind = try Self.kind(target)
+        let collection = target.parameter("collection").flatMap { $0.isEmpty ? nil : $0 }
+        let ingredientKey = target.parameter("ingredient").flatMap {
+            $0.isEmpty ? nil : SiteCatalog.ingredientKey($0)
+        }
+        let catalog = api.content.catalog
+        var candidates: [PageSummary]
+        if let ingredientKey {
+            candidates = catalog.ingredient(key: ingredientKey)?.pages.map { catalog.pages[$0] } ?? []
+        } else {
+            candidates = catalog.pages
+        }
+        if kind != nil || collection != nil {
+            candidates = candidates.filter { page in
+                (kind == nil || page.kind == kind) && (collection == nil || page.collection == collection)
+            }
+        }
+        let items = candidates.dropFirst(offset).prefix(limit).map(MonographSummary.init)
+        let nextOffset = offset + limit
+        return MonographList(
+            total: candidates.count, offset: offset, limit: limit, items: Array(items),
+            next: nextOffset < candidates.count ? Self.link(target, offset: nextOffset) : nil)
+    }
+
+    private func ingredientList(_ target: RequestTarget, api: APIState) throws(Problem) -> IngredientList {
+        let limit = try Self.integer(target, "limit", default: 100, in: 1...1000)
+        let offset = try Self.integer(target, "offset", default: 0, in: 0...Int(Int32.max))
+        var entries = api.content.catalog.ingredients
+        if let prefix = target.parameter("prefix")?.lowercased(), !prefix.isEmpty {
+            entries = entries.filter { $0.name.lowercased().hasPrefix(prefix) }
+        }
+        let items = entries.dropFirst(offset).prefix(limit).map {
+            IngredientSummary(
+                name: $0.name, slug: $0.slug, pages: $0.pages.count,
+                record: "/api/v1/ingredients/" + SiteURLs.percentEncoded($0.slug))
+        }
+        let nextOffset = offset + limit
+        return IngredientList(
+            total: entries.count, offset: offset, limit: limit, items: Array(items),
+            next: nextOffset < entries.count ? Self.link(target, offset: nextOffset) : nil)
+    }
+
+    /// This request's address with another offset.
+    private static func link(_ target: RequestTarget, offset: Int) -> String {
+        var parameters = target.query.filter { $0.name != "offset" }.map {
+            SiteURLs.percentEncoded($0.name) + "=" + queryEncoded($0.value)
+        }
+        parameters.append("offset=\(offset)")
+        return target.path + "?" + parameters.joined(separator: "&")
+    }
+
+    private static func queryEncoded(_ value: String) -> String {
+        SiteURLs.percentEncoded(value).replacingOccurrences(of: "&", with: "%26").replacingOccurrences(
+            of: "=", with: "%3D"
+        ).replacingOccurrences(of: "?", with: "%3F")
+    }
+
+    private func search(_ target: RequestTarget, method: HTTPRequest.Method, api: APIState) -> ServerResponse {
+        let key = SearchCache.Key(
+            generation: api.generation, query: target.parameter("q"), limit: target.parameter("limit"),
+            kind: target.parameter("kind"), ingredient: target.parameter("ingredient"))
+        let body: ByteBuffer
+        if let cached = searchCache.get(key) {
+            body = cached
+        } else {
+            do throws(Problem) {
+                guard let query = key.query, !query.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw .badRequest("give the words to search for as q, as in /api/v1/search?q=paracetamol")
+                }
+                guard query.utf8.count <= 256 else { throw .badRequest("q is longer than 256 bytes") }
+                let options = SearchOptions(
+                    limit: try Self.integer(target, "limit", default: 10, in: 1...100), kind: try Self.kind(target),
+                    ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 })
+                let response = api.engine.search(query, options: options)
+                body = ByteBuffer(bytes: Self.encode(response))
+                searchCache.set(key, body)
+            } catch {
+                return problem(error, method: method, instance: target.path)
+            }
+        }
+        return ServerResponse(status: .ok, headers: Self.apiHeaders, body: method == .head ? .none : .bytes(body))
+    }
+
+    // MARK: Writing
+
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? [UInt8](encoder.encode(value))) ?? Array("{}".utf8)
+    }
+
+    private func json<T: Encodable>(_ value: T, method: HTTPRequest.Method, cacheControl: String = "no-cache")
+        -> ServerResponse
+    {
+        var fields = Self.apiHeaders
+        fields[.cacheControl] = cacheControl
+        return ServerResponse(
+            status: .ok, headers: fields, body: method == .head ? .none : .bytes(ByteBuffer(bytes: Self.encode(value))))
+    }
+
+    func problem(_ problem: Problem, method: HTTPRequest.Method, instance: String? = nil) -> ServerResponse {
+        var problem = problem
+        problem.instance = instance ?? problem.instance
+        var fields = Self.securityHeaders
+        fields[.contentType] = "application/problem+json"
+        fields[.cacheControl] = "no-store"
+        fields[.accessControlAllowOrigin] = "*"
+        return ServerResponse(
+            status: HTTPResponse.Status(code: problem.status), headers: fields,
+            body: method == .head ? .none : .bytes(ByteBuffer(bytes: Self.encode(problem))))
+    }
+}
+
+/// Search answers by query, for the queries people repeat. Two generations of entries: when
+/// the newer fills up it becomes the older and the oldest are dropped, so recently used
+/// answers stay without tracking order on every hit.
+final class SearchCache: Sendable {
+    struct Key: Hashable, Sendable {
+        var generation: Int
+        var query: String?
+        var limit: String?
+        var kind: String?
+        var ingredient: String?
+    }
+
+    private struct Generations {
+        var newer: [Key: ByteBuffer] = [:]
+        var older: [Key: ByteBuffer] = [:]
+    }
+
+    private let capacity: Int
+    private let storage = Mutex(Generations())
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func get(_ key: Key) -> ByteBuffer? {
+        storage.withLock { storage in
+            if let value = storage.newer[key] { return value }
+            guard let value = storage.older.removeValue(forKey: key) else { return nil }
+            insert(key, value, into: &storage)
+            return value
+        }
+    }
+
+    func set(_ key: Key, _ value: ByteBuffer) { storage.withLock { insert(key, value, into: &$0) } }
+
+    private func insert(_ key: Key, _ value: ByteBuffer, into storage: inout Generations) {
+        if storage.newer.count >= capacity / 2 {
+            storage.older = storage.newer
+            storage.newer = [:]
+        }
+        storage.newer[key] = value
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
+}
