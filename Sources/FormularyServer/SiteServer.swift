@@ -280,7 +280,7 @@ final class SiteServer: Sendable {
                 fields[.lastModified] = nil
                 return ServerResponse(
                     status: .ok, headers: fields,
-                    body: method == .head ? .none : .bytes(ByteBuffer(string: SiteContent.json(page.monograph))))
+                    body: method == .head ? .none : .bytes(ByteBuffer(string: SiteContent.json(page.monograph) + "\n")))
             }
             if path.hasPrefix("/api/v1/ingredients/") {
                 let slug = String(path.dropFirst("/api/v1/ingredients/".count))
