@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -43,6 +44,25 @@ public enum Serve {
         }
     }
 
+    /// `run` from a program's main thread, which it blocks until the server stops. Swift
+    /// concurrency's tasks then run on SwiftNIO's event loop threads, so a request is answered
+    /// on the thread that read it instead of hopping to another pool and back.
+    public static func runBlocking(_ options: ServeOptions, progress: SiteBuilder.Progress?) throws {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        let outcome = Mutex<Result<Void, any Error>>(.success(()))
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await run(options, progress: progress)
+            } catch {
+                outcome.withLock { $0 = .failure(error) }
+            }
+            done.signal()
+        }
+        done.wait()
+        try outcome.withLock { $0 }.get()
+    }
+
     /// Builds, then serves until SIGINT or SIGTERM; requests in flight are answered first.
     public static func run(_ options: ServeOptions, progress: SiteBuilder.Progress?) async throws {
         let format = LineLogHandler.Format(rawValue: options.logFormat) ?? .text
@@ -52,23 +72,14 @@ public enum Serve {
 
         let session = try await SiteSession.start(options, progress: progress, logger: logger)
         let server = session.server
+        let requestLog = RequestLog(logger: logger)
+        // Hummingbird answers what DirectResponder passes on: the live reload event stream.
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             let started = ContinuousClock.now
-            let answer = server.respond(
-                method: request.method, target: request.head.path ?? "/", headers: request.headers)
-            let response = Self.response(answer)
-            if logger.logLevel <= .info {
-                let elapsed = ContinuousClock.now - started
-                let microseconds =
-                    elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-                logger.info(
-                    "request",
-                    metadata: [
-                        "method": "\(request.method.rawValue)", "path": "\(request.head.path ?? "")",
-                        "status": "\(answer.status.code)", "us": "\(microseconds)",
-                    ])
-            }
-            return response
+            let target = request.head.path ?? "/"
+            let answer = server.respond(method: request.method, target: target, headers: request.headers)
+            requestLog.log(method: request.method, target: target, status: answer.status, since: started)
+            return Self.response(answer)
         }
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100)
@@ -76,7 +87,12 @@ public enum Serve {
             responder: responder,
             server: .http1(
                 configuration: .init(
-                    idleTimeout: .seconds(Int64(options.idleTimeout)), httpDecoderConfiguration: decoder)),
+                    additionalChannelHandlers: [
+                        DirectResponder(
+                            server: server, requestLog: requestLog, idleTimeout: .seconds(Int64(options.idleTimeout)))
+                    ],
+                    // DirectResponder keeps the idle timeout: Hummingbird's never sees the requests it answers.
+                    idleTimeout: nil, httpDecoderConfiguration: decoder)),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)),
             services: [session],
             onServerRunning: { channel in

@@ -20,6 +20,9 @@ final class ServedFile: Sendable {
     let modified: Int
     let headers: HTTPFields
     let gzipHeaders: HTTPFields
+    /// A 200 response's head as bytes, up to the Date line, for `DirectResponder`.
+    let wireHead: ByteBuffer
+    let gzipWireHead: ByteBuffer
 
     init(bytes: [UInt8], contentType: String, modified: Int, cacheControl: String, security: HTTPFields) {
         body = ByteBuffer(bytes: bytes)
@@ -40,6 +43,8 @@ final class ServedFile: Sendable {
         gzipHeaders[.contentEncoding] = "gzip"
         self.headers = headers
         self.gzipHeaders = gzipHeaders
+        wireHead = DirectResponder.serializedHead(.ok, headers, contentLength: body.readableBytes)
+        gzipWireHead = DirectResponder.serializedHead(.ok, gzipHeaders, contentLength: gzipped?.readableBytes ?? 0)
     }
 
     static func isText(_ contentType: String) -> Bool {

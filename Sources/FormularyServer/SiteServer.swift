@@ -18,6 +18,8 @@ struct ServerResponse: Sendable {
     var status: HTTPResponse.Status
     var headers: HTTPFields
     var body: Body
+    /// `status` and `headers` already serialized, with Content-Length, up to the Date line.
+    var wireHead: ByteBuffer?
 
     var bodyBytes: [UInt8] {
         if case .bytes(let buffer) = body { return Array(buffer.readableBytesView) }
@@ -40,7 +42,9 @@ final class SiteServer: Sendable {
     let liveReload: LiveReload?
     let options: Options
     private let state: Mutex<APIState>
-    private let searchCache = SearchCache(capacity: 4096)
+    /// `FORMULARY_SEARCH_CACHE=N` holds N answers (0: none, for measuring the engine alone).
+    private let searchCache = SearchCache(
+        capacity: ProcessInfo.processInfo.environment["FORMULARY_SEARCH_CACHE"].flatMap { Int($0) } ?? 4096)
 
     /// Headers on every response.
     static let securityHeaders: HTTPFields = {
@@ -189,7 +193,9 @@ final class SiteServer: Sendable {
             fields[.contentLength] = String((gzip ? file.gzipped! : file.body).readableBytes)
             return ServerResponse(status: status, headers: fields, body: .none)
         }
-        return ServerResponse(status: status, headers: fields, body: .bytes(gzip ? file.gzipped! : file.body))
+        return ServerResponse(
+            status: status, headers: fields, body: .bytes(gzip ? file.gzipped! : file.body),
+            wireHead: status == .ok ? (gzip ? file.gzipWireHead : file.wireHead) : nil)
     }
 
     /// If-None-Match against an ETag, by weak comparison (RFC 9110 13.1.2).
@@ -226,9 +232,7 @@ final class SiteServer: Sendable {
 
     private func notFoundPage(method: HTTPRequest.Method, headers: HTTPFields) -> ServerResponse {
         if let page = files.file("404.html") {
-            var response = serve(page, status: .notFound, method: method, headers: headers)
-            response.headers[.cacheControl] = "no-cache"
-            return response
+            return serve(page, status: .notFound, method: method, headers: headers)
         }
         var fields = Self.securityHeaders
         fields[.contentType] = "text/plain; charset=utf-8"
@@ -477,7 +481,10 @@ final class SearchCache: Sendable {
         }
     }
 
-    func set(_ key: Key, _ value: ByteBuffer) { storage.withLock { insert(key, value, into: &$0) } }
+    func set(_ key: Key, _ value: ByteBuffer) {
+        guard capacity > 0 else { return }
+        storage.withLock { insert(key, value, into: &$0) }
+    }
 
     private func insert(_ key: Key, _ value: ByteBuffer, into storage: inout Generations) {
         if storage.newer.count >= capacity / 2 {

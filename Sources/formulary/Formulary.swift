@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Formulary: AsyncParsableCommand {
+struct Formulary: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "formulary",
         abstract: "An open medicine-information engine for Markdown monographs.",

@@ -4,7 +4,7 @@ import FormularySite
 import Foundation
 
 /// `formulary serve [SITE]`: the site and its JSON API over HTTP, rebuilt as you edit.
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Build the site and serve it with its JSON API; rebuild and reload pages as files change.",
@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1") }
     }
 
-    func run() async throws {
+    func run() throws {
         var request: SiteBuilder.Request
         do {
             request = try selection.request()
@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.idleTimeout = idleTimeout
         let progress = ProgressLine.make()
         do {
-            try await Serve.run(options, progress: progress?.callback)
+            try Serve.runBlocking(options, progress: progress?.callback)
         } catch let error as Serve.Failure {
             progress?.finish()
             fail(error.description)

@@ -9,7 +9,8 @@ final class TemporaryFolder: @unchecked Sendable {
     let path: String
 
     init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-serve-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("formulary-serve-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 

@@ -124,20 +124,27 @@ struct APITests {
         let all = try #require(server.get("/api/v1/monographs").json())
         #expect(all["total"] as? Int == 4)
         let items = try #require(all["items"] as? [[String: Any]])
-        #expect(items.map { $0["title"] as? String } == ["Aspirin", "Aspirin + Clopidogrel", "Aspirin 75mg", "Ecosprin 75"])
+        #expect(
+            items.map { $0["title"] as? String } == ["Aspirin", "Aspirin + Clopidogrel", "Aspirin 75mg", "Ecosprin 75"])
         #expect(items[0]["url"] as? String == "/composition/aspirin/")
         #expect(items[0]["record"] as? String == "/api/v1/monographs/composition/aspirin")
         #expect(all["next"] == nil)
 
         let combinations = try #require(server.get("/api/v1/monographs?kind=combination").json())
-        #expect((combinations["items"] as? [[String: Any]])?.map { $0["id"] as? String } == ["composition/aspirin-clopidogrel"])
+        #expect(
+            (combinations["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [
+                "composition/aspirin-clopidogrel"
+            ])
         let generic = try #require(server.get("/api/v1/monographs?collection=generic").json())
         #expect((generic["items"] as? [[String: Any]])?.map { $0["id"] as? String } == ["generic/aspirin-75mg"])
         let clopidogrel = try #require(server.get("/api/v1/monographs?ingredient=CLOPIDOGREL").json())
         #expect(clopidogrel["total"] as? Int == 1)
 
         let page = try #require(server.get("/api/v1/monographs?limit=2&offset=1").json())
-        #expect((page["items"] as? [[String: Any]])?.map { $0["title"] as? String } == ["Aspirin + Clopidogrel", "Aspirin 75mg"])
+        #expect(
+            (page["items"] as? [[String: Any]])?.map { $0["title"] as? String } == [
+                "Aspirin + Clopidogrel", "Aspirin 75mg",
+            ])
         #expect(page["next"] as? String == "/api/v1/monographs?limit=2&offset=3")
         #expect(page["total"] as? Int == 4)
     }
@@ -176,7 +183,8 @@ struct APITests {
         #expect((aspirin["page"] as? [String: Any])?["id"] as? String == "composition/aspirin")
         #expect(
             (aspirin["pages"] as? [[String: Any]])?.map { $0["id"] as? String } == [
-                "composition/aspirin", "composition/aspirin-clopidogrel", "generic/aspirin-75mg", "medicines/ecosprin-75",
+                "composition/aspirin", "composition/aspirin-clopidogrel", "generic/aspirin-75mg",
+                "medicines/ecosprin-75",
             ])
         #expect(server.get("/api/v1/ingredients/nothing").status == .notFound)
     }
@@ -194,7 +202,10 @@ struct APITests {
         // A repeated query is answered from the cache with the same bytes.
         #expect(server.get("/api/v1/search?q=asprin").bodyBytes == response.bodyBytes)
         let filtered = try #require(server.get("/api/v1/search?q=aspirin&kind=combination").json())
-        #expect((filtered["results"] as? [[String: Any]])?.map { $0["id"] as? String } == ["composition/aspirin-clopidogrel"])
+        #expect(
+            (filtered["results"] as? [[String: Any]])?.map { $0["id"] as? String } == [
+                "composition/aspirin-clopidogrel"
+            ])
         for (target, detail) in [
             ("/api/v1/search", "give the words to search for as q, as in /api/v1/search?q=paracetamol"),
             ("/api/v1/search?q=%20", "give the words to search for as q, as in /api/v1/search?q=paracetamol"),
@@ -219,7 +230,8 @@ struct APITests {
         let paths = try #require(document["paths"] as? [String: Any])
         #expect(paths.count == 6)
         for path in paths.keys {
-            let concrete = path.replacingOccurrences(of: "{id}", with: "composition/aspirin")
+            let concrete =
+                path.replacingOccurrences(of: "{id}", with: "composition/aspirin")
                 .replacingOccurrences(of: "{slug}", with: "aspirin") + (path.hasSuffix("search") ? "?q=aspirin" : "")
             #expect(server.get(concrete).status == .ok, "\(concrete)")
         }
@@ -258,7 +270,8 @@ struct LiveReloadTests {
         #expect(
             await iterator.next()
                 == "retry: 1000\n\nevent: ok\ndata: {\"buildFailed\":false,\"generation\":0,\"messages\":[]}\n\n")
-        watching.liveReload?.publish(.init(generation: 1, buildError: nil, problems: ["a.md:1:1: error: bad"]), changed: true)
+        watching.liveReload?.publish(
+            .init(generation: 1, buildError: nil, problems: ["a.md:1:1: error: bad"]), changed: true)
         #expect(
             await iterator.next()
                 == "event: reload\ndata: {\"buildFailed\":false,\"generation\":1,\"messages\":[\"a.md:1:1: error: bad\"]}\n\n"

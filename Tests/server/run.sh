@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# `formulary serve` over HTTP, against the real binary: the JSON API against its OpenAPI
+# document (openapi-spec-validator, schemathesis), hostile and malformed requests and the exact
+# HTTP of normal ones, live reload in headless Chromium, and graceful shutdown; on a copy of the
+# example site, and the API on the shared corpus too when it is at ../shared/corpus.
+# Run after `swift build` (or `swift test`); uses .build/debug/formulary. Every part runs even
+# when an earlier one failed; the exit status is 1 when any failed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here=Tests/server
+formulary=.build/debug/formulary
+[ -x "$formulary" ] || swift build --product formulary
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
+command -v schemathesis >/dev/null || python3 -m pip install --quiet schemathesis
+
+work=$(mktemp -d)
+servers=()
+stop_servers() {
+  local pid
+  for pid in "${servers[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || continue
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  servers=()
+}
+trap 'stop_servers; rm -rf "$work"' EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server NAME PORT ARGS...: starts `formulary serve ARGS --port PORT` in the background,
+# logging to $work/NAME.log, and waits (up to 180 s: the corpus's first debug build) for /healthz.
+# Sets server_pid.
+start_server() {
+  local name=$1 port=$2
+  shift 2
+  "$formulary" serve "$@" --port "$port" --log-level warning >"$work/$name.log" 2>&1 &
+  server_pid=$!
+  servers+=("$server_pid")
+  if ! python3 - "$port" "$server_pid" <<'PY'; then
+import os, sys, time, urllib.request
+port, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 180
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(1)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+            if reply.status == 200:
+                sys.exit(0)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(1)
+PY
+    echo "the server ($name) did not answer /healthz; its log:"
+    tail -n 30 "$work/$name.log"
+    exit 1
+  fi
+}
+
+failed=()
+passed=0
+# check NAME COMMAND...: runs one check, times it, and remembers whether it failed.
+check() {
+  local name=$1 started=$SECONDS
+  shift
+  echo "-- $name"
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "-- $name: passed ($((SECONDS - started)) s)"
+  else
+    failed+=("$name")
+    echo "-- $name: FAILED ($((SECONDS - started)) s)"
+  fi
+}
+
+suite_started=$SECONDS
+echo "== example site"
+# A copy: serving writes public/ and the live reload check edits content and templates. The
+# example site has no templates/; the check needs one to break, and the server watches only
+# folders that exist when it starts, so the default theme's monograph template goes there first.
+cp -R examples/site "$work/site"
+mkdir -p "$work/site/templates"
+cp Sources/FormularySite/Theme/monograph.mustache "$work/site/templates/"
+port=$(free_port)
+start_server example "$port" "$work/site" --idle-timeout 2
+example_pid=$server_pid
+base="http://127.0.0.1:$port"
+echo "serving the example site at $base (pid $example_pid)"
+check "hostile requests and exact HTTP (example site)" \
+  python3 "$here/hostile_check.py" "$base" --pid "$example_pid" --idle-timeout 2
+check "OpenAPI document and schemathesis (example site)" \
+  python3 "$here/openapi_check.py" "$base" --max-examples 100 --work "$work/openapi-example"
+check "live reload in Chromium (example site)" \
+  python3 "$here/live_reload_check.py" "$base" "$work/site"
+if ! kill -0 "$example_pid" 2>/dev/null; then
+  failed+=("the example server kept running through the checks")
+  echo "the example server is gone; its log:"
+  tail -n 30 "$work/example.log"
+fi
+stop_servers
+check "graceful shutdown on SIGTERM and SIGINT" python3 "$here/shutdown_check.py" "$formulary" examples/site
+echo "example site checks took $((SECONDS - suite_started)) s"
+
+corpus=../shared/corpus
+if [ -d "$corpus/rxhive-v1" ]; then
+  corpus_started=$SECONDS
+  echo "== rxhive-v1 ($(find "$corpus/rxhive-v1" -name '*.md' | wc -l) files)"
+  port=$(free_port)
+  start_server corpus "$port" --content "$corpus/rxhive-v1" --out "$work/corpus-out"
+  echo "serving rxhive-v1 at http://127.0.0.1:$port (built and up in $((SECONDS - corpus_started)) s)"
+  check "OpenAPI document and schemathesis (rxhive-v1)" \
+    python3 "$here/openapi_check.py" "http://127.0.0.1:$port" --max-examples 100 --sample 300 --work "$work/openapi-corpus"
+  stop_servers
+  echo "rxhive-v1 checks took $((SECONDS - corpus_started)) s"
+else
+  echo "skipped: the shared corpus is not at $corpus/rxhive-v1; the rxhive-v1 API checks need it"
+fi
+
+echo "server checks: $passed passed, ${#failed[@]} failed in $((SECONDS - suite_started)) s"
+for name in "${failed[@]}"; do echo "  failed: $name"; done
+[ ${#failed[@]} -eq 0 ]
