@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "FormularySearch", targets: ["FormularySearch"]),
         .library(name: "FormularySite", targets: ["FormularySite"]),
         .library(name: "FormularyServer", targets: ["FormularyServer"]),
+        .library(name: "FormularyGenerate", targets: ["FormularyGenerate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -71,6 +73,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "FormularyGenerate",
+            dependencies: [
+                "FormularyParsing", "FormularyCheck",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "formulary",
             dependencies: [
@@ -79,6 +92,7 @@ let package = Package(
                 "FormularySearch",
                 "FormularySite",
                 "FormularyServer",
+                "FormularyGenerate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +107,14 @@ let package = Package(
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
         .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
+        .testTarget(
+            name: "FormularyGenerateTests",
+            dependencies: [
+                "FormularyGenerate", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "FormularyServerTests",
             dependencies: ["FormularyServer"]

@@ -10,6 +10,8 @@ struct Formulary: ParsableCommand {
             Try `formulary show examples/site/content` to see how Formulary reads pages.
             """,
         version: "0.3.0",
-        subcommands: [Init.self, Build.self, ServeCommand.self, Show.self, Check.self, Search.self]
+        subcommands: [
+            Init.self, Build.self, ServeCommand.self, Show.self, Check.self, Search.self, GenerateCommand.self,
+        ]
     )
 }

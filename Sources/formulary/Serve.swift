@@ -64,7 +64,8 @@ struct ServeCommand: ParsableCommand {
         }
         // Serving elsewhere than the site's own output still builds incrementally.
         if request.cacheFile == nil { request.cacheFile = SiteArguments.cacheFile(beside: request.outputFolder) }
-        if selection.baseURL == nil {
+        // While editing, links point at this server; --no-watch (production) keeps the site's own address.
+        if selection.baseURL == nil, watch {
             let shownHost = host == "0.0.0.0" ? "localhost" : host
             request.configuration.baseURL = "http://\(shownHost):\(port)/"
         }

@@ -10,7 +10,7 @@ from /proc to check that large bodies are not held in memory.
 Hostile cases (after EACH one, a plain GET / must still answer 200 within a second):
   - path traversal in its encodings (.., %2e%2e, %252e, ..%2f, backslashes, NUL): 400 or 404,
     never the file;
-  - a 100 KB query string: 414, another 4xx or a closed connection;
+  - a 100 KB query string: 414, another 4xx or a closed connection (and 16 KB: the server's 414);
   - a 10 MB header and 10,000 small headers: a 4xx or a closed connection;
   - a 10 MB body on GET and on POST (with Content-Length, and chunked): 413/405 or a closed
     connection, and the server's peak memory does not grow by the body's size;
@@ -268,6 +268,14 @@ class Checker:
             "100 KB query", f"GET /api/v1/search?{query} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
         return self.rejected(response)
 
+    def long_target(self):
+        """Past the server's own limit (8 kB) but within the HTTP parser's: the application's 414."""
+        response = self.raw_recorded(
+            "16 KB query", b"GET /api/v1/search?q=" + b"a" * 16_000 + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        expect(response.status == 414, f"got {response!r}, wanted 414")
+        expect(response.header("content-type") == "application/problem+json", f"got {response!r}")
+        return "414 problem"
+
     def huge_header(self):
         value = b"a" * (10 * 1024 * 1024)
         response = self.raw_recorded(
@@ -400,6 +408,7 @@ class Checker:
     def hostile(self):
         self.traversal()
         self.check("100 KB query string", self.long_query)
+        self.check("16 KB query string: 414", self.long_target)
         self.check("one 10 MB header", self.huge_header)
         self.check("10,000 small headers", self.many_headers)
         self.check("10 MB of headers in 1,000 of 10 kB", self.many_headers_total)

@@ -95,7 +95,7 @@ echo "serving the example site at $base (pid $example_pid)"
 check "hostile requests and exact HTTP (example site)" \
   python3 "$here/hostile_check.py" "$base" --pid "$example_pid" --idle-timeout 2
 check "OpenAPI document and schemathesis (example site)" \
-  python3 "$here/openapi_check.py" "$base" --max-examples 100 --work "$work/openapi-example"
+  python3 "$here/openapi_check.py" "$base" --max-examples 200 --work "$work/openapi-example"
 check "live reload in Chromium (example site)" \
   python3 "$here/live_reload_check.py" "$base" "$work/site"
 if ! kill -0 "$example_pid" 2>/dev/null; then

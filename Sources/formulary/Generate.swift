@@ -1,0 +1,279 @@
+import ArgumentParser
+import FormularyGenerate
+import FormularyParsing
+import FormularySite
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `formulary generate`: draft monographs with a language model, validated before they are written.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract:
+            "Draft monographs for medicine names with an OpenAI-compatible model; only pages that pass are written.",
+        discussion: """
+            Each NAME (or line of --from FILE) is a medicine: `Paracetamol`, `Alemtuzumab 12mg`, \
+            `Amoxycillin (500mg), Clavulanic Acid`. Names repeated in the list, or that already have a \
+            page (under this or another accepted name: Acetaminophen is Paracetamol), are skipped.
+
+            Each answer is parsed and checked with the rules of `formulary check`; a refusal, an \
+            "as an AI" text, a missing or empty section or a wrong title goes back to the model with \
+            the problems, up to --attempts times. Pages that pass are written to \
+            content/COLLECTION/SLUG.md with `status: draft` and their provenance (model, endpoint \
+            host, prompt version, date); pages that never pass are recorded as failed, not written \
+            (unless --allow-invalid).
+
+            The key comes from OPENAI_API_KEY (or `generate: apiKey:` in formulary.yml) and never \
+            appears in output. Rate limits and server errors are retried (Retry-After, then \
+            exponential backoff). Everything is journaled in .formulary/generate-journal.jsonl: \
+            run the same command again after an interruption and it goes on where it stopped, \
+            without asking again for answers it already has.
+
+            The prompt is templates/generate-prompt.mustache when the site has one (variables: \
+            title, slug, combination, ingredients (name, strength, last), sections (heading, guidance)).
+            """
+    )
+
+    @Argument(help: "Medicine names, one an argument.")
+    var names: [String] = []
+
+    @Option(help: "Read names from this file, one a line ('-' for standard input; # starts a comment).")
+    var from: String?
+
+    @Option(help: "The site folder (default: the current folder when it has formulary.yml).", completion: .directory)
+    var site: String?
+
+    @Option(help: "Write into this folder of monographs instead of a site's content/.", completion: .directory)
+    var content: String?
+
+    @Option(help: "The OpenAI-compatible base URL, such as https://api.openai.com/v1 or http://localhost:11434/v1.")
+    var endpoint: String?
+
+    @Option(help: "The model name.")
+    var model: String?
+
+    @Option(help: "The collection folder new pages go in (default: composition).")
+    var collection: String?
+
+    @Option(help: "Requests at once (default 4).")
+    var concurrency: Int?
+
+    @Option(help: "Answers checked per name before it is recorded as failed (default 3).")
+    var attempts: Int?
+
+    @Option(help: "Seconds to wait for one answer.")
+    var timeout = 120
+
+    @Option(help: "Longest answer, in tokens.")
+    var maxTokens = 4000
+
+    @Flag(help: "Ask for streamed answers.")
+    var stream = false
+
+    @Flag(help: "Write pages that never passed too, marked `status: invalid`.")
+    var allowInvalid = false
+
+    @Flag(help: "Try names an earlier run recorded as failed again.")
+    var retryFailed = false
+
+    @Flag(help: "Show what would be drafted and skipped, and ask nothing.")
+    var dryRun = false
+
+    @Option(help: "The journal (default: .formulary/generate-journal.jsonl in the site).")
+    var journal: String?
+
+    @Option(help: "Dollars per million prompt tokens, for the cost estimate.")
+    var priceInput: Double?
+
+    @Option(help: "Dollars per million answer tokens, for the cost estimate.")
+    var priceOutput: Double?
+
+    func validate() throws {
+        if site != nil, content != nil { throw ValidationError("give either --site or --content, not both") }
+        if names.isEmpty, from == nil { throw ValidationError("give medicine names, or --from FILE") }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let attempts, attempts < 1 { throw ValidationError("--attempts must be at least 1") }
+        if timeout < 1 { throw ValidationError("--timeout must be at least 1") }
+    }
+
+    func run() throws {
+        // Where pages go, and the site's settings.
+        var settings = GenerateConfiguration()
+        let contentFolder: String
+        let journalPath: String
+        var templateText: String?
+        var templatePath = "generate-prompt.mustache"
+        if let content {
+            contentFolder = content
+            let parent = (content as NSString).deletingLastPathComponent
+            journalPath = journal ?? (parent.isEmpty ? "." : parent) + "/.formulary-generate-journal.jsonl"
+        } else {
+            let root = site ?? "."
+            let folder: SiteFolder
+            do {
+                folder = try SiteFolder.open(root)
+            } catch {
+                fail("\(error) (or give --content DIR)")
+            }
+            let yamlPath = root + "/" + SiteFolder.configurationFile
+            if let text = try? String(contentsOfFile: yamlPath, encoding: .utf8) {
+                do {
+                    settings = try GenerateConfiguration.load(yaml: text, path: yamlPath)
+                } catch {
+                    fail(error.description)
+                }
+            }
+            contentFolder = folder.contentPath
+            journalPath = journal ?? root + "/.formulary/generate-journal.jsonl"
+            templatePath = folder.templatesPath + "/generate-prompt.mustache"
+            templateText = try? String(contentsOfFile: templatePath, encoding: .utf8)
+        }
+        guard let endpointURL = endpoint ?? settings.endpoint else {
+            fail("give --endpoint URL (such as https://api.openai.com/v1), or set generate: endpoint: in formulary.yml")
+        }
+        guard let modelName = model ?? settings.model else {
+            fail("give --model NAME, or set generate: model: in formulary.yml")
+        }
+        let lowered = endpointURL.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            fail("--endpoint must be an http:// or https:// URL")
+        }
+
+        // The names, parsed; what is left to do after duplicates and existing pages.
+        var lines = names
+        if let from {
+            let text: String
+            if from == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                do {
+                    text = try String(contentsOfFile: from, encoding: .utf8)
+                } catch {
+                    fail("cannot read \(from): \(error.localizedDescription)")
+                }
+            }
+            lines += text.split(whereSeparator: \.isNewline).map(String.init).filter {
+                !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#")
+            }
+        }
+        var parsed: [GenerationName] = []
+        for line in lines {
+            do throws(GenerationName.Problem) {
+                parsed.append(try GenerationName.parse(line))
+            } catch {
+                note("skipped: \(error)")
+            }
+        }
+        let existing =
+            FileManager.default.fileExists(atPath: contentFolder)
+            ? ContentLoader().load((try? ContentLoader.markdownFiles(in: [contentFolder])) ?? []).compactMap {
+                try? $0.get().monograph
+            } : []
+        let plan = Generator.plan(parsed, existing: existing)
+        for (name, reason) in plan.skipped { note("skipped \(name.title): \(reason)") }
+
+        var options = Generator.Options(model: modelName, contentFolder: contentFolder)
+        options.collection = collection ?? settings.collection ?? "composition"
+        options.concurrency = concurrency ?? settings.concurrency ?? 4
+        options.maxAttempts = attempts ?? settings.attempts ?? 3
+        options.stream = stream
+        options.maxTokens = maxTokens
+        options.allowInvalid = allowInvalid
+        options.retryFailed = retryFailed
+        options.inputPrice = priceInput ?? settings.inputPrice
+        options.outputPrice = priceOutput ?? settings.outputPrice
+
+        if dryRun {
+            for name in plan.todo {
+                print("would draft \(name.title) → \(contentFolder)/\(options.collection)/\(name.slug).md")
+            }
+            print("\(plan.todo.count) to draft, \(plan.skipped.count) skipped")
+            return
+        }
+        let prompt: DraftPrompt
+        do {
+            prompt = try DraftPrompt(template: templateText, path: templatePath)
+        } catch {
+            fail(error.description)
+        }
+        let journalFile: GenerationJournal
+        do {
+            journalFile = try GenerationJournal(path: journalPath)
+        } catch {
+            fail(error.description)
+        }
+        let key = ProcessInfo.processInfo.environment["OPENAI_API_KEY"] ?? settings.apiKey
+        let chatEndpoint = ChatEndpoint(url: endpointURL, apiKey: key, timeout: .seconds(timeout))
+        if chatEndpoint.apiKey == nil { note("note: no OPENAI_API_KEY; asking \(chatEndpoint.host) without a key") }
+        let generator = Generator(
+            options: options, service: HTTPChatService(endpoint: chatEndpoint), prompt: prompt, journal: journalFile,
+            endpointHost: chatEndpoint.host)
+
+        let line = isatty(STDERR_FILENO) == 1
+        let todo = plan.todo
+        let report = Self.blocking {
+            await generator.run(todo) { progress in
+                let seconds = Double(progress.elapsed.components.seconds) + 0.001
+                var text =
+                    "drafting: \(progress.done) written, \(progress.failed) failed, \(progress.skipped) skipped, \(progress.remaining) left · "
+                    + String(format: "%.2f/min", Double(progress.done + progress.failed) * 60 / seconds)
+                    + " · \(progress.promptTokens + progress.completionTokens) tokens"
+                if let cost = progress.cost { text += String(format: " · $%.4f", cost) }
+                FileHandle.standardError.write(Data((line ? "\r\u{1B}[2K" + text : text + "\n").utf8))
+            }
+        }
+        if line { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        var written = 0
+        var failed = 0
+        for (name, outcome) in report.outcomes {
+            switch outcome {
+            case .written(let path, let attempts):
+                written += 1
+                print("wrote \(path) (\(name.title), \(attempts) attempt\(attempts == 1 ? "" : "s"))")
+            case .writtenInvalid(let path, let reason):
+                written += 1
+                print("wrote \(path) marked invalid (\(name.title)): \(reason)")
+            case .failed(let reason):
+                failed += 1
+                print("failed \(name.title): \(reason)")
+            case .skipped(let reason):
+                print("skipped \(name.title): \(reason)")
+            }
+        }
+        var summary =
+            "\(written) written, \(failed) failed, \(plan.skipped.count + report.outcomes.count - written - failed) skipped; \(report.promptTokens + report.completionTokens) tokens (\(report.promptTokens) prompt, \(report.completionTokens) answer)"
+        if let cost = generator.cost(prompt: report.promptTokens, completion: report.completionTokens) {
+            summary += String(format: ", about $%.4f", cost)
+        }
+        note(summary + "; journal: \(journalPath)")
+        if let stopped = report.stoppedBy {
+            fail("stopped: \(stopped)")
+        }
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    private static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let result = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let value = await work()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        done.wait()
+        return result.withLock { $0! }
+    }
+
+    private func note(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("formulary generate: \(message)\n".utf8))
+        GenerateCommand.exit(withError: ExitCode(2))
+    }
+}
