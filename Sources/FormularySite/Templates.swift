@@ -43,7 +43,9 @@ public struct TemplateSet: @unchecked Sendable {
             sources[name] = Source(path: "(built-in template) \(name).mustache", text: text)
         }
         if let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) {
-            for file in names.sorted() where file.hasSuffix(".mustache") && !file.hasPrefix(".") {
+            // `generate-prompt.mustache` is `formulary generate`'s prompt, not part of the site.
+            for file in names.sorted()
+            where file.hasSuffix(".mustache") && !file.hasPrefix(".") && file != "generate-prompt.mustache" {
                 let path = folder + "/" + file
                 guard let data = FileManager.default.contents(atPath: path),
                     let text = String(data: data, encoding: .utf8)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FormularyGenerate
 import FormularySite
 import Foundation
 
@@ -168,11 +169,14 @@ struct Init: ParsableCommand {
     func run() throws {
         do {
             let files = try SiteFolder.create(at: folder, title: title)
+            // The prompt `formulary generate` drafts pages with, the owner's to edit like the page templates.
+            let prompt = folder + "/templates/generate-prompt.mustache"
+            try Data(DraftPrompt.defaultTemplate.utf8).write(to: URL(fileURLWithPath: prompt))
             print(
                 """
-                Created \(folder) with \(files.count) files: formulary.yml, content/ (example pages), templates/, static/.
-                Next: formulary build \(folder)
-                Then look at it: python3 -m http.server 8080 -d \(folder)/public  (open http://localhost:8080/)
+                Created \(folder) with \(files.count + 1) files: formulary.yml, content/ (example pages), templates/, static/.
+                Next: formulary serve \(folder)  (builds it and serves it at http://127.0.0.1:8080/, reloading as you edit)
+                Or build it once: formulary build \(folder)  (writes \(folder)/public/)
                 """)
         } catch {
             FileHandle.standardError.write(Data("formulary init: \(error)\n".utf8))
