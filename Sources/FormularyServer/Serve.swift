@@ -196,9 +196,12 @@ final class SiteSession: Service, Sendable {
     /// Keeps open pages' event streams alive until shutdown, then stops watching.
     func run() async throws {
         await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                try? await Task.sleep(for: .seconds(15))
-                server.liveReload?.ping()
+            // Cancelled (ending the sleep) the moment shutdown starts.
+            try? await cancelWhenGracefulShutdown {
+                while true {
+                    try await Task.sleep(for: .seconds(15))
+                    self.server.liveReload?.ping()
+                }
             }
         } onGracefulShutdown: {
             self.watcher?.stop()

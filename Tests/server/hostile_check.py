@@ -32,6 +32,7 @@ import argparse
 import gzip
 import http.client
 import json
+import os
 import select
 import socket
 import sys
@@ -62,6 +63,7 @@ class Response:
         self.closed = closed
         self.elapsed = elapsed
         self.error = error
+        self.sent = 0
 
     def header(self, name):
         return self.headers.get(name.lower())
@@ -84,6 +86,7 @@ class Checker:
         self.notes = []
         # Every response the application answered (not the HTTP parser's own rejections).
         self.answered = []
+        self.baseline = None
 
     # MARK: Talking to the server
 
@@ -93,22 +96,11 @@ class Checker:
         return sock
 
     @staticmethod
-    def read_response(sock, timeout=5.0, head_only=False, started=None):
-        """Reads one response (by Content-Length or until close); head_only for HEAD."""
-        started = started or time.monotonic()
-        data = b""
-        sock.settimeout(timeout)
-        try:
-            while b"\r\n\r\n" not in data:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    return Response(closed=True, elapsed=time.monotonic() - started, body=data)
-                data += chunk
-        except (ConnectionResetError, BrokenPipeError) as error:
-            return Response(closed=True, elapsed=time.monotonic() - started, error=type(error).__name__)
-        except socket.timeout:
-            return Response(elapsed=time.monotonic() - started, error="timed out waiting for a response")
-        head, _, rest = data.partition(b"\r\n\r\n")
+    def parse(data, head_only=False):
+        """(response, complete) from the bytes received so far; response None before a whole head."""
+        if b"\r\n\r\n" not in data:
+            return None, False
+        head, _, body = data.partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         parts = lines[0].split(" ", 2)
         status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
@@ -117,46 +109,71 @@ class Checker:
             name, _, value = line.partition(":")
             key = name.strip().lower()
             headers[key] = headers[key] + ", " + value.strip() if key in headers else value.strip()
-        body = rest
-        if not head_only and status not in (204, 304) and not (status and 100 <= status < 200):
-            length = headers.get("content-length")
-            try:
-                if length is not None:
-                    while len(body) < int(length):
-                        chunk = sock.recv(65536)
-                        if not chunk:
-                            break
-                        body += chunk
-                elif headers.get("transfer-encoding", "").lower() == "chunked":
-                    while not body.endswith(b"0\r\n\r\n"):
-                        chunk = sock.recv(65536)
-                        if not chunk:
-                            break
-                        body += chunk
-                else:
-                    while True:
-                        chunk = sock.recv(65536)
-                        if not chunk:
-                            break
-                        body += chunk
-            except (socket.timeout, ConnectionResetError):
-                pass
-        return Response(status, parts[2] if len(parts) > 2 else "", headers, body, elapsed=time.monotonic() - started)
+        response = Response(status, parts[2] if len(parts) > 2 else "", headers, body)
+        if head_only or status in (204, 304) or (status and 100 <= status < 200):
+            return response, True
+        length = headers.get("content-length")
+        if length is not None and length.isdigit():
+            response.body = body[: int(length)]
+            return response, len(body) >= int(length)
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            return response, body.endswith(b"0\r\n\r\n")
+        return response, False  # until the connection closes
+
+    def exchange(self, sock, data, timeout=5.0, head_only=False, started=None, keep_sending=False):
+        """Sends `data` while reading, and stops sending once the server has answered or closed
+        (with keep_sending, only once it closed), so that a server which answers early and stops
+        reading cannot block the client."""
+        started = started or time.monotonic()
+        deadline = started + timeout
+        sock.setblocking(False)
+        sent, received, closed, error = 0, b"", False, None
+        response, complete = None, False
+        while time.monotonic() < deadline:
+            sending = sent < len(data) and (response is None or keep_sending) and not closed
+            readable, writable, _ = select.select([sock], [sock] if sending else [], [], 0.05)
+            if readable:
+                try:
+                    chunk = sock.recv(65536)
+                except OSError as failure:
+                    closed, error = True, type(failure).__name__
+                    break
+                if not chunk:
+                    closed = True
+                    break
+                received += chunk
+                response, complete = self.parse(received, head_only)
+                if complete and (not keep_sending or sent >= len(data)):
+                    break
+            if writable:
+                try:
+                    sent += sock.send(data[sent:sent + 262144])
+                except OSError as failure:
+                    # The server may have answered (400, 431) and closed before taking it all.
+                    error = f"{type(failure).__name__} while sending"
+                    sent = len(data)
+        response, complete = self.parse(received, head_only)
+        elapsed = time.monotonic() - started
+        if response is None:
+            response = Response(closed=closed, elapsed=elapsed, body=received,
+                                error=error or (None if closed else "timed out waiting for a response"))
+            response.sent = sent
+            return response
+        response.sent = sent
+        response.closed = closed
+        response.elapsed = elapsed
+        response.error = error
+        return response
+
+    def read_response(self, sock, timeout=5.0, head_only=False):
+        return self.exchange(sock, b"", timeout, head_only)
 
     def raw(self, data, timeout=5.0, head_only=False):
         """Sends bytes as they are (no client-side normalisation) and reads one response."""
         started = time.monotonic()
         sock = self.connect(timeout)
         try:
-            try:
-                sock.sendall(data)
-            except (BrokenPipeError, ConnectionResetError) as error:
-                # The server may answer (431, 400) and close before taking it all; read what it said.
-                response = self.read_response(sock, timeout, head_only, started)
-                if response.status is None:
-                    response.error = f"{type(error).__name__} while sending"
-                return response
-            return self.read_response(sock, timeout, head_only, started)
+            return self.exchange(sock, data, timeout, head_only, started)
         finally:
             sock.close()
 
@@ -193,6 +210,33 @@ class Checker:
                     fields[name] = int(value.split()[0])
         return fields
 
+    def server_sockets(self):
+        """How many sockets the server process holds open (None without --pid)."""
+        if not self.pid:
+            return None
+        count = 0
+        for fd in os.listdir(f"/proc/{self.pid}/fd"):
+            try:
+                count += os.readlink(f"/proc/{self.pid}/fd/{fd}").startswith("socket:")
+            except OSError:
+                pass
+        return count
+
+    def connections_closed(self):
+        """The server let go of the case's connections within the idle timeout (and a margin)."""
+        if self.baseline is None:
+            return
+        limit = self.idle + 2.5
+        started = time.monotonic()
+        while True:
+            extra = self.server_sockets() - self.baseline
+            if extra <= 0:
+                return
+            if time.monotonic() - started > limit:
+                raise Failure(f"the server still holds {extra} more connection(s) than before, {limit:.1f} s after the "
+                              f"case ended and its client closed (idle timeout {self.idle:g} s)")
+            time.sleep(0.1)
+
     # MARK: Running checks
 
     def still_serving(self):
@@ -205,6 +249,7 @@ class Checker:
         try:
             detail = function()
             if hostile:
+                self.connections_closed()
                 self.still_serving()
             self.passed += 1
             print(f"ok   {name}" + (f": {detail}" if detail else ""))
@@ -299,31 +344,21 @@ class Checker:
     def big_body(self, method, chunked):
         size = 10 * 1024 * 1024
         before = self.memory_kb()
-        sock = self.connect(timeout=10)
         head = f"{method} / HTTP/1.1\r\nHost: localhost\r\n"
-        head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {size}\r\n\r\n"
-        sent = [0]
-        send_error = [None]
-
-        def send():
-            piece = b"x" * 65536
-            try:
-                sock.sendall(head.encode())
-                while sent[0] < size:
-                    sock.sendall(b"10000\r\n" + piece + b"\r\n" if chunked else piece)
-                    sent[0] += len(piece)
-                if chunked:
-                    sock.sendall(b"0\r\n\r\n")
-            except OSError as error:
-                send_error[0] = type(error).__name__
-
-        sender = threading.Thread(target=send, daemon=True)
-        sender.start()
-        response = self.read_response(sock, timeout=10)
+        piece = b"x" * 65536
+        if chunked:
+            data = (head + "Transfer-Encoding: chunked\r\n\r\n").encode() + (b"10000\r\n" + piece + b"\r\n") * (
+                size // len(piece)) + b"0\r\n\r\n"
+        else:
+            data = (head + f"Content-Length: {size}\r\n\r\n").encode() + piece * (size // len(piece))
+        sock = self.connect(timeout=15)
+        try:
+            # All of it, unless the server closes: to see whether it reads the body, and into what.
+            response = self.exchange(sock, data, timeout=15, keep_sending=True)
+        finally:
+            sock.close()
         if response.status is not None:
             self.answered.append((f"{method} with a 10 MB body", response))
-        sender.join(15)
-        sock.close()
         after = self.memory_kb()
         allowed = {413, 405} if method == "POST" else {413}
         if chunked:
@@ -331,7 +366,7 @@ class Checker:
             # SiteServer.Options.largestBody) as the chunks arrive, with 413 (or 400/411), or close.
             allowed = {400, 411, 413} | ({405} if method == "POST" else set())
         result = self.rejected(response, allowed=allowed)
-        detail = f"{result}, {sent[0] // (1024 * 1024)} MB sent" + (f" ({send_error[0]})" if send_error[0] else "")
+        detail = f"{result}, {response.sent / (1024 * 1024):.1f} MB sent" + (f" ({response.error})" if response.error else "")
         if before and after:
             growth = (after["VmHWM"] - before["VmHWM"]) / 1024
             detail += f", peak memory +{growth:.1f} MB"
@@ -421,6 +456,9 @@ class Checker:
         self.check("a connection that sends nothing", lambda: self.slow("silent", b"", b""))
         self.check("an idle keep-alive connection after a response",
                    lambda: self.slow("keep-alive", b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", b""))
+        self.check("a declared body that never comes (Content-Length: 100, then silence)",
+                   lambda: self.slow("missing body", b"GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n",
+                                     b""))
         self.check("slow body: one body byte a second (Content-Length 100000)",
                    lambda: self.slow("slow body", b"GET / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n",
                                      b"a"))
@@ -598,6 +636,11 @@ def main():
     checker = Checker(args.base, args.pid, args.idle_timeout)
     started = time.monotonic()
     checker.check("the server answers", lambda: None)
+    if args.pid:
+        time.sleep(0.3)
+        checker.baseline = checker.server_sockets()
+        print(f"     the server holds {checker.baseline} sockets (listening and idle); "
+              "after each hostile case it must be back to that within the idle timeout")
     checker.hostile()
     checker.normal()
     for note in checker.notes:
