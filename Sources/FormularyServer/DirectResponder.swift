@@ -46,8 +46,17 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     /// NIO's HTTP/1 response encoder's place in the pipeline: bytes written there go to the socket.
     private var encoderContext: ChannelHandlerContext?
 
+    /// Whether each request read so far (in order) lets the connection stay open: HTTP/1.0
+    /// closes unless asked not to, which the HTTP types past NIO's decoder no longer say.
+    private let keepAlive = KeepAliveSniffer()
+
     func handlerAdded(context: ChannelHandlerContext) {
         encoderContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        if let decoder = try? context.pipeline.syncOperations.context(
+            handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+        {
+            try? context.pipeline.syncOperations.addHandler(keepAlive, position: .after(decoder.handler))
+        }
         lastActivity = .now()
         scheduleIdleCheck(context, at: lastActivity + idleTimeout)
     }
@@ -63,6 +72,7 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
         let part = unwrapInboundIn(data)
         switch part {
         case .head(let request):
+            let keepsAlive = keepAlive.next()
             let target = request.path ?? "/"
             guard passedOn == 0, !target.hasPrefix("/_formulary/events") else {
                 passedOn += 1
@@ -84,7 +94,7 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             draining = true
-            closeAfterDrain = Self.wantsClose(request.headerFields) || answer.status == .contentTooLarge
+            closeAfterDrain = !keepsAlive || Self.wantsClose(request.headerFields) || answer.status == .contentTooLarge
             write(answer, method: request.method, context: context)
             requestLog.log(method: request.method, target: target, status: answer.status, since: started)
             // A body too large to take is not read: the connection ends with the answer.
@@ -187,6 +197,22 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
     }
+}
+
+/// Notes whether each request head, as NIO decoded it, keeps the connection alive.
+final class KeepAliveSniffer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    private var pending: [Bool] = []
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data) { pending.append(head.isKeepAlive) }
+        context.fireChannelRead(data)
+    }
+
+    /// For the next request head: true when it keeps the connection alive (or none was noted).
+    func next() -> Bool { pending.isEmpty ? true : pending.removeFirst() }
 }
 
 /// The Date header, made once a second: `Date: ...\r\n\r\n`, the end of a response head.
