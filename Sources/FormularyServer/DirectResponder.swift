@@ -32,6 +32,10 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     private var passedOn = 0
     /// The rest of a request answered here (its body, its end) is read and dropped.
     private var draining = false
+    /// Body bytes dropped so far, and when the body must have ended: the site takes no
+    /// bodies, so a body is allowed `idleTimeout` and `largestBody` bytes in all.
+    private var drained = 0
+    private var drainDeadline = NIODeadline.distantFuture
     /// Close once the request being drained has ended (`Connection: close`).
     private var closeAfterDrain = false
     private var lastActivity = NIODeadline.now()
@@ -48,14 +52,14 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Whether each request read so far (in order) lets the connection stay open: HTTP/1.0
     /// closes unless asked not to, which the HTTP types past NIO's decoder no longer say.
-    private let keepAlive = KeepAliveSniffer()
+    private let versions = KeepAliveSniffer()
 
     func handlerAdded(context: ChannelHandlerContext) {
         encoderContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
         if let decoder = try? context.pipeline.syncOperations.context(
             handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
         {
-            try? context.pipeline.syncOperations.addHandler(keepAlive, position: .after(decoder.handler))
+            try? context.pipeline.syncOperations.addHandler(versions, position: .after(decoder.handler))
         }
         lastActivity = .now()
         scheduleIdleCheck(context, at: lastActivity + idleTimeout)
@@ -68,11 +72,12 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastActivity = .now()
         let part = unwrapInboundIn(data)
+        // Body bytes trickling in do not keep a connection alive; its deadline bounds them.
+        if !draining { lastActivity = .now() }
         switch part {
         case .head(let request):
-            let keepsAlive = keepAlive.next()
+            let version = versions.next()
             let target = request.path ?? "/"
             guard passedOn == 0, !target.hasPrefix("/_formulary/events") else {
                 passedOn += 1
@@ -80,7 +85,13 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             let started = ContinuousClock.now
-            let answer = server.respond(method: request.method, target: target, headers: request.headerFields)
+            var answer: ServerResponse
+            if version.isHTTP11, request.authority == nil {
+                // RFC 9112 3.2: an HTTP/1.1 request without Host is a bad request.
+                answer = server.problem(.badRequest("an HTTP/1.1 request must have a Host header"), instance: target)
+            } else {
+                answer = server.respond(method: request.method, target: target, headers: request.headerFields)
+            }
             if case .events = answer.body {
                 // Not expected (the prefix test above catches the stream), but never answered here.
                 passedOn += 1
@@ -94,16 +105,27 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             draining = true
-            closeAfterDrain = !keepsAlive || Self.wantsClose(request.headerFields) || answer.status == .contentTooLarge
+            drained = 0
+            drainDeadline = .now() + idleTimeout
+            closeAfterDrain =
+                !version.keepAlive || Self.wantsClose(request.headerFields) || answer.status == .contentTooLarge
+                || answer.status == .badRequest
             write(answer, method: request.method, context: context)
             requestLog.log(method: request.method, target: target, status: answer.status, since: started)
             // A body too large to take is not read: the connection ends with the answer.
             if answer.status == .contentTooLarge { context.close(promise: nil) }
-        case .body:
-            if !draining { context.fireChannelRead(data) }
+        case .body(let bytes):
+            guard draining else {
+                context.fireChannelRead(data)
+                return
+            }
+            drained += bytes.readableBytes
+            // A body with no Content-Length (chunked) meets the limit here.
+            if drained > server.options.largestBody { context.close(promise: nil) }
         case .end:
             if draining {
                 draining = false
+                lastActivity = .now()
                 if closeAfterDrain { context.close(promise: nil) }
             } else {
                 context.fireChannelRead(data)
@@ -112,8 +134,10 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // The end of a response Hummingbird wrote: for a request passed on, or for an error
+        // it answered itself (a head too large), which was never passed on.
         if case .end = unwrapOutboundIn(data) {
-            passedOn -= 1
+            passedOn = max(0, passedOn - 1)
             lastActivity = .now()
         }
         context.write(data, promise: promise)
@@ -188,31 +212,40 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     private func scheduleIdleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
         let loop = context.eventLoop
         idleCheck = loop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: deadline) { [self] in
-            let due = lastActivity + idleTimeout
-            // A request in progress (a long response, the event stream) is not idle.
-            if passedOn == 0, !draining, NIODeadline.now() >= due {
+            let now = NIODeadline.now()
+            let due = draining ? drainDeadline : lastActivity + idleTimeout
+            // A response in progress (the event stream) is not idle; a body still arriving has its deadline.
+            if passedOn == 0, now >= due {
                 context.close(promise: nil)
             } else {
-                scheduleIdleCheck(context, at: max(due, NIODeadline.now() + .milliseconds(100)))
+                scheduleIdleCheck(context, at: max(due, now + .milliseconds(100)))
             }
         }
     }
 }
 
-/// Notes whether each request head, as NIO decoded it, keeps the connection alive.
+/// Notes the HTTP version of each request head as NIO decoded it, and whether it keeps the
+/// connection alive: the HTTP types past NIO's decoder no longer say.
 final class KeepAliveSniffer: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
 
-    private var pending: [Bool] = []
+    struct Version {
+        var keepAlive: Bool
+        var isHTTP11: Bool
+    }
+
+    private var pending: [Version] = []
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data) { pending.append(head.isKeepAlive) }
+        if case .head(let head) = unwrapInboundIn(data) {
+            pending.append(Version(keepAlive: head.isKeepAlive, isHTTP11: head.version == .http1_1))
+        }
         context.fireChannelRead(data)
     }
 
-    /// For the next request head: true when it keeps the connection alive (or none was noted).
-    func next() -> Bool { pending.isEmpty ? true : pending.removeFirst() }
+    /// For the next request head, in order (HTTP/1.1 keep-alive when none was noted).
+    func next() -> Version { pending.isEmpty ? Version(keepAlive: true, isHTTP11: false) : pending.removeFirst() }
 }
 
 /// The Date header, made once a second: `Date: ...\r\n\r\n`, the end of a response head.

@@ -11,6 +11,9 @@ import Synchronization
 final class FolderWatcher: Sendable {
     private let descriptor: Int32
     private let folders: [String]
+    /// Folders asked for that did not exist yet, by the watch on their parent: watched from
+    /// the moment they appear (a site's `templates/` made after `serve` started).
+    private let awaited = Mutex<[Int32: [String]]>([:])
     private let stopped = Atomic<Bool>(false)
     private let watched = Mutex<[Int32: String]>([:])
 
@@ -27,7 +30,16 @@ final class FolderWatcher: Sendable {
         descriptor = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard descriptor >= 0 else { throw .unavailable(String(cString: strerror(errno))) }
         self.folders = folders
-        for folder in folders { addWatches(folder) }
+        for folder in folders {
+            if FileManager.default.fileExists(atPath: folder) {
+                addWatches(folder)
+            } else {
+                let parent = (folder as NSString).deletingLastPathComponent
+                let wd = inotify_add_watch(
+                    descriptor, parent.isEmpty ? "." : parent, UInt32(IN_CREATE | IN_MOVED_TO | IN_ONLYDIR))
+                if wd >= 0 { awaited.withLock { $0[wd, default: []].append(folder) } }
+            }
+        }
     }
 
     deinit { close(descriptor) }
@@ -78,6 +90,16 @@ final class FolderWatcher: Sendable {
                     name = String(cString: start)
                 }
                 offset += MemoryLayout<inotify_event>.size + nameLength
+                if let waiting = awaited.withLock({ $0[event.wd] }) {
+                    // A parent watched only for a folder to appear: nothing else there is the site.
+                    if let folder = waiting.first(where: { ($0 as NSString).lastPathComponent == name }),
+                        event.mask & UInt32(IN_ISDIR) != 0
+                    {
+                        addWatches(folder)
+                        relevant = true
+                    }
+                    continue
+                }
                 // Editors' swap and backup files (.x.swp, x~, 4913) are not the site.
                 if name.hasPrefix(".") || name.hasSuffix("~") || name == "4913" { continue }
                 relevant = true

@@ -35,7 +35,7 @@ enum OpenAPIDocument {
                 "operationId": "getMonograph",
                 "summary": "One monograph's whole record.",
                 "parameters": [
-                  {"name": "id", "in": "path", "required": true, "description": "The record's id, such as composition/paracetamol (its slash is part of the path).", "schema": {"type": "string"}}
+                  {"name": "id", "in": "path", "required": true, "description": "The record's id, such as composition/paracetamol (its slash is part of the path).", "schema": {"type": "string", "pattern": "^(?!.*(^|/)\\.{1,2}(/|$))[^\\\\]+$"}, "example": "composition/paracetamol"}
                 ],
                 "responses": {
                   "200": {"description": "The record.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Monograph"}}}},
@@ -64,7 +64,7 @@ enum OpenAPIDocument {
                 "operationId": "getIngredient",
                 "summary": "One ingredient with every page containing it.",
                 "parameters": [
-                  {"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}}
+                  {"name": "slug", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^(?!\\.{1,2}$)[^\\\\/]+$"}, "example": "paracetamol"}
                 ],
                 "responses": {
                   "200": {"description": "The ingredient.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ingredient"}}}},
@@ -78,7 +78,7 @@ enum OpenAPIDocument {
                 "operationId": "search",
                 "summary": "Medicine-aware search: typos, prefixes, international and US names, brands, combinations, strengths.",
                 "parameters": [
-                  {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "maxLength": 256}},
+                  {"name": "q", "in": "query", "required": true, "description": "The words to look for; at least one character that is not a space.", "schema": {"type": "string", "minLength": 1, "maxLength": 256, "pattern": "\\S"}, "example": "paracetamol"},
                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
                   {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
                   {"name": "ingredient", "in": "query", "description": "Only pages containing this ingredient.", "schema": {"type": "string"}}

@@ -180,8 +180,8 @@ final class SiteSession: Service, Sendable {
         server.liveReload?.publish(status, changed: false)
         var watcher: FolderWatcher?
         if options.watch {
+            // Folders that do not exist yet are watched for from their parent.
             let folders = [request.contentFolder, request.templatesFolder, request.staticFolder].compactMap { $0 }
-                .filter { FileManager.default.fileExists(atPath: $0) }
             do throws(FolderWatcher.Failure) {
                 watcher = try FolderWatcher(folders: folders)
             } catch {

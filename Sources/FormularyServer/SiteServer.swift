@@ -82,7 +82,19 @@ final class SiteServer: Sendable {
 
     // MARK: Answering
 
+    /// The answer to a request; a HEAD request gets GET's status and headers, with GET's
+    /// Content-Length, and no body.
     func respond(method: HTTPRequest.Method, target rawTarget: String, headers: HTTPFields) -> ServerResponse {
+        var response = answer(method: method, target: rawTarget, headers: headers)
+        if method == .head {
+            if case .bytes(let body) = response.body { response.headers[.contentLength] = String(body.readableBytes) }
+            response.body = .none
+            response.wireHead = nil
+        }
+        return response
+    }
+
+    private func answer(method: HTTPRequest.Method, target rawTarget: String, headers: HTTPFields) -> ServerResponse {
         let target: RequestTarget
         do throws(RequestTarget.Failure) {
             target = try RequestTarget.parse(rawTarget)
@@ -92,10 +104,9 @@ final class SiteServer: Sendable {
                 return problem(
                     Problem(
                         title: "URI Too Long", status: 414,
-                        detail: "the request target is longer than \(RequestTarget.longestTarget) bytes"),
-                    method: method)
+                        detail: "the request target is longer than \(RequestTarget.longestTarget) bytes"))
             case .malformed(let reason):
-                return problem(.badRequest(reason), method: method)
+                return problem(.badRequest(reason))
             }
         }
         if let length = headers[.contentLength].flatMap({ Int($0) }), length > options.largestBody {
@@ -103,23 +114,23 @@ final class SiteServer: Sendable {
                 Problem(
                     title: "Content Too Large", status: 413,
                     detail: "request bodies are limited to \(options.largestBody) bytes"),
-                method: method, instance: target.path)
+                instance: target.path)
         }
         guard method == .get || method == .head else {
             var response = problem(
                 Problem(
                     title: "Method Not Allowed", status: 405,
                     detail: "\(method.rawValue) is not allowed here; this server answers GET and HEAD"),
-                method: method, instance: target.path)
+                instance: target.path)
             response.headers[.allow] = "GET, HEAD"
             return response
         }
         let path = target.path
         // Files first: the built site holds api/v1/index.json and api/v1/monographs/ID.json too.
-        if let response = staticFile(path, target: target, method: method, headers: headers) {
+        if let response = staticFile(path, target: target, headers: headers) {
             return response
         }
-        if path == "/healthz" { return health(method: method) }
+        if path == "/healthz" { return health() }
         if path.hasPrefix("/_formulary/"), let liveReload {
             if path == "/_formulary/live.js" {
                 var fields = Self.securityHeaders
@@ -127,31 +138,30 @@ final class SiteServer: Sendable {
                 fields[.cacheControl] = "no-cache"
                 return ServerResponse(
                     status: .ok, headers: fields,
-                    body: method == .head ? .none : .bytes(ByteBuffer(string: LiveReload.script)))
+                    body: .bytes(ByteBuffer(string: LiveReload.script)))
             }
             if path == "/_formulary/events" {
                 var fields = Self.securityHeaders
                 fields[.contentType] = "text/event-stream"
                 fields[.cacheControl] = "no-cache"
+                // A HEAD request gets the headers, not a stream.
                 return ServerResponse(
                     status: .ok, headers: fields, body: method == .head ? .none : .events(liveReload.subscribe()))
             }
         }
         if path == "/api" || path.hasPrefix("/api/") {
-            return apiResponse(target, method: method, headers: headers)
+            return apiResponse(target, headers: headers)
         }
-        return notFoundPage(method: method, headers: headers)
+        return notFoundPage(headers: headers)
     }
 
     // MARK: Files
 
-    private func staticFile(
-        _ path: String, target: RequestTarget, method: HTTPRequest.Method, headers: HTTPFields
-    ) -> ServerResponse? {
+    private func staticFile(_ path: String, target: RequestTarget, headers: HTTPFields) -> ServerResponse? {
         var relative = String(path.dropFirst())
         if relative.isEmpty || relative.hasSuffix("/") { relative += "index.html" }
         if let file = files.file(relative) {
-            return serve(file, status: .ok, method: method, headers: headers)
+            return serve(file, status: .ok, headers: headers)
         }
         // `/composition/paracetamol` → `/composition/paracetamol/`, as every static server does.
         if !path.hasSuffix("/"), files.contains(relative + "/index.html") {
@@ -171,9 +181,7 @@ final class SiteServer: Sendable {
     }
 
     /// A file with conditional requests (ETag first, then Last-Modified) and gzip when the client takes it.
-    func serve(_ file: ServedFile, status: HTTPResponse.Status, method: HTTPRequest.Method, headers: HTTPFields)
-        -> ServerResponse
-    {
+    func serve(_ file: ServedFile, status: HTTPResponse.Status, headers: HTTPFields) -> ServerResponse {
         let gzip = file.gzipped != nil && Self.acceptsGzip(headers[.acceptEncoding])
         let fields = gzip ? file.gzipHeaders : file.headers
         if status == .ok {
@@ -187,11 +195,6 @@ final class SiteServer: Sendable {
             if notModified {
                 return ServerResponse(status: .notModified, headers: fields, body: .none)
             }
-        }
-        if method == .head {
-            var fields = fields
-            fields[.contentLength] = String((gzip ? file.gzipped! : file.body).readableBytes)
-            return ServerResponse(status: status, headers: fields, body: .none)
         }
         return ServerResponse(
             status: status, headers: fields, body: .bytes(gzip ? file.gzipped! : file.body),
@@ -230,31 +233,30 @@ final class SiteServer: Sendable {
         return star
     }
 
-    private func notFoundPage(method: HTTPRequest.Method, headers: HTTPFields) -> ServerResponse {
+    private func notFoundPage(headers: HTTPFields) -> ServerResponse {
         if let page = files.file("404.html") {
-            return serve(page, status: .notFound, method: method, headers: headers)
+            return serve(page, status: .notFound, headers: headers)
         }
         var fields = Self.securityHeaders
         fields[.contentType] = "text/plain; charset=utf-8"
         return ServerResponse(
             status: .notFound, headers: fields,
-            body: method == .head ? .none : .bytes(ByteBuffer(string: "Not found\n")))
+            body: .bytes(ByteBuffer(string: "Not found\n")))
     }
 
-    private func health(method: HTTPRequest.Method) -> ServerResponse {
+    private func health() -> ServerResponse {
         let api = self.api
         let status = liveReload?.status
         return json(
             Health(
                 status: status?.buildError == nil ? "ok" : "degraded", pages: api.content.pages.count,
                 generation: api.generation, buildError: status?.buildError),
-            method: method, cacheControl: "no-store")
+            cacheControl: "no-store")
     }
 
     // MARK: API
 
-    private func apiResponse(_ target: RequestTarget, method: HTTPRequest.Method, headers: HTTPFields) -> ServerResponse
-    {
+    private func apiResponse(_ target: RequestTarget, headers: HTTPFields) -> ServerResponse {
         let path = target.path
         let api = self.api
         do throws(Problem) {
@@ -264,13 +266,13 @@ final class SiteServer: Sendable {
                 fields[.cacheControl] = "no-cache"
                 return ServerResponse(
                     status: .ok, headers: fields,
-                    body: method == .head ? .none : .bytes(ByteBuffer(string: OpenAPIDocument.json)))
+                    body: .bytes(ByteBuffer(string: OpenAPIDocument.json)))
             case "/api/v1/monographs", "/api/v1/monographs/":
-                return json(try monographList(target, api: api), method: method)
+                return json(try monographList(target, api: api))
             case "/api/v1/ingredients", "/api/v1/ingredients/":
-                return json(try ingredientList(target, api: api), method: method)
+                return json(try ingredientList(target, api: api))
             case "/api/v1/search":
-                return search(target, method: method, api: api)
+                return search(target, api: api)
             default:
                 break
             }
@@ -284,7 +286,7 @@ final class SiteServer: Sendable {
                 fields[.lastModified] = nil
                 return ServerResponse(
                     status: .ok, headers: fields,
-                    body: method == .head ? .none : .bytes(ByteBuffer(string: SiteContent.json(page.monograph) + "\n")))
+                    body: .bytes(ByteBuffer(string: SiteContent.json(page.monograph) + "\n")))
             }
             if path.hasPrefix("/api/v1/ingredients/") {
                 let slug = String(path.dropFirst("/api/v1/ingredients/".count))
@@ -297,12 +299,11 @@ final class SiteServer: Sendable {
                     IngredientRecord(
                         name: entry.name, slug: entry.slug,
                         page: catalog.singlePage(forIngredient: entry.name).map(MonographSummary.init),
-                        pages: entry.pages.map { MonographSummary(catalog.pages[$0]) }),
-                    method: method)
+                        pages: entry.pages.map { MonographSummary(catalog.pages[$0]) }))
             }
             throw Problem.notFound("no API resource at \(path); the API is described at /api/v1/openapi.json")
         } catch {
-            return problem(error, method: method, instance: path)
+            return problem(error, instance: path)
         }
     }
 
@@ -326,7 +327,7 @@ final class SiteServer: Sendable {
     }
 
     private static func kind(_ target: RequestTarget) throws(Problem) -> MonographKind? {
-        guard let text = target.parameter("kind"), !text.isEmpty else { return nil }
+        guard let text = target.parameter("kind") else { return nil }
         guard let kind = MonographKind(rawValue: text) else {
             throw .badRequest(
                 "kind must be one of \(MonographKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
@@ -394,7 +395,7 @@ final class SiteServer: Sendable {
         ).replacingOccurrences(of: "?", with: "%3F")
     }
 
-    private func search(_ target: RequestTarget, method: HTTPRequest.Method, api: APIState) -> ServerResponse {
+    private func search(_ target: RequestTarget, api: APIState) -> ServerResponse {
         let key = SearchCache.Key(
             generation: api.generation, query: target.parameter("q"), limit: target.parameter("limit"),
             kind: target.parameter("kind"), ingredient: target.parameter("ingredient"))
@@ -403,10 +404,12 @@ final class SiteServer: Sendable {
             body = cached
         } else {
             do throws(Problem) {
-                guard let query = key.query, !query.trimmingCharacters(in: .whitespaces).isEmpty else {
+                guard let query = key.query,
+                    !query.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || $0 == "\u{FEFF}" })
+                else {
                     throw .badRequest("give the words to search for as q, as in /api/v1/search?q=paracetamol")
                 }
-                guard query.utf8.count <= 256 else { throw .badRequest("q is longer than 256 bytes") }
+                guard query.count <= 256 else { throw .badRequest("q is longer than 256 characters") }
                 let options = SearchOptions(
                     limit: try Self.integer(target, "limit", default: 10, in: 1...100), kind: try Self.kind(target),
                     ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 })
@@ -414,10 +417,10 @@ final class SiteServer: Sendable {
                 body = ByteBuffer(bytes: Self.encode(response))
                 searchCache.set(key, body)
             } catch {
-                return problem(error, method: method, instance: target.path)
+                return problem(error, instance: target.path)
             }
         }
-        return ServerResponse(status: .ok, headers: Self.apiHeaders, body: method == .head ? .none : .bytes(body))
+        return ServerResponse(status: .ok, headers: Self.apiHeaders, body: .bytes(body))
     }
 
     // MARK: Writing
@@ -428,16 +431,14 @@ final class SiteServer: Sendable {
         return (try? [UInt8](encoder.encode(value))) ?? Array("{}".utf8)
     }
 
-    private func json<T: Encodable>(_ value: T, method: HTTPRequest.Method, cacheControl: String = "no-cache")
-        -> ServerResponse
-    {
+    private func json<T: Encodable>(_ value: T, cacheControl: String = "no-cache") -> ServerResponse {
         var fields = Self.apiHeaders
         fields[.cacheControl] = cacheControl
         return ServerResponse(
-            status: .ok, headers: fields, body: method == .head ? .none : .bytes(ByteBuffer(bytes: Self.encode(value))))
+            status: .ok, headers: fields, body: .bytes(ByteBuffer(bytes: Self.encode(value))))
     }
 
-    func problem(_ problem: Problem, method: HTTPRequest.Method, instance: String? = nil) -> ServerResponse {
+    func problem(_ problem: Problem, instance: String? = nil) -> ServerResponse {
         var problem = problem
         problem.instance = instance ?? problem.instance
         var fields = Self.securityHeaders
@@ -445,8 +446,8 @@ final class SiteServer: Sendable {
         fields[.cacheControl] = "no-store"
         fields[.accessControlAllowOrigin] = "*"
         return ServerResponse(
-            status: HTTPResponse.Status(code: problem.status), headers: fields,
-            body: method == .head ? .none : .bytes(ByteBuffer(bytes: Self.encode(problem))))
+            status: HTTPResponse.Status(code: problem.status, reasonPhrase: problem.title), headers: fields,
+            body: .bytes(ByteBuffer(bytes: Self.encode(problem))))
     }
 }
 

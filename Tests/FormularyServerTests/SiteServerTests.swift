@@ -76,6 +76,14 @@ struct SiteServerTests {
         #expect(head.bodyBytes.isEmpty)
         #expect(head.headers[.contentLength] == String(get.bodyBytes.count))
         #expect(head.headers[.eTag] == get.headers[.eTag])
+        // Answers that are not files too: GET's length, no body.
+        for target in ["/healthz", "/api/v1/monographs", "/api/v1/search?q=aspirin", "/api/v1/nothing"] {
+            let get = server.get(target)
+            let head = server.get(target, method: .head)
+            #expect(head.status == get.status, "\(target)")
+            #expect(head.bodyBytes.isEmpty)
+            #expect(head.headers[.contentLength] == String(get.bodyBytes.count), "\(target)")
+        }
     }
 
     @Test("a folder without its slash redirects; missing pages get the site's 404 page")
@@ -106,6 +114,7 @@ struct SiteServerTests {
         #expect(server.get("/search?q=" + String(repeating: "x", count: 20_000)).status == .uriTooLong)
         let post = server.get("/", method: .post)
         #expect(post.status == .methodNotAllowed)
+        #expect(post.status.reasonPhrase == "Method Not Allowed")
         #expect(post.headers[.allow] == "GET, HEAD")
         let body = server.get("/", [.contentLength: String(10 * 1024 * 1024)])
         #expect(body.status == .contentTooLarge)
@@ -212,7 +221,9 @@ struct APITests {
             ("/api/v1/search?q=a&limit=0", "limit must be a whole number from 1 to 100"),
             ("/api/v1/search?q=a&limit=ten", "limit must be a whole number from 1 to 100"),
             ("/api/v1/search?q=a&kind=pill", "kind must be one of single, combination, brand, not 'pill'"),
-            ("/api/v1/search?q=" + String(repeating: "a", count: 300), "q is longer than 256 bytes"),
+            ("/api/v1/search?q=" + String(repeating: "a", count: 300), "q is longer than 256 characters"),
+            ("/api/v1/search?q=%0A%C2%A0", "give the words to search for as q, as in /api/v1/search?q=paracetamol"),
+            ("/api/v1/search?q=a&kind=", "kind must be one of single, combination, brand, not ''"),
             ("/api/v1/monographs?offset=-1", "offset must be a whole number from 0 to 2147483647"),
         ] {
             let problem = server.get(target)
@@ -348,6 +359,23 @@ struct ServerPartsTests {
         #expect(cache.get(key("b")) == nil)
         #expect(cache.get(key("c")) == .init(string: "C"))
         #expect(cache.get(.init(generation: 1, query: "c")) == nil)
+    }
+
+    @Test("a folder that does not exist yet is watched from the moment it appears")
+    func awaitedFolder() async throws {
+        let site = TemporaryFolder()
+        let watcher = try FolderWatcher(folders: [site.path + "/templates"])
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        watcher.start(settle: .milliseconds(50)) { continuation.yield() }
+        defer { watcher.stop() }
+        // Other files beside it are not the site.
+        try site.write("notes.txt", "not watched")
+        try FileManager.default.createDirectory(atPath: site.path + "/templates", withIntermediateDirectories: false)
+        var iterator = stream.makeAsyncIterator()
+        await iterator.next()
+        try await Task.sleep(for: .milliseconds(100))
+        try site.write("templates/monograph.mustache", "{{title}}")
+        await iterator.next()
     }
 
     @Test("the watcher reports a burst of changes once, including in new folders")
