@@ -109,11 +109,11 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
             drainDeadline = .now() + idleTimeout
             closeAfterDrain =
                 !version.keepAlive || Self.wantsClose(request.headerFields) || answer.status == .contentTooLarge
-                || answer.status == .badRequest
+                || answer.status == .badRequest || answer.status == .lengthRequired
             write(answer, method: request.method, context: context)
             requestLog.log(method: request.method, target: target, status: answer.status, since: started)
-            // A body too large to take is not read: the connection ends with the answer.
-            if answer.status == .contentTooLarge { context.close(promise: nil) }
+            // A body too large to take, or of unknown length, is not read: the connection ends with the answer.
+            if answer.status == .contentTooLarge || answer.status == .lengthRequired { context.close(promise: nil) }
         case .body(let bytes):
             guard draining else {
                 context.fireChannelRead(data)

@@ -109,6 +109,14 @@ final class SiteServer: Sendable {
                 return problem(.badRequest(reason))
             }
         }
+        // The site takes no bodies: one of unknown length is not read to find out how long it is.
+        if headers[.transferEncoding] != nil {
+            return problem(
+                Problem(
+                    title: "Length Required", status: 411,
+                    detail: "request bodies must come with a Content-Length (of at most \(options.largestBody) bytes)"),
+                instance: target.path)
+        }
         if let length = headers[.contentLength].flatMap({ Int($0) }), length > options.largestBody {
             return problem(
                 Problem(

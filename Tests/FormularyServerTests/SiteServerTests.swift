@@ -116,6 +116,7 @@ struct SiteServerTests {
         #expect(post.status == .methodNotAllowed)
         #expect(post.status.reasonPhrase == "Method Not Allowed")
         #expect(post.headers[.allow] == "GET, HEAD")
+        #expect(server.get("/", [.transferEncoding: "chunked"]).status == .lengthRequired)
         let body = server.get("/", [.contentLength: String(10 * 1024 * 1024)])
         #expect(body.status == .contentTooLarge)
         let problem = try #require(body.json())

@@ -16,9 +16,9 @@ Usage: openapi_check.py BASE_URL [--max-examples N] [--sample N] [--work DIR] [-
    schemathesis cannot do this for monographs: it never generates a path parameter holding a
    `/` unless the document gives an example of one, and every monograph id has one.
 4. Asks, every run, the questions schemathesis asks at random where the document and the
-   server can disagree: values the document declares valid (at its limits, an empty q, a
-   backslash in an id) must not be refused with 400; values it declares invalid (a kind
-   outside the enum, an empty kind, limits out of range) must be.
+   server can disagree: values the document declares valid (at its limits) must not be
+   refused with 400; values it declares invalid (a kind outside the enum, an empty kind, an
+   empty or blank q, a backslash in an id or slug, limits out of range) must be.
 
 Exit status 0 when all pass, 1 otherwise; prints `openapi_check: N passed, N failed`.
 """
@@ -298,16 +298,13 @@ def main():
             # maxLength counts characters (JSON Schema); 256 of them may be more than 256 bytes.
             ("q of 256 characters, 2 bytes each", "/api/v1/search?q=" + quote("é" * 256), found),
             ("q of 256 ASCII characters", "/api/v1/search?q=" + "a" * 256, found),
-            # q is required and a string; the document sets no minLength or pattern.
-            ("q empty", "/api/v1/search?q=", found),
-            ("q a space", "/api/v1/search?q=%20", found),
             ("limit at its maximum", "/api/v1/monographs?limit=500", found),
             ("offset at its maximum", "/api/v1/monographs?offset=2147483647", found),
             ("ingredients limit at its maximum", "/api/v1/ingredients?limit=1000", found),
             ("search limit at its maximum", "/api/v1/search?q=a&limit=100", found),
-            # id and slug are any string: one that names nothing is a 404, not a 400.
-            ("an id with a backslash", "/api/v1/monographs/composition%5Cparacetamol", {404}),
-            ("a slug with a backslash", "/api/v1/ingredients/para%5Ccetamol", {404}),
+            # An id or slug the patterns allow that names nothing is a 404, not a 400.
+            ("an id that names nothing", "/api/v1/monographs/composition/no-such-page", {404}),
+            ("a slug that names nothing", "/api/v1/ingredients/no-such-ingredient", {404}),
         ])
 
     def invalid_values():
@@ -322,6 +319,12 @@ def main():
             ("offset below its minimum", "/api/v1/ingredients?offset=-1", refused),
             ("q of 257 ASCII characters", "/api/v1/search?q=" + "a" * 257, refused),
             ("q missing", "/api/v1/search", refused),
+            # q needs a character that is not a space (minLength 1, pattern \S).
+            ("q empty", "/api/v1/search?q=", refused),
+            ("q a space", "/api/v1/search?q=%20", refused),
+            # id and slug patterns exclude backslashes.
+            ("an id with a backslash", "/api/v1/monographs/composition%5Cparacetamol", refused),
+            ("a slug with a backslash", "/api/v1/ingredients/para%5Ccetamol", refused),
         ])
 
     direct("every monograph in the list conforms to MonographSummary", summaries)
