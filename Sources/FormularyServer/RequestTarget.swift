@@ -25,27 +25,18 @@ struct RequestTarget: Sendable, Equatable {
     /// Parses a request target (`/search?q=para%20cetamol`) as it arrives on the wire.
     static func parse(_ raw: String) throws(Failure) -> RequestTarget {
         guard raw.utf8.count <= longestTarget else { throw .tooLong }
-        guard raw.utf8.first == UInt8(ascii: "/") else { throw .malformed("the path must start with /") }
-        let rawPath: Substring
-        let rawQuery: Substring?
-        if let mark = raw.firstIndex(of: "?") {
-            rawPath = raw[..<mark]
-            rawQuery = raw[raw.index(after: mark)...]
-        } else {
-            rawPath = raw[...]
-            rawQuery = nil
-        }
+        let utf8 = raw.utf8
+        guard utf8.first == UInt8(ascii: "/") else { throw .malformed("the path must start with /") }
+        // Bytes, not characters: a target is ASCII on the wire, and this runs for every request.
+        let mark = utf8.firstIndex(of: UInt8(ascii: "?"))
+        var pathEnd = mark ?? utf8.endIndex
         // A fragment never reaches a server; if a client sends one, it is not part of the path.
-        guard
-            let path = percentDecoded(
-                rawPath.split(separator: "#", omittingEmptySubsequences: false)[0], plusIsSpace: false)
-        else { throw .malformed("the path has a bad percent escape or is not UTF-8") }
-        if path.utf8.contains(0) { throw .malformed("the path contains a NUL byte") }
-        if path.utf8.contains(UInt8(ascii: "\\")) { throw .malformed("the path contains a backslash") }
-        for segment in path.split(separator: "/", omittingEmptySubsequences: false)
-        where segment == "." || segment == ".." {
-            throw .malformed("the path contains a '\(segment)' segment")
+        if let hash = utf8[..<pathEnd].firstIndex(of: UInt8(ascii: "#")) { pathEnd = hash }
+        let rawQuery: Substring? = mark.map { raw[raw.utf8.index(after: $0)...] }
+        guard let path = percentDecoded(raw[..<pathEnd], plusIsSpace: false) else {
+            throw .malformed("the path has a bad percent escape or is not UTF-8")
         }
+        if let problem = problem(inPath: path) { throw .malformed(problem) }
         var query: [(String, String)] = []
         if let rawQuery, !rawQuery.isEmpty {
             for pair in rawQuery.split(separator: "&") where !pair.isEmpty {
@@ -61,6 +52,29 @@ struct RequestTarget: Sendable, Equatable {
             }
         }
         return RequestTarget(path: path, query: query)
+    }
+
+    /// Why a decoded path cannot be served: a NUL, a backslash, or a `.` or `..` segment.
+    static func problem(inPath path: String) -> String? {
+        var segmentStart = true
+        var dots = 0
+        for byte in path.utf8 {
+            switch byte {
+            case 0: return "the path contains a NUL byte"
+            case UInt8(ascii: "\\"): return "the path contains a backslash"
+            case UInt8(ascii: "/"):
+                if segmentStart, dots > 0 { return "the path contains a '\(dots == 1 ? "." : "..")' segment" }
+                segmentStart = true
+                dots = 0
+            case UInt8(ascii: "."):
+                if segmentStart { dots += 1 }
+                if dots > 2 { segmentStart = false }
+            default:
+                segmentStart = false
+            }
+        }
+        if segmentStart, dots > 0 { return "the path contains a '\(dots == 1 ? "." : "..")' segment" }
+        return nil
     }
 
     /// `text` with `%XX` escapes decoded; nil for a bad escape or bytes that are not UTF-8.
