@@ -125,19 +125,6 @@ public struct DraftValidator: Sendable {
         text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    /// A double-quoted YAML scalar.
-    static func yamlString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\x" + String(format: "%02x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    /// A double-quoted YAML scalar (JSON's string syntax, which YAML's includes).
+    static func yamlString(_ text: String) -> String { JSONText.quoted(text, htmlSafe: false) }
 }

@@ -72,7 +72,16 @@ public struct JSONText: Sendable {
     /// A JSON string literal, with `<`, `>` and `&` escaped too so that the text is safe inside
     /// an HTML `<script>` element whatever a page's title holds; U+2028 and U+2029 as well, for
     /// old JavaScript parsers.
-    public static func appendQuoted(_ value: String, to output: inout [UInt8]) {
+    /// `value` as a JSON string literal (also a YAML double-quoted scalar); `htmlSafe: false`
+    /// leaves `<`, `>`, `&` and U+2028/9 as they are, for text people read (logs, front matter).
+    public static func quoted(_ value: String, htmlSafe: Bool = true) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(value.utf8.count + 2)
+        appendQuoted(value, to: &output, htmlSafe: htmlSafe)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    public static func appendQuoted(_ value: String, to output: inout [UInt8], htmlSafe: Bool = true) {
         output.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { input in
@@ -86,10 +95,11 @@ public struct JSONText: Sendable {
             while index < count {
                 let byte = input[index]
                 let needsEscape =
-                    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
-                    || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
-                    || (byte == 0xE2 && index + 2 < count && input[index + 1] == 0x80
-                        && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9))
+                    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+                    || (htmlSafe
+                        && (byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+                            || (byte == 0xE2 && index + 2 < count && input[index + 1] == 0x80
+                                && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9))))
                 guard needsEscape else {
                     index += 1
                     continue

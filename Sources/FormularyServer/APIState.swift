@@ -55,11 +55,12 @@ struct MonographSummary: Codable, Sendable, Equatable {
     }
 }
 
-struct MonographList: Codable, Sendable, Equatable {
+/// One page of a list: `limit` items from `offset`, of `total`.
+struct Listing<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
     var total: Int
     var offset: Int
     var limit: Int
-    var items: [MonographSummary]
+    var items: [Item]
     /// The next page of the list, or nil on the last.
     var next: String?
 }
@@ -70,14 +71,6 @@ struct IngredientSummary: Codable, Sendable, Equatable {
     /// How many pages contain it.
     var pages: Int
     var record: String
-}
-
-struct IngredientList: Codable, Sendable, Equatable {
-    var total: Int
-    var offset: Int
-    var limit: Int
-    var items: [IngredientSummary]
-    var next: String?
 }
 
 struct IngredientRecord: Codable, Sendable, Equatable {

@@ -1,3 +1,4 @@
+import FormularyParsing
 import Foundation
 import Logging
 import Synchronization
@@ -54,23 +55,7 @@ struct LineLogHandler: LogHandler {
         return jsonString(value)
     }
 
-    static func jsonString(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
+    static func jsonString(_ value: String) -> String { JSONText.quoted(value, htmlSafe: false) }
 }
 
 /// Whole lines to standard error, never interleaved.

@@ -171,7 +171,9 @@ final class SiteSession: Service, Sendable {
         }
         let content: SiteContent
         do {
-            content = try await onThread { try SiteContent.load(contentFolder: request.contentFolder) }
+            content = try await onThread {
+                try SiteContent.load(contentFolder: request.contentFolder, includeDrafts: request.includeDrafts)
+            }
         } catch {
             throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
         }

@@ -343,7 +343,7 @@ final class SiteServer: Sendable {
         return kind
     }
 
-    private func monographList(_ target: RequestTarget, api: APIState) throws(Problem) -> MonographList {
+    private func monographList(_ target: RequestTarget, api: APIState) throws(Problem) -> Listing<MonographSummary> {
         let limit = try Self.integer(target, "limit", default: 50, in: 1...500)
         let offset = try Self.integer(target, "offset", default: 0, in: 0...Int(Int32.max))
         let kind = try Self.kind(target)
@@ -365,12 +365,12 @@ final class SiteServer: Sendable {
         }
         let items = candidates.dropFirst(offset).prefix(limit).map(MonographSummary.init)
         let nextOffset = offset + limit
-        return MonographList(
+        return Listing(
             total: candidates.count, offset: offset, limit: limit, items: Array(items),
             next: nextOffset < candidates.count ? Self.link(target, offset: nextOffset) : nil)
     }
 
-    private func ingredientList(_ target: RequestTarget, api: APIState) throws(Problem) -> IngredientList {
+    private func ingredientList(_ target: RequestTarget, api: APIState) throws(Problem) -> Listing<IngredientSummary> {
         let limit = try Self.integer(target, "limit", default: 100, in: 1...1000)
         let offset = try Self.integer(target, "offset", default: 0, in: 0...Int(Int32.max))
         var entries = api.content.catalog.ingredients
@@ -383,7 +383,7 @@ final class SiteServer: Sendable {
                 record: "/api/v1/ingredients/" + SiteURLs.percentEncoded($0.slug))
         }
         let nextOffset = offset + limit
-        return IngredientList(
+        return Listing(
             total: entries.count, offset: offset, limit: limit, items: Array(items),
             next: nextOffset < entries.count ? Self.link(target, offset: nextOffset) : nil)
     }

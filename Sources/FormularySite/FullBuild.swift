@@ -19,7 +19,7 @@ struct FullBuild {
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
         let timings = PhaseTimings()
-        var (pages, skipped) = Self.loadUnique(files, progress: progress)
+        var (pages, skipped) = Self.loadUnique(files, includeDrafts: request.includeDrafts, progress: progress)
         let pageCount = pages.count
         timings.mark("read and parse")
         let catalog = SiteCatalog(pages: pages.map(\.summary))
@@ -72,11 +72,13 @@ struct FullBuild {
     ]
 
     /// The pages that parsed, each id once (the first file in path order wins), and the files skipped.
-    static func loadUnique(_ files: [String], progress: SiteBuilder.Progress?) -> ([LoadedPage], [SiteBuilder.Skip]) {
+    static func loadUnique(_ files: [String], includeDrafts: Bool, progress: SiteBuilder.Progress?) -> (
+        [LoadedPage], [SiteBuilder.Skip]
+    ) {
         var pages: [LoadedPage] = []
         var skipped: [SiteBuilder.Skip] = []
         var firstPathForID: [String: String] = [:]
-        for outcome in PageLoader.load(files, progress: progress) {
+        for outcome in PageLoader.load(files, includeDrafts: includeDrafts, progress: progress) {
             switch outcome {
             case .success(let page):
                 if let skip = addressConflict(id: page.monograph.id, path: page.path, firstPathForID: &firstPathForID) {

@@ -49,7 +49,7 @@ struct IncrementalBuild {
         }
 
         timings.mark("stat")
-        var (changed, skipped) = FullBuild.loadUnique(changedPaths, progress: nil)
+        var (changed, skipped) = FullBuild.loadUnique(changedPaths, includeDrafts: request.includeDrafts, progress: nil)
         timings.mark("parse changed")
         let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
         for index in changed.indices {
@@ -97,7 +97,8 @@ struct IncrementalBuild {
                 if let target = summary.productTarget, affectedSlugs.contains(target) { return true }
                 return summary.ingredients.contains { affectedKeys.contains(SiteCatalog.ingredientKey($0.name)) }
             }.map(\.key).sorted()
-            let (dependentPages, _) = FullBuild.loadUnique(dependents, progress: nil)
+            let (dependentPages, _) = FullBuild.loadUnique(
+                dependents, includeDrafts: request.includeDrafts, progress: nil)
             toRender += dependentPages
         }
 

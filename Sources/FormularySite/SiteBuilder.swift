@@ -26,6 +26,9 @@ public struct SiteBuilder: Sendable {
         public var configuration: SiteConfiguration
         /// Ignore the cache and build everything.
         public var forceFull: Bool
+        /// Publish pages whose front matter says `status: draft` (or `invalid`), as AI drafts
+        /// are until a person has checked them.
+        public var includeDrafts = false
 
         public init(
             contentFolder: String, outputFolder: String, templatesFolder: String? = nil, staticFolder: String? = nil,
@@ -211,6 +214,19 @@ public struct SiteBuilder: Sendable {
         return nil
     }
 
+    /// Why a page is not published: its front matter says it is a draft (`status: draft`, as
+    /// `formulary generate` writes) or failed validation (`status: invalid`).
+    static func draftSkip(_ page: ParsedPage, path: String) -> Skip? {
+        guard let status = page.frontMatter["status"]?.string?.trimmingWhitespace().lowercased(),
+            status == "draft" || status == "invalid"
+        else { return nil }
+        return Skip(
+            path: path,
+            reason:
+                "\(path): note: skipped, a draft (status: \(status)); --drafts includes drafts, and a page is published once a person has checked it and changed its status"
+        )
+    }
+
     /// The files copied into every build: the theme's assets, then the site's `static/` over them.
     private func collectAssets() throws(Failure) -> [String: [UInt8]] {
         var assets: [String: [UInt8]] = [:]
@@ -231,6 +247,7 @@ public struct SiteBuilder: Sendable {
     private func buildFingerprint(templates: TemplateSet, assets: [String: [UInt8]]) -> String {
         var hasher = StableHasher()
         hasher.combine(FormularyVersion.current)
+        hasher.combine(request.includeDrafts ? "drafts" : "")
         hasher.combine(templates.fingerprint)
         for (path, bytes) in assets.sorted(by: { $0.key < $1.key }) {
             hasher.combine(path)

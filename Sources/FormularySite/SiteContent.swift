@@ -37,7 +37,9 @@ public struct SiteContent: Sendable {
 
     /// Reads the monographs under `contentFolder`, reusing `previous`'s records for files that
     /// did not change. Throws when the folder cannot be listed.
-    public static func load(contentFolder: String, reusing previous: SiteContent? = nil) throws -> SiteContent {
+    public static func load(contentFolder: String, includeDrafts: Bool = false, reusing previous: SiteContent? = nil)
+        throws -> SiteContent
+    {
         var previousByPath: [String: Page] = [:]
         for page in previous?.pages ?? [] { previousByPath[page.path] = page }
         var files: [String] = []
@@ -66,6 +68,10 @@ public struct SiteContent: Sendable {
                 }
                 do throws(MonographParseError) {
                     let parsed = try parser.parse(contentsOf: path)
+                    if !includeDrafts, let skip = SiteBuilder.draftSkip(parsed, path: path) {
+                        outcomes.set(index, .failure(skip))
+                        continue
+                    }
                     let summary = PageSummary(
                         parsed.monograph, fileDate: OutputFiles.date(nanoseconds: stamp.modified))
                     outcomes.set(

@@ -18,7 +18,7 @@ struct LoadedPage: Sendable {
 enum PageLoader {
     typealias Outcome = Result<LoadedPage, SiteBuilder.Skip>
 
-    static func load(_ files: [String], progress: SiteBuilder.Progress?) -> [Outcome] {
+    static func load(_ files: [String], includeDrafts: Bool, progress: SiteBuilder.Progress?) -> [Outcome] {
         let parser = MonographParser()
         let results = ResultSlots<Outcome>(count: files.count)
         let chunk = 16
@@ -33,6 +33,10 @@ enum PageLoader {
                         throw MonographParseError(path: path, reason: .unreadable("the file disappeared"))
                     }
                     let page = try parser.parse(contentsOf: path)
+                    if !includeDrafts, let skip = SiteBuilder.draftSkip(page, path: path) {
+                        results.set(index, .failure(skip))
+                        continue
+                    }
                     let summary = PageSummary(page.monograph, fileDate: OutputFiles.date(nanoseconds: stamp.modified))
                     results.set(
                         index,

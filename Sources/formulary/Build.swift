@@ -113,6 +113,9 @@ struct SiteArguments: ParsableArguments {
     @Option(help: "The address the site will be published at, for canonical links and the sitemap.")
     var baseURL: String?
 
+    @Flag(help: "Publish draft pages too (front matter `status: draft` or `invalid`, as `generate` writes them).")
+    var drafts = false
+
     func validate() throws {
         if content != nil, site != nil {
             throw ValidationError("give either a site folder or --content, not both")
@@ -135,6 +138,7 @@ struct SiteArguments: ParsableArguments {
             if out != nil { request.cacheFile = nil }
         }
         if let baseURL { request.configuration.baseURL = try SiteConfiguration.normalizedBaseURL(baseURL) }
+        request.includeDrafts = drafts
         return request
     }
 

@@ -217,7 +217,10 @@ struct GenerateCommand: ParsableCommand {
         let todo = plan.todo
         let report = Self.blocking {
             await generator.run(todo) { progress in
-                let seconds = max(0.5, Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18)
+                let seconds = max(
+                    0.5,
+                    Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
+                )
                 var text =
                     "drafting: \(progress.done) written, \(progress.failed) failed, \(progress.skipped) skipped, \(progress.remaining) left · "
                     + String(format: "%.2f/min", Double(progress.done + progress.failed) * 60 / seconds)

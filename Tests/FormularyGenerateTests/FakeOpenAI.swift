@@ -50,7 +50,7 @@ final class FakeOpenAI: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "fake-openai"))
+            logger: Self.quietLogger)
         let running = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = stream.makeAsyncIterator()
         port = await iterator.next() ?? 0
@@ -59,6 +59,13 @@ final class FakeOpenAI: Sendable {
     }
 
     func stop() { task.withLock { $0?.cancel() } }
+
+    /// Stopping by cancellation makes Hummingbird log a shutdown error; the tests do not need it.
+    private static var quietLogger: Logger {
+        var logger = Logger(label: "fake-openai")
+        logger.logLevel = .critical
+        return logger
+    }
 
     var url: String { "http://127.0.0.1:\(port)/v1" }
 

@@ -34,6 +34,42 @@ struct SiteBuildTests {
         #expect(files.contains("search/b/pa.json"))  // "pain" in the aspirin page's text
     }
 
+    @Test("drafts (status: draft or invalid) are not published unless asked for; once checked, they are")
+    func drafts() throws {
+        let site = try Fixture.smallSite()
+        try site.write(
+            "content/composition/draftamol.md",
+            Fixture.page(
+                title: "Draftamol", body: "## Usage\nPain.\n", frontMatter: "status: draft\nai_generated: true\n"))
+        try site.write(
+            "content/composition/badamol.md",
+            Fixture.page(title: "Badamol", body: "## Usage\nPain.\n", frontMatter: "status: invalid\n"))
+        let report = try Fixture.build(site)
+        #expect(report.pages == 4)
+        #expect(!site.exists("public/composition/draftamol/index.html"))
+        #expect(!site.exists("public/api/v1/monographs/composition/badamol.json"))
+        #expect(
+            report.skipped.map(\.reason).filter { $0.contains("a draft") } == [
+                site.path
+                    + "/content/composition/badamol.md: note: skipped, a draft (status: invalid); --drafts includes drafts, and a page is published once a person has checked it and changed its status",
+                site.path
+                    + "/content/composition/draftamol.md: note: skipped, a draft (status: draft); --drafts includes drafts, and a page is published once a person has checked it and changed its status",
+            ])
+        // With drafts: a full build (the setting is part of the cache's fingerprint).
+        let withDrafts = try Fixture.build(site, drafts: true)
+        #expect(!withDrafts.incremental)
+        #expect(withDrafts.pages == 6)
+        // A person checks the draft and publishes it: the next ordinary build has it.
+        _ = try Fixture.build(site)
+        try site.write(
+            "content/composition/draftamol.md",
+            Fixture.page(title: "Draftamol", body: "## Usage\nPain.\n", frontMatter: "status: reviewed\n"))
+        let published = try Fixture.build(site)
+        #expect(published.incremental)
+        #expect(published.pages == 5)
+        #expect(site.exists("public/composition/draftamol/index.html"))
+    }
+
     @Test("cross-links: a combination links its components, a brand its generic")
     func crossLinks() throws {
         let site = try Fixture.smallSite()

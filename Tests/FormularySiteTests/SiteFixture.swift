@@ -86,14 +86,14 @@ enum Fixture {
         return site
     }
 
-    static func build(_ site: TemporaryFolder, full: Bool = false) throws -> SiteBuilder.Report {
-        try SiteBuilder(
-            SiteBuilder.Request(
-                contentFolder: site.path + "/content", outputFolder: site.path + "/public",
-                templatesFolder: site.path + "/templates",
-                cacheFile: site.path + "/.formulary/build-cache",
-                configuration: configuration, forceFull: full)
-        ).build()
+    static func build(_ site: TemporaryFolder, full: Bool = false, drafts: Bool = false) throws -> SiteBuilder.Report {
+        var request = SiteBuilder.Request(
+            contentFolder: site.path + "/content", outputFolder: site.path + "/public",
+            templatesFolder: site.path + "/templates",
+            cacheFile: site.path + "/.formulary/build-cache",
+            configuration: configuration, forceFull: full)
+        request.includeDrafts = drafts
+        return try SiteBuilder(request).build()
     }
 
     static var configuration: SiteConfiguration {
