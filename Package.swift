@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FormularySite", targets: ["FormularySite"]),
         .library(name: "FormularyServer", targets: ["FormularyServer"]),
         .library(name: "FormularyGenerate", targets: ["FormularyGenerate"]),
+        .library(name: "FormularyStore", targets: ["FormularyStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -84,6 +86,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "FormularyStore",
+            dependencies: ["FormularyParsing", "FormularyCheck", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "formulary",
             dependencies: [
@@ -93,6 +99,7 @@ let package = Package(
                 "FormularySite",
                 "FormularyServer",
                 "FormularyGenerate",
+                "FormularyStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +114,7 @@ let package = Package(
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
         .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
+        .testTarget(name: "FormularyStoreTests", dependencies: ["FormularyStore"]),
         .testTarget(
             name: "FormularyGenerateTests",
             dependencies: [

@@ -1,0 +1,246 @@
+import Foundation
+import GRDB
+
+/// The store in one SQLite file (GRDB, write-ahead log), `.formulary/formulary.sqlite` in a site.
+public final class SQLiteStore: ContributionStore {
+    private let database: DatabasePool
+
+    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        // An approved edit is on disk before the approval returns.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw StoreError.database("\(path): \(error)")
+        }
+    }
+
+    /// The schema, one named migration a change; applied migrations are never edited.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-25 monographs, revisions, suggestions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE monograph (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        path TEXT NOT NULL,
+                        current_revision INTEGER NOT NULL
+                    );
+                    CREATE TABLE revision (
+                        monograph_id TEXT NOT NULL REFERENCES monograph(id),
+                        number INTEGER NOT NULL,
+                        parent INTEGER,
+                        markdown TEXT NOT NULL,
+                        author TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        PRIMARY KEY (monograph_id, number)
+                    );
+                    CREATE TABLE suggestion (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        monograph_id TEXT NOT NULL REFERENCES monograph(id),
+                        base_revision INTEGER NOT NULL,
+                        markdown TEXT NOT NULL,
+                        author TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        reviewer TEXT,
+                        reason TEXT,
+                        decided_at TEXT,
+                        check_errors TEXT NOT NULL
+                    );
+                    CREATE INDEX suggestion_queue ON suggestion(status, id);
+                    """)
+        }
+        return migrator
+    }
+
+    private func run<T>(_ work: () throws -> T) throws -> T {
+        do {
+            return try work()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database("\(error)")
+        }
+    }
+
+    public func monographs() throws -> [StoredMonograph] {
+        try run {
+            try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, path, current_revision FROM monograph ORDER BY id").map(
+                    Self.monograph)
+            }
+        }
+    }
+
+    public func monograph(id: String) throws -> StoredMonograph? {
+        try run {
+            try database.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT id, path, current_revision FROM monograph WHERE id = ?", arguments: [id]
+                )
+                .map(Self.monograph)
+            }
+        }
+    }
+
+    public func revisions(of id: String) throws -> [Revision] {
+        try run {
+            try database.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM revision WHERE monograph_id = ? ORDER BY number", arguments: [id]
+                ).map(Self.revision)
+            }
+        }
+    }
+
+    public func revision(of id: String, number: Int) throws -> Revision? {
+        try run {
+            try database.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT * FROM revision WHERE monograph_id = ? AND number = ?", arguments: [id, number]
+                ).map(Self.revision)
+            }
+        }
+    }
+
+    public func addRevision(
+        monographID: String, path: String, markdown: String, author: String, message: String,
+        approving: (suggestion: Int, reviewer: String, reason: String?)?
+    ) throws -> Revision {
+        try run {
+            try database.write { db in
+                let current = try Int.fetchOne(
+                    db, sql: "SELECT current_revision FROM monograph WHERE id = ?", arguments: [monographID])
+                let revision = Revision(
+                    monographID: monographID, number: (current ?? 0) + 1, parent: current, markdown: markdown,
+                    author: author, message: message, createdAt: Clock.now())
+                if current == nil {
+                    try db.execute(
+                        sql: "INSERT INTO monograph (id, path, current_revision) VALUES (?, ?, ?)",
+                        arguments: [monographID, path, revision.number])
+                } else {
+                    try db.execute(
+                        sql: "UPDATE monograph SET current_revision = ?, path = ? WHERE id = ?",
+                        arguments: [revision.number, path, monographID])
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO revision (monograph_id, number, parent, markdown, author, message, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        monographID, revision.number, revision.parent, markdown, author, message, revision.createdAt,
+                    ])
+                if let approving {
+                    try Self.decide(
+                        db, suggestion: approving.suggestion, status: .approved, reviewer: approving.reviewer,
+                        reason: approving.reason)
+                }
+                return revision
+            }
+        }
+    }
+
+    public func addSuggestion(
+        monographID: String, baseRevision: Int, markdown: String, author: String, message: String,
+        checkErrors: [String]
+    ) throws -> Suggestion {
+        try run {
+            try database.write { db in
+                guard try Int.fetchOne(db, sql: "SELECT 1 FROM monograph WHERE id = ?", arguments: [monographID]) != nil
+                else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+                let errors = String(decoding: try JSONEncoder().encode(checkErrors), as: UTF8.self)
+                let created = Clock.now()
+                try db.execute(
+                    sql: """
+                        INSERT INTO suggestion (monograph_id, base_revision, markdown, author, message, status, created_at, check_errors)
+                        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                        """,
+                    arguments: [monographID, baseRevision, markdown, author, message, created, errors])
+                return Suggestion(
+                    id: Int(db.lastInsertedRowID), monographID: monographID, baseRevision: baseRevision,
+                    markdown: markdown, author: author, message: message, status: .pending, createdAt: created,
+                    reviewer: nil, reason: nil, decidedAt: nil, checkErrors: checkErrors)
+            }
+        }
+    }
+
+    public func suggestion(id: Int) throws -> Suggestion? {
+        try run {
+            try database.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM suggestion WHERE id = ?", arguments: [id]).map(Self.suggestion)
+            }
+        }
+    }
+
+    public func suggestions(status: Suggestion.Status?, monographID: String?) throws -> [Suggestion] {
+        try run {
+            try database.read { db in
+                var conditions: [String] = []
+                var arguments: StatementArguments = []
+                if let status {
+                    conditions.append("status = ?")
+                    arguments += [status.rawValue]
+                }
+                if let monographID {
+                    conditions.append("monograph_id = ?")
+                    arguments += [monographID]
+                }
+                let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM suggestion\(filter) ORDER BY id", arguments: arguments
+                ).map(Self.suggestion)
+            }
+        }
+    }
+
+    public func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) throws {
+        try run {
+            try database.write { db in
+                try Self.decide(db, suggestion: id, status: status, reviewer: reviewer, reason: reason)
+            }
+        }
+    }
+
+    private static func decide(
+        _ db: Database, suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?
+    ) throws {
+        guard let current = try String.fetchOne(db, sql: "SELECT status FROM suggestion WHERE id = ?", arguments: [id])
+        else { throw StoreError.notFound("no suggestion #\(id)") }
+        guard current == Suggestion.Status.pending.rawValue else {
+            throw StoreError.conflict("suggestion #\(id) is \(current), not pending")
+        }
+        try db.execute(
+            sql: "UPDATE suggestion SET status = ?, reviewer = ?, reason = ?, decided_at = ? WHERE id = ?",
+            arguments: [status.rawValue, reviewer, reason, Clock.now(), id])
+    }
+
+    private static func monograph(_ row: Row) -> StoredMonograph {
+        StoredMonograph(id: row["id"], path: row["path"], currentRevision: row["current_revision"])
+    }
+
+    private static func revision(_ row: Row) -> Revision {
+        Revision(
+            monographID: row["monograph_id"], number: row["number"], parent: row["parent"], markdown: row["markdown"],
+            author: row["author"], message: row["message"], createdAt: row["created_at"])
+    }
+
+    private static func suggestion(_ row: Row) -> Suggestion {
+        let errors = (try? JSONDecoder().decode([String].self, from: Data((row["check_errors"] as String).utf8))) ?? []
+        return Suggestion(
+            id: row["id"], monographID: row["monograph_id"], baseRevision: row["base_revision"],
+            markdown: row["markdown"], author: row["author"], message: row["message"],
+            status: Suggestion.Status(rawValue: row["status"]) ?? .pending, createdAt: row["created_at"],
+            reviewer: row["reviewer"], reason: row["reason"], decidedAt: row["decided_at"], checkErrors: errors)
+    }
+}

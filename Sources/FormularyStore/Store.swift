@@ -1,0 +1,88 @@
+import Foundation
+
+/// One version of one monograph's Markdown: who wrote it, when, why, after which.
+public struct Revision: Sendable, Equatable, Codable {
+    public var monographID: String
+    /// 1, 2, 3... per monograph.
+    public var number: Int
+    public var parent: Int?
+    public var markdown: String
+    public var author: String
+    public var message: String
+    /// ISO 8601, UTC.
+    public var createdAt: String
+}
+
+/// A monograph the store knows: where its file is and which revision is current.
+public struct StoredMonograph: Sendable, Equatable, Codable {
+    public var id: String
+    /// The file, relative to the content folder (`composition/paracetamol.md`).
+    public var path: String
+    public var currentRevision: Int
+}
+
+/// A proposed new text for a monograph, and what became of it.
+public struct Suggestion: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case pending, approved, rejected, withdrawn
+        /// Sent back to its author with a reason; it stays in the queue's history.
+        case changesRequested = "changes-requested"
+    }
+
+    public var id: Int
+    public var monographID: String
+    /// The revision the author edited.
+    public var baseRevision: Int
+    public var markdown: String
+    public var author: String
+    public var message: String
+    public var status: Status
+    public var createdAt: String
+    public var reviewer: String?
+    /// Why it was rejected or sent back, or why check errors were overridden.
+    public var reason: String?
+    public var decidedAt: String?
+    /// The check errors found when it was submitted, one message each.
+    public var checkErrors: [String]
+}
+
+/// Where revisions and suggestions live. SQLite (GRDB) on one machine; the PostgreSQL store
+/// (postgres-nio) implements the same protocol.
+public protocol ContributionStore: Sendable {
+    func monographs() throws -> [StoredMonograph]
+    func monograph(id: String) throws -> StoredMonograph?
+    func revisions(of id: String) throws -> [Revision]
+    func revision(of id: String, number: Int) throws -> Revision?
+    /// Adds a revision as the monograph's current one (creating the monograph at revision 1).
+    /// With `decide`, the same transaction records a suggestion's approval.
+    func addRevision(
+        monographID: String, path: String, markdown: String, author: String, message: String,
+        approving: (suggestion: Int, reviewer: String, reason: String?)?
+    ) throws -> Revision
+    func addSuggestion(
+        monographID: String, baseRevision: Int, markdown: String, author: String, message: String,
+        checkErrors: [String]
+    ) throws -> Suggestion
+    func suggestion(id: Int) throws -> Suggestion?
+    /// Oldest first, filtered by status and monograph when given.
+    func suggestions(status: Suggestion.Status?, monographID: String?) throws -> [Suggestion]
+    func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) throws
+}
+
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case database(String)
+    case notFound(String)
+    case conflict(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .database(let message): return "the database: \(message)"
+        case .notFound(let message), .conflict(let message), .invalid(let message): return message
+        }
+    }
+}
+
+enum Clock {
+    static func now() -> String { Date().formatted(.iso8601) }
+}

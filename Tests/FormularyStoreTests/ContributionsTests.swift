@@ -1,0 +1,254 @@
+import Foundation
+import Testing
+
+@testable import FormularyStore
+
+final class Folder: @unchecked Sendable {
+    let path: String
+
+    init() {
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("formulary-store-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ relative: String, _ text: String) throws {
+        let url = URL(fileURLWithPath: path + "/" + relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func read(_ relative: String) -> String? {
+        FileManager.default.contents(atPath: path + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+let aspirin = """
+    ---
+    title: Aspirin
+    ---
+
+    ## Usage
+    Pain and fever.
+
+    ## Dosage
+    One tablet every six hours.
+
+    ## Side Effects
+    Stomach upset.
+
+    """
+
+func edited(_ text: String, _ from: String, _ to: String) -> String { text.replacingOccurrences(of: from, with: to) }
+
+@Suite("sections of a page")
+struct SectionTextTests {
+    @Test("a page is cut at its sections and joined back byte for byte")
+    func cut() {
+        let text = SectionText(aspirin + "Trailing line without newline")
+        #expect(text.parts.map(\.name) == ["preamble", "usage", "dosage", "sideEffects"])
+        #expect(text.parts[1].text == "## Usage\nPain and fever.\n\n")
+        #expect(text.text == aspirin + "Trailing line without newline")
+        let crlf = aspirin.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(SectionText(crlf).text == crlf)
+    }
+
+    @Test("edits in different sections merge; the same section edited twice is a conflict")
+    func merge() {
+        let current = edited(aspirin, "Pain and fever.", "Pain, fever and swelling.")
+        let suggestion = edited(aspirin, "One tablet every six hours.", "One tablet every four to six hours.")
+        let clean = SectionMerge(base: aspirin, current: current, suggestion: suggestion)
+        #expect(clean.conflicts == [])
+        #expect(clean.suggested == ["dosage"])
+        #expect(clean.text == edited(current, "One tablet every six hours.", "One tablet every four to six hours."))
+
+        let clash = SectionMerge(
+            base: aspirin, current: current, suggestion: edited(aspirin, "Pain and fever.", "Headache."))
+        #expect(clash.text == nil)
+        #expect(clash.conflicts == ["usage"])
+        // The same change on both sides is no conflict.
+        #expect(SectionMerge(base: aspirin, current: current, suggestion: current).text == current)
+    }
+
+    @Test("a section added after another lands after it; a removed one goes")
+    func addAndRemove() {
+        let current = edited(aspirin, "Pain and fever.", "Pain, fever and swelling.")
+        let added = edited(aspirin, "## Side Effects", "## Precautions\nAvoid alcohol.\n\n## Side Effects")
+        let merge = SectionMerge(base: aspirin, current: current, suggestion: added)
+        #expect(merge.text == edited(current, "## Side Effects", "## Precautions\nAvoid alcohol.\n\n## Side Effects"))
+        let removed = edited(aspirin, "## Side Effects\nStomach upset.\n\n", "")
+        #expect(
+            SectionMerge(base: aspirin, current: current, suggestion: removed).text
+                == edited(current, "## Side Effects\nStomach upset.\n\n", ""))
+    }
+
+    @Test("the diff names changed sections only, word by word")
+    func diff() {
+        let diff = SectionDiff(
+            from: aspirin, to: edited(aspirin, "One tablet every six hours.", "Two tablets every six hours."))
+        #expect(diff.sections.count == 1)
+        #expect(diff.sections[0].heading == "Dosage")
+        #expect(
+            diff.sections[0].change
+                == .edited([
+                    .same("## Dosage\n"), .deleted("One tablet "), .inserted("Two tablets "),
+                    .same("every six hours.\n\n"),
+                ]))
+        #expect(diff.plainText == "~~~ Dosage\n## Dosage\n[-One tablet -]{+Two tablets +}every six hours.\n\n\n")
+        #expect(SectionDiff(from: aspirin, to: aspirin).sections == [])
+    }
+}
+
+@Suite("contributions in SQLite", .serialized)
+struct ContributionsTests {
+    func workflow() throws -> (Folder, Contributions) {
+        let folder = Folder()
+        try folder.write("content/composition/aspirin.md", aspirin)
+        try folder.write("content/composition/ibuprofen.md", "---\ntitle: Ibuprofen\n---\n\n## Usage\nPain.\n")
+        let store = try SQLiteStore(path: folder.path + "/.formulary/formulary.sqlite")
+        return (folder, Contributions(store: store, contentFolder: folder.path + "/content"))
+    }
+
+    @Test("import is idempotent; export gives the files back byte for byte")
+    func importAndExport() throws {
+        let (folder, contributions) = try workflow()
+        let first = try contributions.importContent()
+        #expect(first.added == ["composition/aspirin", "composition/ibuprofen"])
+        let again = try contributions.importContent()
+        #expect(again == .init(added: [], changed: [], unchanged: 2, restored: [], skipped: []))
+        #expect(try contributions.store.revisions(of: "composition/aspirin").count == 1)
+
+        try folder.write(
+            "content/composition/ibuprofen.md", "---\ntitle: Ibuprofen\n---\n\n## Usage\nPain and fever.\n")
+        #expect(try contributions.importContent().changed == ["composition/ibuprofen"])
+        let revisions = try contributions.store.revisions(of: "composition/ibuprofen")
+        #expect(revisions.map(\.number) == [1, 2])
+        #expect(revisions[1].parent == 1)
+
+        #expect(try contributions.export(to: folder.path + "/exported") == 2)
+        #expect(folder.read("exported/composition/aspirin.md") == aspirin)
+        #expect(folder.read("exported/composition/ibuprofen.md") == folder.read("content/composition/ibuprofen.md"))
+    }
+
+    @Test("a suggestion is approved into a revision and the file; a stale one merges by section")
+    func approve() throws {
+        let (folder, contributions) = try workflow()
+        _ = try contributions.importContent()
+        let first = try contributions.suggest(
+            monographID: "composition/aspirin",
+            markdown: edited(aspirin, "Pain and fever.", "Pain, fever and swelling."),
+            author: "asha", message: "swelling too")
+        let second = try contributions.suggest(
+            monographID: "composition/aspirin",
+            markdown: edited(aspirin, "One tablet every six hours.", "One tablet every four to six hours."),
+            author: "ravi", message: "interval")
+        #expect(first.checkErrors == [])
+        #expect(
+            try contributions.store.suggestions(status: .pending, monographID: nil).map(\.id) == [first.id, second.id])
+
+        let revision = try contributions.approve(suggestion: first.id, reviewer: "dr-mehta")
+        #expect(revision.number == 2)
+        #expect(revision.author == "asha")
+        #expect(
+            folder.read("content/composition/aspirin.md")
+                == edited(aspirin, "Pain and fever.", "Pain, fever and swelling."))
+        #expect(try contributions.store.suggestion(id: first.id)?.status == .approved)
+        #expect(try contributions.store.suggestion(id: first.id)?.reviewer == "dr-mehta")
+
+        // Written against revision 1; usage changed since, dosage did not: a clean merge.
+        let merged = try contributions.approve(suggestion: second.id, reviewer: "dr-mehta")
+        #expect(merged.number == 3)
+        #expect(
+            merged.markdown
+                == edited(
+                    edited(aspirin, "Pain and fever.", "Pain, fever and swelling."), "One tablet every six hours.",
+                    "One tablet every four to six hours."))
+        #expect(folder.read("content/composition/aspirin.md") == merged.markdown)
+        // Approving twice is refused.
+        #expect(throws: StoreError.conflict("suggestion #\(second.id) is approved, not pending")) {
+            try contributions.approve(suggestion: second.id, reviewer: "dr-mehta")
+        }
+    }
+
+    @Test("a conflict is shown, not merged; check errors block approval unless overridden with a reason")
+    func conflictsAndErrors() throws {
+        let (folder, contributions) = try workflow()
+        defer { withExtendedLifetime(folder) {} }
+        _ = try contributions.importContent()
+        let one = try contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Pain and fever.", "Headache."), author: "a",
+            message: "m")
+        let two = try contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Pain and fever.", "Toothache."), author: "b",
+            message: "m")
+        _ = try contributions.approve(suggestion: one.id, reviewer: "r")
+        #expect(try contributions.preview(two).conflicts == ["usage"])
+        #expect(throws: StoreError.self) { try contributions.approve(suggestion: two.id, reviewer: "r") }
+        #expect(try contributions.store.suggestion(id: two.id)?.status == .pending)
+
+        let broken = try contributions.suggest(
+            monographID: "composition/ibuprofen", markdown: "---\ntitle: [broken\n---\nText\n", author: "c",
+            message: "m")
+        #expect(broken.checkErrors.count == 1)
+        #expect(broken.checkErrors[0].contains("[invalid-front-matter]"))
+        #expect(throws: StoreError.self) { try contributions.approve(suggestion: broken.id, reviewer: "r") }
+        let overridden = try contributions.approve(
+            suggestion: broken.id, reviewer: "r", override: "fixing the YAML next")
+        #expect(overridden.number == 2)
+        #expect(try contributions.store.suggestion(id: broken.id)?.reason == "fixing the YAML next")
+    }
+
+    @Test("reject and request changes need a reason; revert is a new revision")
+    func rejectAndRevert() throws {
+        let (folder, contributions) = try workflow()
+        _ = try contributions.importContent()
+        let suggestion = try contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Pain", "Ache"), author: "a", message: "m")
+        #expect(throws: StoreError.invalid("say why, for the author")) {
+            try contributions.reject(suggestion: suggestion.id, reviewer: "r", reason: " ")
+        }
+        try contributions.reject(suggestion: suggestion.id, reviewer: "r", reason: "not better")
+        #expect(try contributions.store.suggestion(id: suggestion.id)?.status == .rejected)
+        #expect(try contributions.store.suggestions(status: .pending, monographID: nil) == [])
+
+        let accepted = try contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Stomach upset.", "Heartburn."), author: "a",
+            message: "m")
+        _ = try contributions.approve(suggestion: accepted.id, reviewer: "r")
+        let reverted = try contributions.revert(monographID: "composition/aspirin", to: 1, author: "r")
+        #expect(reverted.number == 3)
+        #expect(reverted.markdown == aspirin)
+        #expect(reverted.message == "reverted to revision 1")
+        #expect(folder.read("content/composition/aspirin.md") == aspirin)
+        #expect(try contributions.store.revisions(of: "composition/aspirin").map(\.number) == [1, 2, 3])
+    }
+
+    @Test("an approval that reached the store but not the file is put right by the next import")
+    func crashBetweenStoreAndFile() throws {
+        let (folder, contributions) = try workflow()
+        _ = try contributions.importContent()
+        let suggestion = try contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Pain", "Ache"), author: "a", message: "m")
+        _ = try contributions.approve(suggestion: suggestion.id, reviewer: "r")
+        // As if the program stopped before the file was written: the old text is back on disk.
+        try folder.write("content/composition/aspirin.md", aspirin)
+        let report = try contributions.importContent()
+        #expect(report.restored == ["composition/aspirin"])
+        #expect(report.changed == [])
+        #expect(folder.read("content/composition/aspirin.md") == edited(aspirin, "Pain", "Ache"))
+        #expect(try contributions.store.revisions(of: "composition/aspirin").count == 2)
+    }
+
+    @Test("the schema survives reopening; data stays")
+    func reopen() throws {
+        let folder = Folder()
+        try folder.write("content/composition/aspirin.md", aspirin)
+        let path = folder.path + "/db.sqlite"
+        _ = try Contributions(store: try SQLiteStore(path: path), contentFolder: folder.path + "/content")
+            .importContent()
+        let reopened = try SQLiteStore(path: path)
+        #expect(try reopened.monographs().map(\.id) == ["composition/aspirin"])
+    }
+}
