@@ -12,6 +12,7 @@ struct Formulary: ParsableCommand {
         version: "0.3.0",
         subcommands: [
             Init.self, Build.self, ServeCommand.self, Show.self, Check.self, Search.self, GenerateCommand.self,
+            ImportCommand.self, ExportCommand.self, SuggestCommand.self, ReviewCommand.self, HistoryCommand.self,
         ]
     )
 }

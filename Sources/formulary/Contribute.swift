@@ -1,0 +1,286 @@
+import ArgumentParser
+import FormularySite
+import FormularyStore
+import Foundation
+
+/// The site folder and its store, for the contribution commands.
+struct StoreArguments: ParsableArguments {
+    @Option(name: .long, help: "The site folder (default: the current folder).", completion: .directory)
+    var site = "."
+
+    @Option(help: "The database: a SQLite file (default: SITE/.formulary/formulary.sqlite).")
+    var database: String?
+
+    func contributions() throws -> Contributions {
+        let folder: SiteFolder
+        do {
+            folder = try SiteFolder.open(site)
+        } catch {
+            throw ContributeError("\(error)")
+        }
+        let path = database ?? site + "/.formulary/formulary.sqlite"
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+            throw ContributeError("PostgreSQL stores are not built yet; use the SQLite file (the default)")
+        }
+        do {
+            return Contributions(store: try SQLiteStore(path: path), contentFolder: folder.contentPath)
+        } catch {
+            throw ContributeError("\(error)")
+        }
+    }
+}
+
+struct ContributeError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a contribution command, turning store errors into one line and exit status 2.
+private func running(_ command: String, _ work: () throws -> Void) throws {
+    do {
+        try work()
+    } catch let error as StoreError {
+        FileHandle.standardError.write(Data("formulary \(command): \(error)\n".utf8))
+        throw ExitCode(2)
+    } catch let error as ContributeError {
+        FileHandle.standardError.write(Data("formulary \(command): \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load the content folder into the site's store as revisions (unchanged pages add none).")
+
+    @OptionGroup var store: StoreArguments
+
+    @Option(help: "The author recorded for new revisions.")
+    var author = "import"
+
+    func run() throws {
+        try running("import") {
+            let report = try store.contributions().importContent(author: author)
+            for skipped in report.skipped { print("skipped: \(skipped)") }
+            for id in report.restored { print("restored \(id): its file held an older revision") }
+            print(
+                "\(report.added.count) added, \(report.changed.count) changed, \(report.unchanged) unchanged, \(report.restored.count) restored, \(report.skipped.count) skipped"
+            )
+        }
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every page's current revision out as Markdown (byte for byte as imported when unchanged).")
+
+    @OptionGroup var store: StoreArguments
+
+    @Option(help: "The folder to write into (default: the content folder).", completion: .directory)
+    var out: String?
+
+    func run() throws {
+        try running("export") {
+            let count = try store.contributions().export(to: out)
+            print("wrote \(count) pages")
+        }
+    }
+}
+
+struct SuggestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suggest",
+        abstract: "Propose a new text for a page; check errors are shown now and block approval.")
+
+    @OptionGroup var store: StoreArguments
+
+    @Argument(help: "The page's id, such as composition/paracetamol.")
+    var id: String
+
+    @Option(help: "The new Markdown (the whole page).", completion: .file())
+    var file: String
+
+    @Option(help: "Who suggests it.")
+    var author: String
+
+    @Option(help: "Why.")
+    var message: String
+
+    @Option(help: "The revision edited (default: the current one).")
+    var base: Int?
+
+    func run() throws {
+        try running("suggest") {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else { throw ContributeError("cannot read \(file) as UTF-8") }
+            let suggestion = try store.contributions().suggest(
+                monographID: id, markdown: text, author: author, message: message, baseRevision: base)
+            for error in suggestion.checkErrors { print("\(file):\(error)") }
+            print(
+                "suggestion #\(suggestion.id) for \(id) (on revision \(suggestion.baseRevision)) is pending review"
+                    + (suggestion.checkErrors.isEmpty
+                        ? "" : "; its \(suggestion.checkErrors.count) check error(s) block approval until fixed"))
+        }
+    }
+}
+
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "The review queue: list, show (a section diff), approve, reject, request changes.",
+        discussion: """
+            formulary review                       pending suggestions, oldest first
+            formulary review show 12               what #12 changes, section by section, word by word
+            formulary review approve 12 --reviewer NAME [--override REASON]
+            formulary review reject 12 --reviewer NAME --reason TEXT
+            formulary review changes 12 --reviewer NAME --reason TEXT
+            A suggestion written against an older revision is merged by section when the sections
+            it changes were not changed since; otherwise approval names the conflicting sections.
+            """)
+
+    enum Action: String, ExpressibleByArgument, CaseIterable {
+        case list, show, approve, reject, changes
+    }
+
+    @OptionGroup var store: StoreArguments
+
+    @Argument(help: "list, show, approve, reject or changes.")
+    var action: Action = .list
+
+    @Argument(help: "The suggestion's number.")
+    var number: Int?
+
+    @Option(help: "With list: only this status (pending, approved, rejected, withdrawn, changes-requested).")
+    var status = "pending"
+
+    @Option(help: "With list: only this page.")
+    var page: String?
+
+    @Option(help: "Who decides.")
+    var reviewer: String?
+
+    @Option(help: "Why (rejecting, requesting changes), or why check errors are overridden (approving).")
+    var reason: String?
+
+    @Option(help: "Approve despite check errors, for this reason.")
+    var override: String?
+
+    func validate() throws {
+        if action != .list, number == nil { throw ValidationError("give the suggestion's number") }
+        if [.approve, .reject, .changes].contains(action), reviewer == nil {
+            throw ValidationError("give --reviewer NAME")
+        }
+        if [.reject, .changes].contains(action), reason == nil { throw ValidationError("give --reason TEXT") }
+        if Suggestion.Status(rawValue: status) == nil {
+            throw ValidationError(
+                "--status is one of \(Suggestion.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        try running("review") {
+            let contributions = try store.contributions()
+            switch action {
+            case .list:
+                let queue = try contributions.store.suggestions(
+                    status: Suggestion.Status(rawValue: status), monographID: page)
+                for suggestion in queue {
+                    let stale =
+                        try contributions.store.monograph(id: suggestion.monographID).map {
+                            $0.currentRevision != suggestion.baseRevision
+                        } ?? false
+                    print(
+                        "#\(suggestion.id)  \(suggestion.createdAt)  \(suggestion.monographID)  by \(suggestion.author): \(suggestion.message)"
+                            + (stale ? "  [on revision \(suggestion.baseRevision), page has moved on]" : "")
+                            + (suggestion.checkErrors.isEmpty ? "" : "  [\(suggestion.checkErrors.count) check errors]")
+                    )
+                }
+                print("\(queue.count) \(status) suggestion\(queue.count == 1 ? "" : "s")")
+            case .show:
+                let suggestion = try found(contributions, number!)
+                guard
+                    let base = try contributions.store.revision(
+                        of: suggestion.monographID, number: suggestion.baseRevision)
+                else { throw ContributeError("the base revision is gone") }
+                print(
+                    "#\(suggestion.id) \(suggestion.monographID) by \(suggestion.author): \(suggestion.message) [\(suggestion.status.rawValue)]"
+                )
+                for error in suggestion.checkErrors { print("check error: \(error)") }
+                let merge = try contributions.preview(suggestion)
+                if !merge.conflicts.isEmpty {
+                    print(
+                        "conflicts with changes since revision \(suggestion.baseRevision): \(merge.conflicts.joined(separator: ", "))"
+                    )
+                }
+                print(SectionDiff(from: base.markdown, to: suggestion.markdown).plainText, terminator: "")
+            case .approve:
+                let revision = try contributions.approve(suggestion: number!, reviewer: reviewer!, override: override)
+                print(
+                    "approved #\(number!): \(revision.monographID) revision \(revision.number), written to the content folder"
+                )
+            case .reject:
+                try contributions.reject(suggestion: number!, reviewer: reviewer!, reason: reason!)
+                print("rejected #\(number!)")
+            case .changes:
+                try contributions.requestChanges(suggestion: number!, reviewer: reviewer!, reason: reason!)
+                print("sent #\(number!) back to its author")
+            }
+        }
+    }
+
+    private func found(_ contributions: Contributions, _ number: Int) throws -> Suggestion {
+        guard let suggestion = try contributions.store.suggestion(id: number) else {
+            throw ContributeError("no suggestion #\(number)")
+        }
+        return suggestion
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "A page's revisions; with two revision numbers, what changed between them; --revert N restores one.")
+
+    @OptionGroup var store: StoreArguments
+
+    @Argument(help: "The page's id.")
+    var id: String
+
+    @Argument(help: "Two revision numbers to compare.")
+    var revisions: [Int] = []
+
+    @Option(help: "Make revision N's text the current one again, as a new revision.")
+    var revert: Int?
+
+    @Option(help: "Who reverts.")
+    var author: String?
+
+    func validate() throws {
+        if !revisions.isEmpty, revisions.count != 2 { throw ValidationError("give two revision numbers to compare") }
+        if revert != nil, author == nil { throw ValidationError("give --author NAME with --revert") }
+    }
+
+    func run() throws {
+        try running("history") {
+            let contributions = try store.contributions()
+            if let revert {
+                let revision = try contributions.revert(monographID: id, to: revert, author: author!)
+                print("\(id) is at revision \(revision.number): the text of revision \(revert)")
+                return
+            }
+            if revisions.count == 2 {
+                guard let from = try contributions.store.revision(of: id, number: revisions[0]),
+                    let to = try contributions.store.revision(of: id, number: revisions[1])
+                else { throw ContributeError("\(id) has no such revision") }
+                print(SectionDiff(from: from.markdown, to: to.markdown).plainText, terminator: "")
+                return
+            }
+            let all = try contributions.store.revisions(of: id)
+            guard !all.isEmpty else { throw ContributeError("no page has the id '\(id)'") }
+            for revision in all.reversed() {
+                print("\(revision.number)  \(revision.createdAt)  \(revision.author): \(revision.message)")
+            }
+        }
+    }
+}
