@@ -15,7 +15,7 @@ public final class GenerationJournal: Sendable {
             case answer
             /// The answer of attempt `attempt` was sent back with `feedback`.
             case rejected
-            /// The page was written at `path`.
+            /// The page was written at `path`, or put in the review queue as `suggestion`.
             case written
             /// No attempt gave a page that may be published; `reason` says why.
             case failed
@@ -30,6 +30,8 @@ public final class GenerationJournal: Sendable {
         public var feedback: String?
         public var problems: [String]?
         public var path: String?
+        /// The review queue's suggestion, when the page went there instead of to a file.
+        public var suggestion: Int?
         public var reason: String?
         public var promptTokens: Int?
         public var completionTokens: Int?

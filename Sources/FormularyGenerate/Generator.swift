@@ -40,6 +40,8 @@ public struct Generator: Sendable {
         /// Dollars per million tokens, for the cost estimate.
         public var inputPrice: Double?
         public var outputPrice: Double?
+        /// Where pages that pass go: files in the content folder, or the review queue.
+        public var destination: Destination = .files
 
         public init(model: String, contentFolder: String) {
             self.model = model
@@ -70,9 +72,18 @@ public struct Generator: Sendable {
         }
     }
 
+    public enum Destination: Sendable {
+        case files
+        /// Each page becomes a suggestion of a new page (title, path relative to the content
+        /// folder, text), for a person to approve; the closure gives the suggestion's number.
+        case reviewQueue(@Sendable (_ name: GenerationName, _ path: String, _ text: String) throws -> Int)
+    }
+
     /// What happened to one name.
     public enum Outcome: Sendable, Equatable {
         case written(path: String, attempts: Int)
+        /// Put in the review queue as suggestion `number`.
+        case suggested(number: Int, attempts: Int)
         /// Written although no attempt passed (`allowInvalid`).
         case writtenInvalid(path: String, reason: String)
         case failed(reason: String)
@@ -179,7 +190,7 @@ public struct Generator: Sendable {
                         state.report.completionTokens += usage.completionTokens
                         state.progress.remaining -= 1
                         switch outcome {
-                        case .written, .writtenInvalid: state.progress.done += 1
+                        case .written, .writtenInvalid, .suggested: state.progress.done += 1
                         case .failed: state.progress.failed += 1
                         case .skipped: state.progress.skipped += 1
                         }
@@ -219,6 +230,9 @@ public struct Generator: Sendable {
     func draft(_ name: GenerationName, usage: inout ChatCompletions.Usage) async throws(ChatFailure) -> Outcome {
         let history = journal.history(of: name.slug)
         if let written = history.written {
+            if let number = written.suggestion {
+                return .skipped(reason: "put in the review queue by an earlier run: suggestion #\(number)")
+            }
             return .skipped(reason: "written by an earlier run: \(written.path ?? pagePath(name))")
         }
         if let failed = history.failed, !options.retryFailed {
@@ -344,12 +358,26 @@ public struct Generator: Sendable {
     }
 
     private func write(_ page: String, for name: GenerationName, attempts: Int) throws(ChatFailure) -> Outcome {
-        let path = pagePath(name)
-        try writeFile(page, to: path)
         var entry = GenerationJournal.Entry(event: .written, slug: name.slug, title: name.title, attempt: attempts)
-        entry.path = path
+        let outcome: Outcome
+        switch options.destination {
+        case .files:
+            let path = pagePath(name)
+            try writeFile(page, to: path)
+            entry.path = path
+            outcome = .written(path: path, attempts: attempts)
+        case .reviewQueue(let suggest):
+            let number: Int
+            do {
+                number = try suggest(name, options.collection + "/" + name.slug + ".md", page)
+            } catch {
+                throw .fatal("cannot put \(name.title) in the review queue: \(error)")
+            }
+            entry.suggestion = number
+            outcome = .suggested(number: number, attempts: attempts)
+        }
         try record(entry)
-        return .written(path: path, attempts: attempts)
+        return outcome
     }
 
     /// Writes through a temporary file and a rename: a page is there whole or not at all.

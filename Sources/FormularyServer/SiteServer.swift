@@ -1,4 +1,5 @@
 import FormularyModel
+import FormularyParsing
 import FormularySearch
 import FormularySite
 import Foundation
@@ -138,7 +139,14 @@ final class SiteServer: Sendable {
         if let response = staticFile(path, target: target, headers: headers) {
             return response
         }
-        if path == "/healthz" { return health() }
+        if path == "/healthz" {
+            do throws(Problem) {
+                try Self.checkParameters(target)
+            } catch {
+                return problem(error, instance: path)
+            }
+            return health()
+        }
         if path.hasPrefix("/_formulary/"), let liveReload {
             if path == "/_formulary/live.js" {
                 var fields = Self.securityHeaders
@@ -268,6 +276,7 @@ final class SiteServer: Sendable {
         let path = target.path
         let api = self.api
         do throws(Problem) {
+            try Self.checkParameters(target)
             switch path {
             case "/api/v1/openapi.json":
                 var fields = Self.apiHeaders
@@ -312,6 +321,26 @@ final class SiteServer: Sendable {
             throw Problem.notFound("no API resource at \(path); the API is described at /api/v1/openapi.json")
         } catch {
             return problem(error, instance: path)
+        }
+    }
+
+    /// The query parameters each API address takes; any other is refused, so that a typo
+    /// (`knd=single`) is an error and not a filter silently ignored.
+    static let parameters: [String: [String]] = [
+        "/api/v1/monographs": ["kind", "ingredient", "collection", "limit", "offset"],
+        "/api/v1/ingredients": ["prefix", "limit", "offset"],
+        "/api/v1/search": ["q", "limit", "kind", "ingredient"],
+    ]
+
+    private static func checkParameters(_ target: RequestTarget) throws(Problem) {
+        var path = target.path
+        if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let allowed = parameters[path] ?? []
+        for parameter in target.query where !allowed.contains(parameter.name) {
+            let known = allowed.isEmpty ? "takes no parameters" : "takes " + allowed.joined(separator: ", ")
+            let suggestion =
+                Spelling.closest(to: parameter.name, among: allowed).map { "; did you mean '\($0)'?" } ?? ""
+            throw .badRequest("unknown parameter '\(parameter.name)': \(path) \(known)\(suggestion)")
         }
     }
 

@@ -114,7 +114,22 @@ public struct Contributions: Sendable {
         }
         return try store.addSuggestion(
             monographID: monographID, baseRevision: base, markdown: markdown, author: author, message: message,
-            checkErrors: Self.checkErrors(markdown, path: monograph.path))
+            checkErrors: Self.checkErrors(markdown, path: monograph.path), path: nil)
+    }
+
+    /// Proposes a page that does not exist yet (an AI draft, say); approving it writes the file.
+    public func suggestNewPage(monographID: String, path: String, markdown: String, author: String, message: String)
+        throws -> Suggestion
+    {
+        guard try store.monograph(id: monographID) == nil else {
+            throw StoreError.conflict("\(monographID) exists already; suggest an edit of it instead")
+        }
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), path.hasSuffix(".md") else {
+            throw StoreError.invalid("'\(path)' is not a Markdown file path inside the content folder")
+        }
+        return try store.addSuggestion(
+            monographID: monographID, baseRevision: 0, markdown: markdown, author: author, message: message,
+            checkErrors: Self.checkErrors(markdown, path: path), path: path)
     }
 
     /// The errors `formulary check` finds in a text (warnings do not block).
@@ -134,6 +149,14 @@ public struct Contributions: Sendable {
     /// What approving a suggestion would give: its text as is when the page has not moved
     /// on since its base, a section merge when it has, or the conflicting sections.
     public func preview(_ suggestion: Suggestion) throws -> SectionMerge {
+        if suggestion.baseRevision == 0 {
+            // A new page: nothing to merge with, unless the page was made meanwhile.
+            let exists = try store.monograph(id: suggestion.monographID) != nil
+            return SectionMerge(
+                text: exists ? nil : suggestion.markdown,
+                conflicts: exists ? ["(the whole page: it was created meanwhile)"] : [],
+                suggested: SectionText(suggestion.markdown).parts.map(\.name))
+        }
         guard let monograph = try store.monograph(id: suggestion.monographID),
             let base = try store.revision(of: suggestion.monographID, number: suggestion.baseRevision),
             let current = try store.revision(of: suggestion.monographID, number: monograph.currentRevision)
@@ -159,14 +182,14 @@ public struct Contributions: Sendable {
                 "suggestion #\(id) was written against revision \(suggestion.baseRevision), and since then its sections "
                     + merge.conflicts.joined(separator: ", ") + " were changed too; the author must rebase it")
         }
-        guard let monograph = try store.monograph(id: suggestion.monographID) else {
+        guard let path = try store.monograph(id: suggestion.monographID)?.path ?? suggestion.path else {
             throw StoreError.notFound("no monograph has the id '\(suggestion.monographID)'")
         }
         let revision = try store.addRevision(
-            monographID: suggestion.monographID, path: monograph.path, markdown: text, author: suggestion.author,
+            monographID: suggestion.monographID, path: path, markdown: text, author: suggestion.author,
             message: suggestion.message + " (suggestion #\(id), approved by \(reviewer))",
             approving: (id, reviewer, override))
-        try writeFile(text, to: monograph.path)
+        try writeFile(text, to: path)
         return revision
     }
 

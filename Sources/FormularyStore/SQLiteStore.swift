@@ -60,6 +60,35 @@ public final class SQLiteStore: ContributionStore {
                     CREATE INDEX suggestion_queue ON suggestion(status, id);
                     """)
         }
+        migrator.registerMigration("2026-11-25 suggestions of new pages") { db in
+            // A suggestion may name a page that does not exist yet (so no reference to
+            // monograph), with the path its file will have.
+            try db.execute(
+                sql: """
+                    CREATE TABLE suggestion_new (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        monograph_id TEXT NOT NULL,
+                        base_revision INTEGER NOT NULL,
+                        markdown TEXT NOT NULL,
+                        author TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        reviewer TEXT,
+                        reason TEXT,
+                        decided_at TEXT,
+                        check_errors TEXT NOT NULL,
+                        path TEXT
+                    );
+                    INSERT INTO suggestion_new
+                        SELECT id, monograph_id, base_revision, markdown, author, message, status, created_at,
+                               reviewer, reason, decided_at, check_errors, NULL
+                        FROM suggestion;
+                    DROP TABLE suggestion;
+                    ALTER TABLE suggestion_new RENAME TO suggestion;
+                    CREATE INDEX suggestion_queue ON suggestion(status, id);
+                    """)
+        }
         return migrator
     }
 
@@ -153,24 +182,30 @@ public final class SQLiteStore: ContributionStore {
 
     public func addSuggestion(
         monographID: String, baseRevision: Int, markdown: String, author: String, message: String,
-        checkErrors: [String]
+        checkErrors: [String], path: String?
     ) throws -> Suggestion {
         try run {
             try database.write { db in
-                guard try Int.fetchOne(db, sql: "SELECT 1 FROM monograph WHERE id = ?", arguments: [monographID]) != nil
-                else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+                let exists =
+                    try Int.fetchOne(db, sql: "SELECT 1 FROM monograph WHERE id = ?", arguments: [monographID]) != nil
+                if baseRevision == 0 {
+                    guard !exists else { throw StoreError.conflict("\(monographID) exists already") }
+                    guard path != nil else { throw StoreError.invalid("a new page needs the path of its file") }
+                } else if !exists {
+                    throw StoreError.notFound("no monograph has the id '\(monographID)'")
+                }
                 let errors = String(decoding: try JSONEncoder().encode(checkErrors), as: UTF8.self)
                 let created = Clock.now()
                 try db.execute(
                     sql: """
-                        INSERT INTO suggestion (monograph_id, base_revision, markdown, author, message, status, created_at, check_errors)
-                        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                        INSERT INTO suggestion (monograph_id, base_revision, markdown, author, message, status, created_at, check_errors, path)
+                        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                         """,
-                    arguments: [monographID, baseRevision, markdown, author, message, created, errors])
+                    arguments: [monographID, baseRevision, markdown, author, message, created, errors, path])
                 return Suggestion(
                     id: Int(db.lastInsertedRowID), monographID: monographID, baseRevision: baseRevision,
                     markdown: markdown, author: author, message: message, status: .pending, createdAt: created,
-                    reviewer: nil, reason: nil, decidedAt: nil, checkErrors: checkErrors)
+                    reviewer: nil, reason: nil, decidedAt: nil, checkErrors: checkErrors, path: path)
             }
         }
     }
@@ -241,6 +276,7 @@ public final class SQLiteStore: ContributionStore {
             id: row["id"], monographID: row["monograph_id"], baseRevision: row["base_revision"],
             markdown: row["markdown"], author: row["author"], message: row["message"],
             status: Suggestion.Status(rawValue: row["status"]) ?? .pending, createdAt: row["created_at"],
-            reviewer: row["reviewer"], reason: row["reason"], decidedAt: row["decided_at"], checkErrors: errors)
+            reviewer: row["reviewer"], reason: row["reason"], decidedAt: row["decided_at"], checkErrors: errors,
+            path: row["path"])
     }
 }

@@ -83,6 +83,12 @@ public struct SectionMerge: Sendable, Equatable {
     /// Sections the suggestion changes (added, edited or removed).
     public var suggested: [String]
 
+    public init(text: String?, conflicts: [String], suggested: [String]) {
+        self.text = text
+        self.conflicts = conflicts
+        self.suggested = suggested
+    }
+
     public init(base: String, current: String, suggestion: String) {
         let base = SectionText(base)
         let current = SectionText(current)

@@ -44,6 +44,8 @@ public struct Suggestion: Sendable, Equatable, Codable {
     public var decidedAt: String?
     /// The check errors found when it was submitted, one message each.
     public var checkErrors: [String]
+    /// For a new page (base revision 0): its file, relative to the content folder.
+    public var path: String?
 }
 
 /// Where revisions and suggestions live. SQLite (GRDB) on one machine; the PostgreSQL store
@@ -59,9 +61,10 @@ public protocol ContributionStore: Sendable {
         monographID: String, path: String, markdown: String, author: String, message: String,
         approving: (suggestion: Int, reviewer: String, reason: String?)?
     ) throws -> Revision
+    /// A suggestion; base revision 0 (with `path`) proposes a page that does not exist yet.
     func addSuggestion(
         monographID: String, baseRevision: Int, markdown: String, author: String, message: String,
-        checkErrors: [String]
+        checkErrors: [String], path: String?
     ) throws -> Suggestion
     func suggestion(id: Int) throws -> Suggestion?
     /// Oldest first, filtered by status and monograph when given.

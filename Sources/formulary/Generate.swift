@@ -2,6 +2,7 @@ import ArgumentParser
 import FormularyGenerate
 import FormularyParsing
 import FormularySite
+import FormularyStore
 import Foundation
 import Synchronization
 
@@ -83,6 +84,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Show what would be drafted and skipped, and ask nothing.")
     var dryRun = false
 
+    @Flag(help: "Write page files even when the site has a review store (.formulary/formulary.sqlite).")
+    var files = false
+
     @Option(help: "The journal (default: .formulary/generate-journal.jsonl in the site).")
     var journal: String?
 
@@ -107,6 +111,7 @@ struct GenerateCommand: ParsableCommand {
         let journalPath: String
         var templateText: String?
         var templatePath = "generate-prompt.mustache"
+        var storePath: String?
         if let content {
             contentFolder = content
             let parent = (content as NSString).deletingLastPathComponent
@@ -130,6 +135,8 @@ struct GenerateCommand: ParsableCommand {
             contentFolder = folder.contentPath
             journalPath = journal ?? root + "/.formulary/generate-journal.jsonl"
             templatePath = folder.templatesPath + "/generate-prompt.mustache"
+            let database = root + "/.formulary/formulary.sqlite"
+            if !files, FileManager.default.fileExists(atPath: database) { storePath = database }
             templateText = try? String(contentsOfFile: templatePath, encoding: .utf8)
         }
         guard let endpointURL = endpoint ?? settings.endpoint else {
@@ -186,6 +193,23 @@ struct GenerateCommand: ParsableCommand {
         options.retryFailed = retryFailed
         options.inputPrice = priceInput ?? settings.inputPrice
         options.outputPrice = priceOutput ?? settings.outputPrice
+        if let storePath {
+            // The site reviews its changes: every draft waits in the queue for a person.
+            let contributions: Contributions
+            do {
+                contributions = Contributions(store: try SQLiteStore(path: storePath), contentFolder: contentFolder)
+            } catch {
+                fail("\(error)")
+            }
+            let model = modelName
+            let collectionName = options.collection
+            options.destination = .reviewQueue { name, path, text in
+                try contributions.suggestNewPage(
+                    monographID: collectionName + "/" + name.slug, path: path, markdown: text,
+                    author: "formulary generate (\(model))", message: "AI draft of \(name.title)"
+                ).id
+            }
+        }
 
         if dryRun {
             for name in plan.todo {
@@ -237,6 +261,11 @@ struct GenerateCommand: ParsableCommand {
             case .written(let path, let attempts):
                 written += 1
                 print("wrote \(path) (\(name.title), \(attempts) attempt\(attempts == 1 ? "" : "s"))")
+            case .suggested(let number, let attempts):
+                written += 1
+                print(
+                    "suggested \(name.title) for review: suggestion #\(number) (\(attempts) attempt\(attempts == 1 ? "" : "s"))"
+                )
             case .writtenInvalid(let path, let reason):
                 written += 1
                 print("wrote \(path) marked invalid (\(name.title)): \(reason)")

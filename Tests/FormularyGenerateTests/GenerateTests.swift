@@ -1,6 +1,7 @@
 import FormularyModel
 import FormularyParsing
 import Foundation
+import Synchronization
 import Testing
 
 @testable import FormularyGenerate
@@ -351,6 +352,30 @@ struct GenerateRunTests {
             invalid.outcomes.first?.outcome
                 == .writtenInvalid(path: work.content + "/composition/neveramol.md", reason: reason))
         #expect(work.read("content/composition/neveramol.md")?.contains("\nstatus: invalid\n") == true)
+    }
+
+    @Test("with a review store, a page that passes goes to the queue, not to a file")
+    func reviewQueue() async throws {
+        let server = try await FakeOpenAI(scripts: [:])
+        defer { server.stop() }
+        let work = Workspace()
+        let queued = Mutex<[String]>([])
+        let generator = try work.generator(server) {
+            $0.destination = .reviewQueue { name, path, text in
+                queued.withLock { $0.append("\(name.title) \(path) \(text.contains("status: draft"))") }
+                return 41
+            }
+        }
+        let report = await generator.run([name("Queueamol")])
+        #expect(report.outcomes.map(\.outcome) == [.suggested(number: 41, attempts: 1)])
+        #expect(queued.withLock { $0 } == ["Queueamol composition/queueamol.md true"])
+        #expect(work.read("content/composition/queueamol.md") == nil)
+        #expect(work.read(".formulary/generate-journal.jsonl")?.contains(#""suggestion":41"#) == true)
+        let again = await (try work.generator(server)).run([name("Queueamol")])
+        #expect(
+            again.outcomes.map(\.outcome) == [
+                .skipped(reason: "put in the review queue by an earlier run: suggestion #41")
+            ])
     }
 
     @Test("a wrong key stops the run, and the key never shows in the error")

@@ -226,6 +226,11 @@ struct APITests {
             ("/api/v1/search?q=%0A%C2%A0", "give the words to search for as q, as in /api/v1/search?q=paracetamol"),
             ("/api/v1/search?q=a&kind=", "kind must be one of single, combination, brand, not ''"),
             ("/api/v1/monographs?offset=-1", "offset must be a whole number from 0 to 2147483647"),
+            (
+                "/api/v1/monographs?knd=single",
+                "unknown parameter 'knd': /api/v1/monographs takes kind, ingredient, collection, limit, offset; did you mean 'kind'?"
+            ),
+            ("/healthz?x=1", "unknown parameter 'x': /healthz takes no parameters"),
         ] {
             let problem = server.get(target)
             #expect(problem.status == .badRequest, "\(target)")

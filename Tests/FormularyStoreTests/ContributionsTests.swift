@@ -241,6 +241,31 @@ struct ContributionsTests {
         #expect(try contributions.store.revisions(of: "composition/aspirin").count == 2)
     }
 
+    @Test("a new page is suggested, reviewed and, once approved, written as revision 1")
+    func newPage() throws {
+        let (folder, contributions) = try workflow()
+        _ = try contributions.importContent()
+        let draft = "---\ntitle: Naproxen\nstatus: draft\n---\n\n## Usage\nPain.\n"
+        let suggestion = try contributions.suggestNewPage(
+            monographID: "composition/naproxen", path: "composition/naproxen.md", markdown: draft, author: "generate",
+            message: "AI draft")
+        #expect(suggestion.baseRevision == 0)
+        #expect(folder.read("content/composition/naproxen.md") == nil)
+        #expect(throws: StoreError.self) {
+            try contributions.suggestNewPage(
+                monographID: "composition/aspirin", path: "composition/aspirin.md", markdown: draft, author: "g",
+                message: "m")
+        }
+        #expect(throws: StoreError.self) {
+            try contributions.suggestNewPage(
+                monographID: "composition/x", path: "../../etc/x.md", markdown: draft, author: "g", message: "m")
+        }
+        let revision = try contributions.approve(suggestion: suggestion.id, reviewer: "dr-mehta")
+        #expect(revision.number == 1)
+        #expect(folder.read("content/composition/naproxen.md") == draft)
+        #expect(try contributions.store.monograph(id: "composition/naproxen")?.path == "composition/naproxen.md")
+    }
+
     @Test("the schema survives reopening; data stays")
     func reopen() throws {
         let folder = Folder()
