@@ -177,11 +177,13 @@ public struct Contributions: Sendable {
                     + suggestion.checkErrors.joined(separator: "; "))
         }
         let merge = try preview(suggestion)
-        guard let text = merge.text else {
+        guard let merged = merge.text else {
             throw StoreError.conflict(
                 "suggestion #\(id) was written against revision \(suggestion.baseRevision), and since then its sections "
                     + merge.conflicts.joined(separator: ", ") + " were changed too; the author must rebase it")
         }
+        // A draft a person has now approved is a draft no more.
+        let text = Self.markedReviewed(merged, by: reviewer, on: String(Clock.now().prefix(10)))
         guard let path = try store.monograph(id: suggestion.monographID)?.path ?? suggestion.path else {
             throw StoreError.notFound("no monograph has the id '\(suggestion.monographID)'")
         }
@@ -191,6 +193,34 @@ public struct Contributions: Sendable {
             approving: (id, reviewer, override))
         try writeFile(text, to: path)
         return revision
+    }
+
+    /// `markdown` with `status: draft` in its front matter made `status: reviewed`, and
+    /// `reviewed_by`/`reviewed_at` set; any other page comes back unchanged.
+    static func markedReviewed(_ markdown: String, by reviewer: String, on date: String) -> String {
+        var lines = SectionText.lines(markdown)
+        guard lines.first?.trimmingCharacters(in: .whitespacesAndNewlines) == "---",
+            let end = lines.indices.dropFirst().first(where: {
+                lines[$0].trimmingCharacters(in: .whitespacesAndNewlines) == "---"
+            }),
+            let status = lines[1..<end].firstIndex(where: {
+                let line = $0.trimmingCharacters(in: .whitespacesAndNewlines)
+                return line == "status: draft" || line == "status: \"draft\"" || line == "status: 'draft'"
+            })
+        else { return markdown }
+        let newline = lines[status].hasSuffix("\r\n") ? "\r\n" : "\n"
+        lines[status] = "status: reviewed" + newline
+        var closing = end
+        for (key, value) in [("reviewed_by", reviewer), ("reviewed_at", date)] {
+            let line = "\(key): \(JSONText.quoted(value, htmlSafe: false))" + newline
+            if let existing = lines[1..<closing].firstIndex(where: { $0.hasPrefix(key + ":") }) {
+                lines[existing] = line
+            } else {
+                lines.insert(line, at: closing)
+                closing += 1
+            }
+        }
+        return lines.joined()
     }
 
     public func reject(suggestion id: Int, reviewer: String, reason: String) throws {

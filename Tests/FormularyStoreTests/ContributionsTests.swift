@@ -84,6 +84,19 @@ struct SectionTextTests {
                 == edited(current, "## Side Effects\nStomach upset.\n\n", ""))
     }
 
+    @Test("approving a draft marks it reviewed; other pages are left as they are")
+    func markReviewed() {
+        #expect(
+            Contributions.markedReviewed(
+                "---\r\ntitle: X\r\nstatus: \"draft\"\r\nreviewed_by: old\r\n---\r\nBody\r\n", by: "a", on: "2026-11-25"
+            )
+                == "---\r\ntitle: X\r\nstatus: reviewed\r\nreviewed_by: \"a\"\r\nreviewed_at: \"2026-11-25\"\r\n---\r\nBody\r\n"
+        )
+        #expect(Contributions.markedReviewed(aspirin, by: "a", on: "2026-11-25") == aspirin)
+        let noFrontMatter = "status: draft\nBody\n"
+        #expect(Contributions.markedReviewed(noFrontMatter, by: "a", on: "2026-11-25") == noFrontMatter)
+    }
+
     @Test("the diff names changed sections only, word by word")
     func diff() {
         let diff = SectionDiff(
@@ -262,7 +275,12 @@ struct ContributionsTests {
         }
         let revision = try contributions.approve(suggestion: suggestion.id, reviewer: "dr-mehta")
         #expect(revision.number == 1)
-        #expect(folder.read("content/composition/naproxen.md") == draft)
+        // Approved by a person: no longer a draft.
+        let today = String(Date().formatted(.iso8601).prefix(10))
+        let reviewed =
+            "---\ntitle: Naproxen\nstatus: reviewed\nreviewed_by: \"dr-mehta\"\nreviewed_at: \"\(today)\"\n---\n\n## Usage\nPain.\n"
+        #expect(revision.markdown == reviewed)
+        #expect(folder.read("content/composition/naproxen.md") == reviewed)
         #expect(try contributions.store.monograph(id: "composition/naproxen")?.path == "composition/naproxen.md")
     }
 
