@@ -85,8 +85,9 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             let started = ContinuousClock.now
-            var answer: ServerResponse
-            if version.isHTTP11, request.authority == nil {
+            let answer: ServerResponse
+            let missingHost = version.isHTTP11 && request.authority == nil
+            if missingHost {
                 // RFC 9112 3.2: an HTTP/1.1 request without Host is a bad request.
                 answer = server.problem(.badRequest("an HTTP/1.1 request must have a Host header"), instance: target)
             } else {
@@ -108,8 +109,8 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
             drained = 0
             drainDeadline = .now() + idleTimeout
             closeAfterDrain =
-                !version.keepAlive || Self.wantsClose(request.headerFields) || answer.status == .contentTooLarge
-                || answer.status == .badRequest || answer.status == .lengthRequired
+                !version.keepAlive || missingHost || Self.wantsClose(request.headerFields)
+                || answer.status == .contentTooLarge || answer.status == .lengthRequired
             write(answer, method: request.method, context: context)
             requestLog.log(method: request.method, target: target, status: answer.status, since: started)
             // A body too large to take, or of unknown length, is not read: the connection ends with the answer.
