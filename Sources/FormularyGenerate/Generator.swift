@@ -76,7 +76,7 @@ public struct Generator: Sendable {
         case files
         /// Each page becomes a suggestion of a new page (title, path relative to the content
         /// folder, text), for a person to approve; the closure gives the suggestion's number.
-        case reviewQueue(@Sendable (_ name: GenerationName, _ path: String, _ text: String) throws -> Int)
+        case reviewQueue(@Sendable (_ name: GenerationName, _ path: String, _ text: String) async throws -> Int)
     }
 
     /// What happened to one name.
@@ -293,7 +293,7 @@ public struct Generator: Sendable {
             let page = validator.page(for: name, answer: answer, provenance: provenance())
             let problems = validator.problems(in: page, for: name, path: path)
             if problems.isEmpty {
-                return try write(page, for: name, attempts: attempt)
+                return try await write(page, for: name, attempts: attempt)
             }
             lastProblems = problems.map { "\($0.rule): \($0.message)" }
             lastPage = answer
@@ -357,7 +357,7 @@ public struct Generator: Sendable {
         }
     }
 
-    private func write(_ page: String, for name: GenerationName, attempts: Int) throws(ChatFailure) -> Outcome {
+    private func write(_ page: String, for name: GenerationName, attempts: Int) async throws(ChatFailure) -> Outcome {
         var entry = GenerationJournal.Entry(event: .written, slug: name.slug, title: name.title, attempt: attempts)
         let outcome: Outcome
         switch options.destination {
@@ -369,7 +369,7 @@ public struct Generator: Sendable {
         case .reviewQueue(let suggest):
             let number: Int
             do {
-                number = try suggest(name, options.collection + "/" + name.slug + ".md", page)
+                number = try await suggest(name, options.collection + "/" + name.slug + ".md", page)
             } catch {
                 throw .fatal("cannot put \(name.title) in the review queue: \(error)")
             }

@@ -32,7 +32,7 @@ public struct Contributions: Sendable {
 
     /// Loads the content folder: a new page is revision 1; a page whose file differs from its
     /// current revision gets a new revision; an unchanged page adds nothing.
-    public func importContent(author: String = "import") throws -> ImportReport {
+    public func importContent(author: String = "import") async throws -> ImportReport {
         var report = ImportReport()
         let files: [String]
         do {
@@ -57,14 +57,14 @@ public struct Contributions: Sendable {
                 continue
             }
             let id = page.monograph.id
-            guard let stored = try store.monograph(id: id) else {
-                _ = try store.addRevision(
+            guard let stored = try await store.monograph(id: id) else {
+                _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
                     message: "imported from \(relative)", approving: nil)
                 report.added.append(id)
                 continue
             }
-            let revisions = try store.revisions(of: id)
+            let revisions = try await store.revisions(of: id)
             guard let current = revisions.last(where: { $0.number == stored.currentRevision }) else { continue }
             if current.markdown == markdown {
                 report.unchanged += 1
@@ -72,7 +72,7 @@ public struct Contributions: Sendable {
                 try writeFile(current.markdown, to: stored.path)
                 report.restored.append(id)
             } else {
-                _ = try store.addRevision(
+                _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
                     message: "changed on disk: \(relative)", approving: nil)
                 report.changed.append(id)
@@ -84,11 +84,11 @@ public struct Contributions: Sendable {
     /// Writes every monograph's current revision under `folder` (the content folder by
     /// default): byte for byte what was imported, for pages that never changed.
     @discardableResult
-    public func export(to folder: String? = nil) throws -> Int {
+    public func export(to folder: String? = nil) async throws -> Int {
         let target = folder ?? contentFolder
         var count = 0
-        for monograph in try store.monographs() {
-            guard let revision = try store.revision(of: monograph.id, number: monograph.currentRevision) else {
+        for monograph in try await store.monographs() {
+            guard let revision = try await store.revision(of: monograph.id, number: monograph.currentRevision) else {
                 continue
             }
             try writeFile(revision.markdown, to: monograph.path, under: target)
@@ -101,33 +101,33 @@ public struct Contributions: Sendable {
     /// and blocking approval unless a reviewer overrides them).
     public func suggest(
         monographID: String, markdown: String, author: String, message: String, baseRevision: Int? = nil
-    ) throws -> Suggestion {
-        guard let monograph = try store.monograph(id: monographID) else {
+    ) async throws -> Suggestion {
+        guard let monograph = try await store.monograph(id: monographID) else {
             throw StoreError.notFound("no monograph has the id '\(monographID)'; import the content folder first")
         }
         let base = baseRevision ?? monograph.currentRevision
-        guard try store.revision(of: monographID, number: base) != nil else {
+        guard try await store.revision(of: monographID, number: base) != nil else {
             throw StoreError.notFound("\(monographID) has no revision \(base)")
         }
         guard !author.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StoreError.invalid("a suggestion needs its author")
         }
-        return try store.addSuggestion(
+        return try await store.addSuggestion(
             monographID: monographID, baseRevision: base, markdown: markdown, author: author, message: message,
             checkErrors: Self.checkErrors(markdown, path: monograph.path), path: nil)
     }
 
     /// Proposes a page that does not exist yet (an AI draft, say); approving it writes the file.
     public func suggestNewPage(monographID: String, path: String, markdown: String, author: String, message: String)
-        throws -> Suggestion
+        async throws -> Suggestion
     {
-        guard try store.monograph(id: monographID) == nil else {
+        guard try await store.monograph(id: monographID) == nil else {
             throw StoreError.conflict("\(monographID) exists already; suggest an edit of it instead")
         }
         guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), path.hasSuffix(".md") else {
             throw StoreError.invalid("'\(path)' is not a Markdown file path inside the content folder")
         }
-        return try store.addSuggestion(
+        return try await store.addSuggestion(
             monographID: monographID, baseRevision: 0, markdown: markdown, author: author, message: message,
             checkErrors: Self.checkErrors(markdown, path: path), path: path)
     }
@@ -148,26 +148,28 @@ public struct Contributions: Sendable {
 
     /// What approving a suggestion would give: its text as is when the page has not moved
     /// on since its base, a section merge when it has, or the conflicting sections.
-    public func preview(_ suggestion: Suggestion) throws -> SectionMerge {
+    public func preview(_ suggestion: Suggestion) async throws -> SectionMerge {
         if suggestion.baseRevision == 0 {
             // A new page: nothing to merge with, unless the page was made meanwhile.
-            let exists = try store.monograph(id: suggestion.monographID) != nil
+            let exists = try await store.monograph(id: suggestion.monographID) != nil
             return SectionMerge(
                 text: exists ? nil : suggestion.markdown,
                 conflicts: exists ? ["(the whole page: it was created meanwhile)"] : [],
                 suggested: SectionText(suggestion.markdown).parts.map(\.name))
         }
-        guard let monograph = try store.monograph(id: suggestion.monographID),
-            let base = try store.revision(of: suggestion.monographID, number: suggestion.baseRevision),
-            let current = try store.revision(of: suggestion.monographID, number: monograph.currentRevision)
+        guard let monograph = try await store.monograph(id: suggestion.monographID),
+            let base = try await store.revision(of: suggestion.monographID, number: suggestion.baseRevision),
+            let current = try await store.revision(of: suggestion.monographID, number: monograph.currentRevision)
         else { throw StoreError.notFound("suggestion #\(suggestion.id)'s page or base revision is gone") }
         return SectionMerge(base: base.markdown, current: current.markdown, suggestion: suggestion.markdown)
     }
 
     /// Approves a pending suggestion: a new revision (merged when needed), then the file.
     /// Check errors block it unless `override` gives the reviewer's reason.
-    public func approve(suggestion id: Int, reviewer: String, override: String? = nil) throws -> Revision {
-        guard let suggestion = try store.suggestion(id: id) else { throw StoreError.notFound("no suggestion #\(id)") }
+    public func approve(suggestion id: Int, reviewer: String, override: String? = nil) async throws -> Revision {
+        guard let suggestion = try await store.suggestion(id: id) else {
+            throw StoreError.notFound("no suggestion #\(id)")
+        }
         guard suggestion.status == .pending else {
             throw StoreError.conflict("suggestion #\(id) is \(suggestion.status.rawValue), not pending")
         }
@@ -176,7 +178,7 @@ public struct Contributions: Sendable {
                 "suggestion #\(id) has \(suggestion.checkErrors.count) check error(s); fix them, or approve with a reason to override: "
                     + suggestion.checkErrors.joined(separator: "; "))
         }
-        let merge = try preview(suggestion)
+        let merge = try await preview(suggestion)
         guard let merged = merge.text else {
             throw StoreError.conflict(
                 "suggestion #\(id) was written against revision \(suggestion.baseRevision), and since then its sections "
@@ -184,10 +186,10 @@ public struct Contributions: Sendable {
         }
         // A draft a person has now approved is a draft no more.
         let text = Self.markedReviewed(merged, by: reviewer, on: String(Clock.now().prefix(10)))
-        guard let path = try store.monograph(id: suggestion.monographID)?.path ?? suggestion.path else {
+        guard let path = try await store.monograph(id: suggestion.monographID)?.path ?? suggestion.path else {
             throw StoreError.notFound("no monograph has the id '\(suggestion.monographID)'")
         }
-        let revision = try store.addRevision(
+        let revision = try await store.addRevision(
             monographID: suggestion.monographID, path: path, markdown: text, author: suggestion.author,
             message: suggestion.message + " (suggestion #\(id), approved by \(reviewer))",
             approving: (id, reviewer, override))
@@ -223,25 +225,25 @@ public struct Contributions: Sendable {
         return lines.joined()
     }
 
-    public func reject(suggestion id: Int, reviewer: String, reason: String) throws {
+    public func reject(suggestion id: Int, reviewer: String, reason: String) async throws {
         try requireReason(reason)
-        try store.decide(suggestion: id, status: .rejected, reviewer: reviewer, reason: reason)
+        try await store.decide(suggestion: id, status: .rejected, reviewer: reviewer, reason: reason)
     }
 
-    public func requestChanges(suggestion id: Int, reviewer: String, reason: String) throws {
+    public func requestChanges(suggestion id: Int, reviewer: String, reason: String) async throws {
         try requireReason(reason)
-        try store.decide(suggestion: id, status: .changesRequested, reviewer: reviewer, reason: reason)
+        try await store.decide(suggestion: id, status: .changesRequested, reviewer: reviewer, reason: reason)
     }
 
     /// The page as it was at revision `number`, as a new revision.
-    public func revert(monographID: String, to number: Int, author: String) throws -> Revision {
-        guard let monograph = try store.monograph(id: monographID) else {
+    public func revert(monographID: String, to number: Int, author: String) async throws -> Revision {
+        guard let monograph = try await store.monograph(id: monographID) else {
             throw StoreError.notFound("no monograph has the id '\(monographID)'")
         }
-        guard let target = try store.revision(of: monographID, number: number) else {
+        guard let target = try await store.revision(of: monographID, number: number) else {
             throw StoreError.notFound("\(monographID) has no revision \(number)")
         }
-        let revision = try store.addRevision(
+        let revision = try await store.addRevision(
             monographID: monographID, path: monograph.path, markdown: target.markdown, author: author,
             message: "reverted to revision \(number)", approving: nil)
         try writeFile(target.markdown, to: monograph.path)

@@ -92,9 +92,9 @@ public final class SQLiteStore: ContributionStore {
         return migrator
     }
 
-    private func run<T>(_ work: () throws -> T) throws -> T {
+    private func run<T>(_ work: () async throws -> T) async throws -> T {
         do {
-            return try work()
+            return try await work()
         } catch let error as StoreError {
             throw error
         } catch {
@@ -102,18 +102,18 @@ public final class SQLiteStore: ContributionStore {
         }
     }
 
-    public func monographs() throws -> [StoredMonograph] {
-        try run {
-            try database.read { db in
+    public func monographs() async throws -> [StoredMonograph] {
+        try await run {
+            try await database.read { db in
                 try Row.fetchAll(db, sql: "SELECT id, path, current_revision FROM monograph ORDER BY id").map(
                     Self.monograph)
             }
         }
     }
 
-    public func monograph(id: String) throws -> StoredMonograph? {
-        try run {
-            try database.read { db in
+    public func monograph(id: String) async throws -> StoredMonograph? {
+        try await run {
+            try await database.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT id, path, current_revision FROM monograph WHERE id = ?", arguments: [id]
                 )
@@ -122,9 +122,9 @@ public final class SQLiteStore: ContributionStore {
         }
     }
 
-    public func revisions(of id: String) throws -> [Revision] {
-        try run {
-            try database.read { db in
+    public func revisions(of id: String) async throws -> [Revision] {
+        try await run {
+            try await database.read { db in
                 try Row.fetchAll(
                     db, sql: "SELECT * FROM revision WHERE monograph_id = ? ORDER BY number", arguments: [id]
                 ).map(Self.revision)
@@ -132,9 +132,9 @@ public final class SQLiteStore: ContributionStore {
         }
     }
 
-    public func revision(of id: String, number: Int) throws -> Revision? {
-        try run {
-            try database.read { db in
+    public func revision(of id: String, number: Int) async throws -> Revision? {
+        try await run {
+            try await database.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT * FROM revision WHERE monograph_id = ? AND number = ?", arguments: [id, number]
                 ).map(Self.revision)
@@ -145,9 +145,9 @@ public final class SQLiteStore: ContributionStore {
     public func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
         approving: (suggestion: Int, reviewer: String, reason: String?)?
-    ) throws -> Revision {
-        try run {
-            try database.write { db in
+    ) async throws -> Revision {
+        try await run {
+            try await database.write { db in
                 let current = try Int.fetchOne(
                     db, sql: "SELECT current_revision FROM monograph WHERE id = ?", arguments: [monographID])
                 let revision = Revision(
@@ -183,9 +183,9 @@ public final class SQLiteStore: ContributionStore {
     public func addSuggestion(
         monographID: String, baseRevision: Int, markdown: String, author: String, message: String,
         checkErrors: [String], path: String?
-    ) throws -> Suggestion {
-        try run {
-            try database.write { db in
+    ) async throws -> Suggestion {
+        try await run {
+            try await database.write { db in
                 let exists =
                     try Int.fetchOne(db, sql: "SELECT 1 FROM monograph WHERE id = ?", arguments: [monographID]) != nil
                 if baseRevision == 0 {
@@ -210,17 +210,17 @@ public final class SQLiteStore: ContributionStore {
         }
     }
 
-    public func suggestion(id: Int) throws -> Suggestion? {
-        try run {
-            try database.read { db in
+    public func suggestion(id: Int) async throws -> Suggestion? {
+        try await run {
+            try await database.read { db in
                 try Row.fetchOne(db, sql: "SELECT * FROM suggestion WHERE id = ?", arguments: [id]).map(Self.suggestion)
             }
         }
     }
 
-    public func suggestions(status: Suggestion.Status?, monographID: String?) throws -> [Suggestion] {
-        try run {
-            try database.read { db in
+    public func suggestions(status: Suggestion.Status?, monographID: String?) async throws -> [Suggestion] {
+        try await run {
+            try await database.read { db in
                 var conditions: [String] = []
                 var arguments: StatementArguments = []
                 if let status {
@@ -239,9 +239,9 @@ public final class SQLiteStore: ContributionStore {
         }
     }
 
-    public func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) throws {
-        try run {
-            try database.write { db in
+    public func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) async throws {
+        try await run {
+            try await database.write { db in
                 try Self.decide(db, suggestion: id, status: status, reviewer: reviewer, reason: reason)
             }
         }

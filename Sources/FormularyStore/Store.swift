@@ -51,25 +51,25 @@ public struct Suggestion: Sendable, Equatable, Codable {
 /// Where revisions and suggestions live. SQLite (GRDB) on one machine; the PostgreSQL store
 /// (postgres-nio) implements the same protocol.
 public protocol ContributionStore: Sendable {
-    func monographs() throws -> [StoredMonograph]
-    func monograph(id: String) throws -> StoredMonograph?
-    func revisions(of id: String) throws -> [Revision]
-    func revision(of id: String, number: Int) throws -> Revision?
+    func monographs() async throws -> [StoredMonograph]
+    func monograph(id: String) async throws -> StoredMonograph?
+    func revisions(of id: String) async throws -> [Revision]
+    func revision(of id: String, number: Int) async throws -> Revision?
     /// Adds a revision as the monograph's current one (creating the monograph at revision 1).
     /// With `decide`, the same transaction records a suggestion's approval.
     func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
         approving: (suggestion: Int, reviewer: String, reason: String?)?
-    ) throws -> Revision
+    ) async throws -> Revision
     /// A suggestion; base revision 0 (with `path`) proposes a page that does not exist yet.
     func addSuggestion(
         monographID: String, baseRevision: Int, markdown: String, author: String, message: String,
         checkErrors: [String], path: String?
-    ) throws -> Suggestion
-    func suggestion(id: Int) throws -> Suggestion?
+    ) async throws -> Suggestion
+    func suggestion(id: Int) async throws -> Suggestion?
     /// Oldest first, filtered by status and monograph when given.
-    func suggestions(status: Suggestion.Status?, monographID: String?) throws -> [Suggestion]
-    func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) throws
+    func suggestions(status: Suggestion.Status?, monographID: String?) async throws -> [Suggestion]
+    func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) async throws
 }
 
 public enum StoreError: Error, Equatable, CustomStringConvertible {

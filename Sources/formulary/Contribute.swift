@@ -2,31 +2,36 @@ import ArgumentParser
 import FormularySite
 import FormularyStore
 import Foundation
+import Synchronization
 
 /// The site folder and its store, for the contribution commands.
 struct StoreArguments: ParsableArguments {
     @Option(name: .long, help: "The site folder (default: the current folder).", completion: .directory)
     var site = "."
 
-    @Option(help: "The database: a SQLite file (default: SITE/.formulary/formulary.sqlite).")
+    @Option(
+        help:
+            "The store: a SQLite file, or postgres://user:password@host/database (default: $FORMULARY_DATABASE, else SITE/.formulary/formulary.sqlite)."
+    )
     var database: String?
 
-    func contributions() throws -> Contributions {
+    func contributions() async throws -> Contributions {
         let folder: SiteFolder
         do {
             folder = try SiteFolder.open(site)
         } catch {
             throw ContributeError("\(error)")
         }
-        let path = database ?? site + "/.formulary/formulary.sqlite"
-        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            throw ContributeError("PostgreSQL stores are not built yet; use the SQLite file (the default)")
+        let location =
+            database ?? ProcessInfo.processInfo.environment["FORMULARY_DATABASE"]
+            ?? site + "/.formulary/formulary.sqlite"
+        let store: any ContributionStore
+        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+            store = try await PostgresStore(url: location)
+        } else {
+            store = try SQLiteStore(path: location)
         }
-        do {
-            return Contributions(store: try SQLiteStore(path: path), contentFolder: folder.contentPath)
-        } catch {
-            throw ContributeError("\(error)")
-        }
+        return Contributions(store: store, contentFolder: folder.contentPath)
     }
 }
 
@@ -35,10 +40,21 @@ struct ContributeError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a contribution command, turning store errors into one line and exit status 2.
-private func running(_ command: String, _ work: () throws -> Void) throws {
+/// Runs a contribution command to its end, turning store errors into one line and exit status 2.
+private func running(_ command: String, _ work: @escaping @Sendable () async throws -> Void) throws {
+    let outcome = Mutex<Result<Void, any Error>>(.success(()))
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do {
+            try await work()
+        } catch {
+            outcome.withLock { $0 = .failure(error) }
+        }
+        done.signal()
+    }
+    done.wait()
     do {
-        try work()
+        try outcome.withLock { $0 }.get()
     } catch let error as StoreError {
         FileHandle.standardError.write(Data("formulary \(command): \(error)\n".utf8))
         throw ExitCode(2)
@@ -60,7 +76,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try running("import") {
-            let report = try store.contributions().importContent(author: author)
+            let report = try await store.contributions().importContent(author: author)
             for skipped in report.skipped { print("skipped: \(skipped)") }
             for id in report.restored { print("restored \(id): its file held an older revision") }
             print(
@@ -82,7 +98,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try running("export") {
-            let count = try store.contributions().export(to: out)
+            let count = try await store.contributions().export(to: out)
             print("wrote \(count) pages")
         }
     }
@@ -114,7 +130,7 @@ struct SuggestCommand: ParsableCommand {
         try running("suggest") {
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
             else { throw ContributeError("cannot read \(file) as UTF-8") }
-            let suggestion = try store.contributions().suggest(
+            let suggestion = try await store.contributions().suggest(
                 monographID: id, markdown: text, author: author, message: message, baseRevision: base)
             for error in suggestion.checkErrors { print("\(file):\(error)") }
             print(
@@ -180,14 +196,14 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         try running("review") {
-            let contributions = try store.contributions()
+            let contributions = try await store.contributions()
             switch action {
             case .list:
-                let queue = try contributions.store.suggestions(
+                let queue = try await contributions.store.suggestions(
                     status: Suggestion.Status(rawValue: status), monographID: page)
                 for suggestion in queue {
                     let stale =
-                        try contributions.store.monograph(id: suggestion.monographID).map {
+                        try await contributions.store.monograph(id: suggestion.monographID).map {
                             $0.currentRevision != suggestion.baseRevision
                         } ?? false
                     print(
@@ -198,16 +214,16 @@ struct ReviewCommand: ParsableCommand {
                 }
                 print("\(queue.count) \(status) suggestion\(queue.count == 1 ? "" : "s")")
             case .show:
-                let suggestion = try found(contributions, number!)
+                let suggestion = try await found(contributions, number!)
                 guard
-                    let base = try contributions.store.revision(
+                    let base = try await contributions.store.revision(
                         of: suggestion.monographID, number: suggestion.baseRevision)
                 else { throw ContributeError("the base revision is gone") }
                 print(
                     "#\(suggestion.id) \(suggestion.monographID) by \(suggestion.author): \(suggestion.message) [\(suggestion.status.rawValue)]"
                 )
                 for error in suggestion.checkErrors { print("check error: \(error)") }
-                let merge = try contributions.preview(suggestion)
+                let merge = try await contributions.preview(suggestion)
                 if !merge.conflicts.isEmpty {
                     print(
                         "conflicts with changes since revision \(suggestion.baseRevision): \(merge.conflicts.joined(separator: ", "))"
@@ -215,22 +231,23 @@ struct ReviewCommand: ParsableCommand {
                 }
                 print(SectionDiff(from: base.markdown, to: suggestion.markdown).plainText, terminator: "")
             case .approve:
-                let revision = try contributions.approve(suggestion: number!, reviewer: reviewer!, override: override)
+                let revision = try await contributions.approve(
+                    suggestion: number!, reviewer: reviewer!, override: override)
                 print(
                     "approved #\(number!): \(revision.monographID) revision \(revision.number), written to the content folder"
                 )
             case .reject:
-                try contributions.reject(suggestion: number!, reviewer: reviewer!, reason: reason!)
+                try await contributions.reject(suggestion: number!, reviewer: reviewer!, reason: reason!)
                 print("rejected #\(number!)")
             case .changes:
-                try contributions.requestChanges(suggestion: number!, reviewer: reviewer!, reason: reason!)
+                try await contributions.requestChanges(suggestion: number!, reviewer: reviewer!, reason: reason!)
                 print("sent #\(number!) back to its author")
             }
         }
     }
 
-    private func found(_ contributions: Contributions, _ number: Int) throws -> Suggestion {
-        guard let suggestion = try contributions.store.suggestion(id: number) else {
+    private func found(_ contributions: Contributions, _ number: Int) async throws -> Suggestion {
+        guard let suggestion = try await contributions.store.suggestion(id: number) else {
             throw ContributeError("no suggestion #\(number)")
         }
         return suggestion
@@ -263,20 +280,20 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try running("history") {
-            let contributions = try store.contributions()
+            let contributions = try await store.contributions()
             if let revert {
-                let revision = try contributions.revert(monographID: id, to: revert, author: author!)
+                let revision = try await contributions.revert(monographID: id, to: revert, author: author!)
                 print("\(id) is at revision \(revision.number): the text of revision \(revert)")
                 return
             }
             if revisions.count == 2 {
-                guard let from = try contributions.store.revision(of: id, number: revisions[0]),
-                    let to = try contributions.store.revision(of: id, number: revisions[1])
+                guard let from = try await contributions.store.revision(of: id, number: revisions[0]),
+                    let to = try await contributions.store.revision(of: id, number: revisions[1])
                 else { throw ContributeError("\(id) has no such revision") }
                 print(SectionDiff(from: from.markdown, to: to.markdown).plainText, terminator: "")
                 return
             }
-            let all = try contributions.store.revisions(of: id)
+            let all = try await contributions.store.revisions(of: id)
             guard !all.isEmpty else { throw ContributeError("no page has the id '\(id)'") }
             for revision in all.reversed() {
                 print("\(revision.number)  \(revision.createdAt)  \(revision.author): \(revision.message)")

@@ -204,7 +204,7 @@ struct GenerateCommand: ParsableCommand {
             let model = modelName
             let collectionName = options.collection
             options.destination = .reviewQueue { name, path, text in
-                try contributions.suggestNewPage(
+                try await contributions.suggestNewPage(
                     monographID: collectionName + "/" + name.slug, path: path, markdown: text,
                     author: "formulary generate (\(model))", message: "AI draft of \(name.title)"
                 ).id

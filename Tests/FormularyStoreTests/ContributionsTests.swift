@@ -114,64 +114,94 @@ struct SectionTextTests {
     }
 }
 
-@Suite("contributions in SQLite", .serialized)
+/// The stores every contribution test runs against: SQLite always, PostgreSQL when
+/// `FORMULARY_TEST_POSTGRES` names a server (`.ci/run` starts one and sets it).
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    static var available: [StoreKind] { TestPostgres.url == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+    var testDescription: String { rawValue }
+
+    func make(in folder: Folder) async throws -> any ContributionStore {
+        switch self {
+        case .sqlite: return try SQLiteStore(path: folder.path + "/.formulary/formulary.sqlite")
+        case .postgres: return try await PostgresStore(url: try await TestPostgres.freshDatabase())
+        }
+    }
+}
+
+@Suite("contributions", .serialized)
 struct ContributionsTests {
-    func workflow() throws -> (Folder, Contributions) {
+    func workflow(_ kind: StoreKind) async throws -> (Folder, Contributions) {
         let folder = Folder()
         try folder.write("content/composition/aspirin.md", aspirin)
         try folder.write("content/composition/ibuprofen.md", "---\ntitle: Ibuprofen\n---\n\n## Usage\nPain.\n")
-        let store = try SQLiteStore(path: folder.path + "/.formulary/formulary.sqlite")
+        let store = try await kind.make(in: folder)
         return (folder, Contributions(store: store, contentFolder: folder.path + "/content"))
     }
 
-    @Test("import is idempotent; export gives the files back byte for byte")
-    func importAndExport() throws {
-        let (folder, contributions) = try workflow()
-        let first = try contributions.importContent()
+    @Test("PostgreSQL half", .enabled(if: TestPostgres.url == nil, "runs when FORMULARY_TEST_POSTGRES is set"))
+    func postgresSkipped() {
+        // Says, in the test log, that the PostgreSQL half did not run and how to run it.
+        print(
+            "skipped: the PostgreSQL half of the contribution tests; set FORMULARY_TEST_POSTGRES=postgres://user:password@localhost/postgres (a role that may create databases), as .ci/run does"
+        )
+        #expect(StoreKind.available == [.sqlite])
+    }
+
+    @Test("import is idempotent; export gives the files back byte for byte", arguments: StoreKind.available)
+    func importAndExport(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        let first = try await contributions.importContent()
         #expect(first.added == ["composition/aspirin", "composition/ibuprofen"])
-        let again = try contributions.importContent()
+        let again = try await contributions.importContent()
         #expect(again == .init(added: [], changed: [], unchanged: 2, restored: [], skipped: []))
-        #expect(try contributions.store.revisions(of: "composition/aspirin").count == 1)
+        #expect(try await contributions.store.revisions(of: "composition/aspirin").count == 1)
 
         try folder.write(
             "content/composition/ibuprofen.md", "---\ntitle: Ibuprofen\n---\n\n## Usage\nPain and fever.\n")
-        #expect(try contributions.importContent().changed == ["composition/ibuprofen"])
-        let revisions = try contributions.store.revisions(of: "composition/ibuprofen")
+        #expect(try await contributions.importContent().changed == ["composition/ibuprofen"])
+        let revisions = try await contributions.store.revisions(of: "composition/ibuprofen")
         #expect(revisions.map(\.number) == [1, 2])
         #expect(revisions[1].parent == 1)
 
-        #expect(try contributions.export(to: folder.path + "/exported") == 2)
+        #expect(try await contributions.export(to: folder.path + "/exported") == 2)
         #expect(folder.read("exported/composition/aspirin.md") == aspirin)
         #expect(folder.read("exported/composition/ibuprofen.md") == folder.read("content/composition/ibuprofen.md"))
     }
 
-    @Test("a suggestion is approved into a revision and the file; a stale one merges by section")
-    func approve() throws {
-        let (folder, contributions) = try workflow()
-        _ = try contributions.importContent()
-        let first = try contributions.suggest(
+    @Test(
+        "a suggestion is approved into a revision and the file; a stale one merges by section",
+        arguments: StoreKind.available)
+    func approve(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        _ = try await contributions.importContent()
+        let first = try await contributions.suggest(
             monographID: "composition/aspirin",
             markdown: edited(aspirin, "Pain and fever.", "Pain, fever and swelling."),
             author: "asha", message: "swelling too")
-        let second = try contributions.suggest(
+        let second = try await contributions.suggest(
             monographID: "composition/aspirin",
             markdown: edited(aspirin, "One tablet every six hours.", "One tablet every four to six hours."),
             author: "ravi", message: "interval")
         #expect(first.checkErrors == [])
         #expect(
-            try contributions.store.suggestions(status: .pending, monographID: nil).map(\.id) == [first.id, second.id])
+            try await contributions.store.suggestions(status: .pending, monographID: nil).map(\.id) == [
+                first.id, second.id,
+            ])
 
-        let revision = try contributions.approve(suggestion: first.id, reviewer: "dr-mehta")
+        let revision = try await contributions.approve(suggestion: first.id, reviewer: "dr-mehta")
         #expect(revision.number == 2)
         #expect(revision.author == "asha")
         #expect(
             folder.read("content/composition/aspirin.md")
                 == edited(aspirin, "Pain and fever.", "Pain, fever and swelling."))
-        #expect(try contributions.store.suggestion(id: first.id)?.status == .approved)
-        #expect(try contributions.store.suggestion(id: first.id)?.reviewer == "dr-mehta")
+        #expect(try await contributions.store.suggestion(id: first.id)?.status == .approved)
+        #expect(try await contributions.store.suggestion(id: first.id)?.reviewer == "dr-mehta")
 
         // Written against revision 1; usage changed since, dosage did not: a clean merge.
-        let merged = try contributions.approve(suggestion: second.id, reviewer: "dr-mehta")
+        let merged = try await contributions.approve(suggestion: second.id, reviewer: "dr-mehta")
         #expect(merged.number == 3)
         #expect(
             merged.markdown
@@ -180,100 +210,104 @@ struct ContributionsTests {
                     "One tablet every four to six hours."))
         #expect(folder.read("content/composition/aspirin.md") == merged.markdown)
         // Approving twice is refused.
-        #expect(throws: StoreError.conflict("suggestion #\(second.id) is approved, not pending")) {
-            try contributions.approve(suggestion: second.id, reviewer: "dr-mehta")
+        await #expect(throws: StoreError.conflict("suggestion #\(second.id) is approved, not pending")) {
+            try await contributions.approve(suggestion: second.id, reviewer: "dr-mehta")
         }
     }
 
-    @Test("a conflict is shown, not merged; check errors block approval unless overridden with a reason")
-    func conflictsAndErrors() throws {
-        let (folder, contributions) = try workflow()
+    @Test(
+        "a conflict is shown, not merged; check errors block approval unless overridden with a reason",
+        arguments: StoreKind.available)
+    func conflictsAndErrors(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
         defer { withExtendedLifetime(folder) {} }
-        _ = try contributions.importContent()
-        let one = try contributions.suggest(
+        _ = try await contributions.importContent()
+        let one = try await contributions.suggest(
             monographID: "composition/aspirin", markdown: edited(aspirin, "Pain and fever.", "Headache."), author: "a",
             message: "m")
-        let two = try contributions.suggest(
+        let two = try await contributions.suggest(
             monographID: "composition/aspirin", markdown: edited(aspirin, "Pain and fever.", "Toothache."), author: "b",
             message: "m")
-        _ = try contributions.approve(suggestion: one.id, reviewer: "r")
-        #expect(try contributions.preview(two).conflicts == ["usage"])
-        #expect(throws: StoreError.self) { try contributions.approve(suggestion: two.id, reviewer: "r") }
-        #expect(try contributions.store.suggestion(id: two.id)?.status == .pending)
+        _ = try await contributions.approve(suggestion: one.id, reviewer: "r")
+        #expect(try await contributions.preview(two).conflicts == ["usage"])
+        await #expect(throws: StoreError.self) { try await contributions.approve(suggestion: two.id, reviewer: "r") }
+        #expect(try await contributions.store.suggestion(id: two.id)?.status == .pending)
 
-        let broken = try contributions.suggest(
+        let broken = try await contributions.suggest(
             monographID: "composition/ibuprofen", markdown: "---\ntitle: [broken\n---\nText\n", author: "c",
             message: "m")
         #expect(broken.checkErrors.count == 1)
         #expect(broken.checkErrors[0].contains("[invalid-front-matter]"))
-        #expect(throws: StoreError.self) { try contributions.approve(suggestion: broken.id, reviewer: "r") }
-        let overridden = try contributions.approve(
+        await #expect(throws: StoreError.self) { try await contributions.approve(suggestion: broken.id, reviewer: "r") }
+        let overridden = try await contributions.approve(
             suggestion: broken.id, reviewer: "r", override: "fixing the YAML next")
         #expect(overridden.number == 2)
-        #expect(try contributions.store.suggestion(id: broken.id)?.reason == "fixing the YAML next")
+        #expect(try await contributions.store.suggestion(id: broken.id)?.reason == "fixing the YAML next")
     }
 
-    @Test("reject and request changes need a reason; revert is a new revision")
-    func rejectAndRevert() throws {
-        let (folder, contributions) = try workflow()
-        _ = try contributions.importContent()
-        let suggestion = try contributions.suggest(
+    @Test("reject and request changes need a reason; revert is a new revision", arguments: StoreKind.available)
+    func rejectAndRevert(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        _ = try await contributions.importContent()
+        let suggestion = try await contributions.suggest(
             monographID: "composition/aspirin", markdown: edited(aspirin, "Pain", "Ache"), author: "a", message: "m")
-        #expect(throws: StoreError.invalid("say why, for the author")) {
-            try contributions.reject(suggestion: suggestion.id, reviewer: "r", reason: " ")
+        await #expect(throws: StoreError.invalid("say why, for the author")) {
+            try await contributions.reject(suggestion: suggestion.id, reviewer: "r", reason: " ")
         }
-        try contributions.reject(suggestion: suggestion.id, reviewer: "r", reason: "not better")
-        #expect(try contributions.store.suggestion(id: suggestion.id)?.status == .rejected)
-        #expect(try contributions.store.suggestions(status: .pending, monographID: nil) == [])
+        try await contributions.reject(suggestion: suggestion.id, reviewer: "r", reason: "not better")
+        #expect(try await contributions.store.suggestion(id: suggestion.id)?.status == .rejected)
+        #expect(try await contributions.store.suggestions(status: .pending, monographID: nil) == [])
 
-        let accepted = try contributions.suggest(
+        let accepted = try await contributions.suggest(
             monographID: "composition/aspirin", markdown: edited(aspirin, "Stomach upset.", "Heartburn."), author: "a",
             message: "m")
-        _ = try contributions.approve(suggestion: accepted.id, reviewer: "r")
-        let reverted = try contributions.revert(monographID: "composition/aspirin", to: 1, author: "r")
+        _ = try await contributions.approve(suggestion: accepted.id, reviewer: "r")
+        let reverted = try await contributions.revert(monographID: "composition/aspirin", to: 1, author: "r")
         #expect(reverted.number == 3)
         #expect(reverted.markdown == aspirin)
         #expect(reverted.message == "reverted to revision 1")
         #expect(folder.read("content/composition/aspirin.md") == aspirin)
-        #expect(try contributions.store.revisions(of: "composition/aspirin").map(\.number) == [1, 2, 3])
+        #expect(try await contributions.store.revisions(of: "composition/aspirin").map(\.number) == [1, 2, 3])
     }
 
-    @Test("an approval that reached the store but not the file is put right by the next import")
-    func crashBetweenStoreAndFile() throws {
-        let (folder, contributions) = try workflow()
-        _ = try contributions.importContent()
-        let suggestion = try contributions.suggest(
+    @Test(
+        "an approval that reached the store but not the file is put right by the next import",
+        arguments: StoreKind.available)
+    func crashBetweenStoreAndFile(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        _ = try await contributions.importContent()
+        let suggestion = try await contributions.suggest(
             monographID: "composition/aspirin", markdown: edited(aspirin, "Pain", "Ache"), author: "a", message: "m")
-        _ = try contributions.approve(suggestion: suggestion.id, reviewer: "r")
+        _ = try await contributions.approve(suggestion: suggestion.id, reviewer: "r")
         // As if the program stopped before the file was written: the old text is back on disk.
         try folder.write("content/composition/aspirin.md", aspirin)
-        let report = try contributions.importContent()
+        let report = try await contributions.importContent()
         #expect(report.restored == ["composition/aspirin"])
         #expect(report.changed == [])
         #expect(folder.read("content/composition/aspirin.md") == edited(aspirin, "Pain", "Ache"))
-        #expect(try contributions.store.revisions(of: "composition/aspirin").count == 2)
+        #expect(try await contributions.store.revisions(of: "composition/aspirin").count == 2)
     }
 
-    @Test("a new page is suggested, reviewed and, once approved, written as revision 1")
-    func newPage() throws {
-        let (folder, contributions) = try workflow()
-        _ = try contributions.importContent()
+    @Test("a new page is suggested, reviewed and, once approved, written as revision 1", arguments: StoreKind.available)
+    func newPage(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        _ = try await contributions.importContent()
         let draft = "---\ntitle: Naproxen\nstatus: draft\n---\n\n## Usage\nPain.\n"
-        let suggestion = try contributions.suggestNewPage(
+        let suggestion = try await contributions.suggestNewPage(
             monographID: "composition/naproxen", path: "composition/naproxen.md", markdown: draft, author: "generate",
             message: "AI draft")
         #expect(suggestion.baseRevision == 0)
         #expect(folder.read("content/composition/naproxen.md") == nil)
-        #expect(throws: StoreError.self) {
-            try contributions.suggestNewPage(
+        await #expect(throws: StoreError.self) {
+            try await contributions.suggestNewPage(
                 monographID: "composition/aspirin", path: "composition/aspirin.md", markdown: draft, author: "g",
                 message: "m")
         }
-        #expect(throws: StoreError.self) {
-            try contributions.suggestNewPage(
+        await #expect(throws: StoreError.self) {
+            try await contributions.suggestNewPage(
                 monographID: "composition/x", path: "../../etc/x.md", markdown: draft, author: "g", message: "m")
         }
-        let revision = try contributions.approve(suggestion: suggestion.id, reviewer: "dr-mehta")
+        let revision = try await contributions.approve(suggestion: suggestion.id, reviewer: "dr-mehta")
         #expect(revision.number == 1)
         // Approved by a person: no longer a draft.
         let today = String(Date().formatted(.iso8601).prefix(10))
@@ -281,17 +315,24 @@ struct ContributionsTests {
             "---\ntitle: Naproxen\nstatus: reviewed\nreviewed_by: \"dr-mehta\"\nreviewed_at: \"\(today)\"\n---\n\n## Usage\nPain.\n"
         #expect(revision.markdown == reviewed)
         #expect(folder.read("content/composition/naproxen.md") == reviewed)
-        #expect(try contributions.store.monograph(id: "composition/naproxen")?.path == "composition/naproxen.md")
+        #expect(try await contributions.store.monograph(id: "composition/naproxen")?.path == "composition/naproxen.md")
     }
 
-    @Test("the schema survives reopening; data stays")
-    func reopen() throws {
+    @Test("the schema survives reopening; data stays", arguments: StoreKind.available)
+    func reopen(_ kind: StoreKind) async throws {
         let folder = Folder()
         try folder.write("content/composition/aspirin.md", aspirin)
-        let path = folder.path + "/db.sqlite"
-        _ = try Contributions(store: try SQLiteStore(path: path), contentFolder: folder.path + "/content")
-            .importContent()
-        let reopened = try SQLiteStore(path: path)
-        #expect(try reopened.monographs().map(\.id) == ["composition/aspirin"])
+        let location: String
+        switch kind {
+        case .sqlite: location = folder.path + "/db.sqlite"
+        case .postgres: location = try await TestPostgres.freshDatabase()
+        }
+        func open() async throws -> any ContributionStore {
+            kind == .sqlite ? try SQLiteStore(path: location) : try await PostgresStore(url: location)
+        }
+        _ = try await Contributions(store: try await open(), contentFolder: folder.path + "/content").importContent()
+        let reopened = try await open()
+        #expect(try await reopened.monographs().map(\.id) == ["composition/aspirin"])
+        #expect(try await reopened.revisions(of: "composition/aspirin").map(\.number) == [1])
     }
 }

@@ -1,0 +1,316 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The store in PostgreSQL (postgres-nio), for sites served from several machines: the same
+/// tables and migrations as `SQLiteStore`, in a database named by a `postgres://` URL.
+public final class PostgresStore: ContributionStore {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger = Logger(label: "formulary-store")
+
+    /// Connects to `url` (`postgres://user:password@host:5432/database`) and brings the schema up to date.
+    public init(url: String) async throws {
+        guard let components = URLComponents(string: url),
+            ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, let user = components.user
+        else {
+            throw StoreError.invalid("'\(Self.redacted(url))' is not a postgres://user:password@host/database URL")
+        }
+        let database = components.path.drop(while: { $0 == "/" })
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : String(database), tls: .disable)
+        configuration.options.maximumConnections = 8
+        var background = Logger(label: "formulary-postgres")
+        // Connection-pool chatter (a lease before run() has started, say) is not the user's business.
+        background.logLevel = .error
+        client = PostgresClient(configuration: configuration, backgroundLogger: background)
+        let client = self.client
+        runner = Task { await client.run() }
+        do {
+            try await migrate()
+        } catch {
+            runner.cancel()
+            throw StoreError.database("\(Self.redacted(url)): \(String(reflecting: error))")
+        }
+    }
+
+    deinit { runner.cancel() }
+
+    /// The URL without its password, for messages.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
+
+    /// The migrations SQLiteStore has, by the same names, recorded in a table of their own.
+    private func migrate() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS formulary_migrations (name TEXT PRIMARY KEY NOT NULL)", logger: logger)
+            // One migrator at a time, across machines.
+            try await connection.query("LOCK TABLE formulary_migrations IN EXCLUSIVE MODE", logger: logger)
+            var applied: Set<String> = []
+            for try await name in try await connection.query("SELECT name FROM formulary_migrations", logger: logger)
+                .decode(String.self)
+            {
+                applied.insert(name)
+            }
+            for (name, statements) in Self.migrations where !applied.contains(name) {
+                for statement in statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO formulary_migrations (name) VALUES (\(name))", logger: logger)
+            }
+        }
+    }
+
+    static let migrations: [(String, [String])] = [
+        (
+            "2026-11-25 monographs, revisions, suggestions",
+            [
+                "CREATE TABLE monograph (id TEXT PRIMARY KEY NOT NULL, path TEXT NOT NULL, current_revision INTEGER NOT NULL)",
+                """
+                CREATE TABLE revision (
+                    monograph_id TEXT NOT NULL REFERENCES monograph(id), number INTEGER NOT NULL, parent INTEGER,
+                    markdown TEXT NOT NULL, author TEXT NOT NULL, message TEXT NOT NULL, created_at TEXT NOT NULL,
+                    PRIMARY KEY (monograph_id, number))
+                """,
+                """
+                CREATE TABLE suggestion (
+                    id SERIAL PRIMARY KEY, monograph_id TEXT NOT NULL, base_revision INTEGER NOT NULL,
+                    markdown TEXT NOT NULL, author TEXT NOT NULL, message TEXT NOT NULL, status TEXT NOT NULL,
+                    created_at TEXT NOT NULL, reviewer TEXT, reason TEXT, decided_at TEXT, check_errors TEXT NOT NULL)
+                """,
+                "CREATE INDEX suggestion_queue ON suggestion(status, id)",
+            ]
+        ),
+        ("2026-11-25 suggestions of new pages", ["ALTER TABLE suggestion ADD COLUMN path TEXT"]),
+    ]
+
+    private func run<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database(String(reflecting: error))
+        }
+    }
+
+    public func monographs() async throws -> [StoredMonograph] {
+        try await run {
+            var result: [StoredMonograph] = []
+            let rows = try await client.query(
+                "SELECT id, path, current_revision FROM monograph ORDER BY id", logger: logger)
+            for try await (id, path, current) in rows.decode((String, String, Int).self) {
+                result.append(StoredMonograph(id: id, path: path, currentRevision: current))
+            }
+            return result
+        }
+    }
+
+    public func monograph(id: String) async throws -> StoredMonograph? {
+        try await run {
+            let rows = try await client.query(
+                "SELECT id, path, current_revision FROM monograph WHERE id = \(id)", logger: logger)
+            for try await (id, path, current) in rows.decode((String, String, Int).self) {
+                return StoredMonograph(id: id, path: path, currentRevision: current)
+            }
+            return nil
+        }
+    }
+
+    private static func revisions(_ rows: PostgresRowSequence) async throws -> [Revision] {
+        var result: [Revision] = []
+        for try await (id, number, parent, markdown, author, message, created) in rows.decode(
+            (String, Int, Int?, String, String, String, String).self)
+        {
+            result.append(
+                Revision(
+                    monographID: id, number: number, parent: parent, markdown: markdown, author: author,
+                    message: message, createdAt: created))
+        }
+        return result
+    }
+
+    public func revisions(of id: String) async throws -> [Revision] {
+        try await run {
+            try await Self.revisions(
+                try await client.query(
+                    """
+                    SELECT monograph_id, number, parent, markdown, author, message, created_at
+                    FROM revision WHERE monograph_id = \(id) ORDER BY number
+                    """, logger: logger))
+        }
+    }
+
+    public func revision(of id: String, number: Int) async throws -> Revision? {
+        try await run {
+            try await Self.revisions(
+                try await client.query(
+                    """
+                    SELECT monograph_id, number, parent, markdown, author, message, created_at
+                    FROM revision WHERE monograph_id = \(id) AND number = \(number)
+                    """, logger: logger)
+            ).first
+        }
+    }
+
+    public func addRevision(
+        monographID: String, path: String, markdown: String, author: String, message: String,
+        approving: (suggestion: Int, reviewer: String, reason: String?)?
+    ) async throws -> Revision {
+        let logger = self.logger
+        return try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                var current: Int?
+                // FOR UPDATE: two approvals of one page at once get numbers one after the other.
+                for try await number in try await connection.query(
+                    "SELECT current_revision FROM monograph WHERE id = \(monographID) FOR UPDATE", logger: logger
+                ).decode(Int.self) {
+                    current = number
+                }
+                let revision = Revision(
+                    monographID: monographID, number: (current ?? 0) + 1, parent: current, markdown: markdown,
+                    author: author, message: message, createdAt: Clock.now())
+                if current == nil {
+                    try await connection.query(
+                        "INSERT INTO monograph (id, path, current_revision) VALUES (\(monographID), \(path), \(revision.number))",
+                        logger: logger)
+                } else {
+                    try await connection.query(
+                        "UPDATE monograph SET current_revision = \(revision.number), path = \(path) WHERE id = \(monographID)",
+                        logger: logger)
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO revision (monograph_id, number, parent, markdown, author, message, created_at)
+                    VALUES (\(monographID), \(revision.number), \(revision.parent), \(markdown), \(author), \(message), \(revision.createdAt))
+                    """, logger: logger)
+                if let approving {
+                    try await Self.decide(
+                        connection, suggestion: approving.suggestion, status: .approved, reviewer: approving.reviewer,
+                        reason: approving.reason, logger: logger)
+                }
+                return revision
+            }
+        }
+    }
+
+    public func addSuggestion(
+        monographID: String, baseRevision: Int, markdown: String, author: String, message: String,
+        checkErrors: [String], path: String?
+    ) async throws -> Suggestion {
+        let logger = self.logger
+        return try await run {
+            let exists = try await monograph(id: monographID) != nil
+            if baseRevision == 0 {
+                guard !exists else { throw StoreError.conflict("\(monographID) exists already") }
+                guard path != nil else { throw StoreError.invalid("a new page needs the path of its file") }
+            } else if !exists {
+                throw StoreError.notFound("no monograph has the id '\(monographID)'")
+            }
+            let errors = String(decoding: try JSONEncoder().encode(checkErrors), as: UTF8.self)
+            let created = Clock.now()
+            var id = 0
+            for try await number in try await client.query(
+                """
+                INSERT INTO suggestion (monograph_id, base_revision, markdown, author, message, status, created_at, check_errors, path)
+                VALUES (\(monographID), \(baseRevision), \(markdown), \(author), \(message), 'pending', \(created), \(errors), \(path))
+                RETURNING id
+                """, logger: logger
+            ).decode(Int.self) {
+                id = number
+            }
+            return Suggestion(
+                id: id, monographID: monographID, baseRevision: baseRevision, markdown: markdown, author: author,
+                message: message, status: .pending, createdAt: created, reviewer: nil, reason: nil, decidedAt: nil,
+                checkErrors: checkErrors, path: path)
+        }
+    }
+
+    private static let suggestionColumns =
+        "id, monograph_id, base_revision, markdown, author, message, status, created_at, reviewer, reason, decided_at, check_errors, path"
+
+    private static func suggestions(_ rows: PostgresRowSequence) async throws -> [Suggestion] {
+        var result: [Suggestion] = []
+        for try await (
+            id, monographID, base, markdown, author, message, status, created, reviewer, reason, decided, errors, path
+        )
+            in rows.decode(
+                (Int, String, Int, String, String, String, String, String, String?, String?, String?, String, String?)
+                    .self)
+        {
+            result.append(
+                Suggestion(
+                    id: id, monographID: monographID, baseRevision: base, markdown: markdown, author: author,
+                    message: message, status: Suggestion.Status(rawValue: status) ?? .pending, createdAt: created,
+                    reviewer: reviewer, reason: reason, decidedAt: decided,
+                    checkErrors: (try? JSONDecoder().decode([String].self, from: Data(errors.utf8))) ?? [], path: path))
+        }
+        return result
+    }
+
+    public func suggestion(id: Int) async throws -> Suggestion? {
+        try await run {
+            try await Self.suggestions(
+                try await client.query(
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE id = \(id)", logger: logger)
+            ).first
+        }
+    }
+
+    public func suggestions(status: Suggestion.Status?, monographID: String?) async throws -> [Suggestion] {
+        try await run {
+            let query: PostgresQuery
+            switch (status, monographID) {
+            case (let status?, let id?):
+                query =
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE status = \(status.rawValue) AND monograph_id = \(id) ORDER BY id"
+            case (let status?, nil):
+                query =
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE status = \(status.rawValue) ORDER BY id"
+            case (nil, let id?):
+                query =
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE monograph_id = \(id) ORDER BY id"
+            case (nil, nil):
+                query = "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion ORDER BY id"
+            }
+            return try await Self.suggestions(try await client.query(query, logger: logger))
+        }
+    }
+
+    public func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) async throws {
+        let logger = self.logger
+        try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                try await Self.decide(
+                    connection, suggestion: id, status: status, reviewer: reviewer, reason: reason, logger: logger)
+            }
+        }
+    }
+
+    private static func decide(
+        _ connection: PostgresConnection, suggestion id: Int, status: Suggestion.Status, reviewer: String,
+        reason: String?, logger: Logger
+    ) async throws {
+        var current: String?
+        for try await value in try await connection.query(
+            "SELECT status FROM suggestion WHERE id = \(id) FOR UPDATE", logger: logger
+        ).decode(String.self) {
+            current = value
+        }
+        guard let current else { throw StoreError.notFound("no suggestion #\(id)") }
+        guard current == Suggestion.Status.pending.rawValue else {
+            throw StoreError.conflict("suggestion #\(id) is \(current), not pending")
+        }
+        try await connection.query(
+            """
+            UPDATE suggestion SET status = \(status.rawValue), reviewer = \(reviewer), reason = \(reason),
+                decided_at = \(Clock.now()) WHERE id = \(id)
+            """, logger: logger)
+    }
+}
