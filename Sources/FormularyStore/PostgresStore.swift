@@ -206,14 +206,10 @@ public final class PostgresStore: ContributionStore {
     ) async throws -> Suggestion {
         let logger = self.logger
         return try await run {
-            let exists = try await monograph(id: monographID) != nil
-            if baseRevision == 0 {
-                guard !exists else { throw StoreError.conflict("\(monographID) exists already") }
-                guard path != nil else { throw StoreError.invalid("a new page needs the path of its file") }
-            } else if !exists {
-                throw StoreError.notFound("no monograph has the id '\(monographID)'")
-            }
-            let errors = String(decoding: try JSONEncoder().encode(checkErrors), as: UTF8.self)
+            try SuggestionTarget.check(
+                monographID, exists: try await monograph(id: monographID) != nil, baseRevision: baseRevision, path: path
+            )
+            let errors = SuggestionTarget.encoded(checkErrors)
             let created = Clock.now()
             var id = 0
             for try await number in try await client.query(

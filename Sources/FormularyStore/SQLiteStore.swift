@@ -188,13 +188,8 @@ public final class SQLiteStore: ContributionStore {
             try await database.write { db in
                 let exists =
                     try Int.fetchOne(db, sql: "SELECT 1 FROM monograph WHERE id = ?", arguments: [monographID]) != nil
-                if baseRevision == 0 {
-                    guard !exists else { throw StoreError.conflict("\(monographID) exists already") }
-                    guard path != nil else { throw StoreError.invalid("a new page needs the path of its file") }
-                } else if !exists {
-                    throw StoreError.notFound("no monograph has the id '\(monographID)'")
-                }
-                let errors = String(decoding: try JSONEncoder().encode(checkErrors), as: UTF8.self)
+                try SuggestionTarget.check(monographID, exists: exists, baseRevision: baseRevision, path: path)
+                let errors = SuggestionTarget.encoded(checkErrors)
                 let created = Clock.now()
                 try db.execute(
                     sql: """

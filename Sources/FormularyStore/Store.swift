@@ -86,6 +86,24 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// What every store checks before recording a suggestion.
+enum SuggestionTarget {
+    /// An edit needs its page; a new page (base revision 0) needs a path and no page yet.
+    static func check(_ id: String, exists: Bool, baseRevision: Int, path: String?) throws {
+        if baseRevision == 0 {
+            guard !exists else { throw StoreError.conflict("\(id) exists already") }
+            guard path != nil else { throw StoreError.invalid("a new page needs the path of its file") }
+        } else if !exists {
+            throw StoreError.notFound("no monograph has the id '\(id)'")
+        }
+    }
+
+    /// Check errors as the JSON array both stores keep them in.
+    static func encoded(_ errors: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(errors)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}
+
 enum Clock {
     static func now() -> String { Date().formatted(.iso8601) }
 }
