@@ -1,4 +1,5 @@
 import FormularyModel
+import FormularyParsing
 import Mustache
 
 /// What the model is asked: a system message and a Mustache template for the user message,
@@ -72,13 +73,9 @@ public struct DraftPrompt: Sendable {
 
     /// Identifies the prompt's wording in each page's provenance: FNV-1a 64 of both messages' templates.
     public var version: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (system + "\u{0}" + templateText).utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        var hasher = StableHasher()
+        hasher.combine((system + "\u{0}" + templateText).utf8)
+        return hasher.hexDigest
     }
 
     public func messages(for name: GenerationName) -> [ChatCompletions.Message] {

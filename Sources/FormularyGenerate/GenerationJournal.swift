@@ -54,8 +54,6 @@ public final class GenerationJournal: Sendable {
         public var entries: [Entry] = []
         public var written: Entry? { entries.last { $0.event == .written } }
         public var failed: Entry? { entries.last { $0.event == .failed } }
-        /// Answers and their rejections, in order.
-        public var attempts: Int { entries.filter { $0.event == .answer }.map(\.attempt).max() ?? 0 }
         /// The last answer when no verdict followed it: it came in just before the run stopped.
         public var unjudgedAnswer: Entry? {
             guard let last = entries.last(where: { $0.event != .failed }), last.event == .answer else { return nil }

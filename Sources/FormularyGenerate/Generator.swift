@@ -4,10 +4,6 @@ import FormularyParsing
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A run's totals and whether it must stop, shared by its tasks.
 private final class RunState: Sendable {
     let state: Mutex<(report: Generator.Report, progress: Generator.Progress)>
@@ -380,20 +376,12 @@ public struct Generator: Sendable {
         return outcome
     }
 
-    /// Writes through a temporary file and a rename: a page is there whole or not at all.
+    /// A page is there whole or not at all.
     private func writeFile(_ text: String, to path: String) throws(ChatFailure) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = folder + "/." + (path as NSString).lastPathComponent + ".\(getpid()).tmp"
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, path) == 0 else {
-                throw CocoaError(
-                    .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(text, to: path)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw .fatal("cannot write \(path): \(error.localizedDescription)")
+            throw .fatal(error.description)
         }
     }
 }

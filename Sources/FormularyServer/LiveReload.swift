@@ -25,8 +25,6 @@ final class LiveReload: Sendable {
 
     var status: Status { current.withLock { $0 } }
 
-    var subscriberCount: Int { subscribers.withLock { $0.continuations.count } }
-
     /// A stream of event texts for one open page, starting with the current status.
     func subscribe() -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(16))

@@ -1,3 +1,4 @@
+import FormularyParsing
 import FormularySite
 import Foundation
 import HTTPTypes
@@ -55,13 +56,9 @@ final class ServedFile: Sendable {
 
     /// FNV-1a, 64 bits, in hex: the ETag of a body.
     static func hash(_ bytes: [UInt8]) -> String {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            value ^= UInt64(byte)
-            value &*= 0x100_0000_01b3
-        }
-        let hex = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        var hasher = StableHasher()
+        hasher.combine(bytes)
+        return hasher.hexDigest
     }
 
     /// The content type for a file name, by extension.
@@ -145,8 +142,6 @@ final class SiteFiles: Sendable {
             return changed
         }
     }
-
-    var count: Int { entries.withLock { $0.count } }
 
     func contains(_ path: String) -> Bool { entries.withLock { $0[path] != nil } }
 

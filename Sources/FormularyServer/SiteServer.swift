@@ -166,7 +166,7 @@ final class SiteServer: Sendable {
             }
         }
         if path == "/api" || path.hasPrefix("/api/") {
-            return apiResponse(target, headers: headers)
+            return apiResponse(target)
         }
         return notFoundPage(headers: headers)
     }
@@ -272,7 +272,7 @@ final class SiteServer: Sendable {
 
     // MARK: API
 
-    private func apiResponse(_ target: RequestTarget, headers: HTTPFields) -> ServerResponse {
+    private func apiResponse(_ target: RequestTarget) -> ServerResponse {
         let path = target.path
         let api = self.api
         do throws(Problem) {

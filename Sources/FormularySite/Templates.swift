@@ -242,29 +242,3 @@ struct FastHTMLEscaping: MustacheContentType {
         }
     }
 }
-
-/// FNV-1a over the UTF-8 of what it is given: stable across runs and machines, unlike `Hasher`.
-struct StableHasher {
-    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func combine(_ text: String) {
-        for byte in text.utf8 {
-            state ^= UInt64(byte)
-            state = state &* 0x100_0000_01b3
-        }
-        state ^= 0xff
-        state = state &* 0x100_0000_01b3
-    }
-
-    mutating func combine(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            state ^= UInt64(byte)
-            state = state &* 0x100_0000_01b3
-        }
-    }
-
-    var hexDigest: String {
-        let text = String(state, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
-    }
-}

@@ -2,10 +2,6 @@ import FormularyCheck
 import FormularyParsing
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The review workflow over a store and a content folder: import pages as revisions, suggest
 /// edits, approve (merging section by section when the page moved on), reject, revert; every
 /// accepted change is a revision first and then the Markdown file, so the folder and the store
@@ -256,25 +252,12 @@ public struct Contributions: Sendable {
         }
     }
 
-    /// Writes through a temporary file and a rename, synced: the file is the old text or the new, never half.
+    /// The file holds the old text or the new, never half.
     private func writeFile(_ text: String, to relative: String, under folder: String? = nil) throws {
-        let path = (folder ?? contentFolder) + "/" + relative
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = directory + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw StoreError.invalid(String(cString: strerror(errno))) }
-            let bytes = Array(text.utf8)
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            let synced = fsync(descriptor) == 0
-            close(descriptor)
-            guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-                throw StoreError.invalid(String(cString: strerror(errno)))
-            }
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(text, to: (folder ?? contentFolder) + "/" + relative)
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw StoreError.invalid("cannot write \(path): \(error)")
+            throw StoreError.invalid(error.description)
         }
     }
 }

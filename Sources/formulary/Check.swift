@@ -134,7 +134,7 @@ struct Check: ParsableCommand {
                 FileHandle.standardError.write(Data("fixed \(path): \(list)\n".utf8))
             } catch {
                 FileHandle.standardError.write(
-                    Data("formulary check: could not fix \(path): \(error.localizedDescription)\n".utf8))
+                    Data("formulary check: could not fix it: \(error)\n".utf8))
             }
         }
         FileHandle.standardError.write(Data("fixed \(fixedFiles) file\(fixedFiles == 1 ? "" : "s")\n".utf8))

@@ -2,7 +2,6 @@ import ArgumentParser
 import FormularySite
 import FormularyStore
 import Foundation
-import Synchronization
 
 /// The site folder and its store, for the contribution commands.
 struct StoreArguments: ParsableArguments {
@@ -42,19 +41,8 @@ struct ContributeError: Error, CustomStringConvertible {
 
 /// Runs a contribution command to its end, turning store errors into one line and exit status 2.
 private func running(_ command: String, _ work: @escaping @Sendable () async throws -> Void) throws {
-    let outcome = Mutex<Result<Void, any Error>>(.success(()))
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do {
-            try await work()
-        } catch {
-            outcome.withLock { $0 = .failure(error) }
-        }
-        done.signal()
-    }
-    done.wait()
     do {
-        try outcome.withLock { $0 }.get()
+        try waitFor(work)
     } catch let error as StoreError {
         FileHandle.standardError.write(Data("formulary \(command): \(error)\n".utf8))
         throw ExitCode(2)

@@ -4,7 +4,6 @@ import FormularyParsing
 import FormularySite
 import FormularyStore
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -239,7 +238,7 @@ struct GenerateCommand: ParsableCommand {
 
         let line = isatty(STDERR_FILENO) == 1
         let todo = plan.todo
-        let report = Self.blocking {
+        let report = try waitFor {
             await generator.run(todo) { progress in
                 let seconds = max(
                     0.5,
@@ -286,18 +285,6 @@ struct GenerateCommand: ParsableCommand {
             fail("stopped: \(stopped)")
         }
         if failed > 0 { throw ExitCode(1) }
-    }
-
-    private static func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-        let result = Mutex<T?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let value = await work()
-            result.withLock { $0 = value }
-            done.signal()
-        }
-        done.wait()
-        return result.withLock { $0! }
     }
 
     private func note(_ message: String) {
