@@ -9,10 +9,12 @@ import Foundation
 public struct Contributions: Sendable {
     public let store: any ContributionStore
     public let contentFolder: String
+    public let policy: ReviewPolicy
 
-    public init(store: any ContributionStore, contentFolder: String) {
+    public init(store: any ContributionStore, contentFolder: String, policy: ReviewPolicy = ReviewPolicy()) {
         self.store = store
         self.contentFolder = contentFolder
+        self.policy = policy
     }
 
     public struct ImportReport: Sendable, Equatable {
@@ -56,7 +58,7 @@ public struct Contributions: Sendable {
             guard let stored = try await store.monograph(id: id) else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
-                    message: "imported from \(relative)", approving: nil)
+                    message: "imported from \(relative)", approving: nil, ifCurrent: 0)
                 report.added.append(id)
                 continue
             }
@@ -70,7 +72,7 @@ public struct Contributions: Sendable {
             } else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
-                    message: "changed on disk: \(relative)", approving: nil)
+                    message: "changed on disk: \(relative)", approving: nil, ifCurrent: current.number)
                 report.changed.append(id)
             }
         }
@@ -128,6 +130,47 @@ public struct Contributions: Sendable {
             checkErrors: Self.checkErrors(markdown, path: path), path: path)
     }
 
+    /// Proposes a new text for one section (`dosage`, `other:Storage`; see `SectionText`) of
+    /// the page as it is now: the page with that section's lines replaced. The text is the
+    /// whole section, its heading line included.
+    public func suggestSection(
+        monographID: String, section: String, text: String, author: String, message: String, baseRevision: Int? = nil
+    ) async throws -> Suggestion {
+        guard let monograph = try await store.monograph(id: monographID) else {
+            throw StoreError.notFound("no monograph has the id '\(monographID)'")
+        }
+        let base = baseRevision ?? monograph.currentRevision
+        guard let revision = try await store.revision(of: monographID, number: base) else {
+            throw StoreError.notFound("\(monographID) has no revision \(base)")
+        }
+        var page = SectionText(revision.markdown, path: monograph.path)
+        guard let index = page.parts.firstIndex(where: { $0.name == section }) else {
+            throw StoreError.notFound(
+                "\(monographID) has no section '\(section)'; it has "
+                    + page.parts.map(\.name).joined(separator: ", "))
+        }
+        var replacement = text
+        if !replacement.hasSuffix("\n") { replacement += "\n" }
+        // Keep the blank line that separated it from the next section.
+        if index + 1 < page.parts.count, page.parts[index].text.hasSuffix("\n\n"), !replacement.hasSuffix("\n\n") {
+            replacement += "\n"
+        }
+        page.parts[index].text = replacement
+        return try await suggest(
+            monographID: monographID, markdown: page.text, author: author, message: message, baseRevision: base)
+    }
+
+    /// Takes back a pending suggestion; only its author may.
+    public func withdraw(suggestion id: Int, by person: String, reason: String = "") async throws {
+        guard let suggestion = try await store.suggestion(id: id) else {
+            throw StoreError.notFound("no suggestion #\(id)")
+        }
+        guard suggestion.author == person else {
+            throw StoreError.forbidden("only its author (\(suggestion.author)) may withdraw suggestion #\(id)")
+        }
+        try await store.decide(suggestion: id, status: .withdrawn, reviewer: person, reason: reason)
+    }
+
     /// The errors `formulary check` finds in a text (warnings do not block).
     public static func checkErrors(_ markdown: String, path: String) -> [String] {
         let outcome: ContentLoader.Outcome
@@ -161,8 +204,30 @@ public struct Contributions: Sendable {
     }
 
     /// Approves a pending suggestion: a new revision (merged when needed), then the file.
-    /// Check errors block it unless `override` gives the reviewer's reason.
+    /// Check errors block it unless `override` gives the reviewer's reason; sections the site
+    /// reserves for a qualification need a reviewer who has it.
+    ///
+    /// Approvals of one page are made one at a time here, and the store refuses a revision
+    /// merged against a page that moved on meanwhile (another machine's approval): the merge
+    /// is then made again, so two approvals at the same moment never lose an update.
     public func approve(suggestion id: Int, reviewer: String, override: String? = nil) async throws -> Revision {
+        guard let first = try await store.suggestion(id: id) else {
+            throw StoreError.notFound("no suggestion #\(id)")
+        }
+        return try await PageLocks.shared.holding(contentFolder + "|" + first.monographID) {
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await approveOnce(suggestion: id, reviewer: reviewer, override: override)
+                } catch StoreError.stale(let message) {
+                    if attempt >= 5 { throw StoreError.conflict(message) }
+                }
+            }
+        }
+    }
+
+    private func approveOnce(suggestion id: Int, reviewer: String, override: String?) async throws -> Revision {
         guard let suggestion = try await store.suggestion(id: id) else {
             throw StoreError.notFound("no suggestion #\(id)")
         }
@@ -174,40 +239,43 @@ public struct Contributions: Sendable {
                 "suggestion #\(id) has \(suggestion.checkErrors.count) check error(s); fix them, or approve with a reason to override: "
                     + suggestion.checkErrors.joined(separator: "; "))
         }
+        let current = try await store.monograph(id: suggestion.monographID)
         let merge = try await preview(suggestion)
+        try await policy.check(reviewer: reviewer, sections: merge.suggested, store: store)
         guard let merged = merge.text else {
             throw StoreError.conflict(
                 "suggestion #\(id) was written against revision \(suggestion.baseRevision), and since then its sections "
                     + merge.conflicts.joined(separator: ", ") + " were changed too; the author must rebase it")
         }
-        // A draft a person has now approved is a draft no more.
         let text = Self.markedReviewed(merged, by: reviewer, on: String(Clock.now().prefix(10)))
-        guard let path = try await store.monograph(id: suggestion.monographID)?.path ?? suggestion.path else {
+        guard let path = current?.path ?? suggestion.path else {
             throw StoreError.notFound("no monograph has the id '\(suggestion.monographID)'")
         }
         let revision = try await store.addRevision(
             monographID: suggestion.monographID, path: path, markdown: text, author: suggestion.author,
             message: suggestion.message + " (suggestion #\(id), approved by \(reviewer))",
-            approving: (id, reviewer, override))
+            approving: (id, reviewer, override), ifCurrent: current?.currentRevision ?? 0)
         try writeFile(text, to: path)
         return revision
     }
 
-    /// `markdown` with `status: draft` in its front matter made `status: reviewed`, and
-    /// `reviewed_by`/`reviewed_at` set; any other page comes back unchanged.
+    /// `markdown` with `reviewed_by`/`reviewed_at` set in its front matter (a person has
+    /// reviewed this text), and `status: draft` made `status: reviewed`; a page without front
+    /// matter comes back unchanged.
     static func markedReviewed(_ markdown: String, by reviewer: String, on date: String) -> String {
         var lines = SectionText.lines(markdown)
         guard lines.first?.trimmingCharacters(in: .whitespacesAndNewlines) == "---",
             let end = lines.indices.dropFirst().first(where: {
                 lines[$0].trimmingCharacters(in: .whitespacesAndNewlines) == "---"
-            }),
-            let status = lines[1..<end].firstIndex(where: {
-                let line = $0.trimmingCharacters(in: .whitespacesAndNewlines)
-                return line == "status: draft" || line == "status: \"draft\"" || line == "status: 'draft'"
             })
         else { return markdown }
-        let newline = lines[status].hasSuffix("\r\n") ? "\r\n" : "\n"
-        lines[status] = "status: reviewed" + newline
+        let newline = lines[0].hasSuffix("\r\n") ? "\r\n" : "\n"
+        if let status = lines[1..<end].firstIndex(where: {
+            let line = $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            return line == "status: draft" || line == "status: \"draft\"" || line == "status: 'draft'"
+        }) {
+            lines[status] = "status: reviewed" + newline
+        }
         var closing = end
         for (key, value) in [("reviewed_by", reviewer), ("reviewed_at", date)] {
             let line = "\(key): \(JSONText.quoted(value, htmlSafe: false))" + newline
@@ -239,11 +307,13 @@ public struct Contributions: Sendable {
         guard let target = try await store.revision(of: monographID, number: number) else {
             throw StoreError.notFound("\(monographID) has no revision \(number)")
         }
-        let revision = try await store.addRevision(
-            monographID: monographID, path: monograph.path, markdown: target.markdown, author: author,
-            message: "reverted to revision \(number)", approving: nil)
-        try writeFile(target.markdown, to: monograph.path)
-        return revision
+        return try await PageLocks.shared.holding(contentFolder + "|" + monographID) {
+            let revision = try await store.addRevision(
+                monographID: monographID, path: monograph.path, markdown: target.markdown, author: author,
+                message: "reverted to revision \(number)", approving: nil, ifCurrent: nil)
+            try writeFile(target.markdown, to: monograph.path)
+            return revision
+        }
     }
 
     private func requireReason(_ reason: String) throws {
@@ -258,6 +328,75 @@ public struct Contributions: Sendable {
             try AtomicFile.write(text, to: (folder ?? contentFolder) + "/" + relative)
         } catch {
             throw StoreError.invalid(error.description)
+        }
+    }
+}
+
+/// Which sections need a reviewer with a named qualification (`dosage: pharmacist`).
+public struct ReviewPolicy: Sendable, Equatable {
+    /// Section name (`dosage`, as `SectionText` names them) to the qualification it needs.
+    public var qualifications: [String: String]
+
+    public init(qualifications: [String: String] = [:]) {
+        self.qualifications = qualifications
+    }
+
+    /// The qualifications changing `sections` needs, each once, sorted.
+    public func required(for sections: [String]) -> [String] {
+        Set(sections.compactMap { name in
+            qualifications[String(name.split(separator: "#", maxSplits: 1).first ?? "")]
+        }).sorted()
+    }
+
+    /// Throws `forbidden` unless `reviewer` is a person with the qualifications `sections` need.
+    func check(reviewer: String, sections: [String], store: any ContributionStore) async throws {
+        let needed = required(for: sections)
+        guard !needed.isEmpty else { return }
+        let has = Set(try await store.user(named: reviewer)?.user.qualifications ?? [])
+        let missing = needed.filter { !has.contains($0) }
+        guard missing.isEmpty else {
+            throw StoreError.forbidden(
+                "changes to \(sections.joined(separator: ", ")) need a reviewer qualified as "
+                    + missing.joined(separator: ", ") + "; \(reviewer) is not")
+        }
+    }
+}
+
+/// One change at a time per page in this process: a revision and the file write that follows
+/// it are made before the next change of the page starts, so the file ends with the last one.
+actor PageLocks {
+    static let shared = PageLocks()
+    private var held: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func holding<T: Sendable>(_ key: String, _ work: @Sendable () async throws -> T) async throws -> T {
+        await lock(key)
+        do {
+            let value = try await work()
+            unlock(key)
+            return value
+        } catch {
+            unlock(key)
+            throw error
+        }
+    }
+
+    private func lock(_ key: String) async {
+        guard held.contains(key) else {
+            held.insert(key)
+            return
+        }
+        // Handed over by `unlock`: the key stays held.
+        await withCheckedContinuation { waiting[key, default: []].append($0) }
+    }
+
+    private func unlock(_ key: String) {
+        if var queue = waiting[key], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiting[key] = queue.isEmpty ? nil : queue
+            next.resume()
+        } else {
+            held.remove(key)
         }
     }
 }

@@ -88,7 +88,40 @@ public final class PostgresStore: ContributionStore {
             ]
         ),
         ("2026-11-25 suggestions of new pages", ["ALTER TABLE suggestion ADD COLUMN path TEXT"]),
+        (
+            "2026-11-26 people, sessions, tokens, audit",
+            [
+                """
+                CREATE TABLE person (
+                    name TEXT PRIMARY KEY NOT NULL, role TEXT NOT NULL, qualifications TEXT NOT NULL,
+                    password_hash TEXT NOT NULL, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE session (
+                    token_hash TEXT PRIMARY KEY NOT NULL, user_name TEXT NOT NULL REFERENCES person(name),
+                    csrf TEXT NOT NULL, expires_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE api_token (
+                    token_hash TEXT PRIMARY KEY NOT NULL, user_name TEXT NOT NULL REFERENCES person(name),
+                    label TEXT NOT NULL, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE audit (
+                    id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+                    target TEXT NOT NULL, detail TEXT NOT NULL)
+                """,
+            ]
+        ),
     ]
+
+    private static func audit(_ connection: PostgresConnection, _ entry: AuditEntry, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO audit (at, actor, action, target, detail)
+            VALUES (\(entry.at), \(entry.actor), \(entry.action), \(entry.target), \(entry.detail))
+            """, logger: logger)
+    }
 
     private func run<T>(_ work: () async throws -> T) async throws -> T {
         do {
@@ -161,7 +194,7 @@ public final class PostgresStore: ContributionStore {
 
     public func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?
     ) async throws -> Revision {
         let logger = self.logger
         return try await run {
@@ -173,6 +206,7 @@ public final class PostgresStore: ContributionStore {
                 ).decode(Int.self) {
                     current = number
                 }
+                try SuggestionTarget.checkCurrent(current, expected: ifCurrent, id: monographID)
                 let revision = Revision(
                     monographID: monographID, number: (current ?? 0) + 1, parent: current, markdown: markdown,
                     author: author, message: message, createdAt: Clock.now())
@@ -194,6 +228,12 @@ public final class PostgresStore: ContributionStore {
                     try await Self.decide(
                         connection, suggestion: approving.suggestion, status: .approved, reviewer: approving.reviewer,
                         reason: approving.reason, logger: logger)
+                } else {
+                    try await Self.audit(
+                        connection,
+                        AuditEntry(
+                            actor: author, action: "revision", target: monographID,
+                            detail: "revision \(revision.number): \(message)"), logger: logger)
                 }
                 return revision
             }
@@ -206,25 +246,36 @@ public final class PostgresStore: ContributionStore {
     ) async throws -> Suggestion {
         let logger = self.logger
         return try await run {
-            try SuggestionTarget.check(
-                monographID, exists: try await monograph(id: monographID) != nil, baseRevision: baseRevision, path: path
-            )
-            let errors = SuggestionTarget.encoded(checkErrors)
-            let created = Clock.now()
-            var id = 0
-            for try await number in try await client.query(
-                """
-                INSERT INTO suggestion (monograph_id, base_revision, markdown, author, message, status, created_at, check_errors, path)
-                VALUES (\(monographID), \(baseRevision), \(markdown), \(author), \(message), 'pending', \(created), \(errors), \(path))
-                RETURNING id
-                """, logger: logger
-            ).decode(Int.self) {
-                id = number
+            try await client.withTransaction(logger: logger) { connection in
+                var exists = false
+                for try await _ in try await connection.query(
+                    "SELECT 1 FROM monograph WHERE id = \(monographID)", logger: logger
+                ).decode(Int.self) {
+                    exists = true
+                }
+                try SuggestionTarget.check(monographID, exists: exists, baseRevision: baseRevision, path: path)
+                let errors = SuggestionTarget.encoded(checkErrors)
+                let created = Clock.now()
+                var id = 0
+                for try await number in try await connection.query(
+                    """
+                    INSERT INTO suggestion (monograph_id, base_revision, markdown, author, message, status, created_at, check_errors, path)
+                    VALUES (\(monographID), \(baseRevision), \(markdown), \(author), \(message), 'pending', \(created), \(errors), \(path))
+                    RETURNING id
+                    """, logger: logger
+                ).decode(Int.self) {
+                    id = number
+                }
+                try await Self.audit(
+                    connection,
+                    AuditEntry(
+                        at: created, actor: author, action: "suggest", target: monographID,
+                        detail: "suggestion \(id) on revision \(baseRevision)"), logger: logger)
+                return Suggestion(
+                    id: id, monographID: monographID, baseRevision: baseRevision, markdown: markdown, author: author,
+                    message: message, status: .pending, createdAt: created, reviewer: nil, reason: nil, decidedAt: nil,
+                    checkErrors: checkErrors, path: path)
             }
-            return Suggestion(
-                id: id, monographID: monographID, baseRevision: baseRevision, markdown: markdown, author: author,
-                message: message, status: .pending, createdAt: created, reviewer: nil, reason: nil, decidedAt: nil,
-                checkErrors: checkErrors, path: path)
         }
     }
 
@@ -303,10 +354,170 @@ public final class PostgresStore: ContributionStore {
         guard current == Suggestion.Status.pending.rawValue else {
             throw StoreError.conflict("suggestion #\(id) is \(current), not pending")
         }
+        let now = Clock.now()
         try await connection.query(
             """
             UPDATE suggestion SET status = \(status.rawValue), reviewer = \(reviewer), reason = \(reason),
-                decided_at = \(Clock.now()) WHERE id = \(id)
+                decided_at = \(now) WHERE id = \(id)
             """, logger: logger)
+        try await audit(
+            connection,
+            AuditEntry(
+                at: now, actor: reviewer, action: AuditText.action(status), target: "suggestion \(id)",
+                detail: reason ?? ""), logger: logger)
     }
+
+    // MARK: People
+
+    public func addUser(_ user: User, passwordHash: String) async throws {
+        let logger = self.logger
+        try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO person (name, role, qualifications, password_hash, created_at)
+                    VALUES (\(user.name), \(user.role.rawValue), \(AuditText.qualifications(user.qualifications)), \(passwordHash), \(user.createdAt))
+                    ON CONFLICT (name) DO NOTHING RETURNING name
+                    """, logger: logger)
+                var added = false
+                for try await _ in rows.decode(String.self) { added = true }
+                guard added else { throw StoreError.conflict("there is a user named '\(user.name)' already") }
+                try await Self.audit(
+                    connection,
+                    AuditEntry(
+                        actor: "cli", action: "user-add", target: user.name,
+                        detail:
+                            "role \(user.role.rawValue); qualifications: \(AuditText.qualifications(user.qualifications))"
+                    ), logger: logger)
+            }
+        }
+    }
+
+    public func user(named name: String) async throws -> (user: User, passwordHash: String)? {
+        try await run {
+            for try await (name, role, qualifications, hash, created) in try await client.query(
+                "SELECT name, role, qualifications, password_hash, created_at FROM person WHERE name = \(name)",
+                logger: logger
+            ).decode((String, String, String, String, String).self) {
+                return (
+                    User(
+                        name: name, role: User.Role(rawValue: role) ?? .contributor,
+                        qualifications: AuditText.qualifications(qualifications), createdAt: created), hash
+                )
+            }
+            return nil
+        }
+    }
+
+    public func users() async throws -> [User] {
+        try await run {
+            var result: [User] = []
+            for try await (name, role, qualifications, created) in try await client.query(
+                "SELECT name, role, qualifications, created_at FROM person ORDER BY name", logger: logger
+            ).decode((String, String, String, String).self) {
+                result.append(
+                    User(
+                        name: name, role: User.Role(rawValue: role) ?? .contributor,
+                        qualifications: AuditText.qualifications(qualifications), createdAt: created))
+            }
+            return result
+        }
+    }
+
+    public func addSession(_ session: SessionRecord) async throws {
+        let logger = self.logger
+        try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                let now = Int(Date().timeIntervalSince1970)
+                try await connection.query("DELETE FROM session WHERE expires_at < \(now)", logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO session (token_hash, user_name, csrf, expires_at)
+                    VALUES (\(session.tokenHash), \(session.user), \(session.csrf), \(session.expiresAt))
+                    """, logger: logger)
+                try await Self.audit(
+                    connection, AuditEntry(actor: session.user, action: "sign-in", target: session.user, detail: ""),
+                    logger: logger)
+            }
+        }
+    }
+
+    public func session(tokenHash: String) async throws -> SessionRecord? {
+        try await run {
+            for try await (hash, user, csrf, expires) in try await client.query(
+                "SELECT token_hash, user_name, csrf, expires_at FROM session WHERE token_hash = \(tokenHash)",
+                logger: logger
+            ).decode((String, String, String, Int).self) {
+                return SessionRecord(tokenHash: hash, user: user, csrf: csrf, expiresAt: expires)
+            }
+            return nil
+        }
+    }
+
+    public func removeSession(tokenHash: String) async throws {
+        let logger = self.logger
+        try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                for try await user in try await connection.query(
+                    "DELETE FROM session WHERE token_hash = \(tokenHash) RETURNING user_name", logger: logger
+                ).decode(String.self) {
+                    try await Self.audit(
+                        connection, AuditEntry(actor: user, action: "sign-out", target: user, detail: ""),
+                        logger: logger)
+                }
+            }
+        }
+    }
+
+    public func addToken(tokenHash: String, user: String, label: String) async throws {
+        let logger = self.logger
+        try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO api_token (token_hash, user_name, label, created_at)
+                    VALUES (\(tokenHash), \(user), \(label), \(Clock.now()))
+                    """, logger: logger)
+                try await Self.audit(
+                    connection, AuditEntry(actor: user, action: "token-add", target: user, detail: label),
+                    logger: logger)
+            }
+        }
+    }
+
+    public func tokenUser(tokenHash: String) async throws -> String? {
+        try await run {
+            for try await user in try await client.query(
+                "SELECT user_name FROM api_token WHERE token_hash = \(tokenHash)", logger: logger
+            ).decode(String.self) {
+                return user
+            }
+            return nil
+        }
+    }
+
+    public func record(_ entry: AuditEntry) async throws {
+        try await run {
+            try await client.query(
+                """
+                INSERT INTO audit (at, actor, action, target, detail)
+                VALUES (\(entry.at), \(entry.actor), \(entry.action), \(entry.target), \(entry.detail))
+                """, logger: logger)
+        }
+    }
+
+    public func auditLog(limit: Int) async throws -> [AuditEntry] {
+        try await run {
+            var result: [AuditEntry] = []
+            for try await (id, at, actor, action, target, detail) in try await client.query(
+                "SELECT id, at, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT \(limit)",
+                logger: logger
+            ).decode((Int, String, String, String, String, String).self) {
+                result.append(
+                    AuditEntry(id: id, at: at, actor: actor, action: action, target: target, detail: detail))
+            }
+            return result
+        }
+    }
+
 }

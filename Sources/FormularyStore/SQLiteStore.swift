@@ -89,7 +89,45 @@ public final class SQLiteStore: ContributionStore {
                     CREATE INDEX suggestion_queue ON suggestion(status, id);
                     """)
         }
+        migrator.registerMigration("2026-11-26 people, sessions, tokens, audit") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE person (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        role TEXT NOT NULL,
+                        qualifications TEXT NOT NULL,
+                        password_hash TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE session (
+                        token_hash TEXT PRIMARY KEY NOT NULL,
+                        user_name TEXT NOT NULL REFERENCES person(name),
+                        csrf TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE api_token (
+                        token_hash TEXT PRIMARY KEY NOT NULL,
+                        user_name TEXT NOT NULL REFERENCES person(name),
+                        label TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
+    }
+
+    private static func audit(_ db: Database, _ entry: AuditEntry) throws {
+        try db.execute(
+            sql: "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+            arguments: [entry.at, entry.actor, entry.action, entry.target, entry.detail])
     }
 
     private func run<T>(_ work: () async throws -> T) async throws -> T {
@@ -144,12 +182,13 @@ public final class SQLiteStore: ContributionStore {
 
     public func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?
     ) async throws -> Revision {
         try await run {
             try await database.write { db in
                 let current = try Int.fetchOne(
                     db, sql: "SELECT current_revision FROM monograph WHERE id = ?", arguments: [monographID])
+                try SuggestionTarget.checkCurrent(current, expected: ifCurrent, id: monographID)
                 let revision = Revision(
                     monographID: monographID, number: (current ?? 0) + 1, parent: current, markdown: markdown,
                     author: author, message: message, createdAt: Clock.now())
@@ -174,6 +213,12 @@ public final class SQLiteStore: ContributionStore {
                     try Self.decide(
                         db, suggestion: approving.suggestion, status: .approved, reviewer: approving.reviewer,
                         reason: approving.reason)
+                } else {
+                    try Self.audit(
+                        db,
+                        AuditEntry(
+                            actor: author, action: "revision", target: monographID,
+                            detail: "revision \(revision.number): \(message)"))
                 }
                 return revision
             }
@@ -197,8 +242,14 @@ public final class SQLiteStore: ContributionStore {
                         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
                         """,
                     arguments: [monographID, baseRevision, markdown, author, message, created, errors, path])
+                let id = Int(db.lastInsertedRowID)
+                try Self.audit(
+                    db,
+                    AuditEntry(
+                        at: created, actor: author, action: "suggest", target: monographID,
+                        detail: "suggestion \(id) on revision \(baseRevision)"))
                 return Suggestion(
-                    id: Int(db.lastInsertedRowID), monographID: monographID, baseRevision: baseRevision,
+                    id: id, monographID: monographID, baseRevision: baseRevision,
                     markdown: markdown, author: author, message: message, status: .pending, createdAt: created,
                     reviewer: nil, reason: nil, decidedAt: nil, checkErrors: checkErrors, path: path)
             }
@@ -250,9 +301,139 @@ public final class SQLiteStore: ContributionStore {
         guard current == Suggestion.Status.pending.rawValue else {
             throw StoreError.conflict("suggestion #\(id) is \(current), not pending")
         }
+        let now = Clock.now()
         try db.execute(
             sql: "UPDATE suggestion SET status = ?, reviewer = ?, reason = ?, decided_at = ? WHERE id = ?",
-            arguments: [status.rawValue, reviewer, reason, Clock.now(), id])
+            arguments: [status.rawValue, reviewer, reason, now, id])
+        try audit(
+            db,
+            AuditEntry(
+                at: now, actor: reviewer, action: AuditText.action(status), target: "suggestion \(id)",
+                detail: reason ?? ""))
+    }
+
+    // MARK: People
+
+    public func addUser(_ user: User, passwordHash: String) async throws {
+        try await run {
+            try await database.write { db in
+                guard try Int.fetchOne(db, sql: "SELECT 1 FROM person WHERE name = ?", arguments: [user.name]) == nil
+                else { throw StoreError.conflict("there is a user named '\(user.name)' already") }
+                try db.execute(
+                    sql:
+                        "INSERT INTO person (name, role, qualifications, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [
+                        user.name, user.role.rawValue, AuditText.qualifications(user.qualifications), passwordHash,
+                        user.createdAt,
+                    ])
+                try Self.audit(
+                    db,
+                    AuditEntry(
+                        actor: "cli", action: "user-add", target: user.name,
+                        detail: "role \(user.role.rawValue); qualifications: \(AuditText.qualifications(user.qualifications))"))
+            }
+        }
+    }
+
+    public func user(named name: String) async throws -> (user: User, passwordHash: String)? {
+        try await run {
+            try await database.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM person WHERE name = ?", arguments: [name]).map {
+                    (Self.user($0), $0["password_hash"])
+                }
+            }
+        }
+    }
+
+    public func users() async throws -> [User] {
+        try await run {
+            try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM person ORDER BY name").map(Self.user)
+            }
+        }
+    }
+
+    private static func user(_ row: Row) -> User {
+        User(
+            name: row["name"], role: User.Role(rawValue: row["role"]) ?? .contributor,
+            qualifications: AuditText.qualifications(row["qualifications"] as String), createdAt: row["created_at"])
+    }
+
+    public func addSession(_ session: SessionRecord) async throws {
+        try await run {
+            try await database.write { db in
+                // Expired sessions go as new ones come.
+                try db.execute(
+                    sql: "DELETE FROM session WHERE expires_at < ?", arguments: [Int(Date().timeIntervalSince1970)])
+                try db.execute(
+                    sql: "INSERT INTO session (token_hash, user_name, csrf, expires_at) VALUES (?, ?, ?, ?)",
+                    arguments: [session.tokenHash, session.user, session.csrf, session.expiresAt])
+                try Self.audit(db, AuditEntry(actor: session.user, action: "sign-in", target: session.user, detail: ""))
+            }
+        }
+    }
+
+    public func session(tokenHash: String) async throws -> SessionRecord? {
+        try await run {
+            try await database.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM session WHERE token_hash = ?", arguments: [tokenHash]).map {
+                    SessionRecord(
+                        tokenHash: $0["token_hash"], user: $0["user_name"], csrf: $0["csrf"],
+                        expiresAt: $0["expires_at"])
+                }
+            }
+        }
+    }
+
+    public func removeSession(tokenHash: String) async throws {
+        try await run {
+            try await database.write { db in
+                if let user = try String.fetchOne(
+                    db, sql: "SELECT user_name FROM session WHERE token_hash = ?", arguments: [tokenHash])
+                {
+                    try db.execute(sql: "DELETE FROM session WHERE token_hash = ?", arguments: [tokenHash])
+                    try Self.audit(db, AuditEntry(actor: user, action: "sign-out", target: user, detail: ""))
+                }
+            }
+        }
+    }
+
+    public func addToken(tokenHash: String, user: String, label: String) async throws {
+        try await run {
+            try await database.write { db in
+                try db.execute(
+                    sql: "INSERT INTO api_token (token_hash, user_name, label, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [tokenHash, user, label, Clock.now()])
+                try Self.audit(db, AuditEntry(actor: user, action: "token-add", target: user, detail: label))
+            }
+        }
+    }
+
+    public func tokenUser(tokenHash: String) async throws -> String? {
+        try await run {
+            try await database.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT user_name FROM api_token WHERE token_hash = ?", arguments: [tokenHash])
+            }
+        }
+    }
+
+    public func record(_ entry: AuditEntry) async throws {
+        try await run {
+            try await database.write { db in try Self.audit(db, entry) }
+        }
+    }
+
+    public func auditLog(limit: Int) async throws -> [AuditEntry] {
+        try await run {
+            try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                    AuditEntry(
+                        id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"], target: $0["target"],
+                        detail: $0["detail"])
+                }
+            }
+        }
     }
 
     private static func monograph(_ row: Row) -> StoredMonograph {

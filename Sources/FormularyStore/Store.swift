@@ -50,16 +50,19 @@ public struct Suggestion: Sendable, Equatable, Codable {
 
 /// Where revisions and suggestions live. SQLite (GRDB) on one machine; the PostgreSQL store
 /// (postgres-nio) implements the same protocol.
-public protocol ContributionStore: Sendable {
+public protocol ContributionStore: PeopleStore {
     func monographs() async throws -> [StoredMonograph]
     func monograph(id: String) async throws -> StoredMonograph?
     func revisions(of id: String) async throws -> [Revision]
     func revision(of id: String, number: Int) async throws -> Revision?
     /// Adds a revision as the monograph's current one (creating the monograph at revision 1).
-    /// With `decide`, the same transaction records a suggestion's approval.
+    /// With `approving`, the same transaction records a suggestion's approval. With
+    /// `ifCurrent`, nothing is added (`StoreError.stale`) unless that is still the current
+    /// revision: an approval merged against a page that moved on meanwhile is merged again.
+    /// The same transaction adds the change to the audit log.
     func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?
     ) async throws -> Revision
     /// A suggestion; base revision 0 (with `path`) proposes a page that does not exist yet.
     func addSuggestion(
@@ -77,11 +80,17 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     case conflict(String)
     case invalid(String)
+    /// The page moved on since the change was made against it; make it again.
+    case stale(String)
+    /// Not allowed for this person.
+    case forbidden(String)
 
     public var description: String {
         switch self {
         case .database(let message): return "the database: \(message)"
-        case .notFound(let message), .conflict(let message), .invalid(let message): return message
+        case .notFound(let message), .conflict(let message), .invalid(let message), .stale(let message),
+            .forbidden(let message):
+            return message
         }
     }
 }
@@ -98,12 +107,19 @@ enum SuggestionTarget {
         }
     }
 
+    /// Whether a revision may be added on top of `current`.
+    static func checkCurrent(_ current: Int?, expected: Int?, id: String) throws {
+        if let expected, expected != (current ?? 0) {
+            throw StoreError.stale("\(id) moved on to revision \(current ?? 0) (expected \(expected))")
+        }
+    }
+
     /// Check errors as the JSON array both stores keep them in.
     static func encoded(_ errors: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(errors)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
 
-enum Clock {
-    static func now() -> String { Date().formatted(.iso8601) }
+public enum Clock {
+    public static func now() -> String { Date().formatted(.iso8601) }
 }
