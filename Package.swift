@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "FormularyServer",
             dependencies: [
-                "FormularySite", "FormularySearch", "CZlib",
+                "FormularySite", "FormularySearch", "FormularyStore", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

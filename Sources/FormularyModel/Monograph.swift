@@ -29,6 +29,8 @@ public struct Monograph: Sendable, Hashable, Codable {
     public var lastModified: String?
     /// Product details of a brand page (`kind == .brand`).
     public var product: Product?
+    /// Who last reviewed the page, and when (front matter `reviewed_by`, `reviewed_at`).
+    public var review: Review?
 
     public init(
         id: String, slug: String, collection: String, title: String, kind: MonographKind,
@@ -59,7 +61,7 @@ public struct Monograph: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, slug, collection, title, kind, ingredients, sections, faqs, disclaimer, flags, source
-        case description, lastModified, product
+        case description, lastModified, product, review
     }
 
     // Written by hand so that `disclaimer: null` is always present, as the contract shows,
@@ -80,6 +82,20 @@ public struct Monograph: Sendable, Hashable, Codable {
         try container.encodeIfPresent(description, forKey: .description)
         try container.encodeIfPresent(lastModified, forKey: .lastModified)
         try container.encodeIfPresent(product, forKey: .product)
+        try container.encodeIfPresent(review, forKey: .review)
+    }
+}
+
+/// A person's review of a page's text.
+public struct Review: Sendable, Hashable, Codable {
+    /// The reviewer's name.
+    public var by: String
+    /// `YYYY-MM-DD`, when front matter gives it.
+    public var at: String?
+
+    public init(by: String, at: String?) {
+        self.by = by
+        self.at = at
     }
 }
 

@@ -104,7 +104,7 @@ public struct MonographParser: Sendable {
             kind = ingredients.count > 1 ? .combination : .single
         }
 
-        let monograph = Monograph(
+        var monograph = Monograph(
             id: location.id, slug: location.slug, collection: location.collection, title: title, kind: kind,
             ingredients: ingredients, sections: sections, faqs: faqs, disclaimer: disclaimer,
             flags: Flags(banned: frontMatter["is_banned"]?.bool ?? false, aiGenerated: Self.isAIGenerated(frontMatter)),
@@ -112,6 +112,12 @@ public struct MonographParser: Sendable {
             description: frontMatter["description"]?.string.map { $0.trimmingWhitespace() },
             lastModified: frontMatter["lastModified"]?.string ?? frontMatter["last_modified"]?.string,
             product: product)
+        if let reviewer = (frontMatter["reviewed_by"] ?? frontMatter["reviewedBy"])?.string?.trimmingWhitespace(),
+            !reviewer.isEmpty
+        {
+            let date = (frontMatter["reviewed_at"] ?? frontMatter["reviewedAt"])?.string?.trimmingWhitespace()
+            monograph.review = Review(by: reviewer, at: date.map { String($0.prefix(10)) })
+        }
         return ParsedPage(
             monograph: monograph, location: location, frontMatter: frontMatter, titleHeading: titleHeading,
             bodyLine: split.bodyLine, bodyBytes: bodyBytes)

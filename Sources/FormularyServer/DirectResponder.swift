@@ -79,7 +79,7 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let request):
             let version = versions.next()
             let target = request.path ?? "/"
-            guard passedOn == 0, !target.hasPrefix("/_formulary/events") else {
+            guard passedOn == 0, !server.passesOn(target) else {
                 passedOn += 1
                 context.fireChannelRead(data)
                 return

@@ -1,5 +1,6 @@
 import Dispatch
 import FormularySite
+import FormularyStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,6 +23,8 @@ public struct ServeOptions: Sendable {
     public var logFormat = "text"
     /// Seconds a connection may stay idle, or take to send its request head, before it is closed.
     public var idleTimeout = 30
+    /// Take suggested edits and reviews, kept in `database` (a SQLite file or a postgres:// URL).
+    public var database: String?
 
     public init(request: SiteBuilder.Request) {
         self.request = request
@@ -70,14 +73,27 @@ public enum Serve {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: format, level: level) }
         let logger = Logger(label: "formulary")
 
-        let session = try await SiteSession.start(options, progress: progress, logger: logger)
+        let contributions = try await openContributions(options, logger: logger)
+        let session = try await SiteSession.start(
+            options, progress: progress, logger: logger, contributions: contributions)
         let server = session.server
         let requestLog = RequestLog(logger: logger)
-        // Hummingbird answers what DirectResponder passes on: the live reload event stream.
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+        // Hummingbird answers what DirectResponder passes on: the live reload event stream,
+        // and the contribution pages and API, which wait on the database.
+        let largestBody = server.options.largestBody
+        let responder = CallbackResponder<PeerContext> { request, context in
             let started = ContinuousClock.now
             let target = request.head.path ?? "/"
-            let answer = server.respond(method: request.method, target: target, headers: request.headers)
+            let answer: ServerResponse
+            if let contributions = server.contributions, server.passesOn(target),
+                !target.hasPrefix("/_formulary/events")
+            {
+                answer = await Self.contributionAnswer(
+                    request, peer: context.peer, server: server, contributions: contributions,
+                    largestBody: largestBody)
+            } else {
+                answer = server.respond(method: request.method, target: target, headers: request.headers)
+            }
             requestLog.log(method: request.method, target: target, status: answer.status, since: started)
             return Self.response(answer)
         }
@@ -105,6 +121,60 @@ public enum Serve {
         )
         try await application.runService()
         logger.notice("stopped")
+    }
+
+    /// Opens the store and brings it up to date with the content folder (so a file edited
+    /// while the server was down becomes a revision, and a file an interrupted approval did
+    /// not reach is written again).
+    static func openContributions(_ options: ServeOptions, logger: Logger) async throws -> ContributionSetup? {
+        guard let database = options.database else { return nil }
+        let configuration = options.request.configuration
+        let store: any ContributionStore
+        do {
+            store = try await openContributionStore(database)
+        } catch {
+            throw Failure.content("cannot open the contribution store: \(error)")
+        }
+        let contributions = Contributions(
+            store: store, contentFolder: options.request.contentFolder,
+            policy: ReviewPolicy(qualifications: configuration.contributions.qualifications))
+        let started = ContinuousClock.now
+        let report = try await contributions.importContent()
+        for id in report.restored { logger.warning("restored \(id): its file held an older revision than the store") }
+        logger.notice(
+            "contributions: \(report.added.count) pages added to the store, \(report.changed.count) changed on disk, \(report.unchanged) unchanged (\(SiteSession.milliseconds(since: started)) ms)"
+        )
+        if try await store.users().isEmpty {
+            logger.warning("nobody can review yet: add a reviewer with `formulary user add NAME --role reviewer`")
+        }
+        return ContributionSetup(contributions: contributions, settings: configuration.contributions)
+    }
+
+    static func contributionAnswer(
+        _ request: Request, peer: String, server: SiteServer, contributions: ContributionServer, largestBody: Int
+    ) async -> ServerResponse {
+        let target: RequestTarget
+        do throws(RequestTarget.Failure) {
+            target = try RequestTarget.parse(request.head.path ?? "/")
+        } catch {
+            return server.problem(.badRequest("the request target is not valid"))
+        }
+        var body: [UInt8] = []
+        if request.method == .post {
+            do {
+                body = Array(try await request.body.collect(upTo: largestBody).readableBytesView)
+            } catch {
+                return server.problem(
+                    Problem(
+                        title: "Content Too Large", status: 413,
+                        detail: "request bodies are limited to \(largestBody) bytes"),
+                    instance: target.path)
+            }
+        }
+        return await contributions.respond(
+            ContributionRequest(
+                method: request.method, target: target, headers: request.headers, body: body,
+                authority: request.head.authority, peer: peer))
     }
 
     /// The Hummingbird response for an answer.
@@ -146,9 +216,10 @@ final class SiteSession: Service, Sendable {
         self.logger = logger
     }
 
-    static func start(_ options: ServeOptions, progress: SiteBuilder.Progress?, logger: Logger) async throws
-        -> SiteSession
-    {
+    static func start(
+        _ options: ServeOptions, progress: SiteBuilder.Progress?, logger: Logger,
+        contributions setup: ContributionSetup? = nil
+    ) async throws -> SiteSession {
         let request = options.request
         let started = ContinuousClock.now
         let outcome = await onThread {
@@ -177,8 +248,18 @@ final class SiteSession: Service, Sendable {
         } catch {
             throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
         }
+        // An accepted change rebuilds the site before its response goes out.
+        let later = Mutex<SiteSession?>(nil)
+        let contributionServer = setup.map { setup in
+            ContributionServer(
+                contributions: setup.contributions, accounts: Accounts(store: setup.contributions.store),
+                settings: setup.settings, siteTitle: request.configuration.title,
+                styleURL: request.configuration.basePath + "assets/style.css",
+                changed: { await later.withLock { $0 }?.rebuildNow() })
+        }
         let server = SiteServer(
-            outputFolder: request.outputFolder, content: content, options: .init(liveReload: options.watch))
+            outputFolder: request.outputFolder, content: content, options: .init(liveReload: options.watch),
+            contributions: contributionServer)
         server.liveReload?.publish(status, changed: false)
         var watcher: FolderWatcher?
         if options.watch {
@@ -191,6 +272,7 @@ final class SiteSession: Service, Sendable {
             }
         }
         let session = SiteSession(server: server, options: options, watcher: watcher, logger: logger)
+        later.withLock { $0 = session }
         watcher?.start { [weak session] in session?.changed() }
         return session
     }
@@ -236,6 +318,16 @@ final class SiteSession: Service, Sendable {
             }
             state.running = false
             return false
+        }
+    }
+
+    /// Rebuilds now (after the rebuild in progress, if any) and returns when it is served.
+    func rebuildNow() async {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                self.rebuild()
+                continuation.resume()
+            }
         }
     }
 
@@ -290,5 +382,22 @@ func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thr
 func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+}
+
+/// The store and settings of a site that takes suggested edits.
+struct ContributionSetup: Sendable {
+    var contributions: Contributions
+    var settings: SiteConfiguration.ContributionSettings
+}
+
+/// Hummingbird's request context, with the client's address (for rate limits).
+struct PeerContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let peer: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        peer = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 }

@@ -41,6 +41,8 @@ final class SiteServer: Sendable {
 
     let files: SiteFiles
     let liveReload: LiveReload?
+    /// Suggested edits and reviews, when the site takes them.
+    let contributions: ContributionServer?
     let options: Options
     private let state: Mutex<APIState>
     /// `FORMULARY_SEARCH_CACHE=N` holds N answers (0: none, for measuring the engine alone).
@@ -58,8 +60,9 @@ final class SiteServer: Sendable {
         return fields
     }()
 
-    init(outputFolder: String, content: SiteContent, options: Options) {
+    init(outputFolder: String, content: SiteContent, options: Options, contributions: ContributionServer? = nil) {
         self.options = options
+        self.contributions = contributions
         var fileOptions = SiteFiles.Options(security: Self.securityHeaders)
         if options.liveReload {
             fileOptions.htmlInjection = "<script src=\"/_formulary/live.js\" defer></script>\n"
@@ -73,6 +76,15 @@ final class SiteServer: Sendable {
     }
 
     var api: APIState { state.withLock { $0 } }
+
+    /// Whether a request goes to Hummingbird's responder (the event stream, contribution
+    /// pages and API) rather than being answered from memory at once.
+    func passesOn(_ target: String) -> Bool {
+        if target.hasPrefix("/_formulary/events") { return true }
+        guard contributions != nil else { return false }
+        let path = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
+        return ContributionServer.handles(path)
+    }
 
     /// Serves `content` from now on (after the content changed).
     func replaceContent(_ content: SiteContent) {

@@ -6,7 +6,7 @@ import FormularyParsing
 ///
 /// Stored in a small binary format (`encoded()`).
 struct BuildCache: Equatable {
-    static let formatVersion = "formulary-build-cache 4"
+    static let formatVersion = "formulary-build-cache 5"
 
     /// Everything outside the content that shapes every page: templates, static files,
     /// settings and the Formulary version. A different one means a full build.
@@ -69,6 +69,10 @@ struct BuildCache: Equatable {
             writer.string(summary.lastModified)
             writer.optional(summary.description) { $0.string($1) }
             writer.integer((summary.banned ? 1 : 0) | (summary.aiGenerated ? 2 : 0))
+            writer.optional(summary.review) { writer, review in
+                writer.string(review.by)
+                writer.string(review.at ?? "")
+            }
             writer.string(entry.searchShardList)
         }
         return writer.bytes
@@ -110,11 +114,17 @@ struct BuildCache: Equatable {
                 let target = hasTarget ? reader.string() : nil
                 guard let lastModified = reader.string(), let hasDescription = reader.flag() else { return nil }
                 let description = hasDescription ? reader.string() : nil
-                guard let flags = reader.integer(), let shards = reader.string() else { return nil }
+                guard let flags = reader.integer(), let hasReview = reader.flag() else { return nil }
+                var review: Review?
+                if hasReview {
+                    guard let by = reader.string(), let at = reader.string() else { return nil }
+                    review = Review(by: by, at: at.isEmpty ? nil : at)
+                }
+                guard let shards = reader.string() else { return nil }
                 let summary = PageSummary(
                     id: id, slug: slug, collection: collection, title: title, kind: kind, ingredients: ingredients,
                     productTarget: target, lastModified: lastModified, description: description,
-                    banned: flags & 1 != 0, aiGenerated: flags & 2 != 0)
+                    banned: flags & 1 != 0, aiGenerated: flags & 2 != 0, review: review)
                 var entry = Entry(
                     modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary)
                 entry.searchShardList = shards

@@ -226,6 +226,9 @@ extension DefaultTheme {
                   {{provenanceText}}
                   {{#dateModified}}Last updated <time datetime="{{dateModified}}">{{dateModifiedLabel}}</time>.{{/dateModified}}
                 </p>
+                {{#contributions}}
+                <p class="page-tools"><a href="{{suggestURL}}">Suggest an edit</a> <a href="{{historyURL}}">History</a></p>
+                {{/contributions}}
               </header>
 
               <dl class="facts">
@@ -946,6 +949,37 @@ extension DefaultTheme {
         .ingredient h3 { font-size: 0.95rem; color: var(--muted); margin: 0.8rem 0 0.3rem; }
         .ingredient .entry-list { border: 0; }
         .ingredient .entry-list li { padding: 0.25rem 0; border: 0; }
+
+        /* Contributions: page tools, and the suggest, review and history pages `formulary serve` shows. */
+        .site-nav form.inline { display: inline; margin: 0; }
+        .site-nav button.link { background: none; border: 0; padding: 0; margin: 0; font: inherit; color: inherit; text-decoration: underline; cursor: pointer; }
+        .page-tools { margin: 0.6rem 0 0; font-size: 0.92rem; display: flex; gap: 1rem; }
+        .workflow { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 1.25rem 1.75rem; margin: 1.5rem 0; }
+        .workflow h1 { margin-top: 0; }
+        .workflow form { margin: 1rem 0; }
+        .workflow label { display: block; font-weight: 600; margin: 0.8rem 0 0.25rem; }
+        .workflow input[type=text], .workflow input[type=password], .workflow textarea { width: 100%; font: inherit; padding: 0.45rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; }
+        .workflow textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.88rem; min-height: 24rem; }
+        .workflow button { font: inherit; padding: 0.45rem 1rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; margin: 0.6rem 0.4rem 0 0; }
+        .workflow button.secondary { background: var(--paper); color: var(--brand); }
+        .workflow .actions { display: flex; flex-wrap: wrap; gap: 1rem; }
+        .workflow .actions form { flex: 1 1 16rem; border: 1px solid var(--line); border-radius: 8px; padding: 0.6rem 0.9rem; margin: 0.5rem 0; }
+        .notice { border-radius: 8px; padding: 0.6rem 0.9rem; margin: 0.8rem 0; border-left: 5px solid var(--ok-line); background: var(--ok-bg); }
+        .notice.error { border-color: var(--danger-line); background: var(--danger-bg); }
+        .notice ul { margin: 0.3rem 0 0; }
+        .status { display: inline-block; font-weight: 700; border-radius: 6px; padding: 0 0.45rem; border: 1px solid var(--line); font-size: 0.88rem; }
+        .status-pending { background: var(--warn-bg); border-color: var(--warn-line); }
+        .status-approved { background: var(--ok-bg); border-color: var(--ok-line); }
+        .status-rejected, .status-withdrawn, .status-changes-requested { background: var(--danger-bg); border-color: var(--danger-line); }
+        .listing { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
+        .listing th, .listing td { border-bottom: 1px solid var(--line); padding: 0.45rem 0.5rem; text-align: left; vertical-align: top; }
+        .diff-section { margin: 1rem 0; }
+        .diff-section h3 { font-size: 1rem; margin: 0 0 0.3rem; }
+        .diff-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem; }
+        .diff-sides pre { white-space: pre-wrap; word-break: break-word; margin: 0; padding: 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--wash); font-size: 0.85rem; }
+        .diff-sides del { background: #fbd5d2; text-decoration: line-through; }
+        .diff-sides ins { background: #cdeed8; text-decoration: none; }
+        @media (max-width: 700px) { .diff-sides { grid-template-columns: 1fr; } }
 
         """#,
     ]

@@ -18,6 +18,7 @@ public struct PageSummary: Sendable, Hashable {
     public var description: String?
     public var banned: Bool
     public var aiGenerated: Bool
+    public var review: Review?
 
     public init(_ monograph: Monograph, fileDate: String) {
         id = monograph.id
@@ -31,12 +32,15 @@ public struct PageSummary: Sendable, Hashable {
         description = monograph.description
         banned = monograph.flags.banned
         aiGenerated = monograph.flags.aiGenerated
+        review = monograph.review
     }
 
     public init(
         id: String, slug: String, collection: String, title: String, kind: MonographKind, ingredients: [Ingredient],
-        productTarget: String?, lastModified: String, description: String?, banned: Bool, aiGenerated: Bool
+        productTarget: String?, lastModified: String, description: String?, banned: Bool, aiGenerated: Bool,
+        review: Review? = nil
     ) {
+        self.review = review
         self.id = id
         self.slug = slug
         self.collection = collection

@@ -23,13 +23,35 @@ public struct SiteConfiguration: Sendable, Equatable {
     public var templatesFolder = "templates"
     public var staticFolder = "static"
     public var outputFolder = "public"
+    public var contributions = ContributionSettings()
 
     public init() {}
+
+    /// `contributions:`: suggested edits and reviews, served by `formulary serve`.
+    ///
+    /// ```yaml
+    /// contributions:
+    ///   enabled: true         # "Suggest an edit" and "History" on every page
+    ///   anonymous: false      # signed-out visitors may suggest edits
+    ///   rateLimit: 30         # changes a minute, per person and per address
+    ///   qualifications:       # sections only a reviewer with the qualification may approve
+    ///     dosage: pharmacist
+    /// ```
+    public struct ContributionSettings: Sendable, Equatable {
+        public var enabled = false
+        public var anonymous = false
+        public var rateLimit = 30
+        public var qualifications: [String: String] = [:]
+
+        public init() {}
+
+        static let knownKeys = ["enabled", "anonymous", "rateLimit", "qualifications"]
+    }
 
     /// The keys this file may hold; anything else is a typo worth reporting.
     static let knownKeys = [
         "title", "description", "baseURL", "language", "content", "templates", "static", "output", "check",
-        "database", "generate", "reviews",
+        "database", "generate", "contributions",
     ]
 
     /// A problem in `formulary.yml`, with its place.
@@ -59,6 +81,10 @@ public struct SiteConfiguration: Sendable, Equatable {
                 let suggestion = Spelling.closest(to: name, among: knownKeys).map { "; did you mean '\($0)'?" } ?? ""
                 throw Error(path: path, line: key.mark?.line ?? 1, message: "unknown setting '\(name)'\(suggestion)")
             }
+            if name == "contributions" {
+                configuration.contributions = try contributionSettings(value, path: path)
+                continue
+            }
             guard
                 ["title", "description", "baseURL", "language", "content", "templates", "static", "output"]
                     .contains(name)
@@ -84,6 +110,54 @@ public struct SiteConfiguration: Sendable, Equatable {
             }
         }
         return configuration
+    }
+
+    private static func contributionSettings(_ node: Node, path: String) throws(Error) -> ContributionSettings {
+        var settings = ContributionSettings()
+        guard case .mapping(let mapping) = node else {
+            throw Error(path: path, line: node.mark?.line ?? 1, message: "'contributions' must be 'key: value' lines")
+        }
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            let line = value.mark?.line ?? 1
+            switch name {
+            case "enabled", "anonymous":
+                guard let flag = value.bool else {
+                    throw Error(path: path, line: line, message: "'contributions.\(name)' must be true or false")
+                }
+                if name == "enabled" { settings.enabled = flag } else { settings.anonymous = flag }
+            case "rateLimit":
+                guard let limit = value.int, limit > 0 else {
+                    throw Error(
+                        path: path, line: line, message: "'contributions.rateLimit' must be a whole number above 0")
+                }
+                settings.rateLimit = limit
+            case "qualifications":
+                guard case .mapping(let pairs) = value else {
+                    throw Error(
+                        path: path, line: line,
+                        message: "'contributions.qualifications' must be 'section: qualification' lines")
+                }
+                for (section, qualification) in pairs {
+                    guard let section = section.string, let qualification = qualification.string,
+                        !qualification.isEmpty
+                    else {
+                        throw Error(
+                            path: path, line: qualification.mark?.line ?? line,
+                            message: "each qualification must be 'section: qualification', as 'dosage: pharmacist'")
+                    }
+                    settings.qualifications[section] = qualification
+                }
+            default:
+                let suggestion = Spelling.closest(to: name, among: ContributionSettings.knownKeys).map {
+                    "; did you mean '\($0)'?"
+                }
+                throw Error(
+                    path: path, line: key.mark?.line ?? 1,
+                    message: "unknown setting 'contributions.\(name)'\(suggestion ?? "")")
+            }
+        }
+        return settings
     }
 
     public struct BaseURLError: Swift.Error, Equatable {

@@ -15,6 +15,13 @@ enum StructuredData {
         json.string("description", description)
         json.string("inLanguage", language)
         json.string("dateModified", page.lastModified)
+        if let review = page.review {
+            if let date = review.at { json.string("lastReviewed", date) }
+            json.openObject("reviewedBy")
+            json.string("@type", "Person")
+            json.string("name", review.by)
+            json.closeObject()
+        }
         json.openObject("isPartOf")
         json.string("@type", "WebSite")
         json.string("name", siteTitle)

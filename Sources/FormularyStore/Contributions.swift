@@ -240,6 +240,9 @@ public struct Contributions: Sendable {
                     + suggestion.checkErrors.joined(separator: "; "))
         }
         let current = try await store.monograph(id: suggestion.monographID)
+        if let current, try await recordEditOnDisk(current) {
+            throw StoreError.stale("\(current.id) was edited on disk")
+        }
         let merge = try await preview(suggestion)
         try await policy.check(reviewer: reviewer, sections: merge.suggested, store: store)
         guard let merged = merge.text else {
@@ -299,6 +302,22 @@ public struct Contributions: Sendable {
         try await store.decide(suggestion: id, status: .changesRequested, reviewer: reviewer, reason: reason)
     }
 
+    /// A page's file edited by hand since its current revision (while the server runs, say)
+    /// becomes a revision before anything is written over it; true when it did.
+    private func recordEditOnDisk(_ monograph: StoredMonograph) async throws -> Bool {
+        let path = contentFolder + "/" + monograph.path
+        guard let data = FileManager.default.contents(atPath: path), let disk = String(data: data, encoding: .utf8),
+            let current = try await store.revision(of: monograph.id, number: monograph.currentRevision),
+            disk != current.markdown
+        else { return false }
+        // An older revision on disk is an approval whose file write was cut short: not an edit.
+        if try await store.revisions(of: monograph.id).contains(where: { $0.markdown == disk }) { return false }
+        _ = try await store.addRevision(
+            monographID: monograph.id, path: monograph.path, markdown: disk, author: "import",
+            message: "changed on disk: \(monograph.path)", approving: nil, ifCurrent: monograph.currentRevision)
+        return true
+    }
+
     /// The page as it was at revision `number`, as a new revision.
     public func revert(monographID: String, to number: Int, author: String) async throws -> Revision {
         guard let monograph = try await store.monograph(id: monographID) else {
@@ -308,6 +327,9 @@ public struct Contributions: Sendable {
             throw StoreError.notFound("\(monographID) has no revision \(number)")
         }
         return try await PageLocks.shared.holding(contentFolder + "|" + monographID) {
+            if let latest = try await store.monograph(id: monographID) {
+                _ = try await recordEditOnDisk(latest)
+            }
             let revision = try await store.addRevision(
                 monographID: monographID, path: monograph.path, markdown: target.markdown, author: author,
                 message: "reverted to revision \(number)", approving: nil, ifCurrent: nil)

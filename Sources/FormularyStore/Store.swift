@@ -123,3 +123,11 @@ enum SuggestionTarget {
 public enum Clock {
     public static func now() -> String { Date().formatted(.iso8601) }
 }
+
+/// The store at `location`: a `postgres://` (or `postgresql://`) URL, or a SQLite file.
+public func openContributionStore(_ location: String) async throws -> any ContributionStore {
+    if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
+        return try await PostgresStore(url: location)
+    }
+    return try SQLiteStore(path: location)
+}

@@ -24,13 +24,10 @@ struct StoreArguments: ParsableArguments {
         let location =
             database ?? ProcessInfo.processInfo.environment["FORMULARY_DATABASE"]
             ?? site + "/.formulary/formulary.sqlite"
-        let store: any ContributionStore
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            store = try await PostgresStore(url: location)
-        } else {
-            store = try SQLiteStore(path: location)
-        }
-        return Contributions(store: store, contentFolder: folder.contentPath)
+        let store = try await openContributionStore(location)
+        return Contributions(
+            store: store, contentFolder: folder.contentPath,
+            policy: ReviewPolicy(qualifications: folder.configuration.contributions.qualifications))
     }
 }
 
@@ -40,7 +37,7 @@ struct ContributeError: Error, CustomStringConvertible {
 }
 
 /// Runs a contribution command to its end, turning store errors into one line and exit status 2.
-private func running(_ command: String, _ work: @escaping @Sendable () async throws -> Void) throws {
+func waitForContribution(_ command: String, _ work: @escaping @Sendable () async throws -> Void) throws {
     do {
         try waitFor(work)
     } catch let error as StoreError {
@@ -63,7 +60,7 @@ struct ImportCommand: ParsableCommand {
     var author = "import"
 
     func run() throws {
-        try running("import") {
+        try waitForContribution("import") {
             let report = try await store.contributions().importContent(author: author)
             for skipped in report.skipped { print("skipped: \(skipped)") }
             for id in report.restored { print("restored \(id): its file held an older revision") }
@@ -85,7 +82,7 @@ struct ExportCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        try running("export") {
+        try waitForContribution("export") {
             let count = try await store.contributions().export(to: out)
             print("wrote \(count) pages")
         }
@@ -115,7 +112,7 @@ struct SuggestCommand: ParsableCommand {
     var base: Int?
 
     func run() throws {
-        try running("suggest") {
+        try waitForContribution("suggest") {
             guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
             else { throw ContributeError("cannot read \(file) as UTF-8") }
             let suggestion = try await store.contributions().suggest(
@@ -139,12 +136,13 @@ struct ReviewCommand: ParsableCommand {
             formulary review approve 12 --reviewer NAME [--override REASON]
             formulary review reject 12 --reviewer NAME --reason TEXT
             formulary review changes 12 --reviewer NAME --reason TEXT
+            formulary review withdraw 12 --reviewer AUTHOR   (its author takes it back)
             A suggestion written against an older revision is merged by section when the sections
             it changes were not changed since; otherwise approval names the conflicting sections.
             """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable {
-        case list, show, approve, reject, changes
+        case list, show, approve, reject, changes, withdraw
     }
 
     @OptionGroup var store: StoreArguments
@@ -172,7 +170,7 @@ struct ReviewCommand: ParsableCommand {
 
     func validate() throws {
         if action != .list, number == nil { throw ValidationError("give the suggestion's number") }
-        if [.approve, .reject, .changes].contains(action), reviewer == nil {
+        if [.approve, .reject, .changes, .withdraw].contains(action), reviewer == nil {
             throw ValidationError("give --reviewer NAME")
         }
         if [.reject, .changes].contains(action), reason == nil { throw ValidationError("give --reason TEXT") }
@@ -183,7 +181,7 @@ struct ReviewCommand: ParsableCommand {
     }
 
     func run() throws {
-        try running("review") {
+        try waitForContribution("review") {
             let contributions = try await store.contributions()
             switch action {
             case .list:
@@ -230,6 +228,9 @@ struct ReviewCommand: ParsableCommand {
             case .changes:
                 try await contributions.requestChanges(suggestion: number!, reviewer: reviewer!, reason: reason!)
                 print("sent #\(number!) back to its author")
+            case .withdraw:
+                try await contributions.withdraw(suggestion: number!, by: reviewer!, reason: reason ?? "")
+                print("withdrew #\(number!)")
             }
         }
     }
@@ -267,7 +268,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        try running("history") {
+        try waitForContribution("history") {
             let contributions = try await store.contributions()
             if let revert {
                 let revision = try await contributions.revert(monographID: id, to: revert, author: author!)
@@ -286,6 +287,31 @@ struct HistoryCommand: ParsableCommand {
             for revision in all.reversed() {
                 print("\(revision.number)  \(revision.createdAt)  \(revision.author): \(revision.message)")
             }
+        }
+    }
+}
+
+/// `formulary revert ID --to REV`: the same as `history ID --revert REV`.
+struct RevertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revert",
+        abstract: "Make an older revision's text a page's current one again (as a new revision; nothing is lost).")
+
+    @OptionGroup var store: StoreArguments
+
+    @Argument(help: "The page's id, such as composition/paracetamol.")
+    var id: String
+
+    @Option(help: "The revision whose text comes back.")
+    var to: Int
+
+    @Option(help: "Who reverts.")
+    var author: String
+
+    func run() throws {
+        try waitForContribution("revert") {
+            let revision = try await store.contributions().revert(monographID: id, to: to, author: author)
+            print("\(id) is at revision \(revision.number): the text of revision \(to), written to the content folder")
         }
     }
 }

@@ -18,6 +18,12 @@ struct ServeCommand: ParsableCommand {
             or a template error, is shown over the page in the browser until it is fixed. \
             --no-watch serves the site as built, for production behind a proxy.
 
+            With contributions (`contributions: enabled: true` in formulary.yml, or \
+            --contributions, or --database) every page gets "Suggest an edit" and "History", \
+            and /_formulary/review is the review queue; suggestions, revisions and people are \
+            kept in SITE/.formulary/formulary.sqlite (or --database, or $FORMULARY_DATABASE: a \
+            SQLite file or a postgres:// URL). Add reviewers with `formulary user add`.
+
             Ctrl-C or SIGTERM stops it after the requests in flight are answered.
             """
     )
@@ -41,6 +47,15 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: "Seconds before an idle connection, or one slow to send its request, is closed.")
     var idleTimeout = 30
+
+    @Flag(help: "Take suggested edits and reviews (also on with `contributions: enabled: true` in formulary.yml).")
+    var contributions = false
+
+    @Option(
+        help:
+            "The contribution store: a SQLite file or postgres://user:password@host/database (default: $FORMULARY_DATABASE, else SITE/.formulary/formulary.sqlite)."
+    )
+    var database: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -76,6 +91,15 @@ struct ServeCommand: ParsableCommand {
         options.logLevel = logLevel
         options.logFormat = logFormat
         options.idleTimeout = idleTimeout
+        if contributions || database != nil || request.configuration.contributions.enabled {
+            options.database =
+                database ?? ProcessInfo.processInfo.environment["FORMULARY_DATABASE"]
+                ?? ((selection.content == nil ? (selection.site ?? ".") : request.outputFolder + "/..")
+                    + "/.formulary/formulary.sqlite")
+            // Pages show "Suggest an edit" and "History".
+            request.configuration.contributions.enabled = true
+            options.request = request
+        }
         let progress = ProgressLine.make()
         do {
             try Serve.runBlocking(options, progress: progress?.callback)

@@ -1,0 +1,1077 @@
+import FormularySite
+import FormularyStore
+import Foundation
+import HTTPTypes
+import NIOCore
+import Synchronization
+
+/// A request for the contribution pages or API, with its body read.
+struct ContributionRequest: Sendable {
+    var method: HTTPRequest.Method
+    var target: RequestTarget
+    var headers: HTTPFields
+    var body: [UInt8]
+    /// The Host the request was sent to.
+    var authority: String?
+    /// The client's address, for rate limits.
+    var peer: String
+}
+
+/// Who is asking: a person signed in with a cookie, a person with an API token, or nobody.
+struct Visitor: Sendable {
+    var user: User?
+    /// The browser session, when signed in with a cookie.
+    var session: SessionRecord?
+    /// Signed in with an API token (no cookie, so no CSRF check).
+    var viaToken = false
+    /// The `formulary_csrf` cookie of a signed-out browser.
+    var anonymousCSRF: String?
+
+    /// The form token this visitor's forms carry.
+    var csrf: String? { session?.csrf ?? anonymousCSRF }
+}
+
+/// Suggested edits, the review queue, history and revert: server-rendered pages that work
+/// without JavaScript under `/_formulary/`, and the same actions as JSON under
+/// `/api/v1/suggestions` and `/api/v1/revisions` (API tokens only: a browser's cookie does
+/// not drive the JSON API, so it needs no CSRF defence).
+///
+/// Every change is made through `Contributions` (a revision first, then the Markdown file),
+/// then `changed` rebuilds the site before the response goes out, so the next page view
+/// shows it.
+final class ContributionServer: Sendable {
+    let contributions: Contributions
+    let accounts: Accounts
+    let settings: SiteConfiguration.ContributionSettings
+    let siteTitle: String
+    let styleURL: String
+    /// Rebuilds the site after an accepted change; returns when the new pages are served.
+    let changed: @Sendable () async -> Void
+    let limiter: RateLimiter
+    /// Sign-in attempts a minute from one address.
+    let signInLimiter = RateLimiter(perMinute: 10)
+
+    init(
+        contributions: Contributions, accounts: Accounts, settings: SiteConfiguration.ContributionSettings,
+        siteTitle: String, styleURL: String, changed: @escaping @Sendable () async -> Void
+    ) {
+        self.contributions = contributions
+        self.accounts = accounts
+        self.settings = settings
+        self.siteTitle = siteTitle
+        self.styleURL = styleURL
+        self.changed = changed
+        limiter = RateLimiter(perMinute: settings.rateLimit)
+    }
+
+    var store: any ContributionStore { contributions.store }
+
+    /// Whether a path is answered here rather than from the built site.
+    static func handles(_ path: String) -> Bool {
+        (path.hasPrefix("/_formulary/") && !path.hasPrefix("/_formulary/live.js")
+            && !path.hasPrefix("/_formulary/events"))
+            || path == "/api/v1/suggestions" || path.hasPrefix("/api/v1/suggestions/")
+            || path == "/api/v1/revisions" || path.hasPrefix("/api/v1/revisions/") || path == "/api/v1/me"
+    }
+
+    static let sessionCookie = "formulary_session"
+    static let csrfCookie = "formulary_csrf"
+
+    func respond(_ request: ContributionRequest) async -> ServerResponse {
+        let path = request.target.path
+        let isAPI = path.hasPrefix("/api/")
+        do {
+            let visitor = try await visitor(for: request, api: isAPI)
+            if request.method == .post {
+                // Origin, when the browser sends it, must be this server.
+                if !isAPI, !Self.sameOrigin(request.headers, authority: request.authority) {
+                    throw WebError.forbidden("this form was sent from another site")
+                }
+                let key = visitor.user.map { "user:" + $0.name } ?? "address:" + request.peer
+                if let wait = limiter.take(key) {
+                    throw WebError.tooManyRequests(wait)
+                }
+            } else if request.method != .get && request.method != .head {
+                throw WebError.methodNotAllowed
+            }
+            if isAPI {
+                return try await api(request, visitor: visitor)
+            }
+            return try await page(request, visitor: visitor)
+        } catch let error as WebError {
+            return isAPI ? apiError(error, path: path) : htmlError(error, request: request)
+        } catch let error as StoreError {
+            let web = WebError(error)
+            return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
+        } catch {
+            let web = WebError.server("\(error)")
+            return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
+        }
+    }
+
+    // MARK: Who is asking
+
+    private func visitor(for request: ContributionRequest, api: Bool) async throws -> Visitor {
+        var visitor = Visitor()
+        if let authorization = request.headers[.authorization] {
+            guard authorization.hasPrefix("Bearer "),
+                let user = try await accounts.tokenUser(String(authorization.dropFirst(7)))
+            else { throw WebError.unauthorized("the API token is not valid") }
+            visitor.user = user
+            visitor.viaToken = true
+            return visitor
+        }
+        let cookies = Self.cookies(request.headers)
+        visitor.anonymousCSRF = cookies[Self.csrfCookie].flatMap { Tokens.isWellFormed($0) ? $0 : nil }
+        // The JSON API is for tokens: a cookie there would make every API call a CSRF target.
+        if !api, let token = cookies[Self.sessionCookie], let session = try await accounts.session(token: token),
+            let user = try await store.user(named: session.user)?.user
+        {
+            visitor.user = user
+            visitor.session = session
+        }
+        return visitor
+    }
+
+    static func cookies(_ headers: HTTPFields) -> [String: String] {
+        var cookies: [String: String] = [:]
+        for field in headers where field.name == .cookie {
+            for pair in field.value.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let name = parts[0].trimmingCharacters(in: .whitespaces)
+                if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return cookies
+    }
+
+    /// No Origin (an old browser, curl) passes; an Origin must name the host the request was sent to.
+    static func sameOrigin(_ headers: HTTPFields, authority: String?) -> Bool {
+        guard let origin = headers[.origin] else { return true }
+        guard let host = authority else { return false }
+        return origin == "http://" + host || origin == "https://" + host
+    }
+
+    /// The CSRF check for a form: its `csrf` field must be the visitor's form token.
+    private func checkCSRF(_ form: Form, visitor: Visitor) throws {
+        guard let expected = visitor.csrf, let sent = form["csrf"], Tokens.same(expected, sent) else {
+            throw WebError.forbidden(
+                "this form has expired or did not come from this site; go back, reload the page and send it again")
+        }
+    }
+
+    // MARK: Pages
+
+    private func page(_ request: ContributionRequest, visitor: Visitor) async throws -> ServerResponse {
+        let target = request.target
+        let post = request.method == .post
+        let form = post ? try Form(request.body) : Form()
+        if post { try checkCSRF(form, visitor: visitor) }
+        let segments = target.path.split(separator: "/").dropFirst().map(String.init)
+        switch (segments.first ?? "", segments.count, post) {
+        case ("sign-in", 1, false):
+            return signInPage(visitor: visitor, next: target.parameter("next"), message: nil, name: "")
+        case ("sign-in", 1, true):
+            return try await signIn(form, visitor: visitor, request: request)
+        case ("sign-out", 1, true):
+            if let token = Self.cookies(request.headers)[Self.sessionCookie] {
+                try await accounts.endSession(token: token)
+            }
+            var response = redirect(to: "/")
+            response.headers.append(
+                HTTPField(name: .setCookie, value: "\(Self.sessionCookie)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+            return response
+        case ("suggest", 1, false):
+            let id = try required(target.parameter("page"), "page")
+            return try await suggestPage(id: id, section: target.parameter("section"), visitor: visitor)
+        case ("suggest", 1, true):
+            return try await suggest(form, visitor: visitor)
+        case ("suggestions", 2, false):
+            return try await suggestionPage(number(segments[1]), visitor: visitor, notice: nil)
+        case ("suggestions", 2, true):
+            return try await decide(number(segments[1]), form: form, visitor: visitor)
+        case ("review", 1, false):
+            return try await queuePage(target, visitor: visitor)
+        case ("history", 1, false):
+            return try await historyPage(id: try required(target.parameter("page"), "page"), visitor: visitor)
+        case ("compare", 1, false):
+            return try await comparePage(target, visitor: visitor)
+        case ("revert", 1, true):
+            return try await revert(form, visitor: visitor)
+        case ("account", 1, false):
+            let user = try signedIn(visitor, request: request)
+            return accountPage(user: user, visitor: visitor, newToken: nil)
+        case ("tokens", 1, true):
+            let user = try signedIn(visitor, request: request)
+            let label = (form["label"] ?? "").trimmingCharacters(in: .whitespaces)
+            let token = try await accounts.issueToken(for: user.name, label: label.isEmpty ? "API token" : label)
+            return accountPage(user: user, visitor: visitor, newToken: token)
+        default:
+            throw WebError.notFound("there is no page at \(target.path)")
+        }
+    }
+
+    private func signedIn(_ visitor: Visitor, request: ContributionRequest) throws -> User {
+        guard let user = visitor.user else {
+            throw WebError.signInRequired(
+                next: request.method == .get ? request.target.path + Self.queryString(request.target) : "/")
+        }
+        return user
+    }
+
+    private func reviewer(_ visitor: Visitor) throws -> User {
+        guard let user = visitor.user else { throw WebError.unauthorized("sign in as a reviewer first") }
+        guard user.role.mayReview else {
+            throw WebError.forbidden("\(user.name) is a contributor; only reviewers and admins may do this")
+        }
+        return user
+    }
+
+    private func signIn(_ form: Form, visitor: Visitor, request: ContributionRequest) async throws -> ServerResponse {
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let next = Self.safeNext(form["next"])
+        if let wait = signInLimiter.take("address:" + request.peer) { throw WebError.tooManyRequests(wait) }
+        guard let user = try await accounts.verify(name: name, password: form["password"] ?? "") else {
+            var response = signInPage(
+                visitor: visitor, next: next, message: "That name and password do not match.", name: name)
+            response.status = .unauthorized
+            return response
+        }
+        let (token, _) = try await accounts.startSession(for: user)
+        var response = redirect(to: next ?? "/_formulary/review")
+        let secure = Self.isLocal(request.authority) ? "" : "; Secure"
+        response.headers.append(
+            HTTPField(
+                name: .setCookie,
+                value:
+                    "\(Self.sessionCookie)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(accounts.sessionLifetime))\(secure)"
+            ))
+        return response
+    }
+
+    /// Cookies go without `Secure` only to a server on this machine (plain http://localhost).
+    static func isLocal(_ authority: String?) -> Bool {
+        let host = (authority ?? "").lowercased()
+        let name = host.hasPrefix("[") ? String(host.prefix(while: { $0 != "]" })) + "]" : String(host.split(separator: ":").first ?? "")
+        return ["localhost", "127.0.0.1", "[::1]"].contains(name)
+    }
+
+    /// A `next` that stays on this site (a path, not `//elsewhere`).
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+            !next.unicodeScalars.contains(where: { $0.value < 0x20 })
+        else { return nil }
+        return next
+    }
+
+    private func suggestPage(id: String, section: String?, visitor: Visitor) async throws -> ServerResponse {
+        guard visitor.user != nil || settings.anonymous else {
+            throw WebError.signInRequired(
+                next: "/_formulary/suggest?page=" + Self.queryValue(id)
+                    + (section.map { "&section=" + Self.queryValue($0) } ?? ""))
+        }
+        guard let monograph = try await store.monograph(id: id),
+            let current = try await store.revision(of: id, number: monograph.currentRevision)
+        else { throw WebError.notFound("no page has the id '\(id)'") }
+        var text = current.markdown
+        if let section {
+            guard let part = SectionText(current.markdown, path: monograph.path).part(named: section) else {
+                throw WebError.notFound("\(id) has no section '\(section)'")
+            }
+            text = part.text
+        }
+        return html(
+            title: "Suggest an edit: \(id)", visitor: visitor,
+            body: suggestForm(
+                id: id, base: current.number, section: section, text: text, message: "", visitor: visitor,
+                notice: nil))
+    }
+
+    private func suggestForm(
+        id: String, base: Int, section: String?, text: String, message: String, visitor: Visitor, notice: String?
+    ) -> String {
+        var body = "<h1>Suggest an edit</h1>\n"
+        body +=
+            "<p>Page <a href=\"/_formulary/history?page=\(Self.escape(Self.queryValue(id)))\">\(Self.escape(id))</a>, revision \(base)"
+        if let section { body += ", section <code>\(Self.escape(section))</code>" }
+        body +=
+            ". Edit the Markdown below; <em>Check</em> shows what <code>formulary check</code> finds, <em>Submit</em> sends it to the reviewers.</p>\n"
+        if let notice { body += notice }
+        if visitor.user == nil {
+            body += "<p class=\"notice\">You are not signed in: the suggestion will be recorded as from <em>anonymous</em>.</p>\n"
+        }
+        body += "<form method=\"post\" action=\"/_formulary/suggest\">\n"
+        body += hidden("csrf", visitor.csrf ?? "") + hidden("page", id) + hidden("base", String(base))
+        if let section { body += hidden("section", section) }
+        body += "<label for=\"markdown\">\(section == nil ? "The page" : "The section, heading included")</label>\n"
+        body += "<textarea id=\"markdown\" name=\"markdown\" spellcheck=\"true\">\(Self.escape(text))</textarea>\n"
+        body += "<label for=\"message\">What you changed, and why</label>\n"
+        body += "<input type=\"text\" id=\"message\" name=\"message\" required maxlength=\"500\" value=\"\(Self.escape(message))\">\n"
+        body += "<button type=\"submit\" name=\"action\" value=\"check\" class=\"secondary\">Check</button>"
+        body += "<button type=\"submit\" name=\"action\" value=\"submit\">Submit suggestion</button>\n</form>\n"
+        return body
+    }
+
+    private func suggest(_ form: Form, visitor: Visitor) async throws -> ServerResponse {
+        guard visitor.user != nil || settings.anonymous else {
+            throw WebError.unauthorized("sign in to suggest edits")
+        }
+        let id = try required(form["page"], "page")
+        let base = try number(form["base"] ?? "")
+        let section = form["section"].flatMap { $0.isEmpty ? nil : $0 }
+        let text = Self.normalizedNewlines(try required(form["markdown"], "markdown"))
+        let message = (form["message"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let monograph = try await store.monograph(id: id),
+            let baseRevision = try await store.revision(of: id, number: base)
+        else { throw WebError.notFound("no page has the id '\(id)' with revision \(base)") }
+        // The whole page this suggestion makes, to check and to show as a diff.
+        var page = text
+        if let section {
+            var parts = SectionText(baseRevision.markdown, path: monograph.path)
+            guard let index = parts.parts.firstIndex(where: { $0.name == section }) else {
+                throw WebError.notFound("\(id) has no section '\(section)'")
+            }
+            parts.parts[index].text = text.hasSuffix("\n") ? text : text + "\n"
+            page = parts.text
+        }
+        let errors = Contributions.checkErrors(page, path: monograph.path)
+        let action = form["action"] ?? "submit"
+        let acknowledged = form["acknowledge"] == "yes"
+        if action == "check" || message.isEmpty || (!errors.isEmpty && !acknowledged) {
+            var notice = ""
+            if message.isEmpty && action != "check" {
+                notice += "<div class=\"notice error\" role=\"alert\">Say what you changed, and why.</div>\n"
+            }
+            if errors.isEmpty {
+                notice += "<div class=\"notice\" role=\"status\">No problems found.</div>\n"
+            } else {
+                notice += "<div class=\"notice error\" role=\"alert\"><strong>\(errors.count) problem(s) found</strong>; they block approval unless a reviewer overrides them.<ul>"
+                notice += errors.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul>\n"
+                notice +=
+                    "<form method=\"post\" action=\"/_formulary/suggest\">" + hidden("csrf", visitor.csrf ?? "")
+                    + hidden("page", id) + hidden("base", String(base)) + (section.map { hidden("section", $0) } ?? "")
+                    + hidden("markdown", text) + hidden("message", message) + hidden("acknowledge", "yes")
+                    + (message.isEmpty
+                        ? ""
+                        : "<button type=\"submit\" name=\"action\" value=\"submit\">Submit anyway</button>")
+                    + "</form></div>\n"
+            }
+            notice += "<h2>Your changes</h2>\n" + Self.diffHTML(from: baseRevision.markdown, to: page)
+            return html(
+                title: "Suggest an edit: \(id)", visitor: visitor,
+                body: suggestForm(
+                    id: id, base: base, section: section, text: text, message: message, visitor: visitor,
+                    notice: notice))
+        }
+        let suggestion = try await contributions.suggest(
+            monographID: id, markdown: page, author: visitor.user?.name ?? "anonymous", message: message,
+            baseRevision: base)
+        return redirect(to: "/_formulary/suggestions/\(suggestion.id)?sent=1")
+    }
+
+    private func suggestionPage(_ id: Int, visitor: Visitor, notice: String?) async throws -> ServerResponse {
+        guard let suggestion = try await store.suggestion(id: id) else {
+            throw WebError.notFound("there is no suggestion #\(id)")
+        }
+        // Pending text is for people signed in, and for its author.
+        guard visitor.user != nil || suggestion.status == .approved else {
+            throw WebError.signInRequired(next: "/_formulary/suggestions/\(id)")
+        }
+        var body = "<h1>Suggestion #\(id) <span class=\"status status-\(suggestion.status.rawValue)\">\(Self.statusLabel(suggestion.status))</span></h1>\n"
+        if let notice { body += notice }
+        body += "<dl class=\"facts\">"
+        body += "<dt>Page</dt><dd><a href=\"/_formulary/history?page=\(Self.escape(Self.queryValue(suggestion.monographID)))\">\(Self.escape(suggestion.monographID))</a></dd>"
+        body += "<dt>By</dt><dd>\(Self.escape(suggestion.author)), \(Self.escape(Self.shortDate(suggestion.createdAt)))</dd>"
+        body += "<dt>Message</dt><dd>\(Self.escape(suggestion.message))</dd>"
+        body += "<dt>Written against</dt><dd>revision \(suggestion.baseRevision)</dd>"
+        if let reviewer = suggestion.reviewer {
+            body += "<dt>Decided by</dt><dd>\(Self.escape(reviewer))\(suggestion.decidedAt.map { ", " + Self.escape(Self.shortDate($0)) } ?? "")</dd>"
+        }
+        if let reason = suggestion.reason, !reason.isEmpty {
+            body += "<dt>Reason</dt><dd>\(Self.escape(reason))</dd>"
+        }
+        body += "</dl>\n"
+        if !suggestion.checkErrors.isEmpty {
+            body += "<div class=\"notice error\"><strong>Check errors</strong> (they block approval unless overridden with a reason):<ul>"
+            body += suggestion.checkErrors.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul></div>\n"
+        }
+        var base = ""
+        if suggestion.baseRevision > 0,
+            let revision = try await store.revision(of: suggestion.monographID, number: suggestion.baseRevision)
+        {
+            base = revision.markdown
+        }
+        if suggestion.status == .pending {
+            let merge = try await contributions.preview(suggestion)
+            let current = try await store.monograph(id: suggestion.monographID)?.currentRevision ?? 0
+            if current != suggestion.baseRevision && suggestion.baseRevision != 0 {
+                body +=
+                    merge.text == nil
+                    ? "<div class=\"notice error\" role=\"alert\">The page is at revision \(current) now, and these sections were changed there too: \(Self.escape(merge.conflicts.joined(separator: ", "))). The author must rebase it.</div>\n"
+                    : "<div class=\"notice\">Written against an older revision (the page is at \(current)); it touches only sections nobody changed since, so it merges cleanly.</div>\n"
+            }
+            let required = contributions.policy.required(for: merge.suggested)
+            if !required.isEmpty {
+                body += "<p>Changes to these sections need a reviewer qualified as <strong>\(Self.escape(required.joined(separator: ", ")))</strong>.</p>\n"
+            }
+        }
+        body += "<h2>Changes</h2>\n" + Self.diffHTML(from: base, to: suggestion.markdown)
+        if suggestion.status == .pending, let user = visitor.user {
+            body += "<div class=\"actions\">"
+            let action = "/_formulary/suggestions/\(id)"
+            if user.role.mayReview && user.name != suggestion.author {
+                body += "<form method=\"post\" action=\"\(action)\">" + hidden("csrf", visitor.csrf ?? "")
+                body += "<h2>Approve</h2>"
+                if !suggestion.checkErrors.isEmpty {
+                    body += "<label for=\"override\">Why approve despite the check errors</label><input type=\"text\" id=\"override\" name=\"override\" required>"
+                }
+                body += "<button type=\"submit\" name=\"action\" value=\"approve\">Approve</button></form>"
+                body += "<form method=\"post\" action=\"\(action)\">" + hidden("csrf", visitor.csrf ?? "")
+                body += "<h2>Reject or send back</h2><label for=\"reason\">Reason, for the author</label><input type=\"text\" id=\"reason\" name=\"reason\" required>"
+                body += "<button type=\"submit\" name=\"action\" value=\"request-changes\" class=\"secondary\">Request changes</button>"
+                body += "<button type=\"submit\" name=\"action\" value=\"reject\" class=\"secondary\">Reject</button></form>"
+            }
+            if user.name == suggestion.author {
+                body += "<form method=\"post\" action=\"\(action)\">" + hidden("csrf", visitor.csrf ?? "")
+                body += "<h2>Withdraw</h2><button type=\"submit\" name=\"action\" value=\"withdraw\" class=\"secondary\">Withdraw this suggestion</button></form>"
+            }
+            body += "</div>\n"
+        }
+        return html(title: "Suggestion #\(id)", visitor: visitor, body: body)
+    }
+
+    private func decide(_ id: Int, form: Form, visitor: Visitor) async throws -> ServerResponse {
+        guard let user = visitor.user else { throw WebError.unauthorized("sign in first") }
+        let reason = (form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let notice: String
+        switch form["action"] ?? "" {
+        case "approve":
+            let revision = try await approve(id, by: user, override: form["override"])
+            notice = "Approved: revision \(revision.number) of \(revision.monographID) is published."
+        case "reject":
+            _ = try reviewer(visitor)
+            try await contributions.reject(suggestion: id, reviewer: user.name, reason: reason)
+            notice = "Rejected."
+        case "request-changes":
+            _ = try reviewer(visitor)
+            try await contributions.requestChanges(suggestion: id, reviewer: user.name, reason: reason)
+            notice = "Sent back to its author."
+        case "withdraw":
+            try await contributions.withdraw(suggestion: id, by: user.name, reason: reason)
+            notice = "Withdrawn."
+        default:
+            throw WebError.badRequest("say what to do: approve, reject, request-changes or withdraw")
+        }
+        return try await suggestionPage(
+            id, visitor: visitor, notice: "<div class=\"notice\" role=\"status\">\(Self.escape(notice))</div>\n")
+    }
+
+    private func approve(_ id: Int, by user: User, override: String?) async throws -> Revision {
+        guard user.role.mayReview else {
+            throw WebError.forbidden("\(user.name) is a contributor; only reviewers and admins may approve")
+        }
+        if let suggestion = try await store.suggestion(id: id), suggestion.author == user.name {
+            throw WebError.forbidden("a suggestion is approved by someone other than its author")
+        }
+        let revision = try await contributions.approve(
+            suggestion: id, reviewer: user.name, override: override.flatMap { $0.isEmpty ? nil : $0 })
+        await changed()
+        return revision
+    }
+
+    private func queuePage(_ target: RequestTarget, visitor: Visitor) async throws -> ServerResponse {
+        guard visitor.user != nil else {
+            throw WebError.signInRequired(next: "/_formulary/review" + Self.queryString(target))
+        }
+        let statusName = target.parameter("status") ?? "pending"
+        let status = statusName == "all" ? nil : Suggestion.Status(rawValue: statusName)
+        guard statusName == "all" || status != nil else {
+            throw WebError.badRequest(
+                "status must be one of all, " + Suggestion.Status.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let page = target.parameter("page").flatMap { $0.isEmpty ? nil : $0 }
+        let suggestions = try await store.suggestions(status: status, monographID: page)
+        var body = "<h1>Review queue</h1>\n<p>"
+        body += (["pending", "changes-requested", "approved", "rejected", "withdrawn", "all"].map { name in
+            name == statusName
+                ? "<strong>\(name)</strong>"
+                : "<a href=\"/_formulary/review?status=\(name)\(page.map { "&amp;page=" + Self.escape(Self.queryValue($0)) } ?? "")\">\(name)</a>"
+        }).joined(separator: " · ")
+        body += "</p>\n"
+        if suggestions.isEmpty {
+            body += "<p>Nothing here.</p>\n"
+        } else {
+            body += "<table class=\"listing\"><thead><tr><th>#</th><th>Page</th><th>By</th><th>Sent</th><th>Message</th><th>Status</th></tr></thead><tbody>\n"
+            for suggestion in suggestions {
+                body += "<tr><td><a href=\"/_formulary/suggestions/\(suggestion.id)\">#\(suggestion.id)</a></td>"
+                body += "<td>\(Self.escape(suggestion.monographID))</td><td>\(Self.escape(suggestion.author))</td>"
+                body += "<td>\(Self.escape(Self.shortDate(suggestion.createdAt)))</td><td>\(Self.escape(suggestion.message))</td>"
+                body += "<td><span class=\"status status-\(suggestion.status.rawValue)\">\(Self.statusLabel(suggestion.status))</span>"
+                if !suggestion.checkErrors.isEmpty { body += " (\(suggestion.checkErrors.count) check errors)" }
+                body += "</td></tr>\n"
+            }
+            body += "</tbody></table>\n"
+        }
+        return html(title: "Review queue", visitor: visitor, body: body)
+    }
+
+    private func historyPage(id: String, visitor: Visitor) async throws -> ServerResponse {
+        guard let monograph = try await store.monograph(id: id) else {
+            throw WebError.notFound("no page has the id '\(id)'")
+        }
+        let revisions = try await store.revisions(of: id)
+        let query = Self.escape(Self.queryValue(id))
+        var body = "<h1>History of \(Self.escape(id))</h1>\n"
+        body += "<p><a href=\"/_formulary/suggest?page=\(query)\">Suggest an edit</a></p>\n"
+        if visitor.user != nil {
+            let pending = try await store.suggestions(status: .pending, monographID: id)
+            if !pending.isEmpty {
+                body += "<h2>Pending suggestions</h2><ul>"
+                for suggestion in pending {
+                    body += "<li><a href=\"/_formulary/suggestions/\(suggestion.id)\">#\(suggestion.id)</a> by \(Self.escape(suggestion.author)): \(Self.escape(suggestion.message))</li>"
+                }
+                body += "</ul>\n"
+            }
+        }
+        body += "<h2>Revisions</h2>\n<table class=\"listing\"><thead><tr><th>Revision</th><th>Date</th><th>Author</th><th>Message</th><th></th></tr></thead><tbody>\n"
+        let mayRevert = visitor.user?.role.mayReview ?? false
+        for revision in revisions.reversed() {
+            body += "<tr><td>\(revision.number)\(revision.number == monograph.currentRevision ? " (current)" : "")</td>"
+            body += "<td>\(Self.escape(Self.shortDate(revision.createdAt)))</td><td>\(Self.escape(revision.author))</td>"
+            body += "<td>\(Self.escape(revision.message))</td><td>"
+            if let parent = revision.parent {
+                body += "<a href=\"/_formulary/compare?page=\(query)&amp;from=\(parent)&amp;to=\(revision.number)\">changes</a>"
+            }
+            if mayRevert, revision.number != monograph.currentRevision {
+                body += "<form method=\"post\" action=\"/_formulary/revert\">" + hidden("csrf", visitor.csrf ?? "")
+                    + hidden("page", id) + hidden("to", String(revision.number))
+                    + "<button type=\"submit\" class=\"secondary\">Revert to \(revision.number)</button></form>"
+            }
+            body += "</td></tr>\n"
+        }
+        body += "</tbody></table>\n"
+        return html(title: "History: \(id)", visitor: visitor, body: body)
+    }
+
+    private func comparePage(_ target: RequestTarget, visitor: Visitor) async throws -> ServerResponse {
+        let id = try required(target.parameter("page"), "page")
+        let from = try number(target.parameter("from") ?? "")
+        let to = try number(target.parameter("to") ?? "")
+        guard let old = try await store.revision(of: id, number: from),
+            let new = try await store.revision(of: id, number: to)
+        else { throw WebError.notFound("\(id) has no revision \(from) or \(to)") }
+        var body = "<h1>\(Self.escape(id)): revision \(from) to \(to)</h1>\n"
+        body += "<p><a href=\"/_formulary/history?page=\(Self.escape(Self.queryValue(id)))\">History</a></p>\n"
+        body += Self.diffHTML(from: old.markdown, to: new.markdown)
+        return html(title: "Compare revisions: \(id)", visitor: visitor, body: body)
+    }
+
+    private func revert(_ form: Form, visitor: Visitor) async throws -> ServerResponse {
+        let user = try reviewer(visitor)
+        let id = try required(form["page"], "page")
+        let to = try number(form["to"] ?? "")
+        _ = try await contributions.revert(monographID: id, to: to, author: user.name)
+        await changed()
+        return redirect(to: "/_formulary/history?page=" + Self.queryValue(id))
+    }
+
+    private func signInPage(visitor: Visitor, next: String?, message: String?, name: String) -> ServerResponse {
+        var visitor = visitor
+        var cookie: String?
+        if visitor.session == nil && visitor.anonymousCSRF == nil {
+            // A form token for a browser that has none yet (double-submit: cookie and field must match).
+            let token = Tokens.random()
+            visitor.anonymousCSRF = token
+            cookie = "\(Self.csrfCookie)=\(token); Path=/_formulary/; HttpOnly; SameSite=Strict"
+        }
+        var body = "<h1>Sign in</h1>\n"
+        if let message { body += "<div class=\"notice error\" role=\"alert\">\(Self.escape(message))</div>\n" }
+        if let user = visitor.user { body += "<p>You are signed in as \(Self.escape(user.name)).</p>\n" }
+        body += "<form method=\"post\" action=\"/_formulary/sign-in\">" + hidden("csrf", visitor.csrf ?? "")
+        if let next = Self.safeNext(next) { body += hidden("next", next) }
+        body += "<label for=\"name\">Name</label><input type=\"text\" id=\"name\" name=\"name\" autocomplete=\"username\" required value=\"\(Self.escape(name))\">"
+        body += "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
+        body += "<button type=\"submit\">Sign in</button></form>\n"
+        body += "<p>Accounts are made by the site's administrators (<code>formulary user add</code>).</p>\n"
+        var response = html(title: "Sign in", visitor: visitor, body: body)
+        if let cookie { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return response
+    }
+
+    private func accountPage(user: User, visitor: Visitor, newToken: String?) -> ServerResponse {
+        var body = "<h1>\(Self.escape(user.name))</h1>\n<p>Role: \(user.role.rawValue)"
+        if !user.qualifications.isEmpty {
+            body += "; qualified as \(Self.escape(user.qualifications.joined(separator: ", ")))"
+        }
+        body += ".</p>\n"
+        if let newToken {
+            body += "<div class=\"notice\" role=\"status\">Your new API token (shown this once; keep it secret): <code id=\"new-token\">\(Self.escape(newToken))</code></div>\n"
+        }
+        body += "<h2>API tokens</h2><p>For scripts: send <code>Authorization: Bearer TOKEN</code> to <code>/api/v1/suggestions</code>.</p>"
+        body += "<form method=\"post\" action=\"/_formulary/tokens\">" + hidden("csrf", visitor.csrf ?? "")
+        body += "<label for=\"label\">What it is for</label><input type=\"text\" id=\"label\" name=\"label\" maxlength=\"100\">"
+        body += "<button type=\"submit\">Make a token</button></form>\n"
+        var response = html(title: "Account", visitor: visitor, body: body)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    // MARK: JSON API
+
+    private func api(_ request: ContributionRequest, visitor: Visitor) async throws -> ServerResponse {
+        let target = request.target
+        let segments = target.path.split(separator: "/").dropFirst(2).map(String.init)
+        let post = request.method == .post
+        switch (segments.first ?? "", segments.count, post) {
+        case ("me", 1, false):
+            guard let user = visitor.user else { throw WebError.unauthorized("send an API token") }
+            return json(.ok, user)
+        case ("suggestions", 1, false):
+            guard visitor.user != nil else { throw WebError.unauthorized("send an API token") }
+            let status = try target.parameter("status").map { name -> Suggestion.Status in
+                guard let status = Suggestion.Status(rawValue: name) else {
+                    throw WebError.badRequest(
+                        "status must be one of " + Suggestion.Status.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return status
+            }
+            let list = try await store.suggestions(status: status, monographID: target.parameter("monograph"))
+            return json(.ok, SuggestionList(suggestions: list))
+        case ("suggestions", 1, true):
+            return try await apiSuggest(request, visitor: visitor)
+        case ("suggestions", 2, false):
+            guard visitor.user != nil else { throw WebError.unauthorized("send an API token") }
+            let id = try number(segments[1])
+            guard let suggestion = try await store.suggestion(id: id) else {
+                throw WebError.notFound("there is no suggestion #\(id)")
+            }
+            let merge = suggestion.status == .pending ? try await contributions.preview(suggestion) : nil
+            return json(
+                .ok,
+                SuggestionDetail(
+                    suggestion: suggestion, mergesCleanly: merge.map { $0.text != nil },
+                    conflicts: merge?.conflicts ?? [], sections: merge?.suggested ?? []))
+        case ("suggestions", 3, true):
+            guard let user = visitor.user else { throw WebError.unauthorized("send an API token") }
+            let id = try number(segments[1])
+            let input = try JSONBody<DecisionInput>.decode(request.body, allowEmpty: true) ?? DecisionInput()
+            let reason = input.reason ?? ""
+            switch segments[2] {
+            case "approve":
+                let revision = try await approve(id, by: user, override: input.override)
+                return json(.ok, revision)
+            case "reject", "request-changes":
+                guard user.role.mayReview else {
+                    throw WebError.forbidden("\(user.name) is a contributor; only reviewers and admins may do this")
+                }
+                if segments[2] == "reject" {
+                    try await contributions.reject(suggestion: id, reviewer: user.name, reason: reason)
+                } else {
+                    try await contributions.requestChanges(suggestion: id, reviewer: user.name, reason: reason)
+                }
+            case "withdraw":
+                try await contributions.withdraw(suggestion: id, by: user.name, reason: reason)
+            default:
+                throw WebError.notFound("no action '\(segments[2])'; use approve, reject, request-changes or withdraw")
+            }
+            guard let suggestion = try await store.suggestion(id: id) else {
+                throw WebError.notFound("there is no suggestion #\(id)")
+            }
+            return json(.ok, suggestion)
+        case ("revisions", 1, false):
+            let id = try required(target.parameter("monograph"), "monograph")
+            guard try await store.monograph(id: id) != nil else {
+                throw WebError.notFound("no page has the id '\(id)'")
+            }
+            if let number = target.parameter("number") {
+                guard let revision = try await store.revision(of: id, number: try self.number(number)) else {
+                    throw WebError.notFound("\(id) has no revision \(number)")
+                }
+                return json(.ok, revision)
+            }
+            let revisions = try await store.revisions(of: id).map {
+                RevisionSummary(number: $0.number, parent: $0.parent, author: $0.author, message: $0.message, createdAt: $0.createdAt)
+            }
+            return json(.ok, RevisionList(monograph: id, revisions: revisions))
+        case ("revisions", 2, true) where segments[1] == "revert":
+            let user = try reviewer(visitor)
+            guard let input = try JSONBody<RevertInput>.decode(request.body, allowEmpty: false) else {
+                throw WebError.badRequest("send {\"monograph\": ID, \"to\": N}")
+            }
+            let revision = try await contributions.revert(monographID: input.monograph, to: input.to, author: user.name)
+            await changed()
+            return json(.created, revision)
+        default:
+            throw WebError.notFound("there is no API at \(request.method.rawValue) \(target.path)")
+        }
+    }
+
+    private func apiSuggest(_ request: ContributionRequest, visitor: Visitor) async throws -> ServerResponse {
+        guard visitor.user != nil || settings.anonymous else { throw WebError.unauthorized("send an API token") }
+        guard let input = try JSONBody<SuggestionInput>.decode(request.body, allowEmpty: false) else {
+            throw WebError.badRequest("send {\"monograph\": ID, \"markdown\": TEXT, \"message\": WHY}")
+        }
+        let author = visitor.user?.name ?? "anonymous"
+        let message = input.message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !message.isEmpty else { throw WebError.unprocessable("say what changed, and why, in 'message'") }
+        let markdown: String
+        switch (input.markdown, input.section, input.text) {
+        case (let text?, nil, nil): markdown = Self.normalizedNewlines(text)
+        case (nil, let section?, let text?):
+            if request.target.parameter("dryRun") == "true" {
+                throw WebError.badRequest("dryRun takes a whole page ('markdown')")
+            }
+            let suggestion = try await contributions.suggestSection(
+                monographID: input.monograph, section: section, text: Self.normalizedNewlines(text), author: author,
+                message: message, baseRevision: input.baseRevision)
+            return json(.created, suggestion)
+        default:
+            throw WebError.badRequest("send either 'markdown' (the whole page) or 'section' with 'text'")
+        }
+        if request.target.parameter("dryRun") == "true" {
+            guard let monograph = try await store.monograph(id: input.monograph) else {
+                throw WebError.notFound("no page has the id '\(input.monograph)'")
+            }
+            return json(.ok, CheckResult(checkErrors: Contributions.checkErrors(markdown, path: monograph.path)))
+        }
+        let suggestion = try await contributions.suggest(
+            monographID: input.monograph, markdown: markdown, author: author, message: message,
+            baseRevision: input.baseRevision)
+        return json(.created, suggestion)
+    }
+
+    // MARK: Answers
+
+    private func html(title: String, visitor: Visitor, body: String) -> ServerResponse {
+        var page = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        page += "<meta name=\"robots\" content=\"noindex\">\n"
+        page += "<title>\(Self.escape(title)) · \(Self.escape(siteTitle))</title>\n"
+        page += "<link rel=\"stylesheet\" href=\"\(Self.escape(styleURL))\">\n</head>\n<body>\n"
+        page += "<header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"brand\" href=\"/\"><span>\(Self.escape(siteTitle))</span></a>"
+        page += "<nav class=\"site-nav\" aria-label=\"Contributions\">"
+        if let user = visitor.user {
+            page += "<a href=\"/_formulary/review\">Review queue</a><a href=\"/_formulary/account\">\(Self.escape(user.name))</a>"
+            if visitor.session != nil {
+                page += "<form method=\"post\" action=\"/_formulary/sign-out\" class=\"inline\">" + hidden("csrf", visitor.csrf ?? "")
+                    + "<button type=\"submit\" class=\"link\">Sign out</button></form>"
+            }
+        } else {
+            page += "<a href=\"/_formulary/sign-in\">Sign in</a>"
+        }
+        page += "</nav></div></header>\n<main id=\"main\" class=\"wrap\"><div class=\"workflow\">\n"
+        page += body
+        page += "</div></main>\n</body>\n</html>\n"
+        var fields = SiteServer.securityHeaders
+        fields[.contentType] = "text/html; charset=utf-8"
+        fields[.cacheControl] = "no-store"
+        return ServerResponse(status: .ok, headers: fields, body: .bytes(ByteBuffer(string: page)))
+    }
+
+    private func redirect(to location: String) -> ServerResponse {
+        var fields = SiteServer.securityHeaders
+        fields[.location] = location
+        fields[.cacheControl] = "no-store"
+        return ServerResponse(status: .seeOther, headers: fields, body: .bytes(ByteBuffer()))
+    }
+
+    private func json<T: Encodable>(_ status: HTTPResponse.Status, _ value: T) -> ServerResponse {
+        var fields = SiteServer.securityHeaders
+        fields[.contentType] = "application/json"
+        fields[.cacheControl] = "no-store"
+        return ServerResponse(status: status, headers: fields, body: .bytes(ByteBuffer(bytes: SiteServer.encode(value))))
+    }
+
+    private func apiError(_ error: WebError, path: String) -> ServerResponse {
+        var fields = SiteServer.securityHeaders
+        fields[.contentType] = "application/problem+json"
+        fields[.cacheControl] = "no-store"
+        if case .tooManyRequests(let seconds) = error { fields[.retryAfter] = String(seconds) }
+        if case .unauthorized = error { fields[.wwwAuthenticate] = "Bearer" }
+        let problem = Problem(title: error.status.reasonPhrase, status: error.status.code, detail: error.detail, instance: path)
+        return ServerResponse(
+            status: error.status, headers: fields, body: .bytes(ByteBuffer(bytes: SiteServer.encode(problem))))
+    }
+
+    private func htmlError(_ error: WebError, request: ContributionRequest) -> ServerResponse {
+        if case .signInRequired(let next) = error {
+            return redirect(to: "/_formulary/sign-in?next=" + Self.queryValue(next))
+        }
+        let visitor = Visitor()
+        var response = html(
+            title: error.status.reasonPhrase, visitor: visitor,
+            body: "<h1>\(Self.escape(error.status.reasonPhrase))</h1>\n<div class=\"notice error\" role=\"alert\">\(Self.escape(error.detail))</div>\n<p><a href=\"/\">Home</a> · <a href=\"/_formulary/review\">Review queue</a></p>\n"
+        )
+        response.status = error.status
+        if case .tooManyRequests(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+        return response
+    }
+
+    // MARK: Helpers
+
+    private func required(_ value: String?, _ name: String) throws -> String {
+        guard let value, !value.isEmpty else { throw WebError.badRequest("'\(name)' is missing") }
+        return value
+    }
+
+    private func number(_ text: String) throws -> Int {
+        guard let value = Int(text), value >= 0, value < 1 << 40 else {
+            throw WebError.badRequest("'\(text.prefix(40))' is not a number")
+        }
+        return value
+    }
+
+    private func hidden(_ name: String, _ value: String) -> String {
+        "<input type=\"hidden\" name=\"\(name)\" value=\"\(Self.escape(value))\">"
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func queryValue(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    static func queryString(_ target: RequestTarget) -> String {
+        target.query.isEmpty
+            ? "" : "?" + target.query.map { queryValue($0.name) + "=" + queryValue($0.value) }.joined(separator: "&")
+    }
+
+    /// Browsers send a textarea's lines ending in CRLF; pages keep `\n`.
+    static func normalizedNewlines(_ text: String) -> String {
+        text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
+    }
+
+    static func shortDate(_ iso: String) -> String {
+        iso.count >= 16 ? String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(5)) + " UTC" : iso
+    }
+
+    static func statusLabel(_ status: Suggestion.Status) -> String {
+        switch status {
+        case .pending: return "pending"
+        case .approved: return "approved"
+        case .rejected: return "rejected"
+        case .withdrawn: return "withdrawn"
+        case .changesRequested: return "changes requested"
+        }
+    }
+
+    /// The changed sections side by side, words deleted and inserted marked; everything escaped.
+    static func diffHTML(from old: String, to new: String) -> String {
+        let diff = SectionDiff(from: old, to: new)
+        guard !diff.sections.isEmpty else { return "<p>No changes.</p>\n" }
+        var out = ""
+        for section in diff.sections {
+            let title = section.heading ?? (section.name == "preamble" ? "Front matter" : section.name)
+            out += "<section class=\"diff-section\"><h3>\(escape(title))</h3><div class=\"diff-sides\">"
+            switch section.change {
+            case .added(let text):
+                out += "<pre aria-label=\"before\"><em>(not there)</em></pre><pre aria-label=\"after\"><ins>\(escape(text))</ins></pre>"
+            case .removed(let text):
+                out += "<pre aria-label=\"before\"><del>\(escape(text))</del></pre><pre aria-label=\"after\"><em>(removed)</em></pre>"
+            case .edited(let words):
+                var before = ""
+                var after = ""
+                for word in words {
+                    switch word {
+                    case .same(let text):
+                        before += escape(text)
+                        after += escape(text)
+                    case .deleted(let text): before += "<del>\(escape(text))</del>"
+                    case .inserted(let text): after += "<ins>\(escape(text))</ins>"
+                    }
+                }
+                out += "<pre aria-label=\"before\">\(before)</pre><pre aria-label=\"after\">\(after)</pre>"
+            }
+            out += "</div></section>\n"
+        }
+        return out
+    }
+}
+
+/// What went wrong, as an HTTP status and a sentence for the person.
+enum WebError: Error {
+    case badRequest(String)
+    case unauthorized(String)
+    case signInRequired(next: String)
+    case forbidden(String)
+    case notFound(String)
+    case conflict(String)
+    case unprocessable(String)
+    case tooManyRequests(Int)
+    case methodNotAllowed
+    case server(String)
+
+    init(_ error: StoreError) {
+        switch error {
+        case .notFound(let message): self = .notFound(message)
+        case .conflict(let message), .stale(let message): self = .conflict(message)
+        case .invalid(let message): self = .unprocessable(message)
+        case .forbidden(let message): self = .forbidden(message)
+        case .database(let message): self = .server("the database: \(message)")
+        }
+    }
+
+    var status: HTTPResponse.Status {
+        switch self {
+        case .badRequest: return .badRequest
+        case .unauthorized, .signInRequired: return .unauthorized
+        case .forbidden: return .forbidden
+        case .notFound: return .notFound
+        case .conflict: return .conflict
+        case .unprocessable: return .unprocessableContent
+        case .tooManyRequests: return .tooManyRequests
+        case .methodNotAllowed: return .methodNotAllowed
+        case .server: return .internalServerError
+        }
+    }
+
+    var detail: String {
+        switch self {
+        case .badRequest(let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
+            .conflict(let message), .unprocessable(let message), .server(let message):
+            return message
+        case .signInRequired: return "sign in first"
+        case .tooManyRequests(let seconds): return "too many changes at once; try again in \(seconds) s"
+        case .methodNotAllowed: return "use GET or POST"
+        }
+    }
+}
+
+/// A URL-encoded form body (`application/x-www-form-urlencoded`).
+struct Form {
+    private var fields: [String: String] = [:]
+
+    init() {}
+
+    init(_ body: [UInt8]) throws {
+        guard let text = String(validating: body, as: UTF8.self) else {
+            throw WebError.badRequest("the form is not UTF-8")
+        }
+        for pair in text.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = RequestTarget.percentDecoded(parts[0], plusIsSpace: true),
+                let value = RequestTarget.percentDecoded(parts.count > 1 ? parts[1] : "", plusIsSpace: true)
+            else { throw WebError.badRequest("the form has a bad percent escape or is not UTF-8") }
+            guard fields.count < 64 else { throw WebError.badRequest("the form has more than 64 fields") }
+            if fields[name] == nil { fields[name] = value }
+        }
+    }
+
+    subscript(name: String) -> String? { fields[name] }
+}
+
+enum JSONBody<T: Decodable> {
+    static func decode(_ body: [UInt8], allowEmpty: Bool) throws -> T? {
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            if allowEmpty { return nil }
+            throw WebError.badRequest("the request needs a JSON body")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw WebError.badRequest("the JSON body needs '\(key.stringValue)'")
+        } catch DecodingError.typeMismatch(_, let context) {
+            throw WebError.badRequest(
+                "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
+        } catch {
+            throw WebError.badRequest("the body is not the JSON expected")
+        }
+    }
+}
+
+struct SuggestionInput: Decodable {
+    var monograph: String
+    var markdown: String?
+    var section: String?
+    var text: String?
+    var message: String
+    var baseRevision: Int?
+}
+
+struct DecisionInput: Decodable {
+    var reason: String?
+    var override: String?
+}
+
+struct RevertInput: Decodable {
+    var monograph: String
+    var to: Int
+}
+
+struct SuggestionList: Encodable {
+    var suggestions: [Suggestion]
+}
+
+struct SuggestionDetail: Encodable {
+    var suggestion: Suggestion
+    /// For a pending suggestion: whether approving it now merges without conflicts.
+    var mergesCleanly: Bool?
+    var conflicts: [String]
+    /// The sections it changes.
+    var sections: [String]
+}
+
+struct RevisionSummary: Encodable {
+    var number: Int
+    var parent: Int?
+    var author: String
+    var message: String
+    var createdAt: String
+}
+
+struct RevisionList: Encodable {
+    var monograph: String
+    var revisions: [RevisionSummary]
+}
+
+struct CheckResult: Encodable {
+    var checkErrors: [String]
+}
+
+/// Token buckets: each key may spend `perMinute` changes a minute, in bursts up to that many.
+final class RateLimiter: Sendable {
+    private let perMinute: Int
+    private let buckets = Mutex<[String: (tokens: Double, at: ContinuousClock.Instant)]>([:])
+
+    init(perMinute: Int) {
+        self.perMinute = max(1, perMinute)
+    }
+
+    /// Takes one change for `key`: nil when allowed, else the seconds to wait.
+    func take(_ key: String) -> Int? {
+        let now = ContinuousClock.now
+        let rate = Double(perMinute) / 60
+        return buckets.withLock { buckets in
+            if buckets.count > 100_000 { buckets.removeAll() }
+            var bucket = buckets[key] ?? (Double(perMinute), now)
+            let elapsed = now - bucket.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            bucket.tokens = min(Double(perMinute), bucket.tokens + seconds * rate)
+            bucket.at = now
+            guard bucket.tokens >= 1 else {
+                buckets[key] = bucket
+                return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+            }
+            bucket.tokens -= 1
+            buckets[key] = bucket
+            return nil
+        }
+    }
+}
