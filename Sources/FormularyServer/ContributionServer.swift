@@ -335,6 +335,8 @@ final class ContributionServer: Sendable {
             parts.parts[index].text = text.hasSuffix("\n") ? text : text + "\n"
             page = parts.text
         }
+        // A textarea may lose the page's last newline on the way.
+        if baseRevision.markdown.hasSuffix("\n"), !page.hasSuffix("\n") { page += "\n" }
         let errors = Contributions.checkErrors(page, path: monograph.path)
         let action = form["action"] ?? "submit"
         let acknowledged = form["acknowledge"] == "yes"
