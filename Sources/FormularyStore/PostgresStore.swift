@@ -128,6 +128,12 @@ public final class PostgresStore: ContributionStore {
             return try await work()
         } catch let error as StoreError {
             throw error
+        } catch let error as PostgresTransactionError {
+            // A refusal made inside a transaction (a stale revision, a taken name) is the store's own.
+            if let refusal = error.closureError as? StoreError, error.commitError == nil {
+                throw refusal
+            }
+            throw StoreError.database(String(reflecting: error))
         } catch {
             throw StoreError.database(String(reflecting: error))
         }

@@ -43,6 +43,11 @@ let aspirin = """
 
 func edited(_ text: String, _ from: String, _ to: String) -> String { text.replacingOccurrences(of: from, with: to) }
 
+/// `text` as an approval by `reviewer` today writes it: with `reviewed_by` and `reviewed_at`.
+func reviewed(by reviewer: String, _ text: String) -> String {
+    Contributions.markedReviewed(text, by: reviewer, on: String(Clock.now().prefix(10)))
+}
+
 @Suite("sections of a page")
 struct SectionTextTests {
     @Test("a page is cut at its sections and joined back byte for byte")
@@ -84,7 +89,7 @@ struct SectionTextTests {
                 == edited(current, "## Side Effects\nStomach upset.\n\n", ""))
     }
 
-    @Test("approving a draft marks it reviewed; other pages are left as they are")
+    @Test("approving marks a page reviewed (a draft no more); a page without front matter is left as it is")
     func markReviewed() {
         #expect(
             Contributions.markedReviewed(
@@ -92,7 +97,9 @@ struct SectionTextTests {
             )
                 == "---\r\ntitle: X\r\nstatus: reviewed\r\nreviewed_by: \"a\"\r\nreviewed_at: \"2026-11-25\"\r\n---\r\nBody\r\n"
         )
-        #expect(Contributions.markedReviewed(aspirin, by: "a", on: "2026-11-25") == aspirin)
+        #expect(
+            Contributions.markedReviewed(aspirin, by: "a", on: "2026-11-25")
+                == edited(aspirin, "title: Aspirin\n", "title: Aspirin\nreviewed_by: \"a\"\nreviewed_at: \"2026-11-25\"\n"))
         let noFrontMatter = "status: draft\nBody\n"
         #expect(Contributions.markedReviewed(noFrontMatter, by: "a", on: "2026-11-25") == noFrontMatter)
     }
@@ -196,7 +203,7 @@ struct ContributionsTests {
         #expect(revision.author == "asha")
         #expect(
             folder.read("content/composition/aspirin.md")
-                == edited(aspirin, "Pain and fever.", "Pain, fever and swelling."))
+                == reviewed(by: "dr-mehta", edited(aspirin, "Pain and fever.", "Pain, fever and swelling.")))
         #expect(try await contributions.store.suggestion(id: first.id)?.status == .approved)
         #expect(try await contributions.store.suggestion(id: first.id)?.reviewer == "dr-mehta")
 
@@ -205,9 +212,11 @@ struct ContributionsTests {
         #expect(merged.number == 3)
         #expect(
             merged.markdown
-                == edited(
-                    edited(aspirin, "Pain and fever.", "Pain, fever and swelling."), "One tablet every six hours.",
-                    "One tablet every four to six hours."))
+                == reviewed(
+                    by: "dr-mehta",
+                    edited(
+                        edited(aspirin, "Pain and fever.", "Pain, fever and swelling."), "One tablet every six hours.",
+                        "One tablet every four to six hours.")))
         #expect(folder.read("content/composition/aspirin.md") == merged.markdown)
         // Approving twice is refused.
         await #expect(throws: StoreError.conflict("suggestion #\(second.id) is approved, not pending")) {
@@ -284,7 +293,7 @@ struct ContributionsTests {
         let report = try await contributions.importContent()
         #expect(report.restored == ["composition/aspirin"])
         #expect(report.changed == [])
-        #expect(folder.read("content/composition/aspirin.md") == edited(aspirin, "Pain", "Ache"))
+        #expect(folder.read("content/composition/aspirin.md") == reviewed(by: "r", edited(aspirin, "Pain", "Ache")))
         #expect(try await contributions.store.revisions(of: "composition/aspirin").count == 2)
     }
 
@@ -334,5 +343,134 @@ struct ContributionsTests {
         let reopened = try await open()
         #expect(try await reopened.monographs().map(\.id) == ["composition/aspirin"])
         #expect(try await reopened.revisions(of: "composition/aspirin").map(\.number) == [1])
+    }
+
+    @Test(
+        "two machines approving edits of one page at the same moment lose neither; a conflicting pair keeps one",
+        arguments: StoreKind.available)
+    func concurrentApprovals(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        _ = try await contributions.importContent()
+        // A second server with its own copy of the content folder and the same database.
+        try folder.write("other/composition/aspirin.md", aspirin)
+        let other = Contributions(store: contributions.store, contentFolder: folder.path + "/other")
+        let usage = try await contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Pain and fever.", "Pain."),
+            author: "a", message: "usage")
+        let dosage = try await contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "One tablet", "Two tablets"),
+            author: "b", message: "dosage")
+        async let first = contributions.approve(suggestion: usage.id, reviewer: "r1")
+        async let second = other.approve(suggestion: dosage.id, reviewer: "r2")
+        let numbers = try await [first.number, second.number].sorted()
+        #expect(numbers == [2, 3])
+        let current = try #require(try await contributions.store.revision(of: "composition/aspirin", number: 3))
+        #expect(current.markdown.contains("Pain.\n"))
+        #expect(current.markdown.contains("Two tablets every six hours."))
+
+        // Both change Side Effects: whichever goes first wins, the other is a conflict, not an overwrite.
+        let x = try await contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(current.markdown, "Stomach upset.", "Nausea."),
+            author: "a", message: "x")
+        let y = try await contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(current.markdown, "Stomach upset.", "Heartburn."),
+            author: "b", message: "y")
+        async let one = try? contributions.approve(suggestion: x.id, reviewer: "r1")
+        async let two = try? other.approve(suggestion: y.id, reviewer: "r2")
+        let approved = await [one, two].compactMap { $0 }
+        #expect(approved.count == 1)
+        #expect(approved.first?.number == 4)
+        let last = try #require(try await contributions.store.revision(of: "composition/aspirin", number: 4))
+        #expect(last.markdown.contains("Nausea.") != last.markdown.contains("Heartburn."))
+        #expect(try await contributions.store.revisions(of: "composition/aspirin").count == 4)
+    }
+
+    @Test("a section is suggested on its own; only its author withdraws a suggestion", arguments: StoreKind.available)
+    func sectionAndWithdraw(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        defer { withExtendedLifetime(folder) {} }
+        _ = try await contributions.importContent()
+        let suggestion = try await contributions.suggestSection(
+            monographID: "composition/aspirin", section: "dosage", text: "## Dosage\nTwo tablets.", author: "a",
+            message: "m")
+        #expect(suggestion.markdown == edited(aspirin, "One tablet every six hours.", "Two tablets."))
+        await #expect(throws: StoreError.self) {
+            try await contributions.suggestSection(
+                monographID: "composition/aspirin", section: "overdose", text: "x", author: "a", message: "m")
+        }
+        await #expect(throws: StoreError.forbidden("only its author (a) may withdraw suggestion #\(suggestion.id)")) {
+            try await contributions.withdraw(suggestion: suggestion.id, by: "b")
+        }
+        try await contributions.withdraw(suggestion: suggestion.id, by: "a")
+        #expect(try await contributions.store.suggestion(id: suggestion.id)?.status == .withdrawn)
+        let log = try await contributions.store.auditLog(limit: 2)
+        #expect(log.map(\.action) == ["withdraw", "suggest"])
+        #expect(log.first?.actor == "a")
+        #expect(log.first?.target == "suggestion \(suggestion.id)")
+    }
+
+    @Test("sections a site reserves need a reviewer with the qualification", arguments: StoreKind.available)
+    func qualifications(_ kind: StoreKind) async throws {
+        let (folder, plain) = try await workflow(kind)
+        defer { withExtendedLifetime(folder) {} }
+        let contributions = Contributions(
+            store: plain.store, contentFolder: plain.contentFolder,
+            policy: ReviewPolicy(qualifications: ["dosage": "pharmacist"]))
+        _ = try await contributions.importContent()
+        var accounts = Accounts(store: contributions.store)
+        accounts.cost = .init(logN: 10, r: 8, p: 1)
+        try await accounts.addUser(User(name: "nurse", role: .reviewer), password: "a long password")
+        try await accounts.addUser(
+            User(name: "pharm", role: .reviewer, qualifications: ["pharmacist"]), password: "a long password")
+        let dosage = try await contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "One tablet", "Two tablets"), author: "a",
+            message: "m")
+        await #expect(throws: StoreError.self) {
+            try await contributions.approve(suggestion: dosage.id, reviewer: "nurse")
+        }
+        #expect(try await contributions.approve(suggestion: dosage.id, reviewer: "pharm").number == 2)
+        // Other sections need no qualification.
+        let usage = try await contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Pain and fever.", "Pain."), author: "a",
+            message: "m", baseRevision: 1)
+        #expect(try await contributions.approve(suggestion: usage.id, reviewer: "nurse").number == 3)
+    }
+
+    @Test("people: passwords hashed with scrypt, sessions and tokens kept hashed, every change audited", arguments: StoreKind.available)
+    func people(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        defer { withExtendedLifetime(folder) {} }
+        var accounts = Accounts(store: contributions.store)
+        accounts.cost = .init(logN: 10, r: 8, p: 1)
+        try await accounts.addUser(User(name: "asha", role: .reviewer, qualifications: ["pharmacist"]), password: "correct horse")
+        await #expect(throws: StoreError.conflict("there is a user named 'asha' already")) {
+            try await accounts.addUser(User(name: "asha", role: .contributor), password: "another password")
+        }
+        await #expect(throws: StoreError.self) { try await accounts.addUser(User(name: "b", role: .admin), password: "short") }
+        await #expect(throws: StoreError.self) {
+            try await accounts.addUser(User(name: "<script>", role: .admin), password: "long enough password")
+        }
+        let stored = try #require(try await contributions.store.user(named: "asha"))
+        #expect(stored.passwordHash.hasPrefix("scrypt$10$8$1$"))
+        #expect(!stored.passwordHash.contains("correct horse"))
+        #expect(stored.user.qualifications == ["pharmacist"])
+        #expect(try await accounts.verify(name: "asha", password: "correct horse")?.name == "asha")
+        #expect(try await accounts.verify(name: "asha", password: "correct horsf") == nil)
+        #expect(try await accounts.verify(name: "nobody", password: "correct horse") == nil)
+
+        let (token, session) = try await accounts.startSession(for: stored.user)
+        #expect(session.tokenHash == Tokens.hash(token))
+        #expect(try await accounts.session(token: token)?.user == "asha")
+        #expect(try await accounts.session(token: Tokens.random()) == nil)
+        #expect(try await accounts.session(token: "'; DROP TABLE session; --") == nil)
+        try await accounts.endSession(token: token)
+        #expect(try await accounts.session(token: token) == nil)
+
+        let apiToken = try await accounts.issueToken(for: "asha", label: "scripts")
+        #expect(try await accounts.tokenUser(apiToken)?.name == "asha")
+        #expect(try await accounts.tokenUser("fm_" + Tokens.random()) == nil)
+        #expect(try await accounts.tokenUser(String(apiToken.dropLast()) + "x") == nil)
+        let actions = try await contributions.store.auditLog(limit: 10).map(\.action)
+        #expect(actions == ["token-add", "sign-out", "sign-in", "user-add"])
     }
 }
