@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FormularyServerTests",
-            dependencies: ["FormularyServer"]
+            dependencies: ["FormularyServer", "FormularyStore"]
         ),
     ]
 )

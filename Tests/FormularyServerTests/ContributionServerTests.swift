@@ -1,0 +1,442 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Testing
+
+@testable import FormularyServer
+@testable import FormularySite
+@testable import FormularyStore
+
+/// A built site with a store and three people: `rhea` (reviewer, pharmacist), `sam`
+/// (reviewer) and `cara` (contributor).
+struct ContributionFixture {
+    let site: TemporaryFolder
+    let server: ContributionServer
+    let store: any ContributionStore
+    let accounts: Accounts
+
+    static let password = "a long enough password"
+
+    static func make(
+        anonymous: Bool = false, rateLimit: Int = 1000, qualifications: [String: String] = [:]
+    ) async throws -> ContributionFixture {
+        let site = try ServerFixture.site()
+        let store = try SQLiteStore(path: site.path + "/.formulary/formulary.sqlite")
+        let contributions = Contributions(
+            store: store, contentFolder: site.path + "/content", policy: ReviewPolicy(qualifications: qualifications))
+        _ = try await contributions.importContent()
+        var accounts = Accounts(store: store)
+        accounts.cost = .init(logN: 10, r: 8, p: 1)
+        try await accounts.addUser(User(name: "rhea", role: .reviewer, qualifications: ["pharmacist"]), password: password)
+        try await accounts.addUser(User(name: "sam", role: .reviewer), password: password)
+        try await accounts.addUser(User(name: "cara", role: .contributor), password: password)
+        var settings = SiteConfiguration.ContributionSettings()
+        settings.enabled = true
+        settings.anonymous = anonymous
+        settings.rateLimit = rateLimit
+        settings.qualifications = qualifications
+        let request = ServerFixture.request(site)
+        let server = ContributionServer(
+            contributions: contributions, accounts: accounts, settings: settings, siteTitle: "Test Formulary",
+            styleURL: "/assets/style.css",
+            changed: { _ = try? SiteBuilder(request).build() })
+        return ContributionFixture(site: site, server: server, store: store, accounts: accounts)
+    }
+
+    /// A browser: its cookies, and the form token of the last page it read.
+    struct Browser {
+        var cookies: [String: String] = [:]
+        var csrf: String?
+    }
+
+    func send(
+        _ method: HTTPRequest.Method, _ target: String, form: [(String, String)]? = nil, json: String? = nil,
+        browser: inout Browser, headers: [HTTPField.Name: String] = [:], peer: String = "10.0.0.1"
+    ) async -> ServerResponse {
+        var fields = HTTPFields()
+        for (name, value) in headers { fields[name] = value }
+        if !browser.cookies.isEmpty {
+            fields[.cookie] = browser.cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ")
+        }
+        var body: [UInt8] = []
+        if let form {
+            body = Array(
+                form.map { Self.formEscape($0.0) + "=" + Self.formEscape($0.1) }.joined(separator: "&").utf8)
+        } else if let json {
+            body = Array(json.utf8)
+        }
+        let response = await server.respond(
+            ContributionRequest(
+                method: method, target: try! RequestTarget.parse(target), headers: fields, body: body,
+                authority: "127.0.0.1:8080", peer: peer))
+        for field in response.headers where field.name == .setCookie {
+            let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let name = String(pair[0])
+            let value = pair.count > 1 ? String(pair[1]) : ""
+            if value.isEmpty { browser.cookies[name] = nil } else { browser.cookies[name] = value }
+        }
+        let html = response.text
+        if let range = html.range(of: "name=\"csrf\" value=\"") {
+            browser.csrf = String(html[range.upperBound...].prefix(while: { $0 != "\"" }))
+        }
+        return response
+    }
+
+    func get(_ target: String, _ browser: inout Browser) async -> ServerResponse {
+        await send(.get, target, browser: &browser)
+    }
+
+    func post(_ target: String, _ fields: [(String, String)], _ browser: inout Browser) async -> ServerResponse {
+        await send(.post, target, form: [("csrf", browser.csrf ?? "")] + fields, browser: &browser)
+    }
+
+    func signIn(_ name: String) async -> Browser {
+        var browser = Browser()
+        _ = await get("/_formulary/sign-in", &browser)
+        let response = await post("/_formulary/sign-in", [("name", name), ("password", Self.password)], &browser)
+        #expect(response.status == .seeOther)
+        _ = await get("/_formulary/account", &browser)
+        return browser
+    }
+
+    func token(_ name: String) async throws -> String {
+        try await accounts.issueToken(for: name, label: "test")
+    }
+
+    func api(
+        _ method: HTTPRequest.Method, _ target: String, token: String?, json: String? = nil
+    ) async -> ServerResponse {
+        var browser = Browser()
+        return await send(
+            method, target, json: json, browser: &browser,
+            headers: token.map { [.authorization: "Bearer " + $0] } ?? [:])
+    }
+
+    var aspirin: String { String(decoding: site.read("content/composition/aspirin.md") ?? [], as: UTF8.self) }
+
+    static func formEscape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+extension ServerResponse {
+    var location: String? { headers[.location] }
+}
+
+@Suite("contributions on the server", .serialized)
+struct ContributionServerTests {
+    @Test("a contributor suggests from the page, a reviewer approves, the page and its history follow")
+    func flow() async throws {
+        let fixture = try await ContributionFixture.make()
+        var cara = await fixture.signIn("cara")
+        let form = await fixture.get("/_formulary/suggest?page=composition/aspirin", &cara)
+        #expect(form.status == .ok)
+        #expect(form.text.contains("Pain and fever."))
+        let edited = fixture.aspirin.replacingOccurrences(of: "Pain and fever.", with: "Pain, fever and swelling.")
+        // Check first: problems (none) and the diff, nothing recorded.
+        let check = await fixture.post(
+            "/_formulary/suggest",
+            [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "swelling"), ("action", "check")],
+            &cara)
+        #expect(check.text.contains("No problems found."))
+        #expect(check.text.contains("<del>Pain </del>and <del>fever.\n\n</del>"))
+        #expect(check.text.contains("<ins>Pain, fever </ins>and <ins>swelling.\n\n</ins>"))
+        #expect(try await fixture.store.suggestions(status: nil, monographID: nil).isEmpty)
+        let sent = await fixture.post(
+            "/_formulary/suggest",
+            [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "swelling"), ("action", "submit")],
+            &cara)
+        #expect(sent.status == .seeOther)
+        #expect(sent.location == "/_formulary/suggestions/1?sent=1")
+
+        var rhea = await fixture.signIn("rhea")
+        let queue = await fixture.get("/_formulary/review", &rhea)
+        #expect(queue.text.contains("<a href=\"/_formulary/suggestions/1\">#1</a>"))
+        _ = await fixture.get("/_formulary/suggestions/1", &rhea)
+        let approved = await fixture.post("/_formulary/suggestions/1", [("action", "approve")], &rhea)
+        #expect(approved.status == .ok)
+        #expect(approved.text.contains("Approved: revision 2 of composition/aspirin is published."))
+        #expect(fixture.aspirin.contains("Pain, fever and swelling."))
+        #expect(fixture.aspirin.contains("reviewed_by: \"rhea\""))
+        let page = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        #expect(page.contains("Pain, fever and swelling."))
+        #expect(page.contains("\"reviewedBy\":{\"@type\":\"Person\",\"name\":\"rhea\"}"))
+
+        let history = await fixture.get("/_formulary/history?page=composition/aspirin", &rhea)
+        #expect(history.text.contains("<td>2 (current)</td>"))
+        #expect(history.text.contains("swelling (suggestion #1, approved by rhea)"))
+        let compare = await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=2", &rhea)
+        #expect(compare.text.contains("<ins>reviewed_by: &quot;rhea&quot;"))
+        #expect(compare.text.contains("<ins>Pain, fever </ins>and <ins>swelling.\n\n</ins>"))
+        let reverted = await fixture.post(
+            "/_formulary/revert", [("page", "composition/aspirin"), ("to", "1")], &rhea)
+        #expect(reverted.status == .seeOther)
+        #expect(fixture.aspirin.contains("Pain and fever."))
+        #expect(try await fixture.store.revisions(of: "composition/aspirin").map(\.number) == [1, 2, 3])
+    }
+
+    @Test("a contributor cannot approve, reject or revert; nobody approves their own suggestion")
+    func contributorsCannotDecide() async throws {
+        let fixture = try await ContributionFixture.make()
+        let cara = try await fixture.token("cara")
+        let sam = try await fixture.token("sam")
+        let body = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
+        let created = await fixture.api(.post, "/api/v1/suggestions", token: cara, json: body)
+        #expect(created.status == .created)
+        #expect(await fixture.api(.post, "/api/v1/suggestions/1/approve", token: cara).status == .forbidden)
+        #expect(
+            await fixture.api(.post, "/api/v1/suggestions/1/reject", token: cara, json: #"{"reason":"no"}"#).status
+                == .forbidden)
+        #expect(
+            await fixture.api(.post, "/api/v1/revisions/revert", token: cara, json: #"{"monograph":"composition/aspirin","to":1}"#)
+                .status == .forbidden)
+        var browser = await fixture.signIn("cara")
+        _ = await fixture.get("/_formulary/suggestions/1", &browser)
+        #expect(await fixture.post("/_formulary/suggestions/1", [("action", "approve")], &browser).status == .forbidden)
+        #expect(try await fixture.store.suggestion(id: 1)?.status == .pending)
+
+        let own = await fixture.api(.post, "/api/v1/suggestions", token: sam, json: body)
+        #expect(own.status == .created)
+        #expect(await fixture.api(.post, "/api/v1/suggestions/2/approve", token: sam).status == .forbidden)
+        #expect(await fixture.api(.post, "/api/v1/suggestions/1/approve", token: sam).status == .ok)
+    }
+
+    @Test("signed-out visitors cannot suggest unless the site allows it")
+    func signedOut() async throws {
+        let closed = try await ContributionFixture.make()
+        var visitor = ContributionFixture.Browser()
+        let form = await closed.get("/_formulary/suggest?page=composition/aspirin", &visitor)
+        #expect(form.status == .seeOther)
+        #expect(form.location == "/_formulary/sign-in?next=/_formulary/suggest%3Fpage%3Dcomposition/aspirin")
+        _ = await closed.get("/_formulary/sign-in", &visitor)
+        let post = await closed.post(
+            "/_formulary/suggest",
+            [("page", "composition/aspirin"), ("base", "1"), ("markdown", "x"), ("message", "m")], &visitor)
+        #expect(post.status == .unauthorized)
+        #expect(await closed.api(.post, "/api/v1/suggestions", token: nil, json: "{}").status == .unauthorized)
+        #expect(try await closed.store.suggestions(status: nil, monographID: nil).isEmpty)
+        // The queue and pending text are for people signed in.
+        #expect(await closed.get("/_formulary/review", &visitor).status == .seeOther)
+
+        let open = try await ContributionFixture.make(anonymous: true)
+        var anonymous = ContributionFixture.Browser()
+        _ = await open.get("/_formulary/sign-in", &anonymous)
+        let page = await open.get("/_formulary/suggest?page=composition/aspirin", &anonymous)
+        #expect(page.status == .ok)
+        let edited = open.aspirin.replacingOccurrences(of: "One tablet.", with: "Two tablets.")
+        let sent = await open.post(
+            "/_formulary/suggest",
+            [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "m")], &anonymous)
+        #expect(sent.status == .seeOther)
+        #expect(try await open.store.suggestion(id: 1)?.author == "anonymous")
+    }
+
+    @Test("a token acts only as its owner; cookies do not drive the JSON API")
+    func tokens() async throws {
+        let fixture = try await ContributionFixture.make()
+        let cara = try await fixture.token("cara")
+        let rhea = try await fixture.token("rhea")
+        let body = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
+        #expect(await fixture.api(.post, "/api/v1/suggestions", token: rhea, json: body).status == .created)
+        // Cara may not withdraw Rhea's suggestion; the author is always the token's owner.
+        #expect(await fixture.api(.post, "/api/v1/suggestions/1/withdraw", token: cara).status == .forbidden)
+        let spoof = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nAche.\n","message":"m","author":"rhea"}"###
+        let created = await fixture.api(.post, "/api/v1/suggestions", token: cara, json: spoof)
+        #expect(try await fixture.store.suggestion(id: 2)?.author == "cara")
+        #expect(created.status == .created)
+        #expect(await fixture.api(.get, "/api/v1/me", token: "fm_" + Tokens.random()).status == .unauthorized)
+        #expect(await fixture.api(.get, "/api/v1/me", token: "not a token at all").status == .unauthorized)
+        #expect(await fixture.api(.get, "/api/v1/me", token: cara).text.contains("\"name\":\"cara\""))
+        var browser = await fixture.signIn("rhea")
+        let withCookie = await fixture.send(.post, "/api/v1/suggestions/2/approve", json: "{}", browser: &browser)
+        #expect(withCookie.status == .unauthorized)
+        #expect(try await fixture.store.suggestion(id: 2)?.status == .pending)
+    }
+
+    @Test("forms without the visitor's own CSRF token, or sent from another site, are refused")
+    func csrf() async throws {
+        let fixture = try await ContributionFixture.make()
+        var rhea = await fixture.signIn("rhea")
+        var cara = await fixture.signIn("cara")
+        let edited = fixture.aspirin.replacingOccurrences(of: "One tablet.", with: "Two tablets.")
+        let fields = [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "m")]
+        #expect(await fixture.send(.post, "/_formulary/suggest", form: fields, browser: &cara).status == .forbidden)
+        #expect(
+            await fixture.send(.post, "/_formulary/suggest", form: [("csrf", "x")] + fields, browser: &cara).status
+                == .forbidden)
+        // Another person's token is not this session's.
+        #expect(
+            await fixture.send(.post, "/_formulary/suggest", form: [("csrf", rhea.csrf!)] + fields, browser: &cara)
+                .status == .forbidden)
+        let foreign = await fixture.send(
+            .post, "/_formulary/suggest", form: [("csrf", cara.csrf!)] + fields, browser: &cara,
+            headers: [.origin: "https://evil.example"])
+        #expect(foreign.status == .forbidden)
+        #expect(try await fixture.store.suggestions(status: nil, monographID: nil).isEmpty)
+        #expect(await fixture.post("/_formulary/suggest", fields, &cara).status == .seeOther)
+        // Sign-in itself needs the form token its page set.
+        var stranger = ContributionFixture.Browser()
+        let blind = await fixture.send(
+            .post, "/_formulary/sign-in", form: [("name", "rhea"), ("password", ContributionFixture.password)],
+            browser: &stranger)
+        #expect(blind.status == .forbidden)
+        #expect(stranger.cookies[ContributionServer.sessionCookie] == nil)
+        _ = await fixture.get("/_formulary/review", &rhea)
+        #expect(await fixture.post("/_formulary/suggestions/1", [("action", "approve")], &rhea).status == .ok)
+    }
+
+    @Test("HTML and Markdown in suggestions come out escaped on every page that shows them")
+    func escaping() async throws {
+        let fixture = try await ContributionFixture.make()
+        let attack = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>"
+        var cara = await fixture.signIn("cara")
+        let edited = fixture.aspirin.replacingOccurrences(of: "One tablet.", with: "One tablet. " + attack)
+            .replacingOccurrences(of: "## Dosage", with: "## Dosage " + attack)
+        let sent = await fixture.post(
+            "/_formulary/suggest",
+            [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", attack), ("action", "submit")],
+            &cara)
+        #expect(sent.status == .seeOther)
+        var rhea = await fixture.signIn("rhea")
+        let pages = [
+            await fixture.get("/_formulary/suggestions/1", &rhea),
+            await fixture.get("/_formulary/review", &rhea),
+            await fixture.get("/_formulary/history?page=composition/aspirin", &rhea),
+        ]
+        for page in pages {
+            #expect(page.status == .ok)
+            #expect(!page.text.contains("<script>alert"))
+            #expect(!page.text.contains("<img src=x"))
+        }
+        #expect(pages[0].text.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(pages[1].text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(pages[2].text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let approved = await fixture.post("/_formulary/suggestions/1", [("action", "approve")], &rhea)
+        #expect(approved.status == .ok)
+        let compare = await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=2", &rhea)
+        #expect(!compare.text.contains("<script>alert"))
+        #expect(!compare.text.contains("<img src=x"))
+        // The published page: cmark-gfm leaves raw HTML out.
+        let published = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        #expect(published.contains("One tablet."))
+        #expect(!published.contains("<script>alert"))
+        #expect(!published.contains("<img src=x"))
+        // Check errors (and the names of people) are text too.
+        #expect(ContributionServer.escape("<b title='x'>&</b>") == "&lt;b title=&#39;x&#39;&gt;&amp;&lt;/b&gt;")
+    }
+
+    @Test("rate limits answer 429 with Retry-After, per person and per address")
+    func rateLimits() async throws {
+        let fixture = try await ContributionFixture.make(rateLimit: 3)
+        let cara = try await fixture.token("cara")
+        let body = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
+        for _ in 0..<3 {
+            #expect(await fixture.api(.post, "/api/v1/suggestions", token: cara, json: body).status == .created)
+        }
+        let limited = await fixture.api(.post, "/api/v1/suggestions", token: cara, json: body)
+        #expect(limited.status == .tooManyRequests)
+        #expect(limited.headers[.retryAfter] == "20")
+        #expect(try await fixture.store.suggestions(status: nil, monographID: nil).count == 3)
+        // Someone else is not held up by Cara.
+        let sam = try await fixture.token("sam")
+        #expect(await fixture.api(.post, "/api/v1/suggestions", token: sam, json: body).status == .created)
+        // Sign-in attempts: ten a minute from one address.
+        var browser = ContributionFixture.Browser()
+        _ = await fixture.get("/_formulary/sign-in", &browser)
+        var statuses: [Int] = []
+        for _ in 0..<11 {
+            statuses.append(
+                await fixture.send(
+                    .post, "/_formulary/sign-in", form: [("csrf", browser.csrf!), ("name", "cara"), ("password", "wrong")],
+                    browser: &browser, peer: "10.9.9.9"
+                ).status.code)
+        }
+        #expect(statuses.prefix(3) == [401, 401, 401])
+        #expect(statuses.last == 429)
+    }
+
+    @Test("sections reserved for a qualification need a qualified reviewer")
+    func qualifications() async throws {
+        let fixture = try await ContributionFixture.make(qualifications: ["dosage": "pharmacist"])
+        let cara = try await fixture.token("cara")
+        let body = ###"{"monograph":"composition/aspirin","section":"dosage","text":"## Dosage\nTwo tablets.\n","message":"m"}"###
+        #expect(await fixture.api(.post, "/api/v1/suggestions", token: cara, json: body).status == .created)
+        let sam = await fixture.api(.post, "/api/v1/suggestions/1/approve", token: try await fixture.token("sam"))
+        #expect(sam.status == .forbidden)
+        #expect(sam.text.contains("need a reviewer qualified as pharmacist; sam is not"))
+        let rhea = await fixture.api(.post, "/api/v1/suggestions/1/approve", token: try await fixture.token("rhea"))
+        #expect(rhea.status == .ok)
+        #expect(fixture.aspirin.contains("Two tablets."))
+    }
+
+    @Test("malformed and hostile requests get a clear 4xx, never a crash or a change")
+    func hostile() async throws {
+        let fixture = try await ContributionFixture.make()
+        let cara = try await fixture.token("cara")
+        let cases: [(String, String, Int)] = [
+            ("/api/v1/suggestions", "not json", 400),
+            ("/api/v1/suggestions", #"{"monograph": 5, "markdown": "x", "message": "m"}"#, 400),
+            ("/api/v1/suggestions", #"{"monograph": "composition/aspirin", "message": "m"}"#, 400),
+            ("/api/v1/suggestions", #"{"monograph": "composition/nope", "markdown": "x", "message": "m"}"#, 404),
+            ("/api/v1/suggestions", #"{"monograph": "composition/aspirin", "markdown": "x", "message": " "}"#, 422),
+            ("/api/v1/suggestions", "", 400),
+            ("/api/v1/suggestions/abc/approve", "", 400),
+            ("/api/v1/suggestions/99999999999999999999/approve", "", 400),
+            ("/api/v1/suggestions/7/approve", "", 403),
+            ("/api/v1/suggestions/1/explode", "", 404),
+        ]
+        for (target, body, status) in cases {
+            let response = await fixture.api(.post, target, token: cara, json: body)
+            #expect(response.status.code == status, "\(target) \(body)")
+            #expect(response.headers[.contentType] == "application/problem+json")
+        }
+        // A page with a NUL byte or a binary blob is checked, not stored as is without word.
+        let nul = #"{"monograph": "composition/aspirin", "markdown": "---\ntitle: A\n---\n\u0000", "message": "m"}"#
+        let stored = await fixture.api(.post, "/api/v1/suggestions", token: cara, json: nul)
+        #expect(stored.status == .created)
+        #expect(try await fixture.store.suggestion(id: 1)?.checkErrors.isEmpty == false)
+        // A huge page is checked and kept whole (the HTTP layer bounds bodies at 1 MB).
+        let huge = "---\ntitle: Aspirin\n---\n\n## Usage\n" + String(repeating: "word ", count: 150_000) + "\n"
+        let big = try String(decoding: JSONEncoder().encode(["monograph": "composition/aspirin", "markdown": huge, "message": "m"]), as: UTF8.self)
+        #expect(await fixture.api(.post, "/api/v1/suggestions", token: cara, json: big).status == .created)
+        #expect(try await fixture.store.suggestion(id: 2)?.markdown == huge)
+        // Forms: bad escapes, wrong password, unknown pages.
+        var browser = await fixture.signIn("cara")
+        let bad = await fixture.send(
+            .post, "/_formulary/suggest", browser: &browser)
+        #expect(bad.status == .forbidden)
+        #expect(await fixture.get("/_formulary/suggest?page=composition/nope", &browser).status == .notFound)
+        #expect(await fixture.get("/_formulary/suggestions/12345", &browser).status == .notFound)
+        #expect(await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=9", &browser).status == .notFound)
+        #expect(await fixture.get("/_formulary/nothing", &browser).status == .notFound)
+        #expect(await fixture.send(.delete, "/_formulary/review", browser: &browser).status == .methodNotAllowed)
+        var stranger = ContributionFixture.Browser()
+        _ = await fixture.get("/_formulary/sign-in", &stranger)
+        let wrong = await fixture.post("/_formulary/sign-in", [("name", "cara"), ("password", "nope")], &stranger)
+        #expect(wrong.status == .unauthorized)
+        #expect(wrong.text.contains("That name and password do not match."))
+        #expect(stranger.cookies[ContributionServer.sessionCookie] == nil)
+        // An open redirect through ?next= goes home instead.
+        let elsewhere = await fixture.post(
+            "/_formulary/sign-in",
+            [("name", "cara"), ("password", ContributionFixture.password), ("next", "//evil.example/")], &stranger)
+        #expect(elsewhere.location == "/_formulary/review")
+    }
+
+    @Test("the site passes contribution paths on only when it takes contributions")
+    func routing() throws {
+        #expect(ContributionServer.handles("/_formulary/review"))
+        #expect(ContributionServer.handles("/api/v1/suggestions/3/approve"))
+        #expect(ContributionServer.handles("/api/v1/revisions"))
+        #expect(!ContributionServer.handles("/_formulary/live.js"))
+        #expect(!ContributionServer.handles("/_formulary/events"))
+        #expect(!ContributionServer.handles("/api/v1/monographs"))
+        let site = try ServerFixture.site()
+        let plain = try ServerFixture.server(site)
+        #expect(!plain.passesOn("/_formulary/review"))
+        #expect(plain.passesOn("/_formulary/events"))
+        #expect(plain.get("/_formulary/review").status == .notFound)
+    }
+}
