@@ -82,17 +82,22 @@ final class ContributionServer: Sendable {
         let isAPI = path.hasPrefix("/api/")
         do {
             let visitor = try await visitor(for: request, api: isAPI)
+            let allowed = isAPI ? Self.apiMethods(path) : Self.pageMethods(path)
+            let method = request.method == .head ? .get : request.method
+            guard let allowed else { throw WebError.notFound("there is nothing at \(path)") }
+            guard allowed.contains(method) else {
+                throw WebError.methodNotAllowed(allowed.map(\.rawValue).joined(separator: ", "))
+            }
             if request.method == .post {
                 // Origin, when the browser sends it, must be this server.
                 if !isAPI, !Self.sameOrigin(request.headers, authority: request.authority) {
                     throw WebError.forbidden("this form was sent from another site")
                 }
-                let key = visitor.user.map { "user:" + $0.name } ?? "address:" + request.peer
-                if let wait = limiter.take(key) {
-                    throw WebError.tooManyRequests(wait)
+                // Changes by someone the site lets change things: per person, else per address.
+                if visitor.user != nil || settings.anonymous {
+                    let key = visitor.user.map { "user:" + $0.name } ?? "address:" + request.peer
+                    if let wait = limiter.take(key) { throw WebError.tooManyRequests(wait) }
                 }
-            } else if request.method != .get && request.method != .head {
-                throw WebError.methodNotAllowed
             }
             if isAPI {
                 return try await api(request, visitor: visitor)
@@ -106,6 +111,33 @@ final class ContributionServer: Sendable {
         } catch {
             let web = WebError.server("\(error)")
             return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
+        }
+    }
+
+    /// The methods a JSON API path takes; nil when there is no such path.
+    static func apiMethods(_ path: String) -> [HTTPRequest.Method]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(3)
+        switch (segments.first ?? "", segments.count) {
+        case ("me", 1): return [.get]
+        case ("suggestions", 1): return [.get, .post]
+        case ("suggestions", 2): return [.get]
+        case ("suggestions", 3)
+        where ["approve", "reject", "request-changes", "withdraw"].contains(String(segments.last!)):
+            return [.post]
+        case ("revisions", 1): return [.get]
+        case ("revisions", 2) where segments.last == "revert": return [.post]
+        default: return nil
+        }
+    }
+
+    /// The methods a contribution page takes; nil when there is no such page.
+    static func pageMethods(_ path: String) -> [HTTPRequest.Method]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
+        switch (segments.first ?? "", segments.count) {
+        case ("sign-in", 1), ("suggest", 1), ("suggestions", 2): return [.get, .post]
+        case ("sign-out", 1), ("revert", 1), ("tokens", 1): return [.post]
+        case ("review", 1), ("history", 1), ("compare", 1), ("account", 1): return [.get]
+        default: return nil
         }
     }
 
@@ -791,6 +823,7 @@ final class ContributionServer: Sendable {
         fields[.cacheControl] = "no-store"
         if case .tooManyRequests(let seconds) = error { fields[.retryAfter] = String(seconds) }
         if case .unauthorized = error { fields[.wwwAuthenticate] = "Bearer" }
+        if case .methodNotAllowed(let allow) = error { fields[.allow] = allow }
         let problem = Problem(title: error.status.reasonPhrase, status: error.status.code, detail: error.detail, instance: path)
         return ServerResponse(
             status: error.status, headers: fields, body: .bytes(ByteBuffer(bytes: SiteServer.encode(problem))))
@@ -807,6 +840,7 @@ final class ContributionServer: Sendable {
         )
         response.status = error.status
         if case .tooManyRequests(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+        if case .methodNotAllowed(let allow) = error { response.headers[.allow] = allow }
         return response
     }
 
@@ -917,7 +951,8 @@ enum WebError: Error {
     case conflict(String)
     case unprocessable(String)
     case tooManyRequests(Int)
-    case methodNotAllowed
+    /// With the methods that are allowed.
+    case methodNotAllowed(String)
     case server(String)
 
     init(_ error: StoreError) {
@@ -951,7 +986,7 @@ enum WebError: Error {
             return message
         case .signInRequired: return "sign in first"
         case .tooManyRequests(let seconds): return "too many changes at once; try again in \(seconds) s"
-        case .methodNotAllowed: return "use GET or POST"
+        case .methodNotAllowed(let allow): return "this takes \(allow) only"
         }
     }
 }

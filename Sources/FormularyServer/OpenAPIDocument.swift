@@ -1,3 +1,5 @@
+import Foundation
+
 /// The API's description, served at `/api/v1/openapi.json`. Tests check it against what the
 /// server answers (schemathesis in Tests/server/, the record schema against real records).
 enum OpenAPIDocument {
@@ -164,6 +166,7 @@ enum OpenAPIDocument {
                   "kind": {"$ref": "#/components/schemas/Kind"},
                   "description": {"type": "string"},
                   "lastModified": {"type": "string"},
+                  "review": {"type": "object", "required": ["by"], "properties": {"by": {"type": "string"}, "at": {"type": "string"}}},
                   "ingredients": {"type": "array", "items": {"$ref": "#/components/schemas/IngredientStrength"}},
                   "sections": {"type": "array", "items": {"$ref": "#/components/schemas/Section"}},
                   "faqs": {"type": "array", "items": {"type": "object", "required": ["question", "answer"], "properties": {"question": {"type": "string"}, "answer": {"type": "string"}}}},
@@ -276,6 +279,272 @@ enum OpenAPIDocument {
                   "buildError": {"type": "string"}
                 }
               }
+            }
+          }
+        }
+        """#
+
+    /// The document of a server that takes contributions: `json` with the suggestion,
+    /// revision and account operations added.
+    static let withContributions: String = {
+        guard var document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+            let extra = try? JSONSerialization.jsonObject(with: Data(contributions.utf8)) as? [String: Any]
+        else { return json }
+        var paths = document["paths"] as? [String: Any] ?? [:]
+        for (path, item) in extra["paths"] as? [String: Any] ?? [:] { paths[path] = item }
+        document["paths"] = paths
+        var components = document["components"] as? [String: Any] ?? [:]
+        for (kind, entries) in extra["components"] as? [String: Any] ?? [:] {
+            var merged = components[kind] as? [String: Any] ?? [:]
+            for (name, value) in entries as? [String: Any] ?? [:] { merged[name] = value }
+            components[kind] = merged
+        }
+        document["components"] = components
+        var info = document["info"] as? [String: Any] ?? [:]
+        info["summary"] = "Medicine monographs, their ingredients, search, and suggested edits with review."
+        document["info"] = info
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return json }
+        return String(decoding: data, as: UTF8.self)
+    }()
+
+    private static let contributions = #"""
+        {
+          "paths": {
+            "/api/v1/me": {
+              "get": {
+                "operationId": "getMe",
+                "summary": "The person an API token belongs to.",
+                "security": [{"token": []}],
+                "responses": {
+                  "200": {"description": "The person.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
+            "/api/v1/suggestions": {
+              "get": {
+                "operationId": "listSuggestions",
+                "summary": "Suggested edits, oldest first.",
+                "security": [{"token": []}],
+                "parameters": [
+                  {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/SuggestionStatus"}},
+                  {"name": "monograph", "in": "query", "description": "Only suggestions for this page id.", "schema": {"type": "string"}}
+                ],
+                "responses": {
+                  "200": {"description": "The suggestions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SuggestionList"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              },
+              "post": {
+                "operationId": "suggest",
+                "summary": "Suggests a new text for a page (the whole page, or one section). It is checked now; check errors block approval unless a reviewer overrides them.",
+                "security": [{"token": []}],
+                "parameters": [
+                  {"name": "dryRun", "in": "query", "description": "Only check the text (a whole page) and say what check finds; nothing is recorded.", "schema": {"type": "string", "enum": ["true", "false"]}}
+                ],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SuggestionInput"}}}},
+                "responses": {
+                  "201": {"description": "Recorded, pending review.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Suggestion"}}}},
+                  "200": {"description": "Checked only (dryRun).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckResult"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"},
+                  "429": {"$ref": "#/components/responses/TooMany"}
+                }
+              }
+            },
+            "/api/v1/suggestions/{number}": {
+              "get": {
+                "operationId": "getSuggestion",
+                "summary": "One suggestion, and for a pending one whether it merges cleanly into the page as it is now.",
+                "security": [{"token": []}],
+                "parameters": [{"$ref": "#/components/parameters/SuggestionNumber"}],
+                "responses": {
+                  "200": {"description": "The suggestion.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SuggestionDetail"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/suggestions/{number}/approve": {
+              "post": {
+                "operationId": "approveSuggestion",
+                "summary": "Approves a pending suggestion (reviewers; not its author): a new revision, written to the page's file, the site rebuilt.",
+                "security": [{"token": []}],
+                "parameters": [{"$ref": "#/components/parameters/SuggestionNumber"}],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DecisionInput"}}}},
+                "responses": {
+                  "200": {"description": "The new revision.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revision"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"},
+                  "429": {"$ref": "#/components/responses/TooMany"}
+                }
+              }
+            },
+            "/api/v1/suggestions/{number}/reject": {"$ref": "#/components/pathItems/Decision"},
+            "/api/v1/suggestions/{number}/request-changes": {"$ref": "#/components/pathItems/Decision"},
+            "/api/v1/suggestions/{number}/withdraw": {"$ref": "#/components/pathItems/Decision"},
+            "/api/v1/revisions": {
+              "get": {
+                "operationId": "listRevisions",
+                "summary": "A page's revisions (without their text), or one revision with its Markdown when number is given.",
+                "parameters": [
+                  {"name": "monograph", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1}},
+                  {"name": "number", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}
+                ],
+                "responses": {
+                  "200": {"description": "The revisions, or the one asked for.", "content": {"application/json": {"schema": {"oneOf": [{"$ref": "#/components/schemas/RevisionList"}, {"$ref": "#/components/schemas/Revision"}]}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/revisions/revert": {
+              "post": {
+                "operationId": "revert",
+                "summary": "Makes an older revision's text current again, as a new revision (reviewers).",
+                "security": [{"token": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RevertInput"}}}},
+                "responses": {
+                  "201": {"description": "The new revision.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revision"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"},
+                  "429": {"$ref": "#/components/responses/TooMany"}
+                }
+              }
+            }
+          },
+          "components": {
+            "securitySchemes": {
+              "token": {"type": "http", "scheme": "bearer", "description": "An API token from `formulary user token NAME` or the account page (fm_...)."}
+            },
+            "parameters": {
+              "SuggestionNumber": {"name": "number", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}
+            },
+            "pathItems": {
+              "Decision": {
+                "post": {
+                  "summary": "Rejects or sends back a pending suggestion (reviewers, with a reason), or withdraws it (its author).",
+                  "security": [{"token": []}],
+                  "parameters": [{"$ref": "#/components/parameters/SuggestionNumber"}],
+                  "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DecisionInput"}}}},
+                  "responses": {
+                    "200": {"description": "The suggestion, decided.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Suggestion"}}}},
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "403": {"$ref": "#/components/responses/Forbidden"},
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "409": {"$ref": "#/components/responses/Conflict"},
+                    "422": {"$ref": "#/components/responses/Unprocessable"},
+                    "429": {"$ref": "#/components/responses/TooMany"}
+                  }
+                }
+              }
+            },
+            "responses": {
+              "Unauthorized": {"description": "No API token, or not a valid one.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Forbidden": {"description": "Not allowed for this person.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Conflict": {"description": "Not pending any more, or the page changed the same sections since.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Unprocessable": {"description": "Understood but not acceptable (a reason missing, check errors not overridden).", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "TooMany": {"description": "Too many changes in a minute; Retry-After says when to try again.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            },
+            "schemas": {
+              "User": {
+                "type": "object",
+                "required": ["name", "role", "qualifications", "createdAt"],
+                "properties": {
+                  "name": {"type": "string"},
+                  "role": {"type": "string", "enum": ["contributor", "reviewer", "admin"]},
+                  "qualifications": {"type": "array", "items": {"type": "string"}},
+                  "createdAt": {"type": "string"}
+                }
+              },
+              "SuggestionStatus": {"type": "string", "enum": ["pending", "approved", "rejected", "withdrawn", "changes-requested"]},
+              "SuggestionInput": {
+                "type": "object",
+                "required": ["monograph", "message"],
+                "properties": {
+                  "monograph": {"type": "string", "description": "The page's id."},
+                  "markdown": {"type": "string", "description": "The whole page's new text (or give section and text)."},
+                  "section": {"type": "string", "description": "One section's name (usage, dosage, other:Heading...)."},
+                  "text": {"type": "string", "description": "That section's new text, its heading line included."},
+                  "message": {"type": "string", "description": "What changed, and why."},
+                  "baseRevision": {"type": "integer", "minimum": 0, "description": "The revision edited (default: the current one)."}
+                }
+              },
+              "Suggestion": {
+                "type": "object",
+                "required": ["id", "monographID", "baseRevision", "markdown", "author", "message", "status", "createdAt", "checkErrors"],
+                "properties": {
+                  "id": {"type": "integer"},
+                  "monographID": {"type": "string"},
+                  "baseRevision": {"type": "integer"},
+                  "markdown": {"type": "string"},
+                  "author": {"type": "string"},
+                  "message": {"type": "string"},
+                  "status": {"$ref": "#/components/schemas/SuggestionStatus"},
+                  "createdAt": {"type": "string"},
+                  "reviewer": {"type": "string"},
+                  "reason": {"type": "string"},
+                  "decidedAt": {"type": "string"},
+                  "checkErrors": {"type": "array", "items": {"type": "string"}},
+                  "path": {"type": "string"}
+                }
+              },
+              "SuggestionList": {"type": "object", "required": ["suggestions"], "properties": {"suggestions": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}},
+              "SuggestionDetail": {
+                "type": "object",
+                "required": ["suggestion", "conflicts", "sections"],
+                "properties": {
+                  "suggestion": {"$ref": "#/components/schemas/Suggestion"},
+                  "mergesCleanly": {"type": "boolean"},
+                  "conflicts": {"type": "array", "items": {"type": "string"}},
+                  "sections": {"type": "array", "items": {"type": "string"}}
+                }
+              },
+              "DecisionInput": {
+                "type": "object",
+                "properties": {
+                  "reason": {"type": "string", "description": "Why (needed to reject or send back)."},
+                  "override": {"type": "string", "description": "Approving: why the check errors do not matter."}
+                }
+              },
+              "RevertInput": {"type": "object", "required": ["monograph", "to"], "properties": {"monograph": {"type": "string"}, "to": {"type": "integer", "minimum": 0}}},
+              "Revision": {
+                "type": "object",
+                "required": ["monographID", "number", "markdown", "author", "message", "createdAt"],
+                "properties": {
+                  "monographID": {"type": "string"},
+                  "number": {"type": "integer"},
+                  "parent": {"type": "integer"},
+                  "markdown": {"type": "string"},
+                  "author": {"type": "string"},
+                  "message": {"type": "string"},
+                  "createdAt": {"type": "string"}
+                }
+              },
+              "RevisionList": {
+                "type": "object",
+                "required": ["monograph", "revisions"],
+                "properties": {
+                  "monograph": {"type": "string"},
+                  "revisions": {"type": "array", "items": {"type": "object", "required": ["number", "author", "message", "createdAt"], "properties": {"number": {"type": "integer"}, "parent": {"type": "integer"}, "author": {"type": "string"}, "message": {"type": "string"}, "createdAt": {"type": "string"}}}}
+                }
+              },
+              "CheckResult": {"type": "object", "required": ["checkErrors"], "properties": {"checkErrors": {"type": "array", "items": {"type": "string"}}}}
             }
           }
         }

@@ -295,7 +295,9 @@ final class SiteServer: Sendable {
                 fields[.cacheControl] = "no-cache"
                 return ServerResponse(
                     status: .ok, headers: fields,
-                    body: .bytes(ByteBuffer(string: OpenAPIDocument.json)))
+                    body: .bytes(
+                        ByteBuffer(
+                            string: contributions == nil ? OpenAPIDocument.json : OpenAPIDocument.withContributions)))
             case "/api/v1/monographs", "/api/v1/monographs/":
                 return json(try monographList(target, api: api))
             case "/api/v1/ingredients", "/api/v1/ingredients/":
