@@ -45,15 +45,17 @@ final class ContributionServer: Sendable {
     let settings: SiteConfiguration.ContributionSettings
     let siteTitle: String
     let styleURL: String
-    /// Rebuilds the site after an accepted change; returns when the new pages are served.
-    let changed: @Sendable () async -> Void
+    /// Rebuilds the site after an accepted change; with `true`, returns when the new pages
+    /// are served (a person in a browser goes on to look); the API does not wait, and changes
+    /// coming faster than rebuilds share one.
+    let changed: @Sendable (_ wait: Bool) async -> Void
     let limiter: RateLimiter
     /// Sign-in attempts a minute from one address.
     let signInLimiter = RateLimiter(perMinute: 10)
 
     init(
         contributions: Contributions, accounts: Accounts, settings: SiteConfiguration.ContributionSettings,
-        siteTitle: String, styleURL: String, changed: @escaping @Sendable () async -> Void
+        siteTitle: String, styleURL: String, changed: @escaping @Sendable (_ wait: Bool) async -> Void
     ) {
         self.contributions = contributions
         self.accounts = accounts
@@ -481,7 +483,7 @@ final class ContributionServer: Sendable {
         let notice: String
         switch form["action"] ?? "" {
         case "approve":
-            let revision = try await approve(id, by: user, override: form["override"])
+            let revision = try await approve(id, by: user, override: form["override"], wait: true)
             notice = "Approved: revision \(revision.number) of \(revision.monographID) is published."
         case "reject":
             _ = try reviewer(visitor)
@@ -501,7 +503,7 @@ final class ContributionServer: Sendable {
             id, visitor: visitor, notice: "<div class=\"notice\" role=\"status\">\(Self.escape(notice))</div>\n")
     }
 
-    private func approve(_ id: Int, by user: User, override: String?) async throws -> Revision {
+    private func approve(_ id: Int, by user: User, override: String?, wait: Bool) async throws -> Revision {
         guard user.role.mayReview else {
             throw WebError.forbidden("\(user.name) is a contributor; only reviewers and admins may approve")
         }
@@ -510,7 +512,7 @@ final class ContributionServer: Sendable {
         }
         let revision = try await contributions.approve(
             suggestion: id, reviewer: user.name, override: override.flatMap { $0.isEmpty ? nil : $0 })
-        await changed()
+        await changed(wait)
         return revision
     }
 
@@ -606,7 +608,7 @@ final class ContributionServer: Sendable {
         let id = try required(form["page"], "page")
         let to = try number(form["to"] ?? "")
         _ = try await contributions.revert(monographID: id, to: to, author: user.name)
-        await changed()
+        await changed(true)
         return redirect(to: "/_formulary/history?page=" + Self.queryValue(id))
     }
 
@@ -693,7 +695,7 @@ final class ContributionServer: Sendable {
             let reason = input.reason ?? ""
             switch segments[2] {
             case "approve":
-                let revision = try await approve(id, by: user, override: input.override)
+                let revision = try await approve(id, by: user, override: input.override, wait: false)
                 return json(.ok, revision)
             case "reject", "request-changes":
                 guard user.role.mayReview else {
@@ -734,7 +736,7 @@ final class ContributionServer: Sendable {
                 throw WebError.badRequest("send {\"monograph\": ID, \"to\": N}")
             }
             let revision = try await contributions.revert(monographID: input.monograph, to: input.to, author: user.name)
-            await changed()
+            await changed(false)
             return json(.created, revision)
         default:
             throw WebError.notFound("there is no API at \(request.method.rawValue) \(target.path)")

@@ -255,7 +255,10 @@ final class SiteSession: Service, Sendable {
                 contributions: setup.contributions, accounts: Accounts(store: setup.contributions.store),
                 settings: setup.settings, siteTitle: request.configuration.title,
                 styleURL: request.configuration.basePath + "assets/style.css",
-                changed: { await later.withLock { $0 }?.rebuildNow() })
+                changed: { wait in
+                    guard let session = later.withLock({ $0 }) else { return }
+                    if wait { await session.rebuildNow() } else { session.changed() }
+                })
         }
         let server = SiteServer(
             outputFolder: request.outputFolder, content: content, options: .init(liveReload: options.watch),

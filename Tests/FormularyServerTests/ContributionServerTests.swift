@@ -39,7 +39,7 @@ struct ContributionFixture {
         let server = ContributionServer(
             contributions: contributions, accounts: accounts, settings: settings, siteTitle: "Test Formulary",
             styleURL: "/assets/style.css",
-            changed: { _ = try? SiteBuilder(request).build() })
+            changed: { _ in _ = try? SiteBuilder(request).build() })
         return ContributionFixture(site: site, server: server, store: store, accounts: accounts)
     }
 

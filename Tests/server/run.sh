@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `formulary serve` over HTTP, against the real binary: the JSON API against its OpenAPI
 # document (openapi-spec-validator, schemathesis), hostile and malformed requests and the exact
-# HTTP of normal ones, live reload in headless Chromium, and graceful shutdown; on a copy of the
+# HTTP of normal ones, live reload and the contribution workflow in headless Chromium, durability
+# under SIGKILL, and graceful shutdown; on a copy of the
 # example site, and the API on the shared corpus too when it is at ../shared/corpus.
 # Run after `swift build` (or `swift test`); uses .build/debug/formulary. Every part runs even
 # when an earlier one failed; the exit status is 1 when any failed.
@@ -85,8 +86,15 @@ echo "== example site"
 # example site has no templates/; the check needs one to break, and the server watches only
 # folders that exist when it starts, so the default theme's monograph template goes there first.
 cp -R examples/site "$work/site"
+rm -rf "$work/site/.formulary" "$work/site/public"
 mkdir -p "$work/site/templates"
 cp Sources/FormularySite/Theme/monograph.mustache "$work/site/templates/"
+# Two people for the contribution checks (the example site takes contributions).
+printf 'cara-password-1\n' >"$work/cara.password"
+printf 'rhea-password-1\n' >"$work/rhea.password"
+"$formulary" user add cara --site "$work/site" --password-file "$work/cara.password" >/dev/null
+"$formulary" user add rhea --role reviewer --qualification pharmacist --site "$work/site" \
+  --password-file "$work/rhea.password" >/dev/null
 port=$(free_port)
 start_server example "$port" "$work/site" --idle-timeout 2
 example_pid=$server_pid
@@ -98,6 +106,9 @@ check "OpenAPI document and schemathesis (example site)" \
   python3 "$here/openapi_check.py" "$base" --max-examples 200 --work "$work/openapi-example"
 check "live reload in Chromium (example site)" \
   python3 "$here/live_reload_check.py" "$base" "$work/site"
+check "suggest, review, publish, compare, revert in Chromium (example site)" \
+  python3 "$here/contributions_check.py" "$base" --contributor cara:cara-password-1 \
+  --reviewer rhea:rhea-password-1 --screenshots "$work/screenshots"
 if ! kill -0 "$example_pid" 2>/dev/null; then
   failed+=("the example server kept running through the checks")
   echo "the example server is gone; its log:"
@@ -105,6 +116,10 @@ if ! kill -0 "$example_pid" 2>/dev/null; then
 fi
 stop_servers
 check "graceful shutdown on SIGTERM and SIGINT" python3 "$here/shutdown_check.py" "$formulary" examples/site
+cp -R examples/site "$work/durable-site"
+rm -rf "$work/durable-site/.formulary" "$work/durable-site/public"
+check "no acknowledged write lost to SIGKILL; concurrent approvals lose no update" \
+  python3 "$here/durability_check.py" "$formulary" "$work/durable-site"
 echo "example site checks took $((SECONDS - suite_started)) s"
 
 corpus=../shared/corpus
