@@ -23,7 +23,9 @@ public enum AtomicFile {
         } catch {
             throw Failure(path: path, reason: error.localizedDescription)
         }
-        let temporary = directory + "/.\((path as NSString).lastPathComponent).formulary-\(UUID().uuidString)"
+        // The name's start (a name may already be near the 255-byte limit), then a unique tail.
+        let name = String(decoding: (path as NSString).lastPathComponent.utf8.prefix(80), as: UTF8.self)
+        let temporary = directory + "/.\(name).formulary-\(UUID().uuidString)"
         var existing = stat()
         let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)

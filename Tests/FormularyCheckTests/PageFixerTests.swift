@@ -83,5 +83,9 @@ struct PageFixerTests {
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["page.md"],
             "no temporary file left behind")
+        // A name near the 255-byte limit (the corpus has one of 251 bytes) is written too.
+        let long = folder.appendingPathComponent(String(repeating: "a", count: 240) + ".md").path
+        try AtomicFile.write("long", to: long)
+        #expect(try String(contentsOfFile: long, encoding: .utf8) == "long")
     }
 }
