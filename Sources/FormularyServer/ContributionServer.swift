@@ -198,6 +198,20 @@ final class ContributionServer: Sendable {
     // MARK: Pages
 
     private func page(_ request: ContributionRequest, visitor: Visitor) async throws -> ServerResponse {
+        guard request.method == .get, visitor.session == nil, visitor.anonymousCSRF == nil else {
+            return try await route(request, visitor: visitor)
+        }
+        // A form token for a browser that has none yet (double-submit: cookie and field must match).
+        var visitor = visitor
+        let token = Tokens.random()
+        visitor.anonymousCSRF = token
+        var response = try await route(request, visitor: visitor)
+        response.headers.append(
+            HTTPField(name: .setCookie, value: "\(Self.csrfCookie)=\(token); Path=/_formulary/; HttpOnly; SameSite=Strict"))
+        return response
+    }
+
+    private func route(_ request: ContributionRequest, visitor: Visitor) async throws -> ServerResponse {
         let target = request.target
         let post = request.method == .post
         let form = post ? try Form(request.body) : Form()
@@ -222,7 +236,10 @@ final class ContributionServer: Sendable {
         case ("suggest", 1, true):
             return try await suggest(form, visitor: visitor)
         case ("suggestions", 2, false):
-            return try await suggestionPage(number(segments[1]), visitor: visitor, notice: nil)
+            let sent =
+                target.parameter("sent") == "1"
+                ? "<div class=\"notice\" role=\"status\">Sent: reviewers see it in the review queue now.</div>\n" : nil
+            return try await suggestionPage(number(segments[1]), visitor: visitor, notice: sent)
         case ("suggestions", 2, true):
             return try await decide(number(segments[1]), form: form, visitor: visitor)
         case ("review", 1, false):
@@ -613,14 +630,6 @@ final class ContributionServer: Sendable {
     }
 
     private func signInPage(visitor: Visitor, next: String?, message: String?, name: String) -> ServerResponse {
-        var visitor = visitor
-        var cookie: String?
-        if visitor.session == nil && visitor.anonymousCSRF == nil {
-            // A form token for a browser that has none yet (double-submit: cookie and field must match).
-            let token = Tokens.random()
-            visitor.anonymousCSRF = token
-            cookie = "\(Self.csrfCookie)=\(token); Path=/_formulary/; HttpOnly; SameSite=Strict"
-        }
         var body = "<h1>Sign in</h1>\n"
         if let message { body += "<div class=\"notice error\" role=\"alert\">\(Self.escape(message))</div>\n" }
         if let user = visitor.user { body += "<p>You are signed in as \(Self.escape(user.name)).</p>\n" }
@@ -630,9 +639,7 @@ final class ContributionServer: Sendable {
         body += "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
         body += "<button type=\"submit\">Sign in</button></form>\n"
         body += "<p>Accounts are made by the site's administrators (<code>formulary user add</code>).</p>\n"
-        var response = html(title: "Sign in", visitor: visitor, body: body)
-        if let cookie { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
-        return response
+        return html(title: "Sign in", visitor: visitor, body: body)
     }
 
     private func accountPage(user: User, visitor: Visitor, newToken: String?) -> ServerResponse {

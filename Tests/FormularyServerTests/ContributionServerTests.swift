@@ -222,7 +222,6 @@ struct ContributionServerTests {
 
         let open = try await ContributionFixture.make(anonymous: true)
         var anonymous = ContributionFixture.Browser()
-        _ = await open.get("/_formulary/sign-in", &anonymous)
         let page = await open.get("/_formulary/suggest?page=composition/aspirin", &anonymous)
         #expect(page.status == .ok)
         let edited = open.aspirin.replacingOccurrences(of: "One tablet.", with: "Two tablets.")
