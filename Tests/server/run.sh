@@ -81,6 +81,9 @@ check() {
 }
 
 suite_started=$SECONDS
+# schemathesis runs with a fixed seed: a random one now and then makes a "schema-violating"
+# search request whose extra query parameter its HTTP client then drops, so the request sent is
+# valid and answered 200, and the check fails (seen with seed 298461622476454889257132927617883510881).
 echo "== example site"
 # A copy: serving writes public/ and the live reload check edits content and templates. The
 # example site has no templates/; the check needs one to break, and the server watches only
@@ -103,7 +106,7 @@ echo "serving the example site at $base (pid $example_pid)"
 check "hostile requests and exact HTTP (example site)" \
   python3 "$here/hostile_check.py" "$base" --pid "$example_pid" --idle-timeout 2
 check "OpenAPI document and schemathesis (example site)" \
-  python3 "$here/openapi_check.py" "$base" --max-examples 200 --work "$work/openapi-example"
+  python3 "$here/openapi_check.py" "$base" --max-examples 200 --work "$work/openapi-example" --seed 20261126
 check "live reload in Chromium (example site)" \
   python3 "$here/live_reload_check.py" "$base" "$work/site"
 check "suggest, review, publish, compare, revert in Chromium (example site)" \
@@ -130,7 +133,8 @@ if [ -d "$corpus/rxhive-v1" ]; then
   start_server corpus "$port" --content "$corpus/rxhive-v1" --out "$work/corpus-out"
   echo "serving rxhive-v1 at http://127.0.0.1:$port (built and up in $((SECONDS - corpus_started)) s)"
   check "OpenAPI document and schemathesis (rxhive-v1)" \
-    python3 "$here/openapi_check.py" "http://127.0.0.1:$port" --max-examples 100 --sample 300 --work "$work/openapi-corpus"
+    python3 "$here/openapi_check.py" "http://127.0.0.1:$port" --max-examples 100 --sample 300 --work "$work/openapi-corpus" \
+    --seed 20261126
   stop_servers
   echo "rxhive-v1 checks took $((SECONDS - corpus_started)) s"
 else
