@@ -887,11 +887,7 @@ final class ContributionServer: Sendable {
         return out
     }
 
-    static func queryValue(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~/")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
+    static func queryValue(_ text: String) -> String { SiteURLs.queryValue(text) }
 
     static func queryString(_ target: RequestTarget) -> String {
         target.query.isEmpty

@@ -121,8 +121,8 @@ struct PageData: @unchecked Sendable {
         data["reviewedBy"] = monograph.review?.by ?? TemplateNull()
         data["reviewedAt"] = monograph.review?.at ?? TemplateNull()
         data["contributions"] = configuration.contributions.enabled
-        data["suggestURL"] = "/_formulary/suggest?page=" + Self.queryValue(monograph.id)
-        data["historyURL"] = "/_formulary/history?page=" + Self.queryValue(monograph.id)
+        data["suggestURL"] = "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id)
+        data["historyURL"] = "/_formulary/history?page=" + SiteURLs.queryValue(monograph.id)
         data["dateModified"] = summary.lastModified
         data["dateModifiedLabel"] = Self.dateLabel(summary.lastModified)
         data["jsonURL"] = urls.link(SiteURLs.monographJSONPath(monograph.id))
@@ -394,26 +394,5 @@ struct PageData: @unchecked Sendable {
 
     func notFound() -> [String: Any] {
         common(title: "Page not found", description: "This page does not exist.", path: "404.html", noindex: true)
-    }
-}
-
-extension PageData {
-    /// `text` made safe as one value in a URL's query.
-    static func queryValue(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"), UInt8(ascii: "/"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(hex[Int(byte >> 4)])
-                out.unicodeScalars.append(hex[Int(byte & 15)])
-            }
-        }
-        return out
     }
 }
