@@ -62,11 +62,13 @@ public struct Contributions: Sendable {
                 report.added.append(id)
                 continue
             }
-            let revisions = try await store.revisions(of: id)
-            guard let current = revisions.last(where: { $0.number == stored.currentRevision }) else { continue }
+            // The current revision alone for the usual case (unchanged); all of them only when the file differs.
+            guard let current = try await store.revision(of: id, number: stored.currentRevision) else { continue }
             if current.markdown == markdown {
                 report.unchanged += 1
-            } else if revisions.contains(where: { $0.markdown == markdown && $0.number < current.number }) {
+            } else if try await store.revisions(of: id).contains(where: {
+                $0.markdown == markdown && $0.number < current.number
+            }) {
                 try writeFile(current.markdown, to: stored.path)
                 report.restored.append(id)
             } else {
