@@ -604,6 +604,19 @@ final class ContributionServer: Sendable {
             body += "</td></tr>\n"
         }
         body += "</tbody></table>\n"
+        if revisions.count > 1 {
+            // Any two revisions, without JavaScript: a form that asks for the compare page.
+            let options = { (selected: Int) in
+                revisions.reversed().map {
+                    "<option value=\"\($0.number)\"\($0.number == selected ? " selected" : "")>\($0.number)</option>"
+                }.joined()
+            }
+            body += "<form method=\"get\" action=\"/_formulary/compare\" class=\"compare\">" + hidden("page", id)
+            body += "<h2>Compare two revisions</h2><label for=\"from\">From</label><select id=\"from\" name=\"from\">"
+                + options(revisions[revisions.count - 2].number) + "</select>"
+            body += "<label for=\"to\">To</label><select id=\"to\" name=\"to\">" + options(monograph.currentRevision)
+                + "</select><button type=\"submit\">Compare</button></form>\n"
+        }
         return html(title: "History: \(id)", visitor: visitor, body: body)
     }
 

@@ -975,6 +975,9 @@ extension DefaultTheme {
         .listing th, .listing td { border-bottom: 1px solid var(--line); padding: 0.45rem 0.5rem; text-align: left; vertical-align: top; }
         .listing form { display: inline; margin: 0 0 0 0.6rem; }
         .listing button { margin: 0; padding: 0.15rem 0.6rem; font-size: 0.88rem; }
+        .workflow form.compare label { display: inline; margin: 0 0.4rem 0 0.8rem; }
+        .workflow form.compare label:first-of-type { margin-left: 0; }
+        .workflow select { font: inherit; padding: 0.3rem; }
         .diff-section { margin: 1rem 0; }
         .diff-section h3 { font-size: 1rem; margin: 0 0 0.3rem; }
         .diff-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem; }

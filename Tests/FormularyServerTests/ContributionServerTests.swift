@@ -167,6 +167,7 @@ struct ContributionServerTests {
         let history = await fixture.get("/_formulary/history?page=composition/aspirin", &rhea)
         #expect(history.text.contains("<td>2 (current)</td>"))
         #expect(history.text.contains("swelling (suggestion #1, approved by rhea)"))
+        #expect(history.text.contains("<select id=\"from\" name=\"from\"><option value=\"2\">2</option><option value=\"1\" selected>1</option></select>"))
         let compare = await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=2", &rhea)
         #expect(compare.text.contains("<ins>reviewed_by: &quot;rhea&quot;"))
         #expect(compare.text.contains("<ins>Pain, fever </ins>and <ins>swelling.\n\n</ins>"))
