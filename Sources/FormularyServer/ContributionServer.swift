@@ -2,6 +2,7 @@ import FormularySite
 import FormularyStore
 import Foundation
 import HTTPTypes
+import Logging
 import NIOCore
 import Synchronization
 
@@ -22,8 +23,6 @@ struct Visitor: Sendable {
     var user: User?
     /// The browser session, when signed in with a cookie.
     var session: SessionRecord?
-    /// Signed in with an API token (no cookie, so no CSRF check).
-    var viaToken = false
     /// The `formulary_csrf` cookie of a signed-out browser.
     var anonymousCSRF: String?
 
@@ -52,6 +51,8 @@ final class ContributionServer: Sendable {
     let limiter: RateLimiter
     /// Sign-in attempts a minute from one address.
     let signInLimiter = RateLimiter(perMinute: 10)
+    /// Server errors go here in full; the person sees a sentence without the database's details.
+    private let logger = Logger(label: "formulary-contributions")
 
     init(
         contributions: Contributions, accounts: Accounts, settings: SiteConfiguration.ContributionSettings,
@@ -108,10 +109,12 @@ final class ContributionServer: Sendable {
         } catch let error as WebError {
             return isAPI ? apiError(error, path: path) : htmlError(error, request: request)
         } catch let error as StoreError {
+            if case .database = error { logger.error("\(request.method.rawValue) \(path): \(error)") }
             let web = WebError(error)
             return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
         } catch {
-            let web = WebError.server("\(error)")
+            logger.error("\(request.method.rawValue) \(path): \(error)")
+            let web = WebError.server("the server could not do this; its log says why")
             return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
         }
     }
@@ -152,7 +155,6 @@ final class ContributionServer: Sendable {
                 let user = try await accounts.tokenUser(String(authorization.dropFirst(7)))
             else { throw WebError.unauthorized("the API token is not valid") }
             visitor.user = user
-            visitor.viaToken = true
             return visitor
         }
         let cookies = Self.cookies(request.headers)
@@ -979,7 +981,7 @@ enum WebError: Error {
         case .conflict(let message), .stale(let message): self = .conflict(message)
         case .invalid(let message): self = .unprocessable(message)
         case .forbidden(let message): self = .forbidden(message)
-        case .database(let message): self = .server("the database: \(message)")
+        case .database: self = .server("the database could not do this; the server's log says why")
         }
     }
 
