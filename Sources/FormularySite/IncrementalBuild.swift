@@ -199,10 +199,14 @@ struct IncrementalBuild {
             ids.insert(entry.summary.id)
             shardPaths.formUnion(entry.searchShards)
         }
-        for page in changed {
+        // Each changed page goes back into its own shards only (not every changed page into
+        // every touched shard: that was most of a rebuild's time with a hundred pages changed).
+        var pagesByShard: [String: [Int]] = [:]
+        for (index, page) in changed.enumerated() {
             ids.insert(page.search.id)
-            shardPaths.formUnion(layout.shardPaths(of: page.search))
+            for path in layout.shardPaths(of: page.search) { pagesByShard[path, default: []].append(index) }
         }
+        shardPaths.formUnion(pagesByShard.keys)
         var files: [OutputFile] = []
         var removals: [String] = []
         for shardPath in shardPaths.sorted() {
@@ -214,7 +218,7 @@ struct IncrementalBuild {
                 existing.flatMap { StaticSearchIndex.Shard.decode($0, isBody: isBody) }
                 ?? StaticSearchIndex.Shard(isBody: isBody)
             shard.remove(ids)
-            for page in changed { shard.add(page.search, key: key, layout: layout) }
+            for index in pagesByShard[shardPath] ?? [] { shard.add(changed[index].search, key: key, layout: layout) }
             shard.trim()
             if shard.isEmpty {
                 removals.append(outputPath)

@@ -48,6 +48,26 @@ struct IncrementalBuildTests {
         #expect(site.snapshot(under: "public") == incremental)
     }
 
+    @Test("editing several pages at once gives what a full build gives, search shards included")
+    func severalEdits() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        Thread.sleep(forTimeInterval: 0.01)
+        try site.write(
+            "content/composition/aspirin.md",
+            Fixture.page(title: "Aspirin", body: "## Usage\nPain and zorbulent fever.\n\n## Dosage\nOne tablet.\n"))
+        try site.write(
+            "content/composition/aspirin-clopidogrel.md",
+            Fixture.page(title: "Aspirin + Clopidogrel", body: "## Usage\nAfter a quexian heart attack.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.incremental)
+        #expect(report.rendered == 2)
+        let incremental = site.snapshot(under: "public")
+        #expect(incremental.keys.contains { $0.hasPrefix("search/b/") })
+        _ = try Fixture.build(site, full: true)
+        #expect(site.snapshot(under: "public") == incremental)
+    }
+
     @Test("renaming a page re-renders the pages that show it and the indexes")
     func titleEdit() throws {
         let site = try Fixture.smallSite()
