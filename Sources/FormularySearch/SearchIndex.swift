@@ -19,13 +19,30 @@ public struct SearchIndex: Sendable {
 
     /// Builds the index from parsed pages, on all cores for the per-page work.
     public init(pages: [ParsedPage]) {
-        let slots = ResultSlots<SearchDocument>(count: pages.count)
+        self.init(analysed: Self.analyse(pages))
+    }
+
+    /// A page as the index needs it: analysing pages is most of building an index, so a
+    /// server that rebuilds its index after an edit keeps these for the pages that did not change.
+    public struct AnalysedPage: Sendable {
+        let document: SearchDocument
+    }
+
+    public static func analyse(_ page: ParsedPage) -> AnalysedPage { AnalysedPage(document: SearchDocument(page)) }
+
+    /// Every page analysed, on every core.
+    public static func analyse(_ pages: [ParsedPage]) -> [AnalysedPage] {
+        let slots = ResultSlots<AnalysedPage>(count: pages.count)
         DispatchQueue.concurrentPerform(iterations: (pages.count + 31) / 32) { chunk in
             for index in (chunk * 32)..<min(pages.count, chunk * 32 + 32) {
-                slots.set(index, SearchDocument(pages[index]))
+                slots.set(index, analyse(pages[index]))
             }
         }
-        var documents = slots.values()
+        return slots.values()
+    }
+
+    public init(analysed: [AnalysedPage]) {
+        var documents = analysed.map(\.document)
         // The text's word hashes live on in the inverted index only.
         let textPostings = TextPostings(documents.map(\.wordHashes))
         for index in documents.indices { documents[index].wordHashes = [] }

@@ -13,11 +13,28 @@ struct APIState: Sendable {
     let ingredientBySlug: [String: Int]
     /// Counts up with each new state; caches keyed on it go stale with it.
     let generation: Int
+    /// Each page as the search index needs it, by path, with the file's stamp when it was read.
+    let analysed: [String: (modified: Int64, size: Int64, page: SearchIndex.AnalysedPage)]
 
-    init(content: SiteContent, generation: Int) {
+    /// The state for `content`; pages whose files did not change since `previous` are not
+    /// analysed for search again (most of the time a new index takes).
+    init(content: SiteContent, generation: Int, previous: APIState? = nil) {
         self.content = content
         self.generation = generation
-        engine = SearchEngine(index: SearchIndex(pages: content.pages.map(\.parsed)))
+        let kept: [SearchIndex.AnalysedPage?] = content.pages.map { page in
+            guard let old = previous?.analysed[page.path], old.modified == page.modified, old.size == page.size
+            else { return nil }
+            return old.page
+        }
+        let missing = kept.indices.filter { kept[$0] == nil }
+        var fresh = SearchIndex.analyse(missing.map { content.pages[$0].parsed }).makeIterator()
+        let pages = kept.compactMap { $0 ?? fresh.next() }
+        var analysed: [String: (modified: Int64, size: Int64, page: SearchIndex.AnalysedPage)] = [:]
+        for (page, analysis) in zip(content.pages, pages) {
+            analysed[page.path] = (page.modified, page.size, analysis)
+        }
+        self.analysed = analysed
+        engine = SearchEngine(index: SearchIndex(analysed: pages))
         var bySlug: [String: Int] = [:]
         for (index, entry) in content.catalog.ingredients.enumerated() { bySlug[entry.slug] = index }
         ingredientBySlug = bySlug

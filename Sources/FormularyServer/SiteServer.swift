@@ -88,8 +88,8 @@ final class SiteServer: Sendable {
 
     /// Serves `content` from now on (after the content changed).
     func replaceContent(_ content: SiteContent) {
-        let generation = state.withLock { $0.generation } + 1
-        let next = APIState(content: content, generation: generation)
+        let previous = state.withLock { $0 }
+        let next = APIState(content: content, generation: previous.generation + 1, previous: previous)
         state.withLock { $0 = next }
     }
 

@@ -13,8 +13,9 @@ public struct SiteContent: Sendable {
         public var parsed: ParsedPage
         public var summary: PageSummary
         public var monograph: Monograph { parsed.monograph }
-        var modified: Int64
-        var size: Int64
+        /// The file's modification time (nanoseconds) and size when it was read.
+        public internal(set) var modified: Int64
+        public internal(set) var size: Int64
     }
 
     /// Every published page, in path order.

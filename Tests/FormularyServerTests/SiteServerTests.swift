@@ -199,6 +199,26 @@ struct APITests {
         #expect(server.get("/api/v1/ingredients/nothing").status == .notFound)
     }
 
+    @Test("after an edit, search finds the new text and forgets the old; unchanged pages are still found")
+    func searchAfterEdit() throws {
+        let site = try ServerFixture.site()
+        let server = try ServerFixture.server(site)
+        func first(_ query: String) throws -> String? {
+            let json = try #require(server.get("/api/v1/search?q=" + query).json())
+            return (json["results"] as? [[String: Any]])?.first?["id"] as? String
+        }
+        #expect(try first("heart+protection") == "generic/aspirin-75mg")
+        Thread.sleep(forTimeInterval: 0.01)
+        try site.write(
+            "content/generic/aspirin-75mg.md",
+            ServerFixture.page(title: "Aspirin 75mg", body: "## Usage\nZorbulent prevention of strokes.\n"))
+        server.replaceContent(try SiteContent.load(contentFolder: site.path + "/content", reusing: server.api.content))
+        #expect(try first("zorbulent") == "generic/aspirin-75mg")
+        #expect(try first("heart+protection") == nil)
+        #expect(try first("clopidogrel") == "composition/aspirin-clopidogrel")
+        #expect(server.api.analysed.count == 4)
+    }
+
     @Test("search: the engine's answer in the contract; bad parameters are 400 problems")
     func search() throws {
         let site = try ServerFixture.site()
