@@ -546,7 +546,13 @@ final class ContributionServer: Sendable {
                 "status must be one of all, " + Suggestion.Status.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let page = target.parameter("page").flatMap { $0.isEmpty ? nil : $0 }
-        let suggestions = try await store.suggestions(status: status, monographID: page)
+        let offset = try bounded(target.parameter("offset"), "offset", 0...Int(Int32.max), default: 0)
+        let shown = 100
+        // One more than shown, to know whether there is a next page.
+        var suggestions = try await store.suggestions(
+            status: status, monographID: page, limit: shown + 1, offset: offset)
+        let more = suggestions.count > shown
+        suggestions = Array(suggestions.prefix(shown))
         var body = "<h1>Review queue</h1>\n<p>"
         body += (["pending", "changes-requested", "approved", "rejected", "withdrawn", "all"].map { name in
             name == statusName
@@ -567,6 +573,17 @@ final class ContributionServer: Sendable {
                 body += "</td></tr>\n"
             }
             body += "</tbody></table>\n"
+        }
+        if offset > 0 || more {
+            let link = { (start: Int) in
+                "/_formulary/review?status=\(statusName)&amp;offset=\(start)"
+                    + (page.map { "&amp;page=" + Self.escape(Self.queryValue($0)) } ?? "")
+            }
+            body += "<p>"
+            if offset > 0 { body += "<a href=\"\(link(max(0, offset - shown)))\">Older</a> " }
+            body += "Showing \(offset + 1) to \(offset + suggestions.count)"
+            if more { body += " <a href=\"\(link(offset + shown))\">Newer</a>" }
+            body += "</p>\n"
         }
         return html(title: "Review queue", visitor: visitor, body: body)
     }
@@ -694,7 +711,10 @@ final class ContributionServer: Sendable {
                 }
                 return status
             }
-            let list = try await store.suggestions(status: status, monographID: target.parameter("monograph"))
+            let limit = try bounded(target.parameter("limit"), "limit", 1...500, default: 100)
+            let offset = try bounded(target.parameter("offset"), "offset", 0...Int(Int32.max), default: 0)
+            let list = try await store.suggestions(
+                status: status, monographID: target.parameter("monograph"), limit: limit, offset: offset)
             return json(.ok, SuggestionList(suggestions: list))
         case ("suggestions", 1, true):
             return try await apiSuggest(request, visitor: visitor)
@@ -873,6 +893,16 @@ final class ContributionServer: Sendable {
     private func required(_ value: String?, _ name: String) throws -> String {
         guard let value, !value.isEmpty else { throw WebError.badRequest("'\(name)' is missing") }
         return value
+    }
+
+    /// A whole-number query parameter in `range`, or `default` when absent.
+    private func bounded(_ text: String?, _ name: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
+        guard let text else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw WebError.badRequest(
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
     }
 
     private func number(_ text: String) throws -> Int {

@@ -331,7 +331,9 @@ enum OpenAPIDocument {
                 "security": [{"token": []}],
                 "parameters": [
                   {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/SuggestionStatus"}},
-                  {"name": "monograph", "in": "query", "description": "Only suggestions for this page id.", "schema": {"type": "string"}}
+                  {"name": "monograph", "in": "query", "description": "Only suggestions for this page id.", "schema": {"type": "string"}},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+                  {"$ref": "#/components/parameters/Offset"}
                 ],
                 "responses": {
                   "200": {"description": "The suggestions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SuggestionList"}}}},

@@ -316,21 +316,25 @@ public final class PostgresStore: ContributionStore {
         }
     }
 
-    public func suggestions(status: Suggestion.Status?, monographID: String?) async throws -> [Suggestion] {
-        try await run {
+    public func suggestions(status: Suggestion.Status?, monographID: String?, limit: Int?, offset: Int) async throws
+        -> [Suggestion]
+    {
+        // LIMIT NULL is no limit.
+        let offset = max(0, offset)
+        return try await run {
             let query: PostgresQuery
             switch (status, monographID) {
             case (let status?, let id?):
                 query =
-                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE status = \(status.rawValue) AND monograph_id = \(id) ORDER BY id"
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE status = \(status.rawValue) AND monograph_id = \(id) ORDER BY id LIMIT \(limit) OFFSET \(offset)"
             case (let status?, nil):
                 query =
-                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE status = \(status.rawValue) ORDER BY id"
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE status = \(status.rawValue) ORDER BY id LIMIT \(limit) OFFSET \(offset)"
             case (nil, let id?):
                 query =
-                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE monograph_id = \(id) ORDER BY id"
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE monograph_id = \(id) ORDER BY id LIMIT \(limit) OFFSET \(offset)"
             case (nil, nil):
-                query = "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion ORDER BY id"
+                query = "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion ORDER BY id LIMIT \(limit) OFFSET \(offset)"
             }
             return try await Self.suggestions(try await client.query(query, logger: logger))
         }

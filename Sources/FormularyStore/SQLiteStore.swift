@@ -264,7 +264,9 @@ public final class SQLiteStore: ContributionStore {
         }
     }
 
-    public func suggestions(status: Suggestion.Status?, monographID: String?) async throws -> [Suggestion] {
+    public func suggestions(status: Suggestion.Status?, monographID: String?, limit: Int?, offset: Int) async throws
+        -> [Suggestion]
+    {
         try await run {
             try await database.read { db in
                 var conditions: [String] = []
@@ -278,8 +280,9 @@ public final class SQLiteStore: ContributionStore {
                     arguments += [monographID]
                 }
                 let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+                arguments += [limit ?? -1, max(0, offset)]
                 return try Row.fetchAll(
-                    db, sql: "SELECT * FROM suggestion\(filter) ORDER BY id", arguments: arguments
+                    db, sql: "SELECT * FROM suggestion\(filter) ORDER BY id LIMIT ? OFFSET ?", arguments: arguments
                 ).map(Self.suggestion)
             }
         }

@@ -70,9 +70,18 @@ public protocol ContributionStore: PeopleStore {
         checkErrors: [String], path: String?
     ) async throws -> Suggestion
     func suggestion(id: Int) async throws -> Suggestion?
-    /// Oldest first, filtered by status and monograph when given.
-    func suggestions(status: Suggestion.Status?, monographID: String?) async throws -> [Suggestion]
+    /// Oldest first, filtered by status and monograph when given; at most `limit` (all when
+    /// nil) after skipping `offset`.
+    func suggestions(status: Suggestion.Status?, monographID: String?, limit: Int?, offset: Int) async throws
+        -> [Suggestion]
     func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) async throws
+}
+
+extension ContributionStore {
+    /// Every suggestion with that status and monograph, oldest first.
+    public func suggestions(status: Suggestion.Status?, monographID: String?) async throws -> [Suggestion] {
+        try await suggestions(status: status, monographID: monographID, limit: nil, offset: 0)
+    }
 }
 
 public enum StoreError: Error, Equatable, CustomStringConvertible {

@@ -409,6 +409,28 @@ struct ContributionsTests {
         #expect(log.first?.target == "suggestion \(suggestion.id)")
     }
 
+    @Test("the queue is read a page at a time, oldest first", arguments: StoreKind.available)
+    func paging(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        defer { withExtendedLifetime(folder) {} }
+        _ = try await contributions.importContent()
+        var ids: [Int] = []
+        for word in ["one", "two", "three"] {
+            ids.append(
+                try await contributions.suggest(
+                    monographID: "composition/aspirin", markdown: edited(aspirin, "Pain", word), author: "a",
+                    message: word
+                ).id)
+        }
+        let store = contributions.store
+        #expect(try await store.suggestions(status: .pending, monographID: nil, limit: 2, offset: 1).map(\.id) == [
+            ids[1], ids[2],
+        ])
+        #expect(try await store.suggestions(status: nil, monographID: "composition/aspirin", limit: 1, offset: 0).map(\.id) == [ids[0]])
+        #expect(try await store.suggestions(status: nil, monographID: nil, limit: nil, offset: 2).map(\.id) == [ids[2]])
+        #expect(try await store.suggestions(status: .approved, monographID: nil, limit: 5, offset: 0).isEmpty)
+    }
+
     @Test("sections a site reserves need a reviewer with the qualification", arguments: StoreKind.available)
     func qualifications(_ kind: StoreKind) async throws {
         let (folder, plain) = try await workflow(kind)
