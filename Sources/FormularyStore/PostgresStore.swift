@@ -18,6 +18,15 @@ public final class PostgresStore: ContributionStore {
             throw StoreError.invalid("'\(Self.redacted(url))' is not a postgres://user:password@host/database URL")
         }
         let database = components.path.drop(while: { $0 == "/" })
+        // One connection of our own first: the pool retries for a minute before it gives up,
+        // and then says only that it could not connect.
+        if let reason = await Self.whyNoConnection(
+            PostgresConnection.Configuration(
+                host: host, port: components.port ?? 5432, username: user, password: components.password,
+                database: database.isEmpty ? nil : String(database), tls: .disable))
+        {
+            throw StoreError.database("\(Self.redacted(url)): \(reason)")
+        }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: database.isEmpty ? nil : String(database), tls: .disable)
@@ -33,6 +42,28 @@ public final class PostgresStore: ContributionStore {
         } catch {
             runner.cancel()
             throw StoreError.database("\(Self.redacted(url)): \(String(reflecting: error))")
+        }
+    }
+
+    /// Why a connection with `configuration` fails, in a sentence; nil when it does not.
+    static func whyNoConnection(_ configuration: PostgresConnection.Configuration) async -> String? {
+        var logger = Logger(label: "formulary-postgres")
+        logger.logLevel = .critical
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            try? await connection.close()
+            return nil
+        } catch let error as PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return "the server refused: \(message)"
+            }
+            if error.code == .connectionError {
+                let cause = error.underlying.map { " (\($0))" } ?? ""
+                return "cannot connect; is PostgreSQL running and listening there?\(cause)"
+            }
+            return String(describing: error.code)
+        } catch {
+            return "\(error)"
         }
     }
 

@@ -409,6 +409,27 @@ struct ContributionsTests {
         #expect(log.first?.target == "suggestion \(suggestion.id)")
     }
 
+    @Test("a PostgreSQL store that cannot connect says why, without the password")
+    func postgresErrors() async throws {
+        await #expect(throws: StoreError.self) {
+            try await PostgresStore(url: "postgres://someone:secret@127.0.0.1:1/nothing")
+        }
+        do {
+            _ = try await PostgresStore(url: "postgres://someone:secret@127.0.0.1:1/nothing")
+        } catch let error as StoreError {
+            #expect(error.description.contains("postgres://someone:***@127.0.0.1:1/nothing: cannot connect; is PostgreSQL running"))
+            #expect(!error.description.contains("secret"))
+        }
+        guard let url = TestPostgres.url, var components = URLComponents(string: url) else { return }
+        components.password = "not-the-password"
+        do {
+            _ = try await PostgresStore(url: components.string!)
+            Issue.record("a wrong password was accepted")
+        } catch let error as StoreError {
+            #expect(error.description.contains("the server refused: password authentication failed"))
+        }
+    }
+
     @Test("the queue is read a page at a time, oldest first", arguments: StoreKind.available)
     func paging(_ kind: StoreKind) async throws {
         let (folder, contributions) = try await workflow(kind)
