@@ -248,7 +248,8 @@ final class SiteSession: Service, Sendable {
         } catch {
             throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
         }
-        // An accepted change rebuilds the site before its response goes out.
+        // A change accepted from a page is rebuilt into the site before its response goes out;
+        // changes through the API are published shortly after (publishSoon).
         let later = Mutex<SiteSession?>(nil)
         let contributionServer = setup.map { setup in
             ContributionServer(
