@@ -381,12 +381,8 @@ final class ContributionServer: Sendable {
         // The whole page this suggestion makes, to check and to show as a diff.
         var page = text
         if let section {
-            var parts = SectionText(baseRevision.markdown, path: monograph.path)
-            guard let index = parts.parts.firstIndex(where: { $0.name == section }) else {
-                throw WebError.notFound("\(id) has no section '\(section)'")
-            }
-            parts.parts[index].text = text.hasSuffix("\n") ? text : text + "\n"
-            page = parts.text
+            page = try Contributions.replacing(
+                section: section, of: baseRevision.markdown, path: monograph.path, with: text)
         }
         // A textarea may lose the page's last newline on the way.
         if baseRevision.markdown.hasSuffix("\n"), !page.hasSuffix("\n") { page += "\n" }

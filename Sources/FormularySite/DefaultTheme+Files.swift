@@ -255,6 +255,7 @@ extension DefaultTheme {
               <section id="{{anchor}}" class="section">
                 <h2>{{heading}}</h2>
                 {{{html}}}
+                {{#editURL}}<p class="section-edit"><a href="{{editURL}}">Suggest an edit to {{heading}}</a></p>{{/editURL}}
               </section>
               {{/sections}}
 
@@ -953,6 +954,7 @@ extension DefaultTheme {
         /* Contributions: page tools, and the suggest, review and history pages `formulary serve` shows. */
         .site-nav form.inline { display: inline; margin: 0; }
         .site-nav button.link { background: none; border: 0; padding: 0; margin: 0; font: inherit; color: inherit; text-decoration: underline; cursor: pointer; }
+        .section-edit { font-size: 0.88rem; margin: 0.4rem 0 0; text-align: right; }
         .page-tools { margin: 0.6rem 0 0; font-size: 0.92rem; display: flex; gap: 1rem; }
         .workflow { background: var(--paper); border: 1px solid var(--line); border-radius: var(--radius); padding: 1.25rem 1.75rem; margin: 1.5rem 0; }
         .workflow h1 { margin-top: 0; }

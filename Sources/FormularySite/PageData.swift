@@ -170,6 +170,13 @@ struct PageData: @unchecked Sendable {
         }.map(\.element)
         var kindCounts: [SectionKind: Int] = [:]
         for section in ordered { kindCounts[section.kind, default: 0] += 1 }
+        // Each section's own "Suggest an edit", by the name the suggest form knows it by.
+        var editNames: [Section: String] = [:]
+        if configuration.contributions.enabled {
+            for (section, name) in zip(monograph.sections, SectionNames.names(of: monograph.sections)) {
+                if let name, editNames[section] == nil { editNames[section] = name }
+            }
+        }
         for section in ordered {
             let canonical = Self.sectionTitles[section.kind]
             let heading =
@@ -187,6 +194,10 @@ struct PageData: @unchecked Sendable {
             sections.append([
                 "anchor": anchor, "heading": heading, "kind": section.kind.rawValue,
                 "html": MarkdownHTML.render(section.markdown),
+                "editURL": editNames[section].map {
+                    "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id) + "&section="
+                        + SiteURLs.queryValue($0)
+                } ?? TemplateNull(),
             ])
         }
         data["sections"] = sections

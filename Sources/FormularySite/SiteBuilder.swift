@@ -248,6 +248,8 @@ public struct SiteBuilder: Sendable {
         var hasher = StableHasher()
         hasher.combine(FormularyVersion.current)
         hasher.combine(request.includeDrafts ? "drafts" : "")
+        // Pages link to the suggest form only when the site takes contributions.
+        hasher.combine(request.configuration.contributions.enabled ? "contributions" : "")
         hasher.combine(templates.fingerprint)
         for (path, bytes) in assets.sorted(by: { $0.key < $1.key }) {
             hasher.combine(path)

@@ -145,21 +145,26 @@ public struct Contributions: Sendable {
         guard let revision = try await store.revision(of: monographID, number: base) else {
             throw StoreError.notFound("\(monographID) has no revision \(base)")
         }
-        var page = SectionText(revision.markdown, path: monograph.path)
+        let page = try Self.replacing(section: section, of: revision.markdown, path: monograph.path, with: text)
+        return try await suggest(
+            monographID: monographID, markdown: page, author: author, message: message, baseRevision: base)
+    }
+
+    /// `markdown` with one section's lines (heading included) replaced by `text`, which keeps
+    /// the blank line that ended the section when it has none of its own.
+    public static func replacing(section: String, of markdown: String, path: String, with text: String) throws
+        -> String
+    {
+        var page = SectionText(markdown, path: path)
         guard let index = page.parts.firstIndex(where: { $0.name == section }) else {
             throw StoreError.notFound(
-                "\(monographID) has no section '\(section)'; it has "
-                    + page.parts.map(\.name).joined(separator: ", "))
+                "the page has no section '\(section)'; it has " + page.parts.map(\.name).joined(separator: ", "))
         }
         var replacement = text
         if !replacement.hasSuffix("\n") { replacement += "\n" }
-        // Keep the blank line that separated it from the next section.
-        if index + 1 < page.parts.count, page.parts[index].text.hasSuffix("\n\n"), !replacement.hasSuffix("\n\n") {
-            replacement += "\n"
-        }
+        if page.parts[index].text.hasSuffix("\n\n"), !replacement.hasSuffix("\n\n") { replacement += "\n" }
         page.parts[index].text = replacement
-        return try await suggest(
-            monographID: monographID, markdown: page.text, author: author, message: message, baseRevision: base)
+        return page.text
     }
 
     /// Takes back a pending suggestion; only its author may.

@@ -37,14 +37,12 @@ public struct SectionText: Sendable, Equatable {
             return
         }
         var starts: [(line: Int, name: String, heading: String)] = []
-        var seen: [String: Int] = [:]
-        for section in parsed.monograph.sections where section.line >= 1 && section.line <= lines.count {
-            // Sections the parser finds inside another (an inline label) share its lines.
-            if let last = starts.last, section.line <= last.line { continue }
-            let base = section.kind == .other ? "other:\(section.heading)" : section.kind.rawValue
-            let count = (seen[base] ?? 0) + 1
-            seen[base] = count
-            starts.append((section.line, count == 1 ? base : "\(base)#\(count)", section.heading))
+        // Sections the parser finds inside another (an inline label) share its lines: no name.
+        let sections = parsed.monograph.sections
+        for (section, name) in zip(sections, SectionNames.names(of: sections))
+        where section.line <= lines.count {
+            guard let name else { continue }
+            starts.append((section.line, name, section.heading))
         }
         var parts: [Part] = []
         let firstLine = starts.first?.line ?? lines.count + 1

@@ -178,6 +178,30 @@ struct ContributionServerTests {
         #expect(try await fixture.store.revisions(of: "composition/aspirin").map(\.number) == [1, 2, 3])
     }
 
+    @Test("each section of a page links to its own suggest form, which changes that section only")
+    func sectionEdit() async throws {
+        let fixture = try await ContributionFixture.make()
+        var request = ServerFixture.request(fixture.site)
+        request.configuration.contributions.enabled = true
+        _ = try SiteBuilder(request).build()
+        let page = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        let link = "/_formulary/suggest?page=composition/aspirin&amp;section=dosage"
+        #expect(page.contains("<p class=\"section-edit\"><a href=\"\(link)\">Suggest an edit to Dosage</a></p>"))
+        #expect(page.contains("<a href=\"/_formulary/suggest?page=composition/aspirin\">Suggest an edit</a>"))
+        var cara = await fixture.signIn("cara")
+        let form = await fixture.get(link.replacingOccurrences(of: "&amp;", with: "&"), &cara)
+        #expect(form.status == .ok)
+        #expect(form.text.contains("<textarea id=\"markdown\" name=\"markdown\" spellcheck=\"true\">## Dosage\nOne tablet.\n\n</textarea>"))
+        let sent = await fixture.post(
+            "/_formulary/suggest",
+            [("page", "composition/aspirin"), ("base", "1"), ("section", "dosage"),
+             ("markdown", "## Dosage\r\nTwo tablets.\r\n"), ("message", "m"), ("action", "submit")],
+            &cara)
+        #expect(sent.status == .seeOther)
+        let suggestion = try #require(try await fixture.store.suggestion(id: 1))
+        #expect(suggestion.markdown == fixture.aspirin.replacingOccurrences(of: "One tablet.", with: "Two tablets."))
+    }
+
     @Test("a contributor cannot approve, reject or revert; nobody approves their own suggestion")
     func contributorsCannotDecide() async throws {
         let fixture = try await ContributionFixture.make()
