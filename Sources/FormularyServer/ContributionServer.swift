@@ -912,21 +912,7 @@ final class ContributionServer: Sendable {
         "<input type=\"hidden\" name=\"\(name)\" value=\"\(Self.escape(value))\">"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escaped(text) }
 
     static func queryValue(_ text: String) -> String { SiteURLs.queryValue(text) }
 
@@ -1047,14 +1033,15 @@ struct Form {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw WebError.badRequest("the form is not UTF-8")
         }
-        for pair in text.split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = RequestTarget.percentDecoded(parts[0], plusIsSpace: true),
-                let value = RequestTarget.percentDecoded(parts.count > 1 ? parts[1] : "", plusIsSpace: true)
-            else { throw WebError.badRequest("the form has a bad percent escape or is not UTF-8") }
-            guard fields.count < 64 else { throw WebError.badRequest("the form has more than 64 fields") }
-            if fields[name] == nil { fields[name] = value }
+        // A form's text may hold NUL bytes: the page's check reports them, with their line.
+        let parameters: [(name: String, value: String)]
+        do throws(RequestTarget.Failure) {
+            parameters = try RequestTarget.parameters(text[...], allowingNUL: true)
+        } catch {
+            guard case .malformed(let reason) = error else { throw WebError.badRequest("the form is too large") }
+            throw WebError.badRequest(reason.replacingOccurrences(of: "the query", with: "the form"))
         }
+        for (name, value) in parameters where fields[name] == nil { fields[name] = value }
     }
 
     subscript(name: String) -> String? { fields[name] }

@@ -37,21 +37,31 @@ struct RequestTarget: Sendable, Equatable {
             throw .malformed("the path has a bad percent escape or is not UTF-8")
         }
         if let problem = problem(inPath: path) { throw .malformed(problem) }
-        var query: [(String, String)] = []
-        if let rawQuery, !rawQuery.isEmpty {
-            for pair in rawQuery.split(separator: "&") where !pair.isEmpty {
-                guard query.count < mostParameters else {
-                    throw .malformed("more than \(mostParameters) query parameters")
-                }
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard let name = percentDecoded(parts[0], plusIsSpace: true),
-                    let value = percentDecoded(parts.count > 1 ? parts[1] : "", plusIsSpace: true)
-                else { throw .malformed("the query has a bad percent escape or is not UTF-8") }
-                if name.utf8.contains(0) || value.utf8.contains(0) { throw .malformed("the query contains a NUL byte") }
-                query.append((name, value))
-            }
-        }
+        var query: [(name: String, value: String)] = []
+        if let rawQuery { query = try parameters(rawQuery) }
         return RequestTarget(path: path, query: query)
+    }
+
+    /// `name=value&...` (a query, or a form body: the same encoding), decoded, in order; at most
+    /// `mostParameters` of them, and no NUL byte unless `allowingNUL`.
+    static func parameters(_ raw: Substring, allowingNUL: Bool = false) throws(Failure) -> [(
+        name: String, value: String
+    )] {
+        var parameters: [(name: String, value: String)] = []
+        for pair in raw.split(separator: "&") where !pair.isEmpty {
+            guard parameters.count < mostParameters else {
+                throw .malformed("more than \(mostParameters) query parameters")
+            }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = percentDecoded(parts[0], plusIsSpace: true),
+                let value = percentDecoded(parts.count > 1 ? parts[1] : "", plusIsSpace: true)
+            else { throw .malformed("the query has a bad percent escape or is not UTF-8") }
+            if !allowingNUL, name.utf8.contains(0) || value.utf8.contains(0) {
+                throw .malformed("the query contains a NUL byte")
+            }
+            parameters.append((name, value))
+        }
+        return parameters
     }
 
     /// Why a decoded path cannot be served: a NUL, a backslash, or a `.` or `..` segment.

@@ -217,7 +217,14 @@ struct FastHTMLEscaping: MustacheContentType {
 
     static func register() { _ = registration }
 
-    func escapeText(_ text: String) -> String {
+    func escapeText(_ text: String) -> String { HTMLText.escaped(text) }
+}
+
+/// HTML escaping, for templates and for pages written in Swift (the server's contribution pages).
+public enum HTMLText {
+    /// `text` with `&`, `<`, `>`, `"` and `'` as character references: safe in HTML text and
+    /// in quoted attribute values.
+    public static func escaped(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes -> String in
             var needsEscaping = false

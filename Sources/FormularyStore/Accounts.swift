@@ -107,9 +107,7 @@ public enum PasswordHash {
             let salt = Data(base64Encoded: String(fields[4])), let expected = Data(base64Encoded: String(fields[5])),
             let key = try? derive(password, salt: Array(salt), cost: Cost(logN: logN, r: r, p: p))
         else { return false }
-        // Constant time: every byte is compared whatever the first difference.
-        guard key.count == expected.count else { return false }
-        return zip(key, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return Tokens.same(Array(key), Array(expected))
     }
 
     private static func derive(_ password: String, salt: [UInt8], cost: Cost) throws -> Data {
@@ -144,9 +142,10 @@ public enum Tokens {
     }
 
     /// Equal strings, compared in time that does not depend on where they differ.
-    public static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
+    public static func same(_ a: String, _ b: String) -> Bool { same(Array(a.utf8), Array(b.utf8)) }
+
+    /// Equal bytes, every byte compared whatever the first difference.
+    public static func same(_ x: [UInt8], _ y: [UInt8]) -> Bool {
         guard x.count == y.count else { return false }
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }

