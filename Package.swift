@@ -51,7 +51,7 @@ let package = Package(
             name: "FormularyCheck",
             dependencies: ["FormularyParsing", "CFastSearch", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "FormularySearch", dependencies: ["FormularyParsing"]),
+        .target(name: "FormularySearch", dependencies: ["FormularyParsing", "CFastSearch"]),
         .target(
             name: "FormularySite",
             dependencies: [

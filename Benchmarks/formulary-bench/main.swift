@@ -79,12 +79,26 @@ if let flag = arguments.firstIndex(of: "--search"), flag + 1 < arguments.count {
     let queries = try String(contentsOfFile: queryFile, encoding: .utf8).split(separator: "\n").map(String.init)
         .filter { !$0.isEmpty }
     var latencies: [Double] = []
+    var slowest: [String: Double] = [:]
     for _ in 0..<3 {
         for query in queries {
             let start = now()
             _ = engine.search(query)
-            latencies.append(now() - start)
+            let took = now() - start
+            latencies.append(took)
+            slowest[query] = min(slowest[query] ?? .infinity, took)
         }
+    }
+    if let dump = ProcessInfo.processInfo.environment["FORMULARY_SEARCH_DUMP"] {
+        // Every answer, one line a query, to compare two versions of the engine.
+        var lines = ""
+        for query in queries {
+            let response = engine.search(query)
+            lines +=
+                "\(query)\t\(response.total)\t"
+                + response.results.map { "\($0.id) \($0.score) \($0.snippet)" }.joined(separator: "\t") + "\n"
+        }
+        try lines.write(toFile: dump, atomically: true, encoding: .utf8)
     }
     latencies.sort()
     buildTimes.sort()
@@ -93,6 +107,10 @@ if let flag = arguments.firstIndex(of: "--search"), flag + 1 < arguments.count {
         "pages: \(pages.count); index build (s): "
             + buildTimes.map { String(format: "%.3f", $0) }.joined(separator: " ")
             + "  (median \(String(format: "%.3f", buildTimes[buildTimes.count / 2])))")
+    print(
+        "slowest: "
+            + slowest.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \(micro($0.value))" }
+            .joined(separator: ", "))
     print(
         "queries: \(queries.count) × 3; latency p50 \(micro(latencies[latencies.count / 2])), p90 \(micro(latencies[latencies.count * 9 / 10])), p99 \(micro(latencies[latencies.count * 99 / 100])), max \(micro(latencies.last!))"
     )

@@ -19,8 +19,10 @@ struct SearchDocument: Sendable {
     /// The page text, original and folded to lower case for scanning.
     var text: String
     var foldedText: [UInt8]
-    /// The text's words as sorted hashes (`TextWords`); moved into the index's `TextPostings`.
+    /// The text's words as sorted hashes with their counts (`TextWords`); moved into the
+    /// index's text postings.
     var wordHashes: [UInt64]
+    var wordCounts: [UInt8]
 
     /// With `keepingText` false the text fields stay empty: the static index reads the text
     /// once itself and needs none of them.
@@ -53,11 +55,12 @@ struct SearchDocument: Sendable {
             text = ""
             foldedText = []
             wordHashes = []
+            wordCounts = []
             return
         }
         text = Self.searchableText(of: record)
         foldedText = TextWords.folded(text)
-        wordHashes = TextWords.hashes(of: foldedText)
+        (wordHashes, wordCounts) = TextWords.countedHashes(of: foldedText)
     }
 
     /// The text body matches look in: every section but the disclaimer and the note.

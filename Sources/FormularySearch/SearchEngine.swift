@@ -1,3 +1,5 @@
+import CFastSearch
+import Foundation
 import FormularyModel
 import FormularyParsing
 
@@ -79,132 +81,126 @@ public struct SearchEngine: Sendable {
                 nameWords.append(word)
             }
         }
-        let terms = Array(nameWords.prefix(12))
+        let terms = Array(nameWords.prefix(12)).map { Array($0.utf8) }
         guard !terms.isEmpty || !numbers.isEmpty else { return (0, []) }
 
-        // Per query word: page → best quality of a name, alias or brand match.
-        var perTerm: [[Int32: Double]] = []
-        var matchedWords: [Set<String>] = []
+        let scratch = index.scratch.take()
+        defer { index.scratch.give(scratch) }
+        // Salt words and single letters count when they match, and are not required.
+        let isRequired = terms.map { term in
+            (!SearchText.saltWords.contains(String(decoding: term, as: UTF8.self)) && term.count > 1)
+                || terms.count == 1
+        }
+        let requiredCount = isRequired.filter { $0 }.count
+        // Per query word: the vocabulary words it starts (for coverage), and the words it
+        // matched besides itself (for highlighting).
+        var prefixRanges: [Range<Int>] = []
+        var matchedWords: [Int] = []
         for (position, term) in terms.enumerated() {
-            var best: [Int32: Double] = [:]
-            var matched: Set<String> = [term]
-            func add(_ postings: [Int32]?, _ quality: Double) {
-                for document in postings ?? [] where best[document, default: 0] < quality { best[document] = quality }
+            let range = index.vocabulary.prefixRange(term)
+            prefixRanges.append(range)
+            let exact = range.first.flatMap { index.vocabulary.length($0) == term.count ? $0 : nil }
+            if let exact {
+                scratch.add(index.names, exact, MatchQuality.exact)
+                scratch.add(index.aliases, exact, MatchQuality.alias)
+                scratch.add(index.brands, exact, MatchQuality.brand)
             }
-            add(index.nameIndex[term], MatchQuality.exact)
-            add(index.aliasIndex[term], MatchQuality.alias)
-            add(index.brandIndex[term], MatchQuality.brand)
             // The word being typed, or any word of three letters or more, may be a prefix;
             // a single letter (`Vitamin C`) only ever matches itself.
             if term.count >= 3 || (position == terms.count - 1 && term.count > 1) {
-                for word in index.words(withPrefix: term) where word != term {
-                    let quality = MatchQuality.prefix + 0.2 * Double(term.count) / Double(word.count)
-                    add(index.nameIndex[word], quality)
-                    add(index.aliasIndex[word], quality * 0.95)
-                    add(index.brandIndex[word], quality * 0.9)
-                    matched.insert(word)
+                for word in range.prefix(64) where word != exact {
+                    let quality = MatchQuality.prefix + 0.2 * Double(term.count) / Double(index.vocabulary.length(word))
+                    scratch.add(index.names, word, quality)
+                    scratch.add(index.aliases, word, quality * 0.95)
+                    scratch.add(index.brands, word, quality * 0.9)
+                    matchedWords.append(word)
                 }
             }
-            if term.count > 1, index.nameIndex[term] == nil && index.aliasIndex[term] == nil {
+            if term.count > 1, exact.map({ index.names.isEmpty($0) && index.aliases.isEmpty($0) }) ?? true {
                 for (word, distance) in index.typoMatches(of: term) {
                     let quality = distance == 1 ? MatchQuality.typo1 : MatchQuality.typo2
-                    add(index.nameIndex[word], quality)
-                    add(index.aliasIndex[word], quality * 0.95)
-                    add(index.brandIndex[word], quality * 0.9)
-                    matched.insert(word)
+                    scratch.add(index.names, word, quality)
+                    scratch.add(index.aliases, word, quality * 0.95)
+                    scratch.add(index.brands, word, quality * 0.9)
+                    matchedWords.append(word)
                 }
             }
-            perTerm.append(best)
-            matchedWords.append(matched)
+            scratch.finishTerm(required: isRequired[position], strong: MatchQuality.brand)
         }
 
-        var scores: [Int32: Double] = [:]
-        // Salt words and single letters count when they match, and are not required.
-        let required = terms.indices.filter {
-            (!SearchText.saltWords.contains(terms[$0]) && terms[$0].count > 1) || terms.count == 1
-        }
-        if !terms.isEmpty {
-            // Candidates: pages every required word matched; failing that, the pages that matched most.
-            var counts: [Int32: Int] = [:]
-            for position in required { for document in perTerm[position].keys { counts[document, default: 0] += 1 } }
-            let most = counts.values.max() ?? 0
-            let candidates = counts.filter { $0.value == most && most > 0 }.map(\.key)
-            let asked = Set(terms)
-            for document in candidates {
-                scores[document] = score(
-                    document, terms: terms, asked: asked, perTerm: perTerm, numbers: numbers, coverage: most,
-                    required: required.count)
+        // Candidates: pages every required word matched; failing that, the pages that matched most.
+        let most = scratch.mostRequiredHits()
+        var strongNames = false
+        if most > 0 {
+            for page in scratch.pagesWithRequiredHits(most) {
+                scratch.setScore(
+                    page,
+                    score(
+                        page, terms: terms, prefixRanges: prefixRanges, total: scratch.sum[Int(page)],
+                        numbers: numbers, coverage: most, required: requiredCount))
+                if Int(scratch.strongHits[Int(page)]) == requiredCount { strongNames = true }
             }
         }
         // When no page's name answers every word well (exact, other name or brand), the words
         // may be what a page says rather than what it is called: look in the text too.
-        let strongNames = scores.keys.contains { document in
-            required.allSatisfy { (perTerm[$0][document] ?? 0) >= MatchQuality.brand }
-        }
         if !strongNames, !terms.isEmpty {
-            // Pages whose text has every word (from the inverted index), then how often and
-            // whether together, read from those few pages' text.
-            let hashes = terms.filter { $0.count >= 2 }.map { TextWords.hash($0.utf8) }
-            let phrase = Array(terms.joined(separator: " ").utf8)
-            for page in hashes.isEmpty ? [] : index.textPostings.pages(withAll: hashes) {
-                let position = Int(page)
-                let text = index.documents[position].foldedText
-                let hits = bodyHits(terms, in: text)
-                guard hits > 0 else { continue }
-                let together = terms.count > 1 && text.containsWord(phrase) ? 2.0 : 0
+            let textTerms = terms.filter { $0.count >= 2 }
+            let phrase = Array(terms.joined(separator: [UInt8(ascii: " ")]))
+            for (page, hits) in pagesWithAll(textTerms) {
+                let together = terms.count > 1 && index.documents[Int(page)].foldedText.containsWord(phrase) ? 2.0 : 0
                 let bodyScore = 8 + together + min(3, Double(hits) * 0.3)
-                scores[Int32(position)] = max(scores[Int32(position)] ?? 0, bodyScore)
+                scratch.raiseScore(page, to: bodyScore)
             }
         }
 
         let wanted = options.ingredient.map { SearchDocument.ingredientKey($0) }
-        var ranked: [(position: Int32, score: Double, titleLength: Int)] = []
-        ranked.reserveCapacity(scores.count)
-        for (position, score) in scores {
-            if let kind = options.kind, index.documents[Int(position)].kind != kind { continue }
-            if let wanted, !index.documents[Int(position)].ingredientKeys.contains(wanted) { continue }
-            ranked.append((position, (score * 100).rounded() / 100, index.documents[Int(position)].title.utf8.count))
+        let limit = max(0, options.limit)
+        var best = TopPages(limit: limit)
+        var total = 0
+        for (page, score) in scratch.scored() {
+            if let kind = options.kind, index.kinds[Int(page)] != kind { continue }
+            if let wanted, !index.documents[Int(page)].ingredientKeys.contains(wanted) { continue }
+            total += 1
+            best.offer(
+                page: page, score: (score * 100).rounded() / 100, titleLength: Int(index.titleLengths[Int(page)]))
         }
-        // Best first; on a tie the shorter title (the simpler medicine), then index order (sorted paths).
-        ranked.sort { a, b in (b.score, a.titleLength, a.position) < (a.score, b.titleLength, b.position) }
-        // Snippets only for what is shown.
-        // Words a query term already starts are left out: the snippet looks for every word in
-        // the page's text, and a prefix query matches up to 64 of them.
-        let highlight = Set(
-            matchedWords.flatMap { $0 }.filter { word in !terms.contains { $0.count >= 3 && word.hasPrefix($0) } }
-        ).union(terms)
+        // Snippets only for what is shown. Words a query term of three letters or more starts
+        // are left out: the snippet looks for every word, and a prefix matches up to 64 of them.
+        var highlight: [[UInt8]] = []
+        for word in Set(matchedWords) {
+            let bytes = Array(index.vocabulary.bytes(word))
+            if !terms.contains(where: { $0.count >= 3 && bytes.starts(with: $0) }), !terms.contains(bytes) {
+                highlight.append(bytes)
+            }
+        }
+        let marker = Snippet.Marker(terms: terms, matched: highlight)
         return (
-            ranked.count,
-            ranked.prefix(max(0, options.limit)).enumerated().map { rank, entry in
-                let position = Int(entry.position)
+            total,
+            best.pages.map { entry in
+                let document = index.documents[Int(entry.page)]
                 return SearchResult(
-                    id: index.documents[position].id, slug: index.documents[position].slug,
-                    title: index.documents[position].title, kind: index.documents[position].kind, score: entry.score,
-                    snippet: rank < options.limit
-                        ? Snippet.make(
-                            from: index.documents[position].text, folded: index.documents[position].foldedText,
-                            highlighting: highlight) : "")
+                    id: document.id, slug: document.slug, title: document.title, kind: document.kind,
+                    score: entry.score,
+                    snippet: Snippet.make(from: document.text, folded: document.foldedText, marker: marker))
             }
         )
     }
 
     /// Names first: how well the words cover the page's name, how many ingredients are left
-    /// over, and whether the strengths agree.
+    /// over, and whether the strengths agree. `total` is the sum of the words' match qualities.
     private func score(
-        _ position: Int32, terms: [String], asked: Set<String>, perTerm: [[Int32: Double]],
+        _ page: Int32, terms: [[UInt8]], prefixRanges: [Range<Int>], total: Double,
         numbers: [(value: Double, unit: String?)], coverage: Int, required: Int
     ) -> Double {
-        let nameWords = index.documents[Int(position)].nameWords.filter { !SearchText.saltWords.contains($0) }
-        let ingredientCount = index.documents[Int(position)].ingredientKeys.count
-        let strengths = index.documents[Int(position)].strengths
-        var total = 0.0
-        for matches in perTerm { total += matches[position] ?? 0 }
+        let ingredientCount = Int(index.ingredientCounts[Int(page)])
         var score = 10 * total / Double(max(terms.count, 1))
-        // The exact medicine first: every name word of the title asked for.
-        let covered = nameWords.filter { word in
-            asked.contains(word)
-                || perTerm.contains { ($0[position] ?? 0) > 0 } && asked.contains { word.hasPrefix($0) }
-        }.count
+        // The exact medicine first: every name word of the title asked for (or started).
+        let nameWords = index.pageNameWords.range(Int(page))
+        var covered = 0
+        for entry in nameWords {
+            let word = Int(index.pageNameWords[entry])
+            if prefixRanges.contains(where: { $0.contains(word) }) { covered += 1 }
+        }
         let ratio = nameWords.isEmpty ? 0 : Double(covered) / Double(nameWords.count)
         score += 4 * ratio
         if covered == nameWords.count, !nameWords.isEmpty { score += 2 }
@@ -216,58 +212,242 @@ public struct SearchEngine: Sendable {
         if !numbers.isEmpty {
             // A unit given in the query must agree too: `100mg` is not `100gm`.
             let present = numbers.filter { number in
-                strengths.contains {
+                index.documents[Int(page)].strengths.contains {
                     abs($0.value - number.value) < 0.0001
                         && (number.unit == nil || $0.unit == nil || $0.unit == number.unit)
                 }
             }.count
             if present == numbers.count {
                 score += 3
-            } else if strengths.isEmpty {
+            } else if index.documents[Int(page)].strengths.isEmpty {
                 score -= 0.5
             } else {
                 score -= 3 + Double(numbers.count - present)
             }
-        } else if !strengths.isEmpty {
+        } else if !index.documents[Int(page)].strengths.isEmpty {
             score -= 0.3  // `paracetamol` is the page without a strength
         }
         return score
     }
 
-    /// How often the words occur as whole words in a page's text (all of them must occur).
-    private func bodyHits(_ words: [String], in text: [UInt8]) -> Int {
-        var total = 0
-        for word in words where word.count >= 2 {
-            let count = text.wordOccurrences(of: Array(word.utf8), limit: 20)
-            if count == 0 { return 0 }
-            total += count
+    /// The pages whose text has every word, with the sum of each word's count (at most 20 a word).
+    private func pagesWithAll(_ words: [[UInt8]]) -> [(page: Int32, hits: Int)] {
+        guard !words.isEmpty else { return [] }
+        let lists = words.map { index.text.range(of: TextWords.hash($0)) }.sorted { $0.count < $1.count }
+        var result: [(page: Int32, hits: Int)] = []
+        guard let shortest = lists.first, !shortest.isEmpty else { return [] }
+        result.reserveCapacity(shortest.count)
+        for entry in shortest { result.append((index.text.value(entry), min(20, index.text.count(entry)))) }
+        for list in lists.dropFirst() {
+            var kept = 0
+            var entry = list.lowerBound
+            for candidate in result {
+                while entry < list.upperBound, index.text.value(entry) < candidate.page { entry += 1 }
+                if entry < list.upperBound, index.text.value(entry) == candidate.page {
+                    result[kept] = (candidate.page, candidate.hits + min(20, index.text.count(entry)))
+                    kept += 1
+                }
+            }
+            result.removeLast(result.count - kept)
+            if result.isEmpty { break }
         }
-        return total
+        return result
+    }
+}
+
+/// The best pages of a query, kept in order as they are offered: best score first; on a tie
+/// the shorter title (the simpler medicine), then index order (sorted paths).
+struct TopPages {
+    let limit: Int
+    private(set) var pages: [(page: Int32, score: Double, titleLength: Int)] = []
+
+    init(limit: Int) {
+        self.limit = limit
+        pages.reserveCapacity(min(limit, 100) + 1)
+    }
+
+    @inline(__always)
+    private static func precedes(
+        _ a: (page: Int32, score: Double, titleLength: Int), _ b: (page: Int32, score: Double, titleLength: Int)
+    ) -> Bool {
+        (b.score, a.titleLength, a.page) < (a.score, b.titleLength, b.page)
+    }
+
+    mutating func offer(page: Int32, score: Double, titleLength: Int) {
+        guard limit > 0 else { return }
+        let entry = (page: page, score: score, titleLength: titleLength)
+        if pages.count == limit {
+            guard Self.precedes(entry, pages[limit - 1]) else { return }
+            pages.removeLast()
+        }
+        var position = pages.count
+        while position > 0, Self.precedes(entry, pages[position - 1]) { position -= 1 }
+        pages.insert(entry, at: position)
+    }
+}
+
+/// A query's working memory, one slot per page, reused from query to query: the best match
+/// quality of the current word, the sum over words, how many required words matched (and how
+/// many of them by a strong name match), and the page's score once it has one. Only the slots
+/// a query touched are cleared after it.
+final class SearchScratch {
+    let best: UnsafeMutablePointer<Double>
+    let sum: UnsafeMutablePointer<Double>
+    let requiredHits: UnsafeMutablePointer<UInt8>
+    let strongHits: UnsafeMutablePointer<UInt8>
+    /// Position + 1 in `scoredPages`, 0 for none.
+    private let scoreSlot: UnsafeMutablePointer<Int32>
+    private let pageCount: Int
+    /// Pages the current word matched.
+    private var touched: [Int32] = []
+    /// Pages any word matched.
+    private var matched: [Int32] = []
+    private var scoredPages: [(page: Int32, score: Double)] = []
+
+    init(pages: Int) {
+        pageCount = max(pages, 1)
+        best = .allocate(capacity: pageCount)
+        best.initialize(repeating: 0, count: pageCount)
+        sum = .allocate(capacity: pageCount)
+        sum.initialize(repeating: 0, count: pageCount)
+        requiredHits = .allocate(capacity: pageCount)
+        requiredHits.initialize(repeating: 0, count: pageCount)
+        strongHits = .allocate(capacity: pageCount)
+        strongHits.initialize(repeating: 0, count: pageCount)
+        scoreSlot = .allocate(capacity: pageCount)
+        scoreSlot.initialize(repeating: 0, count: pageCount)
+    }
+
+    deinit {
+        best.deallocate()
+        sum.deallocate()
+        requiredHits.deallocate()
+        strongHits.deallocate()
+        scoreSlot.deallocate()
+    }
+
+    /// The pages of word `key` in `postings` match the current word with `quality`, unless
+    /// they matched it better already.
+    @inline(__always)
+    func add(_ postings: Postings, _ key: Int, _ quality: Double) {
+        for entry in postings.range(key) {
+            let page = Int(postings[entry])
+            let current = best[page]
+            if current < quality {
+                if current == 0 { touched.append(Int32(page)) }
+                best[page] = quality
+            }
+        }
+    }
+
+    /// The current word is done: its qualities go into the sums and counts.
+    func finishTerm(required: Bool, strong: Double) {
+        for page in touched {
+            let index = Int(page)
+            if sum[index] == 0 { matched.append(page) }
+            sum[index] += best[index]
+            if required {
+                requiredHits[index] += 1
+                if best[index] >= strong { strongHits[index] += 1 }
+            }
+            best[index] = 0
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    func mostRequiredHits() -> Int {
+        var most: UInt8 = 0
+        for page in matched where requiredHits[Int(page)] > most { most = requiredHits[Int(page)] }
+        return Int(most)
+    }
+
+    func pagesWithRequiredHits(_ count: Int) -> [Int32] {
+        matched.filter { Int(requiredHits[Int($0)]) == count }
+    }
+
+    func setScore(_ page: Int32, _ score: Double) {
+        let slot = Int(scoreSlot[Int(page)])
+        if slot > 0 {
+            scoredPages[slot - 1].score = score
+        } else {
+            scoredPages.append((page, score))
+            scoreSlot[Int(page)] = Int32(scoredPages.count)
+        }
+    }
+
+    /// A page's score becomes `score` unless it has a higher one.
+    func raiseScore(_ page: Int32, to score: Double) {
+        let slot = Int(scoreSlot[Int(page)])
+        if slot > 0 {
+            scoredPages[slot - 1].score = max(scoredPages[slot - 1].score, score)
+        } else {
+            setScore(page, max(0, score))
+        }
+    }
+
+    func scored() -> [(page: Int32, score: Double)] { scoredPages }
+
+    /// Clears what the query touched, for the next one.
+    func reset() {
+        for page in matched {
+            let index = Int(page)
+            sum[index] = 0
+            requiredHits[index] = 0
+            strongHits[index] = 0
+        }
+        for entry in scoredPages { scoreSlot[Int(entry.page)] = 0 }
+        for page in touched { best[Int(page)] = 0 }
+        matched.removeAll(keepingCapacity: true)
+        scoredPages.removeAll(keepingCapacity: true)
+        touched.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Scratch memory for as many queries as run at once.
+final class ScratchPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [SearchScratch] = []
+    private let pages: Int
+
+    init(pages: Int) { self.pages = pages }
+
+    func take() -> SearchScratch {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast() ?? SearchScratch(pages: pages)
+    }
+
+    func give(_ scratch: SearchScratch) {
+        scratch.reset()
+        lock.lock()
+        defer { lock.unlock() }
+        if free.count < 16 { free.append(scratch) }
     }
 }
 
 extension Array where Element == UInt8 {
-    /// Occurrences of `needle` as a whole word (not inside a longer word), up to `limit`.
-    func wordOccurrences(of needle: [UInt8], limit: Int) -> Int {
-        guard let first = needle.first, needle.count <= count else { return 0 }
-        func isWordByte(_ byte: UInt8) -> Bool { byte >= 97 && byte <= 122 || byte >= 48 && byte <= 57 || byte >= 0x80 }
-        var found = 0
-        var index = 0
-        let last = count - needle.count
-        while index <= last, found < limit {
-            if self[index] == first, index == 0 || !isWordByte(self[index - 1]),
-                index + needle.count == count || !isWordByte(self[index + needle.count]),
-                self[index..<index + needle.count].elementsEqual(needle)
-            {
-                found += 1
-                index += needle.count
-            } else {
-                index += 1
+    /// Whether `phrase` occurs as whole words (not inside a longer word).
+    func containsWord(_ phrase: [UInt8]) -> Bool {
+        guard !phrase.isEmpty, phrase.count <= count else { return false }
+        return withUnsafeBufferPointer { text in
+            phrase.withUnsafeBufferPointer { needle in
+                var offset = 0
+                while offset + needle.count <= text.count {
+                    guard
+                        let hit = formulary_memmem(
+                            text.baseAddress! + offset, text.count - offset, needle.baseAddress!, needle.count)
+                    else { return false }
+                    let at = text.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    let end = at + needle.count
+                    if (at == 0 || !TextWords.isWordByte(text[at - 1]))
+                        && (end == text.count || !TextWords.isWordByte(text[end]))
+                    {
+                        return true
+                    }
+                    offset = at + 1
+                }
+                return false
             }
         }
-        return found
     }
-
-    /// Whether `phrase` occurs as whole words.
-    func containsWord(_ phrase: [UInt8]) -> Bool { wordOccurrences(of: phrase, limit: 1) > 0 }
 }

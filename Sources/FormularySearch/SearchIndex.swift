@@ -1,21 +1,31 @@
 import Dispatch
+import Foundation
 import FormularyModel
 import FormularyParsing
 
-/// The in-memory index: page words, other names and brands, with the vocabulary sorted for
-/// prefixes and a deletion table for typos.
+/// The in-memory index: the words of page names, other names and brands in a sorted
+/// vocabulary (prefixes are a range of it) with the pages of each, a deletion table for
+/// typos, and the words of page text with the pages that use them. See `SearchTables`.
 public struct SearchIndex: Sendable {
     let documents: [SearchDocument]
-    /// Word → pages, for title words, other names and brand names.
-    let nameIndex: [String: [Int32]]
-    let aliasIndex: [String: [Int32]]
-    let brandIndex: [String: [Int32]]
-    /// Every name, alias and brand word, sorted: prefixes are a binary search.
-    let vocabulary: [String]
-    /// A word with one (or, for long words, two) letters deleted → vocabulary positions.
-    let deletions: [String: [Int32]]
-    /// Text word hash → the pages whose text has it, for queries names do not answer.
-    let textPostings: TextPostings
+    let vocabulary: Vocabulary
+    /// Word id → pages, for title words, other names and brand names.
+    let names: Postings
+    let aliases: Postings
+    let brands: Postings
+    /// Page → ids of its title's name words without salt words, in title order (repeats kept).
+    let pageNameWords: Postings
+    /// Hash of a vocabulary word, or of it with one (two, from eight letters) deleted → word id.
+    let deletions: HashPostings
+    /// Text word hash → the pages whose text has it, with how often.
+    let text: HashPostings
+    /// What ranking reads of every candidate page, in flat arrays (reading a `SearchDocument`
+    /// out of `documents` copies it).
+    let kinds: [MonographKind]
+    let titleLengths: [Int32]
+    let ingredientCounts: [Int32]
+    /// Per-query working memory, reused.
+    let scratch: ScratchPool
 
     /// Builds the index from parsed pages, on all cores for the per-page work.
     public init(pages: [ParsedPage]) {
@@ -42,87 +52,158 @@ public struct SearchIndex: Sendable {
     }
 
     public init(analysed: [AnalysedPage]) {
+        let timings = BuildTimings()
         var documents = analysed.map(\.document)
-        // The text's word hashes live on in the inverted index only.
-        let textPostings = TextPostings(documents.map(\.wordHashes))
-        for index in documents.indices { documents[index].wordHashes = [] }
-        var names: [String: [Int32]] = [:]
-        var aliases: [String: [Int32]] = [:]
-        var brands: [String: [Int32]] = [:]
-        for (index, document) in documents.enumerated() {
-            let position = Int32(index)
-            for word in Set(document.nameWords) { names[word, default: []].append(position) }
-            for word in document.aliasWords { aliases[word, default: []].append(position) }
-            for word in document.brandWords { brands[word, default: []].append(position) }
+        // The text's word hashes live on in the text postings only.
+        let total = documents.reduce(0) { $0 + $1.wordHashes.count }
+        var textKeys: [UInt64] = []
+        var textPages: [Int32] = []
+        var textCounts: [UInt8] = []
+        textKeys.reserveCapacity(total)
+        textPages.reserveCapacity(total)
+        textCounts.reserveCapacity(total)
+        for index in documents.indices {
+            textKeys += documents[index].wordHashes
+            textCounts += documents[index].wordCounts
+            textPages += repeatElement(Int32(index), count: documents[index].wordHashes.count)
+            documents[index].wordHashes = []
+            documents[index].wordCounts = []
         }
-        let vocabulary = Array(Set(names.keys).union(aliases.keys).union(brands.keys)).sorted()
-        var deletions: [String: [Int32]] = [:]
-        for (position, word) in vocabulary.enumerated() where word.count >= 4 && !SearchText.isNumeric(word) {
-            for variant in Self.deletionVariants(of: word, depth: word.count >= 8 ? 2 : 1) {
-                deletions[variant, default: []].append(Int32(position))
+        timings.mark("text entries \(textKeys.count)")
+        text = HashPostings(keys: textKeys, values: textPages, counts: textCounts)
+        textKeys = []
+        textPages = []
+        textCounts = []
+        timings.mark("text postings")
+
+        var words: Set<String> = []
+        for document in documents {
+            words.formUnion(document.nameWords)
+            words.formUnion(document.aliasWords)
+            words.formUnion(document.brandWords)
+        }
+        let sorted = words.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+        vocabulary = Vocabulary(sorted: sorted)
+        var ids: [String: Int32] = [:]
+        ids.reserveCapacity(sorted.count)
+        for (id, word) in sorted.enumerated() { ids[String(decoding: word, as: UTF8.self)] = Int32(id) }
+        timings.mark("vocabulary")
+
+        var namePairs: [(key: Int32, item: Int32)] = []
+        var aliasPairs: [(key: Int32, item: Int32)] = []
+        var brandPairs: [(key: Int32, item: Int32)] = []
+        var pageWordPairs: [(key: Int32, item: Int32)] = []
+        for (index, document) in documents.enumerated() {
+            let page = Int32(index)
+            for word in Set(document.nameWords) { namePairs.append((ids[word]!, page)) }
+            for word in document.aliasWords { aliasPairs.append((ids[word]!, page)) }
+            for word in document.brandWords { brandPairs.append((ids[word]!, page)) }
+            for word in document.nameWords where !SearchText.saltWords.contains(word) {
+                pageWordPairs.append((page, ids[word]!))
             }
         }
-        self.textPostings = textPostings
+        names = Postings(keyCount: sorted.count, pairs: namePairs)
+        aliases = Postings(keyCount: sorted.count, pairs: aliasPairs)
+        brands = Postings(keyCount: sorted.count, pairs: brandPairs)
+        pageNameWords = Postings(keyCount: documents.count, pairs: pageWordPairs)
+        timings.mark("name postings")
+
+        deletions = Self.deletionTable(sorted)
+        timings.mark("typo table")
         self.documents = documents
-        nameIndex = names
-        aliasIndex = aliases
-        brandIndex = brands
-        self.vocabulary = vocabulary
-        self.deletions = deletions
+        kinds = documents.map(\.kind)
+        titleLengths = documents.map { Int32($0.title.utf8.count) }
+        ingredientCounts = documents.map { Int32($0.ingredientKeys.count) }
+        scratch = ScratchPool(pages: documents.count)
     }
 
     public var count: Int { documents.count }
 
-    /// The word with `depth` or fewer letters deleted (itself excluded).
-    static func deletionVariants(of word: String, depth: Int) -> Set<String> {
-        var result: Set<String> = []
-        var frontier: Set<[UInt8]> = [Array(word.utf8)]
-        for _ in 0..<depth {
-            var next: Set<[UInt8]> = []
-            for bytes in frontier where bytes.count > 1 {
-                for index in bytes.indices {
-                    var shorter = bytes
-                    shorter.remove(at: index)
-                    next.insert(shorter)
+    /// Words longer than this are never typo-matched (no medicine name is; a hostile query may be).
+    static let longestTypoWord = 48
+
+    /// Every vocabulary word of four letters or more that is not a number, with one letter
+    /// deleted (two from eight letters) and as it is, hashed.
+    static func deletionTable(_ words: [[UInt8]]) -> HashPostings {
+        let chunkSize = 512
+        let chunks = (words.count + chunkSize - 1) / chunkSize
+        let slots = ResultSlots<([UInt64], [Int32])>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var keys: [UInt64] = []
+            var values: [Int32] = []
+            var variants: [UInt64] = []
+            for id in (chunk * chunkSize)..<min(words.count, (chunk + 1) * chunkSize) {
+                let word = words[id]
+                guard word.count >= 4, word.count <= longestTypoWord, !(word[0] >= 48 && word[0] <= 57) else {
+                    continue
+                }
+                variants.removeAll(keepingCapacity: true)
+                deletionHashes(of: word, depth: word.count >= 8 ? 2 : 1, into: &variants)
+                variants.sort()
+                for (index, variant) in variants.enumerated() where index == 0 || variants[index - 1] != variant {
+                    keys.append(variant)
+                    values.append(Int32(id))
                 }
             }
-            for bytes in next { result.insert(String(decoding: bytes, as: UTF8.self)) }
-            frontier = next
+            slots.set(chunk, (keys, values))
         }
-        return result
+        var keys: [UInt64] = []
+        var values: [Int32] = []
+        for (chunkKeys, chunkValues) in slots.values() {
+            keys += chunkKeys
+            values += chunkValues
+        }
+        return HashPostings(keys: keys, values: values)
     }
 
-    /// Vocabulary words that start with `prefix`.
-    func words(withPrefix prefix: String, limit: Int = 64) -> ArraySlice<String> {
-        var low = 0
-        var high = vocabulary.count
-        while low < high {
-            let middle = (low + high) / 2
-            if vocabulary[middle] < prefix { low = middle + 1 } else { high = middle }
+    /// The hashes of `word` and of it with up to `depth` letters deleted (repeats possible).
+    static func deletionHashes(of word: [UInt8], depth: Int, into result: inout [UInt64]) {
+        result.append(TextWords.hash(word))
+        let count = word.count
+        guard depth >= 1, count > 1 else { return }
+        for first in 0..<count {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for index in 0..<count where index != first {
+                hash ^= UInt64(word[index])
+                hash &*= 0x0000_0100_0000_01B3
+            }
+            result.append(hash)
+            guard depth >= 2, count > 2 else { continue }
+            for second in (first + 1)..<count {
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for index in 0..<count where index != first && index != second {
+                    hash ^= UInt64(word[index])
+                    hash &*= 0x0000_0100_0000_01B3
+                }
+                result.append(hash)
+            }
         }
-        var end = low
-        while end < vocabulary.count, end - low < limit, vocabulary[end].hasPrefix(prefix) { end += 1 }
-        return vocabulary[low..<end]
     }
 
     /// Vocabulary words within the typo distance a word of this length allows
-    /// (none up to 4 letters, one up to 7, two from 8), transpositions counting one.
-    func typoMatches(of word: String) -> [(word: String, distance: Int)] {
+    /// (none up to 4 letters, one up to 7, two from 8), transpositions counting one; nearest
+    /// first, then in vocabulary order.
+    func typoMatches(of word: [UInt8]) -> [(id: Int, distance: Int)] {
         let allowed = Self.allowedTypos(forLength: word.count)
-        guard allowed > 0 else { return [] }
-        var candidates: Set<Int32> = []
-        var probes = Self.deletionVariants(of: word, depth: allowed)
-        probes.insert(word)
-        for probe in probes { candidates.formUnion(deletions[probe] ?? []) }
-        // Words one letter longer or with a letter changed are found through their deletions too.
-        var result: [(String, Int)] = []
-        for position in candidates {
-            let candidate = vocabulary[Int(position)]
-            guard candidate != word else { continue }
-            let distance = EditDistance.between(word, candidate, limit: allowed)
-            if distance <= allowed { result.append((candidate, distance)) }
+        guard allowed > 0, word.count <= Self.longestTypoWord else { return [] }
+        var probes: [UInt64] = []
+        probes.reserveCapacity(80)
+        Self.deletionHashes(of: word, depth: allowed, into: &probes)
+        var candidates: [Int32] = []
+        for probe in probes {
+            for entry in deletions.range(of: probe) { candidates.append(deletions.value(entry)) }
         }
-        return result.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        candidates.sort()
+        var result: [(id: Int, distance: Int)] = []
+        word.withUnsafeBufferPointer { word in
+            for (index, candidate) in candidates.enumerated() where index == 0 || candidates[index - 1] != candidate {
+                let distance = vocabulary.bytes(Int(candidate)).withUnsafeBufferPointer {
+                    ByteEditDistance.between(word, $0, limit: allowed)
+                }
+                if distance > 0, distance <= allowed { result.append((Int(candidate), distance)) }
+            }
+        }
+        return result.sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }
     }
 
     static func allowedTypos(forLength length: Int) -> Int {
@@ -134,65 +215,17 @@ public struct SearchIndex: Sendable {
     }
 }
 
-/// An inverted index of page text: each distinct word hash with the sorted pages that use it,
-/// in three flat arrays (no dictionary: 2 million postings for the whole corpus).
-struct TextPostings: Sendable {
-    /// Sorted distinct hashes.
-    private let hashes: [UInt64]
-    /// `pages[starts[i]..<starts[i + 1]]` use `hashes[i]`.
-    private let starts: [Int32]
-    private let pages: [Int32]
+/// Phase times of an index build on standard error when `FORMULARY_TIMINGS` is set.
+final class BuildTimings {
+    private let enabled = ProcessInfo.processInfo.environment["FORMULARY_TIMINGS"] != nil
+    private var last = ContinuousClock.now
 
-    /// From each page's sorted distinct word hashes.
-    init(_ pageHashes: [[UInt64]]) {
-        var pairs: [(hash: UInt64, page: Int32)] = []
-        pairs.reserveCapacity(pageHashes.reduce(0) { $0 + $1.count })
-        for (page, hashes) in pageHashes.enumerated() {
-            for hash in hashes { pairs.append((hash, Int32(page))) }
-        }
-        // Pages were added in order, so a stable sort by hash keeps each list sorted by page.
-        pairs.sort { $0.hash < $1.hash || ($0.hash == $1.hash && $0.page < $1.page) }
-        var hashes: [UInt64] = []
-        var starts: [Int32] = []
-        hashes.reserveCapacity(pairs.count / 8)
-        starts.reserveCapacity(pairs.count / 8)
-        for (index, pair) in pairs.enumerated() where hashes.last != pair.hash {
-            hashes.append(pair.hash)
-            starts.append(Int32(index))
-        }
-        starts.append(Int32(pairs.count))
-        self.hashes = hashes
-        self.starts = starts
-        self.pages = pairs.map(\.page)
-    }
-
-    /// The pages using `hash`, sorted.
-    func pages(with hash: UInt64) -> ArraySlice<Int32> {
-        var low = 0
-        var high = hashes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
-        }
-        guard low < hashes.count, hashes[low] == hash else { return [] }
-        return pages[Int(starts[low])..<Int(starts[low + 1])]
-    }
-
-    /// The pages using every hash, sorted: the shortest list first, narrowed by the others.
-    func pages(withAll wanted: [UInt64]) -> [Int32] {
-        let lists = wanted.map { pages(with: $0) }.sorted { $0.count < $1.count }
-        guard var result = lists.first.map(Array.init), !result.isEmpty else { return [] }
-        for list in lists.dropFirst() {
-            var kept: [Int32] = []
-            kept.reserveCapacity(result.count)
-            var index = list.startIndex
-            for page in result {
-                while index < list.endIndex, list[index] < page { index += 1 }
-                if index < list.endIndex, list[index] == page { kept.append(page) }
-            }
-            result = kept
-            if result.isEmpty { break }
-        }
-        return result
+    func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        let milliseconds =
+            (now - last).components.attoseconds / 1_000_000_000_000_000 + (now - last).components.seconds * 1000
+        FileHandle.standardError.write(Data("search index: \(phase) \(milliseconds) ms\n".utf8))
+        last = now
     }
 }

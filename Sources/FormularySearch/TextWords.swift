@@ -28,8 +28,8 @@ enum TextWords {
     }
 
     /// The sorted, distinct hashes of the words of folded text, spelled as `SearchText.words`
-    /// spells them (`sulphate` as `sulfate`).
-    static func hashes(of folded: [UInt8]) -> [UInt64] {
+    /// spells them (`sulphate` as `sulfate`), with how often each occurs (at most 255).
+    static func countedHashes(of folded: [UInt8]) -> (hashes: [UInt64], counts: [UInt8]) {
         var result: [UInt64] = []
         result.reserveCapacity(folded.count / 6)
         folded.withUnsafeBufferPointer { bytes in
@@ -52,9 +52,18 @@ enum TextWords {
         }
         result.sort()
         var unique: [UInt64] = []
+        var counts: [UInt8] = []
         unique.reserveCapacity(result.count / 3)
-        for value in result where unique.last != value { unique.append(value) }
-        return unique
+        counts.reserveCapacity(result.count / 3)
+        for value in result {
+            if unique.last == value {
+                if counts[counts.count - 1] < 255 { counts[counts.count - 1] += 1 }
+            } else {
+                unique.append(value)
+                counts.append(1)
+            }
+        }
+        return (unique, counts)
     }
 
     private static let foldPatterns: [(UInt8, [UInt8])] = [

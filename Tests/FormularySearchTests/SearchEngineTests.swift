@@ -107,6 +107,49 @@ struct SearchEngineTests {
         #expect(response.results.first?.snippet.contains("<mark>lymphocytes.</mark>") == true)
     }
 
+    @Test("words in the text count how often they occur, and together count more")
+    func bodyScores() {
+        let response = Self.engine.search("beta blocker")
+        // Both metoprolol pages say `beta blocker`; the shorter title first on a tie.
+        #expect(response.results.map(\.id) == ["composition/metoprolol", "composition/metoprolol-succinate"])
+        #expect(response.results.map(\.score) == [10.6, 10.6])  // 8 + 2 together + 2 words × 0.3
+        #expect(Self.engine.search("blocker beta").results.map(\.score) == [8.6, 8.6])
+    }
+
+    @Test("the snippet starts at the query's own word before a word it only resembles")
+    func snippetAnchor() throws {
+        let text = String(repeating: "Filler words here. ", count: 12) + "Amoxil helps. Later amoxxil is named."
+        let page = try MonographParser().parse(
+            bytes: Array("---\ntitle: Amoxil\n---\n# Amoxil\n\n### Usage\n\(text)\n".utf8),
+            location: DocumentLocation(path: "composition/amoxil.md"))
+        let engine = SearchEngine(index: SearchIndex(pages: [page]))
+        let snippet = try #require(engine.search("amoxxil").results.first?.snippet)
+        // 40 characters before `amoxxil`, not before the `Amoxil` it resembles.
+        #expect(snippet == "…Filler words here. <mark>Amoxil</mark> helps. Later <mark>amoxxil</mark> is named.")
+    }
+
+    @Test("queries one after another, and at once, answer as each would alone")
+    func repeatedAndConcurrent() async {
+        let queries = ["paracetamol", "amoxicilin", "CD52", "beta blocker", "paracetamol 650", "asthalin", "pain"]
+        let alone = queries.map { query in
+            SearchEngine(index: Self.engine.index).search(query).results
+        }
+        for _ in 0..<3 {
+            #expect(queries.map { Self.engine.search($0).results } == alone)
+        }
+        let together = await withTaskGroup(of: (Int, [SearchResult]).self) { group in
+            for round in 0..<20 {
+                for (position, query) in queries.enumerated() {
+                    group.addTask { (round * 100 + position, Self.engine.search(query).results) }
+                }
+            }
+            var answers: [Int: [SearchResult]] = [:]
+            for await (key, results) in group { answers[key] = results }
+            return answers
+        }
+        for (key, results) in together { #expect(results == alone[key % 100]) }
+    }
+
     @Test("filters by kind and by ingredient (any of its names)")
     func filters() {
         #expect(top("paracetamol", SearchOptions(kind: .combination)) == "composition/ibuprofen-paracetamol")

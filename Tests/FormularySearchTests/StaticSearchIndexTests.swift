@@ -91,19 +91,3 @@ struct StaticSearchIndexTests {
         #expect(shard.encoded() == original.text)
     }
 }
-
-@Suite("text postings")
-struct TextPostingsTests {
-    @Test("each hash's pages, and the pages with all of several hashes")
-    func intersections() {
-        let postings = TextPostings([[1, 3, 5], [3, 5], [5, 7], []])
-        #expect(Array(postings.pages(with: 5)) == [0, 1, 2])
-        #expect(Array(postings.pages(with: 7)) == [2])
-        #expect(Array(postings.pages(with: 4)).isEmpty)
-        #expect(postings.pages(withAll: [3, 5]) == [0, 1])
-        #expect(postings.pages(withAll: [5, 3, 1]) == [0])
-        #expect(postings.pages(withAll: [7, 1]).isEmpty)
-        #expect(postings.pages(withAll: [9]).isEmpty)
-        #expect(TextPostings([]).pages(withAll: [1]).isEmpty)
-    }
-}
