@@ -1,3 +1,4 @@
+import CFastSearch
 import FormularyModel
 import FormularyParsing
 
@@ -94,17 +95,8 @@ struct SearchDocument: Sendable {
         for section in page.monograph.sections where section.kind == .alternateNames {
             words.formUnion(SearchText.words(section.markdown))
         }
-        // Only lines that mention brands: found on the lower-cased bytes, then read as text.
-        let folded = TextWords.folded(page.bodyBytes)
-        let needle = Array("brand".utf8)
-        var searchFrom = 0
-        while let hit = folded.firstOffset(of: needle, from: searchFrom) {
-            var lineStart = hit
-            while lineStart > 0, folded[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
-            var lineEnd = hit
-            while lineEnd < folded.count, folded[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            searchFrom = lineEnd
-            let line = page.bodyBytes[(page.bodyBytes.startIndex + lineStart)..<(page.bodyBytes.startIndex + lineEnd)]
+        // Only lines that mention brands (`brand` in lower or upper case), then read as text.
+        for line in linesMentioning(["brand", "BRAND", "Brand"], in: page.bodyBytes) {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
             let listed = String(decoding: line[(colon + 1)...], as: UTF8.self)
             for word in SearchText.words(listed) where !SearchText.isNumeric(word) && word.count >= 3 {
@@ -112,5 +104,32 @@ struct SearchDocument: Sendable {
             }
         }
         return words.subtracting(SearchText.joiners)
+    }
+
+    /// The lines that hold any of `needles`, each once, in order.
+    static func linesMentioning(_ needles: [String], in bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var ranges: [Range<Int>] = []
+        bytes.withUnsafeBufferPointer { body in
+            guard let base = body.baseAddress else { return }
+            for needle in needles {
+                var searchFrom = 0
+                while searchFrom < body.count,
+                    let found = needle.utf8.withContiguousStorageIfAvailable({
+                        formulary_memmem(base + searchFrom, body.count - searchFrom, $0.baseAddress!, $0.count)
+                    }) ?? nil
+                {
+                    let hit = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    var lineStart = hit
+                    while lineStart > 0, body[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+                    var lineEnd = hit
+                    while lineEnd < body.count, body[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                    searchFrom = lineEnd
+                    if !ranges.contains(lineStart..<lineEnd) { ranges.append(lineStart..<lineEnd) }
+                }
+            }
+        }
+        return ranges.sorted { $0.lowerBound < $1.lowerBound }.map {
+            bytes[(bytes.startIndex + $0.lowerBound)..<(bytes.startIndex + $0.upperBound)]
+        }
     }
 }
