@@ -1,6 +1,6 @@
 // Parses a whole corpus the way `formulary show DIR` does and reports speed and memory.
 //
-//   swift run -c release formulary-bench [PATH...] [--runs N] [--stage read|frontMatter|markdown|libraries]
+//   swift run -c release formulary-bench [PATH...] [--runs N] [--stage read|frontMatter|markdown|libraries|sections|faqs]
 //   swift run -c release formulary-bench [PATH...] --search QUERIES   (index build time, query latency)
 //
 // PATH defaults to ../shared/corpus. Each run lists the files, reads and parses every one on
@@ -60,6 +60,28 @@ func peakResidentMiB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+if let flag = arguments.firstIndex(of: "--recognize"), flag + 2 < arguments.count {
+    // Section recognition alone: `--recognize heading|label FILE` times every line of FILE.
+    let lines = try String(contentsOfFile: arguments[flag + 2], encoding: .utf8).split(separator: "\n").map(String.init)
+    let asHeading = arguments[flag + 1] == "heading"
+    var kinds = 0
+    let start = now()
+    for _ in 0..<3 {
+        for line in lines {
+            if asHeading {
+                kinds &+= SectionRecognizer.recognize(heading: line).kind == .other ? 0 : 1
+            } else {
+                kinds &+= SectionRecognizer.recognize(labelParagraph: line) == nil ? 0 : 1
+            }
+        }
+    }
+    let seconds = now() - start
+    print(
+        "\(lines.count) lines × 3: \(String(format: "%.0f", seconds / Double(lines.count * 3) * 1e9)) ns each (\(kinds / 3) recognised)"
+    )
+    exit(0)
 }
 
 if let flag = arguments.firstIndex(of: "--search"), flag + 1 < arguments.count {

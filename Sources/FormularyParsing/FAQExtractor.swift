@@ -124,34 +124,36 @@ struct FAQExtractor {
 public enum FAQText {
     /// A question and its answer in one piece of text, or `nil` when the text does not open with a question.
     static func pair(in text: String) -> FAQ? {
-        let text = Substring(text.trimmingWhitespace())
-        if text.hasPrefix("**") || text.hasPrefix("__") {
-            let marker = text.prefix(2)
-            guard let close = text.dropFirst(2).find(marker) else { return nil }
-            let bold = text[text.index(text.startIndex, offsetBy: 2)..<close.lowerBound]
-            var rest = text[close.upperBound...]
+        let text = Substring(text).trimmedWhitespace()
+        if SectionRecognizer.opensWithEmphasis(text) {
+            let bytes = text.utf8
+            let boldStart = bytes.index(bytes.startIndex, offsetBy: 2)
+            guard let close = SectionRecognizer.closingEmphasis(bytes[bytes.startIndex], in: text, from: boldStart)
+            else { return nil }
+            let bold = text[boldStart..<close]
+            var rest = text[bytes.index(close, offsetBy: 2)...]
             let boldQuestion = stripQuestionMarker(bold)
             if boldQuestion.isEmpty {
                 // `**Q:** question ... **A:** answer`: the marker alone is bold.
                 guard hasQuestionMarker(bold) else { return nil }
-                rest = Substring(rest.trimmingWhitespace())
-                if rest.hasPrefix(":") { rest = rest.dropFirst() }
+                rest = rest.trimmedWhitespace()
+                if rest.utf8.first == UInt8(ascii: ":") { rest = rest[rest.utf8.index(after: rest.startIndex)...] }
                 return splitAtAnswer(rest)
             }
             // A bold lead that is neither a question nor marked as one is a sub-heading, not a question.
             let question = cleanQuestion(String(boldQuestion))
-            if let inner = answerMarkerRange(in: Substring(boldQuestion)) {
+            if let inner = answerMarkerRange(in: boldQuestion) {
                 // `**Q: question? A: answer**`
                 let q = cleanQuestion(String(boldQuestion[..<inner.lowerBound]))
                 let a = cleanAnswer(String(boldQuestion[inner.upperBound...]) + rest)
                 return q.isEmpty ? nil : FAQ(question: q, answer: a)
             }
-            guard hasQuestionMarker(bold) || question.hasSuffix("?") else { return nil }
-            if rest.hasPrefix(":") { rest = rest.dropFirst() }
+            guard hasQuestionMarker(bold) || question.utf8.last == UInt8(ascii: "?") else { return nil }
+            if rest.utf8.first == UInt8(ascii: ":") { rest = rest[rest.utf8.index(after: rest.startIndex)...] }
             return FAQ(question: question, answer: cleanAnswer(String(rest)))
         }
         if hasQuestionMarker(text) {
-            return splitAtAnswer(Substring(stripQuestionMarker(text)))
+            return splitAtAnswer(stripQuestionMarker(text))
         }
         return nil
     }
@@ -176,19 +178,28 @@ public enum FAQText {
     /// Splits a paragraph whose lines each open a new question (`**Q:** ...` lines without blank lines between).
     static func splitAtQuestionLines(_ text: String) -> [String] {
         guard text.utf8.contains(UInt8(ascii: "\n")) else { return [text] }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let bytes = text.utf8
         var chunks: [String] = []
-        var current: [Substring] = []
-        for line in lines {
-            var start = line.drop(while: { $0 == " " || $0 == "\t" })
-            if start.hasPrefix("**") { start = start.dropFirst(2) }
-            if !current.isEmpty, hasQuestionMarker(start) {
-                chunks.append(current.joined(separator: "\n"))
-                current = []
+        var chunkStart = bytes.startIndex
+        var lineStart = bytes.startIndex
+        while true {
+            // A line after the first that opens with a question marker (after spaces and `**`) starts a chunk.
+            if lineStart != bytes.startIndex {
+                var start = lineStart
+                while start < bytes.endIndex, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") {
+                    start = bytes.index(after: start)
+                }
+                var line = text[start...]
+                if line.utf8.starts(with: "**".utf8) { line = line[bytes.index(start, offsetBy: 2)...] }
+                if hasQuestionMarker(line) {
+                    chunks.append(String(text[chunkStart..<bytes.index(before: lineStart)]))
+                    chunkStart = lineStart
+                }
             }
-            current.append(line)
+            guard let end = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+            lineStart = bytes.index(after: end)
         }
-        chunks.append(current.joined(separator: "\n"))
+        chunks.append(String(text[chunkStart...]))
         return chunks
     }
 
@@ -197,22 +208,31 @@ public enum FAQText {
         questionMarkerLength(Substring(text)) != nil
     }
 
+    /// The UTF-8 length of the question marker at the start, spaces before it included.
     private static func questionMarkerLength(_ text: Substring) -> Int? {
-        var rest = text.drop(while: { $0 == " " })
-        guard rest.first == "Q" || rest.first == "q" else { return nil }
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        func skip(while condition: (UInt8) -> Bool) {
+            while index < bytes.endIndex, condition(bytes[index]) { index = bytes.index(after: index) }
+        }
+        skip { $0 == UInt8(ascii: " ") }
+        guard index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "q") else { return nil }
         // `Question` in any case, compared as ASCII bytes.
-        let isWord = rest.utf8.count >= 8 && zip(rest.utf8.prefix(8), "question".utf8).allSatisfy { $0 | 0x20 == $1 }
-        rest = rest.dropFirst(isWord ? 8 : 1)
-        rest = rest.drop(while: { $0 == " " })
-        rest = rest.drop(while: { $0.isASCII && $0.isNumber })
-        guard let separator = rest.first, separator == ":" || separator == "." || separator == ")" else { return nil }
-        rest = rest.dropFirst()
-        return text.distance(from: text.startIndex, to: rest.startIndex)
+        let isWord =
+            bytes.distance(from: index, to: bytes.endIndex) >= 8
+            && zip(bytes[index...].prefix(8), "question".utf8).allSatisfy { $0 | 0x20 == $1 }
+        index = bytes.index(index, offsetBy: isWord ? 8 : 1)
+        skip { $0 == UInt8(ascii: " ") }
+        skip { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard index < bytes.endIndex,
+            bytes[index] == UInt8(ascii: ":") || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ")")
+        else { return nil }
+        return bytes.distance(from: bytes.startIndex, to: bytes.index(after: index))
     }
 
     private static func stripQuestionMarker(_ text: Substring) -> Substring {
         guard let length = questionMarkerLength(text) else { return text }
-        return Substring(text.dropFirst(length).trimmingWhitespace())
+        return text[text.utf8.index(text.startIndex, offsetBy: length)...].trimmedWhitespace()
     }
 
     /// Where an answer marker (`A:`, `**A:**`, `A:**`, `**A**:`, `Answer:`) sits in a question's text:
@@ -269,16 +289,21 @@ public enum FAQText {
 
     /// A question without markers, emphasis debris or surrounding space.
     static func cleanQuestion(_ text: String) -> String {
-        var question = Substring(SectionRecognizer.stripEmphasis(text).trimmingWhitespace())
-        question = stripQuestionMarker(question)
-        while let last = question.last, last == "*" || last == "_" || last == ":" { question.removeLast() }
-        while let first = question.first, first == "*" || first == "_" { question.removeFirst() }
-        return question.trimmingWhitespace()
+        var question = stripQuestionMarker(Substring(SectionRecognizer.stripEmphasis(text)).trimmedWhitespace())
+        while let last = question.utf8.last,
+            last == UInt8(ascii: "*") || last == UInt8(ascii: "_") || last == UInt8(ascii: ":")
+        {
+            question = question[..<question.utf8.index(before: question.endIndex)]
+        }
+        while let first = question.utf8.first, first == UInt8(ascii: "*") || first == UInt8(ascii: "_") {
+            question = question[question.utf8.index(after: question.startIndex)...]
+        }
+        return String(question.trimmedWhitespace())
     }
 
     /// An answer without its `A:` marker and emphasis debris around it.
     static func cleanAnswer(_ text: String) -> String {
-        var answer = Substring(text.trimmingWhitespace())
+        var answer = Substring(text).trimmedWhitespace()
         // A marker at the start, after emphasis or spaces only.
         let lead = answer.utf8.prefix(while: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: " ") })
         if lead.endIndex < answer.utf8.endIndex, answer.utf8[lead.endIndex] == UInt8(ascii: "A"),
@@ -286,11 +311,15 @@ public enum FAQText {
         {
             answer = answer[end...]
         }
-        answer = Substring(answer.trimmingWhitespace())
+        answer = answer.trimmedWhitespace()
         // Debris such as a stray `**` left by a broken marker.
-        while answer.hasPrefix("**"), !answer.dropFirst(2).containsText("**") { answer = answer.dropFirst(2) }
-        while answer.hasPrefix(":") { answer = answer.dropFirst() }
-        return answer.trimmingWhitespace()
+        while answer.utf8.starts(with: "**".utf8) {
+            let after = answer[answer.utf8.index(answer.startIndex, offsetBy: 2)...]
+            guard !after.containsText("**") else { break }
+            answer = after
+        }
+        while answer.utf8.first == UInt8(ascii: ":") { answer = answer[answer.utf8.index(after: answer.startIndex)...] }
+        return String(answer.trimmedWhitespace())
     }
 
     /// `**Label:**` at the start: a group heading inside an FAQ section.

@@ -212,6 +212,10 @@ public enum ParsingStage: String, CaseIterable, Sendable {
     case markdown
     /// Front matter and Markdown, without sections, FAQs or the record.
     case libraries
+    /// And the sections found (the body cut into sections, headings recognised).
+    case sections
+    /// And the FAQ pairs of the FAQ sections.
+    case faqs
 }
 
 @_spi(Benchmarking)
@@ -235,6 +239,19 @@ extension MonographParser {
         case .libraries:
             let split = try FrontMatterReader.read(bytes, path: path)
             _ = MarkdownBlockParser.parse(bytes[split.bodyOffset...])
+        case .sections, .faqs:
+            let split = try FrontMatterReader.read(bytes, path: path)
+            let lines = SourceLines(bytes, from: split.bodyOffset)
+            let outline = MarkdownBlockParser.parse(bytes[split.bodyOffset...])
+            var splitter = SectionSplitter(lines: lines, outline: outline)
+            let title = split.frontMatter["title"]?.string?.trimmingWhitespace() ?? ""
+            splitter.ingredientNames = Set(
+                TitleParser.ingredients(inTitle: title).map { SectionRecognizer.normalize($0.name) })
+            let body = splitter.split()
+            if stage == .faqs {
+                let extractor = FAQExtractor(lines: lines, outline: outline)
+                _ = body.sections.filter { $0.kind == .faqs }.flatMap { extractor.extract(from: $0) }
+            }
         }
     }
 }

@@ -229,13 +229,14 @@ struct SectionSplitter {
     /// `**Component 1: Betahistine**`), as an `other` section's recognition.
     private func ingredientGroupLabel(_ line: String) -> SectionRecognizer.Recognition? {
         let text = Substring(line).trimmedWhitespace()
-        guard text.hasPrefix("**"), text.count > 4 else { return nil }
+        // On bytes: this runs for every bold paragraph of a combination page.
+        guard text.utf8.starts(with: "**".utf8), text.utf8.count > 4, text.count > 4 else { return nil }
         var inner = text.dropFirst(2)
-        if inner.hasSuffix(":") { inner = inner.dropLast() }
+        if inner.utf8.last == UInt8(ascii: ":") { inner = inner.dropLast() }
         guard inner.hasSuffix("**") else { return nil }
         inner = inner.dropLast(2)
-        if inner.hasSuffix(":") { inner = inner.dropLast() }
-        guard !inner.contains("*") else { return nil }
+        if inner.utf8.last == UInt8(ascii: ":") { inner = inner.dropLast() }
+        guard !inner.utf8.contains(UInt8(ascii: "*")) else { return nil }
         let name = inner.split(separator: ":", maxSplits: 1).last.map { Substring($0).trimmedWhitespace() } ?? inner
         let normalized = SectionRecognizer.normalize(name)
         guard ingredientNames.contains(normalized) else { return nil }
@@ -277,10 +278,7 @@ struct SectionSplitter {
 
     /// The text of a heading without its `#` marks (ATX) or underline (setext).
     private func headingText(_ block: MarkdownBlock) -> String {
-        let first = lines.line(block.startLine).trimmingWhitespace()
-        if first.hasPrefix("#") {
-            return String(first.drop(while: { $0 == "#" }))
-        }
+        if let atx = lines.afterHashes(line: block.startLine) { return atx }
         let lastTextLine = max(block.startLine, block.endLine - 1)
         return lines.text(fromLine: block.startLine, throughLine: lastTextLine)
             .split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")

@@ -93,4 +93,23 @@ struct SourceLines: Sendable {
         if bytes[lower] >= 0x80 || bytes[upper - 1] >= 0x80 { return text.trimmingWhitespace() }
         return text
     }
+
+    /// For a line that opens with `#` after any whitespace (an ATX heading), the text after the
+    /// `#` marks, up to the line's end (its trailing whitespace trimmed); `nil` for other lines.
+    func afterHashes(line number: Int) -> String? {
+        guard number >= 1, number <= count else { return nil }
+        var lower = starts[number - 1]
+        var upper = number < count ? starts[number] : bytes.count
+        func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C
+        }
+        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        guard lower < upper, bytes[lower] == UInt8(ascii: "#") else { return nil }
+        while lower < upper, bytes[lower] == UInt8(ascii: "#") { lower += 1 }
+        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        let text = String(decoding: bytes[lower..<upper], as: UTF8.self)
+        // Unicode spaces (no-break, ideographic) at the end are rare: trim those as text.
+        if upper > lower, bytes[upper - 1] >= 0x80 { return text.trimmingWhitespace() }
+        return text
+    }
 }

@@ -85,9 +85,41 @@ extension StringProtocol {
     }
 }
 
+extension String {
+    /// The text without leading and trailing whitespace; the string itself, not a copy, when
+    /// there is none (the usual case).
+    public func trimmingWhitespace() -> String {
+        let bytes = utf8
+        if let first = bytes.first, let last = bytes.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
+        return String(self[...].trimmedWhitespace())
+    }
+}
+
 extension Substring {
+    /// Whether the text starts with `prefix`, compared byte for byte. The parser's prefixes are
+    /// ASCII markers (`**`, `#`, `Q:`), for which this is exact; the standard library's
+    /// `hasPrefix` on a Substring compares Characters, at a cost the parser pays per heading.
+    @inline(__always)
+    func hasPrefix(_ prefix: String) -> Bool { utf8.starts(with: prefix.utf8) }
+
+    /// Whether the text ends with `suffix`, compared byte for byte (see `hasPrefix`).
+    @inline(__always)
+    func hasSuffix(_ suffix: String) -> Bool {
+        let bytes = utf8
+        let count = suffix.utf8.count
+        guard bytes.count >= count else { return false }
+        return bytes[bytes.index(bytes.endIndex, offsetBy: -count)...].elementsEqual(suffix.utf8)
+    }
+
     /// The same text without leading and trailing whitespace, as a slice: no copy.
     func trimmedWhitespace() -> Substring {
+        // Nearly always: nothing to trim, or ASCII spaces only.
+        let bytes = utf8
+        if let first = bytes.first, let last = bytes.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         let scalars = unicodeScalars
         var lower = scalars.startIndex
         var upper = scalars.endIndex
