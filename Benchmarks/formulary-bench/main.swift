@@ -1,6 +1,6 @@
 // Parses a whole corpus the way `formulary show DIR` does and reports speed and memory.
 //
-//   swift run -c release formulary-bench [PATH...] [--runs N] [--stage read|frontMatter|markdown|libraries|sections|faqs]
+//   swift run -c release formulary-bench [PATH...] [--runs N] [--stage read|frontMatter|markdown|libraries|sections|faqs|record]
 //   swift run -c release formulary-bench [PATH...] --search QUERIES   (index build time, query latency)
 //
 // PATH defaults to ../shared/corpus. Each run lists the files, reads and parses every one on

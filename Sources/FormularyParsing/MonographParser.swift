@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import FormularyModel
 
 /// A page read from disk: the record, and what the checker and the site builder need besides.
@@ -131,7 +136,12 @@ public struct MonographParser: Sendable {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw MonographParseError(path: path, reason: .emptyFile)
         }
-        if let nul = bytes.firstIndex(of: 0) {
+        let nulOffset = bytes.withUnsafeBufferPointer { buffer in
+            memchr(buffer.baseAddress!, 0, buffer.count).map {
+                buffer.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        if let nul = nulOffset {
             let (line, column) = Self.position(of: nul, in: bytes)
             throw MonographParseError(path: path, line: line, column: column, reason: .binaryFile)
         }
@@ -216,6 +226,8 @@ public enum ParsingStage: String, CaseIterable, Sendable {
     case sections
     /// And the FAQ pairs of the FAQ sections.
     case faqs
+    /// The whole parse, the record made and dropped (the full benchmark keeps every record).
+    case record
 }
 
 @_spi(Benchmarking)
@@ -232,6 +244,8 @@ extension MonographParser {
         switch stage {
         case .read:
             return
+        case .record:
+            _ = try parse(bytes: bytes, location: DocumentLocation(path: path))
         case .frontMatter:
             _ = try FrontMatterReader.read(bytes, path: path)
         case .markdown:

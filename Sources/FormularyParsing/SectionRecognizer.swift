@@ -225,49 +225,65 @@ public enum SectionRecognizer {
     ///
     /// Works on UTF-8 bytes: it runs for every heading and label of every page.
     public static func normalize(_ label: some StringProtocol) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(label.utf8.count + 4)
-        var pendingSpace = false
-        for byte in label.utf8 {
-            switch byte {
-            case UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: ":"):
-                continue
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-                pendingSpace = !bytes.isEmpty
-                continue
-            default:
-                if pendingSpace {
-                    bytes.append(UInt8(ascii: " "))
-                    pendingSpace = false
+        var label = Substring(label)
+        // `&` becomes `and`: at most three bytes for one.
+        let capacity = label.utf8.count * 3 + 4
+        return label.withUTF8 { source in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+                var count = 0
+                var pendingSpace = false
+                for byte in source {
+                    switch byte {
+                    case UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: ":"):
+                        continue
+                    case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                        pendingSpace = count > 0
+                        continue
+                    default:
+                        if pendingSpace {
+                            buffer[count] = UInt8(ascii: " ")
+                            count += 1
+                            pendingSpace = false
+                        }
+                        if byte == UInt8(ascii: "&") {
+                            buffer[count] = UInt8(ascii: "a")
+                            buffer[count + 1] = UInt8(ascii: "n")
+                            buffer[count + 2] = UInt8(ascii: "d")
+                            count += 3
+                        } else if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") {
+                            buffer[count] = byte + 32
+                            count += 1
+                        } else {
+                            buffer[count] = byte
+                            count += 1
+                        }
+                    }
                 }
-                if byte == UInt8(ascii: "&") {
-                    bytes += "and".utf8
-                } else if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") {
-                    bytes.append(byte + 32)
-                } else {
-                    bytes.append(byte)
+                // Qualifiers in parentheses at the end, closed or not: `usage (individual components)`.
+                while let open = buffer[..<count].lastIndex(of: UInt8(ascii: "(")), open > 0,
+                    buffer[count - 1] == UInt8(ascii: ")") || !buffer[open..<count].contains(UInt8(ascii: ")"))
+                {
+                    count = open
+                    while count > 0, buffer[count - 1] == UInt8(ascii: " ") { count -= 1 }
                 }
+                // Leading numbering such as `1.` or `2)`.
+                var start = 0
+                while start < count, buffer[start] >= UInt8(ascii: "0"), buffer[start] <= UInt8(ascii: "9") {
+                    start += 1
+                }
+                if start > 0, start < count, buffer[start] == UInt8(ascii: ".") || buffer[start] == UInt8(ascii: ")") {
+                    start += 1
+                } else if start > 0, start < count, buffer[start] != UInt8(ascii: " ") {
+                    start = 0  // `5-ASA` is a name, not numbering
+                }
+                while start < count, buffer[start] == UInt8(ascii: " ") { start += 1 }
+                var end = count
+                while end > start, buffer[end - 1] == UInt8(ascii: ".") || buffer[end - 1] == UInt8(ascii: " ") {
+                    end -= 1
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
             }
         }
-        // Qualifiers in parentheses at the end, closed or not: `usage (individual components)`.
-        while let open = bytes.lastIndex(of: UInt8(ascii: "(")), open > 0,
-            bytes.last == UInt8(ascii: ")") || !bytes[open...].contains(UInt8(ascii: ")"))
-        {
-            bytes.removeSubrange(open...)
-            while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
-        }
-        // Leading numbering such as `1.` or `2)`.
-        var start = 0
-        while start < bytes.count, bytes[start] >= UInt8(ascii: "0"), bytes[start] <= UInt8(ascii: "9") { start += 1 }
-        if start > 0, start < bytes.count, bytes[start] == UInt8(ascii: ".") || bytes[start] == UInt8(ascii: ")") {
-            start += 1
-        } else if start > 0, start < bytes.count, bytes[start] != UInt8(ascii: " ") {
-            start = 0  // `5-ASA` is a name, not numbering
-        }
-        while start < bytes.count, bytes[start] == UInt8(ascii: " ") { start += 1 }
-        var end = bytes.count
-        while end > start, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
-        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     static func stripEmphasis(_ text: some StringProtocol) -> String {

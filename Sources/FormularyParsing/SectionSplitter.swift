@@ -228,17 +228,27 @@ struct SectionSplitter {
     /// A line that is only a bold name of one of the title's ingredients (`**Atropine**`,
     /// `**Component 1: Betahistine**`), as an `other` section's recognition.
     private func ingredientGroupLabel(_ line: String) -> SectionRecognizer.Recognition? {
+        // On bytes: this runs for every one-line bold paragraph of a combination page.
         let text = Substring(line).trimmedWhitespace()
-        // On bytes: this runs for every bold paragraph of a combination page.
-        guard text.utf8.starts(with: "**".utf8), text.utf8.count > 4, text.count > 4 else { return nil }
-        var inner = text.dropFirst(2)
-        if inner.utf8.last == UInt8(ascii: ":") { inner = inner.dropLast() }
-        guard inner.hasSuffix("**") else { return nil }
-        inner = inner.dropLast(2)
-        if inner.utf8.last == UInt8(ascii: ":") { inner = inner.dropLast() }
-        guard !inner.utf8.contains(UInt8(ascii: "*")) else { return nil }
-        let name = inner.split(separator: ":", maxSplits: 1).last.map { Substring($0).trimmedWhitespace() } ?? inner
-        let normalized = SectionRecognizer.normalize(name)
+        let bytes = text.utf8
+        guard bytes.starts(with: "**".utf8), bytes.count > 4, bytes.count > 32 || text.count > 4 else { return nil }
+        var lower = bytes.index(bytes.startIndex, offsetBy: 2)
+        var upper = bytes.endIndex
+        if bytes[bytes.index(before: upper)] == UInt8(ascii: ":") { upper = bytes.index(before: upper) }
+        guard bytes.distance(from: lower, to: upper) >= 2,
+            bytes[bytes.index(before: upper)] == UInt8(ascii: "*"),
+            bytes[bytes.index(upper, offsetBy: -2)] == UInt8(ascii: "*")
+        else { return nil }
+        upper = bytes.index(upper, offsetBy: -2)
+        if upper > lower, bytes[bytes.index(before: upper)] == UInt8(ascii: ":") { upper = bytes.index(before: upper) }
+        guard lower <= upper, !bytes[lower..<upper].contains(UInt8(ascii: "*")) else { return nil }
+        let inner = text[lower..<upper]
+        // The name after a `Component 1:` prefix (the text after the first colon, when there is any).
+        if let colon = bytes[lower..<upper].firstIndex(of: UInt8(ascii: ":")) {
+            let after = bytes.index(after: colon)
+            if after < upper { lower = after } else { upper = colon }
+        }
+        let normalized = SectionRecognizer.normalize(text[lower..<upper].trimmedWhitespace())
         guard ingredientNames.contains(normalized) else { return nil }
         return SectionRecognizer.Recognition(
             kind: .other, label: inner, remainder: "", isBold: true, normalized: normalized)
