@@ -22,7 +22,8 @@ public struct DocumentLocation: Sendable, Hashable {
     /// The location of a file from its path alone: the collection is the folder holding it,
     /// or the folder above when that folder is a one-character shard (`composition/p/`).
     public init(path: String) {
-        var components = path.split(separator: "/").map(String.init)
+        // Split on the bytes: every page of a build makes one.
+        var components = path.utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
         let fileName = components.popLast() ?? path
         let slug = fileName.hasSuffix(".md") ? String(fileName.dropLast(3)) : fileName
         var relative = [fileName]
@@ -36,6 +37,7 @@ public struct DocumentLocation: Sendable, Hashable {
 
     /// `a` to `z` and `0` to `9` folders split big collections alphabetically.
     static func isShard(_ name: String) -> Bool {
-        name.count == 1 && name.allSatisfy { $0.isLetter || $0.isNumber }
+        guard name.utf8.count <= 4 else { return false }  // one Character is at most a few bytes here
+        return name.count == 1 && name.allSatisfy { $0.isLetter || $0.isNumber }
     }
 }

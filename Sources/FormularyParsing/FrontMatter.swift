@@ -213,7 +213,12 @@ enum FrontMatterReader {
         }
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null }
+            if scalar.style == .plain {
+                switch scalar.string {
+                case "", "~", "null", "Null", "NULL": return .null
+                default: break
+                }
+            }
             return .scalar(scalar.string)
         case .sequence(let sequence):
             var items: [FrontMatterValue] = []

@@ -92,6 +92,17 @@ public enum SectionRecognizer {
     @inline(__always)
     static func closingEmphasis(_ marker: UInt8, in text: Substring, from start: String.Index) -> String.Index? {
         let bytes = text.utf8
+        let skipped = bytes.distance(from: bytes.startIndex, to: start)
+        let offset = bytes.withContiguousStorageIfAvailable { buffer -> Int? in
+            var index = skipped
+            while index + 1 < buffer.count {
+                if buffer[index] == marker, buffer[index + 1] == marker { return index }
+                index += 1
+            }
+            return nil
+        }
+        if let offset { return offset.map { bytes.index(bytes.startIndex, offsetBy: $0) } }
+        // Not contiguous (a bridged string): index by index.
         var index = start
         while index < bytes.endIndex {
             if bytes[index] == marker {
@@ -205,19 +216,35 @@ public enum SectionRecognizer {
             }
         }
         // The first colon outside parentheses ends the label.
+        let colon: Int? =
+            bytes.withContiguousStorageIfAvailable { buffer in
+                var depth = 0
+                for index in buffer.indices {
+                    switch buffer[index] {
+                    case UInt8(ascii: "("): depth += 1
+                    case UInt8(ascii: ")"): depth = max(0, depth - 1)
+                    case UInt8(ascii: ":") where depth == 0: return index
+                    default: break
+                    }
+                }
+                return nil
+            } ?? Self.firstColonOutsideParentheses(Array(bytes))
+        guard let colon else { return (text, "") }
+        let index = bytes.index(bytes.startIndex, offsetBy: colon)
+        return (text[..<index], String(text[bytes.index(after: index)...].trimmedWhitespace()))
+    }
+
+    private static func firstColonOutsideParentheses(_ bytes: [UInt8]) -> Int? {
         var depth = 0
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            switch bytes[index] {
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
             case UInt8(ascii: "("): depth += 1
             case UInt8(ascii: ")"): depth = max(0, depth - 1)
-            case UInt8(ascii: ":") where depth == 0:
-                return (text[..<index], String(text[bytes.index(after: index)...].trimmedWhitespace()))
+            case UInt8(ascii: ":") where depth == 0: return index
             default: break
             }
-            index = bytes.index(after: index)
         }
-        return (text, "")
+        return nil
     }
 
     /// Lower case, emphasis, qualifiers in parentheses, numbering and punctuation removed:

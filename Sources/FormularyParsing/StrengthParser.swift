@@ -36,7 +36,8 @@ public enum StrengthParser {
         var start = scalars.count - 1
         while start > 0 {
             defer { start -= 1 }
-            guard scalars[start].properties.numericType != nil, scalars[start].isASCII,
+            // An ASCII digit (`numericType` is a table lookup per scalar; for ASCII only the digits have one).
+            guard scalars[start].value >= 48, scalars[start].value <= 57,
                 scalars[start - 1] == " " || scalars[start - 1] == "("
             else { continue }
             let parenthesised = scalars[start - 1] == "("
