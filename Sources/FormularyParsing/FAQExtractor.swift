@@ -102,21 +102,14 @@ struct FAQExtractor {
     /// An item's text without its list marker, its continuation lines dedented.
     private func itemText(_ item: MarkdownBlock) -> String {
         guard let first = outline.children(of: item).first else { return "" }
-        let indent = first.startColumn - 1
-        var result = lines.text(fromLine: first.startLine, column: first.startColumn, throughLine: first.startLine)
-        if item.endLine > first.startLine {
-            for number in (first.startLine + 1)...item.endLine {
-                let line = lines.line(number)
-                var dropped = 0
-                let body = line.drop { character in
-                    guard dropped < indent, character == " " || character == "\t" else { return false }
-                    dropped += 1
-                    return true
-                }
-                result += "\n" + body
-            }
+        guard item.endLine > first.startLine else {
+            return lines.trimmedText(fromLine: first.startLine, column: first.startColumn, throughLine: first.startLine)
         }
-        return result.trimmingWhitespace()
+        // Continuation lines lose up to the first block's indentation of spaces and tabs.
+        return lines.joinedText(
+            fromLine: first.startLine, column: first.startColumn, throughLine: item.endLine,
+            dedent: first.startColumn - 1
+        ).trimmingWhitespace()
     }
 }
 

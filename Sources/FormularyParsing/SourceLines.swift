@@ -112,4 +112,30 @@ struct SourceLines: Sendable {
         if upper > lower, bytes[upper - 1] >= 0x80 { return text.trimmingWhitespace() }
         return text
     }
+
+    /// The text from a line and column through `lastLine`, each line after the first with up
+    /// to `dedent` leading spaces or tabs removed, lines joined by `\n` (line endings dropped).
+    func joinedText(fromLine first: Int, column: Int, throughLine last: Int, dedent: Int) -> String {
+        guard first >= 1, first <= count, last >= first else { return "" }
+        var result: [UInt8] = []
+        for number in first...min(last, count) {
+            var lower = starts[number - 1]
+            if number == first {
+                lower = min(lower + max(column - 1, 0), bytes.count)
+            } else {
+                result.append(UInt8(ascii: "\n"))
+                var dropped = 0
+                let limit = number < count ? starts[number] : bytes.count
+                while dropped < dedent, lower < limit, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") {
+                    lower += 1
+                    dropped += 1
+                }
+            }
+            var upper = number < count ? starts[number] : bytes.count
+            if upper > lower, bytes[upper - 1] == UInt8(ascii: "\n") { upper -= 1 }
+            if upper > lower, bytes[upper - 1] == UInt8(ascii: "\r") { upper -= 1 }
+            if upper > lower { result += bytes[lower..<upper] }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
 }
