@@ -23,7 +23,9 @@ public enum SectionRecognizer {
         /// Computed on demand: most headings of a page are never section starts.
         public var heading: String {
             var display = Substring(SectionRecognizer.stripEmphasis(label)).trimmedWhitespace()
-            while display.hasSuffix(":") { display.removeLast() }
+            while display.utf8.last == UInt8(ascii: ":") {
+                display = display[..<display.utf8.index(before: display.endIndex)]
+            }
             return String(display.trimmedWhitespace())
         }
     }

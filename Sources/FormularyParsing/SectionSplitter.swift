@@ -113,7 +113,7 @@ struct SectionSplitter {
             }.min()
         }
         var starts: [Start] = []
-        var seen: Set<SectionKind> = []
+        var seen = SeenKinds()
         for (index, block) in blocks.enumerated() where index != titleIndex {
             let current = starts.last
             switch block.kind {
@@ -205,7 +205,7 @@ struct SectionSplitter {
 
     /// Whether a deeper heading or a label may end the current section and start its own.
     private func mayInterrupt(
-        _ current: Start?, with recognition: SectionRecognizer.Recognition, seen: Set<SectionKind>
+        _ current: Start?, with recognition: SectionRecognizer.Recognition, seen: SeenKinds
     ) -> Bool {
         guard let current else { return true }
         let kind = recognition.kind
@@ -261,8 +261,14 @@ struct SectionSplitter {
             recognition.remainder.isEmpty
             ? recognition.normalized
             : SectionRecognizer.normalize(recognition.label + " " + recognition.remainder)
-        for name in ingredientNames where !name.isEmpty && label.hasPrefix(name + " ") {
-            let rest = String(label.dropFirst(name.count + 1))
+        let bytes = label.utf8
+        for name in ingredientNames where !name.isEmpty && bytes.count > name.utf8.count + 1 {
+            // `label` starts with the name and a space (compared as bytes: no string is made
+            // for the many headings that name no ingredient).
+            guard bytes.starts(with: name.utf8),
+                bytes[bytes.index(bytes.startIndex, offsetBy: name.utf8.count)] == UInt8(ascii: " ")
+            else { continue }
+            let rest = String(Substring(label.utf8.dropFirst(name.utf8.count + 1)))
             if let kind = SectionRecognizer.names[rest], SectionKind.core.contains(kind) { return kind }
         }
         return .other
@@ -293,4 +299,38 @@ struct SectionSplitter {
         return lines.text(fromLine: block.startLine, throughLine: lastTextLine)
             .split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
     }
+}
+
+/// The section kinds seen so far in a page, as bits (a `Set` would hash each kind's name).
+struct SeenKinds {
+    private var bits: UInt32 = 0
+
+    @inline(__always)
+    private static func bit(_ kind: SectionKind) -> UInt32 {
+        let position: UInt32 =
+            switch kind {
+            case .genericName: 0
+            case .usage: 1
+            case .dosage: 2
+            case .sideEffects: 3
+            case .howItWorks: 4
+            case .precautions: 5
+            case .contraindications: 6
+            case .interactions: 7
+            case .pregnancy: 8
+            case .alternateNames: 9
+            case .popularCombinations: 10
+            case .summary: 11
+            case .storage: 12
+            case .overdose: 13
+            case .faqs: 14
+            case .disclaimer: 15
+            case .note: 16
+            case .other: 17
+            }
+        return 1 << position
+    }
+
+    mutating func insert(_ kind: SectionKind) { bits |= Self.bit(kind) }
+    func contains(_ kind: SectionKind) -> Bool { bits & Self.bit(kind) != 0 }
 }

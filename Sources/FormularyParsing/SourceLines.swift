@@ -126,7 +126,9 @@ struct SourceLines: Sendable {
                 result.append(UInt8(ascii: "\n"))
                 var dropped = 0
                 let limit = number < count ? starts[number] : bytes.count
-                while dropped < dedent, lower < limit, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") {
+                while dropped < dedent, lower < limit,
+                    bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t")
+                {
                     lower += 1
                     dropped += 1
                 }

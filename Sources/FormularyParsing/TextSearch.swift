@@ -115,14 +115,19 @@ extension Substring {
 
     /// The same text without leading and trailing whitespace, as a slice: no copy.
     func trimmedWhitespace() -> Substring {
-        // Nearly always: nothing to trim, or ASCII spaces only.
+        // Nearly always: nothing to trim, or ASCII spaces only, trimmed as bytes.
         let bytes = utf8
-        if let first = bytes.first, let last = bytes.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
-            return self
+        var lower = bytes.startIndex
+        var upper = bytes.endIndex
+        func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while lower < upper, isASCIISpace(bytes[lower]) { lower = bytes.index(after: lower) }
+        while lower < upper, isASCIISpace(bytes[bytes.index(before: upper)]) { upper = bytes.index(before: upper) }
+        if lower == upper || (bytes[lower] < 0x80 && bytes[bytes.index(before: upper)] < 0x80) {
+            return lower == bytes.startIndex && upper == bytes.endIndex ? self : self[lower..<upper]
         }
+        // A non-ASCII character at either end may be Unicode whitespace (a no-break space).
+        // The byte-trimmed bounds sit after or before ASCII bytes: scalar boundaries.
         let scalars = unicodeScalars
-        var lower = scalars.startIndex
-        var upper = scalars.endIndex
         while lower < upper, Self.isWhitespace(scalars[lower]) { lower = scalars.index(after: lower) }
         while lower < upper {
             let before = scalars.index(before: upper)
