@@ -170,7 +170,7 @@ public enum FAQText {
 
     /// Splits a paragraph whose lines each open a new question (`**Q:** ...` lines without blank lines between).
     static func splitAtQuestionLines(_ text: String) -> [String] {
-        guard text.utf8.contains(UInt8(ascii: "\n")) else { return [text] }
+        guard text.containsByte(UInt8(ascii: "\n")) else { return [text] }
         let bytes = text.utf8
         var chunks: [String] = []
         var chunkStart = bytes.startIndex

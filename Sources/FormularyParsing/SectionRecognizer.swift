@@ -150,7 +150,7 @@ public enum SectionRecognizer {
         }
         // A label is a name, not a sentence or a whole emphasised question.
         guard !label.isEmpty, label.utf8.count <= 200 || label.count <= 200,
-            !label.utf8.contains(UInt8(ascii: "\n")), label.utf8.last != UInt8(ascii: "?")
+            !label.containsByte(UInt8(ascii: "\n")), label.utf8.last != UInt8(ascii: "?")
         else { return nil }
         let remainderBytes = rest.utf8
         var remainderStart = remainderBytes.startIndex
@@ -317,7 +317,7 @@ public enum SectionRecognizer {
 
     static func stripEmphasis(_ text: some StringProtocol) -> String {
         var result = String(text)
-        guard result.utf8.contains(UInt8(ascii: "*")) || result.utf8.contains(UInt8(ascii: "_")) else { return result }
+        guard result.containsByte(UInt8(ascii: "*")) || result.containsByte(UInt8(ascii: "_")) else { return result }
         for marker in ["**", "__"] where result.containsText(marker) {
             result = result.replacingText(marker, with: "")
         }

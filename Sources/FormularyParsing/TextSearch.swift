@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 // Byte-level text helpers for the parser's hot paths.
 //
 // The standard library's generic `firstRange(of:)` and Foundation's `range(of:)` work on
@@ -94,6 +100,18 @@ extension String {
             return self
         }
         return String(self[...].trimmedWhitespace())
+    }
+}
+
+extension StringProtocol {
+    /// Whether the text holds `byte`: `memchr` over its UTF-8 storage (the standard library's
+    /// `utf8.contains` walks the view a byte at a time through index checks).
+    @inline(__always)
+    func containsByte(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, Int32(byte), buffer.count) != nil
+        } ?? utf8.contains(byte)
     }
 }
 
