@@ -134,16 +134,16 @@ public enum FAQText {
                 return splitAtAnswer(rest)
             }
             // A bold lead that is neither a question nor marked as one is a sub-heading, not a question.
-            let question = cleanQuestion(String(boldQuestion))
+            let question = cleanQuestion(boldQuestion)
             if let inner = answerMarkerRange(in: boldQuestion) {
                 // `**Q: question? A: answer**`
-                let q = cleanQuestion(String(boldQuestion[..<inner.lowerBound]))
+                let q = cleanQuestion(boldQuestion[..<inner.lowerBound])
                 let a = cleanAnswer(String(boldQuestion[inner.upperBound...]) + rest)
                 return q.isEmpty ? nil : FAQ(question: q, answer: a)
             }
             guard hasQuestionMarker(bold) || question.utf8.last == UInt8(ascii: "?") else { return nil }
             if rest.utf8.first == UInt8(ascii: ":") { rest = rest[rest.utf8.index(after: rest.startIndex)...] }
-            return FAQ(question: question, answer: cleanAnswer(String(rest)))
+            return FAQ(question: question, answer: cleanAnswer(rest))
         }
         if hasQuestionMarker(text) {
             return splitAtAnswer(stripQuestionMarker(text))
@@ -154,17 +154,17 @@ public enum FAQText {
     /// Splits `question A: answer` (the answer may be on a later line).
     private static func splitAtAnswer(_ text: Substring) -> FAQ? {
         if let marker = answerMarkerRange(in: text) {
-            let question = cleanQuestion(String(text[..<marker.lowerBound]))
+            let question = cleanQuestion(text[..<marker.lowerBound])
             guard !question.isEmpty else { return nil }
-            return FAQ(question: question, answer: cleanAnswer(String(text[marker.upperBound...])))
+            return FAQ(question: question, answer: cleanAnswer(text[marker.upperBound...]))
         }
         // No answer marker: a question mark ends the question.
         if let mark = text.firstIndex(of: "?") {
-            let question = cleanQuestion(String(text[...mark]))
+            let question = cleanQuestion(text[...mark])
             guard !question.isEmpty else { return nil }
-            return FAQ(question: question, answer: cleanAnswer(String(text[text.index(after: mark)...])))
+            return FAQ(question: question, answer: cleanAnswer(text[text.index(after: mark)...]))
         }
-        let question = cleanQuestion(String(text))
+        let question = cleanQuestion(text)
         return question.isEmpty ? nil : FAQ(question: question, answer: "")
     }
 
@@ -281,8 +281,11 @@ public enum FAQText {
     }
 
     /// A question without markers, emphasis debris or surrounding space.
-    static func cleanQuestion(_ text: String) -> String {
-        var question = stripQuestionMarker(Substring(SectionRecognizer.stripEmphasis(text)).trimmedWhitespace())
+    static func cleanQuestion(_ text: some StringProtocol) -> String {
+        // Emphasis is rare inside a question's text: only then is a stripped copy made.
+        let hasEmphasis = text.containsByte(UInt8(ascii: "*")) || text.containsByte(UInt8(ascii: "_"))
+        let source = hasEmphasis ? Substring(SectionRecognizer.stripEmphasis(text)) : Substring(text)
+        var question = stripQuestionMarker(source.trimmedWhitespace())
         while let last = question.utf8.last,
             last == UInt8(ascii: "*") || last == UInt8(ascii: "_") || last == UInt8(ascii: ":")
         {
@@ -295,7 +298,7 @@ public enum FAQText {
     }
 
     /// An answer without its `A:` marker and emphasis debris around it.
-    static func cleanAnswer(_ text: String) -> String {
+    static func cleanAnswer(_ text: some StringProtocol) -> String {
         var answer = Substring(text).trimmedWhitespace()
         // A marker at the start, after emphasis or spaces only.
         let lead = answer.utf8.prefix(while: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: " ") })
@@ -336,7 +339,7 @@ public enum FAQText {
             answerFromQuestion = String(question[marker.upperBound...])
             question = question[..<marker.lowerBound]
         }
-        let cleanQ = cleanQuestion(String(question))
+        let cleanQ = cleanQuestion(question)
         var answer = cleanAnswer(rawAnswer)
         if answer.isEmpty { answer = cleanAnswer(answerFromQuestion) }
         guard !cleanQ.isEmpty, !answer.isEmpty else { return nil }

@@ -85,7 +85,7 @@ struct SectionSplitter {
             break
         }
 
-        var recognised = [SectionRecognizer.Recognition?](repeating: nil, count: blocks.count)
+        var recognised = Recognised(blockCount: blocks.count)
         var sectionLevel: Int?
         for (index, block) in blocks.enumerated() where index != titleIndex {
             guard case .heading(let level) = block.kind else { continue }
@@ -100,14 +100,14 @@ struct SectionSplitter {
                         isBold: recognition.isBold, normalized: SectionRecognizer.normalize(text))
                 }
             }
-            recognised[index] = recognition
+            recognised.set(index, recognition)
             if recognition.kind != .other { sectionLevel = min(sectionLevel ?? level, level) }
         }
 
         if sectionLevel == nil {
             // A page whose sections are all labels may still group them under headings
             // (`### Mebeverine`, then `**Usage:**` ...): those headings are section starts too.
-            sectionLevel = recognised.indices.compactMap { index -> Int? in
+            sectionLevel = blocks.indices.compactMap { index -> Int? in
                 guard recognised[index] != nil, case .heading(let level) = blocks[index].kind else { return nil }
                 return level
             }.min()
@@ -115,7 +115,6 @@ struct SectionSplitter {
         var starts: [Start] = []
         var seen = SeenKinds()
         for (index, block) in blocks.enumerated() where index != titleIndex {
-            let current = starts.last
             switch block.kind {
             case .heading(let level):
                 guard let recognition = recognised[index] else { continue }
@@ -123,7 +122,7 @@ struct SectionSplitter {
                 guard
                     atSectionLevel
                         || (recognition.kind != .other
-                            && mayInterrupt(current, with: recognition, seen: seen))
+                            && mayInterrupt(starts.last, with: recognition, seen: seen))
                 else { continue }
                 let isSetext = !lines.line(block.startLine).trimmingWhitespace().hasPrefix("#")
                 starts.append(
@@ -153,12 +152,12 @@ struct SectionSplitter {
                 if recognition.kind == .other {
                     // `**2. Cetirizine:**` alone on its line groups one ingredient's sections.
                     guard ingredientNames.count > 1, recognition.remainder.isEmpty, block.startLine == block.endLine,
-                        current?.recognition.kind != .faqs,
+                        starts.last?.recognition.kind != .faqs,
                         ingredientNames.contains(recognition.normalized),
                         opensKnownSection(at: index + 1, recognised: recognised)
                     else { continue }
                 } else {
-                    guard mayInterrupt(current, with: recognition, seen: seen) else { continue }
+                    guard mayInterrupt(starts.last, with: recognition, seen: seen) else { continue }
                 }
                 starts.append(
                     Start(
@@ -277,7 +276,7 @@ struct SectionSplitter {
     /// Whether the block at `index` is a heading or label naming a known section: what follows
     /// a per-ingredient group label (`**Metformin:**` then `### Usage:`), unlike a sub-label
     /// inside a section (`**Bromfenac:**` then a list of its side effects).
-    private func opensKnownSection(at index: Int, recognised: [SectionRecognizer.Recognition?]) -> Bool {
+    private func opensKnownSection(at index: Int, recognised: Recognised) -> Bool {
         guard index < blocks.count else { return false }
         let block = blocks[index]
         switch block.kind {
@@ -298,6 +297,25 @@ struct SectionSplitter {
         let lastTextLine = max(block.startLine, block.endLine - 1)
         return lines.text(fromLine: block.startLine, throughLine: lastTextLine)
             .split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.joined(separator: " ")
+    }
+}
+
+/// The recognitions of a page's headings by block index, without an optional (large) value
+/// for every block.
+struct Recognised {
+    private var items: [SectionRecognizer.Recognition] = []
+    private var slots: [Int32]
+
+    init(blockCount: Int) { slots = [Int32](repeating: -1, count: blockCount) }
+
+    mutating func set(_ index: Int, _ recognition: SectionRecognizer.Recognition) {
+        slots[index] = Int32(items.count)
+        items.append(recognition)
+    }
+
+    subscript(index: Int) -> SectionRecognizer.Recognition? {
+        let slot = slots[index]
+        return slot < 0 ? nil : items[Int(slot)]
     }
 }
 
