@@ -64,15 +64,16 @@ enum MarkdownBlockParser {
         }
         guard let document = cmark_parser_finish(parser) else { return MarkdownOutline() }
         var outline = MarkdownOutline()
-        outline.blocks = collect(under: document, depth: 0, into: &outline.nested)
+        collect(under: document, depth: 0, stack: &outline.blocks, nested: &outline.nested)
         return outline
     }
 
-    /// The children of `parent` as blocks; deeper children kept are appended to `nested`.
-    private static func collect(under parent: OpaquePointer, depth: Int, into nested: inout [MarkdownBlock])
-        -> [MarkdownBlock]
-    {
-        var result: [MarkdownBlock] = []
+    /// The children of `parent` as blocks, pushed onto `stack`; deeper children kept are
+    /// appended to `nested`, each block's children as one run (one stack for the whole page
+    /// instead of an array per list and item).
+    private static func collect(
+        under parent: OpaquePointer, depth: Int, stack: inout [MarkdownBlock], nested: inout [MarkdownBlock]
+    ) {
         var node = cmark_node_first_child(parent)
         while let current = node {
             let kind = kind(of: current)
@@ -83,15 +84,16 @@ enum MarkdownBlockParser {
                 startColumn: Int(cmark_node_get_start_column(current)),
                 children: 0..<0)
             if depth < keptDepth, kind == .list || kind == .item {
-                let children = collect(under: current, depth: depth + 1, into: &nested)
+                let mark = stack.count
+                collect(under: current, depth: depth + 1, stack: &stack, nested: &nested)
                 let start = nested.count
-                nested += children
+                nested += stack[mark...]
+                stack.removeSubrange(mark...)
                 block.children = start..<nested.count
             }
-            result.append(block)
+            stack.append(block)
             node = cmark_node_next(current)
         }
-        return result
     }
 
     private static func kind(of node: OpaquePointer) -> MarkdownBlock.Kind {
