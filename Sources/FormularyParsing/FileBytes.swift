@@ -20,20 +20,23 @@ enum FileBytes {
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
         let size = Int(info.st_size)
         guard size <= limit else { throw .tooLarge(size) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress! + filled, size - filled)
+        // Read straight into the array's storage: zero-filling it first cost as much as the read.
+        var failure: Failure?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var filled = 0
+            while filled < size {
+                let count = Glibc.read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = .unreadable(String(cString: strerror(errno)))
+                    break
+                }
+                if count == 0 { break }  // the file shrank since fstat
+                filled += count
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(String(cString: strerror(errno)))
-            }
-            if count == 0 { break }
-            filled += count
+            initialized = filled
         }
-        if filled < size { bytes.removeLast(size - filled) }
+        if let failure { throw failure }
         return bytes
     }
 }
