@@ -113,6 +113,20 @@ public struct StaticSearchEntry: Sendable, Equatable {
     /// `common` are left out. Without counts for the whole site (an incremental build), words
     /// are ranked by count and length.
     public mutating func chooseBodyWords(pagesWith: [UInt64: Int32]?, pageCount: Int, common: Set<UInt64>) {
+        if let pagesWith {
+            chooseBodyWords(pagesWith: { pagesWith[$0] }, pageCount: pageCount, common: common)
+        } else {
+            chooseBodyWords(pagesWith: nil as ((UInt64) -> Int32?)?, pageCount: pageCount, common: common)
+        }
+    }
+
+    /// As above, with the site's counts in a table kept by the last full build (an incremental
+    /// build chooses as the full build did).
+    public mutating func chooseBodyWords(pagesWith table: BodyWordPages, common: Set<UInt64>) {
+        chooseBodyWords(pagesWith: { table.pages(with: $0) }, pageCount: table.pageCount, common: common)
+    }
+
+    mutating func chooseBodyWords(pagesWith: ((UInt64) -> Int32?)?, pageCount: Int, common: Set<UInt64>) {
         var scored: [(index: Int, weight: Double)] = []
         scored.reserveCapacity(candidates.count)
         for (index, candidate) in candidates.enumerated() {
@@ -121,7 +135,7 @@ public struct StaticSearchEntry: Sendable, Equatable {
             let frequency = 1 + log(Double(candidate.count))
             let weight: Double
             if let pagesWith {
-                let pages = Double(max(pagesWith[hash] ?? 1, 1))
+                let pages = Double(max(pagesWith(hash) ?? 1, 1))
                 weight = frequency * log(Double(pageCount + 1) / pages)
             } else {
                 let start = index == 0 ? 0 : Int(candidates[index - 1].end)
@@ -209,9 +223,36 @@ public enum StaticSearchIndex {
 
         /// The shards a page is in, as `n/pa`, `b/fe`.
         public func shardPaths(of entry: StaticSearchEntry) -> [String] {
-            let names = Set(entry.nameWordCodes(dropping: commonBrandWords).map { shardKey($0.word, split: nameSplit) })
-            let bodies = Set(entry.bodyWords.map { shardKey($0.word, split: bodySplit) })
-            return names.sorted().map { "n/" + $0 } + bodies.sorted().map { "b/" + $0 }
+            shardContributions(of: entry).map(\.path)
+        }
+
+        /// The shards a page is in, each with a hash of what the page puts there (its words in
+        /// that shard with their numbers, and what the shard says of the page): an incremental
+        /// build rewrites only the shards whose part of a changed page differs.
+        public func shardContributions(of entry: StaticSearchEntry) -> [(path: String, hash: UInt64)] {
+            var names: [String: [(word: String, number: Int)]] = [:]
+            for (word, code) in entry.nameWordCodes(dropping: commonBrandWords) {
+                names[shardKey(word, split: nameSplit), default: []].append((word, code))
+            }
+            var bodies: [String: [(word: String, number: Int)]] = [:]
+            for (word, count) in entry.bodyWords {
+                bodies[shardKey(word, split: bodySplit), default: []].append((word, count))
+            }
+            var page = Hasher64()
+            page.add(entry.id)
+            page.add(entry.title)
+            page.add(entry.kind.rawValue)
+            page.add(UInt64(entry.ingredientCount))
+            func hash(_ words: [(word: String, number: Int)]) -> UInt64 {
+                var hasher = page
+                for (word, number) in words.sorted(by: { $0.word < $1.word }) {
+                    hasher.add(word)
+                    hasher.add(UInt64(bitPattern: Int64(number)))
+                }
+                return hasher.value
+            }
+            return names.keys.sorted().map { ("n/" + $0, hash(names[$0]!)) }
+                + bodies.keys.sorted().map { ("b/" + $0, hash(bodies[$0]!)) }
         }
     }
 
@@ -352,7 +393,7 @@ public enum StaticSearchIndex {
     /// Every file of the index for these pages (path under the output, text), and its layout.
     /// Also chooses each entry's `bodyWords`, by how rare its words are across `entries`.
     public static func files(for entries: inout [StaticSearchEntry]) -> (
-        files: [(path: String, text: String)], layout: Layout
+        files: [(path: String, text: String)], layout: Layout, bodyWordPages: BodyWordPages
     ) {
         var layout = Layout()
         var brandPages: [String: Int] = [:]
@@ -432,7 +473,7 @@ public enum StaticSearchIndex {
         var files = zip(all.map(\.0), texts.values()).map { ($0, $1) }
         files.append(("search/index.json", manifest(layout: layout, pages: entries.count)))
         files.append(("search/layout.json", layoutText(layout)))
-        return (files, layout)
+        return (files, layout, BodyWordPages(bodyPages, pageCount: pageCount))
     }
 
     /// A shard in the format of `Shard.encoded()`, from postings by page position.
@@ -612,5 +653,58 @@ struct ShardReader {
             }
         }
         return nil
+    }
+}
+
+/// In how many pages of the site each text word is a candidate, by the word's hash (from the
+/// last full build), in two sorted arrays: what choosing a page's text words by tf-idf needs.
+public struct BodyWordPages: Sendable, Equatable {
+    public private(set) var hashes: [UInt64]
+    public private(set) var pages: [Int32]
+    public private(set) var pageCount: Int
+
+    public init(hashes: [UInt64], pages: [Int32], pageCount: Int) {
+        self.hashes = hashes
+        self.pages = pages
+        self.pageCount = pageCount
+    }
+
+    init(_ table: [UInt64: Int32], pageCount: Int) {
+        let sorted = table.sorted { $0.key < $1.key }
+        hashes = sorted.map(\.key)
+        pages = sorted.map(\.value)
+        self.pageCount = pageCount
+    }
+
+    /// The number of pages for `hash`, if any page has the word.
+    public func pages(with hash: UInt64) -> Int32? {
+        var low = 0
+        var high = hashes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if hashes[middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        return low < hashes.count && hashes[low] == hash ? pages[low] : nil
+    }
+}
+
+/// FNV-1a over strings and numbers, for content hashes that must be the same in every process
+/// (Swift's `Hasher` is seeded per process).
+struct Hasher64 {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 { addByte(byte) }
+        addByte(0xFF)  // not UTF-8: ends the string
+    }
+
+    mutating func add(_ number: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { addByte(UInt8(truncatingIfNeeded: number >> UInt64(shift))) }
+    }
+
+    @inline(__always)
+    private mutating func addByte(_ byte: UInt8) {
+        value ^= UInt64(byte)
+        value &*= 0x0000_0100_0000_01B3
     }
 }

@@ -59,6 +59,7 @@ struct FullBuild {
             } catch {
                 OutputFiles.remove(cacheFile)
             }
+            OutputFiles.remove(BuildCache.journalFile(of: cacheFile))
         }
         timings.mark("cache")
         return SiteBuilder.Report(
@@ -137,7 +138,7 @@ struct FullBuild {
         let searchJob = BackgroundJob { [entries = pages.map(\.search)] in
             var entries = entries
             let index = StaticSearchIndex.files(for: &entries)
-            return (index.files, index.layout, entries)
+            return (index.files, index.layout, entries, index.bodyWordPages)
         }
 
         // Monograph pages, on every core.
@@ -176,13 +177,14 @@ struct FullBuild {
         }
         timings.mark("index pages")
         do {
-            let (files, layout, entries) = searchJob.wait()
+            let (files, layout, entries, bodyWordPages) = searchJob.wait()
             searchLayout = layout
             searchEntries = entries
             try Self.write(files, into: folder)
             for (path, entry) in zip(paths, entries) {
-                cache.entries[path]?.searchShards = layout.shardPaths(of: entry)
+                cache.setShards(layout.shardContributions(of: entry), for: path)
             }
+            cache.bodyWordPages = bodyWordPages
         }
         timings.mark("search index")
         others += renderer.siteFiles()

@@ -52,10 +52,14 @@ struct IncrementalBuild {
         var (changed, skipped) = FullBuild.loadUnique(changedPaths, includeDrafts: request.includeDrafts, progress: nil)
         timings.mark("parse changed")
         let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
+        // Text words chosen as the full build chose them, with its site-wide counts.
+        let common = Set(searchLayout.commonBodyWords.map { StaticSearchIndex.wordHash($0.utf8) })
         for index in changed.indices {
-            changed[index].search.chooseBodyWords(
-                pagesWith: nil, pageCount: 0,
-                common: Set(searchLayout.commonBodyWords.map { StaticSearchIndex.wordHash($0.utf8) }))
+            if let table = cache.bodyWordPages {
+                changed[index].search.chooseBodyWords(pagesWith: table, common: common)
+            } else {
+                changed[index].search.chooseBodyWords(pagesWith: nil, pageCount: 0, common: common)
+            }
         }
         // A changed page may not take an address an unchanged page already has.
         var unchangedIDs: [String: String] = [:]
@@ -173,10 +177,12 @@ struct IncrementalBuild {
             for path in changedPaths { newCache.entries[path] = nil }
             for page in changed {
                 newCache.entries[page.path] = BuildCache.Entry(
-                    modified: page.modified, size: page.size, summary: page.summary,
-                    searchShards: searchLayout.shardPaths(of: page.search))
+                    modified: page.modified, size: page.size, summary: page.summary)
+                newCache.setShards(searchLayout.shardContributions(of: page.search), for: page.path)
             }
-            if let cacheFile = request.cacheFile { try OutputFiles.replace(cacheFile, with: newCache.encoded()) }
+            if let cacheFile = request.cacheFile {
+                try newCache.save(changing: removedPaths + changedPaths, to: cacheFile)
+            }
         } catch {
             throw .output(error.description)
         }
@@ -186,30 +192,49 @@ struct IncrementalBuild {
             filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)
     }
 
-    /// The search shards that held or now hold a changed page, with the page taken out and put
-    /// back in, keeping the layout of the last full build; shards left empty are removed, and
-    /// the manifest lists what remains.
+    /// The search shards whose part of a changed page differs (the page's words there, or
+    /// what the shard shows of it), with the page taken out and put back in, keeping the
+    /// layout of the last full build; shards left empty are removed, and the manifest lists
+    /// what remains. A change that leaves a page's search words alone rewrites no shard.
     private func searchIndexChanges(
         changed: [LoadedPage], changedPaths: [String], removedPaths: [String], layout: StaticSearchIndex.Layout
     ) -> (files: [OutputFile], removals: [String]) {
-        var ids: Set<String> = []
-        var shardPaths: Set<String> = []
+        // Per shard: the pages to take out (their old part differs or is gone) and to put in.
+        var takeOut: [String: Set<String>] = [:]
+        var putIn: [String: [Int]] = [:]
+        var newParts: [String: [String: UInt64]] = [:]  // source path → shard → hash
+        for page in changed {
+            var parts: [String: UInt64] = [:]
+            for (path, hash) in layout.shardContributions(of: page.search) { parts[path] = hash }
+            newParts[page.path] = parts
+        }
+        let changedByPath = Dictionary(uniqueKeysWithValues: changed.enumerated().map { ($1.path, $0) })
         for path in changedPaths + removedPaths {
             guard let entry = cache.entries[path] else { continue }
-            ids.insert(entry.summary.id)
-            shardPaths.formUnion(entry.searchShards)
+            let parts = newParts[path] ?? [:]
+            let sameID = changedByPath[path].map { changed[$0].search.id == entry.summary.id } ?? false
+            for (shard, hash) in cache.shards(of: entry) where !sameID || parts[shard].map(BuildCache.shortHash) != hash
+            {
+                takeOut[shard, default: []].insert(entry.summary.id)
+            }
         }
-        // Each changed page goes back into its own shards only (not every changed page into
-        // every touched shard: that was most of a rebuild's time with a hundred pages changed).
-        var pagesByShard: [String: [Int]] = [:]
         for (index, page) in changed.enumerated() {
-            ids.insert(page.search.id)
-            for path in layout.shardPaths(of: page.search) { pagesByShard[path, default: []].append(index) }
+            let old =
+                cache.entries[page.path].map { entry in
+                    entry.summary.id == page.search.id
+                        ? Dictionary(
+                            cache.shards(of: entry).map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
+                        : [:]
+                } ?? [:]
+            for (shard, hash) in newParts[page.path] ?? [:] where old[shard] != BuildCache.shortHash(hash) {
+                // Whatever the page put there before goes first.
+                takeOut[shard, default: []].insert(page.search.id)
+                putIn[shard, default: []].append(index)
+            }
         }
-        shardPaths.formUnion(pagesByShard.keys)
         var files: [OutputFile] = []
         var removals: [String] = []
-        for shardPath in shardPaths.sorted() {
+        for shardPath in Set(takeOut.keys).union(putIn.keys).sorted() {
             let isBody = shardPath.hasPrefix("b/")
             let key = String(shardPath.dropFirst(2))
             let outputPath = isBody ? StaticSearchIndex.bodyPath(key) : StaticSearchIndex.namePath(key)
@@ -217,8 +242,8 @@ struct IncrementalBuild {
             var shard =
                 existing.flatMap { StaticSearchIndex.Shard.decode($0, isBody: isBody) }
                 ?? StaticSearchIndex.Shard(isBody: isBody)
-            shard.remove(ids)
-            for index in pagesByShard[shardPath] ?? [] { shard.add(changed[index].search, key: key, layout: layout) }
+            shard.remove(takeOut[shardPath] ?? [])
+            for index in putIn[shardPath] ?? [] { shard.add(changed[index].search, key: key, layout: layout) }
             shard.trim()
             if shard.isEmpty {
                 removals.append(outputPath)

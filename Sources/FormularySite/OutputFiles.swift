@@ -55,6 +55,27 @@ enum OutputFiles {
         }
     }
 
+    /// Adds `bytes` at the end of `path` in one write (a crash may cut it short; readers of an
+    /// appended file must tolerate a damaged tail).
+    static func append(_ bytes: [UInt8], to path: String) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(path: path, reason: "cannot append: \(errorText())") }
+        defer { close(descriptor) }
+        let result: Result<Void, Failure> = bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(Failure(path: path, reason: "cannot append: \(errorText())"))
+                }
+                offset += written
+            }
+            return .success(())
+        }
+        try result.get()
+    }
+
     /// Replaces `path` in one step: readers see the old file or the new one, never half of it.
     static func replace(_ path: String, with bytes: [UInt8]) throws(Failure) {
         let temporary = path + ".formulary-tmp"

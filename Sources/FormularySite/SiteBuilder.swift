@@ -122,7 +122,8 @@ public struct SiteBuilder: Sendable {
         var report: Report
         if !request.forceFull, let cacheFile = request.cacheFile, OutputFiles.isFolder(request.outputFolder),
             let bytes = OutputFiles.read(cacheFile),
-            let cache = BuildCache.decode(bytes), cache.fingerprint == fingerprint
+            let cache = BuildCache.decode(bytes, journal: OutputFiles.read(BuildCache.journalFile(of: cacheFile))),
+            cache.fingerprint == fingerprint
         {
             report = try IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, progress: progress

@@ -35,7 +35,7 @@ struct StaticSearchIndexTests {
     @Test("a page is found by its name words (3), other names (2) and brands (1)")
     func postings() throws {
         var entries = Self.pages
-        let (files, layout) = StaticSearchIndex.files(for: &entries)
+        let (files, layout, _) = StaticSearchIndex.files(for: &entries)
         #expect(layout.nameSplit.isEmpty)
         let byPath = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.text) })
         func shard(_ path: String) -> StaticSearchIndex.Shard? {
@@ -55,7 +55,7 @@ struct StaticSearchIndexTests {
     @Test("the fast shard reader and JSONSerialization read every shard alike, escapes included")
     func readers() throws {
         var entries = Self.pages
-        let (files, _) = StaticSearchIndex.files(for: &entries)
+        let (files, _, _) = StaticSearchIndex.files(for: &entries)
         var compared = 0
         for file in files where file.path.hasPrefix("search/n/") || file.path.hasPrefix("search/b/") {
             let isBody = file.path.hasPrefix("search/b/")
@@ -82,7 +82,7 @@ struct StaticSearchIndexTests {
     @Test("a shard takes a page out and puts it back")
     func patch() throws {
         var entries = Self.pages
-        let (files, layout) = StaticSearchIndex.files(for: &entries)
+        let (files, layout, _) = StaticSearchIndex.files(for: &entries)
         let original = try #require(files.first { $0.path == "search/n/pa.json" })
         var shard = try #require(StaticSearchIndex.Shard.decode(Data(original.text.utf8), isBody: false))
         shard.remove(["composition/paracetamol"])
