@@ -15,54 +15,114 @@ public struct ContentLoader: Sendable {
     /// One file's outcome, in the order of `markdownFiles(in:)`.
     public typealias Outcome = Result<ParsedPage, MonographParseError>
 
+    /// A file's modification time (nanoseconds since 1970) and size, as `stat` gives them.
+    public struct FileStamp: Sendable, Equatable {
+        public var modified: Int64
+        public var size: Int64
+
+        public init(modified: Int64, size: Int64) {
+            self.modified = modified
+            self.size = size
+        }
+
+        init(_ info: stat) {
+            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            size = Int64(info.st_size)
+        }
+    }
+
     /// The `.md` files at these paths, folders searched recursively, sorted, hidden entries skipped.
     public static func markdownFiles(in paths: [String]) throws -> [String] {
-        var files: [String] = []
+        try walk(paths, stamping: false).map(\.path)
+    }
+
+    /// The same files with their stamps, read during the walk (relative to each open folder,
+    /// which spares the kernel a walk of the whole path for every file); `nil` for a file that
+    /// cannot be read.
+    public static func markdownFilesWithStamps(in paths: [String]) throws -> [(path: String, stamp: FileStamp?)] {
+        try walk(paths, stamping: true)
+    }
+
+    /// One folder's Markdown files (with stamps when asked) and subfolders.
+    private static func list(_ folder: String, stamping: Bool) -> (
+        files: [(path: String, stamp: FileStamp?)], folders: [String]
+    ) {
+        var files: [(path: String, stamp: FileStamp?)] = []
+        var folders: [String] = []
+        guard let directory = opendir(folder) else { return ([], []) }
+        defer { closedir(directory) }
+        let folderDescriptor = dirfd(directory)
+        while let entry = readdir(directory) {
+            let isMarkdown = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Bool? in
+                guard raw.first != UInt8(ascii: ".") else { return nil }
+                let length = raw.firstIndex(of: 0) ?? raw.count
+                return length >= 3 && raw[length - 3] == UInt8(ascii: ".") && raw[length - 2] == UInt8(ascii: "m")
+                    && raw[length - 1] == UInt8(ascii: "d")
+            }
+            guard let isMarkdown else { continue }  // hidden
+            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+            let unknown = entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK)
+            guard isFolder || isMarkdown || unknown else { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            let child = folder + "/" + name
+            var childInfo = stat()
+            var stamped = false
+            if unknown || (stamping && isMarkdown) {
+                // Follows links, as `stat` does.
+                if fstatat(folderDescriptor, name, &childInfo, 0) == 0 {
+                    isFolder = (childInfo.st_mode & S_IFMT) == S_IFDIR
+                    stamped = true
+                } else if isMarkdown {
+                    files.append((child, nil))  // a dangling link: reported as unreadable, not skipped silently
+                    continue
+                } else {
+                    continue
+                }
+            }
+            if isFolder {
+                folders.append(child)
+            } else if isMarkdown {
+                files.append((child, stamping && stamped ? FileStamp(childInfo) : nil))
+            }
+        }
+        return (files, folders)
+    }
+
+    private static func walk(_ paths: [String], stamping: Bool) throws -> [(path: String, stamp: FileStamp?)] {
+        var files: [(path: String, stamp: FileStamp?)] = []
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else { throw ContentLoaderError.notFound(path) }
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                files.append(path)
+                files.append((path, stamping ? FileStamp(info) : nil))
                 continue
             }
-            var found: [String] = []
-            var pending = [path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path]
+            // A level of folders at a time, the folders of a level on every core.
+            var found: [(path: String, stamp: FileStamp?)] = []
+            var level = [path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path]
             // Folders already walked, by device and inode: a symbolic link back up the tree
             // must not send the walk round in circles.
             var visited: Set<[UInt64]> = []
-            while let folder = pending.popLast() {
-                var folderInfo = stat()
-                guard stat(folder, &folderInfo) == 0,
-                    visited.insert([UInt64(folderInfo.st_dev), UInt64(folderInfo.st_ino)]).inserted
-                else { continue }
-                guard let directory = opendir(folder) else { continue }
-                defer { closedir(directory) }
-                while let entry = readdir(directory) {
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                    }
-                    guard !name.hasPrefix(".") else { continue }
-                    let child = folder + "/" + name
-                    var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-                    if entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK) {
-                        var childInfo = stat()
-                        if stat(child, &childInfo) == 0 {
-                            isFolder = (childInfo.st_mode & S_IFMT) == S_IFDIR
-                        } else if name.hasSuffix(".md") {
-                            found.append(child)  // a dangling link: reported as unreadable, not skipped silently
-                            continue
-                        } else {
-                            continue
-                        }
-                    }
-                    if isFolder {
-                        pending.append(child)
-                    } else if name.hasSuffix(".md") {
-                        found.append(child)
-                    }
+            while !level.isEmpty {
+                let folders = level.filter { folder in
+                    var folderInfo = stat()
+                    return stat(folder, &folderInfo) == 0
+                        && visited.insert([UInt64(folderInfo.st_dev), UInt64(folderInfo.st_ino)]).inserted
+                }
+                let listings = ResultSlots<(files: [(path: String, stamp: FileStamp?)], folders: [String])>(
+                    count: folders.count)
+                DispatchQueue.concurrentPerform(iterations: folders.count) { index in
+                    listings.set(index, list(folders[index], stamping: stamping))
+                }
+                level = []
+                for listing in listings.values() {
+                    found += listing.files
+                    level += listing.folders
                 }
             }
-            files += found.sorted()
+            files += found.sorted { $0.path < $1.path }
         }
         return files
     }

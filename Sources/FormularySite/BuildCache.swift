@@ -13,7 +13,7 @@ import FormularySearch
 /// Stored in a compact binary file (`encoded()`), plus a journal of the entries incremental
 /// builds changed since (`journalRecords(...)`), so that editing one page appends a few hundred
 /// bytes instead of rewriting 11,000 entries.
-struct BuildCache: Equatable {
+struct BuildCache: Equatable, Sendable {
     static let formatVersion = "formulary-build-cache 7"
     static let journalVersion = "formulary-build-journal 1"
 
@@ -43,7 +43,7 @@ struct BuildCache: Equatable {
         self.token = token
     }
 
-    struct Entry: Equatable {
+    struct Entry: Equatable, Sendable {
         var modified: Int64
         var size: Int64
         var summary: PageSummary

@@ -17,35 +17,42 @@ struct IncrementalBuild {
     let assets: [String: [UInt8]]
     let cache: BuildCache
     let files: [String]
+    /// Each file's modification time and size, read while listing the content.
+    let stamps: [ContentLoader.FileStamp?]
     let progress: SiteBuilder.Progress?
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
         let timings = PhaseTimings()
-        // Which files changed, by modification time and size, on both cores.
-        let stamps = ResultSlots<(modified: Int64, size: Int64)?>(count: files.count)
-        let files = self.files
-        DispatchQueue.concurrentPerform(iterations: (files.count + 255) / 256) { chunk in
-            for index in (chunk * 256)..<min(files.count, (chunk + 1) * 256) {
-                stamps.set(index, OutputFiles.stamp(files[index]))
-            }
-        }
+        // Which files changed, by modification time and size.
         var changedPaths: [String] = []
-        // The summaries the catalog is built from: unchanged pages' from the cache, changed
-        // pages' added below (one dictionary, never copied).
-        var summaries: [String: PageSummary] = [:]
-        summaries.reserveCapacity(files.count)
-        for (path, stamp) in zip(files, stamps.values()) {
-            if let entry = cache.entries[path], let stamp, stamp.modified == entry.modified, stamp.size == entry.size {
-                summaries[path] = entry.summary
+        // The summaries the catalog is built from: unchanged pages' from the cache (in file
+        // order), changed pages' added below.
+        var unchanged: [(path: String, summary: PageSummary)] = []
+        unchanged.reserveCapacity(files.count)
+        var known = 0  // files the cache has an entry for
+        for (path, stamp) in zip(files, stamps) {
+            guard let entry = cache.entries[path] else {
+                changedPaths.append(path)
+                continue
+            }
+            known += 1
+            if let stamp, stamp.modified == entry.modified, stamp.size == entry.size {
+                unchanged.append((path, entry.summary))
             } else {
                 changedPaths.append(path)
             }
         }
-        let present = Set(files)
-        let removedPaths = cache.entries.keys.filter { !present.contains($0) }
+        // Removed files: cache entries no file matched (none, when every entry was matched).
+        let removedPaths: [String]
+        if known == cache.entries.count {
+            removedPaths = []
+        } else {
+            let present = Set(files)
+            removedPaths = cache.entries.keys.filter { !present.contains($0) }
+        }
         if changedPaths.isEmpty && removedPaths.isEmpty {
             return SiteBuilder.Report(
-                pages: summaries.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
+                pages: unchanged.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
         }
 
         timings.mark("stat")
@@ -63,8 +70,8 @@ struct IncrementalBuild {
         }
         // A changed page may not take an address an unchanged page already has.
         var unchangedIDs: [String: String] = [:]
-        unchangedIDs.reserveCapacity(summaries.count)
-        for (path, summary) in summaries where unchangedIDs[summary.id] == nil { unchangedIDs[summary.id] = path }
+        unchangedIDs.reserveCapacity(unchanged.count)
+        for (path, summary) in unchanged where unchangedIDs[summary.id] == nil { unchangedIDs[summary.id] = path }
         changed.removeAll { page in
             guard let other = unchangedIDs[page.monograph.id] else { return false }
             skipped.append(
@@ -75,8 +82,8 @@ struct IncrementalBuild {
                 ))
             return true
         }
-        for page in changed { summaries[page.path] = page.summary }
-        let catalog = SiteCatalog(pages: Array(summaries.values))
+        let allSummaries = unchanged.map(\.summary) + changed.map(\.summary)
+        let catalog = SiteCatalog(pages: allSummaries)
         let oldSummaries =
             changedPaths.compactMap { cache.entries[$0]?.summary }
             + removedPaths.compactMap { cache.entries[$0]?.summary }
@@ -96,11 +103,11 @@ struct IncrementalBuild {
         var toRender = changed
         if listingsChanged {
             let changedSet = Set(changed.map(\.path))
-            let dependents = summaries.filter { path, summary in
+            let dependents = unchanged.filter { path, summary in
                 guard !changedSet.contains(path) else { return false }
                 if let target = summary.productTarget, affectedSlugs.contains(target) { return true }
                 return summary.ingredients.contains { affectedKeys.contains(SiteCatalog.ingredientKey($0.name)) }
-            }.map(\.key).sorted()
+            }.map(\.path).sorted()
             let (dependentPages, _) = FullBuild.loadUnique(
                 dependents, includeDrafts: request.includeDrafts, progress: nil)
             toRender += dependentPages
@@ -145,7 +152,7 @@ struct IncrementalBuild {
         timings.mark("search")
         // What no longer exists: removed pages, ingredients no page names any more.
         var removals: [String] = searchRemovals
-        let keptIDs = Set(summaries.values.map(\.id))
+        let keptIDs = Set(allSummaries.map(\.id))
         for summary in oldSummaries where !keptIDs.contains(summary.id) {
             removals.append(SiteURLs.monographPath(summary.id))
             removals.append(SiteURLs.monographJSONPath(summary.id))
@@ -188,7 +195,7 @@ struct IncrementalBuild {
         }
         timings.mark("write and cache")
         return SiteBuilder.Report(
-            pages: summaries.count, rendered: toRender.count,
+            pages: allSummaries.count, rendered: toRender.count,
             filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)
     }
 

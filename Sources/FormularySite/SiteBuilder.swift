@@ -90,6 +90,18 @@ public struct SiteBuilder: Sendable {
 
     public func build(progress: Progress? = nil) throws(Failure) -> Report {
         let timings = PhaseTimings()
+        // The last build's cache is read on another thread while the templates and the content
+        // are read here.
+        let cacheJob: BackgroundJob<BuildCache?>? =
+            request.forceFull
+            ? nil
+            : request.cacheFile.map { cacheFile in
+                BackgroundJob {
+                    OutputFiles.read(cacheFile).flatMap {
+                        BuildCache.decode($0, journal: OutputFiles.read(BuildCache.journalFile(of: cacheFile)))
+                    }
+                }
+            }
         let templates: TemplateSet
         do throws(TemplateError) {
             templates = try TemplateSet(folder: request.templatesFolder)
@@ -100,19 +112,22 @@ public struct SiteBuilder: Sendable {
             throw .content("content folder '\(request.contentFolder)' does not exist")
         }
         try Self.checkOutputFolder(request)
-        let found: [String]
+        let found: [(path: String, stamp: ContentLoader.FileStamp?)]
         do {
-            found = try ContentLoader.markdownFiles(in: [request.contentFolder])
+            // Stamped during the walk: an incremental build compares them with the cache's.
+            found = try ContentLoader.markdownFilesWithStamps(in: [request.contentFolder])
         } catch {
             throw .content("\(error)")
         }
         var files: [String] = []
+        var stamps: [ContentLoader.FileStamp?] = []
         var notMonographs: [Skip] = []
-        for path in found {
+        for (path, stamp) in found {
             if let reason = Self.notAMonograph(path, under: request.contentFolder) {
                 notMonographs.append(Skip(path: path, reason: reason))
             } else {
                 files.append(path)
+                stamps.append(stamp)
             }
         }
         timings.mark("templates and file list")
@@ -120,13 +135,13 @@ public struct SiteBuilder: Sendable {
         let fingerprint = buildFingerprint(templates: templates, assets: assets)
         timings.mark("assets and fingerprint")
         var report: Report
-        if !request.forceFull, let cacheFile = request.cacheFile, OutputFiles.isFolder(request.outputFolder),
-            let bytes = OutputFiles.read(cacheFile),
-            let cache = BuildCache.decode(bytes, journal: OutputFiles.read(BuildCache.journalFile(of: cacheFile))),
+        if let cacheJob, OutputFiles.isFolder(request.outputFolder), let cache = cacheJob.wait(),
             cache.fingerprint == fingerprint
         {
+            timings.mark("cache")
             report = try IncrementalBuild(
-                request: request, templates: templates, assets: assets, cache: cache, files: files, progress: progress
+                request: request, templates: templates, assets: assets, cache: cache, files: files, stamps: stamps,
+                progress: progress
             ).run()
         } else {
             report = try FullBuild(

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import FormularyModel
 import FormularyParsing
 
@@ -149,8 +152,11 @@ public struct SiteCatalog: Sendable {
     /// `pages` in any order; they are kept sorted by title.
     public init(pages: [PageSummary]) {
         // Sort keys computed once: lower-casing inside the comparison would do it n log n times.
-        let keys = pages.map { $0.title.lowercased() }
-        let pages = pages.indices.sorted { (keys[$0], pages[$0].id) < (keys[$1], pages[$1].id) }.map { pages[$0] }
+        let keys = pages.map { SortKey($0.title) }
+        let pages = pages.indices.sorted {
+            let order = keys[$0].compare(keys[$1])
+            return order != 0 ? order < 0 : pages[$0].id < pages[$1].id
+        }.map { pages[$0] }
         self.pages = pages
         var pageForIngredient: [String: Int] = [:]
         var pageForSlug: [String: Int] = [:]
@@ -171,18 +177,21 @@ public struct SiteCatalog: Sendable {
                     pageForIngredient[key] = index
                 }
             }
-            var seen: Set<String> = []
+            var seen: [String] = []  // a page names a few ingredients: a list beats a set
             for ingredient in page.ingredients {
                 let key = Self.ingredientKey(ingredient.name)
-                guard !key.isEmpty, seen.insert(key).inserted else { continue }
+                guard !key.isEmpty, !seen.contains(key) else { continue }
+                seen.append(key)
                 entries[key, default: IngredientEntry(name: ingredient.name, slug: "", key: key, pages: [])].pages
                     .append(index)
             }
         }
         let unsorted = Array(entries.values)
-        let nameKeys = unsorted.map { $0.name.lowercased() }
-        var sorted = unsorted.indices.sorted { (nameKeys[$0], unsorted[$0].key) < (nameKeys[$1], unsorted[$1].key) }
-            .map { unsorted[$0] }
+        let nameKeys = unsorted.map { SortKey($0.name) }
+        var sorted = unsorted.indices.sorted {
+            let order = nameKeys[$0].compare(nameKeys[$1])
+            return order != 0 ? order < 0 : unsorted[$0].key < unsorted[$1].key
+        }.map { unsorted[$0] }
         var usedSlugs: Set<String> = []
         for index in sorted.indices {
             var slug = Slug.make(sorted[index].name)
@@ -224,28 +233,40 @@ public struct SiteCatalog: Sendable {
     /// The letters (`a`...`z`, then `0-9`) in their order, each with the values whose key
     /// starts with it.
     private static func grouped<T>(_ values: [T], by key: (T) -> String) -> [(letter: String, values: [T])] {
-        var groups: [String: [T]] = [:]
-        for value in values { groups[letter(of: key(value)), default: []].append(value) }
-        return letters.compactMap { letter in groups[letter].map { (letter, $0) } }
+        var groups = [[T]](repeating: [], count: letters.count)
+        for value in values { groups[letterNumber(of: key(value))].append(value) }
+        return letters.indices.compactMap { groups[$0].isEmpty ? nil : (letters[$0], groups[$0]) }
     }
 
     public static let letters = (UInt8(ascii: "a")...UInt8(ascii: "z")).map { String(UnicodeScalar($0)) } + ["0-9"]
 
-    public static func letter(of title: String) -> String {
+    public static func letter(of title: String) -> String { letters[letterNumber(of: title)] }
+
+    /// The position in `letters` of the title's letter.
+    static func letterNumber(of title: String) -> Int {
         for scalar in title.unicodeScalars {
-            let lowered = scalar.properties.lowercaseMapping
-            if let first = lowered.unicodeScalars.first, first.isASCII, ("a"..."z").contains(Character(first)) {
-                return String(first)
+            // ASCII first (nearly every title): a letter is its own; a digit is `0-9`;
+            // punctuation and spaces are skipped, as the Unicode rules below would.
+            if scalar.isASCII {
+                let value = UInt8(scalar.value)
+                if value >= 97 && value <= 122 { return Int(value - 97) }
+                if value >= 65 && value <= 90 { return Int(value - 65) }
+                if value >= 48 && value <= 57 { return 26 }
+                continue
             }
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return "0-9" }
+            let lowered = scalar.properties.lowercaseMapping
+            if let first = lowered.unicodeScalars.first, first.isASCII, first.value >= 97, first.value <= 122 {
+                return Int(first.value - 97)
+            }
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return 26 }
         }
-        return "0-9"
+        return 26
     }
 
     /// How an ingredient is matched across pages: case, spacing and punctuation ignored.
     public static func ingredientKey(_ name: String) -> String {
         // Most names are ASCII: lower-cased and spaced on bytes.
-        if name.utf8.allSatisfy({ $0 < 0x80 }) { return Slug.asciiWords(name, separator: 0x20) }
+        if let key = Slug.asciiWords(ifASCII: name, separator: 0x20) { return key }
         var result = ""
         var pendingSpace = false
         for scalar in name.lowercased().unicodeScalars {
@@ -275,6 +296,33 @@ public enum Slug {
 
     /// The ASCII letters and digits of `text`, lower-cased, runs of anything else as one
     /// `separator` (none at either end).
+    /// `asciiWords(text, separator:)` when the text is all ASCII, nil otherwise (one pass).
+    static func asciiWords(ifASCII text: String, separator: UInt8) -> String? {
+        var text = text
+        return text.withUTF8 { utf8 -> String? in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { buffer -> String? in
+                var count = 0
+                var pendingSeparator = false
+                for byte in utf8 {
+                    guard byte < 0x80 else { return nil }
+                    let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
+                    if (lowered >= 97 && lowered <= 122) || (lowered >= 48 && lowered <= 57) {
+                        if pendingSeparator, count > 0 {
+                            buffer[count] = separator
+                            count += 1
+                        }
+                        pendingSeparator = false
+                        buffer[count] = lowered
+                        count += 1
+                    } else {
+                        pendingSeparator = true
+                    }
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+            }
+        }
+    }
+
     static func asciiWords(_ text: String, separator: UInt8) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
@@ -311,5 +359,59 @@ extension SiteURLs {
             }
         }
         return out
+    }
+}
+
+/// A text lower-cased for sorting, compared as bytes when it is ASCII (as most titles are) and
+/// as a string otherwise: the same order as comparing the lower-cased strings, at a fraction of
+/// the cost for 11,000 titles. The first eight bytes, as one number, settle most comparisons.
+struct SortKey {
+    private let prefix: UInt64
+    private let bytes: [UInt8]
+    private let text: String?
+
+    init(_ value: String) {
+        var value = value
+        let ascii = value.withUTF8 { utf8 -> [UInt8]? in
+            var lowered = [UInt8](repeating: 0, count: utf8.count)
+            for index in utf8.indices {
+                let byte = utf8[index]
+                guard byte < 0x80 else { return nil }
+                lowered[index] = byte >= 65 && byte <= 90 ? byte + 32 : byte
+            }
+            return lowered
+        }
+        if let ascii {
+            bytes = ascii
+            text = nil
+            var prefix: UInt64 = 0
+            for index in 0..<8 { prefix = prefix << 8 | UInt64(index < ascii.count ? ascii[index] : 0) }
+            self.prefix = prefix
+        } else {
+            bytes = []
+            text = value.lowercased()
+            prefix = 0
+        }
+    }
+
+    private var string: String { text ?? String(decoding: bytes, as: UTF8.self) }
+
+    /// -1, 0 or 1.
+    @inline(__always)
+    func compare(_ other: SortKey) -> Int {
+        guard text == nil, other.text == nil else {
+            let (a, b) = (string, other.string)
+            return a < b ? -1 : a == b ? 0 : 1
+        }
+        // ASCII has no NUL in titles: a shorter text's padding sorts first, as it should.
+        if prefix != other.prefix { return prefix < other.prefix ? -1 : 1 }
+        return bytes.withUnsafeBufferPointer { a in
+            other.bytes.withUnsafeBufferPointer { b in
+                let shared = min(a.count, b.count)
+                let order = shared == 0 ? 0 : Int(memcmp(a.baseAddress!, b.baseAddress!, shared))
+                if order != 0 { return order < 0 ? -1 : 1 }
+                return a.count < b.count ? -1 : a.count == b.count ? 0 : 1
+            }
+        }
     }
 }

@@ -148,12 +148,23 @@ struct SiteRenderer: Sendable {
     func siteFiles(includingIndex: Bool = true) -> [OutputFile] {
         let urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
         let newest = catalog.pages.map(\.lastModified).max() ?? ""
-        var sitemap =
+        // Written as bytes: one line for each of 11,000 pages.
+        var sitemap = Array(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+                .utf8)
+        sitemap.reserveCapacity(catalog.pages.count * 120)
+        let base = Array(Self.xmlEscape(urls.baseURL).utf8)
         func add(_ path: String, _ date: String?) {
-            sitemap += "<url><loc>" + Self.xmlEscape(urls.absolute(path)) + "</loc>"
-            if let date, !date.isEmpty { sitemap += "<lastmod>" + date + "</lastmod>" }
-            sitemap += "</url>\n"
+            sitemap += "<url><loc>".utf8
+            sitemap += base
+            Self.appendEscapedPath(path, to: &sitemap)
+            sitemap += "</loc>".utf8
+            if let date, !date.isEmpty {
+                sitemap += "<lastmod>".utf8
+                sitemap += date.utf8
+                sitemap += "</lastmod>".utf8
+            }
+            sitemap += "</url>\n".utf8
         }
         add("", newest)
         for (letter, pages) in catalog.pagesByLetter {
@@ -165,15 +176,17 @@ struct SiteRenderer: Sendable {
                 SiteURLs.ingredientLetterPath(letter),
                 entries.flatMap { $0.pages.map { catalog.pages[$0].lastModified } }.max())
         }
-        for page in catalog.pages { add(SiteURLs.monographPath(page.id), page.lastModified) }
-        sitemap += "</urlset>\n"
+        for index in catalog.pages.indices {
+            add(SiteURLs.monographPath(catalog.pages[index].id), catalog.pages[index].lastModified)
+        }
+        sitemap += "</urlset>\n".utf8
 
         let robots =
             "User-agent: *\nAllow: /\nDisallow: \(urls.basePath)search/\n\nSitemap: \(urls.absolute("sitemap.xml"))\n"
 
         var index = JSONText()
         guard includingIndex else {
-            return [OutputFile("sitemap.xml", sitemap), OutputFile("robots.txt", robots)]
+            return [OutputFile("sitemap.xml", bytes: sitemap), OutputFile("robots.txt", robots)]
         }
         index.openObject()
         index.string("formulary", FormularyVersion.current)
@@ -196,9 +209,31 @@ struct SiteRenderer: Sendable {
         }
         index.closeArray()
         index.closeObject()
-        var files = [OutputFile("sitemap.xml", sitemap), OutputFile("robots.txt", robots)]
+        var files = [OutputFile("sitemap.xml", bytes: sitemap), OutputFile("robots.txt", robots)]
         if includingIndex { files.append(OutputFile("api/v1/index.json", index.text + "\n")) }
         return files
+    }
+
+    /// Bytes a URL path keeps as they are (`SiteURLs.percentEncoded`).
+    private static let urlSafe: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        return (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-._~/?=&".utf8.contains(byte)
+    }
+
+    /// `xmlEscape(SiteURLs.percentEncoded(path))`, appended as bytes.
+    static func appendEscapedPath(_ path: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in path.utf8 {
+            if urlSafe[Int(byte)] {
+                if byte == UInt8(ascii: "&") { out += "&amp;".utf8 } else { out.append(byte) }
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 15)])
+            }
+        }
     }
 
     static func xmlEscape(_ text: String) -> String {
