@@ -19,6 +19,8 @@ struct IncrementalBuild {
     let files: [String]
     /// Each file's modification time and size, read while listing the content.
     let stamps: [ContentLoader.FileStamp?]
+    /// The catalog of the cached summaries.
+    let previousCatalog: BackgroundJob<SiteCatalog>
     let progress: SiteBuilder.Progress?
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
@@ -83,14 +85,17 @@ struct IncrementalBuild {
             return true
         }
         let allSummaries = unchanged.map(\.summary) + changed.map(\.summary)
-        let catalog = SiteCatalog(pages: allSummaries)
         let oldSummaries =
             changedPaths.compactMap { cache.entries[$0]?.summary }
             + removedPaths.compactMap { cache.entries[$0]?.summary }
         let newSummaries = changed.map(\.summary)
         let listingsChanged = Set(oldSummaries.map(Listing.init)) != Set(newSummaries.map(Listing.init))
-        // The site as the last build saw it, to tell which letters appeared or went.
-        let oldCatalog = listingsChanged ? SiteCatalog(pages: cache.entries.values.map(\.summary)) : catalog
+        // The site as the last build saw it (built on another thread while the content was
+        // listed), to tell which letters appeared or went; when no listing changed, it is the
+        // new catalog once the changed pages' summaries are put in.
+        let oldCatalog = previousCatalog.wait()
+        let catalog =
+            (listingsChanged ? nil : oldCatalog.replacing(newSummaries)) ?? SiteCatalog(pages: allSummaries)
 
         // Pages that show something of a changed page: combinations naming the same ingredient,
         // brands pointing to it.

@@ -102,6 +102,10 @@ public struct SiteBuilder: Sendable {
                     }
                 }
             }
+        // So is the catalog of its pages, which an edit that changes no listing reuses.
+        let catalogJob = cacheJob.map { cacheJob in
+            BackgroundJob { SiteCatalog(pages: cacheJob.wait()?.entries.values.map(\.summary) ?? []) }
+        }
         let templates: TemplateSet
         do throws(TemplateError) {
             templates = try TemplateSet(folder: request.templatesFolder)
@@ -135,13 +139,13 @@ public struct SiteBuilder: Sendable {
         let fingerprint = buildFingerprint(templates: templates, assets: assets)
         timings.mark("assets and fingerprint")
         var report: Report
-        if let cacheJob, OutputFiles.isFolder(request.outputFolder), let cache = cacheJob.wait(),
+        if let cacheJob, let catalogJob, OutputFiles.isFolder(request.outputFolder), let cache = cacheJob.wait(),
             cache.fingerprint == fingerprint
         {
             timings.mark("cache")
             report = try IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, stamps: stamps,
-                progress: progress
+                previousCatalog: catalogJob, progress: progress
             ).run()
         } else {
             report = try FullBuild(

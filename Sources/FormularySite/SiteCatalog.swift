@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -128,7 +129,7 @@ public struct SiteURLs: Sendable {
 
 /// Cross-links between pages, the A–Z letters and the ingredient index.
 public struct SiteCatalog: Sendable {
-    public let pages: [PageSummary]
+    public private(set) var pages: [PageSummary]
     /// The single-ingredient page for each ingredient, by `ingredientKey`.
     private let pageForIngredient: [String: Int]
     /// A page for each slug, preferring generics over brands.
@@ -136,7 +137,7 @@ public struct SiteCatalog: Sendable {
     /// Every ingredient with the pages containing it, sorted by name.
     public let ingredients: [IngredientEntry]
     /// Pages grouped by the first letter of their title: `a`...`z`, then `0-9` for the rest.
-    public let pagesByLetter: [(letter: String, pages: [PageSummary])]
+    public private(set) var pagesByLetter: [(letter: String, pages: [PageSummary])]
     /// Ingredients grouped by the first letter of their name.
     public let ingredientsByLetter: [(letter: String, ingredients: [IngredientEntry])]
     private let ingredientIndexByKey: [String: Int]
@@ -150,13 +151,23 @@ public struct SiteCatalog: Sendable {
     }
 
     /// `pages` in any order; they are kept sorted by title.
-    public init(pages: [PageSummary]) {
-        // Sort keys computed once: lower-casing inside the comparison would do it n log n times.
-        let keys = pages.map { SortKey($0.title) }
-        let pages = pages.indices.sorted {
-            let order = keys[$0].compare(keys[$1])
-            return order != 0 ? order < 0 : pages[$0].id < pages[$1].id
-        }.map { pages[$0] }
+    public init(pages unsorted: [PageSummary]) {
+        // Each page's sort key and ingredient keys, computed once and on every core: lower-casing
+        // inside the comparison would do it n log n times.
+        let prepared = ResultSlots<(title: SortKey, ingredients: [String])>(count: unsorted.count)
+        DispatchQueue.concurrentPerform(iterations: (unsorted.count + 255) / 256) { chunk in
+            for index in (chunk * 256)..<min(unsorted.count, (chunk + 1) * 256) {
+                let page = unsorted[index]
+                prepared.set(index, (SortKey(page.title), page.ingredients.map { Self.ingredientKey($0.name) }))
+            }
+        }
+        let preparedValues = prepared.values()
+        let order = unsorted.indices.sorted {
+            let order = preparedValues[$0].title.compare(preparedValues[$1].title)
+            return order != 0 ? order < 0 : unsorted[$0].id < unsorted[$1].id
+        }
+        let pages = order.map { unsorted[$0] }
+        let ingredientKeys = order.map { preparedValues[$0].ingredients }
         self.pages = pages
         var pageForIngredient: [String: Int] = [:]
         var pageForSlug: [String: Int] = [:]
@@ -167,8 +178,9 @@ public struct SiteCatalog: Sendable {
             } else {
                 pageForSlug[page.slug] = index
             }
+            let keys = ingredientKeys[index]
             if page.kind == .single, page.ingredients.count == 1 {
-                let key = Self.ingredientKey(page.ingredients[0].name)
+                let key = keys[0]
                 if let existing = pageForIngredient[key] {
                     if Self.ingredientPreference(page) < Self.ingredientPreference(pages[existing]) {
                         pageForIngredient[key] = index
@@ -178,8 +190,7 @@ public struct SiteCatalog: Sendable {
                 }
             }
             var seen: [String] = []  // a page names a few ingredients: a list beats a set
-            for ingredient in page.ingredients {
-                let key = Self.ingredientKey(ingredient.name)
+            for (ingredient, key) in zip(page.ingredients, keys) {
                 guard !key.isEmpty, !seen.contains(key) else { continue }
                 seen.append(key)
                 entries[key, default: IngredientEntry(name: ingredient.name, slug: "", key: key, pages: [])].pages
@@ -213,6 +224,23 @@ public struct SiteCatalog: Sendable {
         // Made once: every A–Z page, ingredient page and the sitemap read them.
         pagesByLetter = Self.grouped(pages, by: \.title).map { ($0.letter, $0.values) }
         ingredientsByLetter = Self.grouped(sorted, by: \.name).map { ($0.letter, $0.values) }
+    }
+
+    /// The same catalog with these pages' summaries in place of the ones it has by the same
+    /// id: for pages whose listing (title, slug, kind, ingredients, brand target) did not
+    /// change, so that nothing moves. Returns nil when a page is not in the catalog.
+    func replacing(_ summaries: [PageSummary]) -> SiteCatalog? {
+        var catalog = self
+        for summary in summaries {
+            guard let index = catalog.pages.firstIndex(where: { $0.id == summary.id }) else { return nil }
+            catalog.pages[index] = summary
+            let letter = Self.letter(of: summary.title)
+            guard let group = catalog.pagesByLetter.firstIndex(where: { $0.letter == letter }),
+                let position = catalog.pagesByLetter[group].pages.firstIndex(where: { $0.id == summary.id })
+            else { return nil }
+            catalog.pagesByLetter[group].pages[position] = summary
+        }
+        return catalog
     }
 
     /// The page about `ingredient` alone (`Paracetamol`, not `Paracetamol 650mg`, when both exist).

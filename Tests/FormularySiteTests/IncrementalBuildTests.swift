@@ -152,4 +152,61 @@ struct IncrementalBuildTests {
         }
         #expect(BuildCache.decode(bytes + [0]) == nil)
     }
+
+    @Test("edits append to the cache's journal; the cache file is left alone, and the result is a full build's")
+    func journal() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        let cacheFile = site.path + "/.formulary/build-cache"
+        let base = try #require(FileManager.default.contents(atPath: cacheFile))
+        for round in 1...3 {
+            Thread.sleep(forTimeInterval: 0.01)
+            try site.write(
+                "content/composition/aspirin.md",
+                Fixture.page(title: "Aspirin", body: "## Usage\nPain, round \(round) of zorbulent fever.\n"))
+            let report = try Fixture.build(site)
+            #expect(report.incremental)
+            #expect(report.rendered == 1)
+        }
+        #expect(FileManager.default.contents(atPath: cacheFile) == base)
+        let journal = try #require(FileManager.default.contents(atPath: cacheFile + ".journal"))
+        let incremental = site.snapshot(under: "public")
+        // What the journal says is what a reader of the cache needs: the last edit's stamp.
+        let cache = try #require(BuildCache.decode([UInt8](base), journal: [UInt8](journal)))
+        let stamp = try #require(OutputFiles.stamp(site.path + "/content/composition/aspirin.md"))
+        let entry = try #require(cache.entries[site.path + "/content/composition/aspirin.md"])
+        #expect(entry.modified == stamp.modified && entry.size == stamp.size)
+        #expect(!cache.shards(of: entry).isEmpty)
+        _ = try Fixture.build(site, full: true)
+        #expect(site.snapshot(under: "public") == incremental)
+        // A full build starts a new cache file and drops the journal.
+        #expect(!FileManager.default.fileExists(atPath: cacheFile + ".journal"))
+    }
+
+    @Test("a journal cut short, or of another cache file, loses nothing the cache had")
+    func damagedJournal() throws {
+        let summary = PageSummary(
+            id: "c/x", slug: "x", collection: "c", title: "X", kind: .single, ingredients: [], productTarget: nil,
+            lastModified: "2025-01-02", description: nil, banned: false, aiGenerated: true)
+        var cache = BuildCache(fingerprint: "abc", entries: ["c/x.md": .init(modified: 1, size: 2, summary: summary)])
+        cache.setShards([("n/xa", 7), ("b/fe", 9)], for: "c/x.md")
+        let base = cache.encoded()
+        #expect(BuildCache.decode(base) == cache)
+        var edited = cache
+        edited.entries["c/y.md"] = .init(modified: 3, size: 4, summary: summary)
+        edited.setShards([("n/ya", 1)], for: "c/y.md")
+        edited.entries["c/x.md"] = nil
+        let records = edited.journalRecords(for: ["c/y.md", "c/x.md"])
+        let journal = cache.journalHeader() + records
+        #expect(BuildCache.decode(base, journal: journal) == edited)
+        // Cut inside the second record: the first still counts.
+        let cut = try #require(BuildCache.decode(base, journal: Array(journal.dropLast(3))))
+        #expect(cut.entries["c/y.md"] != nil)
+        #expect(cut.entries["c/x.md"] != nil)
+        // Another cache file's journal is ignored.
+        var other = cache
+        other.token &+= 1
+        #expect(BuildCache.decode(base, journal: other.journalHeader() + records) == cache)
+        #expect(BuildCache.decode(base, journal: Array("garbage".utf8)) == cache)
+    }
 }
