@@ -199,6 +199,7 @@ struct IncrementalBuild {
             throw .output(error.description)
         }
         timings.mark("write and cache")
+        if request.leavesMemoryToExit { ProcessMemory.keep((cache, unchanged, allSummaries, catalog, oldCatalog)) }
         return SiteBuilder.Report(
             pages: allSummaries.count, rendered: toRender.count,
             filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)

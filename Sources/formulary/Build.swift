@@ -48,6 +48,8 @@ struct Build: ParsableCommand {
         } catch let error as SiteConfiguration.BaseURLError {
             fail(error.message)
         }
+        // The process ends after the build: what it allocated is left to the operating system.
+        request.leavesMemoryToExit = true
         let progress = quiet ? nil : ProgressLine.make()
         let report: SiteBuilder.Report
         do {

@@ -320,7 +320,8 @@ struct RevertCommand: ParsableCommand {
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Every change to the store, newest first: suggestions, decisions, revisions, sign-ins, people, tokens.")
+        abstract:
+            "Every change to the store, newest first: suggestions, decisions, revisions, sign-ins, people, tokens.")
 
     @OptionGroup var store: StoreArguments
 
