@@ -5,13 +5,14 @@
 #endif
 
 /// Reads whole files with POSIX calls: one `fstat`, one buffer, no Foundation on the hot path.
-enum FileBytes {
-    enum Failure: Error {
+public enum FileBytes {
+    public enum Failure: Error {
         case unreadable(String)
         case tooLarge(Int)
     }
 
-    static func read(_ path: String, limit: Int) throws(Failure) -> [UInt8] {
+    /// The whole regular file at `path`, at most `limit` bytes long.
+    public static func read(_ path: String, limit: Int = .max) throws(Failure) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable(String(cString: strerror(errno))) }
         defer { close(descriptor) }

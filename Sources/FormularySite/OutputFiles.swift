@@ -1,4 +1,5 @@
 import Foundation
+import FormularyParsing
 
 #if canImport(Glibc)
     import Glibc
@@ -87,32 +88,9 @@ enum OutputFiles {
         }
     }
 
-    /// The whole file, read with POSIX calls straight into the array (the build cache is
-    /// megabytes, read on every incremental build); nil when it cannot be read.
-    static func read(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let size = Int(info.st_size)
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var filled = 0
-            while filled < size {
-                let count = Glibc.read(descriptor, buffer.baseAddress! + filled, size - filled)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failed = true
-                    break
-                }
-                if count == 0 { break }
-                filled += count
-            }
-            initialized = filled
-        }
-        return failed ? nil : bytes
-    }
+    /// The whole file (the build cache is megabytes, read on every incremental build: no
+    /// Foundation `Data` in between); nil when it cannot be read.
+    static func read(_ path: String) -> [UInt8]? { try? FileBytes.read(path) }
 
     static func exists(_ path: String) -> Bool {
         var info = stat()
