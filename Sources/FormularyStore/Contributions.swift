@@ -241,6 +241,11 @@ public struct Contributions: Sendable {
         guard suggestion.status == .pending else {
             throw StoreError.conflict("suggestion #\(id) is \(suggestion.status.rawValue), not pending")
         }
+        // Four eyes: from the command line and the API as from the web pages.
+        guard suggestion.author != reviewer else {
+            throw StoreError.forbidden(
+                "\(reviewer) wrote suggestion #\(id); a suggestion is approved by someone other than its author")
+        }
         if !suggestion.checkErrors.isEmpty, override?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
             throw StoreError.invalid(
                 "suggestion #\(id) has \(suggestion.checkErrors.count) check error(s); fix them, or approve with a reason to override: "
@@ -372,9 +377,11 @@ public struct ReviewPolicy: Sendable, Equatable {
 
     /// The qualifications changing `sections` needs, each once, sorted.
     public func required(for sections: [String]) -> [String] {
-        Set(sections.compactMap { name in
-            qualifications[String(name.split(separator: "#", maxSplits: 1).first ?? "")]
-        }).sorted()
+        Set(
+            sections.compactMap { name in
+                qualifications[String(name.split(separator: "#", maxSplits: 1).first ?? "")]
+            }
+        ).sorted()
     }
 
     /// Throws `forbidden` unless `reviewer` is a person with the qualifications `sections` need.

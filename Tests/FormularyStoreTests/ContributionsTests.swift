@@ -99,7 +99,8 @@ struct SectionTextTests {
         )
         #expect(
             Contributions.markedReviewed(aspirin, by: "a", on: "2026-11-25")
-                == edited(aspirin, "title: Aspirin\n", "title: Aspirin\nreviewed_by: \"a\"\nreviewed_at: \"2026-11-25\"\n"))
+                == edited(
+                    aspirin, "title: Aspirin\n", "title: Aspirin\nreviewed_by: \"a\"\nreviewed_at: \"2026-11-25\"\n"))
         let noFrontMatter = "status: draft\nBody\n"
         #expect(Contributions.markedReviewed(noFrontMatter, by: "a", on: "2026-11-25") == noFrontMatter)
     }
@@ -197,6 +198,12 @@ struct ContributionsTests {
             try await contributions.store.suggestions(status: .pending, monographID: nil).map(\.id) == [
                 first.id, second.id,
             ])
+
+        // Nobody approves their own suggestion, whichever way they ask (command line, API, web).
+        await #expect(throws: StoreError.self) {
+            try await contributions.approve(suggestion: first.id, reviewer: "asha")
+        }
+        #expect(try await contributions.store.suggestion(id: first.id)?.status == .pending)
 
         let revision = try await contributions.approve(suggestion: first.id, reviewer: "dr-mehta")
         #expect(revision.number == 2)
@@ -417,7 +424,9 @@ struct ContributionsTests {
         do {
             _ = try await PostgresStore(url: "postgres://someone:secret@127.0.0.1:1/nothing")
         } catch let error as StoreError {
-            #expect(error.description.contains("postgres://someone:***@127.0.0.1:1/nothing: cannot connect; is PostgreSQL running"))
+            #expect(
+                error.description.contains(
+                    "postgres://someone:***@127.0.0.1:1/nothing: cannot connect; is PostgreSQL running"))
             #expect(!error.description.contains("secret"))
         }
         guard let url = TestPostgres.url, var components = URLComponents(string: url) else { return }
@@ -444,10 +453,13 @@ struct ContributionsTests {
                 ).id)
         }
         let store = contributions.store
-        #expect(try await store.suggestions(status: .pending, monographID: nil, limit: 2, offset: 1).map(\.id) == [
-            ids[1], ids[2],
-        ])
-        #expect(try await store.suggestions(status: nil, monographID: "composition/aspirin", limit: 1, offset: 0).map(\.id) == [ids[0]])
+        #expect(
+            try await store.suggestions(status: .pending, monographID: nil, limit: 2, offset: 1).map(\.id) == [
+                ids[1], ids[2],
+            ])
+        #expect(
+            try await store.suggestions(status: nil, monographID: "composition/aspirin", limit: 1, offset: 0).map(\.id)
+                == [ids[0]])
         #expect(try await store.suggestions(status: nil, monographID: nil, limit: nil, offset: 2).map(\.id) == [ids[2]])
         #expect(try await store.suggestions(status: .approved, monographID: nil, limit: 5, offset: 0).isEmpty)
     }
@@ -479,17 +491,22 @@ struct ContributionsTests {
         #expect(try await contributions.approve(suggestion: usage.id, reviewer: "nurse").number == 3)
     }
 
-    @Test("people: passwords hashed with scrypt, sessions and tokens kept hashed, every change audited", arguments: StoreKind.available)
+    @Test(
+        "people: passwords hashed with scrypt, sessions and tokens kept hashed, every change audited",
+        arguments: StoreKind.available)
     func people(_ kind: StoreKind) async throws {
         let (folder, contributions) = try await workflow(kind)
         defer { withExtendedLifetime(folder) {} }
         var accounts = Accounts(store: contributions.store)
         accounts.cost = .init(logN: 10, r: 8, p: 1)
-        try await accounts.addUser(User(name: "asha", role: .reviewer, qualifications: ["pharmacist"]), password: "correct horse")
+        try await accounts.addUser(
+            User(name: "asha", role: .reviewer, qualifications: ["pharmacist"]), password: "correct horse")
         await #expect(throws: StoreError.conflict("there is a user named 'asha' already")) {
             try await accounts.addUser(User(name: "asha", role: .contributor), password: "another password")
         }
-        await #expect(throws: StoreError.self) { try await accounts.addUser(User(name: "b", role: .admin), password: "short") }
+        await #expect(throws: StoreError.self) {
+            try await accounts.addUser(User(name: "b", role: .admin), password: "short")
+        }
         await #expect(throws: StoreError.self) {
             try await accounts.addUser(User(name: "<script>", role: .admin), password: "long enough password")
         }
