@@ -41,4 +41,49 @@ public enum AtomicFile {
             throw Failure(path: path, reason: reason)
         }
     }
+
+    /// Removes the temporary files of writes that never finished (`.NAME.formulary-UUID`: the
+    /// process was killed between creating and renaming one) anywhere under `folder`, when
+    /// they are older than `age` seconds (a younger one may be another process's write in
+    /// progress). Returns the paths removed.
+    @discardableResult
+    public static func removeLeftovers(under folder: String, olderThan age: Double = 600) -> [String] {
+        var removed: [String] = []
+        let cutoff = Date().timeIntervalSince1970 - age
+        var pending = [folder]
+        var visited = 0
+        while let current = pending.popLast(), visited < 100_000 {
+            visited += 1
+            guard let directory = opendir(current) else { continue }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                guard name != ".", name != ".." else { continue }
+                let path = current + "/" + name
+                if entry.pointee.d_type == UInt8(DT_DIR) {
+                    pending.append(path)
+                    continue
+                }
+                guard isTemporaryName(name) else { continue }
+                var info = stat()
+                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                    Double(info.st_mtim.tv_sec) < cutoff, unlink(path) == 0
+                else { continue }
+                removed.append(path)
+            }
+        }
+        return removed.sorted()
+    }
+
+    /// `.NAME.formulary-` followed by a UUID, as `write` names its temporary files.
+    static func isTemporaryName(_ name: String) -> Bool {
+        let utf8 = Array(name.utf8)
+        let marker = Array(".formulary-".utf8)
+        guard utf8.first == UInt8(ascii: "."), utf8.count > marker.count + 36 + 1 else { return false }
+        let tail = utf8.suffix(36)
+        guard utf8[(utf8.count - 36 - marker.count)..<(utf8.count - 36)].elementsEqual(marker) else { return false }
+        return UUID(uuidString: String(decoding: tail, as: UTF8.self)) != nil
+    }
 }

@@ -141,6 +141,9 @@ public enum Serve {
         let started = ContinuousClock.now
         let report = try await contributions.importContent()
         for id in report.restored { logger.warning("restored \(id): its file held an older revision than the store") }
+        for path in report.leftovers {
+            logger.notice("removed \(path): the temporary file of a write that never finished")
+        }
         logger.notice(
             "contributions: \(report.added.count) pages added to the store, \(report.changed.count) changed on disk, \(report.unchanged) unchanged (\(SiteSession.milliseconds(since: started)) ms)"
         )

@@ -26,12 +26,15 @@ public struct Contributions: Sendable {
         public var restored: [String] = []
         /// Files that are not monographs, with the reason.
         public var skipped: [String] = []
+        /// Temporary files of writes a killed process never finished, removed.
+        public var leftovers: [String] = []
     }
 
     /// Loads the content folder: a new page is revision 1; a page whose file differs from its
     /// current revision gets a new revision; an unchanged page adds nothing.
     public func importContent(author: String = "import") async throws -> ImportReport {
         var report = ImportReport()
+        report.leftovers = AtomicFile.removeLeftovers(under: contentFolder)
         let files: [String]
         do {
             files = try ContentLoader.markdownFiles(in: [contentFolder])

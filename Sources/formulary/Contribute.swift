@@ -64,6 +64,7 @@ struct ImportCommand: ParsableCommand {
             let report = try await store.contributions().importContent(author: author)
             for skipped in report.skipped { print("skipped: \(skipped)") }
             for id in report.restored { print("restored \(id): its file held an older revision") }
+            for path in report.leftovers { print("removed \(path): the temporary file of a write that never finished") }
             print(
                 "\(report.added.count) added, \(report.changed.count) changed, \(report.unchanged) unchanged, \(report.restored.count) restored, \(report.skipped.count) skipped"
             )

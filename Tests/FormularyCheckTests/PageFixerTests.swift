@@ -88,4 +88,27 @@ struct PageFixerTests {
         try AtomicFile.write("long", to: long)
         #expect(try String(contentsOfFile: long, encoding: .utf8) == "long")
     }
+
+    @Test("temporary files of writes that never finished are removed once they are old, and nothing else")
+    func leftovers() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-leftovers-\(UUID())")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("composition/p"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let base = folder.path
+        let old = base + "/composition/p/.paracetamol.md.formulary-\(UUID().uuidString)"
+        let young = base + "/composition/.aspirin.md.formulary-\(UUID().uuidString)"
+        let lookalike = base + "/composition/.notes.formulary-draft"
+        let page = base + "/composition/p/paracetamol.md"
+        for path in [old, young, lookalike, page] { try Data("x".utf8).write(to: URL(fileURLWithPath: path)) }
+        let hourAgo = Date().addingTimeInterval(-3600)
+        for path in [old, lookalike, page] {
+            try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: path)
+        }
+        #expect(AtomicFile.removeLeftovers(under: base) == [old])
+        for path in [young, lookalike, page] { #expect(FileManager.default.fileExists(atPath: path)) }
+        #expect(!FileManager.default.fileExists(atPath: old))
+        // A younger one goes once it is old enough for the caller.
+        #expect(AtomicFile.removeLeftovers(under: base, olderThan: -1) == [young])
+    }
 }
