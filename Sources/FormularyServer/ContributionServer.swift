@@ -209,7 +209,8 @@ final class ContributionServer: Sendable {
         visitor.anonymousCSRF = token
         var response = try await route(request, visitor: visitor)
         response.headers.append(
-            HTTPField(name: .setCookie, value: "\(Self.csrfCookie)=\(token); Path=/_formulary/; HttpOnly; SameSite=Strict"))
+            HTTPField(
+                name: .setCookie, value: "\(Self.csrfCookie)=\(token); Path=/_formulary/; HttpOnly; SameSite=Strict"))
         return response
     }
 
@@ -306,7 +307,9 @@ final class ContributionServer: Sendable {
     /// Cookies go without `Secure` only to a server on this machine (plain http://localhost).
     static func isLocal(_ authority: String?) -> Bool {
         let host = (authority ?? "").lowercased()
-        let name = host.hasPrefix("[") ? String(host.prefix(while: { $0 != "]" })) + "]" : String(host.split(separator: ":").first ?? "")
+        let name =
+            host.hasPrefix("[")
+            ? String(host.prefix(while: { $0 != "]" })) + "]" : String(host.split(separator: ":").first ?? "")
         return ["localhost", "127.0.0.1", "[::1]"].contains(name)
     }
 
@@ -352,7 +355,8 @@ final class ContributionServer: Sendable {
             ". Edit the Markdown below; <em>Check</em> shows what <code>formulary check</code> finds, <em>Submit</em> sends it to the reviewers.</p>\n"
         if let notice { body += notice }
         if visitor.user == nil {
-            body += "<p class=\"notice\">You are not signed in: the suggestion will be recorded as from <em>anonymous</em>.</p>\n"
+            body +=
+                "<p class=\"notice\">You are not signed in: the suggestion will be recorded as from <em>anonymous</em>.</p>\n"
         }
         body += "<form method=\"post\" action=\"/_formulary/suggest\">\n"
         body += hidden("csrf", visitor.csrf ?? "") + hidden("page", id) + hidden("base", String(base))
@@ -360,7 +364,8 @@ final class ContributionServer: Sendable {
         body += "<label for=\"markdown\">\(section == nil ? "The page" : "The section, heading included")</label>\n"
         body += "<textarea id=\"markdown\" name=\"markdown\" spellcheck=\"true\">\(Self.escape(text))</textarea>\n"
         body += "<label for=\"message\">What you changed, and why</label>\n"
-        body += "<input type=\"text\" id=\"message\" name=\"message\" required maxlength=\"500\" value=\"\(Self.escape(message))\">\n"
+        body +=
+            "<input type=\"text\" id=\"message\" name=\"message\" required maxlength=\"500\" value=\"\(Self.escape(message))\">\n"
         body += "<button type=\"submit\" name=\"action\" value=\"check\" class=\"secondary\">Check</button>"
         body += "<button type=\"submit\" name=\"action\" value=\"submit\">Submit suggestion</button>\n</form>\n"
         return body
@@ -397,7 +402,8 @@ final class ContributionServer: Sendable {
             if errors.isEmpty {
                 notice += "<div class=\"notice\" role=\"status\">No problems found.</div>\n"
             } else {
-                notice += "<div class=\"notice error\" role=\"alert\"><strong>\(errors.count) problem(s) found</strong>; they block approval unless a reviewer overrides them.<ul>"
+                notice +=
+                    "<div class=\"notice error\" role=\"alert\"><strong>\(errors.count) problem(s) found</strong>; they block approval unless a reviewer overrides them.<ul>"
                 notice += errors.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul>\n"
                 notice +=
                     "<form method=\"post\" action=\"/_formulary/suggest\">" + hidden("csrf", visitor.csrf ?? "")
@@ -429,22 +435,27 @@ final class ContributionServer: Sendable {
         guard visitor.user != nil || suggestion.status == .approved else {
             throw WebError.signInRequired(next: "/_formulary/suggestions/\(id)")
         }
-        var body = "<h1>Suggestion #\(id) <span class=\"status status-\(suggestion.status.rawValue)\">\(Self.statusLabel(suggestion.status))</span></h1>\n"
+        var body =
+            "<h1>Suggestion #\(id) <span class=\"status status-\(suggestion.status.rawValue)\">\(Self.statusLabel(suggestion.status))</span></h1>\n"
         if let notice { body += notice }
         body += "<dl class=\"facts\">"
-        body += "<dt>Page</dt><dd><a href=\"/_formulary/history?page=\(Self.escape(Self.queryValue(suggestion.monographID)))\">\(Self.escape(suggestion.monographID))</a></dd>"
-        body += "<dt>By</dt><dd>\(Self.escape(suggestion.author)), \(Self.escape(Self.shortDate(suggestion.createdAt)))</dd>"
+        body +=
+            "<dt>Page</dt><dd><a href=\"/_formulary/history?page=\(Self.escape(Self.queryValue(suggestion.monographID)))\">\(Self.escape(suggestion.monographID))</a></dd>"
+        body +=
+            "<dt>By</dt><dd>\(Self.escape(suggestion.author)), \(Self.escape(Self.shortDate(suggestion.createdAt)))</dd>"
         body += "<dt>Message</dt><dd>\(Self.escape(suggestion.message))</dd>"
         body += "<dt>Written against</dt><dd>revision \(suggestion.baseRevision)</dd>"
         if let reviewer = suggestion.reviewer {
-            body += "<dt>Decided by</dt><dd>\(Self.escape(reviewer))\(suggestion.decidedAt.map { ", " + Self.escape(Self.shortDate($0)) } ?? "")</dd>"
+            body +=
+                "<dt>Decided by</dt><dd>\(Self.escape(reviewer))\(suggestion.decidedAt.map { ", " + Self.escape(Self.shortDate($0)) } ?? "")</dd>"
         }
         if let reason = suggestion.reason, !reason.isEmpty {
             body += "<dt>Reason</dt><dd>\(Self.escape(reason))</dd>"
         }
         body += "</dl>\n"
         if !suggestion.checkErrors.isEmpty {
-            body += "<div class=\"notice error\"><strong>Check errors</strong> (they block approval unless overridden with a reason):<ul>"
+            body +=
+                "<div class=\"notice error\"><strong>Check errors</strong> (they block approval unless overridden with a reason):<ul>"
             body += suggestion.checkErrors.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul></div>\n"
         }
         var base = ""
@@ -464,7 +475,8 @@ final class ContributionServer: Sendable {
             }
             let required = contributions.policy.required(for: merge.suggested)
             if !required.isEmpty {
-                body += "<p>Changes to these sections need a reviewer qualified as <strong>\(Self.escape(required.joined(separator: ", ")))</strong>.</p>\n"
+                body +=
+                    "<p>Changes to these sections need a reviewer qualified as <strong>\(Self.escape(required.joined(separator: ", ")))</strong>.</p>\n"
             }
         }
         body += "<h2>Changes</h2>\n" + Self.diffHTML(from: base, to: suggestion.markdown)
@@ -475,17 +487,22 @@ final class ContributionServer: Sendable {
                 body += "<form method=\"post\" action=\"\(action)\">" + hidden("csrf", visitor.csrf ?? "")
                 body += "<h2>Approve</h2>"
                 if !suggestion.checkErrors.isEmpty {
-                    body += "<label for=\"override\">Why approve despite the check errors</label><input type=\"text\" id=\"override\" name=\"override\" required>"
+                    body +=
+                        "<label for=\"override\">Why approve despite the check errors</label><input type=\"text\" id=\"override\" name=\"override\" required>"
                 }
                 body += "<button type=\"submit\" name=\"action\" value=\"approve\">Approve</button></form>"
                 body += "<form method=\"post\" action=\"\(action)\">" + hidden("csrf", visitor.csrf ?? "")
-                body += "<h2>Reject or send back</h2><label for=\"reason\">Reason, for the author</label><input type=\"text\" id=\"reason\" name=\"reason\" required>"
-                body += "<button type=\"submit\" name=\"action\" value=\"request-changes\" class=\"secondary\">Request changes</button>"
-                body += "<button type=\"submit\" name=\"action\" value=\"reject\" class=\"secondary\">Reject</button></form>"
+                body +=
+                    "<h2>Reject or send back</h2><label for=\"reason\">Reason, for the author</label><input type=\"text\" id=\"reason\" name=\"reason\" required>"
+                body +=
+                    "<button type=\"submit\" name=\"action\" value=\"request-changes\" class=\"secondary\">Request changes</button>"
+                body +=
+                    "<button type=\"submit\" name=\"action\" value=\"reject\" class=\"secondary\">Reject</button></form>"
             }
             if user.name == suggestion.author {
                 body += "<form method=\"post\" action=\"\(action)\">" + hidden("csrf", visitor.csrf ?? "")
-                body += "<h2>Withdraw</h2><button type=\"submit\" name=\"action\" value=\"withdraw\" class=\"secondary\">Withdraw this suggestion</button></form>"
+                body +=
+                    "<h2>Withdraw</h2><button type=\"submit\" name=\"action\" value=\"withdraw\" class=\"secondary\">Withdraw this suggestion</button></form>"
             }
             body += "</div>\n"
         }
@@ -550,21 +567,25 @@ final class ContributionServer: Sendable {
         let more = suggestions.count > shown
         suggestions = Array(suggestions.prefix(shown))
         var body = "<h1>Review queue</h1>\n<p>"
-        body += (["pending", "changes-requested", "approved", "rejected", "withdrawn", "all"].map { name in
-            name == statusName
-                ? "<strong>\(name)</strong>"
-                : "<a href=\"/_formulary/review?status=\(name)\(page.map { "&amp;page=" + Self.escape(Self.queryValue($0)) } ?? "")\">\(name)</a>"
-        }).joined(separator: " · ")
+        body +=
+            (["pending", "changes-requested", "approved", "rejected", "withdrawn", "all"].map { name in
+                name == statusName
+                    ? "<strong>\(name)</strong>"
+                    : "<a href=\"/_formulary/review?status=\(name)\(page.map { "&amp;page=" + Self.escape(Self.queryValue($0)) } ?? "")\">\(name)</a>"
+            }).joined(separator: " · ")
         body += "</p>\n"
         if suggestions.isEmpty {
             body += "<p>Nothing here.</p>\n"
         } else {
-            body += "<table class=\"listing\"><thead><tr><th>#</th><th>Page</th><th>By</th><th>Sent</th><th>Message</th><th>Status</th></tr></thead><tbody>\n"
+            body +=
+                "<table class=\"listing\"><thead><tr><th>#</th><th>Page</th><th>By</th><th>Sent</th><th>Message</th><th>Status</th></tr></thead><tbody>\n"
             for suggestion in suggestions {
                 body += "<tr><td><a href=\"/_formulary/suggestions/\(suggestion.id)\">#\(suggestion.id)</a></td>"
                 body += "<td>\(Self.escape(suggestion.monographID))</td><td>\(Self.escape(suggestion.author))</td>"
-                body += "<td>\(Self.escape(Self.shortDate(suggestion.createdAt)))</td><td>\(Self.escape(suggestion.message))</td>"
-                body += "<td><span class=\"status status-\(suggestion.status.rawValue)\">\(Self.statusLabel(suggestion.status))</span>"
+                body +=
+                    "<td>\(Self.escape(Self.shortDate(suggestion.createdAt)))</td><td>\(Self.escape(suggestion.message))</td>"
+                body +=
+                    "<td><span class=\"status status-\(suggestion.status.rawValue)\">\(Self.statusLabel(suggestion.status))</span>"
                 if !suggestion.checkErrors.isEmpty { body += " (\(suggestion.checkErrors.count) check errors)" }
                 body += "</td></tr>\n"
             }
@@ -597,22 +618,27 @@ final class ContributionServer: Sendable {
             if !pending.isEmpty {
                 body += "<h2>Pending suggestions</h2><ul>"
                 for suggestion in pending {
-                    body += "<li><a href=\"/_formulary/suggestions/\(suggestion.id)\">#\(suggestion.id)</a> by \(Self.escape(suggestion.author)): \(Self.escape(suggestion.message))</li>"
+                    body +=
+                        "<li><a href=\"/_formulary/suggestions/\(suggestion.id)\">#\(suggestion.id)</a> by \(Self.escape(suggestion.author)): \(Self.escape(suggestion.message))</li>"
                 }
                 body += "</ul>\n"
             }
         }
-        body += "<h2>Revisions</h2>\n<table class=\"listing\"><thead><tr><th>Revision</th><th>Date</th><th>Author</th><th>Message</th><th></th></tr></thead><tbody>\n"
+        body +=
+            "<h2>Revisions</h2>\n<table class=\"listing\"><thead><tr><th>Revision</th><th>Date</th><th>Author</th><th>Message</th><th></th></tr></thead><tbody>\n"
         let mayRevert = visitor.user?.role.mayReview ?? false
         for revision in revisions.reversed() {
             body += "<tr><td>\(revision.number)\(revision.number == monograph.currentRevision ? " (current)" : "")</td>"
-            body += "<td>\(Self.escape(Self.shortDate(revision.createdAt)))</td><td>\(Self.escape(revision.author))</td>"
+            body +=
+                "<td>\(Self.escape(Self.shortDate(revision.createdAt)))</td><td>\(Self.escape(revision.author))</td>"
             body += "<td>\(Self.escape(revision.message))</td><td>"
             if let parent = revision.parent {
-                body += "<a href=\"/_formulary/compare?page=\(query)&amp;from=\(parent)&amp;to=\(revision.number)\">changes</a>"
+                body +=
+                    "<a href=\"/_formulary/compare?page=\(query)&amp;from=\(parent)&amp;to=\(revision.number)\">changes</a>"
             }
             if mayRevert, revision.number != monograph.currentRevision {
-                body += "<form method=\"post\" action=\"/_formulary/revert\">" + hidden("csrf", visitor.csrf ?? "")
+                body +=
+                    "<form method=\"post\" action=\"/_formulary/revert\">" + hidden("csrf", visitor.csrf ?? "")
                     + hidden("page", id) + hidden("to", String(revision.number))
                     + "<button type=\"submit\" class=\"secondary\">Revert to \(revision.number)</button></form>"
             }
@@ -627,9 +653,11 @@ final class ContributionServer: Sendable {
                 }.joined()
             }
             body += "<form method=\"get\" action=\"/_formulary/compare\" class=\"compare\">" + hidden("page", id)
-            body += "<h2>Compare two revisions</h2><label for=\"from\">From</label><select id=\"from\" name=\"from\">"
+            body +=
+                "<h2>Compare two revisions</h2><label for=\"from\">From</label><select id=\"from\" name=\"from\">"
                 + options(revisions[revisions.count - 2].number) + "</select>"
-            body += "<label for=\"to\">To</label><select id=\"to\" name=\"to\">" + options(monograph.currentRevision)
+            body +=
+                "<label for=\"to\">To</label><select id=\"to\" name=\"to\">" + options(monograph.currentRevision)
                 + "</select><button type=\"submit\">Compare</button></form>\n"
         }
         return html(title: "History: \(id)", visitor: visitor, body: body)
@@ -663,8 +691,10 @@ final class ContributionServer: Sendable {
         if let user = visitor.user { body += "<p>You are signed in as \(Self.escape(user.name)).</p>\n" }
         body += "<form method=\"post\" action=\"/_formulary/sign-in\">" + hidden("csrf", visitor.csrf ?? "")
         if let next = Self.safeNext(next) { body += hidden("next", next) }
-        body += "<label for=\"name\">Name</label><input type=\"text\" id=\"name\" name=\"name\" autocomplete=\"username\" required value=\"\(Self.escape(name))\">"
-        body += "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
+        body +=
+            "<label for=\"name\">Name</label><input type=\"text\" id=\"name\" name=\"name\" autocomplete=\"username\" required value=\"\(Self.escape(name))\">"
+        body +=
+            "<label for=\"password\">Password</label><input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>"
         body += "<button type=\"submit\">Sign in</button></form>\n"
         body += "<p>Accounts are made by the site's administrators (<code>formulary user add</code>).</p>\n"
         return html(title: "Sign in", visitor: visitor, body: body)
@@ -677,11 +707,14 @@ final class ContributionServer: Sendable {
         }
         body += ".</p>\n"
         if let newToken {
-            body += "<div class=\"notice\" role=\"status\">Your new API token (shown this once; keep it secret): <code id=\"new-token\">\(Self.escape(newToken))</code></div>\n"
+            body +=
+                "<div class=\"notice\" role=\"status\">Your new API token (shown this once; keep it secret): <code id=\"new-token\">\(Self.escape(newToken))</code></div>\n"
         }
-        body += "<h2>API tokens</h2><p>For scripts: send <code>Authorization: Bearer TOKEN</code> to <code>/api/v1/suggestions</code>.</p>"
+        body +=
+            "<h2>API tokens</h2><p>For scripts: send <code>Authorization: Bearer TOKEN</code> to <code>/api/v1/suggestions</code>.</p>"
         body += "<form method=\"post\" action=\"/_formulary/tokens\">" + hidden("csrf", visitor.csrf ?? "")
-        body += "<label for=\"label\">What it is for</label><input type=\"text\" id=\"label\" name=\"label\" maxlength=\"100\">"
+        body +=
+            "<label for=\"label\">What it is for</label><input type=\"text\" id=\"label\" name=\"label\" maxlength=\"100\">"
         body += "<button type=\"submit\">Make a token</button></form>\n"
         var response = html(title: "Account", visitor: visitor, body: body)
         response.headers[.cacheControl] = "no-store"
@@ -765,7 +798,9 @@ final class ContributionServer: Sendable {
                 return json(.ok, revision)
             }
             let revisions = try await store.revisions(of: id).map {
-                RevisionSummary(number: $0.number, parent: $0.parent, author: $0.author, message: $0.message, createdAt: $0.createdAt)
+                RevisionSummary(
+                    number: $0.number, parent: $0.parent, author: $0.author, message: $0.message,
+                    createdAt: $0.createdAt)
             }
             return json(.ok, RevisionList(monograph: id, revisions: revisions))
         case ("revisions", 2, true) where segments[1] == "revert":
@@ -823,12 +858,16 @@ final class ContributionServer: Sendable {
         page += "<meta name=\"robots\" content=\"noindex\">\n"
         page += "<title>\(Self.escape(title)) · \(Self.escape(siteTitle))</title>\n"
         page += "<link rel=\"stylesheet\" href=\"\(Self.escape(styleURL))\">\n</head>\n<body>\n"
-        page += "<header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"brand\" href=\"/\"><span>\(Self.escape(siteTitle))</span></a>"
+        page +=
+            "<header class=\"site-header\"><div class=\"wrap header-row\"><a class=\"brand\" href=\"/\"><span>\(Self.escape(siteTitle))</span></a>"
         page += "<nav class=\"site-nav\" aria-label=\"Contributions\">"
         if let user = visitor.user {
-            page += "<a href=\"/_formulary/review\">Review queue</a><a href=\"/_formulary/account\">\(Self.escape(user.name))</a>"
+            page +=
+                "<a href=\"/_formulary/review\">Review queue</a><a href=\"/_formulary/account\">\(Self.escape(user.name))</a>"
             if visitor.session != nil {
-                page += "<form method=\"post\" action=\"/_formulary/sign-out\" class=\"inline\">" + hidden("csrf", visitor.csrf ?? "")
+                page +=
+                    "<form method=\"post\" action=\"/_formulary/sign-out\" class=\"inline\">"
+                    + hidden("csrf", visitor.csrf ?? "")
                     + "<button type=\"submit\" class=\"link\">Sign out</button></form>"
             }
         } else {
@@ -854,7 +893,8 @@ final class ContributionServer: Sendable {
         var fields = SiteServer.securityHeaders
         fields[.contentType] = "application/json"
         fields[.cacheControl] = "no-store"
-        return ServerResponse(status: status, headers: fields, body: .bytes(ByteBuffer(bytes: SiteServer.encode(value))))
+        return ServerResponse(
+            status: status, headers: fields, body: .bytes(ByteBuffer(bytes: SiteServer.encode(value))))
     }
 
     private func apiError(_ error: WebError, path: String) -> ServerResponse {
@@ -864,7 +904,8 @@ final class ContributionServer: Sendable {
         if case .tooManyRequests(let seconds) = error { fields[.retryAfter] = String(seconds) }
         if case .unauthorized = error { fields[.wwwAuthenticate] = "Bearer" }
         if case .methodNotAllowed(let allow) = error { fields[.allow] = allow }
-        let problem = Problem(title: error.status.reasonPhrase, status: error.status.code, detail: error.detail, instance: path)
+        let problem = Problem(
+            title: error.status.reasonPhrase, status: error.status.code, detail: error.detail, instance: path)
         return ServerResponse(
             status: error.status, headers: fields, body: .bytes(ByteBuffer(bytes: SiteServer.encode(problem))))
     }
@@ -876,7 +917,8 @@ final class ContributionServer: Sendable {
         let visitor = Visitor()
         var response = html(
             title: error.status.reasonPhrase, visitor: visitor,
-            body: "<h1>\(Self.escape(error.status.reasonPhrase))</h1>\n<div class=\"notice error\" role=\"alert\">\(Self.escape(error.detail))</div>\n<p><a href=\"/\">Home</a> · <a href=\"/_formulary/review\">Review queue</a></p>\n"
+            body:
+                "<h1>\(Self.escape(error.status.reasonPhrase))</h1>\n<div class=\"notice error\" role=\"alert\">\(Self.escape(error.detail))</div>\n<p><a href=\"/\">Home</a> · <a href=\"/_formulary/review\">Review queue</a></p>\n"
         )
         response.status = error.status
         if case .tooManyRequests(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
@@ -950,9 +992,11 @@ final class ContributionServer: Sendable {
             out += "<section class=\"diff-section\"><h3>\(escape(title))</h3><div class=\"diff-sides\">"
             switch section.change {
             case .added(let text):
-                out += "<pre aria-label=\"before\"><em>(not there)</em></pre><pre aria-label=\"after\"><ins>\(escape(text))</ins></pre>"
+                out +=
+                    "<pre aria-label=\"before\"><em>(not there)</em></pre><pre aria-label=\"after\"><ins>\(escape(text))</ins></pre>"
             case .removed(let text):
-                out += "<pre aria-label=\"before\"><del>\(escape(text))</del></pre><pre aria-label=\"after\"><em>(removed)</em></pre>"
+                out +=
+                    "<pre aria-label=\"before\"><del>\(escape(text))</del></pre><pre aria-label=\"after\"><em>(removed)</em></pre>"
             case .edited(let words):
                 var before = ""
                 var after = ""

@@ -97,7 +97,8 @@ public enum PasswordHash {
         var generator = SystemRandomNumberGenerator()
         for index in salt.indices { salt[index] = generator.next() }
         let key = try derive(password, salt: salt, cost: cost)
-        return "scrypt$\(cost.logN)$\(cost.r)$\(cost.p)$\(Data(salt).base64EncodedString())$\(key.base64EncodedString())"
+        return
+            "scrypt$\(cost.logN)$\(cost.r)$\(cost.p)$\(Data(salt).base64EncodedString())$\(key.base64EncodedString())"
     }
 
     public static func verify(_ password: String, against stored: String) -> Bool {

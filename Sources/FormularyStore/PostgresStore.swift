@@ -365,7 +365,8 @@ public final class PostgresStore: ContributionStore {
                 query =
                     "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion WHERE monograph_id = \(id) ORDER BY id LIMIT \(limit) OFFSET \(offset)"
             case (nil, nil):
-                query = "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion ORDER BY id LIMIT \(limit) OFFSET \(offset)"
+                query =
+                    "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion ORDER BY id LIMIT \(limit) OFFSET \(offset)"
             }
             return try await Self.suggestions(try await client.query(query, logger: logger))
         }

@@ -333,7 +333,9 @@ public final class SQLiteStore: ContributionStore {
                     db,
                     AuditEntry(
                         actor: "cli", action: "user-add", target: user.name,
-                        detail: "role \(user.role.rawValue); qualifications: \(AuditText.qualifications(user.qualifications))"))
+                        detail:
+                            "role \(user.role.rawValue); qualifications: \(AuditText.qualifications(user.qualifications))"
+                    ))
             }
         }
     }

@@ -27,7 +27,8 @@ struct ContributionFixture {
         _ = try await contributions.importContent()
         var accounts = Accounts(store: store)
         accounts.cost = .init(logN: 10, r: 8, p: 1)
-        try await accounts.addUser(User(name: "rhea", role: .reviewer, qualifications: ["pharmacist"]), password: password)
+        try await accounts.addUser(
+            User(name: "rhea", role: .reviewer, qualifications: ["pharmacist"]), password: password)
         try await accounts.addUser(User(name: "sam", role: .reviewer), password: password)
         try await accounts.addUser(User(name: "cara", role: .contributor), password: password)
         var settings = SiteConfiguration.ContributionSettings()
@@ -138,7 +139,10 @@ struct ContributionServerTests {
         // Check first: problems (none) and the diff, nothing recorded.
         let check = await fixture.post(
             "/_formulary/suggest",
-            [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "swelling"), ("action", "check")],
+            [
+                ("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "swelling"),
+                ("action", "check"),
+            ],
             &cara)
         #expect(check.text.contains("No problems found."))
         #expect(check.text.contains("<del>Pain </del>and <del>fever.\n\n</del>"))
@@ -146,7 +150,10 @@ struct ContributionServerTests {
         #expect(try await fixture.store.suggestions(status: nil, monographID: nil).isEmpty)
         let sent = await fixture.post(
             "/_formulary/suggest",
-            [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "swelling"), ("action", "submit")],
+            [
+                ("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", "swelling"),
+                ("action", "submit"),
+            ],
             &cara)
         #expect(sent.status == .seeOther)
         #expect(sent.location == "/_formulary/suggestions/1?sent=1")
@@ -167,7 +174,10 @@ struct ContributionServerTests {
         let history = await fixture.get("/_formulary/history?page=composition/aspirin", &rhea)
         #expect(history.text.contains("<td>2 (current)</td>"))
         #expect(history.text.contains("swelling (suggestion #1, approved by rhea)"))
-        #expect(history.text.contains("<select id=\"from\" name=\"from\"><option value=\"2\">2</option><option value=\"1\" selected>1</option></select>"))
+        #expect(
+            history.text.contains(
+                "<select id=\"from\" name=\"from\"><option value=\"2\">2</option><option value=\"1\" selected>1</option></select>"
+            ))
         let compare = await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=2", &rhea)
         #expect(compare.text.contains("<ins>reviewed_by: &quot;rhea&quot;"))
         #expect(compare.text.contains("<ins>Pain, fever </ins>and <ins>swelling.\n\n</ins>"))
@@ -191,11 +201,16 @@ struct ContributionServerTests {
         var cara = await fixture.signIn("cara")
         let form = await fixture.get(link.replacingOccurrences(of: "&amp;", with: "&"), &cara)
         #expect(form.status == .ok)
-        #expect(form.text.contains("<textarea id=\"markdown\" name=\"markdown\" spellcheck=\"true\">## Dosage\nOne tablet.\n\n</textarea>"))
+        #expect(
+            form.text.contains(
+                "<textarea id=\"markdown\" name=\"markdown\" spellcheck=\"true\">## Dosage\nOne tablet.\n\n</textarea>")
+        )
         let sent = await fixture.post(
             "/_formulary/suggest",
-            [("page", "composition/aspirin"), ("base", "1"), ("section", "dosage"),
-             ("markdown", "## Dosage\r\nTwo tablets.\r\n"), ("message", "m"), ("action", "submit")],
+            [
+                ("page", "composition/aspirin"), ("base", "1"), ("section", "dosage"),
+                ("markdown", "## Dosage\r\nTwo tablets.\r\n"), ("message", "m"), ("action", "submit"),
+            ],
             &cara)
         #expect(sent.status == .seeOther)
         let suggestion = try #require(try await fixture.store.suggestion(id: 1))
@@ -207,7 +222,8 @@ struct ContributionServerTests {
         let fixture = try await ContributionFixture.make()
         let cara = try await fixture.token("cara")
         let sam = try await fixture.token("sam")
-        let body = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
+        let body =
+            ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
         let created = await fixture.api(.post, "/api/v1/suggestions", token: cara, json: body)
         #expect(created.status == .created)
         #expect(await fixture.api(.post, "/api/v1/suggestions/1/approve", token: cara).status == .forbidden)
@@ -215,8 +231,10 @@ struct ContributionServerTests {
             await fixture.api(.post, "/api/v1/suggestions/1/reject", token: cara, json: #"{"reason":"no"}"#).status
                 == .forbidden)
         #expect(
-            await fixture.api(.post, "/api/v1/revisions/revert", token: cara, json: #"{"monograph":"composition/aspirin","to":1}"#)
-                .status == .forbidden)
+            await fixture.api(
+                .post, "/api/v1/revisions/revert", token: cara, json: #"{"monograph":"composition/aspirin","to":1}"#
+            )
+            .status == .forbidden)
         var browser = await fixture.signIn("cara")
         _ = await fixture.get("/_formulary/suggestions/1", &browser)
         #expect(await fixture.post("/_formulary/suggestions/1", [("action", "approve")], &browser).status == .forbidden)
@@ -262,11 +280,13 @@ struct ContributionServerTests {
         let fixture = try await ContributionFixture.make()
         let cara = try await fixture.token("cara")
         let rhea = try await fixture.token("rhea")
-        let body = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
+        let body =
+            ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
         #expect(await fixture.api(.post, "/api/v1/suggestions", token: rhea, json: body).status == .created)
         // Cara may not withdraw Rhea's suggestion; the author is always the token's owner.
         #expect(await fixture.api(.post, "/api/v1/suggestions/1/withdraw", token: cara).status == .forbidden)
-        let spoof = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nAche.\n","message":"m","author":"rhea"}"###
+        let spoof =
+            ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nAche.\n","message":"m","author":"rhea"}"###
         let created = await fixture.api(.post, "/api/v1/suggestions", token: cara, json: spoof)
         #expect(try await fixture.store.suggestion(id: 2)?.author == "cara")
         #expect(created.status == .created)
@@ -323,7 +343,10 @@ struct ContributionServerTests {
             .replacingOccurrences(of: "## Dosage", with: "## Dosage " + attack)
         let sent = await fixture.post(
             "/_formulary/suggest",
-            [("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", attack), ("action", "submit")],
+            [
+                ("page", "composition/aspirin"), ("base", "1"), ("markdown", edited), ("message", attack),
+                ("action", "submit"),
+            ],
             &cara)
         #expect(sent.status == .seeOther)
         var rhea = await fixture.signIn("rhea")
@@ -337,7 +360,8 @@ struct ContributionServerTests {
             #expect(!page.text.contains("<script>alert"))
             #expect(!page.text.contains("<img src=x"))
         }
-        #expect(pages[0].text.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
+        #expect(
+            pages[0].text.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"))
         #expect(pages[1].text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(pages[2].text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         let approved = await fixture.post("/_formulary/suggestions/1", [("action", "approve")], &rhea)
@@ -346,7 +370,8 @@ struct ContributionServerTests {
         #expect(!compare.text.contains("<script>alert"))
         #expect(!compare.text.contains("<img src=x"))
         // The published page: cmark-gfm leaves raw HTML out.
-        let published = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        let published = String(
+            decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
         #expect(published.contains("One tablet."))
         #expect(!published.contains("<script>alert"))
         #expect(!published.contains("<img src=x"))
@@ -358,7 +383,8 @@ struct ContributionServerTests {
     func rateLimits() async throws {
         let fixture = try await ContributionFixture.make(rateLimit: 3)
         let cara = try await fixture.token("cara")
-        let body = ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
+        let body =
+            ###"{"monograph":"composition/aspirin","section":"usage","text":"## Usage\nPain.\n","message":"m"}"###
         for _ in 0..<3 {
             #expect(await fixture.api(.post, "/api/v1/suggestions", token: cara, json: body).status == .created)
         }
@@ -376,7 +402,8 @@ struct ContributionServerTests {
         for _ in 0..<11 {
             statuses.append(
                 await fixture.send(
-                    .post, "/_formulary/sign-in", form: [("csrf", browser.csrf!), ("name", "cara"), ("password", "wrong")],
+                    .post, "/_formulary/sign-in",
+                    form: [("csrf", browser.csrf!), ("name", "cara"), ("password", "wrong")],
                     browser: &browser, peer: "10.9.9.9"
                 ).status.code)
         }
@@ -388,7 +415,8 @@ struct ContributionServerTests {
     func qualifications() async throws {
         let fixture = try await ContributionFixture.make(qualifications: ["dosage": "pharmacist"])
         let cara = try await fixture.token("cara")
-        let body = ###"{"monograph":"composition/aspirin","section":"dosage","text":"## Dosage\nTwo tablets.\n","message":"m"}"###
+        let body =
+            ###"{"monograph":"composition/aspirin","section":"dosage","text":"## Dosage\nTwo tablets.\n","message":"m"}"###
         #expect(await fixture.api(.post, "/api/v1/suggestions", token: cara, json: body).status == .created)
         let sam = await fixture.api(.post, "/api/v1/suggestions/1/approve", token: try await fixture.token("sam"))
         #expect(sam.status == .forbidden)
@@ -426,7 +454,9 @@ struct ContributionServerTests {
         #expect(try await fixture.store.suggestion(id: 1)?.checkErrors.isEmpty == false)
         // A huge page is checked and kept whole (the HTTP layer bounds bodies at 1 MB).
         let huge = "---\ntitle: Aspirin\n---\n\n## Usage\n" + String(repeating: "word ", count: 150_000) + "\n"
-        let big = try String(decoding: JSONEncoder().encode(["monograph": "composition/aspirin", "markdown": huge, "message": "m"]), as: UTF8.self)
+        let big = try String(
+            decoding: JSONEncoder().encode(["monograph": "composition/aspirin", "markdown": huge, "message": "m"]),
+            as: UTF8.self)
         #expect(await fixture.api(.post, "/api/v1/suggestions", token: cara, json: big).status == .created)
         #expect(try await fixture.store.suggestion(id: 2)?.markdown == huge)
         // Forms: bad escapes, wrong password, unknown pages.
@@ -436,7 +466,8 @@ struct ContributionServerTests {
         #expect(bad.status == .forbidden)
         #expect(await fixture.get("/_formulary/suggest?page=composition/nope", &browser).status == .notFound)
         #expect(await fixture.get("/_formulary/suggestions/12345", &browser).status == .notFound)
-        #expect(await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=9", &browser).status == .notFound)
+        #expect(
+            await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=9", &browser).status == .notFound)
         #expect(await fixture.get("/_formulary/nothing", &browser).status == .notFound)
         #expect(await fixture.send(.delete, "/_formulary/review", browser: &browser).status == .methodNotAllowed)
         var stranger = ContributionFixture.Browser()
