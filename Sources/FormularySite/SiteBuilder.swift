@@ -202,8 +202,6 @@ public struct SiteBuilder: Sendable {
         return resolved
     }
 
-    /// Files a repository keeps beside its pages: a README is documentation, `index.md` a
-    /// Jekyll home page, `_layouts/` and `_includes/` Jekyll's own folders.
     /// Whether a file name starting with this byte may be README, CHANGELOG, LICENSE,
     /// SECURITY, CONTRIBUTING, INDEX or 404 (no array made per file).
     private static func mayNameDocumentation(_ first: UInt8) -> Bool {
@@ -213,6 +211,8 @@ public struct SiteBuilder: Sendable {
         }
     }
 
+    /// Files a repository keeps beside its pages: a README is documentation, `index.md` a
+    /// Jekyll home page, `_layouts/` and `_includes/` Jekyll's own folders.
     static func notAMonograph(_ path: String, under root: String) -> String? {
         // Most paths hold neither a `/_` folder nor a documentation name: decided on bytes.
         let utf8 = path.utf8
