@@ -96,6 +96,10 @@ public struct SearchEngine: Sendable {
         // matched besides itself (for highlighting).
         var prefixRanges: [Range<Int>] = []
         var matchedWords: [Int] = []
+        // The words a query word that is no word of the index was taken to be a misspelling
+        // of: they cover a page's name as the word itself would (`paracetmol 650` is about
+        // Paracetamol). A word the index knows (a brand, say) stays itself.
+        var typoWords: [Int] = []
         for (position, term) in terms.enumerated() {
             let range = index.vocabulary.prefixRange(term)
             prefixRanges.append(range)
@@ -123,6 +127,7 @@ public struct SearchEngine: Sendable {
                     scratch.add(index.aliases, word, quality * 0.95)
                     scratch.add(index.brands, word, quality * 0.9)
                     matchedWords.append(word)
+                    if exact == nil { typoWords.append(word) }
                 }
             }
             scratch.finishTerm(required: isRequired[position], strong: MatchQuality.brand)
@@ -136,7 +141,8 @@ public struct SearchEngine: Sendable {
                 scratch.setScore(
                     page,
                     score(
-                        page, terms: terms, prefixRanges: prefixRanges, total: scratch.sum[Int(page)],
+                        page, terms: terms, prefixRanges: prefixRanges, typoWords: typoWords,
+                        total: scratch.sum[Int(page)],
                         numbers: numbers, coverage: most, required: requiredCount))
                 if Int(scratch.strongHits[Int(page)]) == requiredCount { strongNames = true }
             }
@@ -189,7 +195,7 @@ public struct SearchEngine: Sendable {
     /// Names first: how well the words cover the page's name, how many ingredients are left
     /// over, and whether the strengths agree. `total` is the sum of the words' match qualities.
     private func score(
-        _ page: Int32, terms: [[UInt8]], prefixRanges: [Range<Int>], total: Double,
+        _ page: Int32, terms: [[UInt8]], prefixRanges: [Range<Int>], typoWords: [Int], total: Double,
         numbers: [(value: Double, unit: String?)], coverage: Int, required: Int
     ) -> Double {
         let ingredientCount = Int(index.ingredientCounts[Int(page)])
@@ -199,7 +205,7 @@ public struct SearchEngine: Sendable {
         var covered = 0
         for entry in nameWords {
             let word = Int(index.pageNameWords[entry])
-            if prefixRanges.contains(where: { $0.contains(word) }) { covered += 1 }
+            if prefixRanges.contains(where: { $0.contains(word) }) || typoWords.contains(word) { covered += 1 }
         }
         let ratio = nameWords.isEmpty ? 0 : Double(covered) / Double(nameWords.count)
         score += 4 * ratio
@@ -379,7 +385,9 @@ final class SearchScratch {
     func raiseScore(_ page: Int32, to score: Double) {
         let slot = Int(scoreSlot[Int(page)])
         if slot > 0 {
-            scoredPages[slot - 1].score = max(scoredPages[slot - 1].score, score)
+            // A page found by name whose text also has the words: a little ahead of one that
+            // has only the name (two pages of one medicine, one mentioning the brand asked for).
+            scoredPages[slot - 1].score = max(scoredPages[slot - 1].score + 0.25, score)
         } else {
             setScore(page, max(0, score))
         }

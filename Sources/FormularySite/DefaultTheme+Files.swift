@@ -574,6 +574,9 @@ extension DefaultTheme {
               var sortedWords = Object.keys(vocabulary).sort();
 
               var perTerm = [], matched = [];
+              // The words a query word that is no word of the index was taken to be a misspelling of:
+              // they cover a page's name as the word itself would (`paracetmol 650` is about Paracetamol).
+              var typoWords = new Set();
               terms.forEach(function (term, position) {
                 var best = Object.create(null);
                 function add(postings, quality) {
@@ -606,7 +609,10 @@ extension DefaultTheme {
                   sortedWords.forEach(function (word) {
                     if (word === term) return;
                     var distance = editDistance(term, word, allowed);
-                    if (distance <= allowed) add(vocabulary[word], distance === 1 ? QUALITY.typo1 : QUALITY.typo2);
+                    if (distance <= allowed) {
+                      add(vocabulary[word], distance === 1 ? QUALITY.typo1 : QUALITY.typo2);
+                      if (!exact) typoWords.add(word);
+                    }
                   });
                 }
                 perTerm.push(best);
@@ -626,7 +632,7 @@ extension DefaultTheme {
               var scores = Object.create(null);
               Object.keys(counts).forEach(function (id) {
                 if (counts[id] === most && most > 0 && pages[id]) {
-                  scores[id] = self.pageScore(pages[id], id, terms, asked, perTerm, numbers, most, required.length);
+                  scores[id] = self.pageScore(pages[id], id, terms, asked, perTerm, numbers, most, required.length, typoWords);
                 }
               });
               var titles = Object.create(null);
@@ -639,7 +645,7 @@ extension DefaultTheme {
             });
           };
 
-          Engine.prototype.pageScore = function (page, id, terms, asked, perTerm, numbers, coverage, required) {
+          Engine.prototype.pageScore = function (page, id, terms, asked, perTerm, numbers, coverage, required, typoWords) {
             var self = this;
             // The name words and strengths of a page are its title's, as SearchDocument reads them.
             var titleWords = words(page.title);
@@ -653,7 +659,7 @@ extension DefaultTheme {
             var score = 10 * total / Math.max(terms.length, 1);
             var anyMatch = perTerm.some(function (matches) { return (matches[id] || 0) > 0; });
             var covered = nameWords.filter(function (word) {
-              if (asked.has(word)) return true;
+              if (asked.has(word) || typoWords.has(word)) return true;
               return anyMatch && Array.from(asked).some(function (a) { return word.indexOf(a) === 0; });
             }).length;
             var ratio = nameWords.length ? covered / nameWords.length : 0;
@@ -700,7 +706,11 @@ extension DefaultTheme {
                 });
                 if (!everywhere) return;
                 var score = 8 + Math.min(3, hits * 0.3);
-                if (!(scores[id] >= score)) {
+                if (scores[id] !== undefined) {
+                  // Found by name, and its text has the words too: a little ahead of a page that has
+                  // only the name (as SearchEngine does).
+                  scores[id] = Math.max(scores[id] + 0.25, score);
+                } else {
                   scores[id] = score;
                   var page = postings[0].shard.pages[id];
                   titles[id] = titles[id] || [page.title, page.kind];

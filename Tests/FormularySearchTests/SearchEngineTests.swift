@@ -116,6 +116,42 @@ struct SearchEngineTests {
         #expect(Self.engine.search("blocker beta").results.map(\.score) == [8.6, 8.6])
     }
 
+    @Test("a misspelt name with a strength still finds the medicine before combinations with that strength")
+    func typoAndStrength() throws {
+        let pages = [
+            ("composition/paracetamol.md", "Paracetamol", "Pain and fever."),
+            (
+                "generic/aceclofenac-100mg-paracetamol-650mg.md", "Aceclofenac 100mg + Paracetamol 650mg",
+                "Pain and swelling."
+            ),
+        ].map { path, title, usage in
+            try! MonographParser().parse(
+                bytes: Array("---\ntitle: \(title)\n---\n# \(title)\n\n### Usage\n\(usage)\n".utf8),
+                location: DocumentLocation(path: path))
+        }
+        let engine = SearchEngine(index: SearchIndex(pages: pages))
+        #expect(
+            engine.search("paracetmol 650").results.map(\.id) == [
+                "composition/paracetamol", "generic/aceclofenac-100mg-paracetamol-650mg",
+            ])
+        // Spelt right, as before.
+        #expect(engine.search("paracetamol 650").results.first?.id == "composition/paracetamol")
+    }
+
+    @Test("of two pages found by name, the one whose text also has the word comes first")
+    func nameAndText() throws {
+        let pages = [
+            ("composition/calcium-leucovorin.md", "Calcium Leucovorin", "Rescue after methotrexate."),
+            ("composition/leucovorin-calcium.md", "Leucovorin Calcium", "Sold as Leucocorin in some places."),
+        ].map { path, title, usage in
+            try! MonographParser().parse(
+                bytes: Array("---\ntitle: \(title)\n---\n# \(title)\n\n### Usage\n\(usage)\n".utf8),
+                location: DocumentLocation(path: path))
+        }
+        let engine = SearchEngine(index: SearchIndex(pages: pages))
+        #expect(engine.search("leucocorin").results.first?.id == "composition/leucovorin-calcium")
+    }
+
     @Test("the snippet starts at the query's own word before a word it only resembles")
     func snippetAnchor() throws {
         let text = String(repeating: "Filler words here. ", count: 12) + "Amoxil helps. Later amoxxil is named."
