@@ -53,6 +53,39 @@ struct HostileInputTests {
         }
     }
 
+    @Test("files listed with their stamps: as stat gives them, links followed, none for a dangling link")
+    func stampedWalk() throws {
+        try withFolder { folder in
+            let nested = folder.appendingPathComponent("composition/p")
+            try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+            let page = nested.appendingPathComponent("paracetamol.md")
+            try Data("---\ntitle: Paracetamol\n---\n".utf8).write(to: page)
+            try Data("hidden".utf8).write(to: nested.appendingPathComponent(".draft.md"))
+            try Data("notes".utf8).write(to: nested.appendingPathComponent("notes.txt"))
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.appendingPathComponent("linked.md").path, withDestinationPath: page.path)
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.appendingPathComponent("dangling.md").path, withDestinationPath: "/nonexistent/x.md")
+            let listed = try ContentLoader.markdownFilesWithStamps(in: [folder.path])
+            let plain = try ContentLoader.markdownFiles(in: [folder.path])
+            #expect(listed.map(\.path) == plain)
+            #expect(
+                listed.map(\.path) == [
+                    folder.appendingPathComponent("composition/p/paracetamol.md").path,
+                    folder.appendingPathComponent("dangling.md").path,
+                    folder.appendingPathComponent("linked.md").path,
+                ])
+            var info = stat()
+            #expect(stat(page.path, &info) == 0)
+            let expected = ContentLoader.FileStamp(
+                modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+                size: Int64(info.st_size))
+            #expect(listed[0].stamp == expected)
+            #expect(listed[1].stamp == nil)
+            #expect(listed[2].stamp == expected)  // the link's target, as stat sees it
+        }
+    }
+
     @Test("an unreadable file and a dangling link are reported, and the rest is checked")
     func unreadableFiles() throws {
         try withFolder { folder in
