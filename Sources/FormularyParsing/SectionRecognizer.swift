@@ -95,25 +95,22 @@ public enum SectionRecognizer {
     static func closingEmphasis(_ marker: UInt8, in text: Substring, from start: String.Index) -> String.Index? {
         let bytes = text.utf8
         let skipped = bytes.distance(from: bytes.startIndex, to: start)
-        let offset = bytes.withContiguousStorageIfAvailable { buffer -> Int? in
+        func pair(in buffer: some RandomAccessCollection<UInt8>) -> Int? {
+            let base = buffer.startIndex
             var index = skipped
             while index + 1 < buffer.count {
-                if buffer[index] == marker, buffer[index + 1] == marker { return index }
+                if buffer[buffer.index(base, offsetBy: index)] == marker,
+                    buffer[buffer.index(base, offsetBy: index + 1)] == marker
+                {
+                    return index
+                }
                 index += 1
             }
             return nil
         }
-        if let offset { return offset.map { bytes.index(bytes.startIndex, offsetBy: $0) } }
-        // Not contiguous (a bridged string): index by index.
-        var index = start
-        while index < bytes.endIndex {
-            if bytes[index] == marker {
-                let next = bytes.index(after: index)
-                if next < bytes.endIndex, bytes[next] == marker { return index }
-            }
-            index = bytes.index(after: index)
-        }
-        return nil
+        // Contiguous nearly always; a bridged string is copied first.
+        let offset = bytes.withContiguousStorageIfAvailable { pair(in: $0) } ?? pair(in: Array(bytes))
+        return offset.map { bytes.index(bytes.startIndex, offsetBy: $0) }
     }
 
     /// Recognises a paragraph that opens with a bold label ending in a colon: `**Usage:** text`
@@ -218,25 +215,16 @@ public enum SectionRecognizer {
             }
         }
         // The first colon outside parentheses ends the label.
-        let colon: Int? =
-            bytes.withContiguousStorageIfAvailable { buffer in
-                var depth = 0
-                for index in buffer.indices {
-                    switch buffer[index] {
-                    case UInt8(ascii: "("): depth += 1
-                    case UInt8(ascii: ")"): depth = max(0, depth - 1)
-                    case UInt8(ascii: ":") where depth == 0: return index
-                    default: break
-                    }
-                }
-                return nil
-            } ?? Self.firstColonOutsideParentheses(Array(bytes))
+        let colon =
+            bytes.withContiguousStorageIfAvailable { Self.firstColonOutsideParentheses($0) }
+            ?? Self.firstColonOutsideParentheses(Array(bytes))
         guard let colon else { return (text, "") }
         let index = bytes.index(bytes.startIndex, offsetBy: colon)
         return (text[..<index], String(text[bytes.index(after: index)...].trimmedWhitespace()))
     }
 
-    private static func firstColonOutsideParentheses(_ bytes: [UInt8]) -> Int? {
+    /// The offset of the first `:` not inside parentheses.
+    private static func firstColonOutsideParentheses(_ bytes: some Sequence<UInt8>) -> Int? {
         var depth = 0
         for (index, byte) in bytes.enumerated() {
             switch byte {

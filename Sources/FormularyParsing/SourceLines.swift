@@ -49,6 +49,11 @@ struct SourceLines: Sendable {
 
     var count: Int { starts.count }
 
+    /// ASCII whitespace, as trimming sees it.
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C
+    }
+
     /// The text of one line without its line ending.
     func line(_ number: Int) -> Substring {
         Substring(text(fromLine: number, column: 1, throughLine: number))
@@ -82,11 +87,8 @@ struct SourceLines: Sendable {
         var lower = min(starts[first - 1] + max(column - 1, 0), bytes.count)
         let lastIndex = min(last, count)
         var upper = lastIndex < count ? starts[lastIndex] : bytes.count
-        func isSpace(_ byte: UInt8) -> Bool {
-            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C
-        }
-        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
-        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        while lower < upper, Self.isSpace(bytes[lower]) { lower += 1 }
+        while upper > lower, Self.isSpace(bytes[upper - 1]) { upper -= 1 }
         guard upper > lower else { return "" }
         let text = String(decoding: bytes[lower..<upper], as: UTF8.self)
         // Unicode spaces (no-break, ideographic) at either end are rare: trim those as text.
@@ -100,13 +102,10 @@ struct SourceLines: Sendable {
         guard number >= 1, number <= count else { return nil }
         var lower = starts[number - 1]
         var upper = number < count ? starts[number] : bytes.count
-        func isSpace(_ byte: UInt8) -> Bool {
-            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0B || byte == 0x0C
-        }
-        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        while lower < upper, Self.isSpace(bytes[lower]) { lower += 1 }
         guard lower < upper, bytes[lower] == UInt8(ascii: "#") else { return nil }
         while lower < upper, bytes[lower] == UInt8(ascii: "#") { lower += 1 }
-        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        while upper > lower, Self.isSpace(bytes[upper - 1]) { upper -= 1 }
         let text = String(decoding: bytes[lower..<upper], as: UTF8.self)
         // Unicode spaces (no-break, ideographic) at the end are rare: trim those as text.
         if upper > lower, bytes[upper - 1] >= 0x80 { return text.trimmingWhitespace() }

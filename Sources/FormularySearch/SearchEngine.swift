@@ -381,7 +381,8 @@ final class SearchScratch {
         }
     }
 
-    /// A page's score becomes `score` unless it has a higher one.
+    /// A page's score becomes `score` unless it has a higher one; a page that already has a
+    /// score (found by name) gains a quarter point at least.
     func raiseScore(_ page: Int32, to score: Double) {
         let slot = Int(scoreSlot[Int(page)])
         if slot > 0 {

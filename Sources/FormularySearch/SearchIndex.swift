@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import FormularyModel
 import FormularyParsing
 
@@ -52,7 +51,7 @@ public struct SearchIndex: Sendable {
     }
 
     public init(analysed: [AnalysedPage]) {
-        let timings = BuildTimings()
+        let timings = PhaseTimings(label: "search index: ")
         var documents = analysed.map(\.document)
         // The text's word hashes live on in the text postings only.
         let total = documents.reduce(0) { $0 + $1.wordHashes.count }
@@ -212,20 +211,5 @@ public struct SearchIndex: Sendable {
         case 5...7: 1
         default: 2
         }
-    }
-}
-
-/// Phase times of an index build on standard error when `FORMULARY_TIMINGS` is set.
-final class BuildTimings {
-    private let enabled = ProcessInfo.processInfo.environment["FORMULARY_TIMINGS"] != nil
-    private var last = ContinuousClock.now
-
-    func mark(_ phase: String) {
-        guard enabled else { return }
-        let now = ContinuousClock.now
-        let milliseconds =
-            (now - last).components.attoseconds / 1_000_000_000_000_000 + (now - last).components.seconds * 1000
-        FileHandle.standardError.write(Data("search index: \(phase) \(milliseconds) ms\n".utf8))
-        last = now
     }
 }

@@ -35,7 +35,7 @@ enum Snippet {
         }
 
         @inline(__always)
-        private static func key(_ first: UInt8, _ second: UInt8) -> Int { Int((first & 31) | (second & 31) << 5) }
+        private static func key(_ first: UInt8, _ second: UInt8) -> Int { Int(first & 31) | Int(second & 31) << 5 }
 
         /// Whether a text word (folded) is marked.
         func marks(_ folded: ArraySlice<UInt8>) -> Bool {

@@ -69,34 +69,18 @@ public struct StaticSearchEntry: Sendable, Equatable {
         brandWords = document.brandWords.subtracting(document.nameWords).filter { !SearchText.isNumeric($0) }.sorted()
         strengths = document.strengths.map { Strength(value: $0.value, unit: $0.unit) }
         ingredientCount = document.ingredientKeys.count
-        // Words counted by a hash of their bytes, in a small open-addressing table (a
-        // dictionary hashed each hash again); only the most used become strings.
+        // Words counted by a hash of their bytes (`WordCounter`); only the most used become strings.
         let folded = TextWords.folded(SearchDocument.searchableText(of: page.monograph))
-        var capacity = 64
-        while capacity < folded.count / 2 + 64 { capacity <<= 1 }  // never full (see TextWords)
-        let mask = capacity - 1
-        var slots = [Int32](repeating: -1, count: capacity)
-        var words: [(key: UInt64, count: Int, start: Int, length: Int)] = []
-        words.reserveCapacity(folded.count / 16)
+        var counter = WordCounter(textLength: folded.count)
+        var firsts: [(start: Int, length: Int)] = []  // where each word first appears
         var start = -1
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func flush(_ end: Int) {
             let length = end - start
-            if start >= 0, length >= 3, length <= 30, !(folded[start] >= 48 && folded[start] <= 57) {
-                var slot = Int(truncatingIfNeeded: HashPostings.mixed(hash)) & mask
-                while true {
-                    let entry = Int(slots[slot])
-                    if entry < 0 {
-                        slots[slot] = Int32(words.count)
-                        words.append((hash, 1, start, length))
-                        break
-                    }
-                    if words[entry].key == hash {
-                        words[entry].count += 1
-                        break
-                    }
-                    slot = (slot + 1) & mask
-                }
+            if start >= 0, length >= 3, length <= 30, !(folded[start] >= 48 && folded[start] <= 57),
+                counter.add(hash)
+            {
+                firsts.append((start, length))
             }
             start = -1
             hash = 0xcbf2_9ce4_8422_2325
@@ -112,12 +96,13 @@ public struct StaticSearchEntry: Sendable, Equatable {
         if start >= 0 { flush(folded.count) }
         let names = Set(nameWords.map { Array($0.utf8) })
         // Most used first, then by hash: the order the build has always used.
-        words.sort { ($0.count, $1.key) > ($1.count, $0.key) }
-        for candidate in words {
-            let word = folded[candidate.start..<(candidate.start + candidate.length)]
-            guard !Self.stopWordHashes.contains(candidate.key), !names.contains(Array(word)) else { continue }
+        let (hashes, counts) = (counter.hashes, counter.counts)
+        let order = hashes.indices.sorted { (counts[$0], hashes[$1]) > (counts[$1], hashes[$0]) }
+        for index in order {
+            let word = folded[firsts[index].start..<(firsts[index].start + firsts[index].length)]
+            guard !Self.stopWordHashes.contains(hashes[index]), !names.contains(Array(word)) else { continue }
             candidateBytes += word
-            candidates.append(Candidate(end: UInt32(candidateBytes.count), count: UInt16(min(candidate.count, 65_535))))
+            candidates.append(Candidate(end: UInt32(candidateBytes.count), count: UInt16(min(counts[index], 65_535))))
             if candidates.count == Self.bodyCandidatesPerPage { break }
         }
     }

@@ -28,80 +28,47 @@ enum TextWords {
     }
 
     /// The distinct hashes of the words of folded text, spelled as `SearchText.words` spells
-    /// them (`sulphate` as `sulfate`), with how often each occurs (at most 255), in no
-    /// particular order. One pass over the bytes, counted in a small open-addressing table.
+    /// them (`sulphate` as `sulfate`), with how often each occurs (at most 255), in the order
+    /// they first appear. One pass over the bytes, counted by `WordCounter`.
     static func countedHashes(of folded: [UInt8]) -> (hashes: [UInt64], counts: [UInt8]) {
-        // Never full: n bytes hold fewer than n/2 + 64 distinct words (36 of one letter, 1,296
-        // of two, then at least four bytes a word).
-        var capacity = 64
-        while capacity < folded.count / 2 + 64 { capacity <<= 1 }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) { table in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { counts in
-                table.initialize(repeating: 0)
-                counts.initialize(repeating: 0)
-                let mask = capacity - 1
-                var hashes: [UInt64] = []
-                hashes.reserveCapacity(folded.count / 16)
-                var slots: [Int32] = []
-                slots.reserveCapacity(folded.count / 16)
-                func count(_ hash: UInt64) {
-                    // 0 marks an empty slot.
-                    let key = hash == 0 ? 1 : hash
-                    var slot = Int(truncatingIfNeeded: HashPostings.mixed(key)) & mask
-                    while true {
-                        if table[slot] == key {
-                            if counts[slot] < 255 { counts[slot] += 1 }
-                            return
-                        }
-                        if table[slot] == 0 {
-                            table[slot] = key
-                            counts[slot] = 1
-                            hashes.append(hash)
-                            slots.append(Int32(slot))
-                            return
-                        }
-                        slot = (slot + 1) & mask
+        var counter = WordCounter(textLength: folded.count)
+        folded.withUnsafeBufferPointer { bytes in
+            var index = 0
+            let end = bytes.count
+            while index < end {
+                while index < end, !isWordByte(bytes[index]) { index += 1 }
+                let start = index
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                // Whether the word may hold a spelling to fold: `ph` (sulph), `oe` (oestr),
+                // `ae` (caesium), `in` (aluminium); confirmed below.
+                var mayFold = false
+                var previous: UInt8 = 0
+                while index < end {
+                    let byte = bytes[index]
+                    guard isWordByte(byte) else { break }
+                    hash ^= UInt64(byte)
+                    hash &*= 0x0000_0100_0000_01B3
+                    if (byte == UInt8(ascii: "h") && previous == UInt8(ascii: "p"))
+                        || (byte == UInt8(ascii: "e")
+                            && (previous == UInt8(ascii: "o") || previous == UInt8(ascii: "a")))
+                        || (byte == UInt8(ascii: "n") && previous == UInt8(ascii: "i"))
+                    {
+                        mayFold = true
                     }
+                    previous = byte
+                    index += 1
                 }
-                folded.withUnsafeBufferPointer { bytes in
-                    var index = 0
-                    let end = bytes.count
-                    while index < end {
-                        while index < end, !isWordByte(bytes[index]) { index += 1 }
-                        let start = index
-                        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                        // Whether the word may hold a spelling to fold: `ph` (sulph), `oe` (oestr),
-                        // `ae` (caesium), `ini` (aluminium); confirmed below.
-                        var mayFold = false
-                        var previous: UInt8 = 0
-                        while index < end {
-                            let byte = bytes[index]
-                            guard isWordByte(byte) else { break }
-                            hash ^= UInt64(byte)
-                            hash &*= 0x0000_0100_0000_01B3
-                            if (byte == UInt8(ascii: "h") && previous == UInt8(ascii: "p"))
-                                || (byte == UInt8(ascii: "e")
-                                    && (previous == UInt8(ascii: "o") || previous == UInt8(ascii: "a")))
-                                || (byte == UInt8(ascii: "n") && previous == UInt8(ascii: "i"))
-                            {
-                                mayFold = true
-                            }
-                            previous = byte
-                            index += 1
-                        }
-                        guard index > start else { continue }
-                        let word = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                        if mayFold, word.count >= 5, needsSpellingFold(word) {
-                            let spelled = SearchText.spellingFolded(String(decoding: word, as: UTF8.self))
-                            count(Self.hash(spelled.utf8))
-                        } else {
-                            count(hash)
-                        }
-                    }
+                guard index > start else { continue }
+                let word = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                if mayFold, word.count >= 5, needsSpellingFold(word) {
+                    let spelled = SearchText.spellingFolded(String(decoding: word, as: UTF8.self))
+                    counter.add(Self.hash(spelled.utf8))
+                } else {
+                    counter.add(hash)
                 }
-                return (hashes, slots.map { counts[Int($0)] })
             }
         }
+        return (counter.hashes, counter.counts.map { UInt8(min($0, 255)) })
     }
 
     private static let foldPatterns: [(UInt8, [UInt8])] = [
@@ -126,4 +93,43 @@ enum TextWords {
         return false
     }
 
+}
+
+/// A page's words counted by hash, in an open-addressing table that never fills: n bytes hold
+/// fewer than n/2 + 64 distinct words (36 of one letter, 1,296 of two, then at least four bytes
+/// a word). A dictionary would hash each hash again. Words keep the order they first appear in.
+struct WordCounter {
+    private var slots: [Int32]
+    private let mask: Int
+    private(set) var hashes: [UInt64] = []
+    private(set) var counts: [Int] = []
+
+    init(textLength: Int) {
+        var capacity = 64
+        while capacity < textLength / 2 + 64 { capacity <<= 1 }
+        slots = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+        hashes.reserveCapacity(textLength / 16)
+        counts.reserveCapacity(textLength / 16)
+    }
+
+    /// Counts `hash` once more; true when it is new.
+    @discardableResult
+    mutating func add(_ hash: UInt64) -> Bool {
+        var slot = Int(truncatingIfNeeded: HashPostings.mixed(hash)) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 {
+                slots[slot] = Int32(hashes.count)
+                hashes.append(hash)
+                counts.append(1)
+                return true
+            }
+            if hashes[entry] == hash {
+                counts[entry] += 1
+                return false
+            }
+            slot = (slot + 1) & mask
+        }
+    }
 }

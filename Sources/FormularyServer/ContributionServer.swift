@@ -539,9 +539,7 @@ final class ContributionServer: Sendable {
         guard user.role.mayReview else {
             throw WebError.forbidden("\(user.name) is a contributor; only reviewers and admins may approve")
         }
-        if let suggestion = try await store.suggestion(id: id), suggestion.author == user.name {
-            throw WebError.forbidden("a suggestion is approved by someone other than its author")
-        }
+        // Nobody approves their own suggestion: `Contributions.approve` refuses it (403).
         let revision = try await contributions.approve(
             suggestion: id, reviewer: user.name, override: override.flatMap { $0.isEmpty ? nil : $0 })
         await changed(wait)

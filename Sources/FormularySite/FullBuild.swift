@@ -329,26 +329,6 @@ final class FirstFailure: @unchecked Sendable {
     }
 }
 
-/// Phase times on standard error when `FORMULARY_TIMINGS` is set, for finding where a build's time goes.
-final class PhaseTimings: @unchecked Sendable {
-    private let enabled = ProcessInfo.processInfo.environment["FORMULARY_TIMINGS"] != nil
-    private var last = DispatchTime.now()
-
-    func mark(_ phase: String) {
-        guard enabled else { return }
-        let now = DispatchTime.now()
-        let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
-        // The peak resident memory so far (VmHWM), to see which phase sets it.
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let peak =
-            status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingWhitespace() }
-            ?? "?"
-        FileHandle.standardError.write(
-            Data("timing: \(phase) \(Int(milliseconds)) ms (peak memory so far \(peak))\n".utf8))
-        last = now
-    }
-}
-
 /// Work on another thread, waited for later.
 final class BackgroundJob<Value: Sendable>: @unchecked Sendable {
     private let group = DispatchGroup()

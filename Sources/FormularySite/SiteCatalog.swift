@@ -104,19 +104,10 @@ public struct SiteURLs: Sendable {
 
     /// `path` with every byte outside URL-safe ASCII percent-encoded (file names are kept as written).
     public static func percentEncoded(_ path: String) -> String {
-        let safe = path.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-._~/?=&".utf8.contains(byte)
-        }
-        if safe { return path }
+        if path.utf8.allSatisfy({ urlSafe[Int($0)] }) { return path }
         var result = ""
         for byte in path.utf8 {
-            let isSafe =
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-                || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-._~/?=&".utf8.contains(byte)
-            if isSafe {
+            if urlSafe[Int(byte)] {
                 result.unicodeScalars.append(UnicodeScalar(byte))
             } else {
                 let hex = String(byte, radix: 16, uppercase: true)
@@ -124,6 +115,14 @@ public struct SiteURLs: Sendable {
             }
         }
         return result
+    }
+
+    /// Bytes a path keeps as they are: ASCII letters and digits and `-._~/?=&`.
+    static let urlSafe: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        return (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-._~/?=&".utf8.contains(byte)
     }
 }
 
@@ -326,13 +325,22 @@ public enum Slug {
     /// `separator` (none at either end).
     /// `asciiWords(text, separator:)` when the text is all ASCII, nil otherwise (one pass).
     static func asciiWords(ifASCII text: String, separator: UInt8) -> String? {
+        asciiWords(text, separator: separator, rejectingNonASCII: true)
+    }
+
+    static func asciiWords(_ text: String, separator: UInt8) -> String {
+        asciiWords(text, separator: separator, rejectingNonASCII: false)!
+    }
+
+    private static func asciiWords(_ text: String, separator: UInt8, rejectingNonASCII: Bool) -> String? {
         var text = text
         return text.withUTF8 { utf8 -> String? in
+            // Never longer than the text: a separator stands for at least one byte.
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { buffer -> String? in
                 var count = 0
                 var pendingSeparator = false
                 for byte in utf8 {
-                    guard byte < 0x80 else { return nil }
+                    if rejectingNonASCII, byte >= 0x80 { return nil }
                     let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
                     if (lowered >= 97 && lowered <= 122) || (lowered >= 48 && lowered <= 57) {
                         if pendingSeparator, count > 0 {
@@ -349,23 +357,6 @@ public enum Slug {
                 return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
             }
         }
-    }
-
-    static func asciiWords(_ text: String, separator: UInt8) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var pendingSeparator = false
-        for byte in text.utf8 {
-            let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
-            if (lowered >= 97 && lowered <= 122) || (lowered >= 48 && lowered <= 57) {
-                if pendingSeparator, !bytes.isEmpty { bytes.append(separator) }
-                pendingSeparator = false
-                bytes.append(lowered)
-            } else {
-                pendingSeparator = true
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -214,19 +214,11 @@ struct SiteRenderer: Sendable {
         return files
     }
 
-    /// Bytes a URL path keeps as they are (`SiteURLs.percentEncoded`).
-    private static let urlSafe: [Bool] = (0..<256).map { value in
-        let byte = UInt8(value)
-        return (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "-._~/?=&".utf8.contains(byte)
-    }
-
     /// `xmlEscape(SiteURLs.percentEncoded(path))`, appended as bytes.
     static func appendEscapedPath(_ path: String, to out: inout [UInt8]) {
         let hex = Array("0123456789ABCDEF".utf8)
         for byte in path.utf8 {
-            if urlSafe[Int(byte)] {
+            if SiteURLs.urlSafe[Int(byte)] {
                 if byte == UInt8(ascii: "&") { out += "&amp;".utf8 } else { out.append(byte) }
             } else {
                 out.append(UInt8(ascii: "%"))

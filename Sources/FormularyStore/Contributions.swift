@@ -241,13 +241,13 @@ public struct Contributions: Sendable {
         guard let suggestion = try await store.suggestion(id: id) else {
             throw StoreError.notFound("no suggestion #\(id)")
         }
-        guard suggestion.status == .pending else {
-            throw StoreError.conflict("suggestion #\(id) is \(suggestion.status.rawValue), not pending")
-        }
         // Four eyes: from the command line and the API as from the web pages.
         guard suggestion.author != reviewer else {
             throw StoreError.forbidden(
                 "\(reviewer) wrote suggestion #\(id); a suggestion is approved by someone other than its author")
+        }
+        guard suggestion.status == .pending else {
+            throw StoreError.conflict("suggestion #\(id) is \(suggestion.status.rawValue), not pending")
         }
         if !suggestion.checkErrors.isEmpty, override?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
             throw StoreError.invalid(

@@ -1,0 +1,27 @@
+import Dispatch
+import Foundation
+
+/// Phase times on standard error when `FORMULARY_TIMINGS` is set, for finding where a build's
+/// time goes (the site build and the search index's build).
+public final class PhaseTimings: @unchecked Sendable {
+    private let enabled = ProcessInfo.processInfo.environment["FORMULARY_TIMINGS"] != nil
+    private let label: String
+    private var last = DispatchTime.now()
+
+    /// `label` starts every line (`timing: `, `search index: `).
+    public init(label: String = "timing: ") { self.label = label }
+
+    public func mark(_ phase: @autoclosure () -> String) {
+        guard enabled else { return }
+        let now = DispatchTime.now()
+        let milliseconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e6
+        // The peak resident memory so far (VmHWM), to see which phase sets it.
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let peak =
+            status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }.map { $0.dropFirst(6).trimmingWhitespace() }
+            ?? "?"
+        FileHandle.standardError.write(
+            Data("\(label)\(phase()) \(Int(milliseconds)) ms (peak memory so far \(peak))\n".utf8))
+        last = now
+    }
+}
