@@ -12,16 +12,23 @@ struct FAQExtractor {
     let lines: SourceLines
     let outline: MarkdownOutline
 
+    /// Where a piece of the section's text is: a range of the page's bytes, or bytes of its own
+    /// (a list item's lines joined, the text after a label).
+    private enum Text {
+        case range(Range<Int>)
+        case owned([UInt8])
+    }
+
     /// One piece of an FAQ section: a list item, a paragraph, a heading or other block.
     private enum Unit {
-        case entry(String, isListItem: Bool)  // a list item or a paragraph
+        case entry(Text, isListItem: Bool)  // a list item or a paragraph
         case heading(String)
         case other(String)
     }
 
     func extract(from section: SplitSection) -> [FAQ] {
         var units: [Unit] = []
-        if !section.leadText.isEmpty { units.append(.entry(section.leadText, isListItem: false)) }
+        if !section.leadText.isEmpty { units.append(.entry(.owned(Array(section.leadText.utf8)), isListItem: false)) }
         for block in outline.blocks[section.blocks] {
             switch block.kind {
             case .list:
@@ -29,7 +36,10 @@ struct FAQExtractor {
                     units.append(.entry(itemText(item), isListItem: true))
                 }
             case .paragraph:
-                units.append(.entry(text(of: block), isListItem: false))
+                units.append(
+                    .entry(
+                        .range(lines.range(fromLine: block.startLine, column: block.startColumn, throughLine: block.endLine)),
+                        isListItem: false))
             case .heading:
                 let raw = lines.line(block.startLine).trimmingWhitespace().drop(while: { $0 == "#" })
                 units.append(.heading(String(raw).trimmingWhitespace()))
@@ -43,51 +53,54 @@ struct FAQExtractor {
         /// Whether paragraphs may still extend the last answer.
         var answerOpen = false
 
-        for unit in units {
-            switch unit {
-            case .heading(let text):
-                let question = FAQText.cleanQuestion(text)
-                if question.isEmpty {
+        func take(_ chunk: ByteText, isListItem: Bool) {
+            if let pair = FAQText.pair(in: chunk) {
+                if pair.answer.isEmpty {
+                    pendingQuestion = pair.question
                     answerOpen = false
                 } else {
-                    pendingQuestion = question
-                    answerOpen = false
+                    faqs.append(pair)
+                    pendingQuestion = nil
+                    // A list item holds its whole answer; a closing paragraph after the
+                    // list ("Always consult ...") answers nothing.
+                    answerOpen = !isListItem
                 }
-            case .entry(let text, let isListItem):
-                let chunks = FAQText.splitAtQuestionLines(text)
-                for chunk in chunks {
-                    if let pair = FAQText.pair(in: chunk) {
-                        if pair.answer.isEmpty {
-                            pendingQuestion = pair.question
-                            answerOpen = false
-                        } else {
-                            faqs.append(pair)
-                            pendingQuestion = nil
-                            // A list item holds its whole answer; a closing paragraph after the
-                            // list ("Always consult ...") answers nothing.
-                            answerOpen = !isListItem
-                        }
-                    } else if let question = pendingQuestion {
-                        let answer = FAQText.cleanAnswer(chunk)
-                        if !answer.isEmpty {
-                            faqs.append(FAQ(question: question, answer: answer))
-                            pendingQuestion = nil
-                            answerOpen = true
-                        }
-                    } else if FAQText.opensWithBoldLabel(chunk) || FAQText.looksLikeClosingRemark(chunk) {
-                        // `**Mebeverine:**` groups the questions that follow; it answers nothing.
-                        answerOpen = false
-                    } else if answerOpen, !faqs.isEmpty {
-                        faqs[faqs.count - 1].answer += "\n\n" + chunk.trimmingWhitespace()
-                    }
-                }
-            case .other(let text):
-                if let question = pendingQuestion {
-                    faqs.append(FAQ(question: question, answer: text.trimmingWhitespace()))
+            } else if let question = pendingQuestion {
+                let answer = FAQText.cleanAnswer(chunk)
+                if !answer.isEmpty {
+                    faqs.append(FAQ(question: question, answer: answer))
                     pendingQuestion = nil
                     answerOpen = true
-                } else if answerOpen, !faqs.isEmpty {
-                    faqs[faqs.count - 1].answer += "\n\n" + text.trimmingWhitespace()
+                }
+            } else if FAQText.opensWithBoldLabel(chunk) || FAQText.looksLikeClosingRemark(chunk) {
+                // `**Mebeverine:**` groups the questions that follow; it answers nothing.
+                answerOpen = false
+            } else if answerOpen, !faqs.isEmpty {
+                faqs[faqs.count - 1].answer += "\n\n" + chunk.trimmed().string
+            }
+        }
+
+        lines.bytes.withUnsafeBufferPointer { page in
+            for unit in units {
+                switch unit {
+                case .heading(let text):
+                    let question = FAQText.cleanQuestion(text)
+                    if !question.isEmpty { pendingQuestion = question }
+                    answerOpen = false
+                case .entry(.range(let range), let isListItem):
+                    FAQText.forEachQuestionChunk(of: ByteText(page, range).trimmed()) { take($0, isListItem: isListItem) }
+                case .entry(.owned(let bytes), let isListItem):
+                    bytes.withUnsafeBufferPointer { own in
+                        FAQText.forEachQuestionChunk(of: ByteText(own).trimmed()) { take($0, isListItem: isListItem) }
+                    }
+                case .other(let text):
+                    if let question = pendingQuestion {
+                        faqs.append(FAQ(question: question, answer: text.trimmingWhitespace()))
+                        pendingQuestion = nil
+                        answerOpen = true
+                    } else if answerOpen, !faqs.isEmpty {
+                        faqs[faqs.count - 1].answer += "\n\n" + text.trimmingWhitespace()
+                    }
                 }
             }
         }
@@ -100,49 +113,52 @@ struct FAQExtractor {
     }
 
     /// An item's text without its list marker, its continuation lines dedented.
-    private func itemText(_ item: MarkdownBlock) -> String {
-        guard let first = outline.children(of: item).first else { return "" }
+    private func itemText(_ item: MarkdownBlock) -> Text {
+        guard let first = outline.children(of: item).first else { return .range(0..<0) }
         guard item.endLine > first.startLine else {
-            return lines.trimmedText(fromLine: first.startLine, column: first.startColumn, throughLine: first.startLine)
+            return .range(lines.range(fromLine: first.startLine, column: first.startColumn, throughLine: first.startLine))
         }
         // Continuation lines lose up to the first block's indentation of spaces and tabs.
-        return lines.joinedText(
-            fromLine: first.startLine, column: first.startColumn, throughLine: item.endLine,
-            dedent: first.startColumn - 1
-        ).trimmingWhitespace()
+        return .owned(
+            lines.joinedBytes(
+                fromLine: first.startLine, column: first.startColumn, throughLine: item.endLine,
+                dedent: first.startColumn - 1))
     }
 }
 
 /// The text rules of FAQ pairs, shared by the body and the v2 front matter `faqs:`.
+///
+/// They work on `ByteText`: a page's 74,000 pairs are cut, trimmed and searched without a
+/// string until the question and the answer are made.
 public enum FAQText {
     /// A question and its answer in one piece of text, or `nil` when the text does not open with a question.
-    static func pair(in text: String) -> FAQ? {
-        let text = Substring(text).trimmedWhitespace()
-        if SectionRecognizer.opensWithEmphasis(text) {
-            let bytes = text.utf8
-            let boldStart = bytes.index(bytes.startIndex, offsetBy: 2)
-            guard let close = SectionRecognizer.closingEmphasis(bytes[bytes.startIndex], in: text, from: boldStart)
-            else { return nil }
-            let bold = text[boldStart..<close]
-            var rest = text[bytes.index(close, offsetBy: 2)...]
+    static func pair(in raw: ByteText) -> FAQ? {
+        let text = raw.trimmed()
+        let buffer = text.buffer
+        if text.opensWithEmphasis {
+            let boldStart = text.lower + 2
+            guard let close = text.firstPair(of: buffer[text.lower], from: boldStart) else { return nil }
+            let bold = ByteText(buffer, boldStart..<close)
+            var rest = text.from(close + 2)
             let boldQuestion = stripQuestionMarker(bold)
             if boldQuestion.isEmpty {
                 // `**Q:** question ... **A:** answer`: the marker alone is bold.
                 guard hasQuestionMarker(bold) else { return nil }
-                rest = rest.trimmedWhitespace()
-                if rest.utf8.first == UInt8(ascii: ":") { rest = rest[rest.utf8.index(after: rest.startIndex)...] }
+                rest = rest.trimmed()
+                if rest.first == UInt8(ascii: ":") { rest.lower += 1 }
                 return splitAtAnswer(rest)
+            }
+            if let inner = answerMarkerRange(in: boldQuestion) {
+                // `**Q: question? A: answer**`
+                let q = cleanQuestion(boldQuestion.before(inner.lowerBound))
+                let joined = boldQuestion.from(inner.upperBound).bytes + rest.bytes
+                let a = joined.withUnsafeBufferPointer { cleanAnswer(ByteText($0)) }
+                return q.isEmpty ? nil : FAQ(question: q, answer: a)
             }
             // A bold lead that is neither a question nor marked as one is a sub-heading, not a question.
             let question = cleanQuestion(boldQuestion)
-            if let inner = answerMarkerRange(in: boldQuestion) {
-                // `**Q: question? A: answer**`
-                let q = cleanQuestion(boldQuestion[..<inner.lowerBound])
-                let a = cleanAnswer(String(boldQuestion[inner.upperBound...]) + rest)
-                return q.isEmpty ? nil : FAQ(question: q, answer: a)
-            }
             guard hasQuestionMarker(bold) || question.utf8.last == UInt8(ascii: "?") else { return nil }
-            if rest.utf8.first == UInt8(ascii: ":") { rest = rest[rest.utf8.index(after: rest.startIndex)...] }
+            if rest.first == UInt8(ascii: ":") { rest.lower += 1 }
             return FAQ(question: question, answer: cleanAnswer(rest))
         }
         if hasQuestionMarker(text) {
@@ -152,119 +168,124 @@ public enum FAQText {
     }
 
     /// Splits `question A: answer` (the answer may be on a later line).
-    private static func splitAtAnswer(_ text: Substring) -> FAQ? {
+    private static func splitAtAnswer(_ text: ByteText) -> FAQ? {
         if let marker = answerMarkerRange(in: text) {
-            let question = cleanQuestion(text[..<marker.lowerBound])
+            let question = cleanQuestion(text.before(marker.lowerBound))
             guard !question.isEmpty else { return nil }
-            return FAQ(question: question, answer: cleanAnswer(text[marker.upperBound...]))
+            return FAQ(question: question, answer: cleanAnswer(text.from(marker.upperBound)))
         }
         // No answer marker: a question mark ends the question.
-        if let mark = text.firstIndex(of: "?") {
-            let question = cleanQuestion(text[...mark])
+        if let mark = questionMark(in: text) {
+            let question = cleanQuestion(text.before(mark.upperBound))
             guard !question.isEmpty else { return nil }
-            return FAQ(question: question, answer: cleanAnswer(text[text.index(after: mark)...]))
+            return FAQ(question: question, answer: cleanAnswer(text.from(mark.upperBound)))
         }
         let question = cleanQuestion(text)
         return question.isEmpty ? nil : FAQ(question: question, answer: "")
     }
 
-    /// Splits a paragraph whose lines each open a new question (`**Q:** ...` lines without blank lines between).
-    static func splitAtQuestionLines(_ text: String) -> [String] {
-        guard text.containsByte(UInt8(ascii: "\n")) else { return [text] }
-        let bytes = text.utf8
-        var chunks: [String] = []
-        var chunkStart = bytes.startIndex
-        var lineStart = bytes.startIndex
+    /// The first `?` that is a character of its own, with any marks that belong to it: a byte
+    /// search, or a character search when a non-ASCII byte sits beside the first `?` found.
+    private static func questionMark(in text: ByteText) -> Range<Int>? {
+        guard let mark = text.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        let buffer = text.buffer
+        guard (mark > text.lower && buffer[mark - 1] >= 0x80) || (mark + 1 < text.upper && buffer[mark + 1] >= 0x80)
+        else { return mark..<(mark + 1) }
+        let string = text.string
+        guard let index = string.firstIndex(of: "?") else { return nil }
+        let utf8 = string.utf8
+        return (text.lower + utf8.distance(from: utf8.startIndex, to: index))
+            ..< (text.lower + utf8.distance(from: utf8.startIndex, to: string.index(after: index)))
+    }
+
+    /// Calls `body` with each piece of `text` that opens a new question: a paragraph whose
+    /// lines each open one (`**Q:** ...` lines without blank lines between) gives one piece per
+    /// such line, any other text itself. Each piece is trimmed.
+    static func forEachQuestionChunk(of text: ByteText, _ body: (ByteText) -> Void) {
+        guard text.contains(UInt8(ascii: "\n")) else { return body(text) }
+        let buffer = text.buffer
+        var chunkStart = text.lower
+        var lineStart = text.lower
         while true {
             // A line after the first that opens with a question marker (after spaces and `**`) starts a chunk.
-            if lineStart != bytes.startIndex {
+            if lineStart != text.lower {
                 var start = lineStart
-                while start < bytes.endIndex, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") {
-                    start = bytes.index(after: start)
+                while start < text.upper, buffer[start] == UInt8(ascii: " ") || buffer[start] == UInt8(ascii: "\t") {
+                    start += 1
                 }
-                var line = text[start...]
-                if line.utf8.starts(with: "**".utf8) { line = line[bytes.index(start, offsetBy: 2)...] }
+                var line = text.from(start)
+                if line.starts(with: "**") { line.lower += 2 }
                 if hasQuestionMarker(line) {
-                    chunks.append(String(text[chunkStart..<bytes.index(before: lineStart)]))
+                    body(ByteText(buffer, chunkStart..<(lineStart - 1)).trimmed())
                     chunkStart = lineStart
                 }
             }
-            guard let end = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) else { break }
-            lineStart = bytes.index(after: end)
+            guard let end = text.firstIndex(of: UInt8(ascii: "\n"), from: lineStart) else { break }
+            lineStart = end + 1
         }
-        chunks.append(String(text[chunkStart...]))
-        return chunks
+        body(text.from(chunkStart).trimmed())
     }
 
     /// `Q:`, `Q1:`, `Q1.`, `Question:` or `Question 1:` at the start.
-    static func hasQuestionMarker(_ text: some StringProtocol) -> Bool {
-        questionMarkerLength(Substring(text)) != nil
+    static func hasQuestionMarker(_ text: ByteText) -> Bool {
+        questionMarkerLength(text) != nil
     }
 
     /// The UTF-8 length of the question marker at the start, spaces before it included.
-    private static func questionMarkerLength(_ text: Substring) -> Int? {
-        let bytes = text.utf8
-        var index = bytes.startIndex
+    private static func questionMarkerLength(_ text: ByteText) -> Int? {
+        let buffer = text.buffer
+        var index = text.lower
         func skip(while condition: (UInt8) -> Bool) {
-            while index < bytes.endIndex, condition(bytes[index]) { index = bytes.index(after: index) }
+            while index < text.upper, condition(buffer[index]) { index += 1 }
         }
         skip { $0 == UInt8(ascii: " ") }
-        guard index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "q") else { return nil }
+        guard index < text.upper, buffer[index] | 0x20 == UInt8(ascii: "q") else { return nil }
         // `Question` in any case, compared as ASCII bytes.
         let isWord =
-            bytes.distance(from: index, to: bytes.endIndex) >= 8
-            && zip(bytes[index...].prefix(8), "question".utf8).allSatisfy { $0 | 0x20 == $1 }
-        index = bytes.index(index, offsetBy: isWord ? 8 : 1)
+            text.upper - index >= 8 && zip(buffer[index..<(index + 8)], "question".utf8).allSatisfy { $0 | 0x20 == $1 }
+        index += isWord ? 8 : 1
         skip { $0 == UInt8(ascii: " ") }
         skip { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard index < bytes.endIndex,
-            bytes[index] == UInt8(ascii: ":") || bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: ")")
+        guard index < text.upper,
+            buffer[index] == UInt8(ascii: ":") || buffer[index] == UInt8(ascii: ".") || buffer[index] == UInt8(ascii: ")")
         else { return nil }
-        return bytes.distance(from: bytes.startIndex, to: bytes.index(after: index))
+        return index + 1 - text.lower
     }
 
-    private static func stripQuestionMarker(_ text: Substring) -> Substring {
+    private static func stripQuestionMarker(_ text: ByteText) -> ByteText {
         guard let length = questionMarkerLength(text) else { return text }
-        return text[text.utf8.index(text.startIndex, offsetBy: length)...].trimmedWhitespace()
+        return text.from(text.lower + length).trimmed()
     }
 
     /// Where an answer marker (`A:`, `**A:**`, `A:**`, `**A**:`, `Answer:`) sits in a question's text:
     /// the first `A` that stands alone (at the start, or after a space, line break or `*`) and
     /// is followed by a colon, with the emphasis around it. One pass over the bytes.
-    static func answerMarkerRange(in text: Substring) -> Range<Substring.Index>? {
-        let bytes = text.utf8
-        var index = bytes.startIndex
-        while let found = bytes[index...].firstIndex(of: UInt8(ascii: "A")) {
-            index = bytes.index(after: found)
-            if found != bytes.startIndex {
-                let before = bytes[bytes.index(before: found)]
+    static func answerMarkerRange(in text: ByteText) -> Range<Int>? {
+        let buffer = text.buffer
+        var index = text.lower
+        while let found = text.firstIndex(of: UInt8(ascii: "A"), from: index) {
+            index = found + 1
+            if found != text.lower {
+                let before = buffer[found - 1]
                 guard
                     before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
                         || before == UInt8(ascii: "\t")
                 else { continue }
             }
-            guard let end = markerEnd(afterA: found, in: bytes) else { continue }
+            guard let end = markerEnd(afterA: found, in: text) else { continue }
             var lower = found
-            while lower > bytes.startIndex, bytes[bytes.index(before: lower)] == UInt8(ascii: "*") {
-                lower = bytes.index(before: lower)
-            }
+            while lower > text.lower, buffer[lower - 1] == UInt8(ascii: "*") { lower -= 1 }
             return lower..<end
         }
         return nil
     }
 
     /// The end of an answer marker whose `A` is at `position`: `A:**`, `A**:`, `A:`, `Answer:**`, `Answer:`.
-    private static func markerEnd(afterA position: Substring.UTF8View.Index, in bytes: Substring.UTF8View)
-        -> Substring.UTF8View.Index?
-    {
-        var cursor = bytes.index(after: position)
-        func consume(_ literal: String) -> Bool {
-            var probe = cursor
-            for byte in literal.utf8 {
-                guard probe < bytes.endIndex, bytes[probe] == byte else { return false }
-                probe = bytes.index(after: probe)
-            }
-            cursor = probe
+    private static func markerEnd(afterA position: Int, in text: ByteText) -> Int? {
+        var cursor = position + 1
+        func consume(_ literal: StaticString) -> Bool {
+            guard text.from(cursor).starts(with: literal) else { return false }
+            cursor += literal.utf8CodeUnitCount
             return true
         }
         if consume("nswer") {
@@ -281,65 +302,114 @@ public enum FAQText {
     }
 
     /// A question without markers, emphasis debris or surrounding space.
-    static func cleanQuestion(_ text: some StringProtocol) -> String {
+    static func cleanQuestion(_ text: ByteText) -> String {
         // Emphasis is rare inside a question's text: only then is a stripped copy made.
-        let hasEmphasis = text.containsByte(UInt8(ascii: "*")) || text.containsByte(UInt8(ascii: "_"))
-        let source = hasEmphasis ? Substring(SectionRecognizer.stripEmphasis(text)) : Substring(text)
-        var question = stripQuestionMarker(source.trimmedWhitespace())
-        while let last = question.utf8.last,
+        guard text.contains(UInt8(ascii: "*")) || text.contains(UInt8(ascii: "_")) else { return cleanedQuestion(text) }
+        return stripEmphasis(text).withUnsafeBufferPointer { cleanedQuestion(ByteText($0)) }
+    }
+
+    static func cleanQuestion(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { cleanQuestion(ByteText($0)) }
+    }
+
+    private static func cleanedQuestion(_ source: ByteText) -> String {
+        var question = stripQuestionMarker(source.trimmed())
+        while let last = question.last,
             last == UInt8(ascii: "*") || last == UInt8(ascii: "_") || last == UInt8(ascii: ":")
         {
-            question = question[..<question.utf8.index(before: question.endIndex)]
+            question.upper -= 1
         }
-        while let first = question.utf8.first, first == UInt8(ascii: "*") || first == UInt8(ascii: "_") {
-            question = question[question.utf8.index(after: question.startIndex)...]
+        while let first = question.first, first == UInt8(ascii: "*") || first == UInt8(ascii: "_") {
+            question.lower += 1
         }
-        return String(question.trimmedWhitespace())
+        return question.trimmed().string
+    }
+
+    /// The bytes with every `**`, then every `__`, removed (as `SectionRecognizer.stripEmphasis`).
+    private static func stripEmphasis(_ text: ByteText) -> [UInt8] {
+        var bytes = text.bytes
+        for marker in [UInt8(ascii: "*"), UInt8(ascii: "_")] {
+            var kept: [UInt8] = []
+            kept.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if index + 1 < bytes.count, bytes[index] == marker, bytes[index + 1] == marker {
+                    index += 2
+                } else {
+                    kept.append(bytes[index])
+                    index += 1
+                }
+            }
+            bytes = kept
+        }
+        return bytes
     }
 
     /// An answer without its `A:` marker and emphasis debris around it.
-    static func cleanAnswer(_ text: some StringProtocol) -> String {
-        var answer = Substring(text).trimmedWhitespace()
+    static func cleanAnswer(_ text: ByteText) -> String {
+        let buffer = text.buffer
+        var answer = text.trimmed()
         // A marker at the start, after emphasis or spaces only.
-        let lead = answer.utf8.prefix(while: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: " ") })
-        if lead.endIndex < answer.utf8.endIndex, answer.utf8[lead.endIndex] == UInt8(ascii: "A"),
-            let end = markerEnd(afterA: lead.endIndex, in: answer.utf8)
-        {
-            answer = answer[end...]
+        var leadEnd = answer.lower
+        while leadEnd < answer.upper, buffer[leadEnd] == UInt8(ascii: "*") || buffer[leadEnd] == UInt8(ascii: " ") {
+            leadEnd += 1
         }
-        answer = answer.trimmedWhitespace()
+        if leadEnd < answer.upper, buffer[leadEnd] == UInt8(ascii: "A"), let end = markerEnd(afterA: leadEnd, in: answer)
+        {
+            answer.lower = end
+        }
+        answer = answer.trimmed()
         // Debris such as a stray `**` left by a broken marker.
-        while answer.utf8.starts(with: "**".utf8) {
-            let after = answer[answer.utf8.index(answer.startIndex, offsetBy: 2)...]
-            guard !after.containsText("**") else { break }
+        while answer.starts(with: "**") {
+            let after = answer.from(answer.lower + 2)
+            guard after.firstPair(of: UInt8(ascii: "*")) == nil else { break }
             answer = after
         }
-        while answer.utf8.first == UInt8(ascii: ":") { answer = answer[answer.utf8.index(after: answer.startIndex)...] }
-        return String(answer.trimmedWhitespace())
+        while answer.first == UInt8(ascii: ":") { answer.lower += 1 }
+        return answer.trimmed().string
+    }
+
+    static func cleanAnswer(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { cleanAnswer(ByteText($0)) }
     }
 
     /// `**Label:**` at the start: a group heading inside an FAQ section.
-    static func opensWithBoldLabel(_ text: String) -> Bool {
-        SectionRecognizer.recognize(labelParagraph: text.trimmingWhitespace()) != nil
+    static func opensWithBoldLabel(_ text: ByteText) -> Bool {
+        let trimmed = text.trimmed()
+        return trimmed.opensWithEmphasis && SectionRecognizer.recognize(labelParagraph: trimmed.string) != nil
     }
 
     /// A closing paragraph that is not part of the last answer (`**Disclaimer:** ...`, a horizontal note).
-    static func looksLikeClosingRemark(_ text: String) -> Bool {
-        let trimmed = text.trimmingWhitespace()
-        return trimmed.hasPrefix("**Note") || trimmed.hasPrefix("**Disclaimer") || trimmed.hasPrefix("Note:")
-            || trimmed.hasPrefix("Disclaimer:")
+    static func looksLikeClosingRemark(_ text: ByteText) -> Bool {
+        let trimmed = text.trimmed()
+        return hasPrefix(trimmed, "**Note") || hasPrefix(trimmed, "**Disclaimer") || hasPrefix(trimmed, "Note:")
+            || hasPrefix(trimmed, "Disclaimer:")
+    }
+
+    /// `String.hasPrefix` on bytes: a character compare only when a non-ASCII byte follows the
+    /// prefix (a combining mark would make the prefix's last character another one).
+    private static func hasPrefix(_ text: ByteText, _ prefix: StaticString) -> Bool {
+        guard text.starts(with: prefix) else { return false }
+        let after = text.lower + prefix.utf8CodeUnitCount
+        guard after < text.upper, text.buffer[after] >= 0x80 else { return true }
+        return text.string.hasPrefix(prefix.description)
     }
 
     /// Recovers a clean pair from a v2 front matter entry, whose `q` often runs on into
     /// `**\n\n**A:** answer` and whose `a` starts with `A:**`.
     public static func frontMatterPair(question rawQuestion: String, answer rawAnswer: String) -> FAQ? {
-        var question = Substring(rawQuestion)
-        var answerFromQuestion = ""
-        if let marker = answerMarkerRange(in: question) {
-            answerFromQuestion = String(question[marker.upperBound...])
-            question = question[..<marker.lowerBound]
+        var rawQuestion = rawQuestion
+        let (cleanQ, answerFromQuestion) = rawQuestion.withUTF8 { bytes -> (String, String) in
+            var question = ByteText(bytes)
+            var answerFromQuestion = ""
+            if let marker = answerMarkerRange(in: question) {
+                answerFromQuestion = question.from(marker.upperBound).string
+                question = question.before(marker.lowerBound)
+            }
+            return (cleanQuestion(question), answerFromQuestion)
         }
-        let cleanQ = cleanQuestion(question)
         var answer = cleanAnswer(rawAnswer)
         if answer.isEmpty { answer = cleanAnswer(answerFromQuestion) }
         guard !cleanQ.isEmpty, !answer.isEmpty else { return nil }

@@ -61,14 +61,20 @@ struct SourceLines: Sendable {
 
     /// The text from a 1-based line and column through the end of `lastLine`, without the final line ending.
     func text(fromLine first: Int, column: Int = 1, throughLine last: Int) -> String {
-        guard first >= 1, first <= count, last >= first else { return "" }
+        let range = range(fromLine: first, column: column, throughLine: last)
+        guard !range.isEmpty else { return "" }
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+
+    /// Where that text is in `bytes`.
+    func range(fromLine first: Int, column: Int = 1, throughLine last: Int) -> Range<Int> {
+        guard first >= 1, first <= count, last >= first else { return 0..<0 }
         let lower = min(starts[first - 1] + max(column - 1, 0), bytes.count)
         let lastIndex = min(last, count)
         var upper = lastIndex < count ? starts[lastIndex] : bytes.count
         if upper > lower, bytes[upper - 1] == UInt8(ascii: "\n") { upper -= 1 }
         if upper > lower, bytes[upper - 1] == UInt8(ascii: "\r") { upper -= 1 }
-        guard upper > lower else { return "" }
-        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+        return upper > lower ? lower..<upper : 0..<0
     }
 
     /// Whether the text at a line and column opens with `**` or `__`.
@@ -113,9 +119,9 @@ struct SourceLines: Sendable {
     }
 
     /// The text from a line and column through `lastLine`, each line after the first with up
-    /// to `dedent` leading spaces or tabs removed, lines joined by `\n` (line endings dropped).
-    func joinedText(fromLine first: Int, column: Int, throughLine last: Int, dedent: Int) -> String {
-        guard first >= 1, first <= count, last >= first else { return "" }
+    /// to `dedent` leading spaces or tabs removed, lines joined by `\n` (line endings dropped), as bytes.
+    func joinedBytes(fromLine first: Int, column: Int, throughLine last: Int, dedent: Int) -> [UInt8] {
+        guard first >= 1, first <= count, last >= first else { return [] }
         var result: [UInt8] = []
         for number in first...min(last, count) {
             var lower = starts[number - 1]
@@ -137,6 +143,6 @@ struct SourceLines: Sendable {
             if upper > lower, bytes[upper - 1] == UInt8(ascii: "\r") { upper -= 1 }
             if upper > lower { result += bytes[lower..<upper] }
         }
-        return String(decoding: result, as: UTF8.self)
+        return result
     }
 }
