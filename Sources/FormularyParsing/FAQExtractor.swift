@@ -38,7 +38,9 @@ struct FAQExtractor {
             case .paragraph:
                 units.append(
                     .entry(
-                        .range(lines.range(fromLine: block.startLine, column: block.startColumn, throughLine: block.endLine)),
+                        .range(
+                            lines.range(
+                                fromLine: block.startLine, column: block.startColumn, throughLine: block.endLine)),
                         isListItem: false))
             case .heading:
                 let raw = lines.line(block.startLine).trimmingWhitespace().drop(while: { $0 == "#" })
@@ -88,7 +90,9 @@ struct FAQExtractor {
                     if !question.isEmpty { pendingQuestion = question }
                     answerOpen = false
                 case .entry(.range(let range), let isListItem):
-                    FAQText.forEachQuestionChunk(of: ByteText(page, range).trimmed()) { take($0, isListItem: isListItem) }
+                    FAQText.forEachQuestionChunk(of: ByteText(page, range).trimmed()) {
+                        take($0, isListItem: isListItem)
+                    }
                 case .entry(.owned(let bytes), let isListItem):
                     bytes.withUnsafeBufferPointer { own in
                         FAQText.forEachQuestionChunk(of: ByteText(own).trimmed()) { take($0, isListItem: isListItem) }
@@ -116,7 +120,8 @@ struct FAQExtractor {
     private func itemText(_ item: MarkdownBlock) -> Text {
         guard let first = outline.children(of: item).first else { return .range(0..<0) }
         guard item.endLine > first.startLine else {
-            return .range(lines.range(fromLine: first.startLine, column: first.startColumn, throughLine: first.startLine))
+            return .range(
+                lines.range(fromLine: first.startLine, column: first.startColumn, throughLine: first.startLine))
         }
         // Continuation lines lose up to the first block's indentation of spaces and tabs.
         return .owned(
@@ -194,8 +199,9 @@ public enum FAQText {
         let string = text.string
         guard let index = string.firstIndex(of: "?") else { return nil }
         let utf8 = string.utf8
-        return (text.lower + utf8.distance(from: utf8.startIndex, to: index))
-            ..< (text.lower + utf8.distance(from: utf8.startIndex, to: string.index(after: index)))
+        return
+            (text.lower + utf8.distance(from: utf8.startIndex, to: index))..<(text.lower
+            + utf8.distance(from: utf8.startIndex, to: string.index(after: index)))
     }
 
     /// Calls `body` with each piece of `text` that opens a new question: a paragraph whose
@@ -247,7 +253,8 @@ public enum FAQText {
         skip { $0 == UInt8(ascii: " ") }
         skip { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         guard index < text.upper,
-            buffer[index] == UInt8(ascii: ":") || buffer[index] == UInt8(ascii: ".") || buffer[index] == UInt8(ascii: ")")
+            buffer[index] == UInt8(ascii: ":") || buffer[index] == UInt8(ascii: ".")
+                || buffer[index] == UInt8(ascii: ")")
         else { return nil }
         return index + 1 - text.lower
     }
@@ -355,7 +362,8 @@ public enum FAQText {
         while leadEnd < answer.upper, buffer[leadEnd] == UInt8(ascii: "*") || buffer[leadEnd] == UInt8(ascii: " ") {
             leadEnd += 1
         }
-        if leadEnd < answer.upper, buffer[leadEnd] == UInt8(ascii: "A"), let end = markerEnd(afterA: leadEnd, in: answer)
+        if leadEnd < answer.upper, buffer[leadEnd] == UInt8(ascii: "A"),
+            let end = markerEnd(afterA: leadEnd, in: answer)
         {
             answer.lower = end
         }

@@ -168,6 +168,10 @@ enum FrontMatterReader {
         return trimmed.elementsEqual(marker.utf8)
     }
 
+    /// Composing nodes never constructs values, but `Constructor.default` builds its three
+    /// tables on every call: one, made once and never changed, serves every page.
+    nonisolated(unsafe) private static let constructor = Constructor.default
+
     static func parseYAML(_ yaml: String, firstLine: Int, path: String) throws(MonographParseError)
         -> [FrontMatterEntry]
     {
@@ -175,7 +179,7 @@ enum FrontMatterReader {
         do {
             // `.basic`: every scalar stays text (the default resolver runs regular expressions on each);
             // an explicit encoding spares Yams a look at the environment on every call.
-            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
+            node = try Yams.compose(yaml: yaml, .basic, constructor, .utf8)
         } catch let error as YamlError {
             throw yamlError(error, firstLine: firstLine, path: path)
         } catch {
