@@ -43,7 +43,7 @@ struct SearchDocument: Sendable {
             for group in NameEquivalents.groups where group.contains(canonical) {
                 for name in group { aliases.formUnion(SearchText.words(name)) }
             }
-            for (from, to) in SearchDocument.acidSaltPairs where canonical.contains(from) {
+            for (from, to) in SearchDocument.acidSaltPairs where canonical.containsText(from) {
                 aliases.formUnion(SearchText.words(to))
             }
         }

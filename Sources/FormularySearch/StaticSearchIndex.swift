@@ -70,41 +70,70 @@ public struct StaticSearchEntry: Sendable, Equatable {
         strengths = document.strengths.map { Strength(value: $0.value, unit: $0.unit) }
         ingredientCount = document.ingredientKeys.count
         // Words counted by a hash of their bytes (`WordCounter`); only the most used become strings.
-        let folded = TextWords.folded(SearchDocument.searchableText(of: page.monograph))
+        let folded = Self.foldedText(of: page.monograph)
         var counter = WordCounter(textLength: folded.count)
-        var firsts: [(start: Int, length: Int)] = []  // where each word first appears
-        var start = -1
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func flush(_ end: Int) {
-            let length = end - start
-            if start >= 0, length >= 3, length <= 30, !(folded[start] >= 48 && folded[start] <= 57),
-                counter.add(hash)
-            {
-                firsts.append((start, length))
+        var firsts: [Int] = []  // where each word first appears (its length is kept below)
+        var lengths: [UInt8] = []
+        folded.withUnsafeBufferPointer { bytes in
+            var index = 0
+            let end = bytes.count
+            while index < end {
+                while index < end, !Self.isWordByte(bytes[index]) { index += 1 }
+                guard index < end else { break }
+                let start = index
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                while index < end, Self.isWordByte(bytes[index]) {
+                    hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3
+                    index += 1
+                }
+                let length = index - start
+                if length >= 3, length <= 30, !(bytes[start] >= 48 && bytes[start] <= 57), counter.add(hash) {
+                    firsts.append(start)
+                    lengths.append(UInt8(length))
+                }
             }
-            start = -1
-            hash = 0xcbf2_9ce4_8422_2325
         }
-        for (index, byte) in folded.enumerated() {
-            if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) {
-                if start < 0 { start = index }
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            } else if start >= 0 {
-                flush(index)
-            }
-        }
-        if start >= 0 { flush(folded.count) }
-        let names = Set(nameWords.map { Array($0.utf8) })
-        // Most used first, then by hash: the order the build has always used.
+        // Names are matched on their own; stop words say nothing. The rest, most used first,
+        // then by hash: the order the build has always used.
+        let names = nameWords.map { (hash: StaticSearchIndex.wordHash($0.utf8), bytes: Array($0.utf8)) }
         let (hashes, counts) = (counter.hashes, counter.counts)
-        let order = hashes.indices.sorted { (counts[$0], hashes[$1]) > (counts[$1], hashes[$0]) }
-        for index in order {
-            let word = folded[firsts[index].start..<(firsts[index].start + firsts[index].length)]
-            guard !Self.stopWordHashes.contains(hashes[index]), !names.contains(Array(word)) else { continue }
-            candidateBytes += word
-            candidates.append(Candidate(end: UInt32(candidateBytes.count), count: UInt16(min(counts[index], 65_535))))
-            if candidates.count == Self.bodyCandidatesPerPage { break }
+        var ranked: [(count: Int, hash: UInt64, index: Int)] = []
+        ranked.reserveCapacity(hashes.count)
+        for index in hashes.indices {
+            let hash = hashes[index]
+            guard !Self.stopWordHashes.contains(hash) else { continue }
+            if names.contains(where: {
+                $0.hash == hash && $0.bytes.elementsEqual(folded[firsts[index]..<(firsts[index] + Int(lengths[index]))])
+            }) {
+                continue
+            }
+            ranked.append((counts[index], hash, index))
         }
+        ranked.sort { $0.count != $1.count ? $0.count > $1.count : $0.hash < $1.hash }
+        for entry in ranked.prefix(Self.bodyCandidatesPerPage) {
+            let start = firsts[entry.index]
+            candidateBytes += folded[start..<(start + Int(lengths[entry.index]))]
+            candidates.append(Candidate(end: UInt32(candidateBytes.count), count: UInt16(min(entry.count, 65_535))))
+        }
+    }
+
+    /// ASCII letters and digits of lower-cased text (other bytes separate words).
+    @inline(__always)
+    private static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57)
+    }
+
+    /// `SearchDocument.searchableText` as ASCII-lower-cased bytes, made in one copy.
+    private static func foldedText(of record: Monograph) -> [UInt8] {
+        var folded: [UInt8] = []
+        var first = true
+        for section in record.sections where section.kind != .disclaimer && section.kind != .note {
+            if !first { folded += [UInt8(ascii: "\n"), UInt8(ascii: "\n")] }
+            first = false
+            folded += section.markdown.utf8
+        }
+        for index in folded.indices where folded[index] >= 65 && folded[index] <= 90 { folded[index] += 32 }
+        return folded
     }
 
     static let stopWordHashes: Set<UInt64> = Set(stopWords.map { StaticSearchIndex.wordHash($0.utf8) })

@@ -251,6 +251,7 @@ struct PageData: @unchecked Sendable {
         if let description = monograph.description, !description.isEmpty { return description }
         let source = (monograph.section(.usage) ?? monograph.section(.summary))?.markdown ?? ""
         var plain = ""
+        var length = 0  // characters in `plain` (`plain.count` walks the whole string)
         var pendingSpace = false
         var inTag = false
         var inLinkTarget = false
@@ -283,15 +284,19 @@ struct PageData: @unchecked Sendable {
                 pendingSpace = !plain.isEmpty
                 continue
             }
-            if pendingSpace { plain.append(" ") }
+            if pendingSpace {
+                plain.append(" ")
+                length += 1
+            }
             pendingSpace = false
             plain.append(character)
-            if plain.count >= 155 { break }
+            length += 1
+            if length >= 155 { break }
         }
         if plain.isEmpty {
             return "\(monograph.title): uses, dosage, side effects and precautions in plain language."
         }
-        if plain.count >= 155, let space = plain.lastIndex(of: " ") { plain = String(plain[..<space]) + "…" }
+        if length >= 155, let space = plain.lastIndex(of: " ") { plain = String(plain[..<space]) + "…" }
         return plain
     }
 
