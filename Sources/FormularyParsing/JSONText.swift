@@ -1,10 +1,16 @@
 /// JSON written by hand for the few small shapes a build emits thousands of times (JSON-LD,
 /// index entries): Foundation's encoders cost tens of microseconds an object.
 public struct JSONText: Sendable {
-    private var bytes: [UInt8] = []
+    public private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = []
+    /// Whether strings escape `<`, `>`, `&` and U+2028/9 (see `appendQuoted`): for JSON inside
+    /// HTML and files a browser may fetch; off for text printed for people and tools.
+    public var htmlSafe: Bool
 
-    public init() { bytes.reserveCapacity(4096) }
+    public init(htmlSafe: Bool = true) {
+        self.htmlSafe = htmlSafe
+        bytes.reserveCapacity(4096)
+    }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -32,7 +38,7 @@ public struct JSONText: Sendable {
 
     public mutating func string(_ key: String?, _ value: String) {
         separate(key)
-        Self.appendQuoted(value, to: &bytes)
+        Self.appendQuoted(value, to: &bytes, htmlSafe: htmlSafe)
     }
 
     public mutating func number(_ key: String?, _ value: Double) {
@@ -56,7 +62,7 @@ public struct JSONText: Sendable {
             needsComma[needsComma.count - 1] = true
         }
         if let key {
-            Self.appendQuoted(key, to: &bytes)
+            Self.appendQuoted(key, to: &bytes, htmlSafe: htmlSafe)
             bytes.append(UInt8(ascii: ":"))
         }
     }

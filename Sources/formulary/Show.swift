@@ -43,33 +43,44 @@ struct Show: ParsableCommand {
             throw ExitCode(2)
         }
         let outcomes = ContentLoader().load(files)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var output = Data()
-        var failures = 0
-        for (index, outcome) in outcomes.enumerated() {
-            switch outcome {
-            case .success(let page):
+        // Each record is formatted on both cores; the output keeps the files' order, each
+        // failure on standard error where its file would be.
+        let format = self.format
+        let texts = ResultSlots<[UInt8]?>(count: outcomes.count)
+        DispatchQueue.concurrentPerform(iterations: (outcomes.count + 31) / 32) { chunk in
+            for index in (chunk * 32)..<min(outcomes.count, chunk * 32 + 32) {
+                guard case .success(let page) = outcomes[index] else {
+                    texts.set(index, nil)
+                    continue
+                }
                 switch format {
                 case .json:
-                    output.append(try encoder.encode(page.monograph))
-                    output.append(0x0A)
+                    var line = MonographJSON.bytes(page.monograph, htmlSafe: false)
+                    line.append(0x0A)
+                    texts.set(index, line)
                 case .text:
-                    if index > 0 { output.append(0x0A) }
-                    output.append(Data(MonographTextFormatter.format(page.monograph).utf8))
+                    texts.set(index, Array(MonographTextFormatter.format(page.monograph).utf8))
                 }
-            case .failure(let error):
+            }
+        }
+        var output: [UInt8] = []
+        var failures = 0
+        for (index, text) in texts.values().enumerated() {
+            if let text {
+                if format == .text, index > 0 { output.append(0x0A) }
+                output += text
+            } else if case .failure(let error) = outcomes[index] {
                 failures += 1
-                FileHandle.standardOutput.write(output)
+                FileHandle.standardOutput.write(Data(output))
                 output.removeAll(keepingCapacity: true)
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
             }
             if output.count > 1 << 20 {
-                FileHandle.standardOutput.write(output)
+                FileHandle.standardOutput.write(Data(output))
                 output.removeAll(keepingCapacity: true)
             }
         }
-        FileHandle.standardOutput.write(output)
+        FileHandle.standardOutput.write(Data(output))
         if failures > 0 {
             if files.count > 1 {
                 FileHandle.standardError.write(

@@ -1,0 +1,91 @@
+import FormularyModel
+
+/// A record as JSON, in the contract's shape and with the contract's key order (sorted, as
+/// `formulary show --format json` writes it), for the API files a build writes 11,000 times.
+/// A test checks it against `JSONEncoder` over the whole corpus.
+public enum MonographJSON {
+    /// The record as JSON text; `htmlSafe` as `JSONText.htmlSafe`.
+    public static func encode(_ monograph: Monograph, htmlSafe: Bool = true) -> String {
+        String(decoding: bytes(monograph, htmlSafe: htmlSafe), as: UTF8.self)
+    }
+
+    /// The same as UTF-8 bytes.
+    public static func bytes(_ monograph: Monograph, htmlSafe: Bool = true) -> [UInt8] {
+        var json = JSONText(htmlSafe: htmlSafe)
+        json.openObject()
+        json.string("collection", monograph.collection)
+        if let description = monograph.description { json.string("description", description) }
+        if let disclaimer = monograph.disclaimer {
+            json.string("disclaimer", disclaimer)
+        } else {
+            json.null("disclaimer")
+        }
+        json.openArray("faqs")
+        for faq in monograph.faqs {
+            json.openObject()
+            json.string("answer", faq.answer)
+            json.string("question", faq.question)
+            json.closeObject()
+        }
+        json.closeArray()
+        json.openObject("flags")
+        json.bool("aiGenerated", monograph.flags.aiGenerated)
+        json.bool("banned", monograph.flags.banned)
+        json.closeObject()
+        json.string("id", monograph.id)
+        json.openArray("ingredients")
+        for ingredient in monograph.ingredients {
+            json.openObject()
+            json.string("name", ingredient.name)
+            if let strength = ingredient.strength {
+                json.openObject("strength")
+                if let per = strength.per {
+                    json.openObject("per")
+                    json.string("unit", per.unit)
+                    json.number("value", per.value)
+                    json.closeObject()
+                } else {
+                    json.null("per")
+                }
+                json.string("text", strength.text)
+                json.string("unit", strength.unit)
+                json.number("value", strength.value)
+                json.closeObject()
+            } else {
+                json.null("strength")
+            }
+            json.closeObject()
+        }
+        json.closeArray()
+        json.string("kind", monograph.kind.rawValue)
+        if let lastModified = monograph.lastModified { json.string("lastModified", lastModified) }
+        if let product = monograph.product {
+            json.openObject("product")
+            if let value = product.combinationSlug { json.string("combinationSlug", value) }
+            if let value = product.company { json.string("company", value) }
+            if let value = product.genericSlug { json.string("genericSlug", value) }
+            if let value = product.mrp { json.number("mrp", value) }
+            if let value = product.packSize { json.string("packSize", value) }
+            if let value = product.strength { json.string("strength", value) }
+            json.closeObject()
+        }
+        json.openArray("sections")
+        for section in monograph.sections {
+            json.openObject()
+            json.string("heading", section.heading)
+            json.string("kind", section.kind.rawValue)
+            json.number("line", Double(section.line))
+            json.string("markdown", section.markdown)
+            json.closeObject()
+        }
+        json.closeArray()
+        json.string("slug", monograph.slug)
+        json.openObject("source")
+        json.string("headingStyle", monograph.source.headingStyle.rawValue)
+        json.string("path", monograph.source.path)
+        json.closeObject()
+        json.string("title", monograph.title)
+        json.closeObject()
+        return json.bytes
+    }
+}
