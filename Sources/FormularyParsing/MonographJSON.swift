@@ -2,7 +2,8 @@ import FormularyModel
 
 /// A record as JSON, in the contract's shape and with the contract's key order (sorted, as
 /// `formulary show --format json` writes it), for the API files a build writes 11,000 times.
-/// A test checks it against `JSONEncoder` over the whole corpus.
+/// Tests check it byte for byte against `JSONEncoder` (`htmlSafe: false`) over the corpus and
+/// hand-made records.
 public enum MonographJSON {
     /// The record as JSON text; `htmlSafe` as `JSONText.htmlSafe`.
     public static func encode(_ monograph: Monograph, htmlSafe: Bool = true) -> String {
@@ -67,6 +68,12 @@ public enum MonographJSON {
             if let value = product.mrp { json.number("mrp", value) }
             if let value = product.packSize { json.string("packSize", value) }
             if let value = product.strength { json.string("strength", value) }
+            json.closeObject()
+        }
+        if let review = monograph.review {
+            json.openObject("review")
+            if let at = review.at { json.string("at", at) }
+            json.string("by", review.by)
             json.closeObject()
         }
         json.openArray("sections")
