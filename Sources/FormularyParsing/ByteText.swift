@@ -77,6 +77,27 @@ struct ByteText {
         return (first == UInt8(ascii: "*") || first == UInt8(ascii: "_")) && buffer[lower + 1] == first
     }
 
+    /// The bytes with every `**`, then every `__`, removed: emphasis markers dropped from a
+    /// label or a question (`SectionRecognizer.stripEmphasis` for strings).
+    func withoutEmphasis() -> [UInt8] {
+        var bytes = self.bytes
+        for marker in [UInt8(ascii: "*"), UInt8(ascii: "_")] {
+            var kept: [UInt8] = []
+            kept.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if index + 1 < bytes.count, bytes[index] == marker, bytes[index + 1] == marker {
+                    index += 2
+                } else {
+                    kept.append(bytes[index])
+                    index += 1
+                }
+            }
+            bytes = kept
+        }
+        return bytes
+    }
+
     /// The text without leading and trailing whitespace, as `Substring.trimmedWhitespace`
     /// trims it: ASCII whitespace as bytes, Unicode whitespace (a no-break space) at either end
     /// by its scalar properties.

@@ -312,7 +312,7 @@ public enum FAQText {
     static func cleanQuestion(_ text: ByteText) -> String {
         // Emphasis is rare inside a question's text: only then is a stripped copy made.
         guard text.contains(UInt8(ascii: "*")) || text.contains(UInt8(ascii: "_")) else { return cleanedQuestion(text) }
-        return stripEmphasis(text).withUnsafeBufferPointer { cleanedQuestion(ByteText($0)) }
+        return text.withoutEmphasis().withUnsafeBufferPointer { cleanedQuestion(ByteText($0)) }
     }
 
     static func cleanQuestion(_ text: String) -> String {
@@ -331,26 +331,6 @@ public enum FAQText {
             question.lower += 1
         }
         return question.trimmed().string
-    }
-
-    /// The bytes with every `**`, then every `__`, removed (as `SectionRecognizer.stripEmphasis`).
-    private static func stripEmphasis(_ text: ByteText) -> [UInt8] {
-        var bytes = text.bytes
-        for marker in [UInt8(ascii: "*"), UInt8(ascii: "_")] {
-            var kept: [UInt8] = []
-            kept.reserveCapacity(bytes.count)
-            var index = 0
-            while index < bytes.count {
-                if index + 1 < bytes.count, bytes[index] == marker, bytes[index + 1] == marker {
-                    index += 2
-                } else {
-                    kept.append(bytes[index])
-                    index += 1
-                }
-            }
-            bytes = kept
-        }
-        return bytes
     }
 
     /// An answer without its `A:` marker and emphasis debris around it.

@@ -303,12 +303,10 @@ public enum SectionRecognizer {
         }
     }
 
+    /// `text` without `**` and `__` (`ByteText.withoutEmphasis`).
     static func stripEmphasis(_ text: some StringProtocol) -> String {
         var result = String(text)
         guard result.containsByte(UInt8(ascii: "*")) || result.containsByte(UInt8(ascii: "_")) else { return result }
-        for marker in ["**", "__"] where result.containsText(marker) {
-            result = result.replacingText(marker, with: "")
-        }
-        return result
+        return result.withUTF8 { String(decoding: ByteText($0).withoutEmphasis(), as: UTF8.self) }
     }
 }

@@ -66,22 +66,6 @@ extension String {
 
     /// Whether `needle` occurs, compared byte for byte (much faster than a Character search).
     public func containsText(_ needle: some StringProtocol) -> Bool { self[...].find(needle) != nil }
-
-    /// Every occurrence of `target` replaced.
-    func replacingText(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, var range = find(target) else { return self }
-        var result = ""
-        var rest = self[...]
-        while true {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-            guard let next = rest.find(target) else { break }
-            range = next
-        }
-        result += rest
-        return result
-    }
 }
 
 extension StringProtocol {
