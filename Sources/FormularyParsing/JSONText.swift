@@ -87,57 +87,70 @@ public struct JSONText: Sendable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Which bytes may need escaping: control characters, `"` and a backslash; for HTML-safe text also
+    /// `<`, `>`, `&` and 0xE2, the first byte of U+2028/9 (confirmed by the next two bytes).
+    private static let plainEscapes: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    private static let htmlEscapes: [Bool] = (0..<256).map {
+        $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2
+    }
+
     public static func appendQuoted(_ value: String, to output: inout [UInt8], htmlSafe: Bool = true) {
         output.append(UInt8(ascii: "\""))
         var value = value
+        let table = htmlSafe ? htmlEscapes : plainEscapes
         value.withUTF8 { input in
-            // Bytes that need no escaping are copied in runs.
-            var runStart = 0
-            var index = 0
-            let count = input.count
-            func flush(upTo end: Int) {
-                if end > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<end])) }
-            }
-            while index < count {
-                let byte = input[index]
-                let needsEscape =
-                    byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-                    || (htmlSafe
-                        && (byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
-                            || (byte == 0xE2 && index + 2 < count && input[index + 1] == 0x80
-                                && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9))))
-                guard needsEscape else {
+            table.withUnsafeBufferPointer { mayEscape in
+                // Bytes that need no escaping are copied in runs.
+                var runStart = 0
+                var index = 0
+                let count = input.count
+                func flush(upTo end: Int) {
+                    if end > runStart {
+                        output.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<end]))
+                    }
+                }
+                while index < count {
+                    let byte = input[index]
+                    guard mayEscape[Int(byte)] else {
+                        index += 1
+                        continue
+                    }
+                    if byte == 0xE2,
+                        !(index + 2 < count && input[index + 1] == 0x80
+                            && (input[index + 2] == 0xA8 || input[index + 2] == 0xA9))
+                    {
+                        index += 1  // another character starting with 0xE2, such as ’
+                        continue
+                    }
+                    flush(upTo: index)
+                    switch byte {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                        output.append(0x5C)
+                        output.append(byte)
+                    case 0x0A:
+                        output.append(0x5C)
+                        output.append(UInt8(ascii: "n"))
+                    case 0x0D:
+                        output.append(0x5C)
+                        output.append(UInt8(ascii: "r"))
+                    case 0x09:
+                        output.append(0x5C)
+                        output.append(UInt8(ascii: "t"))
+                    case 0xE2:
+                        output.append(contentsOf: [
+                            0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39,
+                        ])
+                        index += 2
+                    default:
+                        output.append(contentsOf: [
+                            0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)],
+                        ])
+                    }
                     index += 1
-                    continue
+                    runStart = index
                 }
-                flush(upTo: index)
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                    output.append(0x5C)
-                    output.append(byte)
-                case 0x0A:
-                    output.append(0x5C)
-                    output.append(UInt8(ascii: "n"))
-                case 0x0D:
-                    output.append(0x5C)
-                    output.append(UInt8(ascii: "r"))
-                case 0x09:
-                    output.append(0x5C)
-                    output.append(UInt8(ascii: "t"))
-                case 0xE2:
-                    output.append(contentsOf: [
-                        0x5C, UInt8(ascii: "u"), 0x32, 0x30, 0x32, input[index + 2] == 0xA8 ? 0x38 : 0x39,
-                    ])
-                    index += 2
-                default:
-                    output.append(contentsOf: [
-                        0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)],
-                    ])
-                }
-                index += 1
-                runStart = index
+                flush(upTo: count)
             }
-            flush(upTo: count)
         }
         output.append(UInt8(ascii: "\""))
     }
