@@ -1,4 +1,5 @@
-// Parses a whole corpus the way `formulary show DIR` does and reports speed and memory.
+// Parses a whole corpus with the `ContentLoader` that `formulary search` and `formulary check` use,
+// keeping every record, and reports speed and memory.
 //
 //   swift run -c release formulary-bench [PATH...] [--runs N] [--stage read|frontMatter|markdown|libraries|sections|faqs|record]
 //   swift run -c release formulary-bench [PATH...] --search QUERIES   (index build time, query latency)

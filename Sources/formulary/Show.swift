@@ -42,42 +42,46 @@ struct Show: ParsableCommand {
                 Data("formulary: no .md files under \(paths.joined(separator: ", "))\n".utf8))
             throw ExitCode(2)
         }
-        let outcomes = ContentLoader().load(files)
-        // Each record is formatted on both cores; the output keeps the files' order, each
-        // failure on standard error where its file would be.
+        // Each record is parsed and formatted on both cores, a batch of files at a time, and only
+        // its text is kept; the output keeps the files' order, each failure on standard error
+        // where its file would be.
         let format = self.format
-        let texts = ResultSlots<[UInt8]?>(count: outcomes.count)
-        DispatchQueue.concurrentPerform(iterations: (outcomes.count + 31) / 32) { chunk in
-            for index in (chunk * 32)..<min(outcomes.count, chunk * 32 + 32) {
-                guard case .success(let page) = outcomes[index] else {
-                    texts.set(index, nil)
-                    continue
-                }
-                switch format {
-                case .json:
-                    var line = MonographJSON.bytes(page.monograph, htmlSafe: false)
-                    line.append(0x0A)
-                    texts.set(index, line)
-                case .text:
-                    texts.set(index, Array(MonographTextFormatter.format(page.monograph).utf8))
-                }
-            }
-        }
+        let loader = ContentLoader()
         var output: [UInt8] = []
         var failures = 0
-        for (index, text) in texts.values().enumerated() {
-            if let text {
-                if format == .text, index > 0 { output.append(0x0A) }
-                output += text
-            } else if case .failure(let error) = outcomes[index] {
-                failures += 1
-                FileHandle.standardOutput.write(Data(output))
-                output.removeAll(keepingCapacity: true)
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
+        let batch = 2048
+        for start in stride(from: 0, to: files.count, by: batch) {
+            let texts = loader.map(Array(files[start..<min(files.count, start + batch)])) {
+                outcome -> Result<[UInt8], MonographParseError> in
+                switch outcome {
+                case .success(let page):
+                    switch format {
+                    case .json:
+                        var line = MonographJSON.bytes(page.monograph, htmlSafe: false)
+                        line.append(0x0A)
+                        return .success(line)
+                    case .text:
+                        return .success(Array(MonographTextFormatter.format(page.monograph).utf8))
+                    }
+                case .failure(let error):
+                    return .failure(error)
+                }
             }
-            if output.count > 1 << 20 {
-                FileHandle.standardOutput.write(Data(output))
-                output.removeAll(keepingCapacity: true)
+            for (offset, text) in texts.enumerated() {
+                switch text {
+                case .success(let text):
+                    if format == .text, start + offset > 0 { output.append(0x0A) }
+                    output += text
+                case .failure(let error):
+                    failures += 1
+                    FileHandle.standardOutput.write(Data(output))
+                    output.removeAll(keepingCapacity: true)
+                    FileHandle.standardError.write(Data("\(error)\n".utf8))
+                }
+                if output.count > 1 << 20 {
+                    FileHandle.standardOutput.write(Data(output))
+                    output.removeAll(keepingCapacity: true)
+                }
             }
         }
         FileHandle.standardOutput.write(Data(output))
