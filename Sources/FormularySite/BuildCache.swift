@@ -11,7 +11,7 @@ import FormularySearch
 /// index shards the page is in.
 ///
 /// Stored in a compact binary file (`encoded()`), plus a journal of the entries incremental
-/// builds changed since (`journalRecords(...)`), so that editing one page appends a few hundred
+/// builds changed since (`journalRecords(for:)`), so that editing one page appends a few hundred
 /// bytes instead of rewriting 11,000 entries.
 struct BuildCache: Equatable, Sendable {
     static let formatVersion = "formulary-build-cache 7"
@@ -180,26 +180,44 @@ struct BuildCache: Equatable, Sendable {
         return writer.bytes
     }
 
-    /// Records that bring a reader of the cache file (and the journal so far) to this cache for
-    /// `paths`: each entry as it now is, or its removal.
-    func journalRecords(for paths: [String]) -> [UInt8] {
+    /// What an incremental build changes for one content file: its new entry and the shards it
+    /// is in, or nil when the file is gone or no longer a page.
+    struct Change {
+        var path: String
+        var entry: Entry?
+        var shards: [(path: String, hash: UInt64)] = []
+    }
+
+    /// Records that bring a reader of the cache file (and the journal so far) to this cache with
+    /// `changes` applied: each entry as it now is, or its removal.
+    func journalRecords(for changes: [Change]) -> [UInt8] {
         var writer = Writer()
-        for path in paths {
-            guard let entry = entries[path] else {
+        for change in changes {
+            guard let entry = change.entry else {
                 writer.bytes.append(0)
-                writer.string(path)
+                writer.string(change.path)
                 continue
             }
             writer.bytes.append(1)
-            writer.string(path)
+            writer.string(change.path)
             writer.entry(entry)
-            writer.integer(UInt64(entry.shards.count))
-            for (name, hash) in shards(of: entry) {
+            writer.integer(UInt64(change.shards.count))
+            for (name, hash) in change.shards {
                 writer.string(name)
-                writer.integer(hash)
+                writer.integer(Self.shortHash(hash))
             }
         }
         return writer.bytes
+    }
+
+    /// This cache with `changes` applied.
+    func applying(_ changes: [Change]) -> BuildCache {
+        var cache = self
+        for change in changes {
+            cache.entries[change.path] = change.entry
+            if change.entry != nil { cache.setShards(change.shards, for: change.path) }
+        }
+        return cache
     }
 
     /// Applies the journal's records in order; stops at the first damaged one (a record cut
@@ -230,18 +248,19 @@ struct BuildCache: Equatable, Sendable {
         }
     }
 
-    /// Writes what changed for `paths` since this cache was read: appended to the journal
-    /// while it is small and whole, otherwise the cache file rewritten and the journal removed.
-    func save(changing paths: [String], to cacheFile: String, journalLimit: Int = 4 << 20) throws(OutputFiles.Failure) {
+    /// Writes `changes` to this cache's files: appended to the journal while it is small and
+    /// whole, otherwise the cache file rewritten with them and the journal removed. The cache in
+    /// memory is left as it is: an edit costs a few hundred bytes, not a copy of 11,000 entries.
+    func save(_ changes: [Change], to cacheFile: String, journalLimit: Int = 4 << 20) throws(OutputFiles.Failure) {
         let journalFile = Self.journalFile(of: cacheFile)
-        let records = journalRecords(for: paths)
+        let records = journalRecords(for: changes)
         let journalSize = OutputFiles.stamp(journalFile).map { Int($0.size) } ?? 0
         if journalLength > 0, journalLength == journalSize, journalSize + records.count <= journalLimit {
             try OutputFiles.append(records, to: journalFile)
         } else if journalLength == 0, journalSize == 0, records.count <= journalLimit {
             try OutputFiles.replace(journalFile, with: journalHeader() + records)
         } else {
-            var compacted = self
+            var compacted = applying(changes)
             compacted.token = UInt64.random(in: 1...UInt64.max)
             try OutputFiles.replace(cacheFile, with: compacted.encoded())
             OutputFiles.remove(journalFile)

@@ -7,7 +7,7 @@ extension DefaultTheme {
         <footer class="site-footer">
           <div class="wrap">
             <p><strong>Not medical advice.</strong> {{siteTitle}} explains medicines in plain language for general knowledge. Always ask a doctor or pharmacist before starting, stopping or changing a medicine.</p>
-            <p class="built">{{pageCount}} medicines · <a href="{{browseURL}}">A–Z</a> · <a href="{{ingredientsURL}}">Ingredients</a> · <a href="{{apiIndexURL}}">JSON API</a> · Built with Formulary</p>
+            <p class="built"><a href="{{browseURL}}">A–Z</a> · <a href="{{ingredientsURL}}">Ingredients</a> · <a href="{{apiIndexURL}}">JSON API</a> · Built with Formulary</p>
           </div>
         </footer>
 

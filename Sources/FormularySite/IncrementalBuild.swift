@@ -23,7 +23,9 @@ struct IncrementalBuild {
     let previousCatalog: BackgroundJob<SiteCatalog>
     let progress: SiteBuilder.Progress?
 
-    func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
+    /// The build, or nil when every monograph page must be rendered again (the site-wide values
+    /// its template shows, such as `pageCount`, changed): the caller then builds in full.
+    func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report? {
         let timings = PhaseTimings()
         // Which files changed, by modification time and size.
         var changedPaths: [String] = []
@@ -70,10 +72,16 @@ struct IncrementalBuild {
                 changed[index].search.chooseBodyWords(pagesWith: nil, pageCount: 0, common: common)
             }
         }
-        // A changed page may not take an address an unchanged page already has.
+        // A changed page may not take an address an unchanged page already has. The cache's
+        // pages have one address each, so only a page with a new address can meet another.
         var unchangedIDs: [String: String] = [:]
-        unchangedIDs.reserveCapacity(unchanged.count)
-        for (path, summary) in unchanged where unchangedIDs[summary.id] == nil { unchangedIDs[summary.id] = path }
+        let newIDs = Set(changed.map(\.monograph.id)).subtracting(
+            changedPaths.compactMap { cache.entries[$0]?.summary.id })
+        if !newIDs.isEmpty {
+            for (path, summary) in unchanged where newIDs.contains(summary.id) && unchangedIDs[summary.id] == nil {
+                unchangedIDs[summary.id] = path
+            }
+        }
         changed.removeAll { page in
             guard let other = unchangedIDs[page.monograph.id] else { return false }
             skipped.append(
@@ -84,7 +92,6 @@ struct IncrementalBuild {
                 ))
             return true
         }
-        let allSummaries = unchanged.map(\.summary) + changed.map(\.summary)
         let oldSummaries =
             changedPaths.compactMap { cache.entries[$0]?.summary }
             + removedPaths.compactMap { cache.entries[$0]?.summary }
@@ -95,7 +102,8 @@ struct IncrementalBuild {
         // new catalog once the changed pages' summaries are put in.
         let oldCatalog = previousCatalog.wait()
         let catalog =
-            (listingsChanged ? nil : oldCatalog.replacing(newSummaries)) ?? SiteCatalog(pages: allSummaries)
+            (listingsChanged ? nil : oldCatalog.replacing(newSummaries))
+            ?? SiteCatalog(pages: unchanged.map(\.summary) + newSummaries)
 
         // Pages that show something of a changed page: combinations naming the same ingredient,
         // brands pointing to it.
@@ -123,6 +131,20 @@ struct IncrementalBuild {
             templates: templates, configuration: request.configuration, catalog: catalog,
             styleVersion: FullBuild.styleVersion(assets))
         let data = renderer.pageData()
+        // Pages not rendered again show the site as it was: if what a template shows of it
+        // (`pageCount`, `letters`, `browseURL`) changed, every page of that template is rendered.
+        var siteChanged: (String) -> Bool = { _ in false }
+        if listingsChanged {
+            let before = SiteRenderer(
+                templates: templates, configuration: request.configuration, catalog: oldCatalog,
+                styleVersion: FullBuild.styleVersion(assets)
+            ).pageData()
+            siteChanged = { template in
+                let shown = templates.variables(of: template)
+                return before.siteValues(named: shown) != data.siteValues(named: shown)
+            }
+            if siteChanged("monograph") { return nil }
+        }
         var outputs: [OutputFile] = []
         do throws(TemplateError) {
             for page in toRender { outputs += try renderer.monographFiles(page, data: data) }
@@ -133,7 +155,7 @@ struct IncrementalBuild {
                 for summary in oldSummaries + newSummaries { letters.insert(SiteCatalog.letter(of: summary.title)) }
                 let sameLetters = oldCatalog.pagesByLetter.map(\.letter) == catalog.pagesByLetter.map(\.letter)
                 outputs += try renderer.fixedPages(data: data)
-                outputs += try renderer.letterPages(sameLetters ? letters : nil, data: data)
+                outputs += try renderer.letterPages(sameLetters && !siteChanged("letter") ? letters : nil, data: data)
                 var ingredientLetters: Set<String> = []
                 for summary in oldSummaries + newSummaries {
                     for ingredient in summary.ingredients {
@@ -142,7 +164,8 @@ struct IncrementalBuild {
                 }
                 let sameIngredientLetters =
                     oldCatalog.ingredientsByLetter.map(\.letter) == catalog.ingredientsByLetter.map(\.letter)
-                outputs += try renderer.ingredientPages(sameIngredientLetters ? ingredientLetters : nil, data: data)
+                outputs += try renderer.ingredientPages(
+                    sameIngredientLetters && !siteChanged("ingredient-letter") ? ingredientLetters : nil, data: data)
             }
         } catch {
             throw .template(error)
@@ -157,8 +180,11 @@ struct IncrementalBuild {
         timings.mark("search")
         // What no longer exists: removed pages, ingredients no page names any more.
         var removals: [String] = searchRemovals
-        let keptIDs = Set(allSummaries.map(\.id))
-        for summary in oldSummaries where !keptIDs.contains(summary.id) {
+        var goneIDs = Set(oldSummaries.map(\.id)).subtracting(newSummaries.map(\.id))
+        if !goneIDs.isEmpty {
+            for (_, summary) in unchanged where goneIDs.contains(summary.id) { goneIDs.remove(summary.id) }
+        }
+        for summary in oldSummaries where goneIDs.contains(summary.id) {
             removals.append(SiteURLs.monographPath(summary.id))
             removals.append(SiteURLs.monographJSONPath(summary.id))
         }
@@ -184,24 +210,28 @@ struct IncrementalBuild {
                 written += 1
             }
             for removal in removals { OutputFiles.remove(output + "/" + removal) }
-            var newCache = cache
-            for path in removedPaths { newCache.entries[path] = nil }
-            for path in changedPaths { newCache.entries[path] = nil }
-            for page in changed {
-                newCache.entries[page.path] = BuildCache.Entry(
-                    modified: page.modified, size: page.size, summary: page.summary)
-                newCache.setShards(searchLayout.shardContributions(of: page.search), for: page.path)
-            }
             if let cacheFile = request.cacheFile {
-                try newCache.save(changing: removedPaths + changedPaths, to: cacheFile)
+                // Removed files, then changed ones: those that are no longer pages as removals.
+                var pages: [String: LoadedPage] = [:]
+                for page in changed { pages[page.path] = page }
+                let changes =
+                    removedPaths.map { BuildCache.Change(path: $0, entry: nil) }
+                    + changedPaths.map { path in
+                        guard let page = pages[path] else { return BuildCache.Change(path: path, entry: nil) }
+                        return BuildCache.Change(
+                            path: path,
+                            entry: BuildCache.Entry(modified: page.modified, size: page.size, summary: page.summary),
+                            shards: searchLayout.shardContributions(of: page.search))
+                    }
+                try cache.save(changes, to: cacheFile)
             }
         } catch {
             throw .output(error.description)
         }
         timings.mark("write and cache")
-        if request.leavesMemoryToExit { ProcessMemory.keep((cache, unchanged, allSummaries, catalog, oldCatalog)) }
+        if request.leavesMemoryToExit { ProcessMemory.keep((cache, unchanged, catalog, oldCatalog)) }
         return SiteBuilder.Report(
-            pages: allSummaries.count, rendered: toRender.count,
+            pages: unchanged.count + changed.count, rendered: toRender.count,
             filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)
     }
 

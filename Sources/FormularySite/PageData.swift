@@ -35,6 +35,28 @@ struct PageData: @unchecked Sendable {
             pageCount: catalog.pages.count)
     }
 
+    /// The site-wide values among `names` as one text that is equal exactly when the values
+    /// are: what pages rendered with those names show of the whole site (`pageCount`,
+    /// `letters` and their counts, `browseURL`).
+    func siteValues(named names: Set<String>) -> String {
+        names.intersection(siteKeys.keys).sorted().map { "\($0)=\(Self.stableText(siteKeys[$0]!))" }
+            .joined(separator: "\n")
+    }
+
+    private static func stableText(_ value: Any) -> String {
+        switch value {
+        case let text as String: JSONText.quoted(text)
+        case let items as [Any]: "[" + items.map(stableText).joined(separator: ",") + "]"
+        case let object as [String: Any]:
+            "{"
+                + object.keys.sorted().map { JSONText.quoted($0) + ":" + stableText(object[$0]!) }.joined(
+                    separator: ",")
+                + "}"
+        case is TemplateNull: "null"
+        default: "\(value)"
+        }
+    }
+
     static func letterLabel(_ letter: String) -> String { letter == "0-9" ? "0–9" : letter.uppercased() }
 
     /// Keys every template has: the site's, made once, and the page's own.

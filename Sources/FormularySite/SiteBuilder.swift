@@ -142,15 +142,19 @@ public struct SiteBuilder: Sendable {
         let assets = try collectAssets()
         let fingerprint = buildFingerprint(templates: templates, assets: assets)
         timings.mark("assets and fingerprint")
-        var report: Report
+        var incremental: Report?
         if let cacheJob, let catalogJob, OutputFiles.isFolder(request.outputFolder), let cache = cacheJob.wait(),
             cache.fingerprint == fingerprint
         {
             timings.mark("cache")
-            report = try IncrementalBuild(
+            incremental = try IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, stamps: stamps,
                 previousCatalog: catalogJob, progress: progress
             ).run()
+        }
+        var report: Report
+        if let incremental {
+            report = incremental
         } else {
             report = try FullBuild(
                 request: request, templates: templates, assets: assets, fingerprint: fingerprint, files: files,

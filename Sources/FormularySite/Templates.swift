@@ -106,6 +106,24 @@ public struct TemplateSet: @unchecked Sendable {
         return output
     }
 
+    /// The names template `name` looks up, its partials' included (transitively): what a page
+    /// rendered with it can show.
+    func variables(of name: String) -> Set<String> {
+        var names: Set<String> = []
+        var seen: Set<String> = []
+        var pending = [name]
+        while let template = pending.popLast() {
+            guard seen.insert(template).inserted, let source = sources[template] else { continue }
+            for reference in Self.references(in: source.text, sigil: nil) {
+                names.insert(reference.name)
+                // `{{letters.0.url}}` looks up `letters` first.
+                if let dot = reference.name.firstIndex(of: ".") { names.insert(String(reference.name[..<dot])) }
+            }
+            pending += Self.references(in: source.text, sigil: ">").map(\.name)
+        }
+        return names
+    }
+
     /// Where `variable` is used, so the error points at the line to fix, with the nearest name
     /// the data does have.
     private func missingVariableError(_ variable: String, in template: String, source: Source, available: [String])

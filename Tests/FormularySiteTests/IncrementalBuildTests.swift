@@ -113,6 +113,59 @@ struct IncrementalBuildTests {
         #expect(site.snapshot(under: "public") == incremental)
     }
 
+    @Test("a file added with an address a page already has is skipped and reported, as in a full build")
+    func addressConflict() throws {
+        let site = try Fixture.smallSite()
+        _ = try Fixture.build(site)
+        let before = site.snapshot(under: "public")
+        // `composition/a/aspirin.md` has the address of `composition/aspirin.md`: composition/aspirin.
+        try site.write("content/composition/a/aspirin.md", Fixture.page(title: "Aspirin Two", body: "## Usage\nTwo.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.incremental)
+        #expect(report.rendered == 0)
+        #expect(report.skipped.map(\.path) == [site.path + "/content/composition/a/aspirin.md"])
+        #expect(
+            report.skipped.first?.reason.contains(
+                "same page address 'composition/aspirin/' as \(site.path)/content/composition/aspirin.md") == true)
+        #expect(site.snapshot(under: "public") == before)
+        // The second file renamed to an address of its own: published, as a full build would.
+        try FileManager.default.removeItem(atPath: site.path + "/content/composition/a/aspirin.md")
+        try site.write("content/composition/a/aspirin-two.md", Fixture.page(title: "Aspirin Two", body: "## Usage\nTwo.\n"))
+        let renamed = try Fixture.build(site)
+        #expect(renamed.incremental)
+        #expect(renamed.skipped.isEmpty)
+        #expect(site.read("public/composition/aspirin-two/index.html")?.contains("<h1>Aspirin Two</h1>") == true)
+        let incremental = site.snapshot(under: "public")
+        _ = try Fixture.build(site, full: true)
+        #expect(site.snapshot(under: "public") == incremental)
+    }
+
+    @Test("a template that shows site-wide counts: adding a page renders every page that shows them")
+    func siteWideValues() throws {
+        let site = try Fixture.smallSite()
+        try site.write(
+            "templates/footer.mustache",
+            "<footer>{{pageCount}} medicines, {{#letters}}{{label}} {{/letters}}</footer>\n")
+        _ = try Fixture.build(site)
+        #expect(site.read("public/composition/aspirin/index.html")?.contains("4 medicines, A E </footer>") == true)
+        // A body edit changes no count: one page rendered.
+        Thread.sleep(forTimeInterval: 0.01)
+        try site.write(
+            "content/composition/aspirin.md", Fixture.page(title: "Aspirin", body: "## Usage\nPain, fever.\n"))
+        let edit = try Fixture.build(site)
+        #expect(edit.incremental)
+        #expect(edit.rendered == 1)
+        // A new page changes what every page's footer says: all of them are rendered.
+        try site.write("content/generic/zinc.md", Fixture.page(title: "Zinc", body: "## Usage\nZinc.\n"))
+        let added = try Fixture.build(site)
+        #expect(!added.incremental)
+        #expect(added.rendered == 5)
+        #expect(site.read("public/composition/aspirin/index.html")?.contains("5 medicines, A E Z </footer>") == true)
+        let incremental = site.snapshot(under: "public")
+        _ = try Fixture.build(site, full: true)
+        #expect(site.snapshot(under: "public") == incremental)
+    }
+
     @Test("a changed template, static file or setting means a full build")
     func fingerprint() throws {
         let site = try Fixture.smallSite()
@@ -192,11 +245,13 @@ struct IncrementalBuildTests {
         cache.setShards([("n/xa", 7), ("b/fe", 9)], for: "c/x.md")
         let base = cache.encoded()
         #expect(BuildCache.decode(base) == cache)
-        var edited = cache
-        edited.entries["c/y.md"] = .init(modified: 3, size: 4, summary: summary)
-        edited.setShards([("n/ya", 1)], for: "c/y.md")
-        edited.entries["c/x.md"] = nil
-        let records = edited.journalRecords(for: ["c/y.md", "c/x.md"])
+        let changes: [BuildCache.Change] = [
+            .init(path: "c/y.md", entry: .init(modified: 3, size: 4, summary: summary), shards: [("n/ya", 1)]),
+            .init(path: "c/x.md", entry: nil),
+        ]
+        let edited = cache.applying(changes)
+        #expect(edited.entries.keys.sorted() == ["c/y.md"])
+        let records = cache.journalRecords(for: changes)
         let journal = cache.journalHeader() + records
         #expect(BuildCache.decode(base, journal: journal) == edited)
         // Cut inside the second record: the first still counts.
