@@ -130,7 +130,8 @@ struct IncrementalBuildTests {
         #expect(site.snapshot(under: "public") == before)
         // The second file renamed to an address of its own: published, as a full build would.
         try FileManager.default.removeItem(atPath: site.path + "/content/composition/a/aspirin.md")
-        try site.write("content/composition/a/aspirin-two.md", Fixture.page(title: "Aspirin Two", body: "## Usage\nTwo.\n"))
+        try site.write(
+            "content/composition/a/aspirin-two.md", Fixture.page(title: "Aspirin Two", body: "## Usage\nTwo.\n"))
         let renamed = try Fixture.build(site)
         #expect(renamed.incremental)
         #expect(renamed.skipped.isEmpty)
