@@ -225,7 +225,7 @@ private final class StrictScope: MustacheParent {
 /// How page data reaches swift-mustache: strings as `TemplateText`, dictionaries as
 /// `TemplateScope`, so that each value a template prints or opens answers swift-mustache's
 /// questions (a template? custom renderable? lambda? optional? a parent of names?) in as few
-/// runtime casts as possible. Rendering is the same; it is a fifth of a build's work.
+/// runtime casts as possible. Rendering is the same; it is nearly a third of a build's work.
 enum TemplateValue {
     static func wrap(_ value: Any) -> Any {
         switch value {
