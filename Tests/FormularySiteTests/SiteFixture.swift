@@ -96,6 +96,14 @@ enum Fixture {
         return try SiteBuilder(request).build()
     }
 
+    /// Whether a full build of the site's content writes exactly what is in `public/` now (an
+    /// incremental build's result); the full build's output is left in place.
+    static func fullBuildGivesTheSame(_ site: TemporaryFolder) throws -> Bool {
+        let incremental = site.snapshot(under: "public")
+        _ = try build(site, full: true)
+        return site.snapshot(under: "public") == incremental
+    }
+
     static var configuration: SiteConfiguration {
         var configuration = SiteConfiguration()
         configuration.title = "Test Formulary"
