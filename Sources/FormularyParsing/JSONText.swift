@@ -75,9 +75,6 @@ public struct JSONText: Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// A JSON string literal, with `<`, `>` and `&` escaped too so that the text is safe inside
-    /// an HTML `<script>` element whatever a page's title holds; U+2028 and U+2029 as well, for
-    /// old JavaScript parsers.
     /// `value` as a JSON string literal (also a YAML double-quoted scalar); `htmlSafe: false`
     /// leaves `<`, `>`, `&` and U+2028/9 as they are, for text people read (logs, front matter).
     public static func quoted(_ value: String, htmlSafe: Bool = true) -> String {
@@ -94,6 +91,9 @@ public struct JSONText: Sendable {
         $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2
     }
 
+    /// `value` as a JSON string literal appended to `output`; with `htmlSafe`, `<`, `>` and `&`
+    /// escaped too so that the text is safe inside an HTML `<script>` element whatever a page's
+    /// title holds, and U+2028 and U+2029 as well, for old JavaScript parsers.
     public static func appendQuoted(_ value: String, to output: inout [UInt8], htmlSafe: Bool = true) {
         output.append(UInt8(ascii: "\""))
         var value = value

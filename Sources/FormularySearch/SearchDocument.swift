@@ -66,7 +66,12 @@ struct SearchDocument: Sendable {
 
     /// The text body matches look in: every section but the disclaimer and the note.
     static func searchableText(of record: Monograph) -> String {
-        record.sections.filter { $0.kind != .disclaimer && $0.kind != .note }.map(\.markdown).joined(separator: "\n\n")
+        searchableSections(of: record).map(\.markdown).joined(separator: "\n\n")
+    }
+
+    /// The sections whose text is searched: all but the disclaimer and the note.
+    static func searchableSections(of record: Monograph) -> [Section] {
+        record.sections.filter { $0.kind != .disclaimer && $0.kind != .note }
     }
 
     /// `clavulanic acid` is also written `clavulanate`: acid and salt names of one substance.

@@ -126,13 +126,11 @@ public struct StaticSearchEntry: Sendable, Equatable {
     /// `SearchDocument.searchableText` as ASCII-lower-cased bytes, made in one copy.
     private static func foldedText(of record: Monograph) -> [UInt8] {
         var folded: [UInt8] = []
-        var first = true
-        for section in record.sections where section.kind != .disclaimer && section.kind != .note {
-            if !first { folded += [UInt8(ascii: "\n"), UInt8(ascii: "\n")] }
-            first = false
+        for (position, section) in SearchDocument.searchableSections(of: record).enumerated() {
+            if position > 0 { folded += [UInt8(ascii: "\n"), UInt8(ascii: "\n")] }
             folded += section.markdown.utf8
         }
-        for index in folded.indices where folded[index] >= 65 && folded[index] <= 90 { folded[index] += 32 }
+        TextWords.fold(&folded)
         return folded
     }
 

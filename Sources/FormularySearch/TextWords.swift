@@ -17,8 +17,13 @@ enum TextWords {
 
     static func folded(_ utf8: some Sequence<UInt8>) -> [UInt8] {
         var bytes = Array(utf8)
-        for index in bytes.indices where bytes[index] >= 65 && bytes[index] <= 90 { bytes[index] += 32 }
+        fold(&bytes)
         return bytes
+    }
+
+    /// ASCII upper-case letters lowered in place.
+    static func fold(_ bytes: inout [UInt8]) {
+        for index in bytes.indices where bytes[index] >= 65 && bytes[index] <= 90 { bytes[index] += 32 }
     }
 
     /// Whether a byte belongs to a word: ASCII letters and digits, and any non-ASCII byte.
