@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "FormularyServer", targets: ["FormularyServer"]),
         .library(name: "FormularyGenerate", targets: ["FormularyGenerate"]),
         .library(name: "FormularyStore", targets: ["FormularyStore"]),
+        .library(name: "FormularyReference", targets: ["FormularyReference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,9 +48,12 @@ let package = Package(
             name: "FormularyParsing",
             dependencies: ["FormularyModel", "CCmarkGFM", "CCmarkArena", .product(name: "Yams", package: "Yams")]
         ),
+        // India's public lists (banned combinations, Jan Aushadhi prices): the data, compiled in
+        // from Data/india/, and matching pages against it.
+        .target(name: "FormularyReference", dependencies: ["FormularyParsing"]),
         .target(
             name: "FormularyCheck",
-            dependencies: ["FormularyParsing", "CFastSearch", .product(name: "Yams", package: "Yams")]
+            dependencies: ["FormularyParsing", "FormularyReference", "CFastSearch", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "FormularySearch", dependencies: ["FormularyParsing", "CFastSearch"]),
         .target(
@@ -120,6 +124,7 @@ let package = Package(
         .executableTarget(name: "formulary-fuzz", dependencies: ["FormularyParsing"], path: "Fuzz/formulary-fuzz"),
         .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),
         .testTarget(name: "FormularyCheckTests", dependencies: ["FormularyCheck"]),
+        .testTarget(name: "FormularyReferenceTests", dependencies: ["FormularyReference"]),
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
         .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),

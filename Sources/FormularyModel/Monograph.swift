@@ -31,6 +31,10 @@ public struct Monograph: Sendable, Hashable, Codable {
     public var product: Product?
     /// Who last reviewed the page, and when (front matter `reviewed_by`, `reviewed_at`).
     public var review: Review?
+    /// What a government list says of the medicine (India's prohibited combinations), when one names it.
+    public var regulatory: Regulatory?
+    /// Matching products of a government price list (Jan Aushadhi), when there are any.
+    public var prices: [Price]?
 
     public init(
         id: String, slug: String, collection: String, title: String, kind: MonographKind,
@@ -61,7 +65,7 @@ public struct Monograph: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, slug, collection, title, kind, ingredients, sections, faqs, disclaimer, flags, source
-        case description, lastModified, product, review
+        case description, lastModified, product, review, regulatory, prices
     }
 
     // Written by hand so that `disclaimer: null` is always present, as the contract shows,
@@ -83,6 +87,8 @@ public struct Monograph: Sendable, Hashable, Codable {
         try container.encodeIfPresent(lastModified, forKey: .lastModified)
         try container.encodeIfPresent(product, forKey: .product)
         try container.encodeIfPresent(review, forKey: .review)
+        try container.encodeIfPresent(regulatory, forKey: .regulatory)
+        try container.encodeIfPresent(prices, forKey: .prices)
     }
 }
 
@@ -111,7 +117,8 @@ public enum MonographKind: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Facts about a page that change how it is shown.
 public struct Flags: Sendable, Hashable, Codable {
-    /// The medicine is on a banned list (v2 `is_banned`).
+    /// The medicine is prohibited: front matter says so (v2 `is_banned`), or a government
+    /// list's row names exactly this combination with status `banned` (see `regulatory`).
     public var banned: Bool
     /// The text was drafted by a language model and not yet reviewed.
     public var aiGenerated: Bool

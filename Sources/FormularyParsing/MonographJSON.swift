@@ -60,6 +60,20 @@ public enum MonographJSON {
         json.closeArray()
         json.string("kind", monograph.kind.rawValue)
         if let lastModified = monograph.lastModified { json.string("lastModified", lastModified) }
+        if let prices = monograph.prices {
+            json.openArray("prices")
+            for price in prices {
+                json.openObject()
+                json.string("code", price.code)
+                json.string("date", price.date)
+                json.string("list", price.list)
+                json.number("mrp", price.mrp)
+                json.string("pack", price.pack)
+                json.string("product", price.product)
+                json.closeObject()
+            }
+            json.closeArray()
+        }
         if let product = monograph.product {
             json.openObject("product")
             if let value = product.combinationSlug { json.string("combinationSlug", value) }
@@ -68,6 +82,25 @@ public enum MonographJSON {
             if let value = product.mrp { json.number("mrp", value) }
             if let value = product.packSize { json.string("packSize", value) }
             if let value = product.strength { json.string("strength", value) }
+            json.closeObject()
+        }
+        if let regulatory = monograph.regulatory {
+            json.openObject("regulatory")
+            json.string("combination", regulatory.combination)
+            json.string("date", regulatory.date)
+            json.number("item", Double(regulatory.item))
+            json.string("list", regulatory.list)
+            json.string("match", regulatory.match.rawValue)
+            json.string("notification", regulatory.notification)
+            if let override = regulatory.override {
+                json.openObject("override")
+                if let by = override.by { json.string("by", by) }
+                json.string("reason", override.reason)
+                json.closeObject()
+            }
+            if let reason = regulatory.reason { json.string("reason", reason) }
+            json.string("source", regulatory.source)
+            json.string("status", regulatory.status)
             json.closeObject()
         }
         if let review = monograph.review {

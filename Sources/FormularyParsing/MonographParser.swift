@@ -39,9 +39,16 @@ public struct MonographParser: Sendable {
     /// seventh of the parse by turning it off; `faqs` is then empty.
     public var extractsFAQs: Bool
 
-    public init(maximumFileSize: Int = 8 * 1024 * 1024, extractsFAQs: Bool = true) {
+    /// Adds what comes from outside the page (a reference list's facts about its medicine)
+    /// once it is parsed; `nil` leaves the record as the page alone gives it.
+    public var annotator: (any PageAnnotator)?
+
+    public init(
+        maximumFileSize: Int = 8 * 1024 * 1024, extractsFAQs: Bool = true, annotator: (any PageAnnotator)? = nil
+    ) {
         self.maximumFileSize = maximumFileSize
         self.extractsFAQs = extractsFAQs
+        self.annotator = annotator
     }
 
     /// Reads and parses the file at `path`.
@@ -123,9 +130,11 @@ public struct MonographParser: Sendable {
             let date = (frontMatter["reviewed_at"] ?? frontMatter["reviewedAt"])?.string?.trimmingWhitespace()
             monograph.review = Review(by: reviewer, at: date.map { String($0.prefix(10)) })
         }
-        return ParsedPage(
+        var page = ParsedPage(
             monograph: monograph, location: location, frontMatter: frontMatter, titleHeading: titleHeading,
             bodyLine: split.bodyLine, bodyBytes: bodyBytes)
+        annotator?.annotate(&page)
+        return page
     }
 
     /// Rejects what is not UTF-8 text, with the line of the first offending byte.
