@@ -59,7 +59,8 @@ let package = Package(
         .target(
             name: "FormularySite",
             dependencies: [
-                "FormularyParsing", "FormularySearch", .product(name: "Mustache", package: "swift-mustache"),
+                "FormularyParsing", "FormularySearch", "FormularyReference",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ],
             // The theme's source files; they are compiled in through DefaultTheme+Files.swift.
@@ -113,6 +114,7 @@ let package = Package(
                 "FormularyServer",
                 "FormularyGenerate",
                 "FormularyStore",
+                "FormularyReference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

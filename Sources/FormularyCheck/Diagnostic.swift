@@ -32,10 +32,14 @@ public struct Finding: Sendable, Hashable {
     public var line: Int
     public var column: Int
     public var message: String
+    /// A severity below the rule's, for a finding the rule itself is less sure of (a possible
+    /// match where an exact one is an error); `nil` is the rule's configured severity.
+    public var softer: Severity?
 
-    public init(line: Int, column: Int = 1, message: String) {
+    public init(line: Int, column: Int = 1, message: String, softer: Severity? = nil) {
         self.line = line
         self.column = column
         self.message = message
+        self.softer = softer
     }
 }

@@ -12,12 +12,15 @@ public protocol Rule: Sendable {
     var isEnabledByDefault: Bool { get }
     /// One line for `formulary check --explain RULE`.
     var summary: String { get }
+    /// More for `--explain`: what the rule means and how to act on it (empty when the summary says it all).
+    var explanation: String { get }
     /// Findings in `page`; `corpus` answers questions about the other pages checked with it.
     func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding]
 }
 
 extension Rule {
     public var isEnabledByDefault: Bool { true }
+    public var explanation: String { "" }
 }
 
 extension ParsedPage {

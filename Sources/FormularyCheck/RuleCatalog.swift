@@ -36,6 +36,7 @@ public enum RuleCatalog {
         FAQDebrisRule(),
         OutdatedSectionRule(),
         ImplausibleStrengthRule(),
+        BannedCombinationRule(),
     ]
 
     public static var names: [String] { all.map(\.name) }

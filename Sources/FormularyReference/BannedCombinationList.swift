@@ -87,7 +87,7 @@ public struct BannedCombinationList: Sendable {
 }
 
 /// Dates as the lists write them.
-enum ReferenceDate {
+public enum ReferenceDate {
     /// `2024-08-02` and `2018-09-7` → `2018-09-07`; `nil` otherwise.
     static func iso(_ text: String) -> String? {
         let parts = text.split(separator: "-")

@@ -134,6 +134,9 @@ public enum IngredientKey {
     /// name after steps 1 to 3, lower-cased, words joined by a space).
     static let knownMisspellings: [String: String] = [
         "chlopheniramine": "chlorpheniramine",
+        "dextromethophan": "dextromethorphan",
+        "tripolidine": "triprolidine",
+        "pentazocin": "pentazocine",
         "chlorphenaramine": "chlorpheniramine",
         "glimepride": "glimepiride",
         "dimethieone": "dimethicone",
@@ -182,6 +185,8 @@ enum ReferenceSynonyms {
         ["omega 3 fatty acids", "omega 3 fatty acid", "omega 3"],
         ["l methylfolate", "l 5 methyltetrahydrofolate", "l methyl folate", "levomefolate", "l 5 methyl tetrahydrofolate"],
         ["drotaverine", "drotaverin"],
+        ["acetylcysteine", "n acetylcysteine", "n acetyl cysteine", "acetyl cysteine"],
+        ["flupentixol", "flupenthixol"],  // INN / BAN
         ["ethamsylate", "etamsylate"],
         ["metronidazole", "metronidazol"],
         ["cefadroxil", "cefadroxyl"],

@@ -58,7 +58,9 @@ struct ListedCombination: Sendable, Hashable {
         body = reader.withoutAsides { aside in
             let words = FormWords.words(in: aside)
             if Amount.containsAmount(aside) { namesStrengths = true }
-            for word in words { if let canonical = FormWords.canonical[word] { form.insert(canonical) } }
+            for word in words {
+                if let canonical = FormWords.canonical[word] ?? FormWords.release[word] { form.insert(canonical) }
+            }
         }
         let parts = body.split(separator: "+").map { String($0) }
         var components: [Component] = []
@@ -213,6 +215,9 @@ enum FormWords {
         "prolonged": "sr", "extended": "sr", "modified": "sr", "controlled": "sr",
         "enteric": "enteric", "gastro": "enteric", "resistant": "enteric", "delayed": "enteric",
     ]
+
+    /// How a canonical form word reads in a message.
+    static let spoken = ["sr": "sustained or modified release", "enteric": "enteric-coated"]
 
     /// Pharmacopoeia marks after a product's name.
     static let marks: Set<String> = ["ip", "bp", "usp", "i.p.", "b.p.", "u.s.p."]

@@ -89,7 +89,7 @@ public struct RegulatoryMatcher: Sendable {
         if !combination.form.isEmpty {
             if pageForm.isEmpty {
                 unknown.append(
-                    "the notification names the form (\(combination.form.joined(separator: ", "))) and the page does not say which form it describes"
+                    "the notification names the form (\(combination.form.map { FormWords.spoken[$0] ?? $0 }.joined(separator: ", "))) and the page does not say which form it describes"
                 )
             } else if pageForm != combination.form {
                 return nil

@@ -246,7 +246,9 @@ final class SiteSession: Service, Sendable {
         let content: SiteContent
         do {
             content = try await onThread {
-                try SiteContent.load(contentFolder: request.contentFolder, includeDrafts: request.includeDrafts)
+                try SiteContent.load(
+                    contentFolder: request.contentFolder, includeDrafts: request.includeDrafts,
+                    reference: request.reference)
             }
         } catch {
             throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
@@ -384,7 +386,8 @@ final class SiteSession: Service, Sendable {
         }
         do {
             let content = try SiteContent.load(
-                contentFolder: options.request.contentFolder, reusing: server.api.content)
+                contentFolder: options.request.contentFolder, includeDrafts: options.request.includeDrafts,
+                reference: options.request.reference, reusing: server.api.content)
             server.replaceContent(content)
         } catch {
             logger.error("cannot read \(options.request.contentFolder): \(error)")

@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyModel
 import FormularyParsing
+import FormularyReference
 import FormularySearch
 import Foundation
 
@@ -19,7 +20,8 @@ struct FullBuild {
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
         let timings = PhaseTimings()
-        var (pages, skipped) = Self.loadUnique(files, includeDrafts: request.includeDrafts, progress: progress)
+        var (pages, skipped) = Self.loadUnique(
+            files, includeDrafts: request.includeDrafts, reference: request.reference, progress: progress)
         let pageCount = pages.count
         timings.mark("read and parse")
         let catalog = SiteCatalog(pages: pages.map(\.summary))
@@ -73,13 +75,15 @@ struct FullBuild {
     ]
 
     /// The pages that parsed, each id once (the first file in path order wins), and the files skipped.
-    static func loadUnique(_ files: [String], includeDrafts: Bool, progress: SiteBuilder.Progress?) -> (
+    static func loadUnique(
+        _ files: [String], includeDrafts: Bool, reference: ReferenceLists, progress: SiteBuilder.Progress?
+    ) -> (
         [LoadedPage], [SiteBuilder.Skip]
     ) {
         var pages: [LoadedPage] = []
         var skipped: [SiteBuilder.Skip] = []
         var firstPathForID: [String: String] = [:]
-        for outcome in PageLoader.load(files, includeDrafts: includeDrafts, progress: progress) {
+        for outcome in PageLoader.load(files, includeDrafts: includeDrafts, reference: reference, progress: progress) {
             switch outcome {
             case .success(let page):
                 if let skip = addressConflict(id: page.monograph.id, path: page.path, firstPathForID: &firstPathForID) {

@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyModel
 import FormularyParsing
+import FormularyReference
 import FormularySearch
 import Foundation
 
@@ -60,7 +61,8 @@ struct IncrementalBuild {
         }
 
         timings.mark("stat")
-        var (changed, skipped) = FullBuild.loadUnique(changedPaths, includeDrafts: request.includeDrafts, progress: nil)
+        var (changed, skipped) = FullBuild.loadUnique(
+            changedPaths, includeDrafts: request.includeDrafts, reference: request.reference, progress: nil)
         timings.mark("parse changed")
         let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
         // Text words chosen as the full build chose them, with its site-wide counts.
@@ -122,7 +124,7 @@ struct IncrementalBuild {
                 return summary.ingredients.contains { affectedKeys.contains(SiteCatalog.ingredientKey($0.name)) }
             }.map(\.path).sorted()
             let (dependentPages, _) = FullBuild.loadUnique(
-                dependents, includeDrafts: request.includeDrafts, progress: nil)
+                dependents, includeDrafts: request.includeDrafts, reference: request.reference, progress: nil)
             toRender += dependentPages
         }
 

@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyModel
 import FormularyParsing
+import FormularyReference
 import Foundation
 
 #if canImport(Glibc)
@@ -33,6 +34,8 @@ public struct SiteBuilder: Sendable {
         /// catalogs of an incremental build are left to the operating system instead of freed,
         /// which for 11,000 pages takes longer than the rest of a one-page rebuild's work.
         public var leavesMemoryToExit = false
+        /// India's banned-combination and price lists every page is matched against.
+        public var reference: ReferenceLists = .builtIn
 
         public init(
             contentFolder: String, outputFolder: String, templatesFolder: String? = nil, staticFolder: String? = nil,
@@ -283,6 +286,8 @@ public struct SiteBuilder: Sendable {
         // Pages link to the suggest form only when the site takes contributions.
         hasher.combine(request.configuration.contributions.enabled ? "contributions" : "")
         hasher.combine(templates.fingerprint)
+        // Another list can flag or clear any page: every page is rendered again.
+        hasher.combine(request.reference.fingerprint)
         for (path, bytes) in assets.sorted(by: { $0.key < $1.key }) {
             hasher.combine(path)
             hasher.combine(bytes)

@@ -1,4 +1,5 @@
 import FormularyParsing
+import FormularyReference
 import Yams
 
 /// A site's settings, from `formulary.yml` at the top of the site folder:
@@ -24,6 +25,8 @@ public struct SiteConfiguration: Sendable, Equatable {
     public var staticFolder = "static"
     public var outputFolder = "public"
     public var contributions = ContributionSettings()
+    /// Newer copies of India's lists than the built-in ones (`reference:`), paths relative to the site folder.
+    public var reference = ReferenceSettings()
 
     public init() {}
 
@@ -51,7 +54,7 @@ public struct SiteConfiguration: Sendable, Equatable {
     /// The keys this file may hold; anything else is a typo worth reporting.
     static let knownKeys = [
         "title", "description", "baseURL", "language", "content", "templates", "static", "output", "check",
-        "database", "generate", "contributions",
+        "database", "generate", "contributions", "reference",
     ]
 
     /// A problem in `formulary.yml`, with its place.
@@ -85,6 +88,10 @@ public struct SiteConfiguration: Sendable, Equatable {
                 configuration.contributions = try contributionSettings(value, path: path)
                 continue
             }
+            if name == "reference" {
+                configuration.reference = try referenceSettings(value, path: path)
+                continue
+            }
             guard
                 ["title", "description", "baseURL", "language", "content", "templates", "static", "output"]
                     .contains(name)
@@ -110,6 +117,35 @@ public struct SiteConfiguration: Sendable, Equatable {
             }
         }
         return configuration
+    }
+
+    /// `reference:` with `banned_combinations: FILE.csv`, `jan_aushadhi: FILE.csv` and, when the
+    /// price list's file name has no date, `jan_aushadhi_date: YYYY-MM-DD`.
+    private static func referenceSettings(_ node: Node, path: String) throws(Error) -> ReferenceSettings {
+        var settings = ReferenceSettings()
+        guard case .mapping(let mapping) = node else {
+            throw Error(path: path, line: node.mark?.line ?? 1, message: "'reference' must be 'key: value' lines")
+        }
+        let known = ["banned_combinations", "jan_aushadhi", "jan_aushadhi_date"]
+        for (key, value) in mapping {
+            let name = key.string ?? ""
+            guard known.contains(name) else {
+                let suggestion = Spelling.closest(to: name, among: known).map { "; did you mean '\($0)'?" } ?? ""
+                throw Error(
+                    path: path, line: key.mark?.line ?? 1, message: "unknown setting 'reference.\(name)'\(suggestion)")
+            }
+            guard let text = value.string?.trimmingWhitespace(), !text.isEmpty else {
+                throw Error(
+                    path: path, line: value.mark?.line ?? 1,
+                    message: "'reference.\(name)' must be \(name.hasSuffix("date") ? "a date, YYYY-MM-DD" : "the path of a CSV file")")
+            }
+            switch name {
+            case "banned_combinations": settings.bannedCombinations = text
+            case "jan_aushadhi": settings.janAushadhi = text
+            default: settings.janAushadhiDate = text
+            }
+        }
+        return settings
     }
 
     private static func contributionSettings(_ node: Node, path: String) throws(Error) -> ContributionSettings {

@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyModel
 import FormularyParsing
+import FormularyReference
 import FormularySearch
 
 /// The site's monographs as records, for a server's API: the same pages a build publishes
@@ -38,9 +39,10 @@ public struct SiteContent: Sendable {
 
     /// Reads the monographs under `contentFolder`, reusing `previous`'s records for files that
     /// did not change. Throws when the folder cannot be listed.
-    public static func load(contentFolder: String, includeDrafts: Bool = false, reusing previous: SiteContent? = nil)
-        throws -> SiteContent
-    {
+    public static func load(
+        contentFolder: String, includeDrafts: Bool = false, reference: ReferenceLists = .builtIn,
+        reusing previous: SiteContent? = nil
+    ) throws -> SiteContent {
         var previousByPath: [String: Page] = [:]
         for page in previous?.pages ?? [] { previousByPath[page.path] = page }
         var files: [String] = []
@@ -52,7 +54,7 @@ public struct SiteContent: Sendable {
                 files.append(path)
             }
         }
-        let parser = MonographParser()
+        let parser = MonographParser(annotator: reference)
         let (pageFiles, previousPages) = (files, previousByPath)
         let outcomes = ResultSlots<Result<Page, SiteBuilder.Skip>>(count: pageFiles.count)
         DispatchQueue.concurrentPerform(iterations: (pageFiles.count + 15) / 16) { chunk in

@@ -1,3 +1,4 @@
+import FormularyReference
 import Foundation
 
 /// A site folder as its owner sees it: `formulary.yml`, `content/`, `templates/`, `static/`,
@@ -50,6 +51,12 @@ public struct SiteFolder: Sendable {
     public var staticPath: String { path(configuration.staticFolder) }
     public var outputPath: String { path(configuration.outputFolder) }
     public var cachePath: String { root + "/.formulary/build-cache" }
+
+    /// The reference lists the settings name, else the built-in ones; a list that cannot be
+    /// read is an error with its `path:line`, and nothing of it is used.
+    public func referenceLists() throws(ReferenceListError) -> ReferenceLists {
+        try ReferenceLists.load(configuration.reference, relativeTo: root)
+    }
 
     /// Creates a new site at `root` with the example pages and the default templates.
     /// Returns the files written, relative to `root`.

@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyModel
 import FormularyParsing
+import FormularyReference
 import FormularySearch
 import Foundation
 
@@ -18,8 +19,10 @@ struct LoadedPage: Sendable {
 enum PageLoader {
     typealias Outcome = Result<LoadedPage, SiteBuilder.Skip>
 
-    static func load(_ files: [String], includeDrafts: Bool, progress: SiteBuilder.Progress?) -> [Outcome] {
-        let parser = MonographParser()
+    static func load(
+        _ files: [String], includeDrafts: Bool, reference: ReferenceLists, progress: SiteBuilder.Progress?
+    ) -> [Outcome] {
+        let parser = MonographParser(annotator: reference)
         let results = ResultSlots<Outcome>(count: files.count)
         let chunk = 16
         let chunks = (files.count + chunk - 1) / chunk

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FormularyGenerate
+import FormularyReference
 import FormularySite
 import Foundation
 
@@ -138,6 +139,11 @@ struct SiteArguments: ParsableArguments {
                 templatesFolder: folder.templatesPath, staticFolder: folder.staticPath, cacheFile: folder.cachePath,
                 configuration: folder.configuration, forceFull: forceFull)
             if out != nil { request.cacheFile = nil }
+            do throws(ReferenceListError) {
+                request.reference = try folder.referenceLists()
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
         if let baseURL { request.configuration.baseURL = try SiteConfiguration.normalizedBaseURL(baseURL) }
         request.includeDrafts = drafts

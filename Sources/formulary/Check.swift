@@ -1,6 +1,7 @@
 import ArgumentParser
 import FormularyCheck
 import FormularyParsing
+import FormularyReference
 import Foundation
 
 /// `formulary check PATH...`: the linter for medical pages.
@@ -79,6 +80,7 @@ struct Check: ParsableCommand {
                 ? "default severity: \(rule.defaultSeverity.rawValue)"
                 : "off by default; turn it on in formulary.yml with '\(rule.name): \(rule.defaultSeverity.rawValue)'"
             print("\(rule.name) (\(state))\n\(rule.summary)")
+            if !rule.explanation.isEmpty { print("\n" + rule.explanation) }
             return
         }
 
@@ -97,7 +99,8 @@ struct Check: ParsableCommand {
             fail("\(error)")
         }
         // No rule reads FAQ pairs (FAQ debris is a front matter matter): skip extracting them.
-        let loader = ContentLoader(parser: MonographParser(extractsFAQs: false))
+        let reference = try ReferenceLookup.lists(near: targets[0], config: config)
+        let loader = ContentLoader(parser: MonographParser(extractsFAQs: false, annotator: reference))
         if fix { applyFixes(to: loader.load(files)) }
         let outcomes = loader.load(files)
         let diagnostics = Checker(configuration: configuration).check(outcomes)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FormularyModel
 import FormularyParsing
+import FormularyReference
 import FormularySearch
 import Foundation
 
@@ -58,7 +59,8 @@ struct Search: ParsableCommand {
             throw ExitCode(2)
         }
         let files = try ContentLoader.markdownFiles(in: [content])
-        let pages = ContentLoader().load(files).compactMap { try? $0.get() }
+        let reference = try ReferenceLookup.lists(near: content)
+        let pages = ContentLoader(parser: MonographParser(annotator: reference)).load(files).compactMap { try? $0.get() }
         let engine = SearchEngine(index: SearchIndex(pages: pages))
         let options = SearchOptions(limit: limit, kind: kind, ingredient: ingredient)
         let encoder = JSONEncoder()

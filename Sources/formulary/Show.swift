@@ -1,6 +1,7 @@
 import ArgumentParser
 import FormularyModel
 import FormularyParsing
+import FormularyReference
 import Foundation
 
 /// `formulary show PATH...`: prints the record Formulary reads from each page.
@@ -46,7 +47,7 @@ struct Show: ParsableCommand {
         // its text is kept; the output keeps the files' order, each failure on standard error
         // where its file would be.
         let format = self.format
-        let loader = ContentLoader()
+        let loader = ContentLoader(parser: MonographParser(annotator: try ReferenceLookup.lists(near: paths[0])))
         var output: [UInt8] = []
         var failures = 0
         let batch = 2048
