@@ -85,6 +85,7 @@ extension DefaultTheme {
                 {{#kinds}}<li><strong>{{count}}</strong> {{label}}</li>
                 {{/kinds}}
                 <li><strong>{{ingredientCount}}</strong> <a href="{{ingredientsURL}}">active ingredients</a></li>
+                {{#hasBanned}}<li><strong>{{bannedCount}}</strong> combinations prohibited in India (marked on their pages, with the Gazette notification)</li>{{/hasBanned}}
               </ul>
               <p class="note">Most pages were drafted with the help of AI and are being reviewed by pharmacists. Each page says whether it has been reviewed.</p>
             </section>
@@ -121,7 +122,7 @@ extension DefaultTheme {
             {{#groups}}
             <h3>{{label}}</h3>
             <ul class="entry-list">
-              {{#entries}}<li><a href="{{url}}">{{title}}</a></li>
+              {{#entries}}<li><a href="{{url}}">{{title}}</a>{{#banned}} <span class="badge-banned">Prohibited in India</span>{{/banned}}</li>
               {{/entries}}
             </ul>
             {{/groups}}
@@ -186,7 +187,7 @@ extension DefaultTheme {
           </nav>
           <p>{{entryCount}} medicines.</p>
           <ul class="entry-list">
-            {{#entries}}<li><a href="{{url}}">{{title}}</a> <span class="kind kind-{{kind}}">{{kindLabel}}</span></li>
+            {{#entries}}<li><a href="{{url}}">{{title}}</a> <span class="kind kind-{{kind}}">{{kindLabel}}</span>{{#banned}} <span class="badge-banned">Prohibited in India</span>{{/banned}}</li>
             {{/entries}}
           </ul>
         </main>
@@ -216,11 +217,21 @@ extension DefaultTheme {
               <header class="monograph-header">
                 <p class="kind kind-{{kind}}">{{kindLabel}}</p>
                 <h1>{{title}}</h1>
-                {{#banned}}
+                {{#bannedText}}
                 <div class="banner banned" role="alert">
-                  <strong>Banned combination.</strong> This fixed-dose combination is prohibited for manufacture, sale and distribution in India. Do not start it; if you take it, talk to your doctor about alternatives.
+                  <p><strong>Prohibited in India.</strong> {{bannedText}}</p>
+                  {{#regulatorySource}}<p class="banner-source">{{regulatorySource}} The list is a reference, not legal advice.</p>{{/regulatorySource}}
                 </div>
-                {{/banned}}
+                {{/bannedText}}
+                {{#regulatoryNotice}}
+                <div class="banner regulatory-notice" role="note">
+                  <p><strong>Check before use.</strong> {{regulatoryNotice}}</p>
+                  <p class="banner-source">{{regulatorySource}} The list is a reference, not legal advice.</p>
+                </div>
+                {{/regulatoryNotice}}
+                {{#regulatoryOverride}}
+                <p class="regulatory-override">{{regulatoryOverride}}</p>
+                {{/regulatoryOverride}}
                 <p class="provenance {{provenanceClass}}">
                   <span class="badge">{{provenanceLabel}}</span>
                   {{provenanceText}}
@@ -250,6 +261,20 @@ extension DefaultTheme {
                 {{#targetURL}}<dt>Generic medicine</dt><dd><a href="{{targetURL}}">{{targetTitle}}</a></dd>{{/targetURL}}
                 {{/product}}
               </dl>
+
+              {{#hasPrices}}
+              <section class="prices" aria-labelledby="prices-heading">
+                <h2 id="prices-heading">Government generic prices</h2>
+                <table class="price-table">
+                  <thead><tr><th scope="col">Jan Aushadhi product</th><th scope="col">Pack</th><th scope="col">MRP</th></tr></thead>
+                  <tbody>
+                    {{#prices}}<tr><td>{{product}}</td><td>{{pack}}</td><td>{{mrp}}</td></tr>
+                    {{/prices}}
+                  </tbody>
+                </table>
+                <p class="banner-source">{{pricesSource}}{{#morePrices}} {{morePrices}}{{/morePrices}}</p>
+              </section>
+              {{/hasPrices}}
 
               {{#sections}}
               <section id="{{anchor}}" class="section">
@@ -878,6 +903,16 @@ extension DefaultTheme {
         .provenance-reviewed .badge { background: var(--ok-bg); border-color: var(--ok-line); color: #1d5b32; }
         .banner { border-radius: 8px; padding: 0.75rem 1rem; margin: 0.8rem 0; border-left: 5px solid; }
         .banned { background: var(--danger-bg); border-color: var(--danger-line); color: #7b1d15; }
+        .banner p { margin: 0.2rem 0; }
+        .banner-source { font-size: 0.85rem; color: var(--muted); }
+        .banned .banner-source { color: #6e2a22; }
+        .regulatory-notice { background: var(--warn-bg); border-color: var(--warn-line); color: #5a4100; }
+        .regulatory-override { font-size: 0.9rem; color: var(--muted); }
+        .badge-banned { display: inline-block; font-size: 0.75rem; font-weight: 700; color: #7b1d15; background: var(--danger-bg); border: 1px solid var(--danger-line); border-radius: 999px; padding: 0 0.5rem; }
+        .prices { margin: 1rem 0 1.5rem; }
+        .price-table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
+        .price-table th, .price-table td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        .price-table td:last-child, .price-table th:last-child { text-align: right; white-space: nowrap; }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1.25rem; margin: 0 0 0.5rem; padding: 0.9rem 1.1rem; background: var(--wash); border-radius: 8px; }
         .facts:empty { display: none; }
         .facts dt { font-weight: 600; color: var(--muted); }

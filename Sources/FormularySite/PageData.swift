@@ -127,6 +127,7 @@ struct PageData: @unchecked Sendable {
         data["letterLabel"] = Self.letterLabel(letter)
         data["letterURL"] = urls.link(SiteURLs.letterPath(letter))
         data["banned"] = monograph.flags.banned
+        data.merge(RegulatoryText.values(for: monograph)) { _, new in new }
         data["provenanceClass"] = monograph.flags.aiGenerated ? "provenance-draft" : "provenance-reviewed"
         // Front matter says a page is not AI-drafted (`ai_generated: false`) or names who
         // reviewed it; the badge says no more than that.
@@ -334,6 +335,9 @@ struct PageData: @unchecked Sendable {
         }
         data["kinds"] = kinds
         data["ingredientCount"] = catalog.ingredients.count
+        let banned = catalog.pages.filter(\.banned).count
+        data["bannedCount"] = banned
+        data["hasBanned"] = banned > 0
         var json = JSONText()
         json.openObject()
         json.string("@context", "https://schema.org")
@@ -365,7 +369,7 @@ struct PageData: @unchecked Sendable {
         data["entries"] = pages.map { page -> [String: Any] in
             [
                 "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)), "kind": page.kind.rawValue,
-                "kindLabel": Self.kindLabel(page.kind),
+                "kindLabel": Self.kindLabel(page.kind), "banned": page.banned,
             ]
         }
         return data
@@ -410,7 +414,7 @@ struct PageData: @unchecked Sendable {
             for index in entry.pages {
                 let page = catalog.pages[index]
                 byKind[page.kind, default: []].append([
-                    "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)),
+                    "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)), "banned": page.banned,
                 ])
             }
             let groups = [(MonographKind.single, "On its own"), (.combination, "In combinations"), (.brand, "Brands")]

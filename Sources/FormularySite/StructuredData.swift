@@ -36,6 +36,16 @@ enum StructuredData {
             json.string("activeIngredient", names.joined(separator: ", "))
         }
         json.bool("isProprietary", page.kind == .brand)
+        if page.banned {
+            json.openObject("legalStatus")
+            json.string("@type", "DrugLegalStatus")
+            json.string("name", "Prohibited in India (fixed-dose combination banned by Gazette notification)")
+            json.openObject("applicableLocation")
+            json.string("@type", "Country")
+            json.string("name", "India")
+            json.closeObject()
+            json.closeObject()
+        }
         let strengths = page.ingredients.compactMap { ingredient in ingredient.strength.map { (ingredient.name, $0) } }
         if !strengths.isEmpty {
             json.openArray("availableStrength")
