@@ -8,6 +8,9 @@ struct SearchDocument: Sendable {
     var slug: String
     var title: String
     var kind: MonographKind
+    /// Shown as prohibited in India (`flags.banned`).
+    var banned = false
+    var regulatory: ResultRegulatory?
     /// Title words that name things (numbers, salts and joiners left out).
     var nameWords: [String]
     /// Words of each ingredient's name, with its canonical name for set comparison.
@@ -33,6 +36,12 @@ struct SearchDocument: Sendable {
         slug = record.slug
         title = record.title
         kind = record.kind
+        banned = record.flags.banned
+        if let listed = record.regulatory, listed.override == nil {
+            regulatory = ResultRegulatory(status: listed.status, match: listed.match.rawValue, banned: banned)
+        } else if banned {
+            regulatory = ResultRegulatory(status: "banned", match: "exact", banned: true)
+        }
         let titleWords = SearchText.words(record.kind == .brand ? record.title : record.title)
         nameWords = titleWords.filter { !SearchText.isNumeric($0) && !SearchText.joiners.contains($0) }
         strengths = titleWords.compactMap(SearchText.strength)

@@ -12,6 +12,26 @@ public struct SearchResult: Sendable, Hashable, Codable {
     public var score: Double
     /// A short passage with the matched words in `<mark>`; the rest HTML-escaped.
     public var snippet: String
+    /// What India's list of prohibited combinations says of the page, when it names it:
+    /// its status as given (`banned`, `under review (...)`) and whether the match is `exact` or
+    /// `possible`. Absent for pages no list names.
+    public var regulatory: ResultRegulatory?
+}
+
+/// The regulatory status a search result carries.
+public struct ResultRegulatory: Sendable, Hashable, Codable {
+    public var status: String
+    public var match: String
+    /// The page is shown as prohibited (an exact match with status banned, or front matter says so).
+    public var banned: Bool
+}
+
+/// Which pages a search keeps by their regulatory status.
+public enum RegulatoryFilter: String, Sendable, Hashable, CaseIterable {
+    /// Only pages shown as prohibited in India.
+    case banned
+    /// Only pages not shown as prohibited.
+    case notBanned = "not-banned"
 }
 
 /// A query's answer, in the contract's shape.
@@ -28,11 +48,16 @@ public struct SearchOptions: Sendable {
     public var kind: MonographKind?
     /// Only pages that contain this ingredient (any of its names).
     public var ingredient: String?
+    /// Only pages prohibited in India, or only pages that are not.
+    public var regulatory: RegulatoryFilter?
 
-    public init(limit: Int = 10, kind: MonographKind? = nil, ingredient: String? = nil) {
+    public init(
+        limit: Int = 10, kind: MonographKind? = nil, ingredient: String? = nil, regulatory: RegulatoryFilter? = nil
+    ) {
         self.limit = limit
         self.kind = kind
         self.ingredient = ingredient
+        self.regulatory = regulatory
     }
 }
 
@@ -165,6 +190,7 @@ public struct SearchEngine: Sendable {
         var total = 0
         for (page, score) in scratch.scored() {
             if let kind = options.kind, index.kinds[Int(page)] != kind { continue }
+            if let filter = options.regulatory, index.documents[Int(page)].banned != (filter == .banned) { continue }
             if let wanted, !index.documents[Int(page)].ingredientKeys.contains(wanted) { continue }
             total += 1
             best.offer(
@@ -187,7 +213,8 @@ public struct SearchEngine: Sendable {
                 return SearchResult(
                     id: document.id, slug: document.slug, title: document.title, kind: document.kind,
                     score: entry.score,
-                    snippet: Snippet.make(from: document.text, folded: document.foldedText, marker: marker))
+                    snippet: Snippet.make(from: document.text, folded: document.foldedText, marker: marker),
+                    regulatory: document.regulatory)
             }
         )
     }

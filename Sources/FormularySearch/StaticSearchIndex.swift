@@ -9,6 +9,8 @@ public struct StaticSearchEntry: Sendable, Equatable {
     public var id: String
     public var title: String
     public var kind: MonographKind
+    /// Shown as prohibited in India: the client marks it and can filter by it.
+    public var banned: Bool
     var nameWords: [String]
     var aliasWords: [String]
     var brandWords: [String]
@@ -45,7 +47,7 @@ public struct StaticSearchEntry: Sendable, Equatable {
     }
 
     public static func == (a: StaticSearchEntry, b: StaticSearchEntry) -> Bool {
-        a.id == b.id && a.title == b.title && a.kind == b.kind && a.nameWords == b.nameWords
+        a.id == b.id && a.title == b.title && a.kind == b.kind && a.banned == b.banned && a.nameWords == b.nameWords
             && a.aliasWords == b.aliasWords && a.brandWords == b.brandWords && a.strengths == b.strengths
             && a.ingredientCount == b.ingredientCount && a.bodyWords.map(\.word) == b.bodyWords.map(\.word)
             && a.bodyWords.map(\.count) == b.bodyWords.map(\.count)
@@ -63,6 +65,7 @@ public struct StaticSearchEntry: Sendable, Equatable {
         id = document.id
         title = document.title
         kind = document.kind
+        banned = document.banned
         // Numbers are strengths, matched on their own; never looked up as words.
         nameWords = Array(Set(document.nameWords)).sorted()
         aliasWords = document.aliasWords.filter { !SearchText.isNumeric($0) }.sorted()
@@ -296,6 +299,7 @@ public enum StaticSearchIndex {
             var title: String
             var kind: MonographKind
             var ingredientCount: Int
+            var banned = false
         }
 
         public init(isBody: Bool) { self.isBody = isBody }
@@ -318,7 +322,7 @@ public enum StaticSearchIndex {
                 }
             }
             if added {
-                pages[entry.id] = Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount)
+                pages[entry.id] = Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned)
             }
         }
 
@@ -357,7 +361,9 @@ public enum StaticSearchIndex {
                 json.openArray()
                 json.string(nil, id)
                 json.string(nil, page.title)
-                json.string(nil, String(page.kind.rawValue.prefix(1)))
+                // The kind's first letter, in capitals for a page prohibited in India.
+                let code = String(page.kind.rawValue.prefix(1))
+                json.string(nil, page.banned ? code.uppercased() : code)
                 json.number(nil, Double(page.ingredientCount))
                 json.closeArray()
             }
@@ -399,10 +405,10 @@ public enum StaticSearchIndex {
             for fields in pageList {
                 guard fields.count == 4, let id = fields[0] as? String, let title = fields[1] as? String,
                     let code = fields[2] as? String, let count = fields[3] as? Int,
-                    let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code) })
+                    let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code.lowercased()) })
                 else { return nil }
                 ids.append(id)
-                shard.pages[id] = Page(title: title, kind: kind, ingredientCount: count)
+                shard.pages[id] = Page(title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased())
             }
             for (word, list) in wordLists {
                 var postings: [String: Int] = [:]
@@ -517,7 +523,7 @@ public enum StaticSearchIndex {
                 let entry = entries[Int(posting.page)]
                 byID[entry.id] = Int(posting.number)
                 shard.pages[entry.id] = Shard.Page(
-                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount)
+                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned)
             }
             shard.words[word] = byID
         }
@@ -598,10 +604,10 @@ struct ShardReader {
             offset += 1
             guard let id = string(), literal(","), let title = string(), literal(","), let code = string(),
                 literal(","), let count = integer(), literal("]"),
-                let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code) })
+                let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code.lowercased()) })
             else { return nil }
             ids.append(id)
-            shard.pages[id] = .init(title: title, kind: kind, ingredientCount: count)
+            shard.pages[id] = .init(title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased())
             if peek() == UInt8(ascii: ",") { offset += 1 }
         }
         guard literal("],\"words\":{") else { return nil }

@@ -341,9 +341,9 @@ final class SiteServer: Sendable {
     /// The query parameters each API address takes; any other is refused, so that a typo
     /// (`knd=single`) is an error and not a filter silently ignored.
     static let parameters: [String: [String]] = [
-        "/api/v1/monographs": ["kind", "ingredient", "collection", "limit", "offset"],
+        "/api/v1/monographs": ["kind", "ingredient", "collection", "regulatory", "limit", "offset"],
         "/api/v1/ingredients": ["prefix", "limit", "offset"],
-        "/api/v1/search": ["q", "limit", "kind", "ingredient"],
+        "/api/v1/search": ["q", "limit", "kind", "ingredient", "regulatory"],
     ]
 
     private static func checkParameters(_ target: RequestTarget) throws(Problem) {
@@ -386,10 +386,21 @@ final class SiteServer: Sendable {
         return kind
     }
 
+    private static func regulatory(_ target: RequestTarget) throws(Problem) -> RegulatoryFilter? {
+        guard let text = target.parameter("regulatory") else { return nil }
+        guard let filter = RegulatoryFilter(rawValue: text) else {
+            throw .badRequest(
+                "regulatory must be one of \(RegulatoryFilter.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"
+            )
+        }
+        return filter
+    }
+
     private func monographList(_ target: RequestTarget, api: APIState) throws(Problem) -> Listing<MonographSummary> {
         let limit = try Self.integer(target, "limit", default: 50, in: 1...500)
         let offset = try Self.integer(target, "offset", default: 0, in: 0...Int(Int32.max))
         let kind = try Self.kind(target)
+        let regulatory = try Self.regulatory(target)
         let collection = target.parameter("collection").flatMap { $0.isEmpty ? nil : $0 }
         let ingredientKey = target.parameter("ingredient").flatMap {
             $0.isEmpty ? nil : SiteCatalog.ingredientKey($0)
@@ -401,9 +412,10 @@ final class SiteServer: Sendable {
         } else {
             candidates = catalog.pages
         }
-        if kind != nil || collection != nil {
+        if kind != nil || collection != nil || regulatory != nil {
             candidates = candidates.filter { page in
                 (kind == nil || page.kind == kind) && (collection == nil || page.collection == collection)
+                    && (regulatory == nil || page.banned == (regulatory == .banned))
             }
         }
         let items = candidates.dropFirst(offset).prefix(limit).map(MonographSummary.init)
@@ -449,7 +461,8 @@ final class SiteServer: Sendable {
     private func search(_ target: RequestTarget, api: APIState) -> ServerResponse {
         let key = SearchCache.Key(
             generation: api.generation, query: target.parameter("q"), limit: target.parameter("limit"),
-            kind: target.parameter("kind"), ingredient: target.parameter("ingredient"))
+            kind: target.parameter("kind"), ingredient: target.parameter("ingredient"),
+            regulatory: target.parameter("regulatory"))
         let body: ByteBuffer
         if let cached = searchCache.get(key) {
             body = cached
@@ -463,7 +476,7 @@ final class SiteServer: Sendable {
                 guard query.count <= 256 else { throw .badRequest("q is longer than 256 characters") }
                 let options = SearchOptions(
                     limit: try Self.integer(target, "limit", default: 10, in: 1...100), kind: try Self.kind(target),
-                    ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 })
+                    ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 }, regulatory: try Self.regulatory(target))
                 let response = api.engine.search(query, options: options)
                 body = ByteBuffer(bytes: Self.encode(response))
                 searchCache.set(key, body)
@@ -512,6 +525,7 @@ final class SearchCache: Sendable {
         var limit: String?
         var kind: String?
         var ingredient: String?
+        var regulatory: String?
     }
 
     private struct Generations {

@@ -39,6 +39,9 @@ struct Search: ParsableCommand {
     @Option(help: "Only pages that contain this ingredient (any of its names).")
     var ingredient: String?
 
+    @Option(help: "Only pages prohibited in India (banned) or only pages that are not (not-banned).")
+    var regulatory: RegulatoryFilter?
+
     @Option(help: "Answer every query in FILE, one a line ('-' for standard input), one JSON object a line.")
     var queries: String?
 
@@ -62,7 +65,7 @@ struct Search: ParsableCommand {
         let reference = try ReferenceLookup.lists(near: content)
         let pages = ContentLoader(parser: MonographParser(annotator: reference)).load(files).compactMap { try? $0.get() }
         let engine = SearchEngine(index: SearchIndex(pages: pages))
-        let options = SearchOptions(limit: limit, kind: kind, ingredient: ingredient)
+        let options = SearchOptions(limit: limit, kind: kind, ingredient: ingredient, regulatory: regulatory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
 
@@ -103,7 +106,10 @@ struct Search: ParsableCommand {
                 "\(response.total) result\(response.total == 1 ? "" : "s") for \"\(response.query)\" in \(response.tookMicroseconds) µs"
             )
             for (rank, result) in response.results.enumerated() {
-                print("\(rank + 1). \(result.title)  [\(result.kind.rawValue)]  \(result.id)  (\(result.score))")
+                let status =
+                    result.regulatory.map { $0.banned ? "  PROHIBITED IN INDIA" : "  (India: \($0.status), \($0.match) match)" }
+                    ?? ""
+                print("\(rank + 1). \(result.title)  [\(result.kind.rawValue)]  \(result.id)  (\(result.score))\(status)")
                 let plain = result.snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(
                     of: "</mark>", with: "")
                 print("   \(plain)")
@@ -113,3 +119,4 @@ struct Search: ParsableCommand {
 }
 
 extension MonographKind: ExpressibleByArgument {}
+extension RegulatoryFilter: ExpressibleByArgument {}

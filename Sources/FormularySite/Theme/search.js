@@ -63,7 +63,9 @@
     var pages = Object.create(null), ids = [];
     data.pages.forEach(function (page) {
       ids.push(page[0]);
-      pages[page[0]] = { title: page[1], kind: KINDS[page[2]] || page[2], ingredients: page[3] };
+      // A capital kind letter marks a page prohibited in India.
+      var code = page[2], lower = code.toLowerCase();
+      pages[page[0]] = { title: page[1], kind: KINDS[lower] || lower, ingredients: page[3], banned: code !== lower };
     });
     var wordsById = Object.create(null);
     Object.keys(data.words).forEach(function (word) {
@@ -142,14 +144,16 @@
     });
   };
 
-  /* The best `limit` pages for `query`: [{id, title, kind, score}], best first. */
-  Engine.prototype.search = function (query, limit) {
+  /* The best `limit` pages for `query`: [{id, title, kind, banned, score}], best first.
+     `options.regulatory` keeps only pages prohibited in India ("banned") or only the others ("not-banned"). */
+  Engine.prototype.search = function (query, limit, options) {
     var self = this;
     limit = limit || 10;
-    return this.start().then(function () { return self.rank(String(query).slice(0, 300), limit); });
+    var regulatory = options && options.regulatory;
+    return this.start().then(function () { return self.rank(String(query).slice(0, 300), limit, regulatory); });
   };
 
-  Engine.prototype.rank = function (query, limit) {
+  Engine.prototype.rank = function (query, limit, regulatory) {
     var self = this;
     var all = words(query).filter(function (word) { return !self.joiners.has(word); });
     var numbers = [], terms = [];
@@ -279,12 +283,12 @@
         }
       });
       var titles = Object.create(null);
-      Object.keys(scores).forEach(function (id) { titles[id] = [pages[id].title, pages[id].kind]; });
+      Object.keys(scores).forEach(function (id) { titles[id] = [pages[id].title, pages[id].kind, pages[id].banned]; });
       var strong = Object.keys(scores).some(function (id) {
         return required.every(function (position) { return (perTerm[position][id] || 0) >= QUALITY.brand; });
       });
       var body = strong ? Promise.resolve() : self.bodyScores(terms, scores, titles);
-      return body.then(function () { return self.finish(scores, titles, limit); });
+      return body.then(function () { return self.finish(scores, titles, limit, regulatory); });
     });
   };
 
@@ -356,16 +360,19 @@
         } else {
           scores[id] = score;
           var page = postings[0].shard.pages[id];
-          titles[id] = titles[id] || [page.title, page.kind];
+          titles[id] = titles[id] || [page.title, page.kind, page.banned];
         }
       });
     });
   };
 
-  Engine.prototype.finish = function (scores, titles, limit) {
+  Engine.prototype.finish = function (scores, titles, limit, regulatory) {
     var ranked = Object.keys(scores).map(function (id) {
-      return { id: id, title: titles[id][0], kind: titles[id][1], score: Math.round(scores[id] * 100) / 100 };
+      return { id: id, title: titles[id][0], kind: titles[id][1], banned: !!titles[id][2], score: Math.round(scores[id] * 100) / 100 };
     });
+    if (regulatory === "banned" || regulatory === "not-banned") {
+      ranked = ranked.filter(function (result) { return result.banned === (regulatory === "banned"); });
+    }
     var encoder = typeof TextEncoder !== "undefined" ? new TextEncoder() : null;
     function length(text) { return encoder ? encoder.encode(text).length : text.length; }
     ranked.sort(function (a, b) {
@@ -400,7 +407,8 @@
         status.textContent = "";
         return;
       }
-      engine.search(query, 20).then(function (response) {
+      var regulatory = new URL(window.location.href).searchParams.get("regulatory");
+      engine.search(query, 20, { regulatory: regulatory }).then(function (response) {
         if (ticket !== latest) return;
         list.textContent = "";
         response.results.forEach(function (result) {
@@ -412,6 +420,13 @@
           kind.textContent = KIND_LABELS[result.kind] || result.kind;
           item.appendChild(link);
           item.appendChild(kind);
+          if (result.banned) {
+            var badge = document.createElement("span");
+            badge.className = "badge-banned";
+            badge.textContent = "Prohibited in India";
+            kind.appendChild(document.createTextNode(" "));
+            kind.appendChild(badge);
+          }
           list.appendChild(item);
         });
         var count = response.total;
