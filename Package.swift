@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "FormularyCheckTests", dependencies: ["FormularyCheck"]),
         .testTarget(name: "FormularyReferenceTests", dependencies: ["FormularyReference"]),
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
-        .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite"]),
+        .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite", "FormularyReference"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
         .testTarget(
             name: "FormularyStoreTests",

@@ -46,7 +46,8 @@ public struct Checker: Sendable {
             where !suppressions.silences(rule.name, onLine: finding.line) {
                 diagnostics.append(
                     Diagnostic(
-                        path: page.location.displayPath, line: finding.line, column: finding.column, severity: finding.softer.map { min($0, severity) } ?? severity,
+                        path: page.location.displayPath, line: finding.line, column: finding.column,
+                        severity: finding.softer.map { min($0, severity) } ?? severity,
                         rule: rule.name, message: finding.message))
             }
         }

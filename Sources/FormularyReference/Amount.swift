@@ -17,7 +17,8 @@ struct Amount: Sendable, Hashable, CustomStringConvertible {
         let number = value == value.rounded() ? String(Int(value)) : String(value)
         var text = number + unit
         if let per {
-            let perNumber = per.value == 1 ? "" : (per.value == per.value.rounded() ? String(Int(per.value)) : String(per.value))
+            let perNumber =
+                per.value == 1 ? "" : (per.value == per.value.rounded() ? String(Int(per.value)) : String(per.value))
             text += "/" + perNumber + per.unit
         }
         return text

@@ -95,7 +95,9 @@ struct CSVTable: Sendable {
         for row in rows where row.fields.count != header.count {
             throw ReferenceListError(
                 path: path, line: row.line,
-                message: "\(row.fields.count) fields where the header has \(header.count) (\(header.joined(separator: ", ")))")
+                message:
+                    "\(row.fields.count) fields where the header has \(header.count) (\(header.joined(separator: ", ")))"
+            )
         }
     }
 
@@ -106,7 +108,9 @@ struct CSVTable: Sendable {
             guard let position = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
                 throw ReferenceListError(
                     path: path, line: 1,
-                    message: "no column '\(name)' in the header (\(header.joined(separator: ", "))); expected \(names.joined(separator: ", "))")
+                    message:
+                        "no column '\(name)' in the header (\(header.joined(separator: ", "))); expected \(names.joined(separator: ", "))"
+                )
             }
             positions.append(position)
         }

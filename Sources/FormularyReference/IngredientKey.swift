@@ -183,7 +183,10 @@ enum ReferenceSynonyms {
         ["methocarbamol", "methocarbamol"],
         ["pholcodine", "pholcodeine"],
         ["omega 3 fatty acids", "omega 3 fatty acid", "omega 3"],
-        ["l methylfolate", "l 5 methyltetrahydrofolate", "l methyl folate", "levomefolate", "l 5 methyl tetrahydrofolate"],
+        [
+            "l methylfolate", "l 5 methyltetrahydrofolate", "l methyl folate", "levomefolate",
+            "l 5 methyl tetrahydrofolate",
+        ],
         ["drotaverine", "drotaverin"],
         ["acetylcysteine", "n acetylcysteine", "n acetyl cysteine", "acetyl cysteine"],
         ["flupentixol", "flupenthixol"],  // INN / BAN

@@ -157,7 +157,9 @@ struct ListedCombination: Sendable, Hashable {
             }
         }
         let restText = rest.joined(separator: " ")
-        for word in FormWords.words(in: restText) { if let canonical = FormWords.canonical[word] { form.insert(canonical) } }
+        for word in FormWords.words(in: restText) {
+            if let canonical = FormWords.canonical[word] { form.insert(canonical) }
+        }
         let amounts = Amount.all(in: restText)
         let joined = name.joined(separator: " ").trimmingCharacters()
         guard joined.contains(where: \.isLetter) else { return nil }

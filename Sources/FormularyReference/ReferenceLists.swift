@@ -80,7 +80,8 @@ public struct ReferenceLists: PageAnnotator {
         var hasher = StableHasher()
         hasher.combine(banned.list.origin)
         for entry in banned.list.entries {
-            hasher.combine("\(entry.list)|\(entry.item)|\(entry.combination)|\(entry.notification)|\(entry.date)|\(entry.status)")
+            hasher.combine(
+                "\(entry.list)|\(entry.item)|\(entry.combination)|\(entry.notification)|\(entry.date)|\(entry.status)")
         }
         hasher.combine(prices.list.origin + "|" + prices.list.date)
         for product in prices.list.products {

@@ -78,7 +78,9 @@ public struct RegulatoryMatcher: Sendable {
             if (first.entry.status == "banned") != (second.entry.status == "banned") {
                 return first.entry.status == "banned"
             }
-            return (first.entry.date, first.entry.list, first.entry.item) < (second.entry.date, second.entry.list, second.entry.item)
+            return (first.entry.date, first.entry.list, first.entry.item) < (
+                second.entry.date, second.entry.list, second.entry.item
+            )
         }
     }
 

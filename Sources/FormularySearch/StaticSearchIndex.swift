@@ -322,7 +322,8 @@ public enum StaticSearchIndex {
                 }
             }
             if added {
-                pages[entry.id] = Page(title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned)
+                pages[entry.id] = Page(
+                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned)
             }
         }
 
@@ -408,7 +409,8 @@ public enum StaticSearchIndex {
                     let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code.lowercased()) })
                 else { return nil }
                 ids.append(id)
-                shard.pages[id] = Page(title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased())
+                shard.pages[id] = Page(
+                    title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased())
             }
             for (word, list) in wordLists {
                 var postings: [String: Int] = [:]

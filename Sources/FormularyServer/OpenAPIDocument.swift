@@ -22,6 +22,7 @@ enum OpenAPIDocument {
                 "parameters": [
                   {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
                   {"name": "ingredient", "in": "query", "description": "Only pages containing this ingredient (any spelling of case and salt as written on pages).", "schema": {"type": "string"}},
+                  {"name": "regulatory", "in": "query", "description": "Only pages prohibited in India (banned) or only the others (not-banned).", "schema": {"$ref": "#/components/schemas/RegulatoryFilter"}},
                   {"name": "collection", "in": "query", "description": "Only pages of this collection (the content folder they are in).", "schema": {"type": "string"}},
                   {"$ref": "#/components/parameters/Offset"},
                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}}
@@ -83,7 +84,8 @@ enum OpenAPIDocument {
                   {"name": "q", "in": "query", "required": true, "description": "The words to look for; at least one character that is not a space.", "schema": {"type": "string", "minLength": 1, "maxLength": 256, "pattern": "\\S"}, "example": "paracetamol"},
                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
                   {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
-                  {"name": "ingredient", "in": "query", "description": "Only pages containing this ingredient.", "schema": {"type": "string"}}
+                  {"name": "ingredient", "in": "query", "description": "Only pages containing this ingredient.", "schema": {"type": "string"}},
+                  {"name": "regulatory", "in": "query", "description": "Only pages prohibited in India (banned) or only the others (not-banned).", "schema": {"$ref": "#/components/schemas/RegulatoryFilter"}}
                 ],
                 "responses": {
                   "200": {"description": "Results, best first.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
@@ -111,6 +113,7 @@ enum OpenAPIDocument {
             },
             "schemas": {
               "Kind": {"type": "string", "enum": ["single", "combination", "brand"]},
+              "RegulatoryFilter": {"type": "string", "enum": ["banned", "not-banned"]},
               "Problem": {
                 "type": "object",
                 "required": ["type", "title", "status", "detail"],
@@ -167,6 +170,32 @@ enum OpenAPIDocument {
                   "description": {"type": "string"},
                   "lastModified": {"type": "string"},
                   "review": {"type": "object", "required": ["by"], "properties": {"by": {"type": "string"}, "at": {"type": "string"}}},
+                  "regulatory": {
+                    "type": "object",
+                    "description": "What India's list of prohibited fixed-dose combinations (CDSCO) says of the medicine.",
+                    "required": ["status", "match", "notification", "date", "list", "item", "combination", "source"],
+                    "properties": {
+                      "status": {"type": "string", "description": "As the list gives it: banned, under review (...), ban quashed ..."},
+                      "match": {"type": "string", "enum": ["exact", "possible"]},
+                      "reason": {"type": "string"},
+                      "notification": {"type": "string", "example": "S.O. 3285(E)"},
+                      "date": {"type": "string", "description": "YYYY-MM-DD"},
+                      "list": {"type": "string"},
+                      "item": {"type": "integer"},
+                      "combination": {"type": "string"},
+                      "source": {"type": "string"},
+                      "override": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}, "by": {"type": "string"}}}
+                    }
+                  },
+                  "prices": {
+                    "type": "array",
+                    "description": "Matching products of the Jan Aushadhi price list.",
+                    "items": {
+                      "type": "object",
+                      "required": ["product", "code", "pack", "mrp", "list", "date"],
+                      "properties": {"product": {"type": "string"}, "code": {"type": "string"}, "pack": {"type": "string"}, "mrp": {"type": "number"}, "list": {"type": "string"}, "date": {"type": "string"}}
+                    }
+                  },
                   "ingredients": {"type": "array", "items": {"$ref": "#/components/schemas/IngredientStrength"}},
                   "sections": {"type": "array", "items": {"$ref": "#/components/schemas/Section"}},
                   "faqs": {"type": "array", "items": {"type": "object", "required": ["question", "answer"], "properties": {"question": {"type": "string"}, "answer": {"type": "string"}}}},
@@ -263,7 +292,8 @@ enum OpenAPIDocument {
                         "title": {"type": "string"},
                         "kind": {"$ref": "#/components/schemas/Kind"},
                         "score": {"type": "number"},
-                        "snippet": {"type": "string", "description": "HTML: the page's text, escaped, with the match in <mark>."}
+                        "snippet": {"type": "string", "description": "HTML: the page's text, escaped, with the match in <mark>."},
+                        "regulatory": {"type": "object", "description": "Present when India's list of prohibited combinations names the page.", "required": ["status", "match", "banned"], "properties": {"status": {"type": "string"}, "match": {"type": "string", "enum": ["exact", "possible"]}, "banned": {"type": "boolean"}}}
                       }
                     }
                   }

@@ -476,7 +476,8 @@ final class SiteServer: Sendable {
                 guard query.count <= 256 else { throw .badRequest("q is longer than 256 characters") }
                 let options = SearchOptions(
                     limit: try Self.integer(target, "limit", default: 10, in: 1...100), kind: try Self.kind(target),
-                    ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 }, regulatory: try Self.regulatory(target))
+                    ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 },
+                    regulatory: try Self.regulatory(target))
                 let response = api.engine.search(query, options: options)
                 body = ByteBuffer(bytes: Self.encode(response))
                 searchCache.set(key, body)

@@ -40,7 +40,8 @@ enum RegulatoryText {
         data["prices"] = prices.prefix(12).map { price -> [String: Any] in
             ["product": price.product, "pack": price.pack, "mrp": rupees(price.mrp)]
         }
-        data["morePrices"] = prices.count > 12 ? "and \(prices.count - 12) more in this page's JSON record." : TemplateNull()
+        data["morePrices"] =
+            prices.count > 12 ? "and \(prices.count - 12) more in this page's JSON record." : TemplateNull()
         data["pricesSource"] =
             prices.first.map {
                 "Maximum retail prices from the \($0.list), as of \(ReferenceDate.spelled($0.date)). Sold at Jan Aushadhi Kendras."

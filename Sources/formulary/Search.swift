@@ -63,7 +63,9 @@ struct Search: ParsableCommand {
         }
         let files = try ContentLoader.markdownFiles(in: [content])
         let reference = try ReferenceLookup.lists(near: content)
-        let pages = ContentLoader(parser: MonographParser(annotator: reference)).load(files).compactMap { try? $0.get() }
+        let pages = ContentLoader(parser: MonographParser(annotator: reference)).load(files).compactMap {
+            try? $0.get()
+        }
         let engine = SearchEngine(index: SearchIndex(pages: pages))
         let options = SearchOptions(limit: limit, kind: kind, ingredient: ingredient, regulatory: regulatory)
         let encoder = JSONEncoder()
@@ -107,9 +109,12 @@ struct Search: ParsableCommand {
             )
             for (rank, result) in response.results.enumerated() {
                 let status =
-                    result.regulatory.map { $0.banned ? "  PROHIBITED IN INDIA" : "  (India: \($0.status), \($0.match) match)" }
+                    result.regulatory.map {
+                        $0.banned ? "  PROHIBITED IN INDIA" : "  (India: \($0.status), \($0.match) match)"
+                    }
                     ?? ""
-                print("\(rank + 1). \(result.title)  [\(result.kind.rawValue)]  \(result.id)  (\(result.score))\(status)")
+                print(
+                    "\(rank + 1). \(result.title)  [\(result.kind.rawValue)]  \(result.id)  (\(result.score))\(status)")
                 let plain = result.snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(
                     of: "</mark>", with: "")
                 print("   \(plain)")

@@ -30,7 +30,8 @@ struct ListLoadingTests {
     func malformed() {
         #expect(
             Self.error(Self.header + "A,1,X + Y,S.O. 1(E),2018-09-07,banned\nA,2,X + Z,S.O. 2(E),2018-09-07\n")
-                == "lists/banned.csv:3: error: 5 fields where the header has 6 (list, item, combination, notification, date, status)")
+                == "lists/banned.csv:3: error: 5 fields where the header has 6 (list, item, combination, notification, date, status)"
+        )
         #expect(
             Self.error(Self.header + "A,one,X + Y,S.O. 1(E),2018-09-07,banned\n")
                 == "lists/banned.csv:2: error: item 'one' is not a whole number")
@@ -39,16 +40,19 @@ struct ListLoadingTests {
                 == "lists/banned.csv:2: error: date '07.09.2018' is not a date written YYYY-MM-DD")
         #expect(
             Self.error(Self.header + "A,1,X + Y,pending,2018-09-07,banned\n")
-                == "lists/banned.csv:2: error: notification 'pending' is not a Gazette notification number such as 'S.O. 3285(E)' or 'G.S.R. 123(E)'")
+                == "lists/banned.csv:2: error: notification 'pending' is not a Gazette notification number such as 'S.O. 3285(E)' or 'G.S.R. 123(E)'"
+        )
         #expect(
             Self.error(Self.header + "A,1,X + Y,S.O. 1(E),2018-09-07,\n")
-                == "lists/banned.csv:2: error: the status (column 'status') is empty; write it as the list gives it ('banned', ...)")
+                == "lists/banned.csv:2: error: the status (column 'status') is empty; write it as the list gives it ('banned', ...)"
+        )
         #expect(
             Self.error(Self.header + "A,1,\"X + Y,S.O. 1(E),2018-09-07,banned\n")
                 == "lists/banned.csv:2: error: a quoted field is never closed (a missing double quote)")
         #expect(
             Self.error("list,item,combination,date,status\nA,1,X,2018-09-07,banned\n")
-                == "lists/banned.csv:1: error: no column 'notification' in the header (list, item, combination, date, status); expected list, item, combination, notification, date, status")
+                == "lists/banned.csv:1: error: no column 'notification' in the header (list, item, combination, date, status); expected list, item, combination, notification, date, status"
+        )
         #expect(Self.error("") == "lists/banned.csv:1: error: the file is empty; expected a header line")
         #expect(Self.error(Self.header) == "lists/banned.csv:1: error: the list has a header but no rows")
     }
@@ -56,10 +60,17 @@ struct ListLoadingTests {
     @Test("a price that is not a number, or a list without a date, is refused")
     func prices() {
         let header = "\"Sr No\",\"Drug Code\",\"Generic Name\",\"Unit Size\",\"MRP\",\"Group Name\"\n"
-        #expect(throws: ReferenceListError(path: "p.csv", line: 2, message: "MRP 'ten' is not a price in rupees (a number such as 10.32)")) {
-            try JanAushadhiPriceList(csv: header + "1,1,Zorbamol Tablets 10 mg,10's,ten,G\n", path: "p.csv", date: "2026-09-30")
+        #expect(
+            throws: ReferenceListError(
+                path: "p.csv", line: 2, message: "MRP 'ten' is not a price in rupees (a number such as 10.32)")
+        ) {
+            try JanAushadhiPriceList(
+                csv: header + "1,1,Zorbamol Tablets 10 mg,10's,ten,G\n", path: "p.csv", date: "2026-09-30")
         }
-        #expect(throws: ReferenceListError(path: "p.csv", line: 1, message: "the price list's date 'soon' is not a date written YYYY-MM-DD")) {
+        #expect(
+            throws: ReferenceListError(
+                path: "p.csv", line: 1, message: "the price list's date 'soon' is not a date written YYYY-MM-DD")
+        ) {
             try JanAushadhiPriceList(csv: header + "1,1,Zorbamol Tablets 10 mg,10's,1,G\n", path: "p.csv", date: "soon")
         }
         #expect(JanAushadhiPriceList.date(inFileName: "data/jan-aushadhi-products-2026-09-30.csv") == "2026-09-30")
@@ -69,7 +80,8 @@ struct ListLoadingTests {
     func hostile() throws {
         var csv = Self.header
         for item in 1...5000 {
-            csv += "A,\(item),\"\(String(repeating: "+ (", count: 20))Zorbamol\u{0} 𝒳 \(item)mg/\",S.O. \(item)(E),2018-09-07,banned\n"
+            csv +=
+                "A,\(item),\"\(String(repeating: "+ (", count: 20))Zorbamol\u{0} 𝒳 \(item)mg/\",S.O. \(item)(E),2018-09-07,banned\n"
         }
         let list = try BannedCombinationList(csv: csv, path: "big.csv")
         #expect(list.entries.count == 5000)

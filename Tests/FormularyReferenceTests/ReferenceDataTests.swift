@@ -13,7 +13,9 @@ struct ReferenceDataTests {
             let file = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
             #expect(file.trimmingCharacters(in: .newlines) == text, "\(name): run scripts/embed-reference-data.py")
         }
-        #expect(ReferenceData.files.count == (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { $0.hasSuffix(".csv") }.count)
+        #expect(
+            ReferenceData.files.count
+                == (try FileManager.default.contentsOfDirectory(atPath: folder)).filter { $0.hasSuffix(".csv") }.count)
     }
 
     @Test("the built-in lists load whole, with their sources")

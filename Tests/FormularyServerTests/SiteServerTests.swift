@@ -248,7 +248,7 @@ struct APITests {
             ("/api/v1/monographs?offset=-1", "offset must be a whole number from 0 to 2147483647"),
             (
                 "/api/v1/monographs?knd=single",
-                "unknown parameter 'knd': /api/v1/monographs takes kind, ingredient, collection, limit, offset; did you mean 'kind'?"
+                "unknown parameter 'knd': /api/v1/monographs takes kind, ingredient, collection, regulatory, limit, offset; did you mean 'kind'?"
             ),
             ("/healthz?x=1", "unknown parameter 'x': /healthz takes no parameters"),
         ] {

@@ -42,7 +42,8 @@ struct BannedCombinationRule: Rule {
             return [
                 Finding(
                     line: line,
-                    message: "set aside\(by): \(override.reason) (the list names it: \(source), status '\(regulatory.status)')",
+                    message:
+                        "set aside\(by): \(override.reason) (the list names it: \(source), status '\(regulatory.status)')",
                     softer: .note)
             ]
         }
