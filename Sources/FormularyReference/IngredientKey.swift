@@ -30,6 +30,7 @@ public enum IngredientKey {
     static func raw(_ name: String) -> String {
         var words = words(of: name)
         words = words.compactMap { abbreviations[$0] ?? $0 }.filter { !pharmacopoeiaMarks.contains($0) }
+        words = words.map { knownMisspellings[$0] ?? $0 }
         while words.count > 1, let first = words.first, leadingQualifiers.contains(first) { words.removeFirst() }
         words = withoutSalt(words)
         var joined = words.joined(separator: " ")
@@ -113,7 +114,7 @@ public enum IngredientKey {
         "dipropionate", "propionate", "valerate", "furoate", "gluconate", "lactate", "nitrate", "mononitrate",
         "chloride", "hyclate", "tosylate", "napadisylate", "pamoate", "embonate", "stearate", "palmitate",
         "malate", "oxalate", "trometamol", "tromethamine", "hydrogen", "dimesylate", "decanoate",
-        "diethylamine", "free", "base", "pentahydrate", "heptahydrate",
+        "diethylamine", "free", "base", "pentahydrate", "heptahydrate", "proxetil",
     ]
 
     /// Words that name only an ion or an element: a salt word after them is the ingredient itself.
@@ -136,6 +137,32 @@ public enum IngredientKey {
         "chlopheniramine": "chlorpheniramine",
         "dextromethophan": "dextromethorphan",
         "tripolidine": "triprolidine",
+        "ammomium": "ammonium",
+        "mentho": "menthol",
+        "chlorepheniramine": "chlorpheniramine",
+        "chloropheniramine": "chlorpheniramine",
+        "dextromethophen": "dextromethorphan",
+        "vinpocetin": "vinpocetine",
+        "phenylephirine": "phenylephrine",
+        "phenyephrine": "phenylephrine",
+        "pseudoepheridine": "pseudoephedrine",
+        "hydrochlopride": "hydrochloride",
+        "acelofenac": "aceclofenac",
+        "clotimazole": "clotrimazole",
+        "clobetasole": "clobetasol",
+        "diacerin": "diacerein",
+        "diethylcabamazine": "diethylcarbamazine",
+        "lignocain": "lignocaine",
+        "magaldrat": "magaldrate",
+        "oxytacaine": "oxetacaine",
+        "chlorobutol": "chlorbutol",
+        "glucosamin": "glucosamine",
+        "levetiracitam": "levetiracetam",
+        "flurometholone": "fluorometholone",
+        "salicyclic": "salicylic",
+        "sufonyl": "sulfonyl",
+        "penthenol": "panthenol",
+        "mesentricus": "mesentericus",
         "pentazocin": "pentazocine",
         "chlorphenaramine": "chlorpheniramine",
         "glimepride": "glimepiride",
@@ -190,6 +217,12 @@ enum ReferenceSynonyms {
         ["drotaverine", "drotaverin"],
         ["acetylcysteine", "n acetylcysteine", "n acetyl cysteine", "acetyl cysteine"],
         ["flupentixol", "flupenthixol"],  // INN / BAN
+        ["clioquinol", "iodochlorhydroxyquinoline", "iodochlorohydroxyquinoline", "iodochlorhydroxyquin"],
+        ["etofylline", "hydroxyethyltheophylline", "hydroxyethyl theophylline"],
+        ["racemethionine", "dl methionine", "d l methionine"],
+        ["ursodeoxycholic acid", "ursodiol"],
+        ["terpin", "terpinhydrate"],
+        ["hydroxypropylmethylcellulose", "hpmc", "hypromellose", "hydroxy propyl methyl cellulose"],
         ["ethamsylate", "etamsylate"],
         ["metronidazole", "metronidazol"],
         ["cefadroxil", "cefadroxyl"],

@@ -45,6 +45,10 @@ struct ListedCombination: Sendable, Hashable {
                 components: [], form: [], namesStrengths: false, unreadable: "a kit of separate products")
         }
         var body = text
+        // `... for human use`, as some notifications end.
+        for suffix in [" for human use", " for human use."] where body.lowercased().hasSuffix(suffix) {
+            body = String(body.dropLast(suffix.count))
+        }
         // `Fixed Dose Combinations Of X + Y`, a leading item number (`1  Pioglitazone`).
         for prefix in ["fixed dose combinations of ", "fixed dose combination of ", "fdc of "]
         where body.lowercased().hasPrefix(prefix) {

@@ -102,8 +102,22 @@ public struct ReferenceLists: PageAnnotator {
             page.monograph.regulatory = regulatory
             if regulatory.prohibitsPage { page.monograph.flags.banned = true }
         }
+        // A page for one route (`Moxifloxacin (Ophthalmic)`) would get every route's products:
+        // the list's names do not say the route reliably enough, so such pages get none.
+        guard !Self.namesRoute(monograph.title) else { return }
         let found = prices.prices(ingredients: ingredients)
         if !found.isEmpty { page.monograph.prices = found }
+    }
+
+    static let routes: Set<String> = [
+        "ophthalmic", "topical", "systemic", "otic", "nasal", "vaginal", "rectal", "inhalation", "injection",
+        "injectable", "eye", "ear", "oral", "dermal", "transdermal",
+    ]
+
+    /// Whether a title names a route or form in brackets: `Moxifloxacin (Ophthalmic)`.
+    static func namesRoute(_ title: String) -> Bool {
+        guard title.contains("(") else { return false }
+        return FormWords.words(in: title).contains { routes.contains($0) }
     }
 
     /// Front matter `regulatory_override`: a reason, or `{reason, by}`.

@@ -70,7 +70,7 @@ public struct RegulatoryMatcher: Sendable {
                 found.append(
                     Match(
                         entry: list.entries[candidate.row], kind: .possible,
-                        reason: "the notification's '\(listed)' and the page's '\(page)' differ by one letter"))
+                        reason: "the notification's '\(listed)' and the page's '\(page)' are one letter apart, as written or as another name of the same substance; a person must say whether they are the same"))
             }
         }
         return found.sorted { first, second in
