@@ -577,7 +577,7 @@ extension DefaultTheme {
               });
               return Promise.all(extra).then(function (lists) { return self.shardsFor("n", [].concat.apply([], lists)); });
             }).then(function () {
-              return self.score(terms, numbers, limit);
+              return self.score(terms, numbers, limit, regulatory);
             });
           };
 
@@ -590,7 +590,7 @@ extension DefaultTheme {
             return Promise.all(result).then(function (shards) { return shards.filter(Boolean); });
           };
 
-          Engine.prototype.score = function (terms, numbers, limit) {
+          Engine.prototype.score = function (terms, numbers, limit, regulatory) {
             var self = this;
             return this.loadedNameShards().then(function (shards) {
               // Maps without a prototype: a query word such as `constructor` must find nothing.
