@@ -1,3 +1,4 @@
+import FormularyModel
 import FormularyParsing
 
 /// The one spelling under which a list's ingredient and a page's ingredient are compared:
@@ -29,7 +30,7 @@ public enum IngredientKey {
     /// Steps 1 to 4, without other names.
     static func raw(_ name: String) -> String {
         var words = words(of: name)
-        words = words.compactMap { abbreviations[$0] ?? $0 }.filter { !pharmacopoeiaMarks.contains($0) }
+        words = words.map { abbreviations[$0] ?? $0 }.filter { !pharmacopoeiaMarks.contains($0) }
         words = words.map { knownMisspellings[$0] ?? $0 }
         while words.count > 1, let first = words.first, leadingQualifiers.contains(first) { words.removeFirst() }
         words = withoutSalt(words)
@@ -229,4 +230,26 @@ enum ReferenceSynonyms {
         ["ofloxacin", "ofloxacine"],
         ["clidinium", "clidinium"],
     ]
+}
+
+/// A page's ingredients with their keys, worked out once and read by both lists' matchers.
+public struct KeyedIngredients: Sendable {
+    public let ingredients: [Ingredient]
+    /// Each ingredient's key, in title order.
+    let keys: [String]
+    /// The keys sorted, what the lists are looked up by; `nil` when a name has no key or two
+    /// names are one substance (`Paracetamol + Acetaminophen` is not a combination of two).
+    let keySet: [String]?
+
+    public init(_ ingredients: [Ingredient]) {
+        self.ingredients = ingredients
+        keys = ingredients.map { IngredientKey.of($0.name) }
+        let sorted = Array(Set(keys)).sorted()
+        keySet = sorted.count == keys.count && !sorted.contains("") ? sorted : nil
+    }
+
+    /// The ingredient whose key is `key`.
+    func ingredient(withKey key: String) -> Ingredient? {
+        keys.firstIndex(of: key).map { ingredients[$0] }
+    }
 }

@@ -27,17 +27,17 @@ public struct PriceMatcher: Sendable {
     }
 
     /// The products of `ingredients`, in list order.
-    public func prices(ingredients: [Ingredient]) -> [Price] {
-        guard !ingredients.isEmpty else { return [] }
-        let keys = Array(Set(ingredients.map { IngredientKey.of($0.name) })).sorted()
-        guard keys.count == ingredients.count, !keys.contains("") else { return [] }
+    public func prices(ingredients: [Ingredient]) -> [Price] { prices(KeyedIngredients(ingredients)) }
+
+    public func prices(_ keyed: KeyedIngredients) -> [Price] {
+        let ingredients = keyed.ingredients
+        guard !ingredients.isEmpty, let keys = keyed.keySet else { return [] }
         let atStrength = ingredients.allSatisfy { $0.strength != nil }
         var prices: [Price] = []
         for index in productsByKeys[keys] ?? [] {
             let combination = combinations[index]
             if atStrength {
-                let agrees = ingredients.allSatisfy { ingredient in
-                    let key = IngredientKey.of(ingredient.name)
+                let agrees = zip(ingredients, keyed.keys).allSatisfy { ingredient, key in
                     guard let component = combination.components.first(where: { $0.key == key }),
                         component.amounts.count == 1, let strength = ingredient.strength
                     else { return false }

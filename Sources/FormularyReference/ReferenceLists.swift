@@ -42,6 +42,10 @@ public struct ReferenceLists: PageAnnotator {
         self.prices = PriceMatcher(list: prices)
     }
 
+    /// A fingerprint of the lists, so that a build whose lists changed renders every page again
+    /// (worked out when a build asks, once: other commands never need it).
+    public var fingerprint: String { Self.fingerprint(banned.list, prices.list) }
+
     /// The lists compiled into the binary.
     public static let builtIn = ReferenceLists(banned: ReferenceData.bannedList(), prices: ReferenceData.priceList())
 
@@ -75,16 +79,15 @@ public struct ReferenceLists: PageAnnotator {
         return ReferenceLists(banned: bannedList, prices: priceList)
     }
 
-    /// A fingerprint of the lists, so that a build whose lists changed renders every page again.
-    public var fingerprint: String {
+    static func fingerprint(_ banned: BannedCombinationList, _ prices: JanAushadhiPriceList) -> String {
         var hasher = StableHasher()
-        hasher.combine(banned.list.origin)
-        for entry in banned.list.entries {
+        hasher.combine(banned.origin)
+        for entry in banned.entries {
             hasher.combine(
                 "\(entry.list)|\(entry.item)|\(entry.combination)|\(entry.notification)|\(entry.date)|\(entry.status)")
         }
-        hasher.combine(prices.list.origin + "|" + prices.list.date)
-        for product in prices.list.products {
+        hasher.combine(prices.origin + "|" + prices.date)
+        for product in prices.products {
             hasher.combine("\(product.code)|\(product.genericName)|\(product.unitSize)|\(product.mrp)")
         }
         return hasher.hexDigest
@@ -92,8 +95,8 @@ public struct ReferenceLists: PageAnnotator {
 
     public func annotate(_ page: inout ParsedPage) {
         let monograph = page.monograph
-        let ingredients = monograph.ingredients
-        if ingredients.count >= 2, let best = banned.matches(ingredients: ingredients, title: monograph.title).first {
+        let keyed = KeyedIngredients(monograph.ingredients)
+        if let best = banned.matches(keyed, title: monograph.title).first {
             var regulatory = Regulatory(
                 status: best.entry.status, match: best.kind, reason: best.reason,
                 notification: best.entry.notification, date: best.entry.date, list: best.entry.list,
@@ -105,7 +108,7 @@ public struct ReferenceLists: PageAnnotator {
         // A page for one route (`Moxifloxacin (Ophthalmic)`) would get every route's products:
         // the list's names do not say the route reliably enough, so such pages get none.
         guard !Self.namesRoute(monograph.title) else { return }
-        let found = prices.prices(ingredients: ingredients)
+        let found = prices.prices(keyed)
         if !found.isEmpty { page.monograph.prices = found }
     }
 

@@ -47,14 +47,15 @@ public struct RegulatoryMatcher: Sendable {
 
     /// Every matching row, exact matches first, then by date (the earliest notification first).
     public func matches(ingredients: [Ingredient], title: String) -> [Match] {
-        guard ingredients.count >= 2 else { return [] }
-        let keys = Array(Set(ingredients.map { IngredientKey.of($0.name) })).sorted()
-        // Two names of one substance (`Paracetamol + Acetaminophen`) are not a combination of two.
-        guard keys.count == ingredients.count, !keys.contains("") else { return [] }
+        matches(KeyedIngredients(ingredients), title: title)
+    }
+
+    public func matches(_ keyed: KeyedIngredients, title: String) -> [Match] {
+        guard keyed.ingredients.count >= 2, let keys = keyed.keySet else { return [] }
         let pageForm = Self.form(ofTitle: title)
         var found: [Match] = []
         for row in rowsByKeys[keys] ?? [] {
-            if let match = compare(row: row, ingredients: ingredients, pageForm: pageForm) { found.append(match) }
+            if let match = compare(row: row, keyed, pageForm: pageForm) { found.append(match) }
         }
         // Near misses: the same ingredients but one, and that one spelt one letter apart.
         for (position, key) in keys.enumerated() where key.count >= 6 {
@@ -66,11 +67,13 @@ public struct RegulatoryMatcher: Sendable {
                     !found.contains(where: { $0.entry == list.entries[candidate.row] })
                 else { continue }
                 let listed = combinations[candidate.row].components.first { $0.key == candidate.missing }?.name ?? ""
-                let page = ingredients.first { IngredientKey.of($0.name) == key }?.name ?? ""
+                let page = keyed.ingredient(withKey: key)?.name ?? ""
                 found.append(
                     Match(
                         entry: list.entries[candidate.row], kind: .possible,
-                        reason: "the notification's '\(listed)' and the page's '\(page)' are one letter apart, as written or as another name of the same substance; a person must say whether they are the same"))
+                        reason:
+                            "the notification's '\(listed)' and the page's '\(page)' are one letter apart, as written or as another name of the same substance; a person must say whether they are the same"
+                    ))
             }
         }
         return found.sorted { first, second in
@@ -84,7 +87,8 @@ public struct RegulatoryMatcher: Sendable {
         }
     }
 
-    private func compare(row: Int, ingredients: [Ingredient], pageForm: [String]) -> Match? {
+    private func compare(row: Int, _ keyed: KeyedIngredients, pageForm: [String]) -> Match? {
+        let ingredients = keyed.ingredients
         let combination = combinations[row]
         let entry = list.entries[row]
         var unknown: [String] = []
@@ -103,7 +107,7 @@ public struct RegulatoryMatcher: Sendable {
                 let named = combination.strengthText
                 unknown.append(
                     "the notification names strengths\(named.isEmpty ? "" : " (\(named))") and the page states none")
-            } else if !Self.strengthsAgree(combination, ingredients) {
+            } else if !Self.strengthsAgree(combination, keyed) {
                 return nil
             }
         }
@@ -112,11 +116,11 @@ public struct RegulatoryMatcher: Sendable {
     }
 
     /// Every ingredient the row gives strengths for has one of them on the page.
-    static func strengthsAgree(_ combination: ListedCombination, _ ingredients: [Ingredient]) -> Bool {
+    static func strengthsAgree(_ combination: ListedCombination, _ keyed: KeyedIngredients) -> Bool {
         // Strengths written apart from the names (`(100mg + 40mg) per 5ml`) cannot be told apart per ingredient.
         guard combination.components.contains(where: { !$0.amounts.isEmpty }) else { return false }
         for component in combination.components where !component.amounts.isEmpty {
-            guard let ingredient = ingredients.first(where: { IngredientKey.of($0.name) == component.key }),
+            guard let ingredient = keyed.ingredient(withKey: component.key),
                 let strength = ingredient.strength,
                 component.amounts.contains(where: { $0.equals(strength) })
             else { return false }

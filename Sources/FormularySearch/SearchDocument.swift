@@ -9,7 +9,7 @@ struct SearchDocument: Sendable {
     var title: String
     var kind: MonographKind
     /// Shown as prohibited in India (`flags.banned`).
-    var banned = false
+    var banned: Bool { regulatory?.banned ?? false }
     var regulatory: ResultRegulatory?
     /// Title words that name things (numbers, salts and joiners left out).
     var nameWords: [String]
@@ -36,10 +36,10 @@ struct SearchDocument: Sendable {
         slug = record.slug
         title = record.title
         kind = record.kind
-        banned = record.flags.banned
         if let listed = record.regulatory, listed.override == nil {
-            regulatory = ResultRegulatory(status: listed.status, match: listed.match.rawValue, banned: banned)
-        } else if banned {
+            regulatory = ResultRegulatory(
+                status: listed.status, match: listed.match.rawValue, banned: record.flags.banned)
+        } else if record.flags.banned {
             regulatory = ResultRegulatory(status: "banned", match: "exact", banned: true)
         }
         let titleWords = SearchText.words(record.kind == .brand ? record.title : record.title)

@@ -99,7 +99,7 @@ struct Check: ParsableCommand {
             fail("\(error)")
         }
         // No rule reads FAQ pairs (FAQ debris is a front matter matter): skip extracting them.
-        let reference = try ReferenceLookup.lists(near: targets[0], config: config)
+        let reference = try ConfigurationFile.referenceLists(near: targets[0], config: config)
         let loader = ContentLoader(parser: MonographParser(extractsFAQs: false, annotator: reference))
         if fix { applyFixes(to: loader.load(files)) }
         let outcomes = loader.load(files)
@@ -145,31 +145,19 @@ struct Check: ParsableCommand {
 
     /// `--config`, else `formulary.yml` in the current folder or a folder above the first path.
     private func loadConfiguration(near path: String) throws -> CheckConfiguration {
-        var candidates: [String] = []
-        if let config {
-            candidates = [config]
-        } else {
-            candidates.append("formulary.yml")
-            var folder = URL(fileURLWithPath: path).standardizedFileURL
-            for _ in 0..<8 {
-                folder.deleteLastPathComponent()
-                candidates.append(folder.appendingPathComponent("formulary.yml").path)
-                if folder.path == "/" { break }
-            }
+        guard let file = ConfigurationFile.find(near: path, config: config) else {
+            if let config { fail("\(config): no such configuration file") }
+            return CheckConfiguration()
         }
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
-            guard let yaml = try? String(contentsOfFile: candidate, encoding: .utf8) else {
-                fail("\(candidate): cannot read the configuration")
-            }
-            do {
-                return try CheckConfiguration.load(yaml: yaml, path: candidate, knownRules: RuleCatalog.names)
-            } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(2)
-            }
+        guard let yaml = try? String(contentsOfFile: file, encoding: .utf8) else {
+            fail("\(file): cannot read the configuration")
         }
-        if config != nil { fail("\(config!): no such configuration file") }
-        return CheckConfiguration()
+        do {
+            return try CheckConfiguration.load(yaml: yaml, path: file, knownRules: RuleCatalog.names)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 
     private func fail(_ message: String) -> Never {

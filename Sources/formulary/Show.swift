@@ -47,7 +47,8 @@ struct Show: ParsableCommand {
         // its text is kept; the output keeps the files' order, each failure on standard error
         // where its file would be.
         let format = self.format
-        let loader = ContentLoader(parser: MonographParser(annotator: try ReferenceLookup.lists(near: paths[0])))
+        let loader = ContentLoader(
+            parser: MonographParser(annotator: try ConfigurationFile.referenceLists(near: paths[0])))
         var output: [UInt8] = []
         var failures = 0
         let batch = 2048
