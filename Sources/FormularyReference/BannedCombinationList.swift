@@ -1,3 +1,5 @@
+import FormularyParsing
+
 /// One row of India's list of prohibited fixed-dose combinations, with its source.
 public struct BannedCombination: Sendable, Hashable {
     /// The list it comes from (`156 FDCs banned 02.08.2024`).
@@ -27,6 +29,8 @@ public struct BannedCombinationList: Sendable {
     public var entries: [BannedCombination]
     /// Where the list was read from (a file, or `built-in`).
     public var origin: String
+    /// A hash of the CSV text, for the build's fingerprint.
+    public var textHash: String
 
     /// Reads the CSV text; every row is checked, and nothing is kept when one is wrong.
     public init(csv: String, path: String) throws(ReferenceListError) {
@@ -64,6 +68,9 @@ public struct BannedCombinationList: Sendable {
         }
         self.entries = entries
         origin = path
+        var hasher = StableHasher()
+        hasher.combine(csv)
+        textHash = hasher.hexDigest
     }
 
     /// `S.O.3285 (E)`, `S.O. No. 3285 (E)`, `S.O.3285(E )` → `S.O. 3285(E)`; `GSR NO. 123(E)` →

@@ -42,6 +42,8 @@ public enum IngredientKey {
     /// Lower-cased words, split at spaces, hyphens, commas and full stops; parenthesised and
     /// bracketed text left out.
     static func words(of name: String) -> [String] {
+        // Names are ASCII but for a rare letter: bytes are several times faster than Characters.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(of: name) }
         var words: [String] = []
         var word = ""
         var depth = 0
@@ -61,6 +63,31 @@ public enum IngredientKey {
             }
         }
         if !word.isEmpty { words.append(word) }
+        return words
+    }
+
+    /// `words(of:)` for an ASCII name.
+    private static func asciiWords(of name: String) -> [String] {
+        var words: [String] = []
+        var word: [UInt8] = []
+        var depth = 0
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "("), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                depth = max(0, depth - 1)
+            case _ where depth > 0:
+                continue
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "-"), UInt8(ascii: ","), UInt8(ascii: "."),
+                UInt8(ascii: "/"), UInt8(ascii: "'"), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "*"):
+                if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+                word.removeAll(keepingCapacity: true)
+            default:
+                word.append(byte >= 65 && byte <= 90 ? byte + 32 : byte)
+            }
+        }
+        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
         return words
     }
 
@@ -116,6 +143,8 @@ public enum IngredientKey {
         "chloride", "hyclate", "tosylate", "napadisylate", "pamoate", "embonate", "stearate", "palmitate",
         "malate", "oxalate", "trometamol", "tromethamine", "hydrogen", "dimesylate", "decanoate",
         "diethylamine", "free", "base", "pentahydrate", "heptahydrate", "proxetil",
+        // Not salts, but words after a name that do not change the substance (`Ginkgo Biloba Extract`).
+        "extract", "extracts",
     ]
 
     /// Words that name only an ion or an element: a salt word after them is the ingredient itself.
@@ -218,7 +247,10 @@ enum ReferenceSynonyms {
         ["drotaverine", "drotaverin"],
         ["acetylcysteine", "n acetylcysteine", "n acetyl cysteine", "acetyl cysteine"],
         ["flupentixol", "flupenthixol"],  // INN / BAN
-        ["clioquinol", "iodochlorhydroxyquinoline", "iodochlorohydroxyquinoline", "iodochlorhydroxyquin"],
+        [
+            "clioquinol", "iodochlorhydroxyquinoline", "iodochlorohydroxyquinoline", "iodochlorhydroxyquin",
+            "idochlorhydroxyquinone",
+        ],
         ["etofylline", "hydroxyethyltheophylline", "hydroxyethyl theophylline"],
         ["racemethionine", "dl methionine", "d l methionine"],
         ["ursodeoxycholic acid", "ursodiol"],

@@ -1,3 +1,5 @@
+import FormularyParsing
+
 /// One product of the Jan Aushadhi list with its price.
 public struct JanAushadhiProduct: Sendable, Hashable {
     public var code: String
@@ -23,6 +25,8 @@ public struct JanAushadhiPriceList: Sendable {
     /// The date the prices are as of, `YYYY-MM-DD`.
     public var date: String
     public var origin: String
+    /// A hash of the CSV text, for the build's fingerprint.
+    public var textHash: String
 
     /// Reads the CSV text; `date` is the date its prices are as of. Nothing is kept when a row is wrong.
     public init(csv: String, path: String, date: String) throws(ReferenceListError) {
@@ -54,6 +58,9 @@ public struct JanAushadhiPriceList: Sendable {
         self.products = products
         self.date = isoDate
         origin = path
+        var hasher = StableHasher()
+        hasher.combine(csv)
+        textHash = hasher.hexDigest
     }
 
     /// The date in a file name such as `jan-aushadhi-products-2026-09-30.csv`, if it has one.

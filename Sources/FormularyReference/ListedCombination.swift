@@ -1,3 +1,5 @@
+import FormularyParsing
+
 /// A combination or product as a government list writes it, read into what matching needs:
 /// its ingredients' keys, the strengths it names and the dosage form it names.
 ///
@@ -35,23 +37,23 @@ struct ListedCombination: Sendable, Hashable {
     /// A row of the banned list: ingredients joined by `+`.
     static func banned(_ text: String) -> ListedCombination {
         let lowered = text.lowercased()
-        for phrase in classPhrases where lowered.contains(phrase) {
+        for phrase in classPhrases where lowered.containsText(phrase) {
             return ListedCombination(
                 components: [], form: [], namesStrengths: false,
                 unreadable: "names a class of drugs ('\(phrase)'), not a set of ingredients")
         }
-        if lowered.contains("kit") {
+        if lowered.containsText("kit") {
             return ListedCombination(
                 components: [], form: [], namesStrengths: false, unreadable: "a kit of separate products")
         }
         var body = text
         // `... for human use`, as some notifications end.
-        for suffix in [" for human use", " for human use."] where body.lowercased().hasSuffix(suffix) {
+        for suffix in [" for human use", " for human use."] where lowered.hasSuffix(suffix) {
             body = String(body.dropLast(suffix.count))
         }
         // `Fixed Dose Combinations Of X + Y`, a leading item number (`1  Pioglitazone`).
         for prefix in ["fixed dose combinations of ", "fixed dose combination of ", "fdc of "]
-        where body.lowercased().hasPrefix(prefix) {
+        where lowered.hasPrefix(prefix) {
             body = String(body.dropFirst(prefix.count))
         }
         var reader = TextReader(body)
@@ -66,7 +68,7 @@ struct ListedCombination: Sendable, Hashable {
                 if let canonical = FormWords.canonical[word] ?? FormWords.release[word] { form.insert(canonical) }
             }
         }
-        let parts = body.split(separator: "+").map { String($0) }
+        let parts = TextReader.split(body, at: "+").filter { !$0.isEmpty }
         var components: [Component] = []
         for (index, part) in parts.enumerated() {
             let isLast = index == parts.count - 1
@@ -89,9 +91,9 @@ struct ListedCombination: Sendable, Hashable {
         let body = reader.withoutAsides { _ in }
         var form: Set<String> = []
         var parts: [String] = []
-        for piece in body.split(separator: "+") {
-            for byComma in piece.split(separator: ",") {
-                parts += TextReader.split(String(byComma), atWords: ["and", "&", "with"])
+        for piece in TextReader.split(body, at: "+") where !piece.isEmpty {
+            for byComma in TextReader.split(piece, at: ",") where !byComma.isEmpty {
+                parts += TextReader.split(byComma, atWords: ["and", "&", "with"])
             }
         }
         var components: [Component] = []
@@ -238,7 +240,23 @@ enum FormWords {
 
     /// Lower-cased words of a text, split at anything but letters.
     static func words(in text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+        }
+        // ASCII, as list entries nearly always are: on bytes.
+        var words: [String] = []
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            let lower = byte >= 65 && byte <= 90 ? byte + 32 : byte
+            if lower >= 97 && lower <= 122 {
+                word.append(lower)
+            } else if !word.isEmpty {
+                words.append(String(decoding: word, as: UTF8.self))
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+        return words
     }
 }
 
@@ -250,51 +268,72 @@ struct TextReader {
 
     /// The text without `( ... )` and `[ ... ]` asides; each aside is handed to `note` first.
     mutating func withoutAsides(_ note: (String) -> Void) -> String {
-        var kept = ""
-        var aside = ""
+        // On bytes: brackets are ASCII, and no byte of another character is one.
+        var kept: [UInt8] = []
+        var aside: [UInt8] = []
+        kept.reserveCapacity(text.utf8.count)
         var depth = 0
-        for character in text {
-            if character == "(" || character == "[" {
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") {
                 depth += 1
-                if depth == 1 { aside = "" }
+                if depth == 1 { aside.removeAll(keepingCapacity: true) }
                 continue
             }
-            if character == ")" || character == "]" {
+            if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") {
                 if depth == 1 {
-                    note(aside)
-                    kept.append(" ")
+                    note(String(decoding: aside, as: UTF8.self))
+                    kept.append(UInt8(ascii: " "))
                 }
                 depth = max(0, depth - 1)
                 continue
             }
-            if depth > 0 { aside.append(character) } else { kept.append(character) }
+            if depth > 0 { aside.append(byte) } else { kept.append(byte) }
         }
-        if depth > 0 { note(aside) }
-        return kept
+        if depth > 0 { note(String(decoding: aside, as: UTF8.self)) }
+        return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// The pieces of `text` between `separator` bytes (an ASCII character), empty ones included.
+    static func split(_ text: String, at separator: Character) -> [String] {
+        let byte = separator.asciiValue!
+        return text.utf8.split(separator: byte, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
     /// Words split at spaces; punctuation-only words (`,`, `&`) left out.
     static func words(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init).filter {
-            $0.contains(where: { $0.isLetter || $0.isNumber || $0 == "%" })
-        }
+        text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }).filter { word in
+            // A letter, digit, `%` or any non-ASCII byte (a letter of another script).
+            word.contains {
+                ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || ($0 >= 48 && $0 <= 57) || $0 == 37 || $0 >= 0x80
+            }
+        }.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Pieces of `text` between whole words in `separators` (case-insensitive).
+    /// Pieces of `text` between whole words in `separators` (lower-case ASCII; matched
+    /// case-insensitively), each piece's words joined by one space.
     static func split(_ text: String, atWords separators: Set<String>) -> [String] {
+        let separatorBytes = separators.map { Array($0.utf8) }
         var pieces: [String] = []
-        var current: [Substring] = []
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if separators.contains(word.lowercased()) {
-                if !current.isEmpty { pieces.append(current.joined(separator: " ")) }
-                current = []
+        var current: [UInt8] = []
+        for word in text.utf8.split(separator: UInt8(ascii: " ")) {
+            let isSeparator = separatorBytes.contains { separator in
+                separator.count == word.count
+                    && zip(separator, word).allSatisfy { $0 == ($1 >= 65 && $1 <= 90 ? $1 + 32 : $1) }
+            }
+            if isSeparator {
+                if !current.isEmpty { pieces.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
             } else {
-                current.append(word)
+                if !current.isEmpty { current.append(UInt8(ascii: " ")) }
+                current.append(contentsOf: word)
             }
         }
-        if !current.isEmpty { pieces.append(current.joined(separator: " ")) }
+        if !current.isEmpty { pieces.append(String(decoding: current, as: UTF8.self)) }
         return pieces
     }
+
 }
 
 extension String {

@@ -9,8 +9,13 @@ public struct PriceMatcher: Sendable {
     private let productsByKeys: [[String]: [Int]]
 
     public init(list: JanAushadhiPriceList) {
+        self.init(list: list, combinations: list.products.map { ListedCombination.product($0.genericName) })
+    }
+
+    /// With the products' names already read.
+    init(list: JanAushadhiPriceList, combinations: [ListedCombination]) {
         self.list = list
-        combinations = list.products.map { ListedCombination.product($0.genericName) }
+        self.combinations = combinations
         var byKeys: [[String]: [Int]] = [:]
         for (index, combination) in combinations.enumerated()
         where combination.unreadable == nil && list.products[index].mrp > 0 {

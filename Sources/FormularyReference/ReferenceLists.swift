@@ -1,5 +1,8 @@
+import Dispatch
 import FormularyModel
 import FormularyParsing
+import Foundation
+import Synchronization
 
 /// The lists Formulary ships (Data/india/ in the repository, compiled in): India's prohibited
 /// fixed-dose combinations and the Jan Aushadhi price list.
@@ -19,6 +22,14 @@ public enum ReferenceData {
             csv: files[pricesFileName]!, path: "built-in:Data/india/\(pricesFileName)",
             date: JanAushadhiPriceList.date(inFileName: pricesFileName)!)
     }
+
+    /// The built-in lists' fingerprint, from their text alone.
+    static func fingerprint(withPrices: Bool) -> String {
+        var hasher = StableHasher()
+        hasher.combine(files[bannedFileName]!)
+        if withPrices { hasher.combine(files[pricesFileName]!) }
+        return "built-in|" + hasher.hexDigest
+    }
 }
 
 /// The reference lists a site uses, and what they say about each page it reads.
@@ -34,36 +45,62 @@ public enum ReferenceData {
 ///   by: A. Sharma
 /// ```
 public struct ReferenceLists: PageAnnotator {
-    public let banned: RegulatoryMatcher
-    public let prices: PriceMatcher
+    private let storage: MatcherStorage
+    /// A fingerprint of the lists, so that a build whose lists changed renders every page again.
+    /// Known without reading the lists' entries.
+    public let fingerprint: String
 
-    public init(banned: BannedCombinationList, prices: JanAushadhiPriceList) {
-        self.banned = RegulatoryMatcher(list: banned)
-        self.prices = PriceMatcher(list: prices)
+    /// The banned list's rows, read for matching (on first use, or by `prepare()`).
+    public var banned: RegulatoryMatcher { storage.matchers.banned }
+    /// `nil` for a command that never shows prices (`check`, `search`): the price list is the
+    /// larger of the two to read.
+    public var prices: PriceMatcher? { storage.matchers.prices }
+
+    /// Lists already read and checked; their entries are read for matching when first needed.
+    public init(banned: BannedCombinationList, prices: JanAushadhiPriceList?) {
+        fingerprint = Self.fingerprint(banned, prices)
+        storage = MatcherStorage { (banned, prices) }
     }
 
-    /// A fingerprint of the lists, so that a build whose lists changed renders every page again
-    /// (worked out when a build asks, once: other commands never need it).
-    public var fingerprint: String { Self.fingerprint(banned.list, prices.list) }
+    private init(
+        fingerprint: String, lists: @escaping @Sendable () -> (BannedCombinationList, JanAushadhiPriceList?)
+    ) {
+        self.fingerprint = fingerprint
+        storage = MatcherStorage(lists: lists)
+    }
+
+    /// Starts reading the lists' entries (a few thousand free-text names, tens of milliseconds)
+    /// on a thread of its own, so that a command does its other start-up work meanwhile; the
+    /// first page to be matched waits for it.
+    public func prepare() { storage.prepareInBackground() }
 
     /// The lists compiled into the binary.
-    public static let builtIn = ReferenceLists(banned: ReferenceData.bannedList(), prices: ReferenceData.priceList())
+    public static let builtIn = ReferenceLists(
+        fingerprint: ReferenceData.fingerprint(withPrices: true),
+        lists: { (ReferenceData.bannedList(), ReferenceData.priceList()) })
+
+    /// The built-in banned list alone, for commands that show no prices.
+    public static let builtInWithoutPrices = ReferenceLists(
+        fingerprint: ReferenceData.fingerprint(withPrices: false), lists: { (ReferenceData.bannedList(), nil) })
 
     /// The lists a site's settings name (`reference:` in formulary.yml), the built-in ones for
-    /// what they do not name. Paths are relative to `folder`.
-    public static func load(_ settings: ReferenceSettings, relativeTo folder: String) throws(ReferenceListError)
-        -> ReferenceLists
+    /// what they do not name; without the price list when `withPrices` is false. Paths are
+    /// relative to `folder`.
+    public static func load(_ settings: ReferenceSettings, relativeTo folder: String, withPrices: Bool = true)
+        throws(ReferenceListError) -> ReferenceLists
     {
-        guard settings.bannedCombinations != nil || settings.janAushadhi != nil else { return builtIn }
+        guard settings.bannedCombinations != nil || settings.janAushadhi != nil else {
+            return withPrices ? builtIn : builtInWithoutPrices
+        }
         let bannedList: BannedCombinationList
         if let path = settings.bannedCombinations {
             let full = Self.resolve(path, in: folder)
             bannedList = try BannedCombinationList(csv: try Self.read(full), path: full)
         } else {
-            bannedList = builtIn.banned.list
+            bannedList = ReferenceData.bannedList()
         }
-        let priceList: JanAushadhiPriceList
-        if let path = settings.janAushadhi {
+        var priceList: JanAushadhiPriceList?
+        if withPrices, let path = settings.janAushadhi {
             let full = Self.resolve(path, in: folder)
             guard let date = settings.janAushadhiDate ?? JanAushadhiPriceList.date(inFileName: path) else {
                 throw ReferenceListError(
@@ -73,30 +110,24 @@ public struct ReferenceLists: PageAnnotator {
                 )
             }
             priceList = try JanAushadhiPriceList(csv: try Self.read(full), path: full, date: date)
-        } else {
-            priceList = builtIn.prices.list
+        } else if withPrices {
+            priceList = ReferenceData.priceList()
         }
         return ReferenceLists(banned: bannedList, prices: priceList)
     }
 
-    static func fingerprint(_ banned: BannedCombinationList, _ prices: JanAushadhiPriceList) -> String {
+    static func fingerprint(_ banned: BannedCombinationList, _ prices: JanAushadhiPriceList?) -> String {
         var hasher = StableHasher()
-        hasher.combine(banned.origin)
-        for entry in banned.entries {
-            hasher.combine(
-                "\(entry.list)|\(entry.item)|\(entry.combination)|\(entry.notification)|\(entry.date)|\(entry.status)")
-        }
-        hasher.combine(prices.origin + "|" + prices.date)
-        for product in prices.products {
-            hasher.combine("\(product.code)|\(product.genericName)|\(product.unitSize)|\(product.mrp)")
-        }
+        hasher.combine(banned.origin + "|" + banned.textHash)
+        if let prices { hasher.combine(prices.origin + "|" + prices.date + "|" + prices.textHash) }
         return hasher.hexDigest
     }
 
     public func annotate(_ page: inout ParsedPage) {
         let monograph = page.monograph
         let keyed = KeyedIngredients(monograph.ingredients)
-        if let best = banned.matches(keyed, title: monograph.title).first {
+        let matchers = storage.matchers
+        if let best = matchers.banned.matches(keyed, title: monograph.title).first {
             var regulatory = Regulatory(
                 status: best.entry.status, match: best.kind, reason: best.reason,
                 notification: best.entry.notification, date: best.entry.date, list: best.entry.list,
@@ -108,13 +139,14 @@ public struct ReferenceLists: PageAnnotator {
         // A page for one route (`Moxifloxacin (Ophthalmic)`) would get every route's products:
         // the list's names do not say the route reliably enough, so such pages get none.
         guard !Self.namesRoute(monograph.title) else { return }
+        guard let prices = matchers.prices else { return }
         let found = prices.prices(keyed)
         if !found.isEmpty { page.monograph.prices = found }
     }
 
     static let routes: Set<String> = [
         "ophthalmic", "topical", "systemic", "otic", "nasal", "vaginal", "rectal", "inhalation", "injection",
-        "injectable", "eye", "ear", "oral", "dermal", "transdermal",
+        "injectable", "eye", "ear", "oral", "dermal", "transdermal", "buccal", "sublingual",
     ]
 
     /// Whether a title names a route or form in brackets: `Moxifloxacin (Ophthalmic)`.
@@ -168,5 +200,56 @@ public struct ReferenceSettings: Sendable, Hashable {
         self.bannedCombinations = bannedCombinations
         self.janAushadhi = janAushadhi
         self.janAushadhiDate = janAushadhiDate
+    }
+}
+
+/// The matchers of a `ReferenceLists`, made once, by whichever comes first: the first page to
+/// be matched or `prepareInBackground()`; the others wait for it.
+private final class MatcherStorage: Sendable {
+    struct Matchers: Sendable {
+        var banned: RegulatoryMatcher
+        var prices: PriceMatcher?
+    }
+
+    private let lists: @Sendable () -> (BannedCombinationList, JanAushadhiPriceList?)
+    private let made = Mutex<Matchers?>(nil)
+
+    init(lists: @escaping @Sendable () -> (BannedCombinationList, JanAushadhiPriceList?)) {
+        self.lists = lists
+    }
+
+    var matchers: Matchers {
+        made.withLock { made in
+            if let made { return made }
+            let matchers = Self.make(lists())
+            made = matchers
+            return matchers
+        }
+    }
+
+    func prepareInBackground() {
+        // A thread of its own, not a GCD worker: pages matched on GCD's workers wait for it.
+        Thread.detachNewThread { [self] in _ = self.matchers }
+    }
+
+    /// Both lists' entries read on every core.
+    private static func make(_ lists: (BannedCombinationList, JanAushadhiPriceList?)) -> Matchers {
+        let (banned, prices) = lists
+        let texts =
+            banned.entries.map { (text: $0.combination, isProduct: false) }
+            + (prices?.products ?? []).map { (text: $0.genericName, isProduct: true) }
+        let slots = ResultSlots<ListedCombination>(count: texts.count)
+        let chunk = 64
+        DispatchQueue.concurrentPerform(iterations: (texts.count + chunk - 1) / chunk) { part in
+            for index in (part * chunk)..<min(texts.count, part * chunk + chunk) {
+                let entry = texts[index]
+                slots.set(index, entry.isProduct ? .product(entry.text) : .banned(entry.text))
+            }
+        }
+        let combinations = slots.values()
+        let bannedCount = banned.entries.count
+        return Matchers(
+            banned: RegulatoryMatcher(list: banned, combinations: Array(combinations[..<bannedCount])),
+            prices: prices.map { PriceMatcher(list: $0, combinations: Array(combinations[bannedCount...])) })
     }
 }

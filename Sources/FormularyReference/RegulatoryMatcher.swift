@@ -23,8 +23,13 @@ public struct RegulatoryMatcher: Sendable {
     private let rowsByKeysLessOne: [[String]: [(row: Int, missing: String)]]
 
     public init(list: BannedCombinationList) {
+        self.init(list: list, combinations: list.entries.map { ListedCombination.banned($0.combination) })
+    }
+
+    /// With the rows already read (`ReferenceLists` reads both lists' rows on every core).
+    init(list: BannedCombinationList, combinations: [ListedCombination]) {
         self.list = list
-        combinations = list.entries.map { ListedCombination.banned($0.combination) }
+        self.combinations = combinations
         var byKeys: [[String]: [Int]] = [:]
         var lessOne: [[String]: [(row: Int, missing: String)]] = [:]
         for (row, combination) in combinations.enumerated() where combination.unreadable == nil {
@@ -72,7 +77,7 @@ public struct RegulatoryMatcher: Sendable {
                     Match(
                         entry: list.entries[candidate.row], kind: .possible,
                         reason:
-                            "the notification's '\(listed)' and the page's '\(page)' are one letter apart, as written or as another name of the same substance; a person must say whether they are the same"
+                            "the notification's '\(listed)' and the page's '\(page)' are one letter apart as Formulary compares names; a person must say whether they are the same substance"
                     ))
             }
         }

@@ -265,6 +265,7 @@ extension DefaultTheme {
               {{#hasPrices}}
               <section class="prices" aria-labelledby="prices-heading">
                 <h2 id="prices-heading">Government generic prices</h2>
+                {{#pricesCaveat}}<p class="prices-caveat">{{pricesCaveat}}</p>{{/pricesCaveat}}
                 <table class="price-table">
                   <thead><tr><th scope="col">Jan Aushadhi product</th><th scope="col">Pack</th><th scope="col">MRP</th></tr></thead>
                   <tbody>
@@ -925,6 +926,7 @@ extension DefaultTheme {
         .regulatory-override { font-size: 0.9rem; color: var(--muted); }
         .badge-banned { display: inline-block; font-size: 0.75rem; font-weight: 700; color: #7b1d15; background: var(--danger-bg); border: 1px solid var(--danger-line); border-radius: 999px; padding: 0 0.5rem; }
         .prices { margin: 1rem 0 1.5rem; }
+        .prices-caveat { background: var(--danger-bg); border-left: 5px solid var(--danger-line); border-radius: 8px; padding: 0.5rem 0.8rem; color: #7b1d15; }
         .price-table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
         .price-table th, .price-table td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         .price-table td:last-child, .price-table th:last-child { text-align: right; white-space: nowrap; }

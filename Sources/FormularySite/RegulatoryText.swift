@@ -36,6 +36,13 @@ enum RegulatoryText {
                 "This fixed-dose combination is prohibited for manufacture, sale and distribution in India. Do not start it; if you take it, talk to your doctor about alternatives."
         }
         let prices = monograph.prices ?? []
+        // The two lists can disagree: the government's generic list may still name a
+        // combination it has prohibited. Say so rather than show a price under a ban.
+        data["pricesCaveat"] = TemplateNull()
+        if let regulatory = monograph.regulatory, regulatory.prohibitsPage, let first = prices.first {
+            data["pricesCaveat"] =
+                "The Jan Aushadhi list of \(ReferenceDate.spelled(first.date)) still names this combination, although its sale has been prohibited since \(ReferenceDate.spelled(regulatory.date)). Ask a pharmacist before you buy it."
+        }
         data["hasPrices"] = !prices.isEmpty
         data["prices"] = prices.prefix(12).map { price -> [String: Any] in
             ["product": price.product, "pack": price.pack, "mrp": rupees(price.mrp)]

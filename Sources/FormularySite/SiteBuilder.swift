@@ -97,6 +97,8 @@ public struct SiteBuilder: Sendable {
 
     public func build(progress: Progress? = nil) throws(Failure) -> Report {
         let timings = PhaseTimings()
+        // India's lists are read for matching meanwhile too; the first changed page waits for them.
+        request.reference.prepare()
         // The last build's cache is read on another thread while the templates and the content
         // are read here.
         let cacheJob: BackgroundJob<BuildCache?>? =

@@ -92,6 +92,9 @@ struct Check: ParsableCommand {
             targets = ["content"]
         }
         let configuration = try loadConfiguration(near: targets[0])
+        // India's banned list is read for matching while the files are listed.
+        let reference = try ConfigurationFile.referenceLists(near: targets[0], config: config, withPrices: false)
+        reference.prepare()
         let files: [String]
         do {
             files = try ContentLoader.markdownFiles(in: targets)
@@ -99,7 +102,6 @@ struct Check: ParsableCommand {
             fail("\(error)")
         }
         // No rule reads FAQ pairs (FAQ debris is a front matter matter): skip extracting them.
-        let reference = try ConfigurationFile.referenceLists(near: targets[0], config: config)
         let loader = ContentLoader(parser: MonographParser(extractsFAQs: false, annotator: reference))
         if fix { applyFixes(to: loader.load(files)) }
         let outcomes = loader.load(files)

@@ -19,16 +19,20 @@ enum ConfigurationFile {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// The reference lists that file names, else the built-in ones. A list that cannot be read
+    /// The reference lists that file names, else the built-in ones; without the price list
+    /// for a command that shows no prices. A list that cannot be read
     /// stops the command with its `path:line` (exit 2); a file that is not valid settings is
     /// left to the command that reads its own part of it.
-    static func referenceLists(near path: String, config: String? = nil) throws -> ReferenceLists {
+    static func referenceLists(near path: String, config: String? = nil, withPrices: Bool = true) throws
+        -> ReferenceLists
+    {
         guard let file = find(near: path, config: config),
             let yaml = try? String(contentsOfFile: file, encoding: .utf8),
             let settings = try? SiteConfiguration.load(yaml: yaml, path: file)
-        else { return .builtIn }
+        else { return withPrices ? .builtIn : .builtInWithoutPrices }
         do throws(ReferenceListError) {
-            return try ReferenceLists.load(settings.reference, relativeTo: (file as NSString).deletingLastPathComponent)
+            return try ReferenceLists.load(
+                settings.reference, relativeTo: (file as NSString).deletingLastPathComponent, withPrices: withPrices)
         } catch {
             FileHandle.standardError.write(Data("formulary: \(error)\n".utf8))
             throw ExitCode(2)

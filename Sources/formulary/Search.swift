@@ -62,7 +62,7 @@ struct Search: ParsableCommand {
             throw ExitCode(2)
         }
         let files = try ContentLoader.markdownFiles(in: [content])
-        let reference = try ConfigurationFile.referenceLists(near: content)
+        let reference = try ConfigurationFile.referenceLists(near: content, withPrices: false)
         let pages = ContentLoader(parser: MonographParser(annotator: reference)).load(files).compactMap {
             try? $0.get()
         }

@@ -31,6 +31,9 @@ struct Show: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
+        // India's lists are read for matching while the files are listed.
+        let reference = try ConfigurationFile.referenceLists(near: paths[0])
+        reference.prepare()
         let files: [String]
         do {
             files = try ContentLoader.markdownFiles(in: paths)
@@ -47,8 +50,7 @@ struct Show: ParsableCommand {
         // its text is kept; the output keeps the files' order, each failure on standard error
         // where its file would be.
         let format = self.format
-        let loader = ContentLoader(
-            parser: MonographParser(annotator: try ConfigurationFile.referenceLists(near: paths[0])))
+        let loader = ContentLoader(parser: MonographParser(annotator: reference))
         var output: [UInt8] = []
         var failures = 0
         let batch = 2048

@@ -144,7 +144,7 @@ struct MatchingTests {
         #expect(found.map(\.kind) == [.possible])
         #expect(
             found.first?.reason
-                == "the notification's 'Zorbamel' and the page's 'Zorbamol' are one letter apart, as written or as another name of the same substance; a person must say whether they are the same"
+                == "the notification's 'Zorbamel' and the page's 'Zorbamol' are one letter apart as Formulary compares names; a person must say whether they are the same substance"
         )
     }
 

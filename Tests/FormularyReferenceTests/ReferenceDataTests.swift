@@ -22,7 +22,8 @@ struct ReferenceDataTests {
     func builtInLoads() {
         let lists = ReferenceLists.builtIn
         #expect(lists.banned.list.entries.count == 609)
-        #expect(lists.prices.list.date == "2026-09-30")
-        #expect(lists.prices.list.products.count > 2000)
+        #expect(lists.prices?.list.date == "2026-09-30")
+        #expect((lists.prices?.list.products.count ?? 0) > 2000)
+        #expect(ReferenceLists.builtInWithoutPrices.prices == nil)
     }
 }

@@ -18,6 +18,7 @@ struct RegulatoryPageTests {
             csv: """
                 "Sr No","Drug Code","Generic Name","Unit Size","MRP","Group Name"
                 "1","101","Zorbamol Tablets IP 500 mg","10's","8.25","Test"
+                "2","102","Zorbamol 100mg and Quintacillin 200mg Tablets","10's","12.50","Test"
                 """, path: "prices.csv", date: "2026-09-30")
         return ReferenceLists(banned: banned, prices: prices)
     }
@@ -58,6 +59,12 @@ struct RegulatoryPageTests {
         let record = try #require(site.read("public/api/v1/monographs/composition/zorbamol-quintacillin.json"))
         #expect(record.contains(#""banned":true"#))
         #expect(record.contains(#""notification":"S.O. 3285(E)""#))
+        // The price list still names the prohibited combination: the page says so above the price.
+        #expect(
+            page.contains(
+                "The Jan Aushadhi list of 30 September 2026 still names this combination, although its sale has been prohibited since 2 August 2024."
+            ))
+        #expect(page.contains("<td>Zorbamol 100mg and Quintacillin 200mg Tablets</td>"))
 
         let single = try #require(site.read("public/composition/zorbamol/index.html"))
         #expect(single.contains("<tr><td>Zorbamol Tablets IP 500 mg</td><td>10&#39;s</td><td>₹8.25</td></tr>"))
