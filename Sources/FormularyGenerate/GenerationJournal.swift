@@ -1,5 +1,5 @@
+import FormularyModel
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -63,7 +63,7 @@ public final class GenerationJournal: Sendable {
 
     public let path: String
     private let descriptor: Int32
-    private let histories = Mutex<[String: History]>([:])
+    private let histories = Locked<[String: History]>([:])
 
     public enum Failure: Error, CustomStringConvertible {
         case cannotOpen(String, String)

@@ -6,10 +6,10 @@ import Synchronization
 
 /// A run's totals and whether it must stop, shared by its tasks.
 private final class RunState: Sendable {
-    let state: Mutex<(report: Generator.Report, progress: Generator.Progress)>
-    let stop = Mutex<String?>(nil)
+    let state: Locked<(report: Generator.Report, progress: Generator.Progress)>
+    let stop = Locked<String?>(nil)
 
-    init(_ progress: Generator.Progress) { state = Mutex((Generator.Report(), progress)) }
+    init(_ progress: Generator.Progress) { state = Locked((Generator.Report(), progress)) }
 }
 
 /// Drafts monographs: for each name, asks the model, checks the answer, sends it back with

@@ -1,4 +1,5 @@
 import Dispatch
+import FormularyModel
 
 #if canImport(Glibc)
     import Glibc
@@ -169,22 +170,22 @@ public enum ContentLoaderError: Error, CustomStringConvertible {
 }
 
 /// Slots written by concurrent workers (`DispatchQueue.concurrentPerform`), each slot by
-/// exactly one of them; read once all are done.
-public final class ResultSlots<Value>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<Value?>
+/// one of them; read once all are done. Each write takes a lock: next to the work that makes a
+/// value (a page parsed, analysed, checked), the cost does not show.
+public final class ResultSlots<Value: Sendable>: Sendable {
+    private let storage: Locked<[Value?]>
 
-    public init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
+    public init(count: Int) { storage = Locked([Value?](repeating: nil, count: count)) }
 
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-
-    public func set(_ index: Int, _ value: Value) { storage[index] = value }
+    public func set(_ index: Int, _ value: Value) { storage.withLock { $0[index] = value } }
 
     /// Every slot's value; each must have been set.
-    public func values() -> [Value] { storage.map { $0! } }
+    public func values() -> [Value] {
+        storage.withLock { slots in
+            slots.map { slot in
+                guard let slot else { preconditionFailure("a worker did not fill its slot") }
+                return slot
+            }
+        }
+    }
 }

@@ -170,6 +170,9 @@ enum FrontMatterReader {
 
     /// Composing nodes never constructs values, but `Constructor.default` builds its three
     /// tables on every call: one, made once and never changed, serves every page.
+    /// `nonisolated(unsafe)` because Yams' `Constructor` is a class not marked Sendable; it is
+    /// only read (its tables are `let` dictionaries), by every parsing thread at once, which the
+    /// parallel corpus tests and the ThreadSanitizer build run.
     nonisolated(unsafe) private static let constructor = Constructor.default
 
     static func parseYAML(_ yaml: String, firstLine: Int, path: String) throws(MonographParseError)

@@ -111,7 +111,9 @@ enum MarkdownBlockParser {
         }
     }
 
-    // cmark-gfm's extension registry is process-wide and immutable once registered.
+    // cmark-gfm's extension registry is process-wide and immutable once registered: these are
+    // pointers to extensions that live as long as the process and are only read (each parser
+    // attaches them to its own state). `OpaquePointer` is not Sendable, hence the `unsafe`.
     nonisolated(unsafe) private static let tableExtension: OpaquePointer? = {
         cmark_gfm_core_extensions_ensure_registered()
         return cmark_find_syntax_extension("table")

@@ -30,7 +30,9 @@ public enum MarkdownHTML {
         return String(cString: html)
     }
 
-    // cmark-gfm's extension registry is process-wide and immutable once registered.
+    // cmark-gfm's extension registry is process-wide and immutable once registered: these are
+    // pointers to extensions that live as long as the process and are only read (each parser
+    // attaches them to its own state). `OpaquePointer` is not Sendable, hence the `unsafe`.
     nonisolated(unsafe) private static let extensions: [OpaquePointer] = {
         cmark_gfm_core_extensions_ensure_registered()
         let names: [String] = ["table", "strikethrough", "autolink", "tagfilter"]

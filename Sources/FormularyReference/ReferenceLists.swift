@@ -2,7 +2,6 @@ import Dispatch
 import FormularyModel
 import FormularyParsing
 import Foundation
-import Synchronization
 
 /// The lists Formulary ships (Data/india/ in the repository, compiled in): India's prohibited
 /// fixed-dose combinations and the Jan Aushadhi price list.
@@ -212,7 +211,7 @@ private final class MatcherStorage: Sendable {
     }
 
     private let lists: @Sendable () -> (BannedCombinationList, JanAushadhiPriceList?)
-    private let made = Mutex<Matchers?>(nil)
+    private let made = Locked<Matchers?>(nil)
 
     init(lists: @escaping @Sendable () -> (BannedCombinationList, JanAushadhiPriceList?)) {
         self.lists = lists

@@ -440,6 +440,11 @@ final class SearchScratch {
 }
 
 /// Scratch memory for as many queries as run at once.
+///
+/// Unchecked because `SearchScratch` is a class with mutable arrays (not Sendable): the pool
+/// hands each one to one query at a time (`take` removes it from `free` under the lock, `give`
+/// puts it back after the query is done with it), so no scratch is ever used by two threads.
+/// `Locked` would need the scratch to be Sendable; this lock is the same POSIX mutex.
 final class ScratchPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [SearchScratch] = []

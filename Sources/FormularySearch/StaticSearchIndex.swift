@@ -451,6 +451,8 @@ public enum StaticSearchIndex {
         let pageCount = entries.count
         let (common, pagesWith) = (commonHashes, bodyPages)
         entries.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration changes only its own entry, and `concurrentPerform` returns when all
+            // have ended: no entry is touched by two threads.
             nonisolated(unsafe) let buffer = buffer
             DispatchQueue.concurrentPerform(iterations: buffer.count) { index in
                 buffer[index].chooseBodyWords(pagesWith: pagesWith, pageCount: pageCount, common: common)

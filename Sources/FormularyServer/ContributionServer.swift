@@ -1,10 +1,10 @@
+import FormularyModel
 import FormularySite
 import FormularyStore
 import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
-import Synchronization
 
 /// A request for the contribution pages or API, with its body read.
 struct ContributionRequest: Sendable {
@@ -1160,7 +1160,7 @@ struct CheckResult: Encodable {
 /// Token buckets: each key may spend `perMinute` changes a minute, in bursts up to that many.
 final class RateLimiter: Sendable {
     private let perMinute: Int
-    private let buckets = Mutex<[String: (tokens: Double, at: ContinuousClock.Instant)]>([:])
+    private let buckets = Locked<[String: (tokens: Double, at: ContinuousClock.Instant)]>([:])
 
     init(perMinute: Int) {
         self.perMinute = max(1, perMinute)

@@ -1,10 +1,10 @@
+import FormularyModel
 import Foundation
 import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
-import Synchronization
 
 /// Answers requests on the connection's event loop, in Hummingbird's channel pipeline (its
 /// `additionalChannelHandlers`), without a task per request: everything `SiteServer` answers
@@ -252,7 +252,7 @@ final class KeepAliveSniffer: ChannelInboundHandler, RemovableChannelHandler {
 /// The Date header, made once a second: `Date: ...\r\n\r\n`, the end of a response head.
 final class HTTPDateCache: Sendable {
     static let shared = HTTPDateCache()
-    private let current = Mutex<(second: Int, line: ByteBuffer)>((0, ByteBuffer()))
+    private let current = Locked<(second: Int, line: ByteBuffer)>((0, ByteBuffer()))
 
     var line: ByteBuffer {
         var now = timespec()

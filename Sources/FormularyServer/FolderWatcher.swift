@@ -1,3 +1,4 @@
+import FormularyModel
 import Foundation
 import Synchronization
 
@@ -13,9 +14,9 @@ final class FolderWatcher: Sendable {
     private let folders: [String]
     /// Folders asked for that did not exist yet, by the watch on their parent: watched from
     /// the moment they appear (a site's `templates/` made after `serve` started).
-    private let awaited = Mutex<[Int32: [String]]>([:])
+    private let awaited = Locked<[Int32: [String]]>([:])
     private let stopped = Atomic<Bool>(false)
-    private let watched = Mutex<[Int32: String]>([:])
+    private let watched = Locked<[Int32: String]>([:])
 
     enum Failure: Error, CustomStringConvertible {
         case unavailable(String)
@@ -100,8 +101,7 @@ final class FolderWatcher: Sendable {
                     }
                     continue
                 }
-                // Editors' swap and backup files (.x.swp, x~, 4913) are not the site.
-                if name.hasPrefix(".") || name.hasSuffix("~") || name == "4913" { continue }
+                if Self.isEditorFile(name) { continue }
                 relevant = true
                 if event.mask & UInt32(IN_ISDIR) != 0, event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0,
                     let parent = watched.withLock({ $0[event.wd] })
@@ -115,6 +115,16 @@ final class FolderWatcher: Sendable {
         }
         return relevant
     }
+
+    /// Editors' swap and backup files (`.x.swp`, `x~`, vim's `4913`) and other hidden files are
+    /// not the site: changes to them are not reported.
+    static func isEditorFile(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasSuffix("~") || name == "4913"
+    }
+
+    /// Whether `folder` is watched now (for tests, which wait for a new folder's watch before
+    /// writing into it instead of sleeping).
+    func isWatching(_ folder: String) -> Bool { watched.withLock { $0.values.contains(folder) } }
 
     private func addWatches(_ folder: String) {
         let mask = UInt32(

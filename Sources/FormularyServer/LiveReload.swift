@@ -1,5 +1,5 @@
+import FormularyModel
 import Foundation
-import Synchronization
 
 /// Tells open pages what the last build did, as Server-Sent Events: `reload` after a build
 /// that changed files, `problems` with the build's errors (the page shows them over itself
@@ -20,8 +20,8 @@ final class LiveReload: Sendable {
         var closed = false
     }
 
-    private let subscribers = Mutex(Subscribers())
-    private let current = Mutex(Status())
+    private let subscribers = Locked(Subscribers())
+    private let current = Locked(Status())
 
     var status: Status { current.withLock { $0 } }
 

@@ -1,7 +1,7 @@
+import FormularyModel
 import FormularyParsing
 import Foundation
 import Logging
-import Synchronization
 
 /// Log lines on standard error, one event a line, structured: `logfmt` (`key=value`, for
 /// people and grep) or JSON (for log collectors).
@@ -60,7 +60,7 @@ struct LineLogHandler: LogHandler {
 
 /// Whole lines to standard error, never interleaved.
 enum StandardError {
-    private static let lock = Mutex(())
+    private static let lock = Locked(())
 
     static func write(_ text: String) {
         lock.withLock { _ in

@@ -1,3 +1,4 @@
+import FormularyModel
 import Dispatch
 import FormularySite
 import FormularyStore
@@ -9,7 +10,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 /// `formulary serve`: builds the site, serves it with its JSON API, and (when watching)
 /// rebuilds on every change and tells open pages to reload.
@@ -52,7 +52,7 @@ public enum Serve {
     /// on the thread that read it instead of hopping to another pool and back.
     public static func runBlocking(_ options: ServeOptions, progress: SiteBuilder.Progress?) throws {
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let outcome = Mutex<Result<Void, any Error>>(.success(()))
+        let outcome = Locked<Result<Void, any Error>>(.success(()))
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
@@ -209,7 +209,7 @@ final class SiteSession: Service, Sendable {
     private let logger: Logger
     private let watcher: FolderWatcher?
     /// Whether a rebuild is running, and whether changes arrived meanwhile.
-    private let rebuilding = Mutex<(running: Bool, again: Bool)>((false, false))
+    private let rebuilding = Locked<(running: Bool, again: Bool)>((false, false))
     private let queue = DispatchQueue(label: "formulary-rebuild")
 
     private init(server: SiteServer, options: ServeOptions, watcher: FolderWatcher?, logger: Logger) {
@@ -255,7 +255,7 @@ final class SiteSession: Service, Sendable {
         }
         // A change accepted from a page is rebuilt into the site before its response goes out;
         // changes through the API are published shortly after (publishSoon).
-        let later = Mutex<SiteSession?>(nil)
+        let later = Locked<SiteSession?>(nil)
         let contributionServer = setup.map { setup in
             ContributionServer(
                 contributions: setup.contributions, accounts: Accounts(store: setup.contributions.store),
@@ -331,9 +331,9 @@ final class SiteSession: Service, Sendable {
     }
 
     /// Whether a rebuild for accepted changes is already due.
-    private let publishDue = Mutex<Bool>(false)
+    private let publishDue = Locked<Bool>(false)
     /// How long the last rebuild took, in milliseconds.
-    private let lastRebuild = Mutex<Int>(0)
+    private let lastRebuild = Locked<Int>(0)
 
     /// A rebuild soon, for changes accepted through the API: half a second from now, or twice
     /// the last rebuild's time when that is longer. Changes coming meanwhile share it, so a

@@ -1,9 +1,9 @@
+import FormularyModel
 import FormularyParsing
 import FormularySite
 import Foundation
 import HTTPTypes
 import NIOCore
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -100,7 +100,7 @@ final class SiteFiles: Sendable {
 
     let folder: String
     private let options: Options
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = Locked<[String: Entry]>([:])
 
     struct Options: Sendable {
         /// Injected into every HTML page before `</head>` (the live reload script), or nil.

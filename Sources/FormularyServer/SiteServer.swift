@@ -5,7 +5,6 @@ import FormularySite
 import Foundation
 import HTTPTypes
 import NIOCore
-import Synchronization
 
 /// A response before it meets the wire.
 struct ServerResponse: Sendable {
@@ -44,7 +43,7 @@ final class SiteServer: Sendable {
     /// Suggested edits and reviews, when the site takes them.
     let contributions: ContributionServer?
     let options: Options
-    private let state: Mutex<APIState>
+    private let state: Locked<APIState>
     /// `FORMULARY_SEARCH_CACHE=N` holds N answers (0: none, for measuring the engine alone).
     private let searchCache = SearchCache(
         capacity: ProcessInfo.processInfo.environment["FORMULARY_SEARCH_CACHE"].flatMap { Int($0) } ?? 4096)
@@ -72,7 +71,7 @@ final class SiteServer: Sendable {
         files = SiteFiles(folder: outputFolder, options: fileOptions)
         files.refresh()
         liveReload = options.liveReload ? LiveReload() : nil
-        state = Mutex(APIState(content: content, generation: 0))
+        state = Locked(APIState(content: content, generation: 0))
     }
 
     var api: APIState { state.withLock { $0 } }
@@ -535,7 +534,7 @@ final class SearchCache: Sendable {
     }
 
     private let capacity: Int
-    private let storage = Mutex(Generations())
+    private let storage = Locked(Generations())
 
     init(capacity: Int) { self.capacity = capacity }
 

@@ -310,40 +310,33 @@ enum Parallel {
 }
 
 /// The first error any worker hit.
-final class FirstFailure: @unchecked Sendable {
-    private var error: SiteBuilder.Failure?
-    private let lock = NSLock()
+final class FirstFailure: Sendable {
+    private let error = Locked<SiteBuilder.Failure?>(nil)
 
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return error != nil
-    }
+    var isSet: Bool { error.withLock { $0 != nil } }
 
-    var value: SiteBuilder.Failure? {
-        lock.lock()
-        defer { lock.unlock() }
-        return error
-    }
+    var value: SiteBuilder.Failure? { error.withLock { $0 } }
 
     func set(_ failure: SiteBuilder.Failure) {
-        lock.lock()
-        defer { lock.unlock() }
-        if error == nil { error = failure }
+        error.withLock { error in if error == nil { error = failure } }
     }
 }
 
 /// Work on another thread, waited for later.
-final class BackgroundJob<Value: Sendable>: @unchecked Sendable {
+final class BackgroundJob<Value: Sendable>: Sendable {
     private let group = DispatchGroup()
-    private var value: Value?
+    private let value = Locked<Value?>(nil)
 
     init(_ work: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async(group: group) { self.value = work() }
+        DispatchQueue.global().async(group: group) { [value] in
+            let result = work()
+            value.withLock { $0 = result }
+        }
     }
 
     func wait() -> Value {
         group.wait()
-        return value!
+        guard let result = value.withLock({ $0 }) else { preconditionFailure("the job ended without a value") }
+        return result
     }
 }

@@ -4,7 +4,9 @@ import FormularyParsing
 /// The data each template is rendered with. Every template gets the site-wide keys; each page
 /// type adds its own. The keys are the templates' documented variables (README, "Templates").
 struct PageData: @unchecked Sendable {
-    // Unchecked: `letterLinks` holds `Any` values, all of them strings and numbers, never mutated.
+    // Unchecked: `letterLinks` and `siteKeys` hold `Any` values (Mustache takes `Any`), all of
+    // them strings, numbers, and arrays and dictionaries of those, set in `init` and never
+    // changed: immutable values that any thread may read.
     let configuration: SiteConfiguration
     let urls: SiteURLs
     let catalog: SiteCatalog

@@ -312,12 +312,12 @@ public enum FormularyVersion {
 
 /// What a build that ends its process leaves allocated (`Request.leavesMemoryToExit`).
 enum ProcessMemory {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var kept: [Any] = []
-
-    static func keep(_ value: Any) {
-        lock.lock()
-        kept.append(value)
-        lock.unlock()
+    private final class Kept {
+        let value: Any
+        init(_ value: Any) { self.value = value }
     }
+
+    /// Keeps `value` to the end of the process: a reference never released, so freeing it is
+    /// left to the exit (nothing shared, no lock).
+    static func keep(_ value: Any) { _ = Unmanaged.passRetained(Kept(value)) }
 }

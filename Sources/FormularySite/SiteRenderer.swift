@@ -4,6 +4,7 @@ import FormularyParsing
 import FormularyReference
 import FormularySearch
 import Foundation
+import Synchronization
 
 /// A page read for the build: its record, the summary other pages see, the file's stamp.
 struct LoadedPage: Sendable {
@@ -59,16 +60,11 @@ enum PageLoader {
 }
 
 /// A thread-safe running count, for progress from worker threads.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
 
-    func add(_ amount: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += amount
-        return value
-    }
+    /// The count after adding `amount`.
+    func add(_ amount: Int) -> Int { value.wrappingAdd(amount, ordering: .relaxed).newValue }
 }
 
 /// One output file: its path under the output folder and its bytes.

@@ -24,7 +24,7 @@ struct TemplateNull: MustacheCustomRenderable {
 ///
 /// Rendering is strict: a variable the data does not have is an error naming the template file
 /// and line, not an empty string, so a misspelt `{{titel}}` cannot ship blank pages.
-public struct TemplateSet: @unchecked Sendable {
+public struct TemplateSet: Sendable {
     /// One template's text and where it came from, for messages.
     struct Source: Sendable {
         var path: String

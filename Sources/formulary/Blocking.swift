@@ -1,10 +1,10 @@
+import FormularyModel
 import Dispatch
-import Synchronization
 
 /// Runs async work to its end from a synchronous command's `run()` (the root command is not
 /// async: `serve` must set up Swift's executor before any task exists).
 func waitFor<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let outcome = Mutex<Result<T, any Error>?>(nil)
+    let outcome = Locked<Result<T, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
         do {

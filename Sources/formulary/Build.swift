@@ -1,5 +1,6 @@
 import ArgumentParser
 import FormularyGenerate
+import FormularyModel
 import FormularyReference
 import FormularySite
 import Foundation
@@ -199,12 +200,15 @@ struct Init: ParsableCommand {
 
 /// One line on a terminal, redrawn: phase, pages done, rate and time left. Nothing when
 /// standard error is not a terminal (logs get the summary line only).
-final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var started = Date()
-    private var phase: SiteBuilder.Phase?
-    private var lastDraw = Date.distantPast
-    private var drawn = false
+final class ProgressLine: Sendable {
+    private struct State {
+        var started = Date()
+        var phase: SiteBuilder.Phase?
+        var lastDraw = Date.distantPast
+        var drawn = false
+    }
+
+    private let state = Locked(State())
 
     static func make() -> ProgressLine? { isatty(STDERR_FILENO) == 1 ? ProgressLine() : nil }
 
@@ -213,27 +217,27 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     private func update(_ current: SiteBuilder.Phase, _ done: Int, _ total: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        let now = Date()
-        // Rates and time left are per phase: reading and rendering go at different speeds.
-        if phase != current {
-            phase = current
-            started = now
+        state.withLock { state in
+            let now = Date()
+            // Rates and time left are per phase: reading and rendering go at different speeds.
+            if state.phase != current {
+                state.phase = current
+                state.started = now
+            }
+            guard now.timeIntervalSince(state.lastDraw) > 0.1 || done == total else { return }
+            state.lastDraw = now
+            let elapsed = max(now.timeIntervalSince(state.started), 0.001)
+            let rate = Double(done) / elapsed
+            let left = rate > 0 ? Double(total - done) / rate : 0
+            let text = String(format: "%@ %d/%d pages, %.0f/s, %.1f s left", current.rawValue, done, total, rate, left)
+            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
+            state.drawn = true
         }
-        guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
-        lastDraw = now
-        let elapsed = max(now.timeIntervalSince(started), 0.001)
-        let rate = Double(done) / elapsed
-        let left = rate > 0 ? Double(total - done) / rate : 0
-        let text = String(format: "%@ %d/%d pages, %.0f/s, %.1f s left", current.rawValue, done, total, rate, left)
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
-        drawn = true
     }
 
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        state.withLock { state in
+            if state.drawn { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        }
     }
 }

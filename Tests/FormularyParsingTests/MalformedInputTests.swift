@@ -81,11 +81,10 @@ struct MalformedInputTests {
             yaml += "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
         }
         yaml += "title: Bomb\n---\n# Bomb\n"
-        let clock = ContinuousClock()
-        let started = clock.now
+        // Refused by counting nodes before anything is expanded (expanded, it would be 10^13
+        // scalars: the test would never end rather than fail).
         let failure = error(Array(yaml.utf8))
         #expect(failure?.reason == .frontMatterTooComplex(limit: FrontMatterReader.nodeLimit))
-        #expect(clock.now - started < .seconds(5), "the bomb must not expand")
     }
 
     @Test("invalid UTF-8 is reported at its line and column")

@@ -208,7 +208,6 @@ struct APITests {
             return (json["results"] as? [[String: Any]])?.first?["id"] as? String
         }
         #expect(try first("heart+protection") == "generic/aspirin-75mg")
-        Thread.sleep(forTimeInterval: 0.01)
         try site.write(
             "content/generic/aspirin-75mg.md",
             ServerFixture.page(title: "Aspirin 75mg", body: "## Usage\nZorbulent prevention of strokes.\n"))
@@ -397,14 +396,14 @@ struct ServerPartsTests {
         // Other files beside it are not the site.
         try site.write("notes.txt", "not watched")
         try FileManager.default.createDirectory(atPath: site.path + "/templates", withIntermediateDirectories: false)
-        var iterator = stream.makeAsyncIterator()
-        await iterator.next()
-        try await Task.sleep(for: .milliseconds(100))
+        var events = WatcherEvents(stream)
+        try await events.next("the new templates folder")
+        try await Self.until("templates/ is watched") { watcher.isWatching(site.path + "/templates") }
         try site.write("templates/monograph.mustache", "{{title}}")
-        await iterator.next()
+        try await events.next("a template written in it")
     }
 
-    @Test("the watcher reports a burst of changes once, including in new folders")
+    @Test("the watcher reports changes, including in new folders")
     func watcher() async throws {
         let folder = TemporaryFolder()
         let watcher = try FolderWatcher(folders: [folder.path])
@@ -413,16 +412,66 @@ struct ServerPartsTests {
         defer { watcher.stop() }
         try folder.write("a.md", "one")
         try folder.write("b.md", "two")
-        var iterator = stream.makeAsyncIterator()
-        await iterator.next()
+        var events = WatcherEvents(stream)
+        try await events.next("two files written")
         try FileManager.default.createDirectory(atPath: folder.path + "/new", withIntermediateDirectories: true)
-        await iterator.next()
-        try await Task.sleep(for: .milliseconds(100))
+        try await events.next("a new folder")
+        try await Self.until("new/ is watched") { watcher.isWatching(folder.path + "/new") }
         try folder.write("new/c.md", "three")
-        await iterator.next()
-        try folder.write(".a.md.swp", "editor")
-        try await Task.sleep(for: .milliseconds(200))
+        try await events.next("a file in the new folder")
         try folder.write("d.md", "four")
-        await iterator.next()
+        try await events.next("one more file")
+    }
+
+    @Test("editors' swap, backup and hidden files are not changes to the site")
+    func editorFiles() {
+        for name in [".a.md.swp", ".a.md.swx", "a.md~", "4913", ".DS_Store", ".#a.md"] {
+            #expect(FolderWatcher.isEditorFile(name), "\(name)")
+        }
+        for name in ["a.md", "paracetamol-500mg.md", "monograph.mustache", "style.css", "4914"] {
+            #expect(!FolderWatcher.isEditorFile(name), "\(name)")
+        }
+    }
+
+    /// Waits, checking every 10 ms, until `condition` holds; fails the test after 30 s (a watch
+    /// that never comes), instead of a fixed sleep that a slow machine outlasts.
+    static func until(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting until \(what)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+/// A watcher's reports, each awaited with a deadline: an event that never comes fails the test
+/// after 30 s instead of hanging the test run.
+struct WatcherEvents {
+    private let stream: AsyncStream<Void>
+
+    init(_ stream: AsyncStream<Void>) { self.stream = stream }
+
+    mutating func next(_ what: String) async throws {
+        let stream = self.stream
+        let arrived = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var iterator = stream.makeAsyncIterator()
+                return await iterator.next() != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(30))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !arrived {
+            Issue.record("no change reported after: \(what)")
+            throw CancellationError()
+        }
     }
 }

@@ -28,7 +28,6 @@ struct IncrementalBuildTests {
         let otherPage = "public/composition/aspirin-clopidogrel/index.html"
         let otherBefore = try modified(site, otherPage)
         let home = site.read("public/index.html")
-        Thread.sleep(forTimeInterval: 0.01)
         try site.write(
             "content/composition/aspirin.md",
             Fixture.page(title: "Aspirin", body: "## Usage\nPain, fever and swelling.\n\n## Dosage\nOne tablet.\n"))
@@ -50,7 +49,6 @@ struct IncrementalBuildTests {
     func severalEdits() throws {
         let site = try Fixture.smallSite()
         _ = try Fixture.build(site)
-        Thread.sleep(forTimeInterval: 0.01)
         try site.write(
             "content/composition/aspirin.md",
             Fixture.page(title: "Aspirin", body: "## Usage\nPain and zorbulent fever.\n\n## Dosage\nOne tablet.\n"))
@@ -142,7 +140,6 @@ struct IncrementalBuildTests {
         _ = try Fixture.build(site)
         #expect(site.read("public/composition/aspirin/index.html")?.contains("4 medicines, A E </footer>") == true)
         // A body edit changes no count: one page rendered.
-        Thread.sleep(forTimeInterval: 0.01)
         try site.write(
             "content/composition/aspirin.md", Fixture.page(title: "Aspirin", body: "## Usage\nPain, fever.\n"))
         let edit = try Fixture.build(site)
@@ -204,7 +201,6 @@ struct IncrementalBuildTests {
         let cacheFile = site.path + "/.formulary/build-cache"
         let base = try #require(FileManager.default.contents(atPath: cacheFile))
         for round in 1...3 {
-            Thread.sleep(forTimeInterval: 0.01)
             try site.write(
                 "content/composition/aspirin.md",
                 Fixture.page(title: "Aspirin", body: "## Usage\nPain, round \(round) of zorbulent fever.\n"))

@@ -13,10 +13,18 @@ final class TemporaryFolder {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
+    /// Writes the file. A file written again gets a modification time a second past its
+    /// previous one, so that builds see the change however coarse the file system's clock is
+    /// (instead of the test sleeping and hoping).
     func write(_ relative: String, _ text: String) throws {
         let url = URL(fileURLWithPath: path + "/" + relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let previous = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
         try Data(text.utf8).write(to: url)
+        if let previous {
+            try FileManager.default.setAttributes(
+                [.modificationDate: max(previous.addingTimeInterval(1), Date())], ofItemAtPath: url.path)
+        }
     }
 
     func read(_ relative: String) -> String? {
