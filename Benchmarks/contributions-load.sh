@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/rxhive-v1}
 duration=${2:-20}
 connections=${3:-16}
-formulary=$PWD/.build/release/formulary
+formulary=${FORMULARY:-$PWD/.build/release/formulary}
 [ -x "$formulary" ] || { echo "build first: swift build -c release --product formulary" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
 scripts=$PWD/Benchmarks/contributions
@@ -33,9 +33,26 @@ work=${WORK:-$(mktemp -d "$PWD/.build/contributions-load.XXXXXX")}
 mkdir -p "$work"
 server=
 cleanup() {
+  local status=$?
   [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  # A failed run keeps the servers' logs (with a backtrace when one crashed).
+  if [ "$status" -ne 0 ] && ls "$work"/*.log >/dev/null 2>&1; then
+    local kept=$PWD/.build/kept-logs/contributions-load-$(date +%Y%m%d-%H%M%S)
+    mkdir -p "$kept" && cp "$work"/*.log "$kept"/ && echo "the servers' logs are kept in $kept" >&2
+  fi
   [ -z "${WORK:-}" ] && rm -rf "$work"
   return 0
+}
+
+# alive NAME: stops the run, with the end of the server's log, when the server has died.
+alive() {
+  kill -0 "$server" 2>/dev/null && return 0
+  local status=0
+  wait "$server" || status=$?
+  server=
+  echo "$1: the server died (exit status $status); the end of its log:" >&2
+  tail -40 "$work/$1.log" >&2
+  exit 1
 }
 trap cleanup EXIT
 
@@ -92,7 +109,8 @@ run_store() {
   writer=$("$formulary" user token writer --site "$site" --database "$database")
   checker=$("$formulary" user token checker --site "$site" --database "$database")
   local started=$SECONDS
-  "$formulary" serve "$site" --no-watch --port "$port" --database "$database" --log-level error \
+  SWIFT_BACKTRACE=enable=yes,interactive=no "$formulary" serve "$site" --no-watch --port "$port" \
+    --database "$database" --log-level error \
     >"$work/$name.log" 2>&1 &
   server=$!
   until curl -sf "$base/healthz" >/dev/null; do
@@ -104,6 +122,7 @@ run_store() {
   TOKEN=$writer PAGES=$work/usage-pages.txt wrk -t2 -c"$connections" -d"${duration}s" --latency \
     -s "$scripts/suggest.lua" "$base/api/v1/suggestions" >"$work/$name-suggest.txt"
   echo "suggestions: $(wrk_summary "$work/$name-suggest.txt")"
+  alive "$name"
 
   local first last
   first=$(curl -sf -X POST -H "Authorization: Bearer $writer" -H 'Content-Type: application/json' \
@@ -116,16 +135,19 @@ run_store() {
     -d '{"monograph":"'"$(head -1 "$work/usage-pages.txt")"'","section":"usage","text":"## Usage\nmark\n","message":"mark"}' \
     "$base/api/v1/suggestions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   echo "seeded $((last - first - 1)) suggestions on distinct (page, section) pairs for approval"
+  alive "$name"
 
   TOKEN=$checker FIRST=$((first + 1)) LAST=$((last - 1)) THREADS=2 wrk -t2 -c"$connections" -d"${duration}s" \
     --latency -s "$scripts/approve.lua" "$base/api/v1/suggestions" >"$work/$name-approve.txt"
   echo "approvals at $connections connections: $(wrk_summary "$work/$name-approve.txt")"
+  alive "$name"
   # The same at 4 connections, on suggestions the first run did not reach.
   local reached
   reached=$(awk '/requests in/ {print $1}' "$work/$name-approve.txt")
   TOKEN=$checker FIRST=$((first + reached + 100)) LAST=$((last - 1)) THREADS=2 wrk -t2 -c4 -d"${duration}s" \
     --latency -s "$scripts/approve.lua" "$base/api/v1/suggestions" >"$work/$name-approve-4.txt"
   echo "approvals at 4 connections: $(wrk_summary "$work/$name-approve-4.txt")"
+  alive "$name"
   kill "$server"
   wait "$server" 2>/dev/null || true
   server=

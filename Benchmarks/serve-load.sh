@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/rxhive-v1}
 duration=${2:-30}
 connections=${3:-64}
-formulary=.build/release/formulary
+formulary=${FORMULARY:-.build/release/formulary}
 [ -x "$formulary" ] || { echo "build first: swift build -c release --product formulary" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
@@ -66,7 +66,7 @@ http {
 EOF
 "$nginx" -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
-"$formulary" serve --content "$corpus" --out "$work/site" --no-watch --log-level warning \
+SWIFT_BACKTRACE=enable=yes,interactive=no "$formulary" serve --content "$corpus" --out "$work/site" --no-watch --log-level warning \
   --port "$formulary_port" &
 pids+=($!)
 for port in $formulary_port $nginx_port; do
@@ -135,7 +135,7 @@ echo "| search, $(wc -l <"$work/queries.txt") evaluation queries round robin | $
 kill "${pids[1]}"
 wait "${pids[1]}" 2>/dev/null || true
 # The engine alone, no answer cache: every request is a search.
-FORMULARY_SEARCH_CACHE=0 "$formulary" serve --content "$corpus" --out "$work/site" --no-watch --log-level warning \
+FORMULARY_SEARCH_CACHE=0 SWIFT_BACKTRACE=enable=yes,interactive=no "$formulary" serve --content "$corpus" --out "$work/site" --no-watch --log-level warning \
   --port "$formulary_port" &
 pids[1]=$!
 for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$formulary_port/healthz" && break; sleep 0.1; done

@@ -27,6 +27,7 @@ import http.client
 import json
 import os
 import random
+import socket
 import threading
 import time
 import urllib.parse
@@ -42,6 +43,7 @@ READ_WEIGHTS = [
     ("revert", 3),
     ("revisions", 3),
     ("suggestions", 2),
+    ("abandon", 2),
 ]
 
 QUERIES = [
@@ -233,6 +235,34 @@ class Worker(threading.Thread):
             return status, True, ""
         status, expected, body = self.json_answer(status, data, wanted=(201,))
         return status, expected, "" if expected else body
+
+    def do_abandon(self):
+        """A client that sends a write and goes away before the answer (a closed tab, wrk at the
+        end of its run): a suggestion or an approval on a connection closed at once or a few
+        milliseconds later. Nothing to check but that the server carries on."""
+        if self.random.random() < 0.5 or not self.shared.pending:
+            page = self.random.choice(self.pages["review"])
+            body = json.dumps({
+                "monograph": page["id"], "section": page["section"], "message": "soak test, abandoned",
+                "text": f"## {page['heading']}\n\nSoak test text, its sender gone.\n"}).encode()
+            path, token = "/api/v1/suggestions", self.arguments.writer
+        else:
+            suggestion = self.shared.take_pending()
+            if suggestion is None:
+                return None, True, ""
+            body = b'{"override": "soak test"}'
+            path, token = f"/api/v1/suggestions/{suggestion}/approve", self.arguments.reviewer
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+        try:
+            with socket.create_connection((self.host, self.port), timeout=10) as connection:
+                connection.sendall(head + body)
+                time.sleep(self.random.choice((0, 0, 0.002, 0.01)))
+                # A reset, not a polite close: the way a killed client's connection ends.
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        except OSError as error:
+            return 0, False, f"could not send: {error}"
+        return "sent", True, ""
 
     def do_revisions(self):
         page = self.random.choice(self.pages["review"])

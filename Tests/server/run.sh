@@ -3,7 +3,8 @@
 # document (openapi-spec-validator, schemathesis), hostile and malformed requests and the exact
 # HTTP of normal ones, live reload and the contribution workflow in headless Chromium, durability
 # under SIGKILL, and graceful shutdown; on a copy of the
-# example site, and the API on the shared corpus too when it is at ../shared/corpus.
+# example site, and the API and a 2-minute soak (Benchmarks/soak.sh) on the shared corpus too
+# when it is at ../shared/corpus.
 # Run after `swift build` (or `swift test`); uses .build/debug/formulary. Every part runs even
 # when an earlier one failed; the exit status is 1 when any failed.
 set -euo pipefail
@@ -136,6 +137,9 @@ if [ -d "$corpus/rxhive-v1" ]; then
     python3 "$here/openapi_check.py" "http://127.0.0.1:$port" --max-examples 100 --sample 300 --work "$work/openapi-corpus" \
     --seed 20261126
   stop_servers
+  # The soak's short form: the debug build, 600 pages, 2 minutes of mixed load a store.
+  check "soak: 2 minutes a store of mixed load and disk edits, no crash, no unexpected answer, flat memory" \
+    Benchmarks/soak.sh --minutes 2 --pages 600 --workers 4 --formulary "$formulary"
   echo "rxhive-v1 checks took $((SECONDS - corpus_started)) s"
 else
   echo "skipped: the shared corpus is not at $corpus/rxhive-v1; the rxhive-v1 API checks need it"
