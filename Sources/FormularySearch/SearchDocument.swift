@@ -125,7 +125,7 @@ struct SearchDocument: Sendable {
         var ranges: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { body in
             guard let base = body.baseAddress else { return }
-            for needle in needles {
+            for needle in needles where !needle.isEmpty {
                 var searchFrom = 0
                 while searchFrom < body.count,
                     let found = needle.utf8.withContiguousStorageIfAvailable({

@@ -145,10 +145,11 @@ enum Snippet {
                 word.withUnsafeBufferPointer { needle in
                     // Only the part before the earliest occurrence so far can hold an earlier one.
                     let searched = min(haystack.count, first == .max ? haystack.count : first - 1 + needle.count)
-                    guard searched >= needle.count,
-                        let hit = formulary_memmem(haystack.baseAddress!, searched, needle.baseAddress!, needle.count)
+                    // (An empty buffer may have no address: an empty word or text finds nothing.)
+                    guard searched >= needle.count, let start = haystack.baseAddress, let word = needle.baseAddress,
+                        !needle.isEmpty, let hit = formulary_memmem(start, searched, word, needle.count)
                     else { return }
-                    first = min(first, haystack.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self)))
+                    first = min(first, start.distance(to: hit.assumingMemoryBound(to: UInt8.self)))
                 }
             }
         }

@@ -23,7 +23,11 @@ struct LockedTests {
     func lockedResults() throws {
         struct Refused: Error, Equatable {}
         let names = Locked(["aspirin"])
-        #expect(names.withLock { names -> Int in names.append("paracetamol"); return names.count } == 2)
+        let count = names.withLock { names -> Int in
+            names.append("paracetamol")
+            return names.count
+        }
+        #expect(count == 2)
         #expect(throws: Refused()) { try names.withLock { _ throws(Refused) in throw Refused() } }
         #expect(names.withLock { $0 } == ["aspirin", "paracetamol"])
     }
