@@ -232,24 +232,26 @@ struct GenerateCommand: ParsableCommand {
         let key = ProcessInfo.processInfo.environment["OPENAI_API_KEY"] ?? settings.apiKey
         let chatEndpoint = ChatEndpoint(url: endpointURL, apiKey: key, timeout: .seconds(timeout))
         if chatEndpoint.apiKey == nil { note("note: no OPENAI_API_KEY; asking \(chatEndpoint.host) without a key") }
-        let generator = Generator(
-            options: options, service: HTTPChatService(endpoint: chatEndpoint), prompt: prompt, journal: journalFile,
-            endpointHost: chatEndpoint.host)
-
         let line = isatty(STDERR_FILENO) == 1
         let todo = plan.todo
         let report = try waitFor {
-            await generator.run(todo) { progress in
-                let seconds = max(
-                    0.5,
-                    Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
-                )
-                var text =
-                    "drafting: \(progress.done) written, \(progress.failed) failed, \(progress.skipped) skipped, \(progress.remaining) left · "
-                    + String(format: "%.2f/min", Double(progress.done + progress.failed) * 60 / seconds)
-                    + " · \(progress.promptTokens + progress.completionTokens) tokens"
-                if let cost = progress.cost { text += String(format: " · $%.4f", cost) }
-                FileHandle.standardError.write(Data((line ? "\r\u{1B}[2K" + text : text + "\n").utf8))
+            try await HTTPChatService.withClient(connections: options.concurrency) { client in
+                let generator = Generator(
+                    options: options, service: HTTPChatService(endpoint: chatEndpoint, client: client), prompt: prompt,
+                    journal: journalFile, endpointHost: chatEndpoint.host)
+                return await generator.run(todo) { progress in
+                    let seconds = max(
+                        0.5,
+                        Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds)
+                            / 1e18
+                    )
+                    var text =
+                        "drafting: \(progress.done) written, \(progress.failed) failed, \(progress.skipped) skipped, \(progress.remaining) left · "
+                        + String(format: "%.2f/min", Double(progress.done + progress.failed) * 60 / seconds)
+                        + " · \(progress.promptTokens + progress.completionTokens) tokens"
+                    if let cost = progress.cost { text += String(format: " · $%.4f", cost) }
+                    FileHandle.standardError.write(Data((line ? "\r\u{1B}[2K" + text : text + "\n").utf8))
+                }
             }
         }
         if line { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }

@@ -22,6 +22,8 @@ final class FakeOpenAI: Sendable {
         case serverError
         case unauthorized
         case hang
+        /// Held until this many requests are open at once (or 20 s pass), then `.good`.
+        case gathered(Int)
     }
 
     struct Received: Sendable {
@@ -33,9 +35,14 @@ final class FakeOpenAI: Sendable {
     private let scripts: Mutex<[String: [Reply]]>
     private let received = Mutex<[Received]>([])
     private let task = Mutex<Task<Void, any Error>?>(nil)
+    /// Requests open now, and the most open at once so far.
+    private let flight = Mutex<(now: Int, most: Int)>((0, 0))
     let port: Int
 
     var requests: [Received] { received.withLock { $0 } }
+
+    /// The most requests that were open at the same moment.
+    var mostInFlight: Int { flight.withLock { $0.most } }
 
     /// Starts on a free port; `scripts` maps a word of the title to the replies, in order
     /// (the last one repeats).
@@ -74,6 +81,11 @@ final class FakeOpenAI: Sendable {
     }
 
     private func answer(_ request: Request) async throws -> Response {
+        flight.withLock { flight in
+            flight.now += 1
+            flight.most = max(flight.most, flight.now)
+        }
+        defer { flight.withLock { $0.now -= 1 } }
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let data = Data(buffer: buffer)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
@@ -208,6 +220,14 @@ final class FakeOpenAI: Sendable {
         case .unauthorized:
             return json(
                 .unauthorized, #"{"error":{"message":"Incorrect API key provided: sk-test-secret-key. Check it."}}"#)
+        case .gathered(let count):
+            // Not a timing assumption: the wait ends as soon as `count` are open, however slow
+            // the machine; the deadline only ends a test whose client can never open that many.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while flight.withLock({ $0.most }) < count, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            return json(.ok, completionJSON(Self.page(title)))
         case .hang:
             try await Task.sleep(for: .seconds(30))
             return json(.ok, completionJSON(Self.page(title)))

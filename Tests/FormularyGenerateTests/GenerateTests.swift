@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import FormularyModel
 import FormularyParsing
 import Foundation
@@ -37,14 +38,14 @@ final class Workspace: @unchecked Sendable {
 
     func generator(
         _ server: FakeOpenAI, key: String? = "sk-test-secret-key", timeout: Duration = .seconds(10),
-        configure: (inout Generator.Options) -> Void = { _ in }
+        client: HTTPClient = .shared, configure: (inout Generator.Options) -> Void = { _ in }
     ) throws -> Generator {
         var options = Generator.Options(model: "test-model", contentFolder: content)
         options.retry = Generator.RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(10), maxDelay: .seconds(5))
         configure(&options)
         let endpoint = ChatEndpoint(url: server.url, apiKey: key, timeout: timeout)
         return Generator(
-            options: options, service: HTTPChatService(endpoint: endpoint), prompt: try DraftPrompt(),
+            options: options, service: HTTPChatService(endpoint: endpoint, client: client), prompt: try DraftPrompt(),
             journal: try GenerationJournal(path: journalPath), endpointHost: endpoint.host)
     }
 }
@@ -239,6 +240,24 @@ struct GenerateRunTests {
         #expect(
             request.json.contains(
                 #""role":"system"},{"content":"Write the medicine information page for: Goodamol 500mg"#))
+    }
+
+    @Test("--concurrency 16 has 16 requests open at once (the shared HTTP client held it to 8)")
+    func sixteenAtOnce() async throws {
+        let server = try await FakeOpenAI(scripts: ["Batchamol": [.gathered(16)]])
+        defer { server.stop() }
+        let work = Workspace()
+        let names = (1...16).map { name("Batchamol \($0)00mg") }
+        let report = try await HTTPChatService.withClient(connections: 16) { client in
+            await (try work.generator(server, timeout: .seconds(60), client: client) { $0.concurrency = 16 }).run(names)
+        }
+        #expect(server.mostInFlight == 16)
+        #expect(report.outcomes.count == 16)
+        #expect(
+            report.outcomes.allSatisfy {
+                if case .written(_, let attempts) = $0.outcome { return attempts == 1 }
+                return false
+            })
     }
 
     @Test("a streamed answer; a cut stream is asked again")
