@@ -43,6 +43,12 @@ public struct Generator: Sendable {
             self.model = model
             self.contentFolder = contentFolder
         }
+
+        /// Dollars for these tokens, when both prices are known.
+        public func cost(prompt: Int, completion: Int) -> Double? {
+            guard let input = inputPrice, let output = outputPrice else { return nil }
+            return (Double(prompt) * input + Double(completion) * output) / 1_000_000
+        }
     }
 
     /// How long to wait before asking again after a transient failure.
@@ -212,10 +218,7 @@ public struct Generator: Sendable {
     }
 
     /// The estimated cost in dollars, when prices are known.
-    public func cost(prompt: Int, completion: Int) -> Double? {
-        guard let input = options.inputPrice, let output = options.outputPrice else { return nil }
-        return (Double(prompt) * input + Double(completion) * output) / 1_000_000
-    }
+    public func cost(prompt: Int, completion: Int) -> Double? { options.cost(prompt: prompt, completion: completion) }
 
     /// The path a name's page is written to.
     public func pagePath(_ name: GenerationName) -> String {

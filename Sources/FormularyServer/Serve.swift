@@ -363,7 +363,9 @@ final class SiteSession: Service, Sendable {
     }
 
     /// One incremental build, then the files and records it changed, then word to open pages.
-    func rebuild() {
+    /// Only ever on `queue`, one at a time: two at once would each publish the status they read
+    /// before the other's (the generation could go back).
+    private func rebuild() {
         let started = ContinuousClock.now
         defer { lastRebuild.withLock { $0 = Self.milliseconds(since: started) } }
         var status = server.liveReload?.status ?? LiveReload.Status()

@@ -221,6 +221,7 @@ public struct Contributions: Sendable {
     /// merged against a page that moved on meanwhile (another machine's approval): the merge
     /// is then made again, so two approvals at the same moment never lose an update.
     public func approve(suggestion id: Int, reviewer: String, override: String? = nil) async throws -> Revision {
+        try await requireReviewer(reviewer, to: "approve")
         guard let first = try await store.suggestion(id: id) else {
             throw StoreError.notFound("no suggestion #\(id)")
         }
@@ -308,11 +309,13 @@ public struct Contributions: Sendable {
     }
 
     public func reject(suggestion id: Int, reviewer: String, reason: String) async throws {
+        try await requireReviewer(reviewer, to: "reject")
         try requireReason(reason)
         try await store.decide(suggestion: id, status: .rejected, reviewer: reviewer, reason: reason)
     }
 
     public func requestChanges(suggestion id: Int, reviewer: String, reason: String) async throws {
+        try await requireReviewer(reviewer, to: "request changes")
         try requireReason(reason)
         try await store.decide(suggestion: id, status: .changesRequested, reviewer: reviewer, reason: reason)
     }
@@ -335,6 +338,7 @@ public struct Contributions: Sendable {
 
     /// The page as it was at revision `number`, as a new revision.
     public func revert(monographID: String, to number: Int, author: String) async throws -> Revision {
+        try await requireReviewer(author, to: "revert a page")
         guard let monograph = try await store.monograph(id: monographID) else {
             throw StoreError.notFound("no monograph has the id '\(monographID)'")
         }
@@ -350,6 +354,20 @@ public struct Contributions: Sendable {
                 message: "reverted to revision \(number)", approving: nil, ifCurrent: nil)
             try writeFile(target.markdown, to: monograph.path)
             return revision
+        }
+    }
+
+    /// Throws `forbidden` unless `name` is a person of this site who may review (a reviewer or
+    /// an admin). Here, not in the server, so that it holds at every door: the command line
+    /// (`formulary review approve --reviewer NAME`), the API and the web pages.
+    func requireReviewer(_ name: String, to action: String) async throws {
+        guard let account = try await store.user(named: name) else {
+            throw StoreError.forbidden(
+                "nobody named '\(name)' is a person of this site; only reviewers and admins may \(action) "
+                    + "(add one with `formulary user add NAME --role reviewer`)")
+        }
+        guard account.user.role.mayReview else {
+            throw StoreError.forbidden("\(name) is a contributor; only reviewers and admins may \(action)")
         }
     }
 

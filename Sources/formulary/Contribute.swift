@@ -160,7 +160,7 @@ struct ReviewCommand: ParsableCommand {
     @Option(help: "With list: only this page.")
     var page: String?
 
-    @Option(help: "Who decides.")
+    @Option(help: "Who decides: a reviewer or admin of the site (withdraw: the author).")
     var reviewer: String?
 
     @Option(help: "Why (rejecting, requesting changes), or why check errors are overridden (approving).")
@@ -260,7 +260,7 @@ struct HistoryCommand: ParsableCommand {
     @Option(help: "Make revision N's text the current one again, as a new revision.")
     var revert: Int?
 
-    @Option(help: "Who reverts.")
+    @Option(help: "Who reverts: a reviewer or admin of the site.")
     var author: String?
 
     func validate() throws {
@@ -306,7 +306,7 @@ struct RevertCommand: ParsableCommand {
     @Option(help: "The revision whose text comes back.")
     var to: Int
 
-    @Option(help: "Who reverts (default: $USER).")
+    @Option(help: "Who reverts: a reviewer or admin of the site (default: $USER).")
     var author = ProcessInfo.processInfo.environment["USER"] ?? "command line"
 
     func run() throws {

@@ -234,10 +234,12 @@ struct GenerateCommand: ParsableCommand {
         if chatEndpoint.apiKey == nil { note("note: no OPENAI_API_KEY; asking \(chatEndpoint.host) without a key") }
         let line = isatty(STDERR_FILENO) == 1
         let todo = plan.todo
+        let runOptions = options
         let report = try waitFor {
-            try await HTTPChatService.withClient(connections: options.concurrency) { client in
+            try await HTTPChatService.withClient(connections: runOptions.concurrency) { client in
                 let generator = Generator(
-                    options: options, service: HTTPChatService(endpoint: chatEndpoint, client: client), prompt: prompt,
+                    options: runOptions, service: HTTPChatService(endpoint: chatEndpoint, client: client),
+                    prompt: prompt,
                     journal: journalFile, endpointHost: chatEndpoint.host)
                 return await generator.run(todo) { progress in
                     let seconds = max(
@@ -279,7 +281,7 @@ struct GenerateCommand: ParsableCommand {
         }
         var summary =
             "\(written) written, \(failed) failed, \(plan.skipped.count + report.outcomes.count - written - failed) skipped; \(report.promptTokens + report.completionTokens) tokens (\(report.promptTokens) prompt, \(report.completionTokens) answer)"
-        if let cost = generator.cost(prompt: report.promptTokens, completion: report.completionTokens) {
+        if let cost = runOptions.cost(prompt: report.promptTokens, completion: report.completionTokens) {
             summary += String(format: ", about $%.4f", cost)
         }
         note(summary + "; journal: \(journalPath)")

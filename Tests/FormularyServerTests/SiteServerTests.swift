@@ -325,17 +325,19 @@ struct LiveReloadTests {
         defer { session.server.liveReload?.close() }
         let server = session.server
         #expect(server.get("/composition/aspirin/").text.contains("Pain and fever."))
+        // Rebuilds go through the session's queue (`rebuildNow`), as in the server: the watcher
+        // sees the same writes and queues rebuilds of its own, which must not run alongside.
         try site.write(
             "content/composition/aspirin.md",
             ServerFixture.page(title: "Aspirin", body: "## Usage\nHeadache and fever.\n"))
-        session.rebuild()
+        await session.rebuildNow()
         #expect(server.get("/composition/aspirin/").text.contains("Headache and fever."))
         #expect(server.get("/api/v1/monographs/composition/aspirin").text.contains("Headache and fever."))
         #expect(server.liveReload?.status.generation == 1)
 
         // A page that no longer parses: reported to open pages, its file path first.
         try site.write("content/composition/aspirin.md", "---\ntitle: [unclosed\n---\nBody\n")
-        session.rebuild()
+        await session.rebuildNow()
         let problems = server.liveReload?.status.problems ?? []
         #expect(problems.count == 1)
         #expect(problems.first?.hasPrefix(site.path + "/content/composition/aspirin.md:") == true)
@@ -343,7 +345,7 @@ struct LiveReloadTests {
         // A template error: the build fails, the last good site stays, the error is shown.
         try site.write("templates/monograph.mustache", "{{#sections}}never closed")
         let before = server.get("/composition/aspirin-clopidogrel/").bodyBytes
-        session.rebuild()
+        await session.rebuildNow()
         #expect(server.liveReload?.status.buildError?.contains("templates/monograph.mustache") == true)
         #expect(server.get("/composition/aspirin-clopidogrel/").bodyBytes == before)
         let health = try #require(server.get("/healthz").json())

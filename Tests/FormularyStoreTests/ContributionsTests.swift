@@ -141,12 +141,54 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 @Suite("contributions", .serialized)
 struct ContributionsTests {
-    func workflow(_ kind: StoreKind) async throws -> (Folder, Contributions) {
+    /// A store with two pages; unless `people` is false, with the people the tests decide as.
+    func workflow(_ kind: StoreKind, people: Bool = true) async throws -> (Folder, Contributions) {
         let folder = Folder()
         try folder.write("content/composition/aspirin.md", aspirin)
         try folder.write("content/composition/ibuprofen.md", "---\ntitle: Ibuprofen\n---\n\n## Usage\nPain.\n")
         let store = try await kind.make(in: folder)
+        // Only reviewers and admins may approve, reject, revert.
+        for name in ["asha", "dr-mehta", "r", "r1", "r2"] where people {
+            try await store.addUser(User(name: name, role: .reviewer), passwordHash: "unused")
+        }
+        if people { try await store.addUser(User(name: "ravi", role: .contributor), passwordHash: "unused") }
         return (folder, Contributions(store: store, contentFolder: folder.path + "/content"))
+    }
+
+    @Test(
+        "a contributor, or a name nobody has, cannot approve, reject, request changes or revert",
+        arguments: StoreKind.available)
+    func onlyReviewersDecide(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await workflow(kind)
+        defer { withExtendedLifetime(folder) {} }
+        _ = try await contributions.importContent()
+        let suggestion = try await contributions.suggest(
+            monographID: "composition/aspirin", markdown: edited(aspirin, "Pain and fever.", "Pain."),
+            author: "asha", message: "shorter")
+        let refusals = [
+            "ravi": "ravi is a contributor; only reviewers and admins may approve",
+            "nobody-at-all":
+                "nobody named 'nobody-at-all' is a person of this site; only reviewers and admins may approve "
+                + "(add one with `formulary user add NAME --role reviewer`)",
+        ]
+        for (name, refusal) in refusals.sorted(by: { $0.key < $1.key }) {
+            await #expect(throws: StoreError.forbidden(refusal)) {
+                try await contributions.approve(suggestion: suggestion.id, reviewer: name)
+            }
+            await #expect(throws: StoreError.self) {
+                try await contributions.reject(suggestion: suggestion.id, reviewer: name, reason: "no")
+            }
+            await #expect(throws: StoreError.self) {
+                try await contributions.requestChanges(suggestion: suggestion.id, reviewer: name, reason: "no")
+            }
+            await #expect(throws: StoreError.self) {
+                try await contributions.revert(monographID: "composition/aspirin", to: 1, author: name)
+            }
+        }
+        // Nothing changed: still pending, still one revision; a reviewer then may.
+        #expect(try await contributions.store.suggestion(id: suggestion.id)?.status == .pending)
+        #expect(try await contributions.store.revisions(of: "composition/aspirin").count == 1)
+        #expect(try await contributions.approve(suggestion: suggestion.id, reviewer: "r").number == 2)
     }
 
     @Test("PostgreSQL half", .enabled(if: TestPostgres.url == nil, "runs when FORMULARY_TEST_POSTGRES is set"))
@@ -498,7 +540,7 @@ struct ContributionsTests {
         "people: passwords hashed with scrypt, sessions and tokens kept hashed, every change audited",
         arguments: StoreKind.available)
     func people(_ kind: StoreKind) async throws {
-        let (folder, contributions) = try await workflow(kind)
+        let (folder, contributions) = try await workflow(kind, people: false)
         defer { withExtendedLifetime(folder) {} }
         var accounts = Accounts(store: contributions.store)
         accounts.cost = .init(logN: 10, r: 8, p: 1)
