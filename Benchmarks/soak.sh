@@ -200,7 +200,7 @@ for store in "${stores[@]}"; do
         continue
       fi
       database_to_drop=formulary_soak_$$
-      psql "$postgres" -qc "DROP DATABASE IF EXISTS $database_to_drop" -c "CREATE DATABASE $database_to_drop" >/dev/null
+      PGOPTIONS=--client-min-messages=warning psql "$postgres" -qc "DROP DATABASE IF EXISTS $database_to_drop" -c "CREATE DATABASE $database_to_drop" >/dev/null
       run_store postgres "${postgres%/*}/$database_to_drop"
       psql "$postgres" -qc "DROP DATABASE IF EXISTS $database_to_drop" >/dev/null || true
       database_to_drop=
