@@ -149,6 +149,8 @@ final class LiveReload: Sendable {
                   return;
                 }
                 lastGeneration = data.generation;
+                // For tools that wait until the page is listening (the live reload check).
+                document.documentElement.dataset.liveGeneration = String(data.generation);
                 if (data.messages.length > 0) { show(data.messages, data.buildFailed); } else { hide(); }
               };
             }

@@ -47,7 +47,12 @@ def browser() -> webdriver.Chrome:
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # Generous limits: axe on a long page on a busy 2-core machine has taken over selenium's
+    # default 30 s; a limit is a safety net, not a speed test.
+    driver.set_script_timeout(300)
+    driver.set_page_load_timeout(300)
+    return driver
 
 
 class Run:
@@ -88,7 +93,7 @@ def follow(driver, element):
                 return True
             raise
 
-    WebDriverWait(driver, 10).until(replaced)
+    WebDriverWait(driver, 60).until(replaced)
 
 
 def audit(run, driver, label, saved):

@@ -41,7 +41,12 @@ def browser() -> webdriver.Chrome:
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    # Generous limits: axe on a long page on a busy 2-core machine has taken over selenium's
+    # default 30 s; a limit is a safety net, not a speed test.
+    driver.set_script_timeout(300)
+    driver.set_page_load_timeout(300)
+    return driver
 
 
 def default_pages(root: pathlib.Path) -> list:

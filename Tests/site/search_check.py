@@ -27,11 +27,11 @@ def main() -> int:
     try:
         for query, expected in cases:
             driver.get(base + "search/")
-            box = WebDriverWait(driver, 10).until(conditions.element_to_be_clickable((By.ID, "q")))
+            box = WebDriverWait(driver, 60).until(conditions.element_to_be_clickable((By.ID, "q")))
             started = time.monotonic()
             box.send_keys(query)
             try:
-                WebDriverWait(driver, 10).until(
+                WebDriverWait(driver, 60).until(
                     lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results li a")
                     and d.find_element(By.ID, "search-status").text)
                 first = driver.find_element(By.CSS_SELECTOR, "#search-results li a")
