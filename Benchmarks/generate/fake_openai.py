@@ -107,7 +107,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay-ms", type=int, default=500)
-    parser.add_argument("--stats")
     arguments = parser.parse_args()
     Handler.delay = arguments.delay_ms / 1000
     server = QuietServer(("127.0.0.1", arguments.port), Handler)
