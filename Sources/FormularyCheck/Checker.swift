@@ -14,44 +14,91 @@ public struct Checker: Sendable {
 
     /// Diagnostics for parsed pages and the files that could not be parsed, sorted by path, line and column.
     public func check(_ outcomes: [ContentLoader.Outcome]) -> [Diagnostic] {
-        let pages = outcomes.compactMap { try? $0.get() }
-        let corpus = CheckedCorpus(pages: pages)
-        var diagnostics: [Diagnostic] = []
-        for outcome in outcomes {
-            if case .failure(let error) = outcome, let diagnostic = diagnostic(for: error) {
-                diagnostics.append(diagnostic)
+        let examine = examiner()
+        // Rules are independent per page: run pages on all cores.
+        let reports = ResultSlots<PageReport>(count: outcomes.count)
+        DispatchQueue.concurrentPerform(iterations: (outcomes.count + 31) / 32) { chunk in
+            for index in (chunk * 32)..<min(outcomes.count, chunk * 32 + 32) {
+                reports.set(index, examine(outcomes[index]))
             }
         }
-        // Rules are independent per page: run pages on all cores.
-        let perPage = ResultSlots<[Diagnostic]>(count: pages.count)
+        return finish(reports.values())
+    }
+
+    /// Reads, parses and checks `files` on all cores. Each page is checked on the worker that
+    /// parsed it, while it is fresh, and only its diagnostics and the few facts that comparisons
+    /// with other pages need are kept: a whole corpus is never in memory at once.
+    public func check(files: [String], loader: ContentLoader) -> [Diagnostic] {
+        let examine = examiner()
+        return finish(loader.map(files) { examine($0) })
+    }
+
+    /// What checking one page leaves: its diagnostics, the findings that await the other pages,
+    /// and what those need to know about it.
+    struct PageReport: Sendable {
+        var diagnostics: [Diagnostic] = []
+        var awaiting: [Awaiting] = []
+        var entry: CheckedCorpus.Entry?
+        var path = ""
+    }
+
+    struct Awaiting: Sendable {
+        var rule: any Rule
+        var severity: Severity
+        var finding: Finding
+    }
+
+    /// Checks one outcome with the enabled rules, as far as one page allows.
+    private func examiner() -> @Sendable (ContentLoader.Outcome) -> PageReport {
         let configuration = self.configuration
         let enabled = rules.compactMap { rule in configuration.severity(of: rule).map { (rule, $0) } }
-        DispatchQueue.concurrentPerform(iterations: (pages.count + 31) / 32) { chunk in
-            for index in (chunk * 32)..<min(pages.count, chunk * 32 + 32) {
-                perPage.set(
-                    index, Self.check(pages[index], rules: enabled, corpus: corpus, configuration: configuration))
+        let failure = { @Sendable (error: MonographParseError) in self.diagnostic(for: error) }
+        return { outcome in
+            switch outcome {
+            case .failure(let error):
+                return PageReport(diagnostics: failure(error).map { [$0] } ?? [])
+            case .success(let page):
+                var report = PageReport(entry: CheckedCorpus.Entry(page), path: page.location.displayPath)
+                let suppressions = Suppressions(page: page)
+                for (rule, severity) in enabled {
+                    for finding in rule.check(page, configuration: configuration)
+                    where !suppressions.silences(rule.name, onLine: finding.line) {
+                        if finding.awaiting != nil {
+                            report.awaiting.append(Awaiting(rule: rule, severity: severity, finding: finding))
+                        } else {
+                            report.diagnostics.append(
+                                Self.diagnostic(finding, of: rule, severity: severity, path: report.path))
+                        }
+                    }
+                }
+                return report
             }
         }
-        diagnostics += perPage.values().joined()
+    }
+
+    /// Decides the findings that awaited every page, and sorts the lot.
+    private func finish(_ reports: [PageReport]) -> [Diagnostic] {
+        let corpus = CheckedCorpus(entries: reports.compactMap(\.entry))
+        var diagnostics: [Diagnostic] = []
+        for report in reports {
+            diagnostics += report.diagnostics
+            guard let entry = report.entry else { continue }
+            for awaiting in report.awaiting {
+                guard let finding = awaiting.rule.resolve(awaiting.finding, of: entry, in: corpus) else { continue }
+                diagnostics.append(
+                    Self.diagnostic(finding, of: awaiting.rule, severity: awaiting.severity, path: report.path))
+            }
+        }
         return diagnostics.sorted { ($0.path, $0.line, $0.column, $0.rule) < ($1.path, $1.line, $1.column, $1.rule) }
     }
 
-    private static func check(
-        _ page: ParsedPage, rules: [(any Rule, Severity)], corpus: CheckedCorpus, configuration: CheckConfiguration
-    ) -> [Diagnostic] {
-        let suppressions = Suppressions(page: page)
-        var diagnostics: [Diagnostic] = []
-        for (rule, severity) in rules {
-            for finding in rule.check(page, in: corpus, configuration: configuration)
-            where !suppressions.silences(rule.name, onLine: finding.line) {
-                diagnostics.append(
-                    Diagnostic(
-                        path: page.location.displayPath, line: finding.line, column: finding.column,
-                        severity: finding.softer.map { min($0, severity) } ?? severity,
-                        rule: rule.name, message: finding.message))
-            }
-        }
-        return diagnostics
+    private static func diagnostic(_ finding: Finding, of rule: any Rule, severity: Severity, path: String)
+        -> Diagnostic
+    {
+        Diagnostic(
+            path: path, line: finding.line, column: finding.column,
+            severity: finding.softer.map { min($0, severity) } ?? severity,
+            rule: rule.name, message: finding.message)
     }
 
     /// A parse failure as a diagnostic of `invalid-front-matter` or `unreadable-page`.

@@ -35,11 +35,22 @@ public struct Finding: Sendable, Hashable {
     /// A severity below the rule's, for a finding the rule itself is less sure of (a possible
     /// match where an exact one is an error); `nil` is the rule's configured severity.
     public var softer: Severity?
+    /// What the finding waits on from the other pages; the rule's `resolve` decides it.
+    public var awaiting: Question?
 
-    public init(line: Int, column: Int = 1, message: String, softer: Severity? = nil) {
+    /// A question about the other pages checked with a page.
+    public enum Question: Sendable, Hashable {
+        /// Whether some page has this slug (a link's target).
+        case pageExists(slug: String)
+        /// Which other pages are for the same medicine.
+        case sameMedicine
+    }
+
+    public init(line: Int, column: Int = 1, message: String, softer: Severity? = nil, awaiting: Question? = nil) {
         self.line = line
         self.column = column
         self.message = message
         self.softer = softer
+        self.awaiting = awaiting
     }
 }

@@ -14,13 +14,21 @@ public protocol Rule: Sendable {
     var summary: String { get }
     /// More for `--explain`: what the rule means and how to act on it (empty when the summary says it all).
     var explanation: String { get }
-    /// Findings in `page`; `corpus` answers questions about the other pages checked with it.
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding]
+    /// Findings in `page`. A finding that depends on the other pages (a link's target, a page
+    /// for the same medicine) carries the question in `awaiting`, and `resolve` decides it once
+    /// every page has been read: pages are checked as they are parsed, never all held at once.
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding]
+    /// A finding of `check` that awaits the other pages, decided now that `corpus` knows them all
+    /// (`page` says which page it came from); `nil` when it does not hold.
+    func resolve(_ finding: Finding, of page: CheckedCorpus.Entry, in corpus: CheckedCorpus) -> Finding?
 }
 
 extension Rule {
     public var isEnabledByDefault: Bool { true }
     public var explanation: String { "" }
+    public func resolve(_ finding: Finding, of page: CheckedCorpus.Entry, in corpus: CheckedCorpus) -> Finding? {
+        finding
+    }
 }
 
 extension ParsedPage {
@@ -29,36 +37,44 @@ extension ParsedPage {
     var titleLine: Int { frontMatter.entries.first { $0.key == "title" }?.line ?? 1 }
 }
 
-/// The pages checked together, indexed for rules that compare pages (duplicates, links).
+/// The pages checked together, indexed for rules that compare pages (duplicates, links): a few
+/// facts a page, so a whole corpus is never held in memory while it is checked.
 public struct CheckedCorpus: Sendable {
-    /// Every page by id.
-    public let pagesByID: [String: ParsedPage]
-    /// Ids of pages by collection and ingredient set (canonical names and strengths), for duplicates.
+    /// What comparisons need from one page.
+    public struct Entry: Sendable {
+        public var id: String
+        public var slug: String
+        /// The collection and ingredient set (canonical names and strengths); `nil` for brands
+        /// and pages without ingredients.
+        public var medicineKey: String?
+
+        public init(_ page: ParsedPage) {
+            id = page.monograph.id
+            slug = page.monograph.slug
+            medicineKey = CheckedCorpus.medicineKey(page.monograph)
+        }
+    }
+
+    /// Ids of pages by medicine key, sorted, for duplicates.
     let idsByMedicineKey: [String: [String]]
     /// Every slug, for links written as `/generic/slug` or `slug.md`.
     let slugs: Set<String>
 
-    public init(pages: [ParsedPage]) {
-        // Keys are the costly part (name equivalents for every ingredient): work them out on all cores.
-        let keys = ResultSlots<String?>(count: pages.count)
-        DispatchQueue.concurrentPerform(iterations: (pages.count + 63) / 64) { chunk in
-            for index in (chunk * 64)..<min(pages.count, chunk * 64 + 64) {
-                keys.set(index, Self.medicineKey(pages[index].monograph))
-            }
-        }
-        var byID: [String: ParsedPage] = [:]
+    public init(entries: [Entry]) {
         var byKey: [String: [String]] = [:]
         var slugs: Set<String> = []
-        byID.reserveCapacity(pages.count)
-        for (page, key) in zip(pages, keys.values()) {
-            byID[page.monograph.id] = page
-            slugs.insert(page.monograph.slug)
-            if let key { byKey[key, default: []].append(page.monograph.id) }
+        slugs.reserveCapacity(entries.count)
+        for entry in entries {
+            slugs.insert(entry.slug)
+            if let key = entry.medicineKey { byKey[key, default: []].append(entry.id) }
         }
         for key in byKey.keys { byKey[key]?.sort() }
-        pagesByID = byID
         idsByMedicineKey = byKey
         self.slugs = slugs
+    }
+
+    public init(pages: [ParsedPage]) {
+        self.init(entries: pages.map(Entry.init))
     }
 
     /// The collection and the set of canonical ingredient names with strengths:
@@ -77,8 +93,8 @@ public struct CheckedCorpus: Sendable {
     }
 
     /// Other pages of the same collection for the same medicine.
-    func duplicates(of monograph: Monograph) -> [String] {
-        guard let key = Self.medicineKey(monograph) else { return [] }
-        return (idsByMedicineKey[key] ?? []).filter { $0 != monograph.id }
+    func duplicates(of page: Entry) -> [String] {
+        guard let key = page.medicineKey else { return [] }
+        return (idsByMedicineKey[key] ?? []).filter { $0 != page.id }
     }
 }

@@ -6,7 +6,7 @@ struct ReadFailureRule: Rule {
     let defaultSeverity = Severity.error
     let summary: String
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] { [] }
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] { [] }
 
     static let invalidFrontMatter = ReadFailureRule(
         name: "invalid-front-matter",

@@ -137,8 +137,7 @@ public struct ReferenceLists: PageAnnotator {
         }
         // A page for one route (`Moxifloxacin (Ophthalmic)`) would get every route's products:
         // the list's names do not say the route reliably enough, so such pages get none.
-        guard !Self.namesRoute(monograph.title) else { return }
-        guard let prices = matchers.prices else { return }
+        guard let prices = matchers.prices, !Self.namesRoute(monograph.title) else { return }
         let found = prices.prices(keyed)
         if !found.isEmpty { page.monograph.prices = found }
     }

@@ -91,10 +91,12 @@ struct Check: ParsableCommand {
             }
             targets = ["content"]
         }
+        let timings = PhaseTimings()
         let configuration = try loadConfiguration(near: targets[0])
         // India's banned list is read for matching while the files are listed.
         let reference = try ConfigurationFile.referenceLists(near: targets[0], config: config, withPrices: false)
         reference.prepare()
+        timings.mark("configuration")
         let files: [String]
         do {
             files = try ContentLoader.markdownFiles(in: targets)
@@ -104,8 +106,9 @@ struct Check: ParsableCommand {
         // No rule reads FAQ pairs (FAQ debris is a front matter matter): skip extracting them.
         let loader = ContentLoader(parser: MonographParser(extractsFAQs: false, annotator: reference))
         if fix { applyFixes(to: loader.load(files)) }
-        let outcomes = loader.load(files)
-        let diagnostics = Checker(configuration: configuration).check(outcomes)
+        timings.mark("list \(files.count) files")
+        let diagnostics = Checker(configuration: configuration).check(files: files, loader: loader)
+        timings.mark("read, parse and check")
 
         let outputFormat = DiagnosticFormat(rawValue: format.rawValue) ?? .text
         var output = ""
@@ -119,6 +122,7 @@ struct Check: ParsableCommand {
         }
         FileHandle.standardOutput.write(Data(output.utf8))
         FileHandle.standardError.write(Data((DiagnosticSummary.line(for: diagnostics, files: files.count) + "\n").utf8))
+        timings.mark("output")
         // Exit here rather than return: freeing thousands of parsed pages one by one only delays the prompt.
         Foundation.exit(diagnostics.contains(where: { $0.severity == .error }) ? 1 : 0)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import FormularyModel
 import FormularyParsing
 import Testing
@@ -241,6 +242,36 @@ struct RuleTests {
         #expect(diagnostics.first?.column == 17, "the column of the link's target")
     }
 
+    @Test("pages checked as they are read from disk: links and duplicates are decided across files")
+    func checkedAsRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-rules-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pages = [
+            ("composition/p/paracetamol.md", "Paracetamol", "See [Ibuprofen](../i/ibuprofen.md)."),
+            ("composition/a/acetaminophen.md", "Acetaminophen", "See [Nothing](../n/nonexistamol.md)."),
+            ("composition/i/ibuprofen.md", "Ibuprofen", "Pain and fever."),
+        ]
+        for (path, title, usage) in pages {
+            let body = Self.cleanBody.replacingOccurrences(of: "# Examplamol", with: "# \(title)")
+                .replacingOccurrences(of: "Pain and fever.", with: usage)
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(Self.page(title: title, body: body).utf8).write(to: url)
+        }
+        let files = try ContentLoader.markdownFiles(in: [folder.path])
+        let checker = Checker(configuration: Self.everyRule)
+        let asRead = checker.check(files: files, loader: ContentLoader())
+        let found = asRead.map { "\($0.path.dropFirst(folder.path.count + 1)):\($0.line): \($0.rule): \($0.message)" }
+        #expect(
+            found == [
+                "composition/a/acetaminophen.md:2: duplicate-medicine: the same medicine as composition/paracetamol; merge the pages",
+                "composition/a/acetaminophen.md:10: broken-link: the link '../n/nonexistamol.md' points at a page that does not exist",
+                "composition/p/paracetamol.md:2: duplicate-medicine: the same medicine as composition/acetaminophen; merge the pages",
+            ])
+        #expect(asRead == checker.check(ContentLoader().load(files)), "the same as checking parsed pages")
+    }
+
     @Test("front matter FAQ debris")
     func faqDebris() {
         let frontMatter =
@@ -333,7 +364,7 @@ struct RuleTests {
             let defaultSeverity = Severity.note
             let isEnabledByDefault = false
             let summary = "Finds everything."
-            func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+            func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
                 [Finding(line: 1, message: "found")]
             }
         }

@@ -34,7 +34,7 @@ struct AIRefusalRule: Rule {
         return PageText(page: page).firstOccurrence(ofAny: phrases)
     }
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         guard let hit = Self.refusal(in: page) else { return [] }
         return [
             Finding(
@@ -91,7 +91,7 @@ struct AISelfReferenceRule: Rule {
         return (phrase, line, column)
     }
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         guard let hit = Self.firstHit(in: page) else { return [] }
         return [
             Finding(

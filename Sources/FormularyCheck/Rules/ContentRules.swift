@@ -7,7 +7,7 @@ struct FAQDebrisRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "Front matter FAQs whose question carries its answer or marker debris ('**A:**', 'A:**')."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         guard let entry = page.frontMatter.entries.first(where: { $0.key == "faqs" }) else { return [] }
         if case .unparsed(let yaml, let line) = entry.value {
             // The block as written: point at the first line with debris.
@@ -43,7 +43,7 @@ struct BrokenLinkRule: Rule {
     let defaultSeverity = Severity.error
     let summary = "A Markdown link to another page of the site that does not exist."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         let positions = PageText(page: page).occurrences(of: "](")
         guard !positions.isEmpty else { return [] }
         let lines = page.body.split(separator: "\n", omittingEmptySubsequences: false)
@@ -51,11 +51,17 @@ struct BrokenLinkRule: Rule {
             guard let target = Self.target(at: position, in: lines, bodyLine: page.bodyLine) else { return nil }
             guard Self.isInternal(target) else { return nil }
             let slug = Self.slug(of: target)
-            guard !slug.isEmpty, !corpus.slugs.contains(slug) else { return nil }
+            guard !slug.isEmpty else { return nil }
             return Finding(
                 line: position.line, column: position.column + 2,
-                message: "the link '\(target)' points at a page that does not exist")
+                message: "the link '\(target)' points at a page that does not exist",
+                awaiting: .pageExists(slug: slug))
         }
+    }
+
+    func resolve(_ finding: Finding, of page: CheckedCorpus.Entry, in corpus: CheckedCorpus) -> Finding? {
+        guard case .pageExists(let slug) = finding.awaiting, corpus.slugs.contains(slug) else { return finding }
+        return nil
     }
 
     /// The link target after `](` at a file position, given the body's lines.

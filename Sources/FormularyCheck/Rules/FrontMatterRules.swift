@@ -24,7 +24,7 @@ struct UnknownFrontMatterKeyRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "A front matter key that Formulary does not know, usually a typo such as 'tittle' for 'title'."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         page.frontMatter.entries.compactMap { entry in
             guard !KnownFrontMatterKeys.all.contains(entry.key) else { return nil }
             let suggestion =
@@ -41,8 +41,9 @@ struct TitleMismatchRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "The front matter 'title' and the page's '# Title' heading disagree; the front matter wins."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
-        guard let heading = page.titleHeading, let title = page.frontMatter["title"]?.string else { return [] }
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
+        guard let heading = page.titleHeading, let title = page.frontMatter["title"]?.string, heading.text != title
+        else { return [] }
         let (a, b) = (Self.comparable(heading.text), Self.comparable(title))
         guard a != b, !Self.onlyAddsAName(a, to: b), !Self.onlyAddsAName(b, to: a),
             Self.ingredientSet(a) != Self.ingredientSet(b)

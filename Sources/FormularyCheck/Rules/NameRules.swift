@@ -15,7 +15,7 @@ struct DamagedNameRule: Rule {
         "poliomyelitis virus type": "1, 2 or 3",
     ]
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         guard page.monograph.kind != .brand else { return [] }
         let line = page.titleLine
         var findings: [Finding] = []
@@ -46,7 +46,7 @@ struct GenericNameMismatchRule: Rule {
     let summary =
         "The Generic Name section spells an ingredient differently from the title ('butryricum' against 'butyricum')."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         guard let section = page.monograph.section(.genericName), !section.markdown.isEmpty else { return [] }
         let sectionWords = Self.words(section.markdown.prefix(400))
         let sectionSet = Set(sectionWords)
@@ -76,7 +76,23 @@ struct GenericNameMismatchRule: Rule {
 
     /// Lower-case words of letters.
     static func words(_ text: Substring) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+        // Nearly every name is ASCII: split its bytes without Unicode character lookups.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+        }
+        var words: [String] = []
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            let lower = byte | 0x20  // A-Z to a-z; no other ASCII byte lands on a letter
+            if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") {
+                word.append(lower)
+            } else if !word.isEmpty {
+                words.append(String(decoding: word, as: UTF8.self))
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+        return words
     }
 
     /// Accepted variants of one name are not a mistake: British and American spellings
@@ -113,12 +129,18 @@ struct DuplicateMedicineRule: Rule {
     let summary =
         "Another page in the collection has the same ingredients and strengths (international and US names count as one)."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
-        let others = corpus.duplicates(of: page.monograph)
-        guard !others.isEmpty else { return [] }
-        let line = page.titleLine
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
+        [Finding(line: page.titleLine, message: "", awaiting: .sameMedicine)]
+    }
+
+    func resolve(_ finding: Finding, of page: CheckedCorpus.Entry, in corpus: CheckedCorpus) -> Finding? {
+        let others = corpus.duplicates(of: page)
+        guard !others.isEmpty else { return nil }
         let names = others.prefix(3).joined(separator: ", ") + (others.count > 3 ? " and \(others.count - 3) more" : "")
-        return [Finding(line: line, message: "the same medicine as \(names); merge the pages")]
+        var finding = finding
+        finding.message = "the same medicine as \(names); merge the pages"
+        finding.awaiting = nil
+        return finding
     }
 }
 
@@ -128,7 +150,7 @@ struct ImplausibleStrengthRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "A strength that cannot be right for one dose (100 g of an NSAID) or a unit that does not exist."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         let line = page.titleLine
         var findings: [Finding] = []
         for ingredient in page.monograph.ingredients {
@@ -163,8 +185,9 @@ struct ImplausibleStrengthRule: Rule {
 
     /// A trailing `<number><letters>` whose letters are no known unit: `100mgs` is fine, `500mq` is not.
     static func unknownUnit(in name: String) -> String? {
-        guard let last = name.split(separator: " ").last, name.contains(" "), let first = last.first, first.isNumber
-        else { return nil }
+        guard let space = name.utf8.lastIndex(of: UInt8(ascii: " ")) else { return nil }
+        let last = name[name.utf8.index(after: space)...]
+        guard let first = last.utf8.first, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else { return nil }
         let letters = last.drop(while: { $0.isNumber || $0 == "." })
         guard letters.count >= 2, letters.allSatisfy({ $0.isLetter }) else { return nil }
         return StrengthParser.parse(last) == nil ? String(last) : nil

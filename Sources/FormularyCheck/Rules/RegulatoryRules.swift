@@ -32,7 +32,7 @@ struct BannedCombinationRule: Rule {
         reference, not legal advice: courts have stayed some bans for some makers.
         """
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         guard let regulatory = page.monograph.regulatory else { return [] }
         let source =
             "\(regulatory.notification) of \(ReferenceDate.spelled(regulatory.date)) (\(regulatory.list), item \(regulatory.item): '\(regulatory.combination)')"

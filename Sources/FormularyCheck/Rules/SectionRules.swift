@@ -9,7 +9,7 @@ struct MissingSectionRule: Rule {
     let summary =
         "A section the site requires (by default Usage, Dosage, Side Effects, How it Works, Precautions) is missing."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         let record = page.monograph
         // Brand pages point at a generic; refusals are reported as such, not as seven missing sections.
         guard record.kind != .brand, !AIRefusalRule.isRefusal(page) else { return [] }
@@ -28,7 +28,7 @@ struct EmptySectionRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "A section heading with no text under it."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         let sections = page.monograph.sections
         return sections.indices.compactMap { index in
             let section = sections[index]
@@ -47,9 +47,15 @@ struct DuplicateSectionRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "The same section appears twice, outside per-ingredient groups (which each have their own)."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         // Per-ingredient pages repeat sections for each ingredient; a group starts at an `other`
         // section (`### Alprazolam`, `**2. Cetirizine:**`) or at a Generic Name section.
+        // Two sections can only be one twice when they are of one kind: most pages have none.
+        var kinds: Set<SectionKind> = []
+        let comparable = page.monograph.sections.filter {
+            $0.kind != .other && $0.kind != .genericName && $0.kind != .note
+        }
+        guard comparable.contains(where: { !kinds.insert($0.kind).inserted }) else { return [] }
         var seen: [String: Int] = [:]
         var findings: [Finding] = []
         for section in page.monograph.sections {
@@ -88,7 +94,7 @@ struct MissingDisclaimerRule: Rule {
     let defaultSeverity = Severity.warning
     let summary = "A medicine page without a disclaimer ('**Disclaimer:** ...' or a Disclaimer heading)."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         let record = page.monograph
         guard record.kind != .brand, record.disclaimer == nil, !AIRefusalRule.isRefusal(page),
             !Self.endsWithUnlabelledDisclaimer(page)
@@ -127,7 +133,7 @@ struct OutdatedSectionRule: Rule {
     let summary =
         "A section marked '(Outdated)', '(Historical)' or 'NOT RECOMMENDED' in its heading: review or remove it."
 
-    func check(_ page: ParsedPage, in corpus: CheckedCorpus, configuration: CheckConfiguration) -> [Finding] {
+    func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         page.monograph.sections.compactMap { section in
             guard
                 Self.containsIgnoringCase(section.heading, "outdated")
@@ -144,15 +150,21 @@ struct OutdatedSectionRule: Rule {
 extension OutdatedSectionRule {
     /// ASCII case-insensitive search over bytes (the needle is lower-case ASCII).
     static func containsIgnoringCase(_ text: String, _ needle: String) -> Bool {
-        let haystack = Array(text.utf8)
-        let pattern = Array(needle.utf8)
-        guard pattern.count <= haystack.count else { return false }
-        for start in 0...(haystack.count - pattern.count) {
-            var matched = 0
-            while matched < pattern.count, haystack[start + matched] | 0x20 == pattern[matched] | 0x20 { matched += 1 }
-            if matched == pattern.count { return true }
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard pattern.count <= haystack.count else { return false }
+                for start in 0...(haystack.count - pattern.count) {
+                    var matched = 0
+                    while matched < pattern.count, haystack[start + matched] | 0x20 == pattern[matched] | 0x20 {
+                        matched += 1
+                    }
+                    if matched == pattern.count { return true }
+                }
+                return false
+            }
         }
-        return false
     }
 }
 
