@@ -105,6 +105,19 @@ struct Health: Codable, Sendable {
     var generation: Int
     /// The last build's error, while it stands.
     var buildError: String?
+    /// With a store other servers share: how far this server's pages are behind it.
+    var store: StoreStanding?
+
+    struct StoreStanding: Codable, Sendable {
+        /// The last change of the store's feed this server serves.
+        var applied: Int
+        /// The store's latest change, when last asked.
+        var latest: Int
+        var behind: Int
+        var reachable: Bool
+        /// Why the server is degraded on the store's account, when it is.
+        var problem: String?
+    }
 }
 
 /// An error as RFC 9457 problem details (`application/problem+json`).

@@ -53,11 +53,18 @@ final class ContributionServer: Sendable {
     let signInLimiter = RateLimiter(perMinute: 10)
     /// Server errors go here in full; the person sees a sentence without the database's details.
     private let logger = Logger(label: "formulary-contributions")
+    /// With a shared store, whether it answered last time the feed was read: while it does not,
+    /// requests are answered at once with 503 instead of waiting for a connection.
+    let following: Locked<FollowerStatus>?
+    /// How long a request may wait on the store before it is answered 503.
+    static let storeDeadline: Duration = .seconds(20)
 
     init(
         contributions: Contributions, accounts: Accounts, settings: SiteConfiguration.ContributionSettings,
-        siteTitle: String, styleURL: String, changed: @escaping @Sendable (_ wait: Bool) async -> Void
+        siteTitle: String, styleURL: String, following: Locked<FollowerStatus>? = nil,
+        changed: @escaping @Sendable (_ wait: Bool) async -> Void
     ) {
+        self.following = following
         self.contributions = contributions
         self.accounts = accounts
         self.settings = settings
@@ -84,6 +91,32 @@ final class ContributionServer: Sendable {
         let path = request.target.path
         let isAPI = path.hasPrefix("/api/")
         do {
+            if let following, !following.withLock({ $0.reachable }) {
+                throw WebError.unavailable("the database cannot be reached; the site is served as it was")
+            }
+            guard following != nil else { return try await answer(request, path: path, isAPI: isAPI) }
+            // A shared store that goes away mid-request would hold the request until the
+            // connection pool gives up: answer 503 at the deadline instead.
+            return try await withThrowingTaskGroup(of: ServerResponse.self) { group in
+                group.addTask { try await self.answer(request, path: path, isAPI: isAPI) }
+                group.addTask {
+                    try await Task.sleep(for: Self.storeDeadline)
+                    throw WebError.unavailable("the database did not answer in time")
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch let error as WebError {
+            return isAPI ? apiError(error, path: path) : htmlError(error, request: request)
+        } catch {
+            logger.error("\(request.method.rawValue) \(path): \(error)")
+            let web = WebError.server("the server could not do this; its log says why")
+            return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
+        }
+    }
+
+    private func answer(_ request: ContributionRequest, path: String, isAPI: Bool) async throws -> ServerResponse {
+        do {
             let visitor = try await visitor(for: request, api: isAPI)
             let allowed = isAPI ? Self.apiMethods(path) : Self.pageMethods(path)
             let method = request.method == .head ? .get : request.method
@@ -109,12 +142,11 @@ final class ContributionServer: Sendable {
         } catch let error as WebError {
             return isAPI ? apiError(error, path: path) : htmlError(error, request: request)
         } catch let error as StoreError {
-            if case .database = error { logger.error("\(request.method.rawValue) \(path): \(error)") }
+            switch error {
+            case .database, .unavailable: logger.error("\(request.method.rawValue) \(path): \(error)")
+            default: break
+            }
             let web = WebError(error)
-            return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
-        } catch {
-            logger.error("\(request.method.rawValue) \(path): \(error)")
-            let web = WebError.server("the server could not do this; its log says why")
             return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
         }
     }
@@ -899,7 +931,7 @@ final class ContributionServer: Sendable {
         var fields = SiteServer.securityHeaders
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"
-        if case .tooManyRequests(let seconds) = error { fields[.retryAfter] = String(seconds) }
+        if let seconds = error.retryAfter { fields[.retryAfter] = String(seconds) }
         if case .unauthorized = error { fields[.wwwAuthenticate] = "Bearer" }
         if case .methodNotAllowed(let allow) = error { fields[.allow] = allow }
         let problem = Problem(
@@ -919,7 +951,7 @@ final class ContributionServer: Sendable {
                 "<h1>\(Self.escape(error.status.reasonPhrase))</h1>\n<div class=\"notice error\" role=\"alert\">\(Self.escape(error.detail))</div>\n<p><a href=\"/\">Home</a> · <a href=\"/_formulary/review\">Review queue</a></p>\n"
         )
         response.status = error.status
-        if case .tooManyRequests(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+        if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
         if case .methodNotAllowed(let allow) = error { response.headers[.allow] = allow }
         return response
     }
@@ -1028,6 +1060,8 @@ enum WebError: Error {
     /// With the methods that are allowed.
     case methodNotAllowed(String)
     case server(String)
+    /// The database is away: try again shortly (Retry-After).
+    case unavailable(String)
 
     init(_ error: StoreError) {
         switch error {
@@ -1036,6 +1070,16 @@ enum WebError: Error {
         case .invalid(let message): self = .unprocessable(message)
         case .forbidden(let message): self = .forbidden(message)
         case .database: self = .server("the database could not do this; the server's log says why")
+        case .unavailable: self = .unavailable("the database cannot be reached; try again shortly")
+        }
+    }
+
+    /// Seconds to wait before trying again, for the Retry-After header.
+    var retryAfter: Int? {
+        switch self {
+        case .tooManyRequests(let seconds): return seconds
+        case .unavailable: return 5
+        default: return nil
         }
     }
 
@@ -1050,13 +1094,14 @@ enum WebError: Error {
         case .tooManyRequests: return .tooManyRequests
         case .methodNotAllowed: return .methodNotAllowed
         case .server: return .internalServerError
+        case .unavailable: return .serviceUnavailable
         }
     }
 
     var detail: String {
         switch self {
         case .badRequest(let message), .unauthorized(let message), .forbidden(let message), .notFound(let message),
-            .conflict(let message), .unprocessable(let message), .server(let message):
+            .conflict(let message), .unprocessable(let message), .server(let message), .unavailable(let message):
             return message
         case .signInRequired: return "sign in first"
         case .tooManyRequests(let seconds): return "too many changes at once; try again in \(seconds) s"

@@ -96,7 +96,7 @@ enum OpenAPIDocument {
             "/healthz": {
               "get": {
                 "operationId": "health",
-                "summary": "Whether the server is up, and whether its last build worked.",
+                "summary": "Whether the server is up, whether its last build worked, and how far it is behind a shared store.",
                 "responses": {
                   "200": {"description": "Up.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}
                 }
@@ -306,7 +306,19 @@ enum OpenAPIDocument {
                   "status": {"type": "string", "enum": ["ok", "degraded"]},
                   "pages": {"type": "integer", "minimum": 0},
                   "generation": {"type": "integer", "minimum": 0},
-                  "buildError": {"type": "string"}
+                  "buildError": {"type": "string"},
+                  "store": {
+                    "description": "With a store other servers share (PostgreSQL): how far this server is behind it.",
+                    "type": "object",
+                    "required": ["applied", "latest", "behind", "reachable"],
+                    "properties": {
+                      "applied": {"type": "integer", "minimum": 0, "description": "The last change of the store's feed this server serves."},
+                      "latest": {"type": "integer", "minimum": 0, "description": "The store's latest change when last asked."},
+                      "behind": {"type": "integer", "minimum": 0},
+                      "reachable": {"type": "boolean"},
+                      "problem": {"type": "string", "description": "Why the server is degraded on the store's account."}
+                    }
+                  }
                 }
               }
             }
@@ -386,7 +398,8 @@ enum OpenAPIDocument {
                   "401": {"$ref": "#/components/responses/Unauthorized"},
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "422": {"$ref": "#/components/responses/Unprocessable"},
-                  "429": {"$ref": "#/components/responses/TooMany"}
+                  "429": {"$ref": "#/components/responses/TooMany"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
                 }
               }
             },
@@ -419,7 +432,8 @@ enum OpenAPIDocument {
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "409": {"$ref": "#/components/responses/Conflict"},
                   "422": {"$ref": "#/components/responses/Unprocessable"},
-                  "429": {"$ref": "#/components/responses/TooMany"}
+                  "429": {"$ref": "#/components/responses/TooMany"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
                 }
               }
             },
@@ -454,7 +468,8 @@ enum OpenAPIDocument {
                   "403": {"$ref": "#/components/responses/Forbidden"},
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "422": {"$ref": "#/components/responses/Unprocessable"},
-                  "429": {"$ref": "#/components/responses/TooMany"}
+                  "429": {"$ref": "#/components/responses/TooMany"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
                 }
               }
             }
@@ -481,7 +496,8 @@ enum OpenAPIDocument {
                     "404": {"$ref": "#/components/responses/NotFound"},
                     "409": {"$ref": "#/components/responses/Conflict"},
                     "422": {"$ref": "#/components/responses/Unprocessable"},
-                    "429": {"$ref": "#/components/responses/TooMany"}
+                    "429": {"$ref": "#/components/responses/TooMany"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
                   }
                 }
               }
@@ -491,7 +507,8 @@ enum OpenAPIDocument {
               "Forbidden": {"description": "Not allowed for this person.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "Conflict": {"description": "Not pending any more, or the page changed the same sections since.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "Unprocessable": {"description": "Understood but not acceptable (a reason missing, check errors not overridden).", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-              "TooMany": {"description": "Too many changes in a minute; Retry-After says when to try again.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+              "TooMany": {"description": "Too many changes in a minute; Retry-After says when to try again.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Unavailable": {"description": "The shared database cannot be reached; the site is still served. Retry-After says when to try again.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
             },
             "schemas": {
               "User": {

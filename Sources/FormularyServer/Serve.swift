@@ -110,7 +110,7 @@ public enum Serve {
                     // DirectResponder keeps the idle timeout: Hummingbird's never sees the requests it answers.
                     idleTimeout: nil, httpDecoderConfiguration: decoder)),
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port)),
-            services: [session],
+            services: [session] + (session.follower.map { [$0] } ?? []),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
                 logger.notice(
@@ -139,6 +139,12 @@ public enum Serve {
             store: store, contentFolder: options.request.contentFolder,
             policy: ReviewPolicy(qualifications: configuration.contributions.qualifications))
         let started = ContinuousClock.now
+        // With a shared store, where the feed stands before the import: changes other servers
+        // make during it are read again after it (reading one twice changes nothing).
+        var feed: (store: any SharedStore, position: Int)?
+        if let shared = store as? any SharedStore {
+            feed = (shared, try await shared.latestChange())
+        }
         let report = try await contributions.importContent()
         for id in report.restored { logger.warning("restored \(id): its file held an older revision than the store") }
         for path in report.leftovers {
@@ -150,7 +156,7 @@ public enum Serve {
         if try await store.users().isEmpty {
             logger.warning("nobody can review yet: add a reviewer with `formulary user add NAME --role reviewer`")
         }
-        return ContributionSetup(contributions: contributions, settings: configuration.contributions)
+        return ContributionSetup(contributions: contributions, settings: configuration.contributions, feed: feed)
     }
 
     static func contributionAnswer(
@@ -208,14 +214,19 @@ final class SiteSession: Service, Sendable {
     let options: ServeOptions
     private let logger: Logger
     private let watcher: FolderWatcher?
+    /// With a shared store, what brings the other servers' changes here.
+    let follower: StoreFollower?
     /// Whether a rebuild is running, and whether changes arrived meanwhile.
     private let rebuilding = Locked<(running: Bool, again: Bool)>((false, false))
     private let queue = DispatchQueue(label: "formulary-rebuild")
 
-    private init(server: SiteServer, options: ServeOptions, watcher: FolderWatcher?, logger: Logger) {
+    private init(
+        server: SiteServer, options: ServeOptions, watcher: FolderWatcher?, follower: StoreFollower?, logger: Logger
+    ) {
         self.server = server
         self.options = options
         self.watcher = watcher
+        self.follower = follower
         self.logger = logger
     }
 
@@ -256,11 +267,12 @@ final class SiteSession: Service, Sendable {
         // A change accepted from a page is rebuilt into the site before its response goes out;
         // changes through the API are published shortly after (publishSoon).
         let later = Locked<SiteSession?>(nil)
+        let following = setup?.feed.map { Locked(FollowerStatus(applied: $0.position, latest: $0.position)) }
         let contributionServer = setup.map { setup in
             ContributionServer(
                 contributions: setup.contributions, accounts: Accounts(store: setup.contributions.store),
                 settings: setup.settings, siteTitle: request.configuration.title,
-                styleURL: request.configuration.basePath + "assets/style.css",
+                styleURL: request.configuration.basePath + "assets/style.css", following: following,
                 changed: { wait in
                     guard let session = later.withLock({ $0 }) else { return }
                     if wait { await session.rebuildNow() } else { session.publishSoon() }
@@ -280,7 +292,14 @@ final class SiteSession: Service, Sendable {
                 throw Serve.Failure.watch(error.description)
             }
         }
-        let session = SiteSession(server: server, options: options, watcher: watcher, logger: logger)
+        var follower: StoreFollower?
+        if let setup, let feed = setup.feed, let following {
+            follower = StoreFollower(
+                store: feed.store, contributions: setup.contributions, position: feed.position, status: following,
+                logger: logger, changed: { later.withLock({ $0 })?.changed() })
+        }
+        let session = SiteSession(
+            server: server, options: options, watcher: watcher, follower: follower, logger: logger)
         later.withLock { $0 = session }
         watcher?.start { [weak session] in session?.changed() }
         return session
@@ -424,6 +443,8 @@ func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
 struct ContributionSetup: Sendable {
     var contributions: Contributions
     var settings: SiteConfiguration.ContributionSettings
+    /// A store other servers share, and the last change of its feed the content folder holds.
+    var feed: (store: any SharedStore, position: Int)?
 }
 
 /// Hummingbird's request context, with the client's address (for rate limits).

@@ -274,10 +274,17 @@ final class SiteServer: Sendable {
     private func health() -> ServerResponse {
         let api = self.api
         let status = liveReload?.status
+        let store = contributions?.following.map { following in
+            let standing = following.withLock { $0 }
+            return Health.StoreStanding(
+                applied: standing.applied, latest: standing.latest, behind: standing.behind,
+                reachable: standing.reachable, problem: standing.problem())
+        }
         return json(
             Health(
-                status: status?.buildError == nil ? "ok" : "degraded", pages: api.content.pages.count,
-                generation: api.generation, buildError: status?.buildError),
+                status: status?.buildError == nil && store?.problem == nil ? "ok" : "degraded",
+                pages: api.content.pages.count, generation: api.generation, buildError: status?.buildError,
+                store: store),
             cacheControl: "no-store")
     }
 

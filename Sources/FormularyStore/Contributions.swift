@@ -31,8 +31,14 @@ public struct Contributions: Sendable {
     }
 
     /// Loads the content folder: a new page is revision 1; a page whose file differs from its
-    /// current revision gets a new revision; an unchanged page adds nothing.
+    /// current revision gets a new revision; an unchanged page adds nothing. One process at a
+    /// time per store: servers starting together on one database take turns, and each after
+    /// the first finds the pages the first added (a new file becomes a revision once).
     public func importContent(author: String = "import") async throws -> ImportReport {
+        try await store.exclusively { try await importUnlocked(author: author) }
+    }
+
+    private func importUnlocked(author: String) async throws -> ImportReport {
         var report = ImportReport()
         report.leftovers = AtomicFile.removeLeftovers(under: contentFolder)
         let files: [String]
@@ -334,6 +340,48 @@ public struct Contributions: Sendable {
             monographID: monograph.id, path: monograph.path, markdown: disk, author: "import",
             message: "changed on disk: \(monograph.path)", approving: nil, ifCurrent: monograph.currentRevision)
         return true
+    }
+
+    /// What following a change did to a page's file.
+    public enum Followed: Sendable, Equatable {
+        case unchanged
+        case written
+        /// Written, after keeping the file's hand-edited text as this suggestion.
+        case keptHandEdit(suggestion: Int)
+    }
+
+    /// Brings a page's file to the store's current revision (a change another server of a
+    /// shared store accepted). A file that holds none of the page's revisions was edited by
+    /// hand on this machine: that text is kept as a suggestion for review before the file is
+    /// written, so nothing is lost.
+    public func follow(_ monographID: String) async throws -> Followed {
+        try await PageLocks.shared.holding(contentFolder + "|" + monographID) {
+            guard let monograph = try await store.monograph(id: monographID),
+                let current = try await store.revision(of: monographID, number: monograph.currentRevision)
+            else { return .unchanged }
+            let path = contentFolder + "/" + monograph.path
+            guard let disk = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) })
+            else {
+                try writeFile(current.markdown, to: monograph.path)
+                return .written
+            }
+            if disk == current.markdown { return .unchanged }
+            var outcome = Followed.written
+            // Usually the file holds the revision before; else any older one.
+            let previous = try await store.revision(of: monographID, number: monograph.currentRevision - 1)
+            if previous?.markdown != disk,
+                try await !store.revisions(of: monographID).contains(where: { $0.markdown == disk })
+            {
+                let kept = try await store.addSuggestion(
+                    monographID: monographID, baseRevision: monograph.currentRevision, markdown: disk,
+                    author: "import",
+                    message: "edited on disk on one server while the page changed on another: kept for review",
+                    checkErrors: Self.checkErrors(disk, path: monograph.path), path: nil)
+                outcome = .keptHandEdit(suggestion: kept.id)
+            }
+            try writeFile(current.markdown, to: monograph.path)
+            return outcome
+        }
     }
 
     /// The page as it was at revision `number`, as a new revision.

@@ -3,11 +3,24 @@ import Logging
 import PostgresNIO
 
 /// The store in PostgreSQL (postgres-nio), for sites served from several machines: the same
-/// tables and migrations as `SQLiteStore`, in a database named by a `postgres://` URL.
-public final class PostgresStore: ContributionStore {
+/// tables and migrations as `SQLiteStore`, in a database named by a `postgres://` URL, and a
+/// change feed (`SharedStore`) the servers follow.
+public final class PostgresStore: SharedStore {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "formulary-store")
+    /// For connections of their own: the change feed's listener.
+    private let connectionConfiguration: PostgresConnection.Configuration
+    /// The URL without its password, for messages.
+    private let place: String
+
+    /// Advisory lock keys (any 64-bit numbers, the same on every server): migrations, the
+    /// import of a content folder, and adding changes to the feed in commit order.
+    static let migrationLock: Int64 = 0x666F_726D_0001
+    static let importLock: Int64 = 0x666F_726D_0002
+    static let feedLock: Int64 = 0x666F_726D_0003
+    /// The channel changes are announced on.
+    static let channel = "formulary_changes"
 
     /// Connects to `url` (`postgres://user:password@host:5432/database`) and brings the schema up to date.
     public init(url: String) async throws {
@@ -18,13 +31,13 @@ public final class PostgresStore: ContributionStore {
             throw StoreError.invalid("'\(Self.redacted(url))' is not a postgres://user:password@host/database URL")
         }
         let database = components.path.drop(while: { $0 == "/" })
+        place = Self.redacted(url)
+        connectionConfiguration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database.isEmpty ? nil : String(database), tls: .disable)
         // One connection of our own first: the pool retries for a minute before it gives up,
         // and then says only that it could not connect.
-        if let reason = await Self.whyNoConnection(
-            PostgresConnection.Configuration(
-                host: host, port: components.port ?? 5432, username: user, password: components.password,
-                database: database.isEmpty ? nil : String(database), tls: .disable))
-        {
+        if let reason = await Self.whyNoConnection(connectionConfiguration) {
             throw StoreError.database("\(Self.redacted(url)): \(reason)")
         }
         var configuration = PostgresClient.Configuration(
@@ -41,7 +54,7 @@ public final class PostgresStore: ContributionStore {
             try await migrate()
         } catch {
             runner.cancel()
-            throw StoreError.database("\(Self.redacted(url)): \(String(reflecting: error))")
+            throw StoreError.database("\(Self.redacted(url)): \(Self.sentence(for: error))")
         }
     }
 
@@ -79,10 +92,12 @@ public final class PostgresStore: ContributionStore {
     /// The migrations SQLiteStore has, by the same names, recorded in a table of their own.
     private func migrate() async throws {
         try await client.withTransaction(logger: logger) { connection in
+            // One migrator at a time, across machines, from the first statement on: two servers
+            // creating the table at once would otherwise collide in PostgreSQL's catalogue.
+            try await Self.drain(
+                connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger))
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS formulary_migrations (name TEXT PRIMARY KEY NOT NULL)", logger: logger)
-            // One migrator at a time, across machines.
-            try await connection.query("LOCK TABLE formulary_migrations IN EXCLUSIVE MODE", logger: logger)
             var applied: Set<String> = []
             for try await name in try await connection.query("SELECT name FROM formulary_migrations", logger: logger)
                 .decode(String.self)
@@ -144,6 +159,21 @@ public final class PostgresStore: ContributionStore {
                 """,
             ]
         ),
+        (
+            // PostgreSQL only: SQLite serves one server, which needs no feed.
+            "2026-12-07 change feed",
+            [
+                """
+                CREATE TABLE store_change (
+                    sequence BIGSERIAL PRIMARY KEY, monograph_id TEXT NOT NULL, number INTEGER NOT NULL,
+                    at TEXT NOT NULL)
+                """,
+                """
+                INSERT INTO store_change (monograph_id, number, at)
+                SELECT monograph_id, number, created_at FROM revision ORDER BY created_at, monograph_id, number
+                """,
+            ]
+        ),
     ]
 
     private static func audit(_ connection: PostgresConnection, _ entry: AuditEntry, logger: Logger) async throws {
@@ -164,9 +194,46 @@ public final class PostgresStore: ContributionStore {
             if let refusal = error.closureError as? StoreError, error.commitError == nil {
                 throw refusal
             }
-            throw StoreError.database(String(reflecting: error))
+            throw storeError(error.closureError ?? error.commitError ?? error.beginError ?? error)
         } catch {
-            throw StoreError.database(String(reflecting: error))
+            throw storeError(error)
+        }
+    }
+
+    /// Reads a statement's rows to the end (`SELECT pg_advisory_lock(...)` answers one).
+    private static func drain(_ rows: PostgresRowSequence) async throws {
+        for try await _ in rows {}
+    }
+
+    /// The store's error for a failure of PostgreSQL or of the connection to it.
+    private func storeError(_ error: any Error) -> StoreError {
+        if let error = error as? PSQLError, Self.unreachable.contains(error.code) {
+            return .unavailable("\(place): \(Self.sentence(for: error)); is PostgreSQL running? Try again shortly")
+        }
+        return .database("\(place): \(Self.sentence(for: error))")
+    }
+
+    /// Error codes that mean the database is not there, rather than that it refused.
+    static let unreachable: [PSQLError.Code] = [
+        .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
+    ]
+
+    /// One line for a failure: PostgreSQL's own message and hint when it sent one, else what
+    /// failed (postgres-nio's descriptions of its errors are redacted dumps).
+    static func sentence(for error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            let hint = error.serverInfo?[.hint].map { " (\($0))" } ?? ""
+            let state = error.serverInfo?[.sqlState].map { " [SQLSTATE \($0)]" } ?? ""
+            return "PostgreSQL refused: \(message)\(hint)\(state)"
+        }
+        switch error.code {
+        case .connectionError:
+            return "cannot connect" + (error.underlying.map { " (\($0))" } ?? "")
+        case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection"
+        case .clientClosedConnection, .poolClosed: return "the connection was closed"
+        case .queryCancelled: return "the query was cancelled"
+        default: return "\(error.code)"
         }
     }
 
@@ -272,6 +339,19 @@ public final class PostgresStore: ContributionStore {
                             actor: author, action: "revision", target: monographID,
                             detail: "revision \(revision.number): \(message)"), logger: logger)
                 }
+                // Last, under a lock held to the commit: changes are numbered in the order they
+                // commit, so a server that has read up to a number has missed nothing before it.
+                // Nothing is locked after this, so no deadlock with the page's row lock above.
+                try await Self.drain(
+                    connection.query("SELECT pg_advisory_xact_lock(\(Self.feedLock))", logger: logger))
+                try await connection.query(
+                    """
+                    INSERT INTO store_change (monograph_id, number, at)
+                    VALUES (\(monographID), \(revision.number), \(revision.createdAt))
+                    """, logger: logger)
+                // Sent by PostgreSQL when (and only if) the transaction commits.
+                try await Self.drain(
+                    connection.query("SELECT pg_notify(\(Self.channel), \(monographID))", logger: logger))
                 return revision
             }
         }
@@ -369,6 +449,74 @@ public final class PostgresStore: ContributionStore {
                     "SELECT \(unescaped: Self.suggestionColumns) FROM suggestion ORDER BY id LIMIT \(limit) OFFSET \(offset)"
             }
             return try await Self.suggestions(try await client.query(query, logger: logger))
+        }
+    }
+
+    // MARK: Several servers
+
+    public func exclusively<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
+        let logger = self.logger
+        return try await run {
+            // A session lock on a connection held meanwhile; PostgreSQL lets it go if the connection dies.
+            try await client.withConnection { connection in
+                try await Self.drain(
+                    connection.query("SELECT pg_advisory_lock(\(Self.importLock))", logger: logger))
+                let outcome: Result<T, any Error>
+                do {
+                    outcome = .success(try await work())
+                } catch {
+                    outcome = .failure(error)
+                }
+                try await Self.drain(
+                    connection.query("SELECT pg_advisory_unlock(\(Self.importLock))", logger: logger))
+                return try outcome.get()
+            }
+        }
+    }
+
+    public func latestChange() async throws -> Int {
+        try await run {
+            let rows = try await client.query("SELECT COALESCE(MAX(sequence), 0) FROM store_change", logger: logger)
+            for try await latest in rows.decode(Int.self) { return latest }
+            return 0
+        }
+    }
+
+    public func changes(after sequence: Int, limit: Int) async throws -> [StoreChange] {
+        try await run {
+            let rows = try await client.query(
+                """
+                SELECT sequence, monograph_id, number FROM store_change
+                WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(limit)
+                """, logger: logger)
+            var changes: [StoreChange] = []
+            for try await (sequence, id, number) in rows.decode((Int, String, Int).self) {
+                changes.append(StoreChange(sequence: sequence, monographID: id, revision: number))
+            }
+            return changes
+        }
+    }
+
+    public func listenForChanges(_ announced: @escaping @Sendable () -> Void) async throws {
+        let logger = self.logger
+        try await run {
+            // A connection of its own: a pooled one would be handed to queries meanwhile.
+            let connection = try await PostgresConnection.connect(
+                configuration: connectionConfiguration, id: 0, logger: logger)
+            do {
+                try await withTaskCancellationHandler {
+                    try await connection.listen(on: Self.channel) { notifications in
+                        for try await _ in notifications { announced() }
+                    }
+                } onCancel: {
+                    Task { try? await connection.close() }
+                }
+            } catch {
+                try? await connection.close()
+                if Task.isCancelled { return }
+                throw error
+            }
+            try? await connection.close()
         }
     }
 

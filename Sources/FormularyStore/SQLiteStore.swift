@@ -296,6 +296,11 @@ public final class SQLiteStore: ContributionStore {
         }
     }
 
+    /// One server writes a SQLite store, and its writes are serialised already.
+    public func exclusively<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
+        try await work()
+    }
+
     private static func decide(
         _ db: Database, suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?
     ) throws {

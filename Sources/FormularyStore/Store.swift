@@ -75,6 +75,37 @@ public protocol ContributionStore: PeopleStore {
     func suggestions(status: Suggestion.Status?, monographID: String?, limit: Int?, offset: Int) async throws
         -> [Suggestion]
     func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) async throws
+    /// Runs `work` while no other process of this store runs work this way (the import of a
+    /// content folder: two servers starting at once on one database must not both add a page).
+    func exclusively<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T
+}
+
+/// One accepted change to a page (a revision added), numbered in the order the store committed
+/// it: the feed the servers of a shared store follow to serve what the others accepted.
+public struct StoreChange: Sendable, Equatable {
+    public var sequence: Int
+    public var monographID: String
+    public var revision: Int
+
+    public init(sequence: Int, monographID: String, revision: Int) {
+        self.sequence = sequence
+        self.monographID = monographID
+        self.revision = revision
+    }
+}
+
+/// A store several servers share (PostgreSQL). Each revision added is also a change in a feed
+/// numbered in commit order, announced to every listening server when it commits; a server
+/// that missed announcements (it was down, or its connection was) reads the feed from where it
+/// stopped.
+public protocol SharedStore: ContributionStore {
+    /// The number of the latest change; 0 when there is none.
+    func latestChange() async throws -> Int
+    /// The changes after `sequence`, oldest first, at most `limit`.
+    func changes(after sequence: Int, limit: Int) async throws -> [StoreChange]
+    /// Calls `announced` for every change committed from now on, by any server, until the
+    /// task is cancelled (returns) or the connection fails (throws).
+    func listenForChanges(_ announced: @escaping @Sendable () -> Void) async throws
 }
 
 extension ContributionStore {
@@ -86,6 +117,8 @@ extension ContributionStore {
 
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case database(String)
+    /// The database is not there (stopped, restarting, the network down): try again shortly.
+    case unavailable(String)
     case notFound(String)
     case conflict(String)
     case invalid(String)
@@ -97,6 +130,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .database(let message): return "the database: \(message)"
+        case .unavailable(let message): return "the database cannot be reached: \(message)"
         case .notFound(let message), .conflict(let message), .invalid(let message), .stale(let message),
             .forbidden(let message):
             return message

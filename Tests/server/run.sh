@@ -124,6 +124,12 @@ cp -R examples/site "$work/durable-site"
 rm -rf "$work/durable-site/.formulary" "$work/durable-site/public"
 check "no acknowledged write lost to SIGKILL; concurrent approvals lose no update" \
   python3 "$here/durability_check.py" "$formulary" "$work/durable-site"
+if [ -n "${FORMULARY_TEST_POSTGRES:-}" ]; then
+  check "three servers on one PostgreSQL: started together, approvals served everywhere within 2 s, SIGKILL, database away 10 s" \
+    python3 "$here/multi_server_check.py" --formulary "$formulary" --postgres "$FORMULARY_TEST_POSTGRES" --approvals 30
+else
+  echo "skipped: three servers on one PostgreSQL (no FORMULARY_TEST_POSTGRES; scripts/start-test-postgres.sh gives one)"
+fi
 echo "example site checks took $((SECONDS - suite_started)) s"
 
 corpus=../shared/corpus
