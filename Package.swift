@@ -99,6 +99,8 @@ let package = Package(
             dependencies: [
                 "FormularyParsing", "FormularyCheck", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its ConnectionPoolError is what PostgresClient throws when no connection comes.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -97,15 +97,12 @@ final class ContributionServer: Sendable {
             guard following != nil else { return try await answer(request, path: path, isAPI: isAPI) }
             // A shared store that goes away mid-request would hold the request until the
             // connection pool gives up: answer 503 at the deadline instead.
-            return try await withThrowingTaskGroup(of: ServerResponse.self) { group in
-                group.addTask { try await self.answer(request, path: path, isAPI: isAPI) }
-                group.addTask {
-                    try await Task.sleep(for: Self.storeDeadline)
-                    throw WebError.unavailable("the database did not answer in time")
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
+            return try await withDeadline(Self.storeDeadline) {
+                try await self.answer(request, path: path, isAPI: isAPI)
             }
+        } catch is DeadlinePassed {
+            let web = WebError.unavailable("the database did not answer in time; try again shortly")
+            return isAPI ? apiError(web, path: path) : htmlError(web, request: request)
         } catch let error as WebError {
             return isAPI ? apiError(error, path: path) : htmlError(error, request: request)
         } catch {
@@ -143,7 +140,10 @@ final class ContributionServer: Sendable {
             return isAPI ? apiError(error, path: path) : htmlError(error, request: request)
         } catch let error as StoreError {
             switch error {
-            case .database, .unavailable: logger.error("\(request.method.rawValue) \(path): \(error)")
+            // Not when the request was given up at its deadline: that answer says so already.
+            case .database,
+                .unavailable where !Task.isCancelled:
+                logger.error("\(request.method.rawValue) \(path): \(error)")
             default: break
             }
             let web = WebError(error)

@@ -131,7 +131,7 @@ public enum Serve {
         let configuration = options.request.configuration
         let store: any ContributionStore
         do {
-            store = try await openContributionStore(database)
+            store = try await openContributionStore(database, serving: true)
         } catch {
             throw Failure.content("cannot open the contribution store: \(error)")
         }

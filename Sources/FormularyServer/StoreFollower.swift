@@ -51,6 +51,9 @@ final class StoreFollower: Service, Sendable {
     static let pollInterval: Duration = .seconds(1)
     /// Changes read at a time.
     static let batch = 500
+    /// How long a read of the feed may take before the store counts as unreachable (the
+    /// connection pool would otherwise wait for a connection as long as the database is away).
+    static let readDeadline: Duration = .seconds(3)
 
     /// `position` is the last change the content folder is known to hold (read before the
     /// import that brought the folder up to date).
@@ -113,10 +116,13 @@ final class StoreFollower: Service, Sendable {
         var applied = status.withLock { $0.applied }
         var written = 0
         do {
-            let latest = try await store.latestChange()
+            let store = self.store
+            let latest = try await withDeadline(Self.readDeadline) { try await store.latestChange() }
             status.withLock { $0.latest = max($0.latest, latest) }
             while applied < latest {
-                let changes = try await store.changes(after: applied, limit: Self.batch)
+                let changes = try await withDeadline(Self.readDeadline) { [applied] in
+                    try await store.changes(after: applied, limit: Self.batch)
+                }
                 guard let last = changes.last else { break }
                 // A page changed several times in a batch is brought to its current revision once.
                 var seen: Set<String> = []
@@ -155,5 +161,27 @@ final class StoreFollower: Service, Sendable {
             logger.info("\(written) page(s) changed on other servers", metadata: ["change": "\(applied)"])
             changed()
         }
+    }
+}
+
+/// The store did not answer in time.
+struct DeadlinePassed: Error, CustomStringConvertible {
+    var limit: Duration
+    var description: String { "no answer in \(limit)" }
+}
+
+/// `operation`'s result, or `DeadlinePassed` once `limit` has passed (the operation is then
+/// cancelled, and its answer waited for: postgres-nio gives up a connection request at once).
+func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T)
+    async throws -> T
+{
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw DeadlinePassed(limit: limit)
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// The store in PostgreSQL (postgres-nio), for sites served from several machines: the same
 /// tables and migrations as `SQLiteStore`, in a database named by a `postgres://` URL, and a
@@ -22,8 +23,10 @@ public final class PostgresStore: SharedStore {
     /// The channel changes are announced on.
     static let channel = "formulary_changes"
 
-    /// Connects to `url` (`postgres://user:password@host:5432/database`) and brings the schema up to date.
-    public init(url: String) async throws {
+    /// Connects to `url` (`postgres://user:password@host:5432/database`) and brings the schema
+    /// up to date. `serving`: for a server that runs for days (its connections are kept open);
+    /// a command opens them as it needs them.
+    public init(url: String, serving: Bool = false) async throws {
         guard let components = URLComponents(string: url),
             ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, let user = components.user
@@ -44,6 +47,14 @@ public final class PostgresStore: SharedStore {
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: database.isEmpty ? nil : String(database), tls: .disable)
         configuration.options.maximumConnections = 8
+        // Every time a connection goes back to the pool, the pool starts a keep-alive timer and
+        // (beyond the minimum) an idle timer, and cancels them at the next lease. A cancelled
+        // sleeping task keeps its memory (swiftlang/swift#60441): under a steady load that was
+        // ~3 MiB a minute that never came back (heaptrack: 600,000 sleeps in 10 minutes). So no
+        // keep-alive queries (a connection PostgreSQL closed is noticed and replaced anyway), and
+        // for a server, all but one connection kept as the minimum, which has no idle timer.
+        configuration.options.keepAliveBehavior = nil
+        configuration.options.minimumConnections = serving ? 7 : 0
         var background = Logger(label: "formulary-postgres")
         // Connection-pool chatter (a lease before run() has started, say) is not the user's business.
         background.logLevel = .error
@@ -207,25 +218,39 @@ public final class PostgresStore: SharedStore {
 
     /// The store's error for a failure of PostgreSQL or of the connection to it.
     private func storeError(_ error: any Error) -> StoreError {
-        if let error = error as? PSQLError, Self.unreachable.contains(error.code) {
+        if Self.isUnreachable(error) {
             return .unavailable("\(place): \(Self.sentence(for: error)); is PostgreSQL running? Try again shortly")
         }
         return .database("\(place): \(Self.sentence(for: error))")
     }
 
-    /// Error codes that mean the database is not there, rather than that it refused.
-    static let unreachable: [PSQLError.Code] = [
-        .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
-    ]
+    /// Whether `error` means the database is not there (stopped, restarting, the network down),
+    /// rather than that it refused what was asked.
+    static func isUnreachable(_ error: any Error) -> Bool {
+        if error is ConnectionPoolError { return true }
+        guard let error = error as? PSQLError else { return false }
+        // SQLSTATE classes 08 (connection exception) and 57 (operator intervention: a shutdown).
+        if let state = error.serverInfo?[.sqlState] { return state.hasPrefix("08") || state.hasPrefix("57") }
+        return [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown]
+            .contains(error.code)
+    }
 
     /// One line for a failure: PostgreSQL's own message and hint when it sent one, else what
     /// failed (postgres-nio's descriptions of its errors are redacted dumps).
     static func sentence(for error: any Error) -> String {
+        if let error = error as? ConnectionPoolError {
+            switch error {
+            case .requestCancelled: return "the request was given up while it waited for a connection"
+            case .poolShutdown: return "the connections are closed (the server is stopping)"
+            default: return "no connection could be made for a minute"
+            }
+        }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
             let hint = error.serverInfo?[.hint].map { " (\($0))" } ?? ""
-            let state = error.serverInfo?[.sqlState].map { " [SQLSTATE \($0)]" } ?? ""
-            return "PostgreSQL refused: \(message)\(hint)\(state)"
+            let state = error.serverInfo?[.sqlState] ?? ""
+            let verb = isUnreachable(error) ? "PostgreSQL closed the connection" : "PostgreSQL refused"
+            return "\(verb): \(message)\(hint)" + (state.isEmpty ? "" : " [SQLSTATE \(state)]")
         }
         switch error.code {
         case .connectionError:

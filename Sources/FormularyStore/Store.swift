@@ -168,9 +168,10 @@ public enum Clock {
 }
 
 /// The store at `location`: a `postgres://` (or `postgresql://`) URL, or a SQLite file.
-public func openContributionStore(_ location: String) async throws -> any ContributionStore {
+/// `serving`: for `formulary serve`, which keeps its connections open.
+public func openContributionStore(_ location: String, serving: Bool = false) async throws -> any ContributionStore {
     if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-        return try await PostgresStore(url: location)
+        return try await PostgresStore(url: location, serving: serving)
     }
     return try SQLiteStore(path: location)
 }

@@ -334,7 +334,7 @@ class Run:
         subprocess.run(["pg_ctlcluster", version, name, "stop", "-m", "fast"], check=True)
         stopped = time.monotonic()
         try:
-            time.sleep(2)  # a poll of the feed (every second) has failed by now
+            time.sleep(5)  # a read of the feed (every second, given up after 3 s) has failed by now
             origin = self.servers[0]
             status, _, _ = request(origin.port, "GET", "/" + self.pages[0][0] + "/", timeout=5)
             if status != 200:
