@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Several `formulary serve` on one PostgreSQL (issue #20): how long an approval on one server
-# takes to be served by each of the others (from the approval's answer to the JSON record on
-# the other server; p50, p99 and the slowest over N approvals made in turn on each server, with
-# page reads and searches going on meanwhile), and approvals a second with every server taking
-# them against one server alone (8 clients, 20 s each).
+# takes to be served by each of the others (from the approval's answer until the JSON record,
+# the page and a search answer on the other server all have it; p50, p99 and the slowest over N
+# approvals made in turn on each server, with page reads and searches going on meanwhile), and
+# approvals a second with every server taking them against one server alone (8 clients, 20 s
+# each).
 #
 #   Benchmarks/multi-server.sh [--servers 3] [--approvals 200] [--pages 2000] [--formulary PATH]
 #
