@@ -1,0 +1,226 @@
+import Dispatch
+import FormularyModel
+import FormularySite
+import FormularyStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The served site over time: the first build, then a rebuild after each burst of changes,
+/// one at a time, each followed by a reload message to open pages.
+final class SiteSession: Service, Sendable {
+    let server: SiteServer
+    let options: ServeOptions
+    private let logger: Logger
+    private let watcher: FolderWatcher?
+    /// With a shared store, what brings the other servers' changes here.
+    let follower: StoreFollower?
+    /// Whether a rebuild is running, and whether changes arrived meanwhile.
+    private let rebuilding = Locked<(running: Bool, again: Bool)>((false, false))
+    private let queue = DispatchQueue(label: "formulary-rebuild")
+
+    private init(
+        server: SiteServer, options: ServeOptions, watcher: FolderWatcher?, follower: StoreFollower?, logger: Logger
+    ) {
+        self.server = server
+        self.options = options
+        self.watcher = watcher
+        self.follower = follower
+        self.logger = logger
+    }
+
+    static func start(
+        _ options: ServeOptions, progress: SiteBuilder.Progress?, logger: Logger,
+        contributions setup: ContributionSetup? = nil
+    ) async throws -> SiteSession {
+        let request = options.request
+        let started = ContinuousClock.now
+        let outcome = await onThread {
+            Result { () throws(SiteBuilder.Failure) in try SiteBuilder(request).build(progress: progress) }
+        }
+        var status = LiveReload.Status()
+        switch outcome {
+        case .success(let report):
+            logger.notice(
+                "built \(report.pages) pages into \(request.outputFolder) in \(Self.milliseconds(since: started)) ms",
+                metadata: ["rendered": "\(report.rendered)", "incremental": "\(report.incremental)"])
+            status.problems = Self.problems(report)
+            for problem in status.problems.prefix(20) { logger.warning("\(problem)") }
+        case .failure(let failure):
+            // Watching, the server starts anyway: the last good output (if any) is served and
+            // the error is shown on every page until the next save fixes it.
+            guard options.watch else { throw Serve.Failure.build(failure.description) }
+            logger.error("\(failure.description)")
+            status.buildError = failure.description
+        }
+        let content: SiteContent
+        do {
+            content = try await onThread {
+                try SiteContent.load(
+                    contentFolder: request.contentFolder, includeDrafts: request.includeDrafts,
+                    reference: request.reference)
+            }
+        } catch {
+            throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
+        }
+        // A change accepted from a page is rebuilt into the site before its response goes out;
+        // changes through the API are published shortly after (publishSoon).
+        let later = Locked<SiteSession?>(nil)
+        let following = setup?.feed.map { Locked(FollowerStatus(applied: $0.position, latest: $0.position)) }
+        let contributionServer = setup.map { setup in
+            ContributionServer(
+                contributions: setup.contributions, accounts: Accounts(store: setup.contributions.store),
+                settings: setup.settings, siteTitle: request.configuration.title,
+                styleURL: request.configuration.basePath + "assets/style.css", following: following,
+                changed: { wait in
+                    guard let session = later.withLock({ $0 }) else { return }
+                    if wait { await session.rebuildNow() } else { session.publishSoon() }
+                })
+        }
+        let server = SiteServer(
+            outputFolder: request.outputFolder, content: content, options: .init(liveReload: options.watch),
+            contributions: contributionServer)
+        server.liveReload?.publish(status, changed: false)
+        var watcher: FolderWatcher?
+        if options.watch {
+            // Folders that do not exist yet are watched for from their parent.
+            let folders = [request.contentFolder, request.templatesFolder, request.staticFolder].compactMap { $0 }
+            do throws(FolderWatcher.Failure) {
+                watcher = try FolderWatcher(folders: folders)
+            } catch {
+                throw Serve.Failure.watch(error.description)
+            }
+        }
+        var follower: StoreFollower?
+        if let setup, let feed = setup.feed, let following {
+            follower = StoreFollower(
+                store: feed.store, contributions: setup.contributions, position: feed.position, status: following,
+                logger: logger, changed: { later.withLock({ $0 })?.changed() })
+        }
+        let session = SiteSession(
+            server: server, options: options, watcher: watcher, follower: follower, logger: logger)
+        later.withLock { $0 = session }
+        watcher?.start { [weak session] in session?.changed() }
+        return session
+    }
+
+    /// Keeps open pages' event streams alive until shutdown, then stops watching.
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            // Cancelled (ending the sleep) the moment shutdown starts.
+            try? await cancelWhenGracefulShutdown {
+                while true {
+                    try await Task.sleep(for: .seconds(15))
+                    self.server.liveReload?.ping()
+                }
+            }
+        } onGracefulShutdown: {
+            self.watcher?.stop()
+            self.server.liveReload?.close()
+        }
+        watcher?.stop()
+    }
+
+    /// Called by the watcher after a burst of changes.
+    func changed() {
+        let start = rebuilding.withLock { state -> Bool in
+            if state.running {
+                state.again = true
+                return false
+            }
+            state.running = true
+            return true
+        }
+        guard start else { return }
+        queue.async { self.rebuildUntilQuiet() }
+    }
+
+    private func rebuildUntilQuiet() {
+        repeat {
+            rebuild()
+        } while rebuilding.withLock { state -> Bool in
+            if state.again {
+                state.again = false
+                return true
+            }
+            state.running = false
+            return false
+        }
+    }
+
+    /// Whether a rebuild for accepted changes is already due.
+    private let publishDue = Locked<Bool>(false)
+    /// How long the last rebuild took, in milliseconds.
+    private let lastRebuild = Locked<Int>(0)
+
+    /// A rebuild soon, for changes accepted through the API: half a second from now, or twice
+    /// the last rebuild's time when that is longer. Changes coming meanwhile share it, so a
+    /// stream of approvals keeps rebuilding to a third of the time and answers stay quick.
+    func publishSoon() {
+        let schedule = publishDue.withLock { due -> Bool in
+            if due { return false }
+            due = true
+            return true
+        }
+        guard schedule else { return }
+        let delay = max(500, 2 * lastRebuild.withLock { $0 })
+        queue.asyncAfter(deadline: .now() + .milliseconds(delay)) {
+            self.publishDue.withLock { $0 = false }
+            self.changed()
+        }
+    }
+
+    /// Rebuilds now (after the rebuild in progress, if any) and returns when it is served.
+    func rebuildNow() async {
+        await withCheckedContinuation { continuation in
+            queue.async {
+                self.rebuild()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// One incremental build, then the files and records it changed, then word to open pages.
+    /// Only ever on `queue`, one at a time: two at once would each publish the status they read
+    /// before the other's (the generation could go back).
+    private func rebuild() {
+        let started = ContinuousClock.now
+        defer { lastRebuild.withLock { $0 = Self.milliseconds(since: started) } }
+        var status = server.liveReload?.status ?? LiveReload.Status()
+        do throws(SiteBuilder.Failure) {
+            let report = try SiteBuilder(options.request).build(progress: nil)
+            let changed = server.files.refresh()
+            status.buildError = nil
+            status.problems = Self.problems(report)
+            if !changed.isEmpty { status.generation += 1 }
+            logger.notice(
+                "rebuilt \(report.rendered) of \(report.pages) pages in \(Self.milliseconds(since: started)) ms",
+                metadata: ["files": "\(changed.count)"])
+            for problem in status.problems.prefix(20) { logger.warning("\(problem)") }
+            server.liveReload?.publish(status, changed: !changed.isEmpty)
+        } catch {
+            logger.error("\(error.description)")
+            status.buildError = error.description
+            server.liveReload?.publish(status, changed: false)
+            return
+        }
+        do {
+            let content = try SiteContent.load(
+                contentFolder: options.request.contentFolder, includeDrafts: options.request.includeDrafts,
+                reference: options.request.reference, reusing: server.api.content)
+            server.replaceContent(content)
+        } catch {
+            logger.error("cannot read \(options.request.contentFolder): \(error)")
+        }
+    }
+
+    /// Skipped files worth showing: warnings and errors, not the notes about READMEs.
+    static func problems(_ report: SiteBuilder.Report) -> [String] {
+        report.skipped.map(\.reason).filter { $0.contains(": error: ") || $0.contains(": warning: ") }
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+        let elapsed = ContinuousClock.now - start
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
