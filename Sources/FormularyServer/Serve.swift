@@ -135,9 +135,12 @@ public enum Serve {
         } catch {
             throw Failure.content("cannot open the contribution store: \(error)")
         }
+        // Several servers on one store: the store wins for the pages it holds, and a file
+        // edited by hand on this machine is kept as a suggestion rather than made a revision.
         let contributions = Contributions(
             store: store, contentFolder: options.request.contentFolder,
-            policy: ReviewPolicy(qualifications: configuration.contributions.qualifications))
+            policy: ReviewPolicy(qualifications: configuration.contributions.qualifications),
+            handEdits: store is any SharedStore ? .suggestions : .revisions)
         let started = ContinuousClock.now
         // With a shared store, where the feed stands before the import: changes other servers
         // make during it are read again after it (reading one twice changes nothing).
@@ -147,6 +150,9 @@ public enum Serve {
         }
         let report = try await contributions.importContent()
         for id in report.restored { logger.warning("restored \(id): its file held an older revision than the store") }
+        for kept in report.kept {
+            logger.warning("kept the hand edit of \(kept) for review: the store's text is served (shared store)")
+        }
         for path in report.leftovers {
             logger.notice("removed \(path): the temporary file of a write that never finished")
         }

@@ -11,10 +11,26 @@ public struct Contributions: Sendable {
     public let contentFolder: String
     public let policy: ReviewPolicy
 
-    public init(store: any ContributionStore, contentFolder: String, policy: ReviewPolicy = ReviewPolicy()) {
+    public let handEdits: HandEdits
+
+    /// What a page file that holds none of its page's revisions (edited by hand) becomes, when
+    /// it is imported or found before an approval writes over it.
+    public enum HandEdits: Sendable, Equatable {
+        /// A revision of its own: one server, whose content folder is where pages are edited.
+        case revisions
+        /// A suggestion for review, and the store's current text is written back: several
+        /// servers on one store, where the store wins for the pages it holds.
+        case suggestions
+    }
+
+    public init(
+        store: any ContributionStore, contentFolder: String, policy: ReviewPolicy = ReviewPolicy(),
+        handEdits: HandEdits = .revisions
+    ) {
         self.store = store
         self.contentFolder = contentFolder
         self.policy = policy
+        self.handEdits = handEdits
     }
 
     public struct ImportReport: Sendable, Equatable {
@@ -28,6 +44,9 @@ public struct Contributions: Sendable {
         public var skipped: [String] = []
         /// Temporary files of writes a killed process never finished, removed.
         public var leftovers: [String] = []
+        /// Hand-edited files kept as suggestions (`HandEdits.suggestions`): the page's id and
+        /// the suggestion's number.
+        public var kept: [String] = []
     }
 
     /// Loads the content folder: a new page is revision 1; a page whose file differs from its
@@ -80,6 +99,9 @@ public struct Contributions: Sendable {
             }) {
                 try writeFile(current.markdown, to: stored.path)
                 report.restored.append(id)
+            } else if handEdits == .suggestions {
+                let kept = try await keepHandEdit(markdown, of: stored, current: current)
+                report.kept.append("\(id) (suggestion #\(kept))")
             } else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
@@ -336,10 +358,25 @@ public struct Contributions: Sendable {
         else { return false }
         // An older revision on disk is an approval whose file write was cut short: not an edit.
         if try await store.revisions(of: monograph.id).contains(where: { $0.markdown == disk }) { return false }
+        if handEdits == .suggestions {
+            _ = try await keepHandEdit(disk, of: monograph, current: current)
+            return false
+        }
         _ = try await store.addRevision(
             monographID: monograph.id, path: monograph.path, markdown: disk, author: "import",
             message: "changed on disk: \(monograph.path)", approving: nil, ifCurrent: monograph.currentRevision)
         return true
+    }
+
+    /// Keeps a hand-edited file's text as a suggestion by "import" against the current revision,
+    /// then writes the current revision back to the file; the suggestion's number.
+    private func keepHandEdit(_ text: String, of monograph: StoredMonograph, current: Revision) async throws -> Int {
+        let kept = try await store.addSuggestion(
+            monographID: monograph.id, baseRevision: current.number, markdown: text, author: "import",
+            message: "edited on disk (\(monograph.path)) while the store held another text: kept for review",
+            checkErrors: Self.checkErrors(text, path: monograph.path), path: nil)
+        try writeFile(current.markdown, to: monograph.path)
+        return kept.id
     }
 
     /// What following a change did to a page's file.
@@ -366,21 +403,15 @@ public struct Contributions: Sendable {
                 return .written
             }
             if disk == current.markdown { return .unchanged }
-            var outcome = Followed.written
             // Usually the file holds the revision before; else any older one.
             let previous = try await store.revision(of: monographID, number: monograph.currentRevision - 1)
             if previous?.markdown != disk,
                 try await !store.revisions(of: monographID).contains(where: { $0.markdown == disk })
             {
-                let kept = try await store.addSuggestion(
-                    monographID: monographID, baseRevision: monograph.currentRevision, markdown: disk,
-                    author: "import",
-                    message: "edited on disk on one server while the page changed on another: kept for review",
-                    checkErrors: Self.checkErrors(disk, path: monograph.path), path: nil)
-                outcome = .keptHandEdit(suggestion: kept.id)
+                return .keptHandEdit(suggestion: try await keepHandEdit(disk, of: monograph, current: current))
             }
             try writeFile(current.markdown, to: monograph.path)
-            return outcome
+            return .written
         }
     }
 

@@ -109,6 +109,33 @@ struct SharedStoreTests {
         #expect(keptSuggestion?.author == "import")
         #expect(folders[1].read("content/composition/aspirin.md") == folders[0].read("content/composition/aspirin.md"))
     }
+
+    @Test("with the store winning, a restarted server's hand-edited file becomes a suggestion, not a revision")
+    func restartWithHandEdit() async throws {
+        let (stores, folders, servers) = try await twoServers()
+        _ = try await servers[0].importContent()
+        _ = try await servers[1].importContent()
+        try await stores[0].addUser(User(name: "r", role: .reviewer), passwordHash: "unused")
+        let suggestion = try await servers[0].suggestSection(
+            monographID: "composition/aspirin", section: "dosage", text: "## Dosage\nOne tablet every eight hours.\n",
+            author: "ravi", message: "longer")
+        _ = try await servers[0].approve(suggestion: suggestion.id, reviewer: "r")
+        // The second server was down meanwhile; its file was edited by hand.
+        let handEdit = aspirin + "\nEdited while the server was down.\n"
+        try folders[1].write("content/composition/aspirin.md", handEdit)
+        let restarted = Contributions(
+            store: stores[1], contentFolder: folders[1].path + "/content", handEdits: .suggestions)
+        let report = try await restarted.importContent()
+        #expect(report.changed == [])
+        #expect(report.kept.count == 1)
+        #expect(report.kept.first?.hasPrefix("composition/aspirin (suggestion #") == true)
+        #expect(try await stores[1].revisions(of: "composition/aspirin").count == 2, "no revision from the file")
+        #expect(folders[1].read("content/composition/aspirin.md") == folders[0].read("content/composition/aspirin.md"))
+        let pending = try await stores[1].suggestions(status: .pending, monographID: "composition/aspirin")
+        #expect(pending.map(\.markdown) == [handEdit])
+        // Imported again: nothing more to keep.
+        #expect(try await restarted.importContent().kept == [])
+    }
 }
 
 /// Counts the announcements a listener hears.
