@@ -1,3 +1,4 @@
+import Dispatch
 import FormularyModel
 import FormularyStore
 import Logging
@@ -97,10 +98,13 @@ final class StoreFollower: Service, Sendable {
     private func listen() async {
         var failures = 0
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             do {
                 try await store.listenForChanges { [wake] in wake.yield() }
                 return
             } catch {
+                // A listener that ran a while before it failed starts a new streak (and a new log line).
+                if ContinuousClock.now - started > .seconds(30) { failures = 0 }
                 failures += 1
                 if failures == 1 {
                     logger.warning("listening for the store's changes: \(error); reading them every second")
@@ -171,17 +175,32 @@ struct DeadlinePassed: Error, CustomStringConvertible {
 }
 
 /// `operation`'s result, or `DeadlinePassed` once `limit` has passed (the operation is then
-/// cancelled, and its answer waited for: postgres-nio gives up a connection request at once).
+/// cancelled, and its end waited for: postgres-nio gives up a connection request at once).
+///
+/// The deadline is a dispatch timer, not a sleeping task raced against the operation: a
+/// cancelled sleeping task keeps its memory (swiftlang/swift#60441), and this runs for every
+/// request to a shared store; a dispatch timer is released when it fires.
 func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T)
     async throws -> T
 {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw DeadlinePassed(limit: limit)
+    let task = Task { try await operation() }
+    let expired = Locked(false)
+    let timer = DispatchWorkItem {
+        expired.withLock { $0 = true }
+        task.cancel()
+    }
+    let (seconds, attoseconds) = limit.components
+    let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: timer)
+    defer { timer.cancel() }
+    do {
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
         }
-        defer { group.cancelAll() }
-        return try await group.next()!
+    } catch {
+        if expired.withLock({ $0 }) { throw DeadlinePassed(limit: limit) }
+        throw error
     }
 }
