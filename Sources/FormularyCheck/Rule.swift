@@ -73,10 +73,6 @@ public struct CheckedCorpus: Sendable {
         self.slugs = slugs
     }
 
-    public init(pages: [ParsedPage]) {
-        self.init(entries: pages.map(Entry.init))
-    }
-
     /// The collection and the set of canonical ingredient names with strengths:
     /// `Paracetamol` and `Acetaminophen` have the same key.
     static func medicineKey(_ monograph: Monograph) -> String? {

@@ -62,7 +62,7 @@ struct ListedCombination: Sendable, Hashable {
         // Parenthesised asides: strengths, forms and release modifiers are noted; other asides
         // (`(MSM)`, `(with Betacyclodextrin)`) are left out of the name.
         body = reader.withoutAsides { aside in
-            let words = FormWords.words(in: aside)
+            let words = LetterWords.of(aside)
             if Amount.containsAmount(aside) { namesStrengths = true }
             for word in words {
                 if let canonical = FormWords.canonical[word] ?? FormWords.release[word] { form.insert(canonical) }
@@ -163,7 +163,7 @@ struct ListedCombination: Sendable, Hashable {
             }
         }
         let restText = rest.joined(separator: " ")
-        for word in FormWords.words(in: restText) {
+        for word in LetterWords.of(restText) {
             if let canonical = FormWords.canonical[word] { form.insert(canonical) }
         }
         let amounts = Amount.all(in: restText)
@@ -193,7 +193,7 @@ struct ListedCombination: Sendable, Hashable {
             }
         }
         let restText = rest.joined(separator: " ")
-        for word in FormWords.words(in: restText) {
+        for word in LetterWords.of(restText) {
             if let canonical = FormWords.canonical[word] ?? FormWords.release[word] { form.insert(canonical) }
         }
         let joined = name.joined(separator: " ").trimmingCharacters()
@@ -237,27 +237,6 @@ enum FormWords {
         "dry", "prefilled", "syringe", "vial", "ampoule", "pfs", "gastro-resistant", "prolonged-release",
         "film-coated", "sustained-release", "extended-release", "modified-release", "rapid", "dt", "md", "od",
     ]
-
-    /// Lower-cased words of a text, split at anything but letters.
-    static func words(in text: String) -> [String] {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
-        }
-        // ASCII, as list entries nearly always are: on bytes.
-        var words: [String] = []
-        var word: [UInt8] = []
-        for byte in text.utf8 {
-            let lower = byte >= 65 && byte <= 90 ? byte + 32 : byte
-            if lower >= 97 && lower <= 122 {
-                word.append(lower)
-            } else if !word.isEmpty {
-                words.append(String(decoding: word, as: UTF8.self))
-                word.removeAll(keepingCapacity: true)
-            }
-        }
-        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
-        return words
-    }
 }
 
 /// Splitting helpers over one list entry's text.

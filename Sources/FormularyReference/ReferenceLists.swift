@@ -150,7 +150,7 @@ public struct ReferenceLists: PageAnnotator {
     /// Whether a title names a route or form in brackets: `Moxifloxacin (Ophthalmic)`.
     static func namesRoute(_ title: String) -> Bool {
         guard title.contains("(") else { return false }
-        return FormWords.words(in: title).contains { routes.contains($0) }
+        return LetterWords.of(title).contains { routes.contains($0) }
     }
 
     /// Front matter `regulatory_override`: a reason, or `{reason, by}`.

@@ -139,12 +139,12 @@ public struct RegulatoryMatcher: Sendable {
         var form: Set<String> = []
         var reader = TextReader(title)
         let outside = reader.withoutAsides { aside in
-            let words = FormWords.words(in: aside)
+            let words = LetterWords.of(aside)
             if words.allSatisfy({ FormWords.canonical[$0] != nil || FormWords.release[$0] != nil }) {
                 for word in words { form.insert(FormWords.canonical[word] ?? FormWords.release[word]!) }
             }
         }
-        var words = FormWords.words(in: outside)
+        var words = LetterWords.of(outside)
         while words.count > 1, let last = words.last, let canonical = FormWords.canonical[last] {
             form.insert(canonical)
             words.removeLast()

@@ -26,6 +26,21 @@ struct SharedStoreTests {
         return (stores, folders, servers)
     }
 
+    /// Both folders imported, then an edit of aspirin's dosage approved on the first server
+    /// only: the second's file still holds revision 1.
+    func dosageApprovedOnFirst() async throws -> (stores: [PostgresStore], folders: [Folder], servers: [Contributions])
+    {
+        let (stores, folders, servers) = try await twoServers()
+        _ = try await servers[0].importContent()
+        _ = try await servers[1].importContent()
+        try await stores[0].addUser(User(name: "r", role: .reviewer), passwordHash: "unused")
+        let suggestion = try await servers[0].suggestSection(
+            monographID: "composition/aspirin", section: "dosage", text: "## Dosage\nOne tablet every eight hours.\n",
+            author: "ravi", message: "longer")
+        _ = try await servers[0].approve(suggestion: suggestion.id, reviewer: "r")
+        return (stores, folders, servers)
+    }
+
     @Test("imports at once add each page once; the feed numbers changes in commit order")
     func importsTogether() async throws {
         let (stores, folders, servers) = try await twoServers()
@@ -88,14 +103,7 @@ struct SharedStoreTests {
 
     @Test("a file edited by hand on one server while the page changed on the other is kept as a suggestion")
     func handEditKept() async throws {
-        let (stores, folders, servers) = try await twoServers()
-        _ = try await servers[0].importContent()
-        _ = try await servers[1].importContent()
-        try await stores[0].addUser(User(name: "r", role: .reviewer), passwordHash: "unused")
-        let suggestion = try await servers[0].suggestSection(
-            monographID: "composition/aspirin", section: "dosage", text: "## Dosage\nOne tablet every eight hours.\n",
-            author: "ravi", message: "longer")
-        _ = try await servers[0].approve(suggestion: suggestion.id, reviewer: "r")
+        let (stores, folders, servers) = try await dosageApprovedOnFirst()
         let handEdit = aspirin + "\nA note written on the second server.\n"
         try folders[1].write("content/composition/aspirin.md", handEdit)
 
@@ -112,14 +120,7 @@ struct SharedStoreTests {
 
     @Test("with the store winning, a restarted server's hand-edited file becomes a suggestion, not a revision")
     func restartWithHandEdit() async throws {
-        let (stores, folders, servers) = try await twoServers()
-        _ = try await servers[0].importContent()
-        _ = try await servers[1].importContent()
-        try await stores[0].addUser(User(name: "r", role: .reviewer), passwordHash: "unused")
-        let suggestion = try await servers[0].suggestSection(
-            monographID: "composition/aspirin", section: "dosage", text: "## Dosage\nOne tablet every eight hours.\n",
-            author: "ravi", message: "longer")
-        _ = try await servers[0].approve(suggestion: suggestion.id, reviewer: "r")
+        let (stores, folders, _) = try await dosageApprovedOnFirst()
         // The second server was down meanwhile; its file was edited by hand.
         let handEdit = aspirin + "\nEdited while the server was down.\n"
         try folders[1].write("content/composition/aspirin.md", handEdit)

@@ -48,15 +48,15 @@ struct GenericNameMismatchRule: Rule {
 
     func check(_ page: ParsedPage, configuration: CheckConfiguration) -> [Finding] {
         guard let section = page.monograph.section(.genericName), !section.markdown.isEmpty else { return [] }
-        let sectionWords = Self.words(section.markdown.prefix(400))
+        let sectionWords = LetterWords.of(section.markdown.prefix(400))
         let sectionSet = Set(sectionWords)
         var findings: [Finding] = []
         var reported: Set<String> = []
-        let titleWords = Set(page.monograph.ingredients.flatMap { Self.words(Substring($0.name)) })
+        let titleWords = Set(page.monograph.ingredients.flatMap { LetterWords.of($0.name) })
         for ingredient in page.monograph.ingredients {
             // A name the title itself gives in brackets (`Rifampicin [Rifampin]`) is not compared.
             let outsideBrackets = ingredient.name.prefix { $0 != "(" && $0 != "[" }
-            for word in Self.words(outsideBrackets) where word.count >= 6 && !sectionSet.contains(word) {
+            for word in LetterWords.of(outsideBrackets) where word.count >= 6 && !sectionSet.contains(word) {
                 guard
                     let near = sectionWords.first(where: { candidate in
                         candidate.count >= 5 && abs(candidate.count - word.count) <= 2 && candidate.first == word.first
@@ -72,27 +72,6 @@ struct GenericNameMismatchRule: Rule {
             }
         }
         return findings
-    }
-
-    /// Lower-case words of letters.
-    static func words(_ text: Substring) -> [String] {
-        // Nearly every name is ASCII: split its bytes without Unicode character lookups.
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
-        }
-        var words: [String] = []
-        var word: [UInt8] = []
-        for byte in text.utf8 {
-            let lower = byte | 0x20  // A-Z to a-z; no other ASCII byte lands on a letter
-            if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") {
-                word.append(lower)
-            } else if !word.isEmpty {
-                words.append(String(decoding: word, as: UTF8.self))
-                word.removeAll(keepingCapacity: true)
-            }
-        }
-        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
-        return words
     }
 
     /// Accepted variants of one name are not a mistake: British and American spellings
