@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FormularyGenerate", targets: ["FormularyGenerate"]),
         .library(name: "FormularyStore", targets: ["FormularyStore"]),
         .library(name: "FormularyReference", targets: ["FormularyReference"]),
+        .library(name: "FormularyReview", targets: ["FormularyReview"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,10 +57,15 @@ let package = Package(
             dependencies: ["FormularyParsing", "FormularyReference", "CFastSearch", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "FormularySearch", dependencies: ["FormularyParsing", "CFastSearch"]),
+        // Who checked which section of a page, and whether that text still stands.
+        .target(
+            name: "FormularyReview",
+            dependencies: ["FormularyParsing", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "FormularySite",
             dependencies: [
-                "FormularyParsing", "FormularySearch", "FormularyReference",
+                "FormularyParsing", "FormularySearch", "FormularyReference", "FormularyReview",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -97,7 +103,7 @@ let package = Package(
         .target(
             name: "FormularyStore",
             dependencies: [
-                "FormularyParsing", "FormularyCheck", .product(name: "GRDB", package: "GRDB.swift"),
+                "FormularyParsing", "FormularyCheck", "FormularyReview", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // Its ConnectionPoolError is what PostgresClient throws when no connection comes.
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
@@ -130,6 +136,7 @@ let package = Package(
         .testTarget(name: "FormularyCheckTests", dependencies: ["FormularyCheck"]),
         .testTarget(name: "FormularyReferenceTests", dependencies: ["FormularyReference"]),
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
+        .testTarget(name: "FormularyReviewTests", dependencies: ["FormularyReview"]),
         .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite", "FormularyReference"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
         .testTarget(

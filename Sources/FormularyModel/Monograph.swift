@@ -94,15 +94,49 @@ public struct Monograph: Sendable, Hashable, Codable {
 
 /// A person's review of a page's text.
 public struct Review: Sendable, Hashable, Codable {
-    /// The reviewer's name.
+    /// The reviewer's name (front matter), or everyone whose sign-off stands when the page is
+    /// reviewed as a whole; empty otherwise.
     public var by: String
-    /// `YYYY-MM-DD`, when front matter gives it.
+    /// `YYYY-MM-DD`, when front matter gives it, or of the latest sign-off of a page reviewed as a whole.
     public var at: String?
+    /// From the store's sign-offs: `reviewed`, `partly-reviewed` or `not-reviewed`; nil for
+    /// a review named in front matter (the whole page).
+    public var state: String?
+    /// From the store's sign-offs: each section's check.
+    public var sections: [SectionCheck] = []
+
+    /// One section: checked on its current text (`checked`), checked once and changed since
+    /// (`changed`; who and when are of that check), or never checked (`not-checked`).
+    public struct SectionCheck: Sendable, Hashable, Codable {
+        public var section: String
+        public var title: String
+        public var state: String
+        public var by: String?
+        public var qualifications: [String]
+        public var at: String?
+        public var revision: Int?
+
+        public init(
+            section: String, title: String, state: String, by: String?, qualifications: [String], at: String?,
+            revision: Int?
+        ) {
+            self.section = section
+            self.title = title
+            self.state = state
+            self.by = by
+            self.qualifications = qualifications
+            self.at = at
+            self.revision = revision
+        }
+    }
 
     public init(by: String, at: String?) {
         self.by = by
         self.at = at
     }
+
+    /// Whether the whole page stands reviewed.
+    public var isWhole: Bool { state == nil || state == "reviewed" }
 }
 
 /// What a page describes.

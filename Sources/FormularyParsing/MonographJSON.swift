@@ -106,7 +106,25 @@ public enum MonographJSON {
         if let review = monograph.review {
             json.openObject("review")
             if let at = review.at { json.string("at", at) }
-            json.string("by", review.by)
+            if !review.by.isEmpty { json.string("by", review.by) }
+            if review.state != nil {
+                json.openArray("sections")
+                for section in review.sections {
+                    json.openObject()
+                    if let at = section.at { json.string("at", at) }
+                    if let by = section.by { json.string("by", by) }
+                    json.openArray("qualifications")
+                    for qualification in section.qualifications { json.string(nil, qualification) }
+                    json.closeArray()
+                    if let revision = section.revision { json.number("revision", Double(revision)) }
+                    json.string("section", section.section)
+                    json.string("state", section.state)
+                    json.string("title", section.title)
+                    json.closeObject()
+                }
+                json.closeArray()
+            }
+            if let state = review.state { json.string("state", state) }
             json.closeObject()
         }
         json.openArray("sections")

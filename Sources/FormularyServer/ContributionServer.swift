@@ -1,4 +1,5 @@
 import FormularyModel
+import FormularyReview
 import FormularySite
 import FormularyStore
 import Foundation

@@ -25,9 +25,12 @@ struct FullBuild {
         let pageCount = pages.count
         timings.mark("read and parse")
         let catalog = SiteCatalog(pages: pages.map(\.summary))
+        let reviews = SiteReviews(
+            ledger: request.reviews,
+            paths: Dictionary(pages.map { ($0.monograph.id, $0.path) }, uniquingKeysWith: { first, _ in first }))
         let renderer = SiteRenderer(
             templates: templates, configuration: request.configuration, catalog: catalog,
-            styleVersion: Self.styleVersion(assets))
+            styleVersion: Self.styleVersion(assets), reviews: reviews)
         let staging = Self.stagingFolder(for: request.outputFolder)
         OutputFiles.remove(staging)
         do throws(OutputFiles.Failure) {

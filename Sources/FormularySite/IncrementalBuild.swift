@@ -23,6 +23,9 @@ struct IncrementalBuild {
     /// The catalog of the cached summaries.
     let previousCatalog: BackgroundJob<SiteCatalog>
     let progress: SiteBuilder.Progress?
+    /// Pages whose sign-offs or store dates changed since the cached build: rendered again,
+    /// with the home page, whose counts they are in.
+    var reviewChanged: Set<String> = []
 
     /// The build, or nil when every monograph page must be rendered again (the site-wide values
     /// its template shows, such as `pageCount`, changed): the caller then builds in full.
@@ -46,6 +49,10 @@ struct IncrementalBuild {
             } else {
                 changedPaths.append(path)
             }
+        }
+        if !reviewChanged.isEmpty {
+            changedPaths += unchanged.filter { reviewChanged.contains($0.summary.id) }.map(\.path)
+            unchanged.removeAll { reviewChanged.contains($0.summary.id) }
         }
         // Removed files: cache entries no file matched (none, when every entry was matched).
         let removedPaths: [String]
@@ -129,9 +136,14 @@ struct IncrementalBuild {
         }
 
         timings.mark("catalog and dependents")
+        var paths: [String: String] = [:]
+        if !request.reviews.signOffs.isEmpty {
+            for (path, summary) in unchanged { paths[summary.id] = path }
+            for page in changed { paths[page.monograph.id] = page.path }
+        }
         let renderer = SiteRenderer(
             templates: templates, configuration: request.configuration, catalog: catalog,
-            styleVersion: FullBuild.styleVersion(assets))
+            styleVersion: FullBuild.styleVersion(assets), reviews: SiteReviews(ledger: request.reviews, paths: paths))
         let data = renderer.pageData()
         // Pages not rendered again show the site as it was: if what a template shows of it
         // (`pageCount`, `letters`, `browseURL`) changed, every page of that template is rendered.
@@ -150,6 +162,8 @@ struct IncrementalBuild {
         var outputs: [OutputFile] = []
         do throws(TemplateError) {
             for page in toRender { outputs += try renderer.monographFiles(page, data: data) }
+            // The home page counts reviewed pages.
+            if !listingsChanged && !reviewChanged.isEmpty { outputs += try renderer.fixedPages(data: data) }
             if listingsChanged {
                 // The letters whose lists changed; all of them when a letter appears or goes,
                 // since every letter page links every other.

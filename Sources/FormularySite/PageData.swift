@@ -1,5 +1,6 @@
 import FormularyModel
 import FormularyParsing
+import FormularyReview
 
 /// The data each template is rendered with. Every template gets the site-wide keys; each page
 /// type adds its own. The keys are the templates' documented variables (README, "Templates").
@@ -15,9 +16,11 @@ struct PageData: @unchecked Sendable {
     private let letterLinks: [[String: Any]]
     private let letterCounts: [String: Int]
     private let siteKeys: [String: Any]
+    let reviews: SiteReviews
 
-    init(configuration: SiteConfiguration, catalog: SiteCatalog, styleVersion: String) {
+    init(configuration: SiteConfiguration, catalog: SiteCatalog, styleVersion: String, reviews: SiteReviews = .none) {
         self.configuration = configuration
+        self.reviews = reviews
         self.urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
         self.catalog = catalog
         self.styleURL = urls.link("assets/style.css?v=" + styleVersion)
@@ -120,8 +123,9 @@ struct PageData: @unchecked Sendable {
         let description = Self.description(of: monograph, summary: summary)
         var data = common(title: monograph.title, description: description, path: path, ogType: "article")
         data["jsonLD"] = StructuredData.medicalWebPage(
-            summary, url: urls.absolute(path), siteTitle: configuration.title, siteURL: configuration.baseURL,
-            language: configuration.language, description: description)
+            summary, review: reviews.reviews[monograph.id]?.record ?? monograph.review, url: urls.absolute(path),
+            siteTitle: configuration.title, siteURL: configuration.baseURL, language: configuration.language,
+            description: description)
         let letter = SiteCatalog.letter(of: monograph.title)
         data["title"] = monograph.title
         data["kind"] = monograph.kind.rawValue
@@ -130,21 +134,7 @@ struct PageData: @unchecked Sendable {
         data["letterURL"] = urls.link(SiteURLs.letterPath(letter))
         data["banned"] = monograph.flags.banned
         data.merge(RegulatoryText.values(for: monograph)) { _, new in new }
-        data["provenanceClass"] = monograph.flags.aiGenerated ? "provenance-draft" : "provenance-reviewed"
-        // Front matter says a page is not AI-drafted (`ai_generated: false`) or names who
-        // reviewed it; the badge says no more than that.
-        data["provenanceLabel"] = monograph.flags.aiGenerated ? "AI-drafted" : "Written by people"
-        data["provenanceText"] =
-            monograph.flags.aiGenerated
-            ? "Drafted with the help of AI and not yet reviewed by a pharmacist."
-            : "Written or reviewed by people, not drafted by AI."
-        if let review = monograph.review {
-            data["provenanceLabel"] = "Reviewed"
-            data["provenanceText"] =
-                "Reviewed by \(review.by)" + (review.at.map { " on \(Self.dateLabel($0))" } ?? "") + "."
-        }
-        data["reviewedBy"] = monograph.review?.by ?? TemplateNull()
-        data["reviewedAt"] = monograph.review?.at ?? TemplateNull()
+        data.merge(provenance(monograph, review: reviews.reviews[monograph.id])) { _, new in new }
         data["contributions"] = configuration.contributions.enabled
         data["suggestURL"] = "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id)
         data["historyURL"] = "/_formulary/history?page=" + SiteURLs.queryValue(monograph.id)
@@ -202,6 +192,15 @@ struct PageData: @unchecked Sendable {
                 if let name, editNames[section] == nil { editNames[section] = name }
             }
         }
+        // What reviewers said of each section, when the page has sign-offs.
+        var sectionChecks: [Section: [String: Any]] = [:]
+        if let review = reviews.reviews[monograph.id] {
+            let byName = Dictionary(review.sections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            for (section, name) in zip(monograph.sections, SectionNames.names(of: monograph.sections)) {
+                guard let name, let state = byName[name] else { continue }
+                sectionChecks[section] = Self.check(state)
+            }
+        }
         for section in ordered {
             let canonical = Self.sectionTitles[section.kind]
             let heading =
@@ -217,6 +216,7 @@ struct PageData: @unchecked Sendable {
             }
             anchors.insert(anchor)
             sections.append([
+                "check": sectionChecks[section] ?? TemplateNull(),
                 "anchor": anchor, "heading": heading, "kind": section.kind.rawValue,
                 "html": MarkdownHTML.render(section.markdown),
                 "editURL": editNames[section].map {
@@ -236,6 +236,87 @@ struct PageData: @unchecked Sendable {
         data["disclaimerHTML"] = MarkdownHTML.render(disclaimer)
         data["noteHTML"] = monograph.section(.note).map { MarkdownHTML.render($0.markdown) } ?? ""
         return data
+    }
+
+    /// The badge and the line under a page's title: reviewed, partly reviewed (which sections,
+    /// by whom, when; which changed since), or an AI draft nobody has checked.
+    func provenance(_ monograph: Monograph, review: PageReview?) -> [String: Any] {
+        var data: [String: Any] = [:]
+        data["provenanceClass"] = monograph.flags.aiGenerated ? "provenance-draft" : "provenance-reviewed"
+        // Front matter says a page is not AI-drafted (`ai_generated: false`) or names who
+        // reviewed it; the badge says no more than that.
+        data["provenanceLabel"] = monograph.flags.aiGenerated ? "AI draft, not reviewed" : "Written by people"
+        data["provenanceText"] =
+            monograph.flags.aiGenerated
+            ? "Drafted with the help of AI; no person has checked it yet."
+            : "Written or reviewed by people, not drafted by AI."
+        data["reviewedBy"] = monograph.review?.by ?? TemplateNull()
+        data["reviewedAt"] = monograph.review?.at ?? TemplateNull()
+        data["reviewState"] = monograph.review == nil ? "not-reviewed" : "reviewed"
+        data["reviewChecks"] = [[String: Any]]()
+        if let review {
+            data["reviewState"] = review.state.rawValue
+            data["reviewChecks"] = review.sections.map { section in
+                var check = Self.check(section)
+                check["title"] = section.title
+                return check
+            }
+            data["reviewedBy"] = review.reviewers.isEmpty ? TemplateNull() : review.reviewers.joined(separator: ", ")
+            data["reviewedAt"] = review.lastReviewed ?? TemplateNull()
+            switch review.state {
+            case .reviewed:
+                data["provenanceClass"] = "provenance-reviewed"
+                data["provenanceLabel"] = "Reviewed"
+                data["provenanceText"] =
+                    "Every section checked by people, last on \(Self.dateLabel(review.lastReviewed ?? "")); "
+                    + "who checked which is listed below."
+            case .partlyReviewed:
+                let checked = review.signedOff.map(\.title)
+                data["provenanceClass"] = "provenance-partly"
+                data["provenanceLabel"] = "Partly reviewed"
+                data["provenanceText"] =
+                    "\(checked.count) of \(review.sections.count) sections checked by people ("
+                    + checked.joined(separator: ", ") + "); the rest is " + (monograph.flags.aiGenerated ? "an AI draft " : "")
+                    + "not checked yet."
+            case .notReviewed:
+                if !review.changed.isEmpty {
+                    data["provenanceText"] =
+                        (monograph.flags.aiGenerated ? "Drafted with the help of AI. " : "")
+                        + "Sections checked before have changed since; no section stands checked."
+                }
+            }
+        } else if let legacy = monograph.review {
+            data["provenanceClass"] = "provenance-reviewed"
+            data["provenanceLabel"] = "Reviewed"
+            data["provenanceText"] =
+                "Reviewed by \(legacy.by)" + (legacy.at.map { " on \(Self.dateLabel($0))" } ?? "") + "."
+        }
+        data["hasReviewChecks"] = !(data["reviewChecks"] as? [[String: Any]] ?? []).isEmpty
+        return data
+    }
+
+    /// One section's check, for the template: `state` (`checked`, `changed`, `not-checked`) and
+    /// a sentence: "Checked by a pharmacist, A. Sharma, 3 December 2026."
+    static func check(_ section: PageReview.Section) -> [String: Any] {
+        func who(_ signOff: SignOff) -> String {
+            guard let qualification = signOff.qualifications.first else { return signOff.reviewer }
+            let article = "aeiou".contains(qualification.lowercased().first ?? "x") ? "an" : "a"
+            return "\(article) \(qualification), \(signOff.reviewer)"
+        }
+        if let signOff = section.signedOff {
+            return [
+                "state": "checked",
+                "text": "Checked by \(who(signOff)), \(dateLabel(String(signOff.at.prefix(10)))).",
+            ]
+        }
+        if let old = section.changedSince {
+            return [
+                "state": "changed",
+                "text":
+                    "Changed since \(who(old)) checked it on \(dateLabel(String(old.at.prefix(10)))); not checked since.",
+            ]
+        }
+        return ["state": "not-checked", "text": "Not checked by a person yet."]
     }
 
     static let standardDisclaimer =
@@ -340,6 +421,13 @@ struct PageData: @unchecked Sendable {
         let banned = catalog.pages.filter(\.banned).count
         data["bannedCount"] = banned
         data["hasBanned"] = banned > 0
+        // No more than the sign-offs show.
+        let reviewed = reviews.counts(catalog)
+        data["reviewedCount"] = reviewed.reviewed
+        data["partlyReviewedCount"] = reviewed.partly
+        data["hasPartlyReviewed"] = reviewed.partly > 0
+        data["notReviewedCount"] = catalog.pages.count - reviewed.reviewed - reviewed.partly
+        data["coverageURL"] = configuration.contributions.enabled ? "/_formulary/coverage" : TemplateNull()
         var json = JSONText()
         json.openObject()
         json.string("@context", "https://schema.org")

@@ -2,6 +2,7 @@ import Dispatch
 import FormularyModel
 import FormularyParsing
 import FormularyReference
+import FormularyReview
 import Foundation
 
 #if canImport(Glibc)
@@ -36,6 +37,8 @@ public struct SiteBuilder: Sendable {
         public var leavesMemoryToExit = false
         /// India's banned-combination and price lists every page is matched against.
         public var reference: ReferenceLists = .builtIn
+        /// The store's sign-offs and dates of the pages (empty without a store).
+        public var reviews: ReviewLedger = .empty
 
         public init(
             contentFolder: String, outputFolder: String, templatesFolder: String? = nil, staticFolder: String? = nil,
@@ -147,15 +150,20 @@ public struct SiteBuilder: Sendable {
         let assets = try collectAssets()
         let fingerprint = buildFingerprint(templates: templates, assets: assets)
         timings.mark("assets and fingerprint")
+        // What the last build showed of the store (sign-offs, dates), page by page.
+        let reviewStampsFile = request.cacheFile.map { $0 + ".reviews" }
+        let reviewStamps = ReviewStamps(request.reviews)
+        let previousStamps = reviewStampsFile.flatMap { ReviewStamps.read($0) }
         var incremental: Report?
         if let cacheJob, let catalogJob, OutputFiles.isFolder(request.outputFolder), let cache = cacheJob.wait(),
-            cache.fingerprint == fingerprint
+            cache.fingerprint == fingerprint, previousStamps != nil || request.reviews.isEmpty
         {
             timings.mark("cache")
-            incremental = try IncrementalBuild(
+            var build = IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, stamps: stamps,
-                previousCatalog: catalogJob, progress: progress
-            ).run()
+                previousCatalog: catalogJob, progress: progress)
+            build.reviewChanged = reviewStamps.changed(since: previousStamps ?? ReviewStamps(.empty))
+            incremental = try build.run()
         }
         var report: Report
         if let incremental {
@@ -167,6 +175,14 @@ public struct SiteBuilder: Sendable {
             ).run()
         }
         report.skipped = notMonographs + report.skipped
+        if let reviewStampsFile, reviewStamps != previousStamps {
+            // Without it, the next build is a full one (when there is a ledger).
+            do throws(OutputFiles.Failure) {
+                try OutputFiles.replace(reviewStampsFile, with: reviewStamps.encoded())
+            } catch {
+                OutputFiles.remove(reviewStampsFile)
+            }
+        }
         return report
     }
 
@@ -306,6 +322,34 @@ public struct SiteBuilder: Sendable {
 }
 
 /// The version written into build caches and generated files.
+/// What a build showed of the store, page by page (`ReviewLedger.stamp(of:)`), kept beside the
+/// build cache: the pages whose stamp changed are rendered again.
+struct ReviewStamps: Equatable {
+    var stamps: [String: String]
+
+    init(_ ledger: ReviewLedger) {
+        var stamps: [String: String] = [:]
+        for id in ledger.ids { stamps[id] = ledger.stamp(of: id) }
+        self.stamps = stamps
+    }
+
+    private init(stamps: [String: String]) { self.stamps = stamps }
+
+    /// The pages whose stamp is not what it was.
+    func changed(since previous: ReviewStamps) -> Set<String> {
+        Set(stamps.keys).union(previous.stamps.keys).filter { stamps[$0] != previous.stamps[$0] }
+    }
+
+    func encoded() -> [UInt8] { Array((try? JSONEncoder().encode(stamps)) ?? Data("{}".utf8)) }
+
+    static func read(_ path: String) -> ReviewStamps? {
+        guard let bytes = OutputFiles.read(path),
+            let stamps = try? JSONDecoder().decode([String: String].self, from: Data(bytes))
+        else { return nil }
+        return ReviewStamps(stamps: stamps)
+    }
+}
+
 public enum FormularyVersion {
     public static let current = "0.3.0"
 }

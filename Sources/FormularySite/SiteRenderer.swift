@@ -89,18 +89,24 @@ struct SiteRenderer: Sendable {
     let configuration: SiteConfiguration
     let catalog: SiteCatalog
     let styleVersion: String
+    /// The sign-offs of the pages that have some.
+    var reviews = SiteReviews.none
 
-    /// A monograph's page and its JSON record.
+    /// A monograph's page and its JSON record (with its review, when it has sign-offs).
     func monographFiles(_ page: LoadedPage, data: PageData) throws(TemplateError) -> [OutputFile] {
+        var monograph = page.monograph
+        if let review = reviews.reviews[monograph.id] { monograph.review = review.record }
         let html = try templates.render("monograph", data.monograph(page.monograph, summary: page.summary))
         return [
-            OutputFile(SiteURLs.monographPath(page.monograph.id) + "index.html", html),
-            OutputFile(SiteURLs.monographJSONPath(page.monograph.id), MonographJSON.encode(page.monograph) + "\n"),
+            OutputFile(SiteURLs.monographPath(monograph.id) + "index.html", html),
+            OutputFile(SiteURLs.monographJSONPath(monograph.id), MonographJSON.encode(monograph) + "\n"),
         ]
     }
 
     /// What every template gets, made once a build.
-    func pageData() -> PageData { PageData(configuration: configuration, catalog: catalog, styleVersion: styleVersion) }
+    func pageData() -> PageData {
+        PageData(configuration: configuration, catalog: catalog, styleVersion: styleVersion, reviews: reviews)
+    }
 
     /// The home page, the search page and the 404 page.
     func fixedPages(data: PageData) throws(TemplateError) -> [OutputFile] {

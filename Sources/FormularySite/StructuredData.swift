@@ -4,7 +4,8 @@ import FormularyParsing
 /// schema.org markup for a monograph page: a `MedicalWebPage` whose main entity is the `Drug`.
 enum StructuredData {
     static func medicalWebPage(
-        _ page: PageSummary, url: String, siteTitle: String, siteURL: String, language: String, description: String
+        _ page: PageSummary, review: Review?, url: String, siteTitle: String, siteURL: String, language: String,
+        description: String
     ) -> String {
         var json = JSONText()
         json.openObject()
@@ -15,12 +16,25 @@ enum StructuredData {
         json.string("description", description)
         json.string("inLanguage", language)
         json.string("dateModified", page.lastModified)
-        if let review = page.review {
+        // Only for a page reviewed as a whole: a partly reviewed page has no single review date.
+        if let review, review.isWhole, !review.by.isEmpty {
             if let date = review.at { json.string("lastReviewed", date) }
-            json.openObject("reviewedBy")
-            json.string("@type", "Person")
-            json.string("name", review.by)
-            json.closeObject()
+            let names = review.state == nil ? [review.by] : review.by.components(separatedBy: ", ")
+            if names.count == 1 {
+                json.openObject("reviewedBy")
+                json.string("@type", "Person")
+                json.string("name", names[0])
+                json.closeObject()
+            } else {
+                json.openArray("reviewedBy")
+                for name in names {
+                    json.openObject()
+                    json.string("@type", "Person")
+                    json.string("name", name)
+                    json.closeObject()
+                }
+                json.closeArray()
+            }
         }
         json.openObject("isPartOf")
         json.string("@type", "WebSite")

@@ -1,5 +1,6 @@
 import FormularyCheck
 import FormularyParsing
+import FormularyReview
 import Foundation
 
 /// The review workflow over a store and a content folder: import pages as revisions, suggest
@@ -86,7 +87,7 @@ public struct Contributions: Sendable {
             guard let stored = try await store.monograph(id: id) else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
-                    message: "imported from \(relative)", approving: nil, ifCurrent: 0)
+                    message: "imported from \(relative)", approving: nil, ifCurrent: 0, signOffs: [])
                 report.added.append(id)
                 continue
             }
@@ -105,7 +106,7 @@ public struct Contributions: Sendable {
             } else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
-                    message: "changed on disk: \(relative)", approving: nil, ifCurrent: current.number)
+                    message: "changed on disk: \(relative)", approving: nil, ifCurrent: current.number, signOffs: [])
                 report.changed.append(id)
             }
         }
@@ -294,22 +295,30 @@ public struct Contributions: Sendable {
                 "suggestion #\(id) was written against revision \(suggestion.baseRevision), and since then its sections "
                     + merge.conflicts.joined(separator: ", ") + " were changed too; the author must rebase it")
         }
-        let text = Self.markedReviewed(merged, by: reviewer, on: String(Clock.now().prefix(10)))
+        let text = Self.published(merged)
         guard let path = current?.path ?? suggestion.path else {
             throw StoreError.notFound("no monograph has the id '\(suggestion.monographID)'")
+        }
+        // The approver read the sections the suggestion changes: they are signed off as approved.
+        let qualifications = try await store.user(named: reviewer)?.user.qualifications ?? []
+        let now = Clock.now()
+        let signOffs = SectionText(text, path: path).parts.filter { merge.suggested.contains($0.name) }.map { part in
+            SignOff(
+                monographID: suggestion.monographID, revision: 0, section: part.name,
+                textHash: SectionText.fingerprint(of: part), reviewer: reviewer, qualifications: qualifications,
+                message: "approved suggestion #\(id)", at: now, suggestion: id)
         }
         let revision = try await store.addRevision(
             monographID: suggestion.monographID, path: path, markdown: text, author: suggestion.author,
             message: suggestion.message + " (suggestion #\(id), approved by \(reviewer))",
-            approving: (id, reviewer, override), ifCurrent: current?.currentRevision ?? 0)
+            approving: (id, reviewer, override), ifCurrent: current?.currentRevision ?? 0, signOffs: signOffs)
         try writeFile(text, to: path)
         return revision
     }
 
-    /// `markdown` with `reviewed_by`/`reviewed_at` set in its front matter (a person has
-    /// reviewed this text), and `status: draft` made `status: reviewed`; a page without front
-    /// matter comes back unchanged.
-    static func markedReviewed(_ markdown: String, by reviewer: String, on date: String) -> String {
+    /// `markdown` with `status: draft` made `status: reviewed`: a person approved it, so it is
+    /// published. Who checked which section is in the store's sign-offs, not in the file.
+    static func published(_ markdown: String) -> String {
         var lines = SectionText.lines(markdown)
         guard lines.first?.trimmingCharacters(in: .whitespacesAndNewlines) == "---",
             let end = lines.indices.dropFirst().first(where: {
@@ -323,17 +332,106 @@ public struct Contributions: Sendable {
         }) {
             lines[status] = "status: reviewed" + newline
         }
-        var closing = end
-        for (key, value) in [("reviewed_by", reviewer), ("reviewed_at", date)] {
-            let line = "\(key): \(JSONText.quoted(value, htmlSafe: false))" + newline
-            if let existing = lines[1..<closing].firstIndex(where: { $0.hasPrefix(key + ":") }) {
-                lines[existing] = line
-            } else {
-                lines.insert(line, at: closing)
-                closing += 1
-            }
-        }
         return lines.joined()
+    }
+
+    // MARK: Sign-offs
+
+    /// Signs off the current text of a page's `sections` (all of them when empty) as right:
+    /// no edit, a record in the store. Only reviewers and admins may; sections the site reserves
+    /// for a qualification need a reviewer who has it; nobody signs off text they wrote.
+    ///
+    /// `revision` is the revision the reviewer read: when the page has moved on since (another
+    /// approval, a file edited on disk), nothing is signed off (`StoreError.stale`).
+    @discardableResult
+    public func signOff(
+        monographID: String, sections requested: [String] = [], reviewer: String, message: String = "",
+        revision: Int? = nil
+    ) async throws -> [SignOff] {
+        try await requireReviewer(reviewer, to: "sign off a page")
+        guard try await store.monograph(id: monographID) != nil else {
+            throw StoreError.notFound("no monograph has the id '\(monographID)'")
+        }
+        return try await PageLocks.shared.holding(contentFolder + "|" + monographID) {
+            guard var monograph = try await store.monograph(id: monographID) else {
+                throw StoreError.notFound("no monograph has the id '\(monographID)'")
+            }
+            // What the site shows is the file: a hand edit becomes a revision (or a suggestion,
+            // and the file the store's text) before anything is signed off.
+            let expected = revision ?? monograph.currentRevision
+            if try await recordEditOnDisk(monograph), let latest = try await store.monograph(id: monographID) {
+                monograph = latest
+            }
+            guard monograph.currentRevision == expected else {
+                throw StoreError.stale(
+                    "\(monographID) is at revision \(monograph.currentRevision) now, not \(expected) (it changed since it was read); read it again before signing it off"
+                )
+            }
+            guard let current = try await store.revision(of: monographID, number: monograph.currentRevision) else {
+                throw StoreError.notFound("\(monographID) has no revision \(monograph.currentRevision)")
+            }
+            let page = SectionText(current.markdown, path: monograph.path)
+            var names: [String] = []
+            for name in requested.isEmpty ? page.reviewable.map(\.name) : requested where !names.contains(name) {
+                guard page.part(named: name) != nil else {
+                    throw StoreError.invalid(
+                        "\(monographID) has no section '\(name)'; its sections are "
+                            + page.reviewable.map(\.name).joined(separator: ", "))
+                }
+                names.append(name)
+            }
+            try await policy.check(reviewer: reviewer, sections: names, store: store, signingOff: true)
+            let writers = try await Self.writers(of: names, in: monographID, store: store, path: monograph.path)
+            let own = names.filter { writers[$0] == reviewer }
+            guard own.isEmpty else {
+                throw StoreError.forbidden(
+                    "\(reviewer) wrote the current text of " + own.map(SectionText.title(of:)).joined(separator: ", ")
+                        + "; someone else signs it off")
+            }
+            let qualifications = try await store.user(named: reviewer)?.user.qualifications ?? []
+            let now = Clock.now()
+            let signOffs = names.compactMap { name in
+                page.part(named: name).map { part in
+                    SignOff(
+                        monographID: monographID, revision: current.number, section: name,
+                        textHash: SectionText.fingerprint(of: part), reviewer: reviewer,
+                        qualifications: qualifications, message: message, at: now)
+                }
+            }
+            return try await store.addSignOffs(signOffs, monographID: monographID, revision: current.number)
+        }
+    }
+
+    /// Who wrote each named section's current text: the author of the revision that gave the
+    /// section that text (the earliest of the latest run of revisions where it has it).
+    static func writers(of names: [String], in monographID: String, store: any ContributionStore, path: String)
+        async throws -> [String: String]
+    {
+        let revisions = try await store.revisions(of: monographID)
+        guard !revisions.isEmpty else { return [:] }
+        let texts = revisions.map { SectionText($0.markdown, path: path) }
+        var writers: [String: String] = [:]
+        for name in names {
+            guard let part = texts.last?.part(named: name) else { continue }
+            let hash = SectionText.fingerprint(of: part)
+            var index = revisions.count - 1
+            while index > 0, let earlier = texts[index - 1].part(named: name),
+                SectionText.fingerprint(of: earlier) == hash
+            {
+                index -= 1
+            }
+            writers[name] = revisions[index].author
+        }
+        return writers
+    }
+
+    /// The review of a page's current revision.
+    public func review(of monographID: String) async throws -> PageReview {
+        guard let monograph = try await store.monograph(id: monographID),
+            let current = try await store.revision(of: monographID, number: monograph.currentRevision)
+        else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+        return PageReview(
+            SectionText(current.markdown, path: monograph.path), signOffs: try await store.signOffs(of: monographID))
     }
 
     public func reject(suggestion id: Int, reviewer: String, reason: String) async throws {
@@ -364,7 +462,8 @@ public struct Contributions: Sendable {
         }
         _ = try await store.addRevision(
             monographID: monograph.id, path: monograph.path, markdown: disk, author: "import",
-            message: "changed on disk: \(monograph.path)", approving: nil, ifCurrent: monograph.currentRevision)
+            message: "changed on disk: \(monograph.path)", approving: nil, ifCurrent: monograph.currentRevision,
+            signOffs: [])
         return true
     }
 
@@ -430,7 +529,7 @@ public struct Contributions: Sendable {
             }
             let revision = try await store.addRevision(
                 monographID: monographID, path: monograph.path, markdown: target.markdown, author: author,
-                message: "reverted to revision \(number)", approving: nil, ifCurrent: nil)
+                message: "reverted to revision \(number)", approving: nil, ifCurrent: nil, signOffs: [])
             try writeFile(target.markdown, to: monograph.path)
             return revision
         }
@@ -485,15 +584,22 @@ public struct ReviewPolicy: Sendable, Equatable {
     }
 
     /// Throws `forbidden` unless `reviewer` is a person with the qualifications `sections` need.
-    func check(reviewer: String, sections: [String], store: any ContributionStore) async throws {
+    func check(reviewer: String, sections: [String], store: any ContributionStore, signingOff: Bool = false)
+        async throws
+    {
         let needed = required(for: sections)
         guard !needed.isEmpty else { return }
         let has = Set(try await store.user(named: reviewer)?.user.qualifications ?? [])
         let missing = needed.filter { !has.contains($0) }
         guard missing.isEmpty else {
+            let reserved = sections.filter { name in
+                qualifications[String(name.split(separator: "#", maxSplits: 1).first ?? "")].map(missing.contains)
+                    ?? false
+            }
             throw StoreError.forbidden(
-                "changes to \(sections.joined(separator: ", ")) need a reviewer qualified as "
-                    + missing.joined(separator: ", ") + "; \(reviewer) is not")
+                (signingOff ? "signing off " : "changes to ") + reserved.joined(separator: ", ")
+                    + " need\(signingOff ? "s" : "") a reviewer qualified as " + missing.joined(separator: ", ")
+                    + "; \(reviewer) is not")
         }
     }
 }

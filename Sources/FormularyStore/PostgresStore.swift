@@ -1,3 +1,4 @@
+import FormularyReview
 import Foundation
 import Logging
 import PostgresNIO
@@ -185,6 +186,20 @@ public final class PostgresStore: SharedStore {
                 """,
             ]
         ),
+        (
+            "2026-12-07 sign-offs",
+            [
+                """
+                CREATE TABLE sign_off (
+                    id BIGSERIAL PRIMARY KEY, monograph_id TEXT NOT NULL REFERENCES monograph(id),
+                    revision INTEGER NOT NULL, section TEXT NOT NULL, text_hash TEXT NOT NULL, reviewer TEXT NOT NULL,
+                    qualifications TEXT NOT NULL, message TEXT NOT NULL, at TEXT NOT NULL, suggestion INTEGER)
+                """,
+                "CREATE INDEX sign_off_page ON sign_off(monograph_id, id)",
+                // A sign-off changes what the servers show of a page without changing its text.
+                "ALTER TABLE store_change ADD COLUMN kind TEXT NOT NULL DEFAULT 'revision'",
+            ]
+        ),
     ]
 
     private static func audit(_ connection: PostgresConnection, _ entry: AuditEntry, logger: Logger) async throws {
@@ -323,7 +338,7 @@ public final class PostgresStore: SharedStore {
 
     public func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, signOffs: [SignOff]
     ) async throws -> Revision {
         let logger = self.logger
         return try await run {
@@ -364,21 +379,128 @@ public final class PostgresStore: SharedStore {
                             actor: author, action: "revision", target: monographID,
                             detail: "revision \(revision.number): \(message)"), logger: logger)
                 }
-                // Last, under a lock held to the commit: changes are numbered in the order they
-                // commit, so a server that has read up to a number has missed nothing before it.
-                // Nothing is locked after this, so no deadlock with the page's row lock above.
-                try await Self.drain(
-                    connection.query("SELECT pg_advisory_xact_lock(\(Self.feedLock))", logger: logger))
-                try await connection.query(
-                    """
-                    INSERT INTO store_change (monograph_id, number, at)
-                    VALUES (\(monographID), \(revision.number), \(revision.createdAt))
-                    """, logger: logger)
-                // Sent by PostgreSQL when (and only if) the transaction commits.
-                try await Self.drain(
-                    connection.query("SELECT pg_notify(\(Self.channel), \(monographID))", logger: logger))
+                _ = try await Self.insert(
+                    connection, signOffs, monographID: monographID, revision: revision.number, logger: logger)
+                try await Self.announce(
+                    connection, StoreChange(sequence: 0, monographID: monographID, revision: revision.number),
+                    at: revision.createdAt, logger: logger)
                 return revision
             }
+        }
+    }
+
+    /// Adds a change to the feed, to be announced when the transaction commits. Last in a
+    /// transaction, under a lock held to the commit: changes are numbered in the order they
+    /// commit, so a server that has read up to a number has missed nothing before it. Nothing
+    /// is locked after this, so no deadlock with a page's row lock taken before.
+    private static func announce(_ connection: PostgresConnection, _ change: StoreChange, at: String, logger: Logger)
+        async throws
+    {
+        try await drain(connection.query("SELECT pg_advisory_xact_lock(\(feedLock))", logger: logger))
+        try await connection.query(
+            """
+            INSERT INTO store_change (monograph_id, number, at, kind)
+            VALUES (\(change.monographID), \(change.revision), \(at), \(change.kind.rawValue))
+            """, logger: logger)
+        // Sent by PostgreSQL when (and only if) the transaction commits.
+        try await drain(connection.query("SELECT pg_notify(\(channel), \(change.monographID))", logger: logger))
+    }
+
+    public func addSignOffs(_ signOffs: [SignOff], monographID: String, revision: Int) async throws -> [SignOff] {
+        let logger = self.logger
+        return try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                var current: Int?
+                // FOR UPDATE: a revision added meanwhile waits for this, or this sees it.
+                for try await number in try await connection.query(
+                    "SELECT current_revision FROM monograph WHERE id = \(monographID) FOR UPDATE", logger: logger
+                ).decode(Int.self) {
+                    current = number
+                }
+                guard current != nil else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+                try SuggestionTarget.checkCurrent(current, expected: revision, id: monographID)
+                let stored = try await Self.insert(
+                    connection, signOffs, monographID: monographID, revision: revision, logger: logger)
+                try await Self.announce(
+                    connection,
+                    StoreChange(sequence: 0, monographID: monographID, revision: revision, kind: .signOff),
+                    at: Clock.now(), logger: logger)
+                return stored
+            }
+        }
+    }
+
+    /// Stores sign-offs of `revision`, and their audit entry.
+    private static func insert(
+        _ connection: PostgresConnection, _ signOffs: [SignOff], monographID: String, revision: Int, logger: Logger
+    ) async throws -> [SignOff] {
+        guard let first = signOffs.first else { return [] }
+        var stored: [SignOff] = []
+        for var signOff in signOffs {
+            signOff.monographID = monographID
+            signOff.revision = revision
+            let qualifications = AuditText.qualifications(signOff.qualifications)
+            for try await id in try await connection.query(
+                """
+                INSERT INTO sign_off (monograph_id, revision, section, text_hash, reviewer, qualifications, message, at, suggestion)
+                VALUES (\(monographID), \(revision), \(signOff.section), \(signOff.textHash), \(signOff.reviewer),
+                        \(qualifications), \(signOff.message), \(signOff.at), \(signOff.suggestion))
+                RETURNING id
+                """, logger: logger
+            ).decode(Int.self) {
+                signOff.id = id
+            }
+            stored.append(signOff)
+        }
+        try await audit(
+            connection,
+            AuditEntry(
+                at: first.at, actor: first.reviewer, action: "sign-off", target: monographID,
+                detail: SuggestionTarget.signOffDetail(signOffs, revision: revision)), logger: logger)
+        return stored
+    }
+
+    private static let signOffColumns =
+        "id, monograph_id, revision, section, text_hash, reviewer, qualifications, message, at, suggestion"
+
+    private static func signOffs(_ rows: PostgresRowSequence) async throws -> [SignOff] {
+        var result: [SignOff] = []
+        for try await (id, monographID, revision, section, hash, reviewer, qualifications, message, at, suggestion)
+            in rows.decode((Int, String, Int, String, String, String, String, String, String, Int?).self)
+        {
+            result.append(
+                SignOff(
+                    id: id, monographID: monographID, revision: revision, section: section, textHash: hash,
+                    reviewer: reviewer, qualifications: AuditText.qualifications(qualifications), message: message,
+                    at: at, suggestion: suggestion))
+        }
+        return result
+    }
+
+    public func signOffs(of id: String) async throws -> [SignOff] {
+        try await run {
+            try await Self.signOffs(
+                try await client.query(
+                    "SELECT \(unescaped: Self.signOffColumns) FROM sign_off WHERE monograph_id = \(id) ORDER BY id",
+                    logger: logger))
+        }
+    }
+
+    public func allSignOffs() async throws -> [SignOff] {
+        try await run {
+            try await Self.signOffs(
+                try await client.query(
+                    "SELECT \(unescaped: Self.signOffColumns) FROM sign_off ORDER BY id", logger: logger))
+        }
+    }
+
+    public func pageChangeDates() async throws -> [String: String] {
+        try await run {
+            var dates: [String: String] = [:]
+            let rows = try await client.query(
+                PostgresQuery(unsafeSQL: SuggestionTarget.pageChangeDatesQuery), logger: logger)
+            for try await (id, at) in rows.decode((String, String).self) { dates[id] = at }
+            return dates
         }
     }
 
@@ -511,12 +633,15 @@ public final class PostgresStore: SharedStore {
         try await run {
             let rows = try await client.query(
                 """
-                SELECT sequence, monograph_id, number FROM store_change
+                SELECT sequence, monograph_id, number, kind FROM store_change
                 WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(limit)
                 """, logger: logger)
             var changes: [StoreChange] = []
-            for try await (sequence, id, number) in rows.decode((Int, String, Int).self) {
-                changes.append(StoreChange(sequence: sequence, monographID: id, revision: number))
+            for try await (sequence, id, number, kind) in rows.decode((Int, String, Int, String).self) {
+                changes.append(
+                    StoreChange(
+                        sequence: sequence, monographID: id, revision: number, kind: StoreChange.Kind(rawValue: kind)
+                            ?? .revision))
             }
             return changes
         }

@@ -1,3 +1,4 @@
+import FormularyReview
 import Foundation
 import GRDB
 
@@ -121,6 +122,24 @@ public final class SQLiteStore: ContributionStore {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-07 sign-offs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sign_off (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        monograph_id TEXT NOT NULL REFERENCES monograph(id),
+                        revision INTEGER NOT NULL,
+                        section TEXT NOT NULL,
+                        text_hash TEXT NOT NULL,
+                        reviewer TEXT NOT NULL,
+                        qualifications TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        suggestion INTEGER
+                    );
+                    CREATE INDEX sign_off_page ON sign_off(monograph_id, id);
+                    """)
+        }
         return migrator
     }
 
@@ -182,7 +201,7 @@ public final class SQLiteStore: ContributionStore {
 
     public func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, signOffs: [SignOff]
     ) async throws -> Revision {
         try await run {
             try await database.write { db in
@@ -220,6 +239,7 @@ public final class SQLiteStore: ContributionStore {
                             actor: author, action: "revision", target: monographID,
                             detail: "revision \(revision.number): \(message)"))
                 }
+                _ = try Self.insert(db, signOffs, monographID: monographID, revision: revision.number)
                 return revision
             }
         }
@@ -294,6 +314,83 @@ public final class SQLiteStore: ContributionStore {
                 try Self.decide(db, suggestion: id, status: status, reviewer: reviewer, reason: reason)
             }
         }
+    }
+
+    public func addSignOffs(_ signOffs: [SignOff], monographID: String, revision: Int) async throws -> [SignOff] {
+        try await run {
+            try await database.write { db in
+                let current = try Int.fetchOne(
+                    db, sql: "SELECT current_revision FROM monograph WHERE id = ?", arguments: [monographID])
+                guard current != nil else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+                try SuggestionTarget.checkCurrent(current, expected: revision, id: monographID)
+                return try Self.insert(db, signOffs, monographID: monographID, revision: revision)
+            }
+        }
+    }
+
+    /// Stores sign-offs of `revision`, and their audit entry.
+    private static func insert(_ db: Database, _ signOffs: [SignOff], monographID: String, revision: Int) throws
+        -> [SignOff]
+    {
+        guard let first = signOffs.first else { return [] }
+        var stored: [SignOff] = []
+        for var signOff in signOffs {
+            signOff.monographID = monographID
+            signOff.revision = revision
+            try db.execute(
+                sql: """
+                    INSERT INTO sign_off (monograph_id, revision, section, text_hash, reviewer, qualifications, message, at, suggestion)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    monographID, revision, signOff.section, signOff.textHash, signOff.reviewer,
+                    AuditText.qualifications(signOff.qualifications), signOff.message, signOff.at, signOff.suggestion,
+                ])
+            signOff.id = Int(db.lastInsertedRowID)
+            stored.append(signOff)
+        }
+        try audit(
+            db,
+            AuditEntry(
+                at: first.at, actor: first.reviewer, action: "sign-off", target: monographID,
+                detail: SuggestionTarget.signOffDetail(signOffs, revision: revision)))
+        return stored
+    }
+
+    public func signOffs(of id: String) async throws -> [SignOff] {
+        try await run {
+            try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM sign_off WHERE monograph_id = ? ORDER BY id", arguments: [id])
+                    .map(Self.signOff)
+            }
+        }
+    }
+
+    public func allSignOffs() async throws -> [SignOff] {
+        try await run {
+            try await database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM sign_off ORDER BY id").map(Self.signOff)
+            }
+        }
+    }
+
+    public func pageChangeDates() async throws -> [String: String] {
+        try await run {
+            try await database.read { db in
+                var dates: [String: String] = [:]
+                let rows = try Row.fetchCursor(db, sql: SuggestionTarget.pageChangeDatesQuery)
+                while let row = try rows.next() { dates[row[0]] = row[1] }
+                return dates
+            }
+        }
+    }
+
+    private static func signOff(_ row: Row) -> SignOff {
+        SignOff(
+            id: row["id"], monographID: row["monograph_id"], revision: row["revision"], section: row["section"],
+            textHash: row["text_hash"], reviewer: row["reviewer"],
+            qualifications: AuditText.qualifications(row["qualifications"] as String), message: row["message"],
+            at: row["at"], suggestion: row["suggestion"])
     }
 
     /// One server writes a SQLite store, and its writes are serialised already.

@@ -1,3 +1,4 @@
+import FormularyReview
 /// What changed between two versions of a page, section by section, and word by word inside
 /// a changed section: what a reviewer reads.
 public struct SectionDiff: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import FormularyReview
 import Foundation
 
 /// One version of one monograph's Markdown: who wrote it, when, why, after which.
@@ -60,9 +61,11 @@ public protocol ContributionStore: PeopleStore {
     /// `ifCurrent`, nothing is added (`StoreError.stale`) unless that is still the current
     /// revision: an approval merged against a page that moved on meanwhile is merged again.
     /// The same transaction adds the change to the audit log.
+    /// `signOffs` (an approval's, of the sections it changed) are stored with the revision's
+    /// number, in the same transaction.
     func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, signOffs: [SignOff]
     ) async throws -> Revision
     /// A suggestion; base revision 0 (with `path`) proposes a page that does not exist yet.
     func addSuggestion(
@@ -75,6 +78,17 @@ public protocol ContributionStore: PeopleStore {
     func suggestions(status: Suggestion.Status?, monographID: String?, limit: Int?, offset: Int) async throws
         -> [Suggestion]
     func decide(suggestion id: Int, status: Suggestion.Status, reviewer: String, reason: String?) async throws
+    /// Stores sign-offs of one page's current revision, `revision` (`StoreError.stale` when the
+    /// page moved on), with their audit entry, in one transaction; they come back numbered.
+    func addSignOffs(_ signOffs: [SignOff], monographID: String, revision: Int) async throws -> [SignOff]
+    /// A page's sign-offs, oldest first.
+    func signOffs(of id: String) async throws -> [SignOff]
+    /// Every page's sign-offs, oldest first.
+    func allSignOffs() async throws -> [SignOff]
+    /// When each page's text last changed through the store (approvals, reverts, edits found
+    /// on disk), ISO 8601; pages whose text is still what was first imported are left out (the
+    /// import's date is not the date their text was written).
+    func pageChangeDates() async throws -> [String: String]
     /// Runs `work` while no other process of this store runs work this way (the import of a
     /// content folder: two servers starting at once on one database must not both add a page).
     func exclusively<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T
@@ -83,14 +97,23 @@ public protocol ContributionStore: PeopleStore {
 /// One accepted change to a page (a revision added), numbered in the order the store committed
 /// it: the feed the servers of a shared store follow to serve what the others accepted.
 public struct StoreChange: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// A new revision: the page's text changed.
+        case revision
+        /// Sign-offs: the text is the same, its review changed.
+        case signOff = "sign-off"
+    }
+
     public var sequence: Int
     public var monographID: String
     public var revision: Int
+    public var kind: Kind
 
-    public init(sequence: Int, monographID: String, revision: Int) {
+    public init(sequence: Int, monographID: String, revision: Int, kind: Kind = .revision) {
         self.sequence = sequence
         self.monographID = monographID
         self.revision = revision
+        self.kind = kind
     }
 }
 
@@ -157,6 +180,20 @@ enum SuggestionTarget {
         }
     }
 
+    /// The audit detail of sign-offs: `revision 3: dosage, precautions (message)`.
+    static func signOffDetail(_ signOffs: [SignOff], revision: Int) -> String {
+        let message = signOffs.first?.message ?? ""
+        return "revision \(revision): " + signOffs.map(\.section).joined(separator: ", ")
+            + (message.isEmpty ? "" : " (\(message))")
+    }
+
+    /// Each page's current revision's date, unless it is the first import of its file.
+    static let pageChangeDatesQuery = """
+        SELECT r.monograph_id, r.created_at FROM monograph m
+        JOIN revision r ON r.monograph_id = m.id AND r.number = m.current_revision
+        WHERE NOT (r.number = 1 AND r.author = 'import')
+        """
+
     /// Check errors as the JSON array both stores keep them in.
     static func encoded(_ errors: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(errors)) ?? Data("[]".utf8), as: UTF8.self)
@@ -174,4 +211,11 @@ public func openContributionStore(_ location: String, serving: Bool = false) asy
         return try await PostgresStore(url: location, serving: serving)
     }
     return try SQLiteStore(path: location)
+}
+
+extension ContributionStore {
+    /// What a build shows of the store: every sign-off, and when each page's text last changed.
+    public func reviewLedger() async throws -> ReviewLedger {
+        ReviewLedger(signOffs: try await allSignOffs(), changedAt: try await pageChangeDates())
+    }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import FormularyModel
 import FormularyParsing
 
@@ -10,6 +11,12 @@ import FormularyParsing
 /// text, or the text around it, changes.
 public struct SectionText: Sendable, Equatable {
     public struct Part: Sendable, Equatable {
+        public init(name: String, heading: String?, text: String) {
+            self.name = name
+            self.heading = heading
+            self.text = text
+        }
+
         /// `preamble`, `usage`, `sideEffects`, `other:Storage Notes`, `faqs#2`...
         public var name: String
         /// The heading as written, or nil for the preamble.
@@ -28,22 +35,20 @@ public struct SectionText: Sendable, Equatable {
     /// Cuts `markdown` at its sections as the parser reads them; text that does not parse is
     /// one part.
     public init(_ markdown: String, path: String = "page.md") {
-        let lines = Self.lines(markdown)
         guard
             let parsed = try? MonographParser().parse(
                 bytes: Array(markdown.utf8), location: DocumentLocation(path: path))
         else {
-            parts = [Part(name: "preamble", heading: nil, text: markdown)]
+            self.init(parts: [Part(name: "preamble", heading: nil, text: markdown)])
             return
         }
-        var starts: [(line: Int, name: String, heading: String)] = []
-        // Sections the parser finds inside another (an inline label) share its lines: no name.
-        let sections = parsed.monograph.sections
-        for (section, name) in zip(sections, SectionNames.names(of: sections))
-        where section.line <= lines.count {
-            guard let name else { continue }
-            starts.append((section.line, name, section.heading))
-        }
+        self.init(markdown, parsed: parsed.monograph.sections)
+    }
+
+    /// Cuts `markdown` where `sections` (the parser's reading of it) start.
+    public init(_ markdown: String, parsed sections: [Section]) {
+        let lines = Self.lines(markdown)
+        let starts = Self.starts(of: sections, lineCount: lines.count)
         var parts: [Part] = []
         let firstLine = starts.first?.line ?? lines.count + 1
         parts.append(Part(name: "preamble", heading: nil, text: lines[0..<(firstLine - 1)].joined()))
@@ -51,11 +56,35 @@ public struct SectionText: Sendable, Equatable {
             let end = index + 1 < starts.count ? starts[index + 1].line - 1 : lines.count
             parts.append(Part(name: start.name, heading: start.heading, text: lines[(start.line - 1)..<end].joined()))
         }
-        self.parts = parts
+        self.init(parts: parts)
     }
 
+    public init(parts: [Part]) { self.parts = parts }
+
+    /// Where each named section starts. Sections the parser finds inside another (an inline
+    /// label) share its lines: no name.
+    private static func starts(of sections: [Section], lineCount: Int) -> [(line: Int, name: String, heading: String)]
+    {
+        var starts: [(line: Int, name: String, heading: String)] = []
+        for (section, name) in zip(sections, SectionNames.names(of: sections)) where section.line <= lineCount {
+            guard let name else { continue }
+            starts.append((section.line, name, section.heading))
+        }
+        return starts
+    }
+
+    /// The names of the parts of a parsed page that hold text (what a reviewer signs off),
+    /// without cutting its text: the preamble when anything comes before the first section.
+    public static func reviewableNames(of sections: [Section]) -> [String] {
+        let starts = starts(of: sections, lineCount: Int.max)
+        return (starts.first.map { $0.line > 1 } ?? true ? ["preamble"] : []) + starts.map(\.name)
+    }
+
+    /// The parts that hold text: what a reviewer signs off.
+    public var reviewable: [Part] { parts.filter { $0.text.contains { !$0.isWhitespace } } }
+
     /// Lines with their endings kept (`\n` or `\r\n`); a last line without one is kept too.
-    static func lines(_ text: String) -> [String] {
+    public static func lines(_ text: String) -> [String] {
         var lines: [String] = []
         var current = ""
         for character in text {
@@ -127,4 +156,63 @@ public struct SectionMerge: Sendable, Equatable {
         }
         text = merged.map(\.text).joined()
     }
+}
+
+extension SectionText {
+    /// Front matter keys that record a page's review or dates rather than its content: their
+    /// changes do not change what a reviewer signed off.
+    static let bookkeepingKeys = [
+        "reviewed_by:", "reviewedBy:", "reviewed_at:", "reviewedAt:", "status:", "lastModified:", "last_modified:",
+    ]
+
+    /// SHA-256 (hex) of a part's text as a reader sees it: line endings and trailing spaces do
+    /// not count, nor blank lines at its end; in the preamble, neither do the front matter's
+    /// review and date keys (an approval changes `status: draft`). Two texts with the same
+    /// fingerprint are the same text.
+    public static func fingerprint(of part: Part) -> String {
+        var lines = lines(part.text).map { line in
+            var line = Substring(line)
+            while let last = line.last, last.isWhitespace { line.removeLast() }
+            return line
+        }
+        if part.name == "preamble", lines.first == "---",
+            let end = lines.indices.dropFirst().first(where: { lines[$0] == "---" })
+        {
+            let kept = lines[1..<end].filter { line in !bookkeepingKeys.contains { line.hasPrefix($0) } }
+            lines = [lines[0]] + kept + lines[end...]
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        var hash = SHA256()
+        hash.update(data: Array(lines.joined(separator: "\n").utf8))
+        return hash.finalize().map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    /// What a reader calls a part: `Dosage`, `Side effects`, `Storage` (for `other:Storage`),
+    /// `Dosage (2)` for a second dosage section, `Title and summary` for the preamble.
+    public static func title(of name: String) -> String {
+        let pieces = name.split(separator: "#", maxSplits: 1)
+        let base = String(pieces.first ?? "")
+        let title: String
+        if base == "preamble" {
+            title = "Title and summary"
+        } else if base.hasPrefix("other:") {
+            title = String(base.dropFirst("other:".count))
+        } else if let kind = SectionKind(rawValue: base) {
+            title = kindTitles[kind] ?? base
+        } else {
+            title = base
+        }
+        return pieces.count > 1 ? "\(title) (\(pieces[1]))" : title
+    }
+
+    static let kindTitles: [SectionKind: String] = [
+        .genericName: "Generic name", .usage: "Uses", .dosage: "Dosage", .sideEffects: "Side effects",
+        .howItWorks: "How it works", .precautions: "Precautions", .contraindications: "Who should not take it",
+        .interactions: "Interactions", .pregnancy: "Pregnancy and breastfeeding", .alternateNames: "Other names",
+        .popularCombinations: "Popular combinations", .summary: "Summary", .storage: "Storage",
+        .overdose: "Overdose", .faqs: "Questions and answers", .disclaimer: "Disclaimer", .note: "Note",
+    ]
 }

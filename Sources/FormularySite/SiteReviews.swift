@@ -1,0 +1,167 @@
+import Dispatch
+import FormularyModel
+import FormularyParsing
+import FormularyReview
+import Foundation
+
+/// The review of every page that has sign-offs, worked out from its file as the build reads
+/// it (what the page shows is what was checked), and the site's counts for its home page.
+struct SiteReviews: Sendable {
+    let ledger: ReviewLedger
+    /// By page id: pages with sign-offs.
+    let reviews: [String: PageReview]
+
+    static let none = SiteReviews(ledger: .empty, reviews: [:])
+
+    /// Reads the files (`paths`: page id to file) of the pages the ledger has sign-offs of.
+    init(ledger: ReviewLedger, paths: [String: String]) {
+        let signed = ledger.signOffs.keys.filter { paths[$0] != nil }.sorted()
+        let slots = ResultSlots<PageReview?>(count: signed.count)
+        DispatchQueue.concurrentPerform(iterations: signed.count) { index in
+            let id = signed[index]
+            guard let path = paths[id], let data = FileManager.default.contents(atPath: path) else { return }
+            let text = SectionText(String(decoding: data, as: UTF8.self), path: path)
+            slots.set(index, PageReview(text, signOffs: ledger.signOffs[id] ?? []))
+        }
+        var reviews: [String: PageReview] = [:]
+        for (id, review) in zip(signed, slots.values()) { reviews[id] = review ?? nil }
+        self.init(ledger: ledger, reviews: reviews)
+    }
+
+    private init(ledger: ReviewLedger, reviews: [String: PageReview]) {
+        self.ledger = ledger
+        self.reviews = reviews
+    }
+
+    /// Whether a page is reviewed, partly or not: by its sign-offs, else by its front matter's
+    /// `reviewed_by` (pages reviewed before sign-offs existed).
+    func state(of summary: PageSummary) -> PageReview.State {
+        if let review = reviews[summary.id] { return review.state }
+        return summary.review == nil ? .notReviewed : .reviewed
+    }
+
+    /// Pages reviewed and partly reviewed, of `catalog`'s.
+    func counts(_ catalog: SiteCatalog) -> (reviewed: Int, partly: Int) {
+        var reviewed = 0
+        var partly = 0
+        for page in catalog.pages {
+            switch state(of: page) {
+            case .reviewed: reviewed += 1
+            case .partlyReviewed: partly += 1
+            case .notReviewed: break
+            }
+        }
+        return (reviewed, partly)
+    }
+}
+
+extension PageReview {
+    /// The record's `review`: the state, each section's check; `by` and `at` when the page is
+    /// reviewed as a whole.
+    var record: Review {
+        var review = Review(by: reviewers.joined(separator: ", "), at: lastReviewed)
+        review.state = state.rawValue
+        review.sections = sections.map { section in
+            let signOff = section.signedOff ?? section.changedSince
+            return Review.SectionCheck(
+                section: section.name, title: section.title,
+                state: section.signedOff != nil ? "checked" : section.changedSince != nil ? "changed" : "not-checked",
+                by: signOff?.reviewer, qualifications: signOff?.qualifications ?? [],
+                at: signOff.map { String($0.at.prefix(10)) }, revision: signOff?.revision)
+        }
+        return review
+    }
+}
+
+extension SiteContent {
+    /// How much of the site people have checked, by the store's sign-offs (`ledger`) and front
+    /// matter reviews: pages read from their files, as the site shows them.
+    public func coverage(_ ledger: ReviewLedger) -> Coverage {
+        let reviews = SiteReviews(
+            ledger: ledger,
+            paths: Dictionary(pages.map { ($0.monograph.id, $0.path) }, uniquingKeysWith: { first, _ in first }))
+        var coverage = Coverage()
+        for page in pages {
+            if let review = reviews.reviews[page.monograph.id] {
+                coverage.add(
+                    collection: page.monograph.collection, state: review.state,
+                    sections: review.sections.map { ($0.name, $0.signedOff != nil) })
+            } else {
+                let whole = page.monograph.review != nil
+                coverage.add(
+                    collection: page.monograph.collection, state: whole ? .reviewed : .notReviewed,
+                    sections: SectionText.reviewableNames(of: page.monograph.sections).map { ($0, whole) })
+            }
+        }
+        return coverage
+    }
+
+    /// The review of one page, as the site shows it: by its sign-offs, else its front matter.
+    public func review(of id: String, ledger: ReviewLedger) -> PageReview? {
+        guard let page = page(id: id), ledger.signOffs[id] != nil else { return nil }
+        return SiteReviews(ledger: ledger, paths: [id: page.path]).reviews[id]
+    }
+}
+
+extension Coverage {
+    /// `formulary review coverage --format json` and `GET /api/v1/coverage`: the counts, then
+    /// per collection and per section.
+    public var json: String {
+        var json = JSONText()
+        json.openObject()
+        json.number("pages", Double(total.pages))
+        json.number("reviewed", Double(total.reviewed))
+        json.number("partlyReviewed", Double(total.partlyReviewed))
+        json.number("notReviewed", Double(total.notReviewed))
+        json.openArray("collections")
+        for (name, counts) in collections.sorted(by: { $0.key < $1.key }) {
+            json.openObject()
+            json.string("collection", name)
+            json.number("pages", Double(counts.pages))
+            json.number("reviewed", Double(counts.reviewed))
+            json.number("partlyReviewed", Double(counts.partlyReviewed))
+            json.number("notReviewed", Double(counts.notReviewed))
+            json.closeObject()
+        }
+        json.closeArray()
+        json.openArray("sections")
+        for section in sectionList {
+            json.openObject()
+            json.string("section", section.section)
+            json.string("title", section.title)
+            json.number("pages", Double(section.pages))
+            json.number("signedOff", Double(section.signedOff))
+            json.closeObject()
+        }
+        json.closeArray()
+        json.closeObject()
+        return json.text
+    }
+
+    /// The same as a table for a terminal.
+    public var text: String {
+        func row(_ name: String, _ counts: Counts) -> String {
+            name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + [counts.pages, counts.reviewed, counts.partlyReviewed, counts.notReviewed].map {
+                    String($0).leftPadded(to: 9)
+                }.joined()
+        }
+        var lines = ["".padding(toLength: 24, withPad: " ", startingAt: 0) + "    pages reviewed   partly      not"]
+        lines.append(row("all pages", total))
+        for (name, counts) in collections.sorted(by: { $0.key < $1.key }) { lines.append(row(name, counts)) }
+        lines.append("")
+        lines.append("section".padding(toLength: 24, withPad: " ", startingAt: 0) + "    pages   signed off")
+        for section in sectionList {
+            lines.append(
+                section.title.padding(toLength: 24, withPad: " ", startingAt: 0) + String(section.pages).leftPadded(to: 9)
+                    + String(section.signedOff).leftPadded(to: 13))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
