@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "FormularyStoreTests",
             dependencies: [
-                "FormularyStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "FormularyStore", "FormularyReview", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

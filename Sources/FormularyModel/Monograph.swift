@@ -137,6 +137,25 @@ public struct Review: Sendable, Hashable, Codable {
 
     /// Whether the whole page stands reviewed.
     public var isWhole: Bool { state == nil || state == "reviewed" }
+
+    private enum CodingKeys: String, CodingKey { case at, by, sections, state }
+
+    /// As `MonographJSON` writes it: `by` when there is one, `sections` with a state.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(at, forKey: .at)
+        if !by.isEmpty { try container.encode(by, forKey: .by) }
+        if state != nil { try container.encode(sections, forKey: .sections) }
+        try container.encodeIfPresent(state, forKey: .state)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        by = try container.decodeIfPresent(String.self, forKey: .by) ?? ""
+        at = try container.decodeIfPresent(String.self, forKey: .at)
+        state = try container.decodeIfPresent(String.self, forKey: .state)
+        sections = try container.decodeIfPresent([SectionCheck].self, forKey: .sections) ?? []
+    }
 }
 
 /// What a page describes.

@@ -44,7 +44,9 @@ public struct Coverage: Sendable, Equatable {
         collections[collection, default: Counts()].add(state)
         // A page with two dosage sections is one page with dosage, signed off when both are.
         var groups: [String: Bool] = [:]
-        for (name, signed) in names { groups[Self.group(of: name), default: true] = groups[Self.group(of: name), default: true] && signed }
+        for (name, signed) in names {
+            groups[Self.group(of: name), default: true] = groups[Self.group(of: name), default: true] && signed
+        }
         for (group, signed) in groups {
             sections[group, default: SectionCounts(section: group, title: Self.title(of: group))].pages += 1
             if signed { sections[group]?.signedOff += 1 }

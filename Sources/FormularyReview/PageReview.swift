@@ -3,6 +3,9 @@ import FormularyModel
 /// How far a page, as its text stands now, has been checked by people: each section with the
 /// sign-off that stands for its current text, or the one its text has changed since.
 ///
+/// A sign-off stands while the section has the text it was signed off on and no revision has
+/// changed that text since (a revert back to it does not bring it back).
+///
 /// A page is *reviewed* when every section stands signed off, *partly reviewed* when some do,
 /// *not reviewed* when none does. Nothing is stored about the state itself: it is worked out
 /// from the text and the sign-offs each time, so an edit can never leave a stale "reviewed".
@@ -34,7 +37,7 @@ public struct PageReview: Sendable, Equatable {
         sections = text.reviewable.map { part in
             let all = (bySection[part.name] ?? []).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
             let hash = SectionText.fingerprint(of: part)
-            let standing = all.last { $0.textHash == hash }
+            let standing = all.last { $0.textHash == hash && $0.voidedAt == nil }
             return Section(
                 name: part.name, title: SectionText.title(of: part.name), signedOff: standing,
                 changedSince: standing == nil ? all.last : nil)

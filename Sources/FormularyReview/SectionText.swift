@@ -63,8 +63,7 @@ public struct SectionText: Sendable, Equatable {
 
     /// Where each named section starts. Sections the parser finds inside another (an inline
     /// label) share its lines: no name.
-    private static func starts(of sections: [Section], lineCount: Int) -> [(line: Int, name: String, heading: String)]
-    {
+    private static func starts(of sections: [Section], lineCount: Int) -> [(line: Int, name: String, heading: String)] {
         var starts: [(line: Int, name: String, heading: String)] = []
         for (section, name) in zip(sections, SectionNames.names(of: sections)) where section.line <= lineCount {
             guard let name else { continue }
@@ -188,6 +187,16 @@ extension SectionText {
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
         }.joined()
+    }
+
+    /// The names of the parts whose text differs between `old` and `new` (changed, added or
+    /// removed): the sections whose sign-offs an edit voids.
+    public static func changedSections(from old: SectionText, to new: SectionText) -> [String] {
+        var before: [String: String] = [:]
+        for part in old.parts { before[part.name] = fingerprint(of: part) }
+        var after: [String: String] = [:]
+        for part in new.parts { after[part.name] = fingerprint(of: part) }
+        return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
     }
 
     /// What a reader calls a part: `Dosage`, `Side effects`, `Storage` (for `other:Storage`),

@@ -19,11 +19,15 @@ public struct SignOff: Sendable, Equatable, Codable {
     public var at: String
     /// The suggestion whose approval signed the section off, if that is how.
     public var suggestion: Int?
+    /// The revision that changed the section's text after it was signed off (an edit nobody
+    /// signed off, a revert): the sign-off no longer stands, even if the text comes back.
+    public var voidedAt: Int?
 
     public init(
         id: Int = 0, monographID: String, revision: Int, section: String, textHash: String, reviewer: String,
-        qualifications: [String], message: String, at: String, suggestion: Int? = nil
+        qualifications: [String], message: String, at: String, suggestion: Int? = nil, voidedAt: Int? = nil
     ) {
+        self.voidedAt = voidedAt
         self.id = id
         self.monographID = monographID
         self.revision = revision

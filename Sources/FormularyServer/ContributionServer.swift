@@ -60,11 +60,16 @@ final class ContributionServer: Sendable {
     /// How long a request may wait on the store before it is answered 503.
     static let storeDeadline: Duration = .seconds(20)
 
+    /// The site's coverage for the store's sign-offs (the pages the server serves).
+    let coverage: (@Sendable (ReviewLedger) -> Coverage)?
+
     init(
         contributions: Contributions, accounts: Accounts, settings: SiteConfiguration.ContributionSettings,
         siteTitle: String, styleURL: String, following: Locked<FollowerStatus>? = nil,
+        coverage: (@Sendable (ReviewLedger) -> Coverage)? = nil,
         changed: @escaping @Sendable (_ wait: Bool) async -> Void
     ) {
+        self.coverage = coverage
         self.following = following
         self.contributions = contributions
         self.accounts = accounts
@@ -83,6 +88,8 @@ final class ContributionServer: Sendable {
             && !path.hasPrefix("/_formulary/events"))
             || path == "/api/v1/suggestions" || path.hasPrefix("/api/v1/suggestions/")
             || path == "/api/v1/revisions" || path.hasPrefix("/api/v1/revisions/") || path == "/api/v1/me"
+            || path == "/api/v1/coverage"
+            || (path.hasPrefix("/api/v1/monographs/") && (path.hasSuffix("/sign-off") || path.hasSuffix("/review")))
     }
 
     static let sessionCookie = "formulary_session"
@@ -164,6 +171,9 @@ final class ContributionServer: Sendable {
             return [.post]
         case ("revisions", 1): return [.get]
         case ("revisions", 2) where segments.last == "revert": return [.post]
+        case ("coverage", 1): return [.get]
+        case ("monographs", 3...) where segments.last == "sign-off": return [.post]
+        case ("monographs", 3...) where segments.last == "review": return [.get]
         default: return nil
         }
     }
@@ -172,7 +182,8 @@ final class ContributionServer: Sendable {
     static func pageMethods(_ path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
         switch (segments.first ?? "", segments.count) {
-        case ("sign-in", 1), ("suggest", 1), ("suggestions", 2): return [.get, .post]
+        case ("sign-in", 1), ("suggest", 1), ("suggestions", 2), ("sign-off", 1): return [.get, .post]
+        case ("coverage", 1): return [.get]
         case ("sign-out", 1), ("revert", 1), ("tokens", 1): return [.post]
         case ("review", 1), ("history", 1), ("compare", 1), ("account", 1): return [.get]
         default: return nil
@@ -289,6 +300,15 @@ final class ContributionServer: Sendable {
         case ("account", 1, false):
             let user = try signedIn(visitor, request: request)
             return accountPage(user: user, visitor: visitor, newToken: nil)
+        case ("sign-off", 1, false):
+            let user = try signedIn(visitor, request: request)
+            let id = try required(target.parameter("page"), "page")
+            return try await signOffPage(id: id, user: user, visitor: visitor, done: target.parameter("done"))
+        case ("sign-off", 1, true):
+            let user = try signedIn(visitor, request: request)
+            return try await signOff(form, user: user)
+        case ("coverage", 1, false):
+            return try await coveragePage(visitor: visitor)
         case ("tokens", 1, true):
             let user = try signedIn(visitor, request: request)
             let label = (form["label"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -834,6 +854,30 @@ final class ContributionServer: Sendable {
                     createdAt: $0.createdAt)
             }
             return json(.ok, RevisionList(monograph: id, revisions: revisions))
+        case ("coverage", 1, false):
+            guard let coverage else { throw WebError.notFound("coverage is not available here") }
+            return jsonText(.ok, coverage(try await store.reviewLedger()).json)
+        case ("monographs", 3..., true) where segments.last == "sign-off":
+            guard let user = visitor.user else { throw WebError.unauthorized("send an API token") }
+            let id = segments.dropFirst().dropLast().joined(separator: "/")
+            let input = try JSONBody<SignOffInput>.decode(request.body, allowEmpty: true) ?? SignOffInput()
+            let signed = try await contributions.signOff(
+                monographID: id, sections: input.sections ?? [], reviewer: user.name, message: input.message ?? "",
+                revision: input.revision)
+            await changed(false)
+            let review = try await contributions.review(of: id)
+            return json(
+                .created,
+                SignOffResult(
+                    monograph: id, revision: signed.first?.revision ?? 0, signedOff: signed,
+                    state: review.state.rawValue))
+        case ("monographs", 3..., false) where segments.last == "review":
+            let id = segments.dropFirst().dropLast().joined(separator: "/")
+            guard let monograph = try await store.monograph(id: id) else {
+                throw WebError.notFound("no page has the id '\(id)'")
+            }
+            let review = try await contributions.review(of: id)
+            return json(.ok, ReviewResult(monograph: id, revision: monograph.currentRevision, review: review))
         case ("revisions", 2, true) where segments[1] == "revert":
             let user = try reviewer(visitor)
             guard let input = try JSONBody<RevertInput>.decode(request.body, allowEmpty: false) else {
@@ -911,6 +955,124 @@ final class ContributionServer: Sendable {
         fields[.contentType] = "text/html; charset=utf-8"
         fields[.cacheControl] = "no-store"
         return ServerResponse(status: .ok, headers: fields, body: .bytes(ByteBuffer(string: page)))
+    }
+
+    // MARK: Sign-offs and coverage
+
+    /// A page's sections as they stand, each with its check, and a form to sign off the ones
+    /// the reviewer ticks (all but those already checked, by default).
+    private func signOffPage(id: String, user: User, visitor: Visitor, done: String?) async throws -> ServerResponse {
+        guard let monograph = try await store.monograph(id: id) else {
+            throw WebError.notFound("no page has the id '\(id)'")
+        }
+        let review = try await contributions.review(of: id)
+        let policy = contributions.policy
+        var body = "<h1>Sign off \(Self.escape(id))</h1>\n"
+        if let done {
+            body +=
+                "<div class=\"notice\" role=\"status\">Signed off: \(Self.escape(done)). The page now shows it.</div>\n"
+        }
+        body +=
+            "<p>The page is <strong>\(Self.escape(Self.reviewLabel(review.state)))</strong> at revision \(monograph.currentRevision). "
+            + "Tick the sections you have checked and found right, as they stand now. A sign-off holds until the section's text changes.</p>\n"
+        guard user.role.mayReview else {
+            body += "<p>\(Self.escape(user.name)) is a contributor: only reviewers and admins sign off pages.</p>\n"
+            return html(title: "Sign off \(id)", visitor: visitor, body: body)
+        }
+        let qualified = Set(user.qualifications)
+        body += "<form method=\"post\" action=\"/_formulary/sign-off\" class=\"sign-off\">"
+        body +=
+            hidden("csrf", visitor.csrf ?? "") + hidden("page", id)
+            + hidden("revision", String(monograph.currentRevision))
+        body += "<fieldset><legend>Sections</legend>\n"
+        for section in review.sections {
+            let needed = policy.required(for: [section.name])
+            let allowed = needed.allSatisfy(qualified.contains)
+            let field = "section-" + Self.fieldName(section.name)
+            var state = "not checked"
+            if let signOff = section.signedOff {
+                state = "checked by \(signOff.reviewer) on \(Self.shortDate(signOff.at))"
+            } else if let old = section.changedSince {
+                state = "changed since \(old.reviewer) checked it on \(Self.shortDate(old.at))"
+            }
+            body +=
+                "<div class=\"check\"><input type=\"checkbox\" id=\"\(field)\" name=\"section:\(Self.escape(section.name))\""
+            body += section.signedOff == nil && allowed ? " checked" : ""
+            body += allowed ? "" : " disabled"
+            body +=
+                "><label for=\"\(field)\">\(Self.escape(section.title)) <span class=\"muted\">(\(Self.escape(state))"
+            body += allowed ? ")" : "; needs a reviewer qualified as \(Self.escape(needed.joined(separator: ", "))))"
+            body += "</span></label></div>\n"
+        }
+        body += "</fieldset>\n"
+        body +=
+            "<label for=\"message\">Note (optional: what you checked it against)</label><input type=\"text\" id=\"message\" name=\"message\" maxlength=\"500\">\n"
+        body += "<button type=\"submit\">Sign off the ticked sections</button></form>\n"
+        body +=
+            "<p><a href=\"/_formulary/history?page=\(Self.escape(Self.queryValue(id)))\">History</a> · <a href=\"/_formulary/suggest?page=\(Self.escape(Self.queryValue(id)))\">Suggest an edit instead</a></p>\n"
+        return html(title: "Sign off \(id)", visitor: visitor, body: body)
+    }
+
+    private func signOff(_ form: Form, user: User) async throws -> ServerResponse {
+        let id = try required(form["page"], "page")
+        let revision = try number(form["revision"] ?? "")
+        let sections = form.names(withPrefix: "section:")
+        guard !sections.isEmpty else { throw WebError.badRequest("tick at least one section to sign off") }
+        let signed = try await contributions.signOff(
+            monographID: id, sections: sections, reviewer: user.name,
+            message: (form["message"] ?? "").trimmingCharacters(in: .whitespaces), revision: revision)
+        await changed(true)
+        let titles = signed.map { SectionText.title(of: $0.section) }.joined(separator: ", ")
+        return redirect(
+            to: "/_formulary/sign-off?page=" + Self.queryValue(id) + "&done=" + Self.queryValue(titles))
+    }
+
+    /// How much of the site is reviewed: counts, by collection and by section.
+    private func coveragePage(visitor: Visitor) async throws -> ServerResponse {
+        guard let coverage else { throw WebError.notFound("coverage is not available here") }
+        let counts = coverage(try await store.reviewLedger())
+        func percent(_ part: Int, _ whole: Int) -> String {
+            whole == 0 ? "–" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
+        }
+        var body = "<h1>Review coverage</h1>\n"
+        body +=
+            "<p><strong>\(counts.total.reviewed)</strong> of \(counts.total.pages) pages reviewed (every section checked on its current text), "
+            + "<strong>\(counts.total.partlyReviewed)</strong> partly reviewed, \(counts.total.notReviewed) not reviewed.</p>\n"
+        body +=
+            "<h2>By collection</h2>\n<table class=\"listing\"><thead><tr><th>Collection</th><th>Pages</th><th>Reviewed</th><th>Partly</th><th>Not reviewed</th></tr></thead><tbody>\n"
+        for (name, row) in counts.collections.sorted(by: { $0.key < $1.key }) {
+            body +=
+                "<tr><td>\(Self.escape(name))</td><td>\(row.pages)</td><td>\(row.reviewed)</td><td>\(row.partlyReviewed)</td><td>\(row.notReviewed)</td></tr>\n"
+        }
+        body += "</tbody></table>\n"
+        body +=
+            "<h2>By section</h2>\n<table class=\"listing\"><thead><tr><th>Section</th><th>Pages with it</th><th>Signed off</th><th></th></tr></thead><tbody>\n"
+        for section in counts.sectionList {
+            body +=
+                "<tr><td>\(Self.escape(section.title))</td><td>\(section.pages)</td><td>\(section.signedOff)</td><td>\(percent(section.signedOff, section.pages))</td></tr>\n"
+        }
+        body += "</tbody></table>\n"
+        return html(title: "Review coverage", visitor: visitor, body: body)
+    }
+
+    static func reviewLabel(_ state: PageReview.State) -> String {
+        switch state {
+        case .reviewed: return "reviewed"
+        case .partlyReviewed: return "partly reviewed"
+        case .notReviewed: return "not reviewed"
+        }
+    }
+
+    /// A section name as an HTML id: letters and digits kept, the rest `-`.
+    static func fieldName(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+    }
+
+    private func jsonText(_ status: HTTPResponse.Status, _ text: String) -> ServerResponse {
+        var fields = SiteServer.securityHeaders
+        fields[.contentType] = "application/json"
+        fields[.cacheControl] = "no-store"
+        return ServerResponse(status: status, headers: fields, body: .bytes(ByteBuffer(string: text + "\n")))
     }
 
     private func redirect(to location: String) -> ServerResponse {
@@ -1133,6 +1295,52 @@ struct Form {
     }
 
     subscript(name: String) -> String? { fields[name] }
+
+    /// The names of the fields that start with `prefix`, without it (ticked checkboxes).
+    func names(withPrefix prefix: String) -> [String] {
+        fields.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted()
+    }
+}
+
+struct SignOffInput: Decodable {
+    var sections: [String]?
+    var message: String?
+    var revision: Int?
+}
+
+struct SignOffResult: Encodable {
+    var monograph: String
+    var revision: Int
+    var signedOff: [SignOff]
+    /// The page's state after it: `reviewed`, `partly-reviewed`, `not-reviewed`.
+    var state: String
+}
+
+/// `GET /api/v1/monographs/{id}/review`: each section of the current revision and its check.
+struct ReviewResult: Encodable {
+    var monograph: String
+    var revision: Int
+    var state: String
+    var sections: [Section]
+
+    struct Section: Encodable {
+        var section: String
+        var title: String
+        var state: String
+        var signOff: SignOff?
+    }
+
+    init(monograph: String, revision: Int, review: PageReview) {
+        self.monograph = monograph
+        self.revision = revision
+        state = review.state.rawValue
+        sections = review.sections.map {
+            Section(
+                section: $0.name, title: $0.title,
+                state: $0.signedOff != nil ? "checked" : $0.changedSince != nil ? "changed" : "not-checked",
+                signOff: $0.signedOff ?? $0.changedSince)
+        }
+    }
 }
 
 enum JSONBody<T: Decodable> {

@@ -1,5 +1,6 @@
 import Dispatch
 import FormularyModel
+import FormularyReview
 import FormularySite
 import FormularyStore
 import Foundation
@@ -18,14 +19,21 @@ final class SiteSession: Service, Sendable {
     /// Whether a rebuild is running, and whether changes arrived meanwhile.
     private let rebuilding = Locked<(running: Bool, again: Bool)>((false, false))
     private let queue = DispatchQueue(label: "formulary-rebuild")
+    /// With a store: its sign-offs and page dates, read again before each rebuild.
+    private let store: (any ContributionStore)?
+    /// The ledger the last build used (kept when the store cannot be read).
+    private let ledger: Locked<ReviewLedger>
 
     private init(
-        server: SiteServer, options: ServeOptions, watcher: FolderWatcher?, follower: StoreFollower?, logger: Logger
+        server: SiteServer, options: ServeOptions, watcher: FolderWatcher?, follower: StoreFollower?,
+        store: (any ContributionStore)?, ledger: ReviewLedger, logger: Logger
     ) {
         self.server = server
         self.options = options
         self.watcher = watcher
         self.follower = follower
+        self.store = store
+        self.ledger = Locked(ledger)
         self.logger = logger
     }
 
@@ -33,9 +41,16 @@ final class SiteSession: Service, Sendable {
         _ options: ServeOptions, progress: SiteBuilder.Progress?, logger: Logger,
         contributions setup: ContributionSetup? = nil
     ) async throws -> SiteSession {
-        let request = options.request
+        var request = options.request
+        if let store = setup?.contributions.store {
+            do {
+                request.reviews = try await store.reviewLedger()
+            } catch {
+                throw Serve.Failure.content("cannot read the store's sign-offs: \(error)")
+            }
+        }
         let started = ContinuousClock.now
-        let outcome = await onThread {
+        let outcome = await onThread { [request] in
             Result { () throws(SiteBuilder.Failure) in try SiteBuilder(request).build(progress: progress) }
         }
         var status = LiveReload.Status()
@@ -55,7 +70,7 @@ final class SiteSession: Service, Sendable {
         }
         let content: SiteContent
         do {
-            content = try await onThread {
+            content = try await onThread { [request] in
                 try SiteContent.load(
                     contentFolder: request.contentFolder, includeDrafts: request.includeDrafts,
                     reference: request.reference)
@@ -72,6 +87,7 @@ final class SiteSession: Service, Sendable {
                 contributions: setup.contributions, accounts: Accounts(store: setup.contributions.store),
                 settings: setup.settings, siteTitle: request.configuration.title,
                 styleURL: request.configuration.basePath + "assets/style.css", following: following,
+                coverage: { ledger in later.withLock({ $0 })?.server.api.content.coverage(ledger) ?? Coverage() },
                 changed: { wait in
                     guard let session = later.withLock({ $0 }) else { return }
                     if wait { await session.rebuildNow() } else { session.publishSoon() }
@@ -98,7 +114,8 @@ final class SiteSession: Service, Sendable {
                 logger: logger, changed: { later.withLock({ $0 })?.changed() })
         }
         let session = SiteSession(
-            server: server, options: options, watcher: watcher, follower: follower, logger: logger)
+            server: server, options: options, watcher: watcher, follower: follower,
+            store: setup?.contributions.store, ledger: request.reviews, logger: logger)
         later.withLock { $0 = session }
         watcher?.start { [weak session] in session?.changed() }
         return session
@@ -187,8 +204,10 @@ final class SiteSession: Service, Sendable {
         let started = ContinuousClock.now
         defer { lastRebuild.withLock { $0 = Self.milliseconds(since: started) } }
         var status = server.liveReload?.status ?? LiveReload.Status()
+        var request = options.request
+        request.reviews = currentLedger()
         do throws(SiteBuilder.Failure) {
-            let report = try SiteBuilder(options.request).build(progress: nil)
+            let report = try SiteBuilder(request).build(progress: nil)
             let changed = server.files.refresh()
             status.buildError = nil
             status.problems = Self.problems(report)
@@ -211,6 +230,34 @@ final class SiteSession: Service, Sendable {
             server.replaceContent(content)
         } catch {
             logger.error("cannot read \(options.request.contentFolder): \(error)")
+        }
+    }
+
+    /// The store's sign-offs and dates as they are now; the last ones read when the store does
+    /// not answer (the site is then built as it was shown).
+    private func currentLedger() -> ReviewLedger {
+        guard let store else { return .empty }
+        let outcome = Locked<Result<ReviewLedger, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let result: Result<ReviewLedger, any Error>
+            do {
+                result = .success(try await store.reviewLedger())
+            } catch {
+                result = .failure(error)
+            }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        // On the rebuild queue, never on one of the tasks' threads: waiting here blocks no task.
+        done.wait()
+        switch outcome.withLock({ $0 })! {
+        case .success(let fresh):
+            ledger.withLock { $0 = fresh }
+            return fresh
+        case .failure(let error):
+            logger.warning("cannot read the store's sign-offs: \(error); the pages show the last ones read")
+            return ledger.withLock { $0 }
         }
     }
 

@@ -116,7 +116,7 @@ final class StoreFollower: Service, Sendable {
     }
 
     /// Reads the feed from the last change applied, brings the pages it names up to their
-    /// current revision, and asks for a rebuild when a file was written.
+    /// current revision, and asks for a rebuild when a file was written or a page signed off.
     func catchUp() async {
         var applied = status.withLock { $0.applied }
         var written = 0
@@ -131,7 +131,9 @@ final class StoreFollower: Service, Sendable {
                 guard let last = changes.last else { break }
                 // A page changed several times in a batch is brought to its current revision once.
                 var seen: Set<String> = []
-                for change in changes where seen.insert(change.monographID).inserted {
+                // A sign-off changes no file, only what the page shows.
+                written += changes.filter { $0.kind == .signOff }.count
+                for change in changes where change.kind == .revision && seen.insert(change.monographID).inserted {
                     switch try await contributions.follow(change.monographID) {
                     case .unchanged: break
                     case .written: written += 1

@@ -87,7 +87,7 @@ extension DefaultTheme {
                 <li><strong>{{ingredientCount}}</strong> <a href="{{ingredientsURL}}">active ingredients</a></li>
                 {{#hasBanned}}<li><strong>{{bannedCount}}</strong> combinations prohibited in India (marked on their pages, with the Gazette notification)</li>{{/hasBanned}}
               </ul>
-              <p class="note">Most pages were drafted with the help of AI and are being reviewed by pharmacists. Each page says whether it has been reviewed.</p>
+              <p class="note coverage-line"><strong>{{reviewedCount}}</strong> of {{pageCount}} pages reviewed by people{{#hasPartlyReviewed}}, <strong>{{partlyReviewedCount}}</strong> partly{{/hasPartlyReviewed}}; {{notReviewedCount}} not reviewed yet{{#hasAIDrafts}} ({{aiDraftCount}} of them drafts written with the help of AI that no person has checked){{/hasAIDrafts}}. Each page says which of its sections were checked, by whom and when.{{#coverageURL}} <a href="{{coverageURL}}">Review coverage</a>{{/coverageURL}}</p>
             </section>
           </div>
         </main>
@@ -237,8 +237,17 @@ extension DefaultTheme {
                   {{provenanceText}}
                   {{#dateModified}}Last updated <time datetime="{{dateModified}}">{{dateModifiedLabel}}</time>.{{/dateModified}}
                 </p>
+                {{#hasReviewChecks}}
+                <details class="review-checks">
+                  <summary>Which sections were checked</summary>
+                  <ul>
+                    {{#reviewChecks}}<li class="check-{{state}}"><strong>{{title}}:</strong> {{text}}</li>
+                    {{/reviewChecks}}
+                  </ul>
+                </details>
+                {{/hasReviewChecks}}
                 {{#contributions}}
-                <p class="page-tools"><a href="{{suggestURL}}">Suggest an edit</a> <a href="{{historyURL}}">History</a></p>
+                <p class="page-tools"><a href="{{suggestURL}}">Suggest an edit</a> <a href="{{historyURL}}">History</a> <a href="{{signOffURL}}">Sign off (reviewers)</a></p>
                 {{/contributions}}
               </header>
 
@@ -280,6 +289,7 @@ extension DefaultTheme {
               {{#sections}}
               <section id="{{anchor}}" class="section">
                 <h2>{{heading}}</h2>
+                {{#check}}<p class="section-check check-{{state}}">{{text}}</p>{{/check}}
                 {{{html}}}
                 {{#editURL}}<p class="section-edit"><a href="{{editURL}}">Suggest an edit to {{heading}}</a></p>{{/editURL}}
               </section>
@@ -917,6 +927,13 @@ extension DefaultTheme {
         .provenance .badge { display: inline-block; font-weight: 700; border-radius: 6px; padding: 0 0.45rem; margin-right: 0.35rem; border: 1px solid; }
         .provenance-draft .badge { background: var(--warn-bg); border-color: var(--warn-line); color: #6b4e00; }
         .provenance-reviewed .badge { background: var(--ok-bg); border-color: var(--ok-line); color: #1d5b32; }
+        .provenance-partly .badge { background: var(--ok-bg); border-color: var(--warn-line); color: #1d5b32; }
+        .review-checks { font-size: 0.92rem; margin: 0.4rem 0 0; }
+        .review-checks summary { cursor: pointer; color: var(--link, inherit); }
+        .review-checks ul { margin: 0.3rem 0 0; padding-left: 1.2rem; }
+        .section-check { font-size: 0.88rem; margin: -0.3rem 0 0.6rem; color: var(--muted); }
+        .section-check.check-checked::before { content: "✓ "; color: #1d5b32; font-weight: 700; }
+        .section-check.check-changed { color: #6b4e00; }
         .banner { border-radius: 8px; padding: 0.75rem 1rem; margin: 0.8rem 0; border-left: 5px solid; }
         .banned { background: var(--danger-bg); border-color: var(--danger-line); color: #7b1d15; }
         .banner p { margin: 0.2rem 0; }

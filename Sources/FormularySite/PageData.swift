@@ -138,6 +138,7 @@ struct PageData: @unchecked Sendable {
         data["contributions"] = configuration.contributions.enabled
         data["suggestURL"] = "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id)
         data["historyURL"] = "/_formulary/history?page=" + SiteURLs.queryValue(monograph.id)
+        data["signOffURL"] = "/_formulary/sign-off?page=" + SiteURLs.queryValue(monograph.id)
         data["dateModified"] = summary.lastModified
         data["dateModifiedLabel"] = Self.dateLabel(summary.lastModified)
         data["jsonURL"] = urls.link(SiteURLs.monographJSONPath(monograph.id))
@@ -276,7 +277,8 @@ struct PageData: @unchecked Sendable {
                 data["provenanceLabel"] = "Partly reviewed"
                 data["provenanceText"] =
                     "\(checked.count) of \(review.sections.count) sections checked by people ("
-                    + checked.joined(separator: ", ") + "); the rest is " + (monograph.flags.aiGenerated ? "an AI draft " : "")
+                    + checked.joined(separator: ", ") + "); the rest is "
+                    + (monograph.flags.aiGenerated ? "an AI draft " : "")
                     + "not checked yet."
             case .notReviewed:
                 if !review.changed.isEmpty {
@@ -427,6 +429,9 @@ struct PageData: @unchecked Sendable {
         data["partlyReviewedCount"] = reviewed.partly
         data["hasPartlyReviewed"] = reviewed.partly > 0
         data["notReviewedCount"] = catalog.pages.count - reviewed.reviewed - reviewed.partly
+        let drafts = catalog.pages.filter { $0.aiGenerated && reviews.state(of: $0) == .notReviewed }.count
+        data["aiDraftCount"] = drafts
+        data["hasAIDrafts"] = drafts > 0
         data["coverageURL"] = configuration.contributions.enabled ? "/_formulary/coverage" : TemplateNull()
         var json = JSONText()
         json.openObject()

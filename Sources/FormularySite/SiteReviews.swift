@@ -153,7 +153,8 @@ extension Coverage {
         lines.append("section".padding(toLength: 24, withPad: " ", startingAt: 0) + "    pages   signed off")
         for section in sectionList {
             lines.append(
-                section.title.padding(toLength: 24, withPad: " ", startingAt: 0) + String(section.pages).leftPadded(to: 9)
+                section.title.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + String(section.pages).leftPadded(to: 9)
                     + String(section.signedOff).leftPadded(to: 13))
         }
         return lines.joined(separator: "\n") + "\n"

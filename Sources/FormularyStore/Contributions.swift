@@ -87,7 +87,7 @@ public struct Contributions: Sendable {
             guard let stored = try await store.monograph(id: id) else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
-                    message: "imported from \(relative)", approving: nil, ifCurrent: 0, signOffs: [])
+                    message: "imported from \(relative)", approving: nil, ifCurrent: 0, voiding: [], signOffs: [])
                 report.added.append(id)
                 continue
             }
@@ -106,7 +106,8 @@ public struct Contributions: Sendable {
             } else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,
-                    message: "changed on disk: \(relative)", approving: nil, ifCurrent: current.number, signOffs: [])
+                    message: "changed on disk: \(relative)", approving: nil, ifCurrent: current.number,
+                    voiding: Self.changedSections(current.markdown, markdown, path: stored.path), signOffs: [])
                 report.changed.append(id)
             }
         }
@@ -311,7 +312,8 @@ public struct Contributions: Sendable {
         let revision = try await store.addRevision(
             monographID: suggestion.monographID, path: path, markdown: text, author: suggestion.author,
             message: suggestion.message + " (suggestion #\(id), approved by \(reviewer))",
-            approving: (id, reviewer, override), ifCurrent: current?.currentRevision ?? 0, signOffs: signOffs)
+            approving: (id, reviewer, override), ifCurrent: current?.currentRevision ?? 0,
+            voiding: try await changedSections(of: current, to: text), signOffs: signOffs)
         try writeFile(text, to: path)
         return revision
     }
@@ -402,6 +404,18 @@ public struct Contributions: Sendable {
         }
     }
 
+    /// The sections whose text differs between two versions of a page.
+    static func changedSections(_ old: String, _ new: String, path: String) -> [String] {
+        SectionText.changedSections(from: SectionText(old, path: path), to: SectionText(new, path: path))
+    }
+
+    /// The sections a new text of `monograph` changes from its current revision (none for a new page).
+    private func changedSections(of monograph: StoredMonograph?, to text: String) async throws -> [String] {
+        guard let monograph, let current = try await store.revision(of: monograph.id, number: monograph.currentRevision)
+        else { return [] }
+        return Self.changedSections(current.markdown, text, path: monograph.path)
+    }
+
     /// Who wrote each named section's current text: the author of the revision that gave the
     /// section that text (the earliest of the latest run of revisions where it has it).
     static func writers(of names: [String], in monographID: String, store: any ContributionStore, path: String)
@@ -463,7 +477,7 @@ public struct Contributions: Sendable {
         _ = try await store.addRevision(
             monographID: monograph.id, path: monograph.path, markdown: disk, author: "import",
             message: "changed on disk: \(monograph.path)", approving: nil, ifCurrent: monograph.currentRevision,
-            signOffs: [])
+            voiding: Self.changedSections(current.markdown, disk, path: monograph.path), signOffs: [])
         return true
     }
 
@@ -527,9 +541,11 @@ public struct Contributions: Sendable {
             if let latest = try await store.monograph(id: monographID) {
                 _ = try await recordEditOnDisk(latest)
             }
+            let latest = try await store.monograph(id: monographID)
             let revision = try await store.addRevision(
                 monographID: monographID, path: monograph.path, markdown: target.markdown, author: author,
-                message: "reverted to revision \(number)", approving: nil, ifCurrent: nil, signOffs: [])
+                message: "reverted to revision \(number)", approving: nil, ifCurrent: latest?.currentRevision,
+                voiding: try await changedSections(of: latest, to: target.markdown), signOffs: [])
             try writeFile(target.markdown, to: monograph.path)
             return revision
         }

@@ -193,7 +193,8 @@ public final class PostgresStore: SharedStore {
                 CREATE TABLE sign_off (
                     id BIGSERIAL PRIMARY KEY, monograph_id TEXT NOT NULL REFERENCES monograph(id),
                     revision INTEGER NOT NULL, section TEXT NOT NULL, text_hash TEXT NOT NULL, reviewer TEXT NOT NULL,
-                    qualifications TEXT NOT NULL, message TEXT NOT NULL, at TEXT NOT NULL, suggestion INTEGER)
+                    qualifications TEXT NOT NULL, message TEXT NOT NULL, at TEXT NOT NULL, suggestion INTEGER,
+                    voided_at INTEGER)
                 """,
                 "CREATE INDEX sign_off_page ON sign_off(monograph_id, id)",
                 // A sign-off changes what the servers show of a page without changing its text.
@@ -338,7 +339,8 @@ public final class PostgresStore: SharedStore {
 
     public func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, signOffs: [SignOff]
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, voiding: [String],
+        signOffs: [SignOff]
     ) async throws -> Revision {
         let logger = self.logger
         return try await run {
@@ -378,6 +380,13 @@ public final class PostgresStore: SharedStore {
                         AuditEntry(
                             actor: author, action: "revision", target: monographID,
                             detail: "revision \(revision.number): \(message)"), logger: logger)
+                }
+                for section in voiding {
+                    try await connection.query(
+                        """
+                        UPDATE sign_off SET voided_at = \(revision.number)
+                        WHERE monograph_id = \(monographID) AND section = \(section) AND voided_at IS NULL
+                        """, logger: logger)
                 }
                 _ = try await Self.insert(
                     connection, signOffs, monographID: monographID, revision: revision.number, logger: logger)
@@ -461,18 +470,20 @@ public final class PostgresStore: SharedStore {
     }
 
     private static let signOffColumns =
-        "id, monograph_id, revision, section, text_hash, reviewer, qualifications, message, at, suggestion"
+        "id, monograph_id, revision, section, text_hash, reviewer, qualifications, message, at, suggestion, voided_at"
 
     private static func signOffs(_ rows: PostgresRowSequence) async throws -> [SignOff] {
         var result: [SignOff] = []
-        for try await (id, monographID, revision, section, hash, reviewer, qualifications, message, at, suggestion)
-            in rows.decode((Int, String, Int, String, String, String, String, String, String, Int?).self)
+        for try await (
+            id, monographID, revision, section, hash, reviewer, qualifications, message, at, suggestion, voided
+        )
+            in rows.decode((Int, String, Int, String, String, String, String, String, String, Int?, Int?).self)
         {
             result.append(
                 SignOff(
                     id: id, monographID: monographID, revision: revision, section: section, textHash: hash,
                     reviewer: reviewer, qualifications: AuditText.qualifications(qualifications), message: message,
-                    at: at, suggestion: suggestion))
+                    at: at, suggestion: suggestion, voidedAt: voided))
         }
         return result
     }
@@ -640,7 +651,8 @@ public final class PostgresStore: SharedStore {
             for try await (sequence, id, number, kind) in rows.decode((Int, String, Int, String).self) {
                 changes.append(
                     StoreChange(
-                        sequence: sequence, monographID: id, revision: number, kind: StoreChange.Kind(rawValue: kind)
+                        sequence: sequence, monographID: id, revision: number,
+                        kind: StoreChange.Kind(rawValue: kind)
                             ?? .revision))
             }
             return changes

@@ -135,7 +135,8 @@ public final class SQLiteStore: ContributionStore {
                         qualifications TEXT NOT NULL,
                         message TEXT NOT NULL,
                         at TEXT NOT NULL,
-                        suggestion INTEGER
+                        suggestion INTEGER,
+                        voided_at INTEGER
                     );
                     CREATE INDEX sign_off_page ON sign_off(monograph_id, id);
                     """)
@@ -201,7 +202,8 @@ public final class SQLiteStore: ContributionStore {
 
     public func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, signOffs: [SignOff]
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, voiding: [String],
+        signOffs: [SignOff]
     ) async throws -> Revision {
         try await run {
             try await database.write { db in
@@ -238,6 +240,12 @@ public final class SQLiteStore: ContributionStore {
                         AuditEntry(
                             actor: author, action: "revision", target: monographID,
                             detail: "revision \(revision.number): \(message)"))
+                }
+                for section in voiding {
+                    try db.execute(
+                        sql:
+                            "UPDATE sign_off SET voided_at = ? WHERE monograph_id = ? AND section = ? AND voided_at IS NULL",
+                        arguments: [revision.number, monographID, section])
                 }
                 _ = try Self.insert(db, signOffs, monographID: monographID, revision: revision.number)
                 return revision
@@ -390,7 +398,7 @@ public final class SQLiteStore: ContributionStore {
             id: row["id"], monographID: row["monograph_id"], revision: row["revision"], section: row["section"],
             textHash: row["text_hash"], reviewer: row["reviewer"],
             qualifications: AuditText.qualifications(row["qualifications"] as String), message: row["message"],
-            at: row["at"], suggestion: row["suggestion"])
+            at: row["at"], suggestion: row["suggestion"], voidedAt: row["voided_at"])
     }
 
     /// One server writes a SQLite store, and its writes are serialised already.

@@ -61,11 +61,13 @@ public protocol ContributionStore: PeopleStore {
     /// `ifCurrent`, nothing is added (`StoreError.stale`) unless that is still the current
     /// revision: an approval merged against a page that moved on meanwhile is merged again.
     /// The same transaction adds the change to the audit log.
-    /// `signOffs` (an approval's, of the sections it changed) are stored with the revision's
-    /// number, in the same transaction.
+    /// The sign-offs of the sections in `voiding` (those whose text the revision changes) stop
+    /// standing; `signOffs` (an approval's, of the sections it changed) are then stored with the
+    /// revision's number; all in the same transaction.
     func addRevision(
         monographID: String, path: String, markdown: String, author: String, message: String,
-        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, signOffs: [SignOff]
+        approving: (suggestion: Int, reviewer: String, reason: String?)?, ifCurrent: Int?, voiding: [String],
+        signOffs: [SignOff]
     ) async throws -> Revision
     /// A suggestion; base revision 0 (with `path`) proposes a page that does not exist yet.
     func addSuggestion(

@@ -3,6 +3,7 @@ import FormularyGenerate
 import FormularyModel
 import FormularyReference
 import FormularySite
+import FormularyStore
 import Foundation
 
 #if canImport(Glibc)
@@ -52,6 +53,14 @@ struct Build: ParsableCommand {
         }
         // The process ends after the build: what it allocated is left to the operating system.
         request.leavesMemoryToExit = true
+        // A site with a store: its pages show who checked which section, and when they changed.
+        if let location = selection.storeLocation {
+            do {
+                request.reviews = try waitFor { try await openContributionStore(location).reviewLedger() }
+            } catch {
+                fail("cannot read the store's sign-offs (\(location)): \(error)")
+            }
+        }
         let progress = quiet ? nil : ProgressLine.make()
         let report: SiteBuilder.Report
         do {
@@ -149,6 +158,17 @@ struct SiteArguments: ParsableArguments {
         if let baseURL { request.configuration.baseURL = try SiteConfiguration.normalizedBaseURL(baseURL) }
         request.includeDrafts = drafts
         return request
+    }
+
+    /// The site's store, when it has one: `$FORMULARY_DATABASE`, else `SITE/.formulary/formulary.sqlite`
+    /// if that file exists (a build never creates one).
+    var storeLocation: String? {
+        guard content == nil else { return nil }
+        if let location = ProcessInfo.processInfo.environment["FORMULARY_DATABASE"], !location.isEmpty {
+            return location
+        }
+        let file = (site ?? ".") + "/.formulary/formulary.sqlite"
+        return FileManager.default.fileExists(atPath: file) ? file : nil
     }
 
     /// The build cache for an output folder outside a site folder: `.NAME.formulary-cache` beside it.

@@ -219,7 +219,9 @@ extension ReviewCommand {
 
         @Option(
             help: "Only these sections, comma-separated (dosage,precautions; default: every section of the page).",
-            transform: { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } })
+            transform: {
+                $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            })
         var sections: [String] = []
 
         @Option(help: "A note kept with the sign-off (what was checked against what).")
@@ -259,7 +261,8 @@ extension ReviewCommand {
                 for section in review.sections {
                     let line: String
                     if let signOff = section.signedOff {
-                        line = "checked by \(signOff.reviewer) on \(signOff.at.prefix(10)) (revision \(signOff.revision))"
+                        line =
+                            "checked by \(signOff.reviewer) on \(signOff.at.prefix(10)) (revision \(signOff.revision))"
                     } else if let old = section.changedSince {
                         line = "changed since \(old.reviewer) checked it on \(old.at.prefix(10)); not checked"
                     } else {
@@ -291,7 +294,8 @@ extension ReviewCommand {
     struct CoverageCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "coverage",
-            abstract: "How much of the site people have checked: pages reviewed, partly, not; by collection and section.",
+            abstract:
+                "How much of the site people have checked: pages reviewed, partly, not; by collection and section.",
             discussion: """
                 A page is reviewed when every section stands signed off on its current text, partly
                 reviewed when some do, not reviewed when none does (pages whose front matter names a

@@ -1,3 +1,4 @@
+import FormularyReview
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -40,7 +41,14 @@ struct ContributionFixture {
         let server = ContributionServer(
             contributions: contributions, accounts: accounts, settings: settings, siteTitle: "Test Formulary",
             styleURL: "/assets/style.css",
-            changed: { _ in _ = try? SiteBuilder(request).build() })
+            coverage: { ledger in
+                (try? SiteContent.load(contentFolder: site.path + "/content"))?.coverage(ledger) ?? Coverage()
+            },
+            changed: { _ in
+                var request = request
+                request.reviews = (try? await store.reviewLedger()) ?? .empty
+                _ = try? SiteBuilder(request).build()
+            })
         return ContributionFixture(site: site, server: server, store: store, accounts: accounts)
     }
 
@@ -166,10 +174,16 @@ struct ContributionServerTests {
         #expect(approved.status == .ok)
         #expect(approved.text.contains("Approved: revision 2 of composition/aspirin is published."))
         #expect(fixture.aspirin.contains("Pain, fever and swelling."))
-        #expect(fixture.aspirin.contains("reviewed_by: \"rhea\""))
+        // The approver checked the section the suggestion changed: signed off, nothing in the file.
+        #expect(!fixture.aspirin.contains("reviewed_by"))
         let page = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
         #expect(page.contains("Pain, fever and swelling."))
-        #expect(page.contains("\"reviewedBy\":{\"@type\":\"Person\",\"name\":\"rhea\"}"))
+        #expect(page.contains("<span class=\"badge\">Partly reviewed</span>"))
+        #expect(
+            page.contains(
+                "<h2>Uses</h2>\n        <p class=\"section-check check-checked\">Checked by a pharmacist, rhea, "))
+        // Not reviewed as a whole: no review date for search engines.
+        #expect(!page.contains("\"reviewedBy\""))
 
         let history = await fixture.get("/_formulary/history?page=composition/aspirin", &rhea)
         #expect(history.text.contains("<td>2 (current)</td>"))
@@ -179,7 +193,6 @@ struct ContributionServerTests {
                 "<select id=\"from\" name=\"from\"><option value=\"2\">2</option><option value=\"1\" selected>1</option></select>"
             ))
         let compare = await fixture.get("/_formulary/compare?page=composition/aspirin&from=1&to=2", &rhea)
-        #expect(compare.text.contains("<ins>reviewed_by: &quot;rhea&quot;"))
         #expect(compare.text.contains("<ins>Pain, fever </ins>and <ins>swelling.\n\n</ins>"))
         let reverted = await fixture.post(
             "/_formulary/revert", [("page", "composition/aspirin"), ("to", "1")], &rhea)
@@ -424,6 +437,69 @@ struct ContributionServerTests {
         let rhea = await fixture.api(.post, "/api/v1/suggestions/1/approve", token: try await fixture.token("rhea"))
         #expect(rhea.status == .ok)
         #expect(fixture.aspirin.contains("Two tablets."))
+    }
+
+    @Test("sign-offs through the API and the page: every rule holds at both doors; the page and coverage follow")
+    func signOffs() async throws {
+        let fixture = try await ContributionFixture.make(qualifications: ["dosage": "pharmacist"])
+        let path = "/api/v1/monographs/composition/aspirin/sign-off"
+        let usage = #"{"sections": ["usage"]}"#
+        #expect(await fixture.api(.post, path, token: nil, json: usage).status == .unauthorized)
+        let cara = await fixture.api(.post, path, token: try await fixture.token("cara"), json: usage)
+        #expect(cara.status == .forbidden)
+        #expect(cara.text.contains("cara is a contributor; only reviewers and admins may sign off a page"))
+        let sam = try await fixture.token("sam")
+        let samDosage = await fixture.api(.post, path, token: sam, json: #"{"sections": ["dosage"]}"#)
+        #expect(samDosage.status == .forbidden)
+        #expect(samDosage.text.contains("signing off dosage needs a reviewer qualified as pharmacist; sam is not"))
+        #expect(await fixture.api(.post, path, token: sam, json: #"{"sections": ["nope"]}"#).status.code == 422)
+        #expect(await fixture.api(.post, path, token: sam, json: #"{"sections": 5}"#).status == .badRequest)
+        #expect(
+            await fixture.api(.post, path, token: sam, json: #"{"sections": ["usage"], "revision": 7}"#).status
+                == .conflict)
+        #expect(
+            await fixture.api(.post, "/api/v1/monographs/composition/nope/sign-off", token: sam, json: usage).status
+                == .notFound)
+        #expect(try await fixture.store.signOffs(of: "composition/aspirin") == [])
+
+        let rhea = await fixture.api(
+            .post, path, token: try await fixture.token("rhea"),
+            json: #"{"sections": ["usage", "dosage"], "message": "checked", "revision": 1}"#)
+        #expect(rhea.status == .created)
+        #expect(rhea.text.contains(#""state":"partly-reviewed""#))
+        let review = await fixture.api(.get, "/api/v1/monographs/composition/aspirin/review", token: nil)
+        #expect(review.status == .ok)
+        #expect(review.text.contains(#""section":"dosage""#))
+        #expect(review.text.contains(#""state":"checked""#))
+
+        // In the browser: sam may not tick the dosage; he signs off the rest.
+        var browser = await fixture.signIn("sam")
+        let form = await fixture.get("/_formulary/sign-off?page=composition/aspirin", &browser)
+        #expect(form.status == .ok)
+        #expect(form.text.contains("needs a reviewer qualified as pharmacist"))
+        #expect(form.text.contains("name=\"section:dosage\" disabled"))
+        let posted = await fixture.post(
+            "/_formulary/sign-off",
+            [("page", "composition/aspirin"), ("revision", "1"), ("section:preamble", "on")], &browser)
+        #expect(posted.status == .seeOther)
+        let page = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        #expect(page.contains("<span class=\"badge\">Reviewed</span>"))
+        #expect(page.contains(#""reviewedBy":[{"@type":"Person","name":"rhea"},{"@type":"Person","name":"sam"}]"#))
+        #expect(page.contains("<strong>Dosage:</strong> Checked by a pharmacist, rhea, "))
+        let record = String(
+            decoding: fixture.site.read("public/api/v1/monographs/composition/aspirin.json") ?? [], as: UTF8.self)
+        #expect(record.contains(#""by":"rhea, sam""#))
+        #expect(record.contains(#""state":"reviewed""#))
+        let home = String(decoding: fixture.site.read("public/index.html") ?? [], as: UTF8.self)
+        #expect(home.contains("<strong>1</strong> of 4 pages reviewed by people"))
+
+        let coverage = await fixture.api(.get, "/api/v1/coverage", token: nil)
+        #expect(coverage.status == .ok)
+        #expect(coverage.text.hasPrefix(#"{"pages":4,"reviewed":1,"partlyReviewed":0,"notReviewed":3,"#))
+        var anonymous = ContributionFixture.Browser()
+        #expect(
+            await fixture.get("/_formulary/coverage", &anonymous).text.contains(
+                "<strong>1</strong> of 4 pages reviewed"))
     }
 
     @Test("malformed and hostile requests get a clear 4xx, never a crash or a change")

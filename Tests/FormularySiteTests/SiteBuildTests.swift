@@ -108,7 +108,7 @@ struct SiteBuildTests {
         #expect(usage.lowerBound < sideEffects.lowerBound && sideEffects.lowerBound < faqs.lowerBound)
         #expect(html.contains("<dt>Why?</dt>\n          <dd><p>Because.</p>\n</dd>"))
         #expect(html.contains(#"<div class="banner banned" role="alert">"#))
-        #expect(html.contains(#"<span class="badge">AI-drafted</span>"#))
+        #expect(html.contains(#"<span class="badge">AI draft, not reviewed</span>"#))
         #expect(html.contains(#"<aside class="disclaimer" aria-labelledby="disclaimer-heading">"#))
     }
 

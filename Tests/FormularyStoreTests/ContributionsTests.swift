@@ -1,3 +1,4 @@
+import FormularyReview
 import Foundation
 import Testing
 
@@ -43,10 +44,8 @@ let aspirin = """
 
 func edited(_ text: String, _ from: String, _ to: String) -> String { text.replacingOccurrences(of: from, with: to) }
 
-/// `text` as an approval by `reviewer` today writes it: with `reviewed_by` and `reviewed_at`.
-func reviewed(by reviewer: String, _ text: String) -> String {
-    Contributions.markedReviewed(text, by: reviewer, on: String(Clock.now().prefix(10)))
-}
+/// `text` as an approval writes it: a draft no more (who approved it is in its sign-offs).
+func reviewed(by reviewer: String, _ text: String) -> String { Contributions.published(text) }
 
 @Suite("sections of a page")
 struct SectionTextTests {
@@ -89,20 +88,14 @@ struct SectionTextTests {
                 == edited(current, "## Side Effects\nStomach upset.\n\n", ""))
     }
 
-    @Test("approving marks a page reviewed (a draft no more); a page without front matter is left as it is")
-    func markReviewed() {
+    @Test("approving makes a draft published and leaves the rest of the file alone")
+    func markPublished() {
         #expect(
-            Contributions.markedReviewed(
-                "---\r\ntitle: X\r\nstatus: \"draft\"\r\nreviewed_by: old\r\n---\r\nBody\r\n", by: "a", on: "2026-11-25"
-            )
-                == "---\r\ntitle: X\r\nstatus: reviewed\r\nreviewed_by: \"a\"\r\nreviewed_at: \"2026-11-25\"\r\n---\r\nBody\r\n"
-        )
-        #expect(
-            Contributions.markedReviewed(aspirin, by: "a", on: "2026-11-25")
-                == edited(
-                    aspirin, "title: Aspirin\n", "title: Aspirin\nreviewed_by: \"a\"\nreviewed_at: \"2026-11-25\"\n"))
+            Contributions.published("---\r\ntitle: X\r\nstatus: \"draft\"\r\nreviewed_by: old\r\n---\r\nBody\r\n")
+                == "---\r\ntitle: X\r\nstatus: reviewed\r\nreviewed_by: old\r\n---\r\nBody\r\n")
+        #expect(Contributions.published(aspirin) == aspirin)
         let noFrontMatter = "status: draft\nBody\n"
-        #expect(Contributions.markedReviewed(noFrontMatter, by: "a", on: "2026-11-25") == noFrontMatter)
+        #expect(Contributions.published(noFrontMatter) == noFrontMatter)
     }
 
     @Test("the diff names changed sections only, word by word")
@@ -365,15 +358,14 @@ struct ContributionsTests {
             try await contributions.suggestNewPage(
                 monographID: "composition/x", path: "../../etc/x.md", markdown: draft, author: "g", message: "m")
         }
-        // The day of the approval (either side of it, should it run across midnight UTC).
-        let dayBefore = String(Date().formatted(.iso8601).prefix(10))
         let revision = try await contributions.approve(suggestion: suggestion.id, reviewer: "dr-mehta")
-        let dayAfter = String(Date().formatted(.iso8601).prefix(10))
         #expect(revision.number == 1)
-        // Approved by a person: no longer a draft.
-        let today = revision.markdown.contains("reviewed_at: \"\(dayBefore)\"") ? dayBefore : dayAfter
-        let reviewed =
-            "---\ntitle: Naproxen\nstatus: reviewed\nreviewed_by: \"dr-mehta\"\nreviewed_at: \"\(today)\"\n---\n\n## Usage\nPain.\n"
+        // Approved by a person: no longer a draft, and every section signed off by the approver.
+        let reviewed = "---\ntitle: Naproxen\nstatus: reviewed\n---\n\n## Usage\nPain.\n"
+        let review = try await contributions.review(of: "composition/naproxen")
+        #expect(review.state == .reviewed)
+        #expect(review.reviewers == ["dr-mehta"])
+        #expect(review.sections.map(\.signedOff?.suggestion) == [suggestion.id, suggestion.id])
         #expect(revision.markdown == reviewed)
         #expect(folder.read("content/composition/naproxen.md") == reviewed)
         #expect(try await contributions.store.monograph(id: "composition/naproxen")?.path == "composition/naproxen.md")

@@ -88,7 +88,7 @@ struct SharedStoreTests {
             tries += 1
             _ = try await stores[0].addRevision(
                 monographID: "composition/aspirin", path: "composition/aspirin.md", markdown: aspirin + "\n",
-                author: "import", message: "again", approving: nil, ifCurrent: nil)
+                author: "import", message: "again", approving: nil, ifCurrent: nil, voiding: [], signOffs: [])
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(announced.count.load(ordering: .relaxed) > 0, "no announcement in 100 changes")
