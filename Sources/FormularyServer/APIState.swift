@@ -49,7 +49,8 @@ struct MonographSummary: Codable, Sendable, Equatable {
     var title: String
     var kind: MonographKind
     var ingredients: [Ingredient]
-    var lastModified: String
+    /// When the text last changed; absent when nothing says (never a file's modification time).
+    var lastModified: String?
     var aiGenerated: Bool
     var banned: Bool
     /// The page on the site.
@@ -64,7 +65,7 @@ struct MonographSummary: Codable, Sendable, Equatable {
         title = page.title
         kind = page.kind
         ingredients = page.ingredients
-        lastModified = page.lastModified
+        lastModified = page.lastModified.isEmpty ? nil : page.lastModified
         aiGenerated = page.aiGenerated
         banned = page.banned
         url = "/" + SiteURLs.percentEncoded(SiteURLs.monographPath(page.id))

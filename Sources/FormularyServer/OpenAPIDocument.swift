@@ -169,7 +169,23 @@ enum OpenAPIDocument {
                   "kind": {"$ref": "#/components/schemas/Kind"},
                   "description": {"type": "string"},
                   "lastModified": {"type": "string"},
-                  "review": {"type": "object", "required": ["by"], "properties": {"by": {"type": "string"}, "at": {"type": "string"}}},
+                  "review": {
+                    "type": "object",
+                    "description": "Who checked the page: from front matter (by, at), or from the store's sign-offs (state, sections; by and at when the whole page is reviewed).",
+                    "properties": {
+                      "by": {"type": "string"}, "at": {"type": "string"},
+                      "state": {"type": "string", "enum": ["reviewed", "partly-reviewed", "not-reviewed"]},
+                      "sections": {"type": "array", "items": {
+                        "type": "object", "required": ["section", "title", "state", "qualifications"],
+                        "properties": {
+                          "section": {"type": "string"}, "title": {"type": "string"},
+                          "state": {"type": "string", "enum": ["checked", "changed", "not-checked"]},
+                          "by": {"type": "string"}, "qualifications": {"type": "array", "items": {"type": "string"}},
+                          "at": {"type": "string"}, "revision": {"type": "integer"}
+                        }
+                      }}
+                    }
+                  },
                   "regulatory": {
                     "type": "object",
                     "description": "What India's list of prohibited fixed-dose combinations (CDSCO) says of the medicine.",
@@ -217,7 +233,7 @@ enum OpenAPIDocument {
               },
               "MonographSummary": {
                 "type": "object",
-                "required": ["id", "slug", "collection", "title", "kind", "ingredients", "lastModified", "aiGenerated", "banned", "url", "record"],
+                "required": ["id", "slug", "collection", "title", "kind", "ingredients", "aiGenerated", "banned", "url", "record"],
                 "properties": {
                   "id": {"type": "string"},
                   "slug": {"type": "string"},
@@ -225,7 +241,7 @@ enum OpenAPIDocument {
                   "title": {"type": "string"},
                   "kind": {"$ref": "#/components/schemas/Kind"},
                   "ingredients": {"type": "array", "items": {"$ref": "#/components/schemas/IngredientStrength"}},
-                  "lastModified": {"type": "string", "description": "YYYY-MM-DD"},
+                  "lastModified": {"type": "string", "description": "YYYY-MM-DD: when the text last changed (the store's latest revision, else the file's last git commit, else the front matter's date); absent when none of them says."},
                   "aiGenerated": {"type": "boolean"},
                   "banned": {"type": "boolean"},
                   "url": {"type": "string", "description": "The page on the site."},
@@ -455,6 +471,46 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/coverage": {
+              "get": {
+                "operationId": "coverage",
+                "summary": "How much of the site people have checked: pages reviewed, partly reviewed, not reviewed; by collection and by section.",
+                "responses": {
+                  "200": {"description": "The counts.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Coverage"}}}}
+                }
+              }
+            },
+            "/api/v1/monographs/{id}/sign-off": {
+              "post": {
+                "operationId": "signOff",
+                "summary": "Signs off the current text of a page's sections (all when none are named) as checked and right (reviewers; qualified ones for reserved sections; not one's own text).",
+                "security": [{"token": []}],
+                "parameters": [{"$ref": "#/components/parameters/MonographID"}],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignOffInput"}}}},
+                "responses": {
+                  "201": {"description": "The sign-offs stored, and the page's state after them.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignOffResult"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/monographs/{id}/review": {
+              "get": {
+                "operationId": "getReview",
+                "summary": "Each section of a page's current revision, with the sign-off that stands for it or the one it changed since.",
+                "parameters": [{"$ref": "#/components/parameters/MonographID"}],
+                "responses": {
+                  "200": {"description": "The page's review.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReviewResult"}}}},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
             "/api/v1/revisions/revert": {
               "post": {
                 "operationId": "revert",
@@ -479,7 +535,8 @@ enum OpenAPIDocument {
               "token": {"type": "http", "scheme": "bearer", "description": "An API token from `formulary user token NAME` or the account page (fm_...)."}
             },
             "parameters": {
-              "SuggestionNumber": {"name": "number", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}
+              "SuggestionNumber": {"name": "number", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}},
+              "MonographID": {"name": "id", "in": "path", "required": true, "description": "The page's id, such as composition/paracetamol (its slash is part of the path).", "schema": {"type": "string"}, "example": "composition/paracetamol"}
             },
             "pathItems": {
               "Decision": {
@@ -571,6 +628,41 @@ enum OpenAPIDocument {
                   "override": {"type": "string", "description": "Approving: why the check errors do not matter."}
                 }
               },
+              "SignOffInput": {"type": "object", "properties": {
+                "sections": {"type": "array", "items": {"type": "string"}, "description": "Section names as GET .../review lists them (dosage, other:Storage); all when absent."},
+                "message": {"type": "string"},
+                "revision": {"type": "integer", "description": "The revision that was read; refused (409) when the page moved on."}
+              }},
+              "SignOff": {"type": "object", "required": ["id", "monographID", "revision", "section", "textHash", "reviewer", "qualifications", "message", "at"], "properties": {
+                "id": {"type": "integer"}, "monographID": {"type": "string"}, "revision": {"type": "integer"},
+                "section": {"type": "string"}, "textHash": {"type": "string", "description": "SHA-256 of the section's text."},
+                "reviewer": {"type": "string"}, "qualifications": {"type": "array", "items": {"type": "string"}},
+                "message": {"type": "string"}, "at": {"type": "string"}, "suggestion": {"type": "integer"},
+                "voidedAt": {"type": "integer", "description": "The revision that changed the section since."}
+              }},
+              "SignOffResult": {"type": "object", "required": ["monograph", "revision", "signedOff", "state"], "properties": {
+                "monograph": {"type": "string"}, "revision": {"type": "integer"},
+                "signedOff": {"type": "array", "items": {"$ref": "#/components/schemas/SignOff"}},
+                "state": {"type": "string", "enum": ["reviewed", "partly-reviewed", "not-reviewed"]}
+              }},
+              "ReviewResult": {"type": "object", "required": ["monograph", "revision", "state", "sections"], "properties": {
+                "monograph": {"type": "string"}, "revision": {"type": "integer"},
+                "state": {"type": "string", "enum": ["reviewed", "partly-reviewed", "not-reviewed"]},
+                "sections": {"type": "array", "items": {"type": "object", "required": ["section", "title", "state"], "properties": {
+                  "section": {"type": "string"}, "title": {"type": "string"},
+                  "state": {"type": "string", "enum": ["checked", "changed", "not-checked"]},
+                  "signOff": {"$ref": "#/components/schemas/SignOff"}
+                }}}
+              }},
+              "Coverage": {"type": "object", "required": ["pages", "reviewed", "partlyReviewed", "notReviewed", "collections", "sections"], "properties": {
+                "pages": {"type": "integer"}, "reviewed": {"type": "integer"}, "partlyReviewed": {"type": "integer"}, "notReviewed": {"type": "integer"},
+                "collections": {"type": "array", "items": {"type": "object", "required": ["collection", "pages", "reviewed", "partlyReviewed", "notReviewed"], "properties": {
+                  "collection": {"type": "string"}, "pages": {"type": "integer"}, "reviewed": {"type": "integer"}, "partlyReviewed": {"type": "integer"}, "notReviewed": {"type": "integer"}
+                }}},
+                "sections": {"type": "array", "items": {"type": "object", "required": ["section", "title", "pages", "signedOff"], "properties": {
+                  "section": {"type": "string"}, "title": {"type": "string"}, "pages": {"type": "integer"}, "signedOff": {"type": "integer"}
+                }}}
+              }},
               "RevertInput": {"type": "object", "required": ["monograph", "to"], "properties": {"monograph": {"type": "string"}, "to": {"type": "integer", "minimum": 0}}},
               "Revision": {
                 "type": "object",

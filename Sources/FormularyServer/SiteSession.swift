@@ -73,7 +73,8 @@ final class SiteSession: Service, Sendable {
             content = try await onThread { [request] in
                 try SiteContent.load(
                     contentFolder: request.contentFolder, includeDrafts: request.includeDrafts,
-                    reference: request.reference)
+                    reference: request.reference,
+                    dates: PageDates.of(contentFolder: request.contentFolder, ledger: request.reviews))
             }
         } catch {
             throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
@@ -226,7 +227,9 @@ final class SiteSession: Service, Sendable {
         do {
             let content = try SiteContent.load(
                 contentFolder: options.request.contentFolder, includeDrafts: options.request.includeDrafts,
-                reference: options.request.reference, reusing: server.api.content)
+                reference: options.request.reference,
+                dates: PageDates.of(contentFolder: options.request.contentFolder, ledger: request.reviews),
+                reusing: server.api.content)
             server.replaceContent(content)
         } catch {
             logger.error("cannot read \(options.request.contentFolder): \(error)")

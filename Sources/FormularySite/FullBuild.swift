@@ -17,11 +17,14 @@ struct FullBuild {
     let fingerprint: String
     let files: [String]
     let progress: SiteBuilder.Progress?
+    /// When each page last changed.
+    var dates = PageDates.none
 
     func run() throws(SiteBuilder.Failure) -> SiteBuilder.Report {
         let timings = PhaseTimings()
         var (pages, skipped) = Self.loadUnique(
-            files, includeDrafts: request.includeDrafts, reference: request.reference, progress: progress)
+            files, includeDrafts: request.includeDrafts, reference: request.reference, dates: dates,
+            contentFolder: request.contentFolder, progress: progress)
         let pageCount = pages.count
         timings.mark("read and parse")
         let catalog = SiteCatalog(pages: pages.map(\.summary))
@@ -79,14 +82,18 @@ struct FullBuild {
 
     /// The pages that parsed, each id once (the first file in path order wins), and the files skipped.
     static func loadUnique(
-        _ files: [String], includeDrafts: Bool, reference: ReferenceLists, progress: SiteBuilder.Progress?
+        _ files: [String], includeDrafts: Bool, reference: ReferenceLists, dates: PageDates, contentFolder: String,
+        progress: SiteBuilder.Progress?
     ) -> (
         [LoadedPage], [SiteBuilder.Skip]
     ) {
         var pages: [LoadedPage] = []
         var skipped: [SiteBuilder.Skip] = []
         var firstPathForID: [String: String] = [:]
-        for outcome in PageLoader.load(files, includeDrafts: includeDrafts, reference: reference, progress: progress) {
+        for outcome in PageLoader.load(
+            files, includeDrafts: includeDrafts, reference: reference, dates: dates, contentFolder: contentFolder,
+            progress: progress)
+        {
             switch outcome {
             case .success(let page):
                 if let skip = addressConflict(id: page.monograph.id, path: page.path, firstPathForID: &firstPathForID) {

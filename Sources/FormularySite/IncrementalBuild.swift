@@ -26,6 +26,10 @@ struct IncrementalBuild {
     /// Pages whose sign-offs or store dates changed since the cached build: rendered again,
     /// with the home page, whose counts they are in.
     var reviewChanged: Set<String> = []
+    /// Files (relative to the content folder) whose last commit changed: rendered again with their new date.
+    var datesChanged: Set<String> = []
+    /// When each page last changed.
+    var dates = PageDates.none
 
     /// The build, or nil when every monograph page must be rendered again (the site-wide values
     /// its template shows, such as `pageCount`, changed): the caller then builds in full.
@@ -50,9 +54,13 @@ struct IncrementalBuild {
                 changedPaths.append(path)
             }
         }
-        if !reviewChanged.isEmpty {
-            changedPaths += unchanged.filter { reviewChanged.contains($0.summary.id) }.map(\.path)
-            unchanged.removeAll { reviewChanged.contains($0.summary.id) }
+        if !reviewChanged.isEmpty || !datesChanged.isEmpty {
+            let folder = request.contentFolder
+            let again = { (path: String, summary: PageSummary) in
+                reviewChanged.contains(summary.id) || datesChanged.contains(PageDates.relative(path, to: folder))
+            }
+            changedPaths += unchanged.filter(again).map(\.path)
+            unchanged.removeAll(where: again)
         }
         // Removed files: cache entries no file matched (none, when every entry was matched).
         let removedPaths: [String]
@@ -69,7 +77,8 @@ struct IncrementalBuild {
 
         timings.mark("stat")
         var (changed, skipped) = FullBuild.loadUnique(
-            changedPaths, includeDrafts: request.includeDrafts, reference: request.reference, progress: nil)
+            changedPaths, includeDrafts: request.includeDrafts, reference: request.reference, dates: dates,
+            contentFolder: request.contentFolder, progress: nil)
         timings.mark("parse changed")
         let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
         // Text words chosen as the full build chose them, with its site-wide counts.
@@ -131,7 +140,8 @@ struct IncrementalBuild {
                 return summary.ingredients.contains { affectedKeys.contains(SiteCatalog.ingredientKey($0.name)) }
             }.map(\.path).sorted()
             let (dependentPages, _) = FullBuild.loadUnique(
-                dependents, includeDrafts: request.includeDrafts, reference: request.reference, progress: nil)
+                dependents, includeDrafts: request.includeDrafts, reference: request.reference, dates: dates,
+                contentFolder: request.contentFolder, progress: nil)
             toRender += dependentPages
         }
 
@@ -187,7 +197,11 @@ struct IncrementalBuild {
             throw .template(error)
         }
         timings.mark("render")
-        outputs += renderer.siteFiles(includingIndex: listingsChanged)
+        // The API index lists each page's date too.
+        let listedDatesChanged =
+            Dictionary(oldSummaries.map { ($0.id, $0.lastModified) }, uniquingKeysWith: { first, _ in first })
+            != Dictionary(newSummaries.map { ($0.id, $0.lastModified) }, uniquingKeysWith: { first, _ in first })
+        outputs += renderer.siteFiles(includingIndex: listingsChanged || listedDatesChanged)
         timings.mark("site files")
         let (searchFiles, searchRemovals) = searchIndexChanges(
             changed: changed, changedPaths: changedPaths, removedPaths: removedPaths, layout: searchLayout)

@@ -139,7 +139,8 @@ struct PageData: @unchecked Sendable {
         data["suggestURL"] = "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id)
         data["historyURL"] = "/_formulary/history?page=" + SiteURLs.queryValue(monograph.id)
         data["signOffURL"] = "/_formulary/sign-off?page=" + SiteURLs.queryValue(monograph.id)
-        data["dateModified"] = summary.lastModified
+        // Only a date the text is known to have changed on (never the file's modification time).
+        data["dateModified"] = summary.lastModified.isEmpty ? TemplateNull() : summary.lastModified
         data["dateModifiedLabel"] = Self.dateLabel(summary.lastModified)
         data["jsonURL"] = urls.link(SiteURLs.monographJSONPath(monograph.id))
         data["sourcePath"] = monograph.source.path

@@ -152,27 +152,35 @@ public struct SiteBuilder: Sendable {
         timings.mark("assets and fingerprint")
         // What the last build showed of the store (sign-offs, dates), page by page.
         let reviewStampsFile = request.cacheFile.map { $0 + ".reviews" }
-        let reviewStamps = ReviewStamps(request.reviews)
+        let dates = PageDates.of(contentFolder: request.contentFolder, ledger: request.reviews)
+        let reviewStamps = ReviewStamps(request.reviews, git: dates.git)
         let previousStamps = reviewStampsFile.flatMap { ReviewStamps.read($0) }
         var incremental: Report?
         if let cacheJob, let catalogJob, OutputFiles.isFolder(request.outputFolder), let cache = cacheJob.wait(),
-            cache.fingerprint == fingerprint, previousStamps != nil || request.reviews.isEmpty
+            cache.fingerprint == fingerprint, previousStamps != nil || reviewStamps.stamps.isEmpty
         {
             timings.mark("cache")
             var build = IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, stamps: stamps,
                 previousCatalog: catalogJob, progress: progress)
-            build.reviewChanged = reviewStamps.changed(since: previousStamps ?? ReviewStamps(.empty))
+            let changed = reviewStamps.changed(since: previousStamps ?? ReviewStamps(.empty, git: [:]))
+            build.reviewChanged = Set(changed.filter { !$0.hasPrefix(ReviewStamps.filePrefix) })
+            build.datesChanged = Set(
+                changed.filter { $0.hasPrefix(ReviewStamps.filePrefix) }.map {
+                    String($0.dropFirst(ReviewStamps.filePrefix.count))
+                })
+            build.dates = dates
             incremental = try build.run()
         }
         var report: Report
         if let incremental {
             report = incremental
         } else {
-            report = try FullBuild(
+            var build = FullBuild(
                 request: request, templates: templates, assets: assets, fingerprint: fingerprint, files: files,
-                progress: progress
-            ).run()
+                progress: progress)
+            build.dates = dates
+            report = try build.run()
         }
         report.skipped = notMonographs + report.skipped
         if let reviewStampsFile, reviewStamps != previousStamps {
@@ -322,14 +330,18 @@ public struct SiteBuilder: Sendable {
 }
 
 /// The version written into build caches and generated files.
-/// What a build showed of the store, page by page (`ReviewLedger.stamp(of:)`), kept beside the
-/// build cache: the pages whose stamp changed are rendered again.
+/// What a build showed of the store, page by page (`ReviewLedger.stamp(of:)`), and of git
+/// (each file's last commit date, under `file:` and its path), kept beside the build cache:
+/// the pages whose stamp changed are rendered again.
 struct ReviewStamps: Equatable {
     var stamps: [String: String]
 
-    init(_ ledger: ReviewLedger) {
+    static let filePrefix = "file:"
+
+    init(_ ledger: ReviewLedger, git: [String: String]) {
         var stamps: [String: String] = [:]
         for id in ledger.ids { stamps[id] = ledger.stamp(of: id) }
+        for (path, date) in git { stamps[Self.filePrefix + path] = date }
         self.stamps = stamps
     }
 

@@ -17,14 +17,15 @@ public struct PageSummary: Sendable, Hashable {
     public var ingredients: [Ingredient]
     /// A brand's generic or combination, by slug.
     public var productTarget: String?
-    /// `YYYY-MM-DD`: the front matter's date when it gives one, otherwise the file's modification date.
+    /// `YYYY-MM-DD`: when the page's text last changed (`PageDates`), or "" when nothing says
+    /// (a file's modification time is not presented as that date).
     public var lastModified: String
     public var description: String?
     public var banned: Bool
     public var aiGenerated: Bool
     public var review: Review?
 
-    public init(_ monograph: Monograph, fileDate: String) {
+    public init(_ monograph: Monograph, date: String) {
         id = monograph.id
         slug = monograph.slug
         collection = monograph.collection
@@ -32,7 +33,7 @@ public struct PageSummary: Sendable, Hashable {
         kind = monograph.kind
         ingredients = monograph.ingredients
         productTarget = monograph.product?.targetSlug
-        lastModified = Self.date(monograph.lastModified) ?? fileDate
+        lastModified = date
         description = monograph.description
         banned = monograph.flags.banned
         aiGenerated = monograph.flags.aiGenerated

@@ -137,7 +137,9 @@ public struct SiteConfiguration: Sendable, Equatable {
             guard let text = value.string?.trimmingWhitespace(), !text.isEmpty else {
                 throw Error(
                     path: path, line: value.mark?.line ?? 1,
-                    message: "'reference.\(name)' must be \(name.hasSuffix("date") ? "a date, YYYY-MM-DD" : "the path of a CSV file")")
+                    message:
+                        "'reference.\(name)' must be \(name.hasSuffix("date") ? "a date, YYYY-MM-DD" : "the path of a CSV file")"
+                )
             }
             switch name {
             case "banned_combinations": settings.bannedCombinations = text

@@ -41,7 +41,7 @@ public struct SiteContent: Sendable {
     /// did not change. Throws when the folder cannot be listed.
     public static func load(
         contentFolder: String, includeDrafts: Bool = false, reference: ReferenceLists = .builtIn,
-        reusing previous: SiteContent? = nil
+        dates: PageDates = .none, reusing previous: SiteContent? = nil
     ) throws -> SiteContent {
         var previousByPath: [String: Page] = [:]
         for page in previous?.pages ?? [] { previousByPath[page.path] = page }
@@ -65,7 +65,12 @@ public struct SiteContent: Sendable {
                         index, .failure(SiteBuilder.Skip(path: path, reason: "\(path): error: the file disappeared")))
                     continue
                 }
-                if let old = previousPages[path], old.modified == stamp.modified, old.size == stamp.size {
+                if let old = previousPages[path], old.modified == stamp.modified, old.size == stamp.size,
+                    old.summary.lastModified
+                        == dates.date(
+                            id: old.monograph.id, relativePath: PageDates.relative(path, to: contentFolder),
+                            frontMatter: old.monograph.lastModified)
+                {
                     outcomes.set(index, .success(old))
                     continue
                 }
@@ -76,7 +81,10 @@ public struct SiteContent: Sendable {
                         continue
                     }
                     let summary = PageSummary(
-                        parsed.monograph, fileDate: OutputFiles.date(nanoseconds: stamp.modified))
+                        parsed.monograph,
+                        date: dates.date(
+                            id: parsed.monograph.id, relativePath: PageDates.relative(path, to: contentFolder),
+                            frontMatter: parsed.monograph.lastModified))
                     outcomes.set(
                         index,
                         .success(

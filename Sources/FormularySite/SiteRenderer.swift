@@ -21,7 +21,8 @@ enum PageLoader {
     typealias Outcome = Result<LoadedPage, SiteBuilder.Skip>
 
     static func load(
-        _ files: [String], includeDrafts: Bool, reference: ReferenceLists, progress: SiteBuilder.Progress?
+        _ files: [String], includeDrafts: Bool, reference: ReferenceLists, dates: PageDates, contentFolder: String,
+        progress: SiteBuilder.Progress?
     ) -> [Outcome] {
         let parser = MonographParser(annotator: reference)
         let results = ResultSlots<Outcome>(count: files.count)
@@ -41,7 +42,11 @@ enum PageLoader {
                         results.set(index, .failure(skip))
                         continue
                     }
-                    let summary = PageSummary(page.monograph, fileDate: OutputFiles.date(nanoseconds: stamp.modified))
+                    let summary = PageSummary(
+                        page.monograph,
+                        date: dates.date(
+                            id: page.monograph.id, relativePath: PageDates.relative(path, to: contentFolder),
+                            frontMatter: page.monograph.lastModified))
                     results.set(
                         index,
                         .success(

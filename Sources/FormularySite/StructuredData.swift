@@ -15,7 +15,7 @@ enum StructuredData {
         json.string("url", url)
         json.string("description", description)
         json.string("inLanguage", language)
-        json.string("dateModified", page.lastModified)
+        if !page.lastModified.isEmpty { json.string("dateModified", page.lastModified) }
         // Only for a page reviewed as a whole: a partly reviewed page has no single review date.
         if let review, review.isWhole, !review.by.isEmpty {
             if let date = review.at { json.string("lastReviewed", date) }
