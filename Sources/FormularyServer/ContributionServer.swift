@@ -960,7 +960,7 @@ final class ContributionServer: Sendable {
     // MARK: Sign-offs and coverage
 
     /// A page's sections as they stand, each with its check, and a form to sign off the ones
-    /// the reviewer ticks (all but those already checked, by default).
+    /// the reviewer ticks (none is ticked for them: a sign-off is a deliberate act).
     private func signOffPage(id: String, user: User, visitor: Visitor, done: String?) async throws -> ServerResponse {
         guard let monograph = try await store.monograph(id: id) else {
             throw WebError.notFound("no page has the id '\(id)'")
@@ -968,6 +968,8 @@ final class ContributionServer: Sendable {
         let review = try await contributions.review(of: id)
         let policy = contributions.policy
         var body = "<h1>Sign off \(Self.escape(id))</h1>\n"
+        body +=
+            "<p><a href=\"/\(Self.escape(SiteURLs.percentEncoded(SiteURLs.monographPath(id))))\">Read the page</a></p>\n"
         if let done {
             body +=
                 "<div class=\"notice\" role=\"status\">Signed off: \(Self.escape(done)). The page now shows it.</div>\n"
@@ -997,7 +999,6 @@ final class ContributionServer: Sendable {
             }
             body +=
                 "<div class=\"check\"><input type=\"checkbox\" id=\"\(field)\" name=\"section:\(Self.escape(section.name))\""
-            body += section.signedOff == nil && allowed ? " checked" : ""
             body += allowed ? "" : " disabled"
             body +=
                 "><label for=\"\(field)\">\(Self.escape(section.title)) <span class=\"muted\">(\(Self.escape(state))"

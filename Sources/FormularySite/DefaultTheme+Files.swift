@@ -1059,6 +1059,12 @@ extension DefaultTheme {
         .workflow form.compare label { display: inline; margin: 0 0.4rem 0 0.8rem; }
         .workflow form.compare label:first-of-type { margin-left: 0; }
         .workflow select { font: inherit; padding: 0.3rem; }
+        .workflow fieldset { border: 1px solid var(--line); border-radius: 8px; padding: 0.4rem 1rem 0.8rem; }
+        .workflow legend { font-weight: 600; padding: 0 0.3rem; }
+        .workflow .check { display: flex; align-items: baseline; gap: 0.55rem; margin: 0.45rem 0; }
+        .workflow .check input { flex: none; width: 1.1rem; height: 1.1rem; margin: 0; }
+        .workflow .check label { display: inline; font-weight: 600; margin: 0; }
+        .workflow .check .muted { font-weight: 400; color: var(--muted); }
         .diff-section { margin: 1rem 0; }
         .diff-section h3 { font-size: 1rem; margin: 0 0 0.3rem; }
         .diff-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem; }

@@ -316,7 +316,8 @@ struct PageData: @unchecked Sendable {
             return [
                 "state": "changed",
                 "text":
-                    "Changed since \(who(old)) checked it on \(dateLabel(String(old.at.prefix(10)))); not checked since.",
+                    "Changed since \(who(old))\(old.qualifications.isEmpty ? "" : ",") checked it on "
+                    + "\(dateLabel(String(old.at.prefix(10)))); not checked since.",
             ]
         }
         return ["state": "not-checked", "text": "Not checked by a person yet."]

@@ -439,13 +439,18 @@ public struct Contributions: Sendable {
         return writers
     }
 
-    /// The review of a page's current revision.
+    /// The review of a page as the site shows it: its file's text (a hand edit not yet made a
+    /// revision shows as a changed section), else its current revision's.
     public func review(of monographID: String) async throws -> PageReview {
         guard let monograph = try await store.monograph(id: monographID),
             let current = try await store.revision(of: monographID, number: monograph.currentRevision)
         else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+        let file = FileManager.default.contents(atPath: contentFolder + "/" + monograph.path).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         return PageReview(
-            SectionText(current.markdown, path: monograph.path), signOffs: try await store.signOffs(of: monographID))
+            SectionText(file ?? current.markdown, path: monograph.path),
+            signOffs: try await store.signOffs(of: monographID))
     }
 
     public func reject(suggestion id: Int, reviewer: String, reason: String) async throws {

@@ -10,7 +10,8 @@ JavaScript of our own:
   1. the contributor opens a monograph, follows "Suggest an edit", signs in, changes a sentence,
      presses Check (no problems) and Submit: the suggestion page says pending;
   2. the reviewer signs in, opens the review queue, opens the suggestion, approves it;
-  3. the public page shows the new sentence and "Reviewed by REVIEWER";
+  3. the public page shows the new sentence, and under its section "Checked by ... REVIEWER"
+     (approving signs off the sections a suggestion changes);
   4. the page's history lists both revisions, and the diff of the new one marks the sentence;
   5. the reviewer reverts to the revision before: the public page shows the old sentence again.
 The browser's console must hold no Content-Security-Policy violation; axe-core finds no serious
@@ -182,8 +183,9 @@ def main():
         # 3. The public page.
         driver.get(f"{base}/{args.page}/")
         run.check(NEW in driver.page_source, f"the public page shows '{NEW}'")
-        provenance = driver.find_element(By.CSS_SELECTOR, ".provenance").text
-        run.check(f"Reviewed by {reviewer}" in provenance, f"the page says who reviewed it ('{provenance}')")
+        checks = [element.text for element in driver.find_elements(By.CSS_SELECTOR, "#sideeffects .section-check")]
+        run.check(len(checks) == 1 and checks[0].startswith("Checked by ") and reviewer in checks[0],
+                  f"the changed section says who checked it ({checks})")
 
         # 4. History and the diff.
         follow(driver, driver.find_element(By.LINK_TEXT, "History"))

@@ -99,6 +99,9 @@ printf 'rhea-password-1\n' >"$work/rhea.password"
 "$formulary" user add cara --site "$work/site" --password-file "$work/cara.password" >/dev/null
 "$formulary" user add rhea --role reviewer --qualification pharmacist --site "$work/site" \
   --password-file "$work/rhea.password" >/dev/null
+printf 'sam-password-12\n' >"$work/sam.password"
+"$formulary" user add sam --role reviewer --site "$work/site" --password-file "$work/sam.password" >/dev/null
+cara_token=$("$formulary" user token cara --site "$work/site" | grep -o 'fm_[A-Za-z0-9_-]*' | head -n 1)
 port=$(free_port)
 start_server example "$port" "$work/site" --idle-timeout 2
 example_pid=$server_pid
@@ -113,6 +116,10 @@ check "live reload in Chromium (example site)" \
 check "suggest, review, publish, compare, revert in Chromium (example site)" \
   python3 "$here/contributions_check.py" "$base" --contributor cara:cara-password-1 \
   --reviewer rhea:rhea-password-1 --screenshots "$work/screenshots"
+check "sign off sections, a hand edit voids one, an approval re-signs the other, in Chromium (example site)" \
+  python3 "$here/review_check.py" "$base" "$work/site/content" --pharmacist rhea:rhea-password-1 \
+  --reviewer sam:sam-password-12 --contributor-token "$cara_token" --page generic/examplamol-500mg \
+  --file generic/examplamol-500mg.md --first dosage:Dosage --second usage:Uses --screenshots "$work/screenshots"
 if ! kill -0 "$example_pid" 2>/dev/null; then
   failed+=("the example server kept running through the checks")
   echo "the example server is gone; its log:"
