@@ -14,18 +14,26 @@
 #   2. suggestions: wrk, DURATION seconds, CONNECTIONS connections, POST /api/v1/suggestions
 #      with a new Usage section for a random page (each is parsed, checked, stored; 201 is sent
 #      after the transaction commits with synchronous=FULL);
-#   3. approvals: one suggestion for each (page, section) of five sections in every page is
+#   3. sign-offs: wrk, DURATION seconds, CONNECTIONS connections, POST
+#      /api/v1/monographs/{id}/sign-off of the Usage section of a random page as the reviewer
+#      (each reads the page's revisions and file, checks who may, stores the sign-off and its
+#      audit entry in one transaction; 201 after the commit; the site is rebuilt meanwhile);
+#   4. approvals: one suggestion for each (page, section) of five sections in every page is
 #      seeded, then wrk approves them, each once, DURATION seconds at CONNECTIONS connections
 #      and again at 4 (no two touch the same section, so each is a new revision, a merge, a
 #      file written atomically; the site is rebuilt in the background meanwhile). A few are
 #      refused with 409: pages whose sections the seeded text changes the reading of.
-# The store's files are on the same disk as the repository (not tmpfs).
+# The store's files are on the same disk as the repository (not tmpfs). PARTS (default
+# "suggest sign-off approve") runs only some of 2-4; STORES (default "sqlite postgres") only
+# some stores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/rxhive-v1}
 duration=${2:-20}
 connections=${3:-16}
 formulary=${FORMULARY:-$PWD/.build/release/formulary}
+parts=${PARTS:-suggest sign-off approve}
+stores=${STORES:-sqlite postgres}
 [ -x "$formulary" ] || { echo "build first: swift build -c release --product formulary" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
 scripts=$PWD/Benchmarks/contributions
@@ -119,10 +127,25 @@ run_store() {
   done
   echo "first start (import of every page, build): $((SECONDS - started)) s"
 
-  TOKEN=$writer PAGES=$work/usage-pages.txt wrk -t2 -c"$connections" -d"${duration}s" --latency \
-    -s "$scripts/suggest.lua" "$base/api/v1/suggestions" >"$work/$name-suggest.txt"
-  echo "suggestions: $(wrk_summary "$work/$name-suggest.txt")"
-  alive "$name"
+  if [[ " $parts " == *" suggest "* ]]; then
+    TOKEN=$writer PAGES=$work/usage-pages.txt wrk -t2 -c"$connections" -d"${duration}s" --latency \
+      -s "$scripts/suggest.lua" "$base/api/v1/suggestions" >"$work/$name-suggest.txt"
+    echo "suggestions: $(wrk_summary "$work/$name-suggest.txt")"
+    alive "$name"
+  fi
+
+  if [[ " $parts " == *" sign-off "* ]]; then
+    TOKEN=$checker PAGES=$work/usage-pages.txt wrk -t2 -c"$connections" -d"${duration}s" --latency \
+      -s "$scripts/sign-off.lua" "$base/" >"$work/$name-sign-off.txt"
+    echo "sign-offs: $(wrk_summary "$work/$name-sign-off.txt")"
+    alive "$name"
+  fi
+  if [[ " $parts " != *" approve "* ]]; then
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    server=
+    return
+  fi
 
   local first last
   first=$(curl -sf -X POST -H "Authorization: Bearer $writer" -H 'Content-Type: application/json' \
@@ -153,9 +176,10 @@ run_store() {
   server=
 }
 
-run_store sqlite "$work/sqlite/formulary.sqlite"
+[[ " $stores " == *" sqlite "* ]] && run_store sqlite "$work/sqlite/formulary.sqlite"
 
-postgres=$(scripts/start-test-postgres.sh 2>/dev/null || true)
+postgres=
+[[ " $stores " == *" postgres "* ]] && postgres=$(scripts/start-test-postgres.sh 2>/dev/null || true)
 if [ -n "$postgres" ]; then
   database=formulary_bench_$$
   psql "$postgres" -qc "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database" >/dev/null

@@ -36,7 +36,8 @@ public struct PageReview: Sendable, Equatable {
         for signOff in signOffs { bySection[signOff.section, default: []].append(signOff) }
         sections = text.reviewable.map { part in
             let all = (bySection[part.name] ?? []).sorted { ($0.at, $0.id) < ($1.at, $1.id) }
-            let hash = SectionText.fingerprint(of: part)
+            // Hashed only when someone signed it off.
+            let hash = all.isEmpty ? "" : SectionText.fingerprint(of: part)
             let standing = all.last { $0.textHash == hash && $0.voidedAt == nil }
             return Section(
                 name: part.name, title: SectionText.title(of: part.name), signedOff: standing,

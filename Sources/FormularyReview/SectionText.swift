@@ -85,15 +85,18 @@ public struct SectionText: Sendable, Equatable {
     /// Lines with their endings kept (`\n` or `\r\n`); a last line without one is kept too.
     public static func lines(_ text: String) -> [String] {
         var lines: [String] = []
-        var current = ""
-        for character in text {
-            current.append(character)
-            if character == "\n" || character == "\r\n" {
-                lines.append(current)
-                current = ""
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            utf8.formIndex(after: &index)
+            if byte == UInt8(ascii: "\n") {
+                lines.append(String(text[start..<index]))
+                start = index
             }
         }
-        if !current.isEmpty { lines.append(current) }
+        if start != utf8.endIndex { lines.append(String(text[start...])) }
         return lines
     }
 }
@@ -164,25 +167,35 @@ extension SectionText {
         "reviewed_by:", "reviewedBy:", "reviewed_at:", "reviewedAt:", "status:", "lastModified:", "last_modified:",
     ]
 
-    /// SHA-256 (hex) of a part's text as a reader sees it: line endings and trailing spaces do
-    /// not count, nor blank lines at its end; in the preamble, neither do the front matter's
+    /// SHA-256 (hex) of a part's text as a reader sees it: line endings and trailing spaces
+    /// (ASCII: space, tab, carriage return, vertical tab, form feed) do not count, nor blank lines at its end; in the preamble, neither do the front matter's
     /// review and date keys (an approval changes `status: draft`). Two texts with the same
     /// fingerprint are the same text.
     public static func fingerprint(of part: Part) -> String {
-        var lines = lines(part.text).map { line in
-            var line = Substring(line)
-            while let last = line.last, last.isWhitespace { line.removeLast() }
-            return line
+        // Lines without their ending and trailing spaces, tabs and carriage returns.
+        var lines: [ArraySlice<UInt8>] = []
+        let bytes = Array(part.text.utf8)
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "\n") {
+            var end = index
+            while end > start, [0x20, 0x09, 0x0D, 0x0B, 0x0C].contains(bytes[end - 1]) { end -= 1 }
+            lines.append(bytes[start..<end])
+            start = index + 1
         }
-        if part.name == "preamble", lines.first == "---",
-            let end = lines.indices.dropFirst().first(where: { lines[$0] == "---" })
+        if part.name == "preamble", lines.first.map({ Array($0) }) == Array("---".utf8),
+            let end = lines.indices.dropFirst().first(where: { Array(lines[$0]) == Array("---".utf8) })
         {
-            let kept = lines[1..<end].filter { line in !bookkeepingKeys.contains { line.hasPrefix($0) } }
+            let kept = lines[1..<end].filter { line in
+                !bookkeepingKeys.contains { line.starts(with: $0.utf8) }
+            }
             lines = [lines[0]] + kept + lines[end...]
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         var hash = SHA256()
-        hash.update(data: Array(lines.joined(separator: "\n").utf8))
+        for (index, line) in lines.enumerated() {
+            if index > 0 { hash.update(data: [UInt8(ascii: "\n")]) }
+            hash.update(data: line)
+        }
         return hash.finalize().map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text

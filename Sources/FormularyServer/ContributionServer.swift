@@ -861,11 +861,10 @@ final class ContributionServer: Sendable {
             guard let user = visitor.user else { throw WebError.unauthorized("send an API token") }
             let id = segments.dropFirst().dropLast().joined(separator: "/")
             let input = try JSONBody<SignOffInput>.decode(request.body, allowEmpty: true) ?? SignOffInput()
-            let signed = try await contributions.signOff(
+            let (signed, review) = try await contributions.signOffReviewing(
                 monographID: id, sections: input.sections ?? [], reviewer: user.name, message: input.message ?? "",
                 revision: input.revision)
             await changed(false)
-            let review = try await contributions.review(of: id)
             return json(
                 .created,
                 SignOffResult(

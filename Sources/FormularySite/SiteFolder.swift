@@ -71,7 +71,9 @@ public struct SiteFolder: Sendable {
                 """
                 # Formulary site settings. Every key is optional.
                 title: \(title)
-                description: Plain-language information about medicines, written for patients and reviewed by pharmacists.
+                # Say no more than is true: each page shows whether people have checked it, and the
+                # home page how many have been (`formulary review coverage`).
+                description: Plain-language information about medicines, written for patients. Each page says which of its sections people have checked.
                 # The address the site is published at: canonical links, the sitemap and Open Graph use it.
                 baseURL: http://localhost:8080/
                 language: en

@@ -14,10 +14,29 @@ struct SiteReviews: Sendable {
     static let none = SiteReviews(ledger: .empty, reviews: [:])
 
     /// Reads the files (`paths`: page id to file) of the pages the ledger has sign-offs of.
+    /// A page whose file and sign-offs are as the last time this process read them is not read
+    /// again: a server rebuilding after each sign-off reads only the pages that changed.
     init(ledger: ReviewLedger, paths: [String: String]) {
         let signed = ledger.signOffs.keys.filter { paths[$0] != nil }.sorted()
         let slots = ResultSlots<PageReview?>(count: signed.count)
-        DispatchQueue.concurrentPerform(iterations: signed.count) { index in
+        let known = Self.known.withLock { $0 }
+        var fresh: [(String, Known)] = []
+        var toRead: [Int] = []
+        for (index, id) in signed.enumerated() {
+            guard let path = paths[id], let stamp = OutputFiles.stamp(path) else { continue }
+            let key = Known(
+                path: path, modified: stamp.modified, size: stamp.size, signOffs: ledger.stamp(of: id) ?? "",
+                review: nil)
+            if let old = known[id], old.sameInputs(key), let review = old.review {
+                slots.set(index, review)
+            } else {
+                toRead.append(index)
+                fresh.append((id, key))
+            }
+        }
+        let reading = toRead
+        DispatchQueue.concurrentPerform(iterations: reading.count) { position in
+            let index = reading[position]
             let id = signed[index]
             guard let path = paths[id], let data = FileManager.default.contents(atPath: path) else { return }
             let text = SectionText(String(decoding: data, as: UTF8.self), path: path)
@@ -25,8 +44,31 @@ struct SiteReviews: Sendable {
         }
         var reviews: [String: PageReview] = [:]
         for (id, review) in zip(signed, slots.values()) { reviews[id] = review ?? nil }
+        if !fresh.isEmpty {
+            Self.known.withLock { known in
+                for (id, var key) in fresh {
+                    key.review = reviews[id]
+                    known[id] = key
+                }
+            }
+        }
         self.init(ledger: ledger, reviews: reviews)
     }
+
+    /// What a page's review was worked out from, and the review: kept across builds in one process.
+    private struct Known: Sendable {
+        var path: String
+        var modified: Int64
+        var size: Int64
+        var signOffs: String
+        var review: PageReview?
+
+        func sameInputs(_ other: Known) -> Bool {
+            path == other.path && modified == other.modified && size == other.size && signOffs == other.signOffs
+        }
+    }
+
+    private static let known = Locked<[String: Known]>([:])
 
     private init(ledger: ReviewLedger, reviews: [String: PageReview]) {
         self.ledger = ledger
@@ -164,5 +206,58 @@ extension Coverage {
 extension String {
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
+extension Coverage {
+    /// The coverage of the site whose pages are under `contentFolder` (the pages a build
+    /// publishes: not READMEs, not drafts unless `includeDrafts`, one page an address), read on
+    /// every core keeping only each page's collection and sections: `formulary review coverage`.
+    public static func of(contentFolder: String, ledger: ReviewLedger, includeDrafts: Bool = false) throws -> Coverage {
+        struct Seen: Sendable {
+            var id: String
+            var path: String
+            var collection: String
+            var sections: [String]
+            var frontMatterReview: Bool
+        }
+        let files = try ContentLoader.markdownFiles(in: [contentFolder]).filter {
+            SiteBuilder.notAMonograph($0, under: contentFolder) == nil
+        }
+        let seen = ContentLoader().map(files) { outcome -> Seen? in
+            guard case .success(let page) = outcome,
+                includeDrafts || SiteBuilder.draftSkip(page, path: "") == nil
+            else { return nil }
+            return Seen(
+                id: page.monograph.id, path: "", collection: page.monograph.collection,
+                sections: SectionText.reviewableNames(of: page.monograph.sections),
+                frontMatterReview: page.monograph.review != nil)
+        }
+        var firstPathForID: [String: String] = [:]
+        var pages: [Seen] = []
+        for (path, page) in zip(files, seen) {
+            guard var page else { continue }
+            page.path = path
+            if FullBuild.addressConflict(id: page.id, path: path, firstPathForID: &firstPathForID) == nil {
+                pages.append(page)
+            }
+        }
+        let reviews = SiteReviews(
+            ledger: ledger,
+            paths: Dictionary(pages.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first }))
+        var coverage = Coverage()
+        for page in pages {
+            if let review = reviews.reviews[page.id] {
+                coverage.add(
+                    collection: page.collection, state: review.state,
+                    sections: review.sections.map { ($0.name, $0.signedOff != nil) })
+            } else {
+                let whole = page.frontMatterReview
+                coverage.add(
+                    collection: page.collection, state: whole ? .reviewed : .notReviewed,
+                    sections: page.sections.map { ($0, whole) })
+            }
+        }
+        return coverage
     }
 }

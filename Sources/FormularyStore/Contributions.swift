@@ -350,7 +350,17 @@ public struct Contributions: Sendable {
         monographID: String, sections requested: [String] = [], reviewer: String, message: String = "",
         revision: Int? = nil
     ) async throws -> [SignOff] {
-        try await requireReviewer(reviewer, to: "sign off a page")
+        try await signOffReviewing(
+            monographID: monographID, sections: requested, reviewer: reviewer, message: message, revision: revision
+        ).signOffs
+    }
+
+    /// `signOff`, and the page's review after it.
+    public func signOffReviewing(
+        monographID: String, sections requested: [String] = [], reviewer: String, message: String = "",
+        revision: Int? = nil
+    ) async throws -> (signOffs: [SignOff], review: PageReview) {
+        let account = try await requireReviewer(reviewer, to: "sign off a page")
         guard try await store.monograph(id: monographID) != nil else {
             throw StoreError.notFound("no monograph has the id '\(monographID)'")
         }
@@ -383,14 +393,15 @@ public struct Contributions: Sendable {
                 names.append(name)
             }
             try await policy.check(reviewer: reviewer, sections: names, store: store, signingOff: true)
-            let writers = try await Self.writers(of: names, in: monographID, store: store, path: monograph.path)
+            let writers = try await Self.writers(
+                of: names, in: monographID, current: page, store: store, path: monograph.path)
             let own = names.filter { writers[$0] == reviewer }
             guard own.isEmpty else {
                 throw StoreError.forbidden(
                     "\(reviewer) wrote the current text of " + own.map(SectionText.title(of:)).joined(separator: ", ")
                         + "; someone else signs it off")
             }
-            let qualifications = try await store.user(named: reviewer)?.user.qualifications ?? []
+            let qualifications = account.qualifications
             let now = Clock.now()
             let signOffs = names.compactMap { name in
                 page.part(named: name).map { part in
@@ -400,7 +411,9 @@ public struct Contributions: Sendable {
                         qualifications: qualifications, message: message, at: now)
                 }
             }
-            return try await store.addSignOffs(signOffs, monographID: monographID, revision: current.number)
+            let stored = try await store.addSignOffs(signOffs, monographID: monographID, revision: current.number)
+            // The file is the current revision (a hand edit became one above).
+            return (stored, PageReview(page, signOffs: try await store.signOffs(of: monographID)))
         }
     }
 
@@ -416,26 +429,28 @@ public struct Contributions: Sendable {
         return Self.changedSections(current.markdown, text, path: monograph.path)
     }
 
-    /// Who wrote each named section's current text: the author of the revision that gave the
-    /// section that text (the earliest of the latest run of revisions where it has it).
-    static func writers(of names: [String], in monographID: String, store: any ContributionStore, path: String)
-        async throws -> [String: String]
-    {
+    /// Who wrote each named section's current text (`current`, the page's latest revision): the
+    /// author of the revision that gave the section that text (the earliest of the latest run
+    /// of revisions where it has it). Older revisions are read only as far back as needed.
+    static func writers(
+        of names: [String], in monographID: String, current: SectionText, store: any ContributionStore, path: String
+    ) async throws -> [String: String] {
         let revisions = try await store.revisions(of: monographID)
-        guard !revisions.isEmpty else { return [:] }
-        let texts = revisions.map { SectionText($0.markdown, path: path) }
+        guard let first = revisions.first else { return [:] }
+        var hashes: [String: String] = [:]
+        for name in names { hashes[name] = current.part(named: name).map(SectionText.fingerprint(of:)) }
+        var pending = Set(names)
         var writers: [String: String] = [:]
-        for name in names {
-            guard let part = texts.last?.part(named: name) else { continue }
-            let hash = SectionText.fingerprint(of: part)
-            var index = revisions.count - 1
-            while index > 0, let earlier = texts[index - 1].part(named: name),
-                SectionText.fingerprint(of: earlier) == hash
-            {
-                index -= 1
+        var index = revisions.count - 1
+        while !pending.isEmpty, index > 0 {
+            let earlier = SectionText(revisions[index - 1].markdown, path: path)
+            for name in pending where earlier.part(named: name).map(SectionText.fingerprint(of:)) != hashes[name] {
+                writers[name] = revisions[index].author
+                pending.remove(name)
             }
-            writers[name] = revisions[index].author
+            index -= 1
         }
+        for name in pending { writers[name] = first.author }
         return writers
     }
 
@@ -559,7 +574,8 @@ public struct Contributions: Sendable {
     /// Throws `forbidden` unless `name` is a person of this site who may review (a reviewer or
     /// an admin). Here, not in the server, so that it holds at every door: the command line
     /// (`formulary review approve --reviewer NAME`), the API and the web pages.
-    func requireReviewer(_ name: String, to action: String) async throws {
+    @discardableResult
+    func requireReviewer(_ name: String, to action: String) async throws -> User {
         guard let account = try await store.user(named: name) else {
             throw StoreError.forbidden(
                 "nobody named '\(name)' is a person of this site; only reviewers and admins may \(action) "
@@ -568,6 +584,7 @@ public struct Contributions: Sendable {
         guard account.user.role.mayReview else {
             throw StoreError.forbidden("\(name) is a contributor; only reviewers and admins may \(action)")
         }
+        return account.user
     }
 
     private func requireReason(_ reason: String) throws {

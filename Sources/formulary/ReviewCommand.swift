@@ -233,9 +233,8 @@ extension ReviewCommand {
         func run() throws {
             try waitForContribution("review sign-off") {
                 let contributions = try await store.contributions()
-                let signed = try await contributions.signOff(
+                let (signed, review) = try await contributions.signOffReviewing(
                     monographID: id, sections: sections, reviewer: reviewer, message: message, revision: revision)
-                let review = try await contributions.review(of: id)
                 print(
                     "signed off \(signed.map(\.section).joined(separator: ", ")) of \(id) at revision \(signed.first?.revision ?? 0) by \(reviewer)"
                 )
@@ -316,13 +315,12 @@ extension ReviewCommand {
             try waitForContribution("review coverage") {
                 let contributions = try await store.contributions()
                 let ledger = try await contributions.store.reviewLedger()
-                let content: SiteContent
+                let coverage: Coverage
                 do {
-                    content = try SiteContent.load(contentFolder: contributions.contentFolder)
+                    coverage = try Coverage.of(contentFolder: contributions.contentFolder, ledger: ledger)
                 } catch {
                     throw ContributeError("cannot read \(contributions.contentFolder): \(error)")
                 }
-                let coverage = content.coverage(ledger)
                 print(format == "json" ? coverage.json : coverage.text, terminator: format == "json" ? "\n" : "")
             }
         }
