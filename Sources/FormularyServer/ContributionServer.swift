@@ -50,6 +50,9 @@ final class ContributionServer: Sendable {
     /// coming faster than rebuilds share one.
     let changed: @Sendable (_ wait: Bool) async -> Void
     let limiter: RateLimiter
+    /// Readers' reports, per address: open to anyone, so limited on their own.
+    let reportLimiter = RateLimiter(perMinute: ContributionServer.reportsPerMinute)
+    static let reportsPerMinute = 5
     /// Sign-in attempts a minute from one address.
     let signInLimiter = RateLimiter(perMinute: 10)
     /// Server errors go here in full; the person sees a sentence without the database's details.
@@ -88,7 +91,7 @@ final class ContributionServer: Sendable {
             && !path.hasPrefix("/_formulary/events"))
             || path == "/api/v1/suggestions" || path.hasPrefix("/api/v1/suggestions/")
             || path == "/api/v1/revisions" || path.hasPrefix("/api/v1/revisions/") || path == "/api/v1/me"
-            || path == "/api/v1/coverage"
+            || path == "/api/v1/coverage" || path == "/api/v1/reports" || path.hasPrefix("/api/v1/reports/")
             || (path.hasPrefix("/api/v1/monographs/") && (path.hasSuffix("/sign-off") || path.hasSuffix("/review")))
     }
 
@@ -172,6 +175,8 @@ final class ContributionServer: Sendable {
         case ("revisions", 1): return [.get]
         case ("revisions", 2) where segments.last == "revert": return [.post]
         case ("coverage", 1): return [.get]
+        case ("reports", 1): return [.get, .post]
+        case ("reports", 3) where segments.last == "close": return [.post]
         case ("monographs", 3...) where segments.last == "sign-off": return [.post]
         case ("monographs", 3...) where segments.last == "review": return [.get]
         default: return nil
@@ -182,7 +187,8 @@ final class ContributionServer: Sendable {
     static func pageMethods(_ path: String) -> [HTTPRequest.Method]? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
         switch (segments.first ?? "", segments.count) {
-        case ("sign-in", 1), ("suggest", 1), ("suggestions", 2), ("sign-off", 1): return [.get, .post]
+        case ("sign-in", 1), ("suggest", 1), ("suggestions", 2), ("sign-off", 1), ("report", 1): return [.get, .post]
+        case ("reports", 3) where segments.last == "close": return [.post]
         case ("coverage", 1): return [.get]
         case ("sign-out", 1), ("revert", 1), ("tokens", 1): return [.post]
         case ("review", 1), ("history", 1), ("compare", 1), ("account", 1): return [.get]
@@ -262,8 +268,10 @@ final class ContributionServer: Sendable {
         let target = request.target
         let post = request.method == .post
         let form = post ? try Form(request.body) : Form()
-        if post { try checkCSRF(form, visitor: visitor) }
         let segments = target.path.split(separator: "/").dropFirst().map(String.init)
+        // A reader's report comes from a static page, which has no form token; it changes no
+        // page and rides no one's session: its Origin is checked, and it is limited per address.
+        if post, segments.first != "report" { try checkCSRF(form, visitor: visitor) }
         switch (segments.first ?? "", segments.count, post) {
         case ("sign-in", 1, false):
             return signInPage(visitor: visitor, next: target.parameter("next"), message: nil, name: "")
@@ -309,6 +317,15 @@ final class ContributionServer: Sendable {
             return try await signOff(form, user: user)
         case ("coverage", 1, false):
             return try await coveragePage(visitor: visitor)
+        case ("report", 1, false):
+            let id = try required(target.parameter("page"), "page")
+            return try await reportPage(id: id, visitor: visitor, sent: target.parameter("sent") == "1")
+        case ("report", 1, true):
+            return try await report(form, peer: request.peer)
+        case ("reports", 3, true) where segments[2] == "close":
+            let user = try signedIn(visitor, request: request)
+            try await contributions.closeReport(try number(segments[1]), reviewer: user.name, note: form["note"] ?? "")
+            return redirect(to: "/_formulary/review?closed=" + segments[1])
         case ("tokens", 1, true):
             let user = try signedIn(visitor, request: request)
             let label = (form["label"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -653,7 +670,40 @@ final class ContributionServer: Sendable {
             if more { body += " <a href=\"\(link(offset + shown))\">Newer</a>" }
             body += "</p>\n"
         }
+        body += try await openReports(page: page, visitor: visitor, closed: target.parameter("closed"))
         return html(title: "Review queue", visitor: visitor, body: body)
+    }
+
+    /// The open reports from readers, each with a form to close it (reviewers), after the suggestions.
+    private func openReports(page: String?, visitor: Visitor, closed: String?) async throws -> String {
+        let reports = try await store.reports(status: .open, monographID: page, limit: 200)
+        var body = "<h2 id=\"reports\">Reports from readers</h2>\n"
+        if let closed, Int(closed) != nil {
+            body += "<div class=\"notice\" role=\"status\">Report #\(closed) is closed.</div>\n"
+        }
+        guard !reports.isEmpty else { return body + "<p>No open reports.</p>\n" }
+        let mayClose = visitor.user?.role.mayReview ?? false
+        body +=
+            "<table class=\"listing\"><thead><tr><th>#</th><th>Page</th><th>Part</th><th>Sent</th><th>What is wrong</th><th>Contact</th><th></th></tr></thead><tbody>\n"
+        for report in reports {
+            let link = "/" + SiteURLs.percentEncoded(SiteURLs.monographPath(report.monographID))
+            body +=
+                "<tr><td>\(report.id)</td><td><a href=\"\(Self.escape(link))\">\(Self.escape(report.monographID))</a></td>"
+            body +=
+                "<td>\(Self.escape(report.section.isEmpty ? "the whole page" : SectionText.title(of: report.section)))</td>"
+            body += "<td>\(Self.escape(Self.shortDate(report.createdAt)))</td><td>\(Self.escape(report.reason))</td>"
+            // Only reviewers see how to reach a reader.
+            body += "<td>\(mayClose ? Self.escape(report.contact) : report.contact.isEmpty ? "" : "(given)")</td><td>"
+            if mayClose {
+                body +=
+                    "<form method=\"post\" action=\"/_formulary/reports/\(report.id)/close\" class=\"close-report\">"
+                    + hidden("csrf", visitor.csrf ?? "")
+                    + "<label for=\"note-\(report.id)\">What was done</label><input type=\"text\" id=\"note-\(report.id)\" name=\"note\" required maxlength=\"500\">"
+                    + "<button type=\"submit\" class=\"secondary\">Close</button></form>"
+            }
+            body += "</td></tr>\n"
+        }
+        return body + "</tbody></table>\n"
     }
 
     private func historyPage(id: String, visitor: Visitor) async throws -> ServerResponse {
@@ -854,6 +904,34 @@ final class ContributionServer: Sendable {
                     createdAt: $0.createdAt)
             }
             return json(.ok, RevisionList(monograph: id, revisions: revisions))
+        case ("reports", 1, true):
+            if let wait = reportLimiter.take("address:" + request.peer) { throw WebError.tooManyRequests(wait) }
+            guard let input = try JSONBody<ReportInput>.decode(request.body, allowEmpty: false) else {
+                throw WebError.badRequest("send {\"monograph\": ID, \"reason\": TEXT}")
+            }
+            let report = try await contributions.report(
+                monographID: input.monograph, section: input.section ?? "", reason: input.reason,
+                contact: input.contact ?? "")
+            return json(.created, report)
+        case ("reports", 1, false):
+            _ = try reviewer(visitor)
+            let status = try target.parameter("status").map { name -> ReaderReport.Status in
+                guard let status = ReaderReport.Status(rawValue: name) else {
+                    throw WebError.badRequest("status must be open or closed")
+                }
+                return status
+            }
+            let limit = try bounded(target.parameter("limit"), "limit", 1...1000, default: 100)
+            let reports = try await store.reports(
+                status: status, monographID: target.parameter("monograph"), limit: limit)
+            return json(.ok, ReportList(reports: reports))
+        case ("reports", 3, true) where segments[2] == "close":
+            let user = try reviewer(visitor)
+            let id = try number(segments[1])
+            let input = try JSONBody<CloseInput>.decode(request.body, allowEmpty: true) ?? CloseInput()
+            try await contributions.closeReport(id, reviewer: user.name, note: input.note ?? "")
+            guard let report = try await store.report(id: id) else { throw WebError.notFound("no report #\(id)") }
+            return json(.ok, report)
         case ("coverage", 1, false):
             guard let coverage else { throw WebError.notFound("coverage is not available here") }
             return jsonText(.ok, coverage(try await store.reviewLedger()).json)
@@ -1053,6 +1131,58 @@ final class ContributionServer: Sendable {
         }
         body += "</tbody></table>\n"
         return html(title: "Review coverage", visitor: visitor, body: body)
+    }
+
+    /// A reader's report form for one page (what the page's own form sends, for browsers that
+    /// come here), or the thanks after one was sent.
+    private func reportPage(id: String, visitor: Visitor, sent: Bool) async throws -> ServerResponse {
+        guard let monograph = try await store.monograph(id: id),
+            let current = try await store.revision(of: id, number: monograph.currentRevision)
+        else { throw WebError.notFound("no page has the id '\(id)'") }
+        let link = "/" + SiteURLs.percentEncoded(SiteURLs.monographPath(id))
+        var body = "<h1>Report a problem with \(Self.escape(id))</h1>\n"
+        if sent {
+            body +=
+                "<div class=\"notice\" role=\"status\">Thank you: the report is with the site's reviewers, who check the page and close the report with a note.</div>\n"
+            body += "<p><a href=\"\(Self.escape(link))\">Back to the page</a></p>\n"
+            return html(title: "Report sent", visitor: visitor, body: body)
+        }
+        let sections = SectionText(current.markdown, path: monograph.path).reviewable.map(\.name)
+        body +=
+            "<p>Say what is wrong or unclear; a reviewer reads every report. Leave a way to reach you only if you want an answer.</p>\n"
+        body += "<form method=\"post\" action=\"/_formulary/report\" class=\"report\">" + hidden("page", id)
+        body +=
+            "<label for=\"section\">Which part</label><select id=\"section\" name=\"section\"><option value=\"\">The whole page</option>"
+        for name in sections where name != "preamble" {
+            body += "<option value=\"\(Self.escape(name))\">\(Self.escape(SectionText.title(of: name)))</option>"
+        }
+        body += "</select>\n"
+        body +=
+            "<label for=\"reason\">What is wrong</label><textarea id=\"reason\" name=\"reason\" required minlength=\"3\" maxlength=\"2000\" rows=\"5\"></textarea>\n"
+        body +=
+            "<label for=\"contact\">Your email or phone (optional)</label><input type=\"text\" id=\"contact\" name=\"contact\" maxlength=\"200\" autocomplete=\"email\">\n"
+        body += Self.honeypot
+        body += "<button type=\"submit\">Send the report</button></form>\n"
+        body += "<p><a href=\"\(Self.escape(link))\">Back to the page</a></p>\n"
+        return html(title: "Report a problem", visitor: visitor, body: body)
+    }
+
+    /// A field people do not see and bots fill in: a report that fills it is thanked and dropped.
+    static let honeypot =
+        "<div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Leave this empty</label><input type=\"text\" id=\"website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>\n"
+
+    private func report(_ form: Form, peer: String) async throws -> ServerResponse {
+        let id = try required(form["page"], "page")
+        let thanks = "/_formulary/report?sent=1&page=" + Self.queryValue(id)
+        guard (form["website"] ?? "").isEmpty else {
+            logger.debug("a report with its honeypot field filled in was dropped")
+            return redirect(to: thanks)
+        }
+        if let wait = reportLimiter.take("address:" + peer) { throw WebError.tooManyRequests(wait) }
+        _ = try await contributions.report(
+            monographID: id, section: form["section"] ?? "", reason: form["reason"] ?? "",
+            contact: form["contact"] ?? "")
+        return redirect(to: thanks)
     }
 
     static func reviewLabel(_ state: PageReview.State) -> String {
@@ -1300,6 +1430,21 @@ struct Form {
     func names(withPrefix prefix: String) -> [String] {
         fields.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted()
     }
+}
+
+struct ReportInput: Decodable {
+    var monograph: String
+    var section: String?
+    var reason: String
+    var contact: String?
+}
+
+struct CloseInput: Decodable {
+    var note: String?
+}
+
+struct ReportList: Encodable {
+    var reports: [ReaderReport]
 }
 
 struct SignOffInput: Decodable {

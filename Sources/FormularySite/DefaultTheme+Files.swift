@@ -312,6 +312,26 @@ extension DefaultTheme {
                 {{{disclaimerHTML}}}
                 {{{noteHTML}}}
               </aside>
+              {{#contributions}}
+              <details class="report-problem">
+                <summary>Report a problem with this page</summary>
+                <form method="post" action="/_formulary/report">
+                  <input type="hidden" name="page" value="{{reportID}}">
+                  <label for="report-section">Which part</label>
+                  <select id="report-section" name="section">
+                    <option value="">The whole page</option>
+                    {{#reportSections}}<option value="{{name}}">{{title}}</option>
+                    {{/reportSections}}
+                  </select>
+                  <label for="report-reason">What is wrong</label>
+                  <textarea id="report-reason" name="reason" required minlength="3" maxlength="2000" rows="4"></textarea>
+                  <label for="report-contact">Your email or phone (optional, if you want an answer)</label>
+                  <input type="text" id="report-contact" name="contact" maxlength="200" autocomplete="email">
+                  <div class="hp" aria-hidden="true"><label for="report-website">Leave this empty</label><input type="text" id="report-website" name="website" tabindex="-1" autocomplete="off"></div>
+                  <button type="submit">Send the report</button>
+                </form>
+              </details>
+              {{/contributions}}
               <p class="page-meta"><a href="{{jsonURL}}">This page as JSON</a> · Source: <code>{{sourcePath}}</code></p>
             </article>
             {{#hasContents}}
@@ -931,6 +951,15 @@ extension DefaultTheme {
         .review-checks { font-size: 0.92rem; margin: 0.4rem 0 0; }
         .review-checks summary { cursor: pointer; color: var(--link, inherit); }
         .review-checks ul { margin: 0.3rem 0 0; padding-left: 1.2rem; }
+        .report-problem { margin: 1.5rem 0 0.5rem; border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.9rem; }
+        .report-problem summary { cursor: pointer; color: var(--link); }
+        .report-problem label { display: block; font-weight: 600; margin: 0.7rem 0 0.2rem; }
+        .report-problem select, .report-problem textarea, .report-problem input[type=text] { width: 100%; font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--line); border-radius: 6px; box-sizing: border-box; }
+        .report-problem button { font: inherit; margin-top: 0.7rem; padding: 0.4rem 0.9rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; }
+        .hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+        .workflow .close-report { display: flex; gap: 0.4rem; align-items: center; margin: 0; }
+        .workflow .close-report label { position: absolute; left: -10000px; }
+        .workflow .close-report button { margin: 0; }
         .section-check { font-size: 0.88rem; margin: -0.3rem 0 0.6rem; color: var(--muted); }
         .section-check.check-checked::before { content: "✓ "; color: #1d5b32; font-weight: 700; }
         .section-check.check-changed { color: #6b4e00; }

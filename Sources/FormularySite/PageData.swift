@@ -139,6 +139,10 @@ struct PageData: @unchecked Sendable {
         data["suggestURL"] = "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id)
         data["historyURL"] = "/_formulary/history?page=" + SiteURLs.queryValue(monograph.id)
         data["signOffURL"] = "/_formulary/sign-off?page=" + SiteURLs.queryValue(monograph.id)
+        data["reportID"] = monograph.id
+        data["reportSections"] = SectionText.reviewableNames(of: monograph.sections).filter { $0 != "preamble" }.map {
+            ["name": $0, "title": SectionText.title(of: $0)]
+        }
         // Only a date the text is known to have changed on (never the file's modification time).
         data["dateModified"] = summary.lastModified.isEmpty ? TemplateNull() : summary.lastModified
         data["dateModifiedLabel"] = Self.dateLabel(summary.lastModified)

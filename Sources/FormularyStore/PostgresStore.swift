@@ -201,6 +201,18 @@ public final class PostgresStore: SharedStore {
                 "ALTER TABLE store_change ADD COLUMN kind TEXT NOT NULL DEFAULT 'revision'",
             ]
         ),
+        (
+            "2026-12-07 reader reports",
+            [
+                """
+                CREATE TABLE reader_report (
+                    id SERIAL PRIMARY KEY, monograph_id TEXT NOT NULL REFERENCES monograph(id), section TEXT NOT NULL,
+                    reason TEXT NOT NULL, contact TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL,
+                    closed_by TEXT, closed_at TEXT, note TEXT)
+                """,
+                "CREATE INDEX reader_report_open ON reader_report(status, id)",
+            ]
+        ),
     ]
 
     private static func audit(_ connection: PostgresConnection, _ entry: AuditEntry, logger: Logger) async throws {
@@ -512,6 +524,118 @@ public final class PostgresStore: SharedStore {
                 PostgresQuery(unsafeSQL: SuggestionTarget.pageChangeDatesQuery), logger: logger)
             for try await (id, at) in rows.decode((String, String).self) { dates[id] = at }
             return dates
+        }
+    }
+
+    public func addReport(monographID: String, section: String, reason: String, contact: String) async throws
+        -> ReaderReport
+    {
+        let logger = self.logger
+        return try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                var exists = false
+                for try await _ in try await connection.query(
+                    "SELECT 1 FROM monograph WHERE id = \(monographID)", logger: logger
+                ).decode(Int.self) {
+                    exists = true
+                }
+                guard exists else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+                let created = Clock.now()
+                var id = 0
+                for try await number in try await connection.query(
+                    """
+                    INSERT INTO reader_report (monograph_id, section, reason, contact, status, created_at)
+                    VALUES (\(monographID), \(section), \(reason), \(contact), 'open', \(created)) RETURNING id
+                    """, logger: logger
+                ).decode(Int.self) {
+                    id = number
+                }
+                try await Self.audit(
+                    connection,
+                    AuditEntry(
+                        at: created, actor: "reader", action: "report", target: monographID,
+                        detail: "report \(id)" + (section.isEmpty ? "" : " on \(section)")), logger: logger)
+                return ReaderReport(
+                    id: id, monographID: monographID, section: section, reason: reason, contact: contact,
+                    status: .open, createdAt: created)
+            }
+        }
+    }
+
+    private static let reportColumns =
+        "id, monograph_id, section, reason, contact, status, created_at, closed_by, closed_at, note"
+
+    private static func reports(_ rows: PostgresRowSequence) async throws -> [ReaderReport] {
+        var result: [ReaderReport] = []
+        for try await (id, monographID, section, reason, contact, status, created, closedBy, closedAt, note)
+            in rows.decode((Int, String, String, String, String, String, String, String?, String?, String?).self)
+        {
+            result.append(
+                ReaderReport(
+                    id: id, monographID: monographID, section: section, reason: reason, contact: contact,
+                    status: ReaderReport.Status(rawValue: status) ?? .open, createdAt: created, closedBy: closedBy,
+                    closedAt: closedAt, note: note))
+        }
+        return result
+    }
+
+    public func reports(status: ReaderReport.Status?, monographID: String?, limit: Int?) async throws
+        -> [ReaderReport]
+    {
+        try await run {
+            let query: PostgresQuery
+            switch (status, monographID) {
+            case (let status?, let id?):
+                query =
+                    "SELECT \(unescaped: Self.reportColumns) FROM reader_report WHERE status = \(status.rawValue) AND monograph_id = \(id) ORDER BY id LIMIT \(limit)"
+            case (let status?, nil):
+                query =
+                    "SELECT \(unescaped: Self.reportColumns) FROM reader_report WHERE status = \(status.rawValue) ORDER BY id LIMIT \(limit)"
+            case (nil, let id?):
+                query =
+                    "SELECT \(unescaped: Self.reportColumns) FROM reader_report WHERE monograph_id = \(id) ORDER BY id LIMIT \(limit)"
+            case (nil, nil):
+                query = "SELECT \(unescaped: Self.reportColumns) FROM reader_report ORDER BY id LIMIT \(limit)"
+            }
+            return try await Self.reports(try await client.query(query, logger: logger))
+        }
+    }
+
+    public func report(id: Int) async throws -> ReaderReport? {
+        try await run {
+            try await Self.reports(
+                try await client.query(
+                    "SELECT \(unescaped: Self.reportColumns) FROM reader_report WHERE id = \(id)", logger: logger)
+            ).first
+        }
+    }
+
+    public func closeReport(id: Int, reviewer: String, note: String) async throws {
+        let logger = self.logger
+        try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                var found: (String, String)?
+                for try await row in try await connection.query(
+                    "SELECT status, monograph_id FROM reader_report WHERE id = \(id) FOR UPDATE", logger: logger
+                ).decode((String, String).self) {
+                    found = row
+                }
+                guard let (status, monographID) = found else { throw StoreError.notFound("no report #\(id)") }
+                guard status == ReaderReport.Status.open.rawValue else {
+                    throw StoreError.conflict("report #\(id) is closed already")
+                }
+                let now = Clock.now()
+                try await connection.query(
+                    """
+                    UPDATE reader_report SET status = 'closed', closed_by = \(reviewer), closed_at = \(now), note = \(note)
+                    WHERE id = \(id)
+                    """, logger: logger)
+                try await Self.audit(
+                    connection,
+                    AuditEntry(
+                        at: now, actor: reviewer, action: "close-report", target: monographID,
+                        detail: "report \(id): \(note)"), logger: logger)
+            }
         }
     }
 

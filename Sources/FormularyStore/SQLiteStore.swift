@@ -141,6 +141,24 @@ public final class SQLiteStore: ContributionStore {
                     CREATE INDEX sign_off_page ON sign_off(monograph_id, id);
                     """)
         }
+        migrator.registerMigration("2026-12-07 reader reports") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reader_report (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        monograph_id TEXT NOT NULL REFERENCES monograph(id),
+                        section TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        contact TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        closed_by TEXT,
+                        closed_at TEXT,
+                        note TEXT
+                    );
+                    CREATE INDEX reader_report_open ON reader_report(status, id);
+                    """)
+        }
         return migrator
     }
 
@@ -399,6 +417,96 @@ public final class SQLiteStore: ContributionStore {
             textHash: row["text_hash"], reviewer: row["reviewer"],
             qualifications: AuditText.qualifications(row["qualifications"] as String), message: row["message"],
             at: row["at"], suggestion: row["suggestion"], voidedAt: row["voided_at"])
+    }
+
+    public func addReport(monographID: String, section: String, reason: String, contact: String) async throws
+        -> ReaderReport
+    {
+        try await run {
+            try await database.write { db in
+                guard try Int.fetchOne(db, sql: "SELECT 1 FROM monograph WHERE id = ?", arguments: [monographID]) != nil
+                else { throw StoreError.notFound("no monograph has the id '\(monographID)'") }
+                let created = Clock.now()
+                try db.execute(
+                    sql: """
+                        INSERT INTO reader_report (monograph_id, section, reason, contact, status, created_at)
+                        VALUES (?, ?, ?, ?, 'open', ?)
+                        """,
+                    arguments: [monographID, section, reason, contact, created])
+                let id = Int(db.lastInsertedRowID)
+                try Self.audit(
+                    db,
+                    AuditEntry(
+                        at: created, actor: "reader", action: "report", target: monographID,
+                        detail: "report \(id)" + (section.isEmpty ? "" : " on \(section)")))
+                return ReaderReport(
+                    id: id, monographID: monographID, section: section, reason: reason, contact: contact,
+                    status: .open, createdAt: created)
+            }
+        }
+    }
+
+    public func reports(status: ReaderReport.Status?, monographID: String?, limit: Int?) async throws
+        -> [ReaderReport]
+    {
+        try await run {
+            try await database.read { db in
+                var conditions: [String] = []
+                var arguments: StatementArguments = []
+                if let status {
+                    conditions.append("status = ?")
+                    arguments += [status.rawValue]
+                }
+                if let monographID {
+                    conditions.append("monograph_id = ?")
+                    arguments += [monographID]
+                }
+                let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+                arguments += [limit ?? -1]
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM reader_report\(filter) ORDER BY id LIMIT ?", arguments: arguments
+                ).map(Self.report)
+            }
+        }
+    }
+
+    public func report(id: Int) async throws -> ReaderReport? {
+        try await run {
+            try await database.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM reader_report WHERE id = ?", arguments: [id]).map(Self.report)
+            }
+        }
+    }
+
+    public func closeReport(id: Int, reviewer: String, note: String) async throws {
+        try await run {
+            try await database.write { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT status, monograph_id FROM reader_report WHERE id = ?", arguments: [id])
+                else { throw StoreError.notFound("no report #\(id)") }
+                guard (row["status"] as String) == ReaderReport.Status.open.rawValue else {
+                    throw StoreError.conflict("report #\(id) is closed already")
+                }
+                let now = Clock.now()
+                try db.execute(
+                    sql:
+                        "UPDATE reader_report SET status = 'closed', closed_by = ?, closed_at = ?, note = ? WHERE id = ?",
+                    arguments: [reviewer, now, note, id])
+                try Self.audit(
+                    db,
+                    AuditEntry(
+                        at: now, actor: reviewer, action: "close-report", target: row["monograph_id"],
+                        detail: "report \(id): \(note)"))
+            }
+        }
+    }
+
+    private static func report(_ row: Row) -> ReaderReport {
+        ReaderReport(
+            id: row["id"], monographID: row["monograph_id"], section: row["section"], reason: row["reason"],
+            contact: row["contact"], status: ReaderReport.Status(rawValue: row["status"]) ?? .open,
+            createdAt: row["created_at"], closedBy: row["closed_by"], closedAt: row["closed_at"], note: row["note"])
     }
 
     /// One server writes a SQLite store, and its writes are serialised already.

@@ -49,6 +49,44 @@ public struct Suggestion: Sendable, Equatable, Codable {
     public var path: String?
 }
 
+/// A reader's report of a problem with a page (anonymous: no account, no address kept), and
+/// what a reviewer made of it.
+public struct ReaderReport: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case open, closed
+    }
+
+    public var id: Int
+    public var monographID: String
+    /// The section it is about (`dosage`), or "" for the whole page.
+    public var section: String
+    public var reason: String
+    /// How to reach the reader, when they gave it (reviewers see it, nobody else): "" otherwise.
+    public var contact: String
+    public var status: Status
+    public var createdAt: String
+    public var closedBy: String?
+    public var closedAt: String?
+    /// What the reviewer did about it.
+    public var note: String?
+
+    public init(
+        id: Int, monographID: String, section: String, reason: String, contact: String, status: Status,
+        createdAt: String, closedBy: String? = nil, closedAt: String? = nil, note: String? = nil
+    ) {
+        self.id = id
+        self.monographID = monographID
+        self.section = section
+        self.reason = reason
+        self.contact = contact
+        self.status = status
+        self.createdAt = createdAt
+        self.closedBy = closedBy
+        self.closedAt = closedAt
+        self.note = note
+    }
+}
+
 /// Where revisions and suggestions live. SQLite (GRDB) on one machine; the PostgreSQL store
 /// (postgres-nio) implements the same protocol.
 public protocol ContributionStore: PeopleStore {
@@ -87,6 +125,14 @@ public protocol ContributionStore: PeopleStore {
     func signOffs(of id: String) async throws -> [SignOff]
     /// Every page's sign-offs, oldest first.
     func allSignOffs() async throws -> [SignOff]
+    /// Records a reader's report of a page (which must exist), with its audit entry.
+    func addReport(monographID: String, section: String, reason: String, contact: String) async throws
+        -> ReaderReport
+    /// Reports, oldest first, by status and page when given; at most `limit` (all when nil).
+    func reports(status: ReaderReport.Status?, monographID: String?, limit: Int?) async throws -> [ReaderReport]
+    func report(id: Int) async throws -> ReaderReport?
+    /// Closes an open report with the reviewer's note (`conflict` when it is closed already).
+    func closeReport(id: Int, reviewer: String, note: String) async throws
     /// When each page's text last changed through the store (approvals, reverts, edits found
     /// on disk), ISO 8601; pages whose text is still what was first imported are left out (the
     /// import's date is not the date their text was written).

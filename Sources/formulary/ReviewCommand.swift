@@ -18,13 +18,16 @@ struct ReviewCommand: ParsableCommand {
             formulary review sign-off ID --reviewer NAME [--sections dosage,precautions] [--message TEXT]
             formulary review status ID             which sections stand checked, by whom, and which changed since
             formulary review coverage [--format json]
+            formulary review reports [--status open|closed] [--page ID]   readers' reports of problems
+            formulary review close-report 4 --reviewer NAME --note TEXT
             A suggestion written against an older revision is merged by section when the sections
             it changes were not changed since; otherwise approval names the conflicting sections.
             Approving a suggestion signs off the sections it changes, by the approver.
             """,
         subcommands: [
             ListSuggestions.self, ShowSuggestion.self, Approve.self, Reject.self, RequestChanges.self,
-            Withdraw.self, SignOffCommand.self, ReviewStatus.self, CoverageCommand.self,
+            Withdraw.self, SignOffCommand.self, ReviewStatus.self, CoverageCommand.self, Reports.self,
+            CloseReport.self,
         ],
         defaultSubcommand: ListSuggestions.self)
 }
@@ -322,6 +325,67 @@ extension ReviewCommand {
                     throw ContributeError("cannot read \(contributions.contentFolder): \(error)")
                 }
                 print(format == "json" ? coverage.json : coverage.text, terminator: format == "json" ? "\n" : "")
+            }
+        }
+    }
+}
+
+extension ReviewCommand {
+    struct Reports: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reports",
+            abstract: "Readers' reports of problems with pages, oldest first (open ones by default).")
+
+        @OptionGroup var store: StoreArguments
+
+        @Option(help: "open, closed or all.")
+        var status = "open"
+
+        @Option(help: "Only this page.")
+        var page: String?
+
+        func validate() throws {
+            guard status == "all" || ReaderReport.Status(rawValue: status) != nil else {
+                throw ValidationError("--status is open, closed or all")
+            }
+        }
+
+        func run() throws {
+            try waitForContribution("review reports") {
+                let reports = try await store.contributions().store.reports(
+                    status: ReaderReport.Status(rawValue: status), monographID: page, limit: nil)
+                for report in reports {
+                    let part = report.section.isEmpty ? "the whole page" : report.section
+                    print("#\(report.id)  \(report.createdAt)  \(report.monographID) (\(part)): \(report.reason)")
+                    if !report.contact.isEmpty { print("     contact: \(report.contact)") }
+                    if let closedBy = report.closedBy {
+                        print("     closed by \(closedBy) on \(report.closedAt ?? ""): \(report.note ?? "")")
+                    }
+                }
+                print("\(reports.count) \(status == "all" ? "" : status + " ")report\(reports.count == 1 ? "" : "s")")
+            }
+        }
+    }
+
+    struct CloseReport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "close-report", abstract: "Close a reader's report, saying what was done about it.")
+
+        @OptionGroup var store: StoreArguments
+
+        @Argument(help: "The report's number.")
+        var number: Int
+
+        @Option(help: "Who closes it: a reviewer or admin of the site.")
+        var reviewer: String
+
+        @Option(help: "What was done (kept with the report, in the audit log).")
+        var note: String
+
+        func run() throws {
+            try waitForContribution("review close-report") {
+                try await store.contributions().closeReport(number, reviewer: reviewer, note: note)
+                print("closed report #\(number)")
             }
         }
     }

@@ -505,6 +505,66 @@ struct ContributionServerTests {
                 "<strong>1</strong> of 4 pages reviewed"))
     }
 
+    @Test("readers report from the page without signing in; bots that fill the hidden field and floods are not stored")
+    func readerReports() async throws {
+        let fixture = try await ContributionFixture.make()
+        var reader = ContributionFixture.Browser()
+        // As the static page's form sends it: no form token, no cookie.
+        let sent = await fixture.send(
+            .post, "/_formulary/report",
+            form: [
+                ("page", "composition/aspirin"), ("section", "dosage"), ("reason", "Is one tablet right?"),
+                ("contact", ""), ("website", ""),
+            ], browser: &reader, peer: "10.1.1.1")
+        #expect(sent.status == .seeOther)
+        #expect(sent.location == "/_formulary/report?sent=1&page=composition/aspirin")
+        #expect(await fixture.get(sent.location!, &reader).text.contains("Thank you: the report is with"))
+        // The honeypot: thanked, dropped.
+        let bot = await fixture.send(
+            .post, "/_formulary/report",
+            form: [("page", "composition/aspirin"), ("reason", "buy now"), ("website", "http://spam.example")],
+            browser: &reader, peer: "10.1.1.2")
+        #expect(bot.status == .seeOther)
+        // From another site: refused.
+        let foreign = await fixture.send(
+            .post, "/_formulary/report", form: [("page", "composition/aspirin"), ("reason", "hello there")],
+            browser: &reader, headers: [.origin: "https://evil.example"], peer: "10.1.1.3")
+        #expect(foreign.status == .forbidden)
+        // Five a minute an address, then 429.
+        var codes: [Int] = []
+        for index in 0..<6 {
+            codes.append(
+                await fixture.api(
+                    .post, "/api/v1/reports", token: nil,
+                    json: #"{"monograph":"composition/aspirin","reason":"report number \#(index)"}"#
+                ).status.code)
+        }
+        #expect(codes == [201, 201, 201, 201, 201, 429])
+        let open = try await fixture.store.reports(status: .open, monographID: nil, limit: nil)
+        #expect(open.count == 6)
+        #expect(open.first?.section == "dosage")
+        #expect(!open.contains { $0.reason == "buy now" })
+
+        // Reviewers list and close them; contributors and anonymous readers may not.
+        #expect(await fixture.api(.get, "/api/v1/reports", token: nil).status == .unauthorized)
+        #expect(await fixture.api(.get, "/api/v1/reports", token: try await fixture.token("cara")).status == .forbidden)
+        let rhea = try await fixture.token("rhea")
+        let list = await fixture.api(.get, "/api/v1/reports?status=open", token: rhea)
+        #expect(list.status == .ok)
+        #expect(list.text.contains("Is one tablet right?"))
+        var browser = await fixture.signIn("rhea")
+        let queue = await fixture.get("/_formulary/review", &browser)
+        #expect(queue.text.contains("<h2 id=\"reports\">Reports from readers</h2>"))
+        #expect(queue.text.contains("Is one tablet right?"))
+        let closed = await fixture.post(
+            "/_formulary/reports/\(open[0].id)/close", [("note", "One tablet is right; the label agrees.")], &browser)
+        #expect(closed.status == .seeOther)
+        #expect(try await fixture.store.report(id: open[0].id)?.status == .closed)
+        let again = await fixture.api(
+            .post, "/api/v1/reports/\(open[0].id)/close", token: rhea, json: #"{"note":"again"}"#)
+        #expect(again.status == .conflict)
+    }
+
     @Test("malformed and hostile requests get a clear 4xx, never a crash or a change")
     func hostile() async throws {
         let fixture = try await ContributionFixture.make()

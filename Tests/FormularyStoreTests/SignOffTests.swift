@@ -172,3 +172,69 @@ struct SignOffTests {
         #expect(ledger.signOffs[Self.id]?.map(\.revision) == [1, 2])
     }
 }
+
+@Suite("readers' reports", .serialized)
+struct ReaderReportTests {
+    @Test(
+        "anyone reports a problem with a page or a section; a reviewer closes it with a note",
+        arguments: StoreKind.available)
+    func reportAndClose(_ kind: StoreKind) async throws {
+        let (folder, contributions) = try await SignOffTests().site(kind)
+        defer { withExtendedLifetime(folder) {} }
+        let id = SignOffTests.id
+        let report = try await contributions.report(
+            monographID: id, section: "dosage", reason: "  The dose looks ten times too high.  ",
+            contact: "reader@example.org")
+        #expect(report.reason == "The dose looks ten times too high.")
+        #expect(report.status == .open)
+        _ = try await contributions.report(monographID: id, section: "", reason: "Typo in the title", contact: "")
+        // What is refused, and why.
+        await #expect(throws: StoreError.invalid("say what is wrong (a few words at least)")) {
+            try await contributions.report(monographID: id, section: "", reason: " x ", contact: "")
+        }
+        await #expect(throws: StoreError.invalid("the reason is too long (2,000 characters at most)")) {
+            try await contributions.report(
+                monographID: id, section: "", reason: String(repeating: "a", count: 2_001), contact: "")
+        }
+        await #expect(throws: StoreError.invalid("the contact is too long (200 characters at most)")) {
+            try await contributions.report(
+                monographID: id, section: "", reason: "fine", contact: String(repeating: "a", count: 201))
+        }
+        await #expect(
+            throws: StoreError.invalid(
+                "composition/aspirin has no section 'nope'; its sections are preamble, usage, dosage, sideEffects")
+        ) {
+            try await contributions.report(monographID: id, section: "nope", reason: "fine", contact: "")
+        }
+        await #expect(throws: StoreError.notFound("no monograph has the id 'composition/nope'")) {
+            try await contributions.report(monographID: "composition/nope", section: "", reason: "fine", contact: "")
+        }
+        #expect(try await contributions.store.reports(status: .open, monographID: nil, limit: nil).count == 2)
+
+        // Only reviewers close, with a note; a closed report stays closed.
+        await #expect(
+            throws: StoreError.forbidden("cara is a contributor; only reviewers and admins may close a report")
+        ) {
+            try await contributions.closeReport(report.id, reviewer: "cara", note: "done")
+        }
+        await #expect(throws: StoreError.invalid("say what was done about it, for the record")) {
+            try await contributions.closeReport(report.id, reviewer: "asha", note: "  ")
+        }
+        try await contributions.closeReport(report.id, reviewer: "asha", note: "Checked the label: 500 mg is right.")
+        await #expect(throws: StoreError.conflict("report #\(report.id) is closed already")) {
+            try await contributions.closeReport(report.id, reviewer: "ravi", note: "again")
+        }
+        let closed = try #require(try await contributions.store.report(id: report.id))
+        #expect(closed.status == .closed)
+        #expect(closed.closedBy == "asha")
+        #expect(closed.note == "Checked the label: 500 mg is right.")
+        #expect(
+            try await contributions.store.reports(status: .open, monographID: id, limit: nil).map(\.section) == [""])
+        let audit = try await contributions.store.auditLog(limit: 5).map { "\($0.actor) \($0.action) \($0.detail)" }
+        #expect(
+            audit.prefix(3) == [
+                "asha close-report report \(report.id): Checked the label: 500 mg is right.",
+                "reader report report \(report.id + 1)", "reader report report \(report.id) on dosage",
+            ])
+    }
+}
