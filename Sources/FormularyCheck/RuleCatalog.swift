@@ -29,6 +29,7 @@ public enum RuleCatalog {
         MissingDisclaimerRule(),
         AIRefusalRule(),
         AISelfReferenceRule(),
+        DisputedMedicineRule(),
         DamagedNameRule(),
         GenericNameMismatchRule(),
         DuplicateMedicineRule(),

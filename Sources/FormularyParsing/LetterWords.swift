@@ -2,22 +2,36 @@
 /// `Amoxicillin (500mg) Tablets` gives `amoxicillin`, `mg`, `tablets`.
 public enum LetterWords {
     public static func of(_ text: some StringProtocol) -> [String] {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
-        }
+        var string = String(text)
         // ASCII, as names nearly always are: on bytes, without Unicode character lookups.
+        if let words = string.withUTF8({ ascii($0) }) { return words }
+        return text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+    }
+
+    /// The words of ASCII text; nil at the first byte that is not ASCII.
+    private static func ascii(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
         var words: [String] = []
-        var word: [UInt8] = []
-        for byte in text.utf8 {
-            let lower = byte >= 65 && byte <= 90 ? byte + 32 : byte
+        var start = -1
+        func add(_ end: Int) {
+            // Short words (most) are stored inline by String: no allocation.
+            words.append(
+                String(unsafeUninitializedCapacity: end - start) { buffer in
+                    for index in start..<end { buffer[index - start] = bytes[index] | 0x20 }
+                    return end - start
+                })
+        }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x80 else { return nil }
+            let lower = byte | 0x20
             if lower >= 97 && lower <= 122 {
-                word.append(lower)
-            } else if !word.isEmpty {
-                words.append(String(decoding: word, as: UTF8.self))
-                word.removeAll(keepingCapacity: true)
+                if start < 0 { start = index }
+            } else if start >= 0 {
+                add(index)
+                start = -1
             }
         }
-        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+        if start >= 0 { add(bytes.count) }
         return words
     }
 }

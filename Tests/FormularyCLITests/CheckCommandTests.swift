@@ -46,7 +46,7 @@ struct CheckCommandTests {
         #expect(explained.status == 0)
         #expect(explained.output.hasPrefix("missing-section (default severity: warning)\nA section the site requires"))
         let listed = try cli.run(["check", "--list-rules"])
-        #expect(listed.output.split(separator: "\n").count == 19, "a header and 18 rules")
+        #expect(listed.output.split(separator: "\n").count == 20, "a header and 19 rules")
         #expect(listed.output.contains("\ntitle-mismatch             warning  "))
         let unknown = try cli.run(["check", "--explain", "missing-sectoin"])
         #expect(unknown.status == 2)
