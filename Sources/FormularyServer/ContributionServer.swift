@@ -65,14 +65,19 @@ final class ContributionServer: Sendable {
 
     /// The site's coverage for the store's sign-offs (the pages the server serves).
     let coverage: (@Sendable (ReviewLedger) -> Coverage)?
+    /// Where the search page's "found nothing" goes (with a store).
+    let counts: ReaderCounts?
+    /// Searches reported as finding nothing, per address.
+    let missLimiter = RateLimiter(perMinute: 30)
 
     init(
         contributions: Contributions, accounts: Accounts, settings: SiteConfiguration.ContributionSettings,
         siteTitle: String, styleURL: String, following: Locked<FollowerStatus>? = nil,
-        coverage: (@Sendable (ReviewLedger) -> Coverage)? = nil,
+        coverage: (@Sendable (ReviewLedger) -> Coverage)? = nil, counts: ReaderCounts? = nil,
         changed: @escaping @Sendable (_ wait: Bool) async -> Void
     ) {
         self.coverage = coverage
+        self.counts = counts
         self.following = following
         self.contributions = contributions
         self.accounts = accounts
@@ -188,6 +193,7 @@ final class ContributionServer: Sendable {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(2)
         switch (segments.first ?? "", segments.count) {
         case ("sign-in", 1), ("suggest", 1), ("suggestions", 2), ("sign-off", 1), ("report", 1): return [.get, .post]
+        case ("search-miss", 1): return [.post]
         case ("reports", 3) where segments.last == "close": return [.post]
         case ("coverage", 1): return [.get]
         case ("sign-out", 1), ("revert", 1), ("tokens", 1): return [.post]
@@ -271,7 +277,7 @@ final class ContributionServer: Sendable {
         let segments = target.path.split(separator: "/").dropFirst().map(String.init)
         // A reader's report comes from a static page, which has no form token; it changes no
         // page and rides no one's session: its Origin is checked, and it is limited per address.
-        if post, segments.first != "report" { try checkCSRF(form, visitor: visitor) }
+        if post, segments.first != "report", segments.first != "search-miss" { try checkCSRF(form, visitor: visitor) }
         switch (segments.first ?? "", segments.count, post) {
         case ("sign-in", 1, false):
             return signInPage(visitor: visitor, next: target.parameter("next"), message: nil, name: "")
@@ -317,6 +323,12 @@ final class ContributionServer: Sendable {
             return try await signOff(form, user: user)
         case ("coverage", 1, false):
             return try await coveragePage(visitor: visitor)
+        case ("search-miss", 1, true):
+            // The search page says a search found nothing: counted (no address kept), 204.
+            if missLimiter.take("address:" + request.peer) == nil { counts?.miss(form["q"] ?? "") }
+            var fields = SiteServer.securityHeaders
+            fields[.cacheControl] = "no-store"
+            return ServerResponse(status: .noContent, headers: fields, body: .none)
         case ("report", 1, false):
             let id = try required(target.parameter("page"), "page")
             return try await reportPage(id: id, visitor: visitor, sent: target.parameter("sent") == "1")

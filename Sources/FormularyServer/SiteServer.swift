@@ -42,6 +42,8 @@ final class SiteServer: Sendable {
     let liveReload: LiveReload?
     /// Suggested edits and reviews, when the site takes them.
     let contributions: ContributionServer?
+    /// Page views and searches that found nothing, with a store to keep them in.
+    let counts: ReaderCounts?
     let options: Options
     private let state: Locked<APIState>
     /// `FORMULARY_SEARCH_CACHE=N` holds N answers (0: none, for measuring the engine alone).
@@ -59,9 +61,13 @@ final class SiteServer: Sendable {
         return fields
     }()
 
-    init(outputFolder: String, content: SiteContent, options: Options, contributions: ContributionServer? = nil) {
+    init(
+        outputFolder: String, content: SiteContent, options: Options, contributions: ContributionServer? = nil,
+        counts: ReaderCounts? = nil
+    ) {
         self.options = options
         self.contributions = contributions
+        self.counts = counts
         var fileOptions = SiteFiles.Options(security: Self.securityHeaders)
         if options.liveReload {
             fileOptions.htmlInjection = "<script src=\"/_formulary/live.js\" defer></script>\n"
@@ -98,6 +104,15 @@ final class SiteServer: Sendable {
     /// Content-Length, and no body.
     func respond(method: HTTPRequest.Method, target rawTarget: String, headers: HTTPFields) -> ServerResponse {
         var response = answer(method: method, target: rawTarget, headers: headers)
+        if let counts, method == .get {
+            let code = response.status.code
+            if code == 200 || code == 304 {
+                counts.view(target: rawTarget)
+                if rawTarget.hasPrefix("/api/v1/search?"), Self.foundNothing(response) {
+                    counts.miss((try? RequestTarget.parse(rawTarget))?.parameter("q") ?? "")
+                }
+            }
+        }
         if method == .head {
             if case .bytes(let body) = response.body { response.headers[.contentLength] = String(body.readableBytes) }
             response.body = .none
@@ -492,6 +507,19 @@ final class SiteServer: Sendable {
             }
         }
         return ServerResponse(status: .ok, headers: Self.apiHeaders, body: .bytes(body))
+    }
+
+    /// Whether a search answer lists no results (its JSON is short and says `"results":[]`).
+    static func foundNothing(_ response: ServerResponse) -> Bool {
+        guard case .bytes(let body) = response.body, body.readableBytes < 1_000 else { return false }
+        return body.readableBytesView.withUnsafeBytes { bytes in
+            let needle = Array("\"results\":[]".utf8)
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+                if zip(bytes[start..<(start + needle.count)], needle).allSatisfy({ $0 == $1 }) { return true }
+            }
+            return false
+        }
     }
 
     // MARK: Writing

@@ -82,6 +82,8 @@ final class SiteSession: Service, Sendable {
         // A change accepted from a page is rebuilt into the site before its response goes out;
         // changes through the API are published shortly after (publishSoon).
         let later = Locked<SiteSession?>(nil)
+        // With a store, readers' page views and searches that found nothing are counted.
+        let counts = setup == nil ? nil : ReaderCounts()
         let following = setup?.feed.map { Locked(FollowerStatus(applied: $0.position, latest: $0.position)) }
         let contributionServer = setup.map { setup in
             ContributionServer(
@@ -89,6 +91,7 @@ final class SiteSession: Service, Sendable {
                 settings: setup.settings, siteTitle: request.configuration.title,
                 styleURL: request.configuration.basePath + "assets/style.css", following: following,
                 coverage: { ledger in later.withLock({ $0 })?.server.api.content.coverage(ledger) ?? Coverage() },
+                counts: counts,
                 changed: { wait in
                     guard let session = later.withLock({ $0 }) else { return }
                     if wait { await session.rebuildNow() } else { session.publishSoon() }
@@ -96,7 +99,7 @@ final class SiteSession: Service, Sendable {
         }
         let server = SiteServer(
             outputFolder: request.outputFolder, content: content, options: .init(liveReload: options.watch),
-            contributions: contributionServer)
+            contributions: contributionServer, counts: counts)
         server.liveReload?.publish(status, changed: false)
         var watcher: FolderWatcher?
         if options.watch {
@@ -122,14 +125,18 @@ final class SiteSession: Service, Sendable {
         return session
     }
 
-    /// Keeps open pages' event streams alive until shutdown, then stops watching.
+    /// Keeps open pages' event streams alive until shutdown, then stops watching; adds the
+    /// readers' counts to the store every minute, and once more at the end.
     func run() async throws {
         await withGracefulShutdownHandler {
             // Cancelled (ending the sleep) the moment shutdown starts.
             try? await cancelWhenGracefulShutdown {
+                var ticks = 0
                 while true {
                     try await Task.sleep(for: .seconds(15))
                     self.server.liveReload?.ping()
+                    ticks += 1
+                    if ticks % 4 == 0 { await self.storeCounts() }
                 }
             }
         } onGracefulShutdown: {
@@ -137,6 +144,21 @@ final class SiteSession: Service, Sendable {
             self.server.liveReload?.close()
         }
         watcher?.stop()
+        await storeCounts()
+    }
+
+    /// Adds the page views and searches that found nothing counted since the last time to the
+    /// store's counts for today; kept for the next try when the store does not answer.
+    func storeCounts() async {
+        guard let counts = server.counts, let store else { return }
+        let taken = counts.take()
+        guard !taken.views.isEmpty || !taken.misses.isEmpty else { return }
+        do {
+            try await store.addCounts(day: ReaderCounts.today(), views: taken.views, misses: taken.misses)
+        } catch {
+            counts.putBack(taken)
+            logger.warning("cannot store the readers' counts: \(error); trying again in a minute")
+        }
     }
 
     /// Called by the watcher after a burst of changes.

@@ -386,7 +386,7 @@ extension DefaultTheme {
         {{>header}}
         <main id="main" class="wrap">
           <h1>Search</h1>
-          <form class="search-page-form" role="search" action="{{searchURL}}" method="get" data-index="{{searchIndexURL}}" data-root="{{siteRoot}}">
+          <form class="search-page-form" role="search" action="{{searchURL}}" method="get" data-index="{{searchIndexURL}}" data-root="{{siteRoot}}"{{#missesURL}} data-misses="{{missesURL}}"{{/missesURL}}>
             <label for="q">Medicine, brand or ingredient</label>
             <div class="search-row">
               <input id="q" type="search" name="q" spellcheck="false">
@@ -813,8 +813,13 @@ extension DefaultTheme {
             var siteRoot = form.getAttribute("data-root") || "/";
             var engine = new Engine(siteRoot);
             var latest = 0;
+            /* Served with a store, a search that found nothing is counted (its words, nothing about the
+               reader) once the reader has stopped typing, so that editors can add the missing page. */
+            var missURL = form.getAttribute("data-misses");
+            var missTimer = null;
             function show(query) {
               var ticket = ++latest;
+              clearTimeout(missTimer);
               if (!query.trim()) {
                 list.textContent = "";
                 status.textContent = "";
@@ -843,6 +848,11 @@ extension DefaultTheme {
                   list.appendChild(item);
                 });
                 var count = response.total;
+                if (count === 0 && missURL && navigator.sendBeacon) {
+                  missTimer = setTimeout(function () {
+                    if (ticket === latest) navigator.sendBeacon(missURL, new URLSearchParams({ q: query }));
+                  }, 1500);
+                }
                 status.textContent = count === 0 ? "No medicines found for \u201c" + query + "\u201d." :
                   count + (count === 1 ? " medicine" : " medicines") + " found" + (count > 20 ? "; the best 20 are shown." : ".");
               }).catch(function () {

@@ -532,6 +532,7 @@ struct PageData: @unchecked Sendable {
             title: "Search", description: "Search medicines by name, brand, ingredient or spelling variant.",
             path: SiteURLs.searchPath, noindex: true)
         data["searchIndexURL"] = indexURL
+        data["missesURL"] = configuration.contributions.enabled ? "/_formulary/search-miss" : TemplateNull()
         return data
     }
 

@@ -213,6 +213,19 @@ public final class PostgresStore: SharedStore {
                 "CREATE INDEX reader_report_open ON reader_report(status, id)",
             ]
         ),
+        (
+            "2026-12-07 page views and searches that found nothing",
+            [
+                """
+                CREATE TABLE page_view (
+                    day TEXT NOT NULL, monograph_id TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (day, monograph_id))
+                """,
+                """
+                CREATE TABLE search_miss (
+                    day TEXT NOT NULL, query TEXT NOT NULL, count BIGINT NOT NULL, PRIMARY KEY (day, query))
+                """,
+            ]
+        ),
     ]
 
     private static func audit(_ connection: PostgresConnection, _ entry: AuditEntry, logger: Logger) async throws {
@@ -636,6 +649,54 @@ public final class PostgresStore: SharedStore {
                         at: now, actor: reviewer, action: "close-report", target: monographID,
                         detail: "report \(id): \(note)"), logger: logger)
             }
+        }
+    }
+
+    public func addCounts(day: String, views: [String: Int], misses: [String: Int]) async throws {
+        guard !views.isEmpty || !misses.isEmpty else { return }
+        let logger = self.logger
+        try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                // In order of key, so that two servers adding at once take the rows' locks in one order.
+                for (id, count) in views.sorted(by: { $0.key < $1.key }) {
+                    try await connection.query(
+                        """
+                        INSERT INTO page_view (day, monograph_id, count) VALUES (\(day), \(id), \(count))
+                        ON CONFLICT (day, monograph_id) DO UPDATE SET count = page_view.count + excluded.count
+                        """, logger: logger)
+                }
+                for (query, count) in misses.sorted(by: { $0.key < $1.key }) {
+                    try await connection.query(
+                        """
+                        INSERT INTO search_miss (day, query, count) VALUES (\(day), \(query), \(count))
+                        ON CONFLICT (day, query) DO UPDATE SET count = search_miss.count + excluded.count
+                        """, logger: logger)
+                }
+            }
+        }
+    }
+
+    public func views(since day: String) async throws -> [String: Int] {
+        try await run {
+            var views: [String: Int] = [:]
+            let rows = try await client.query(
+                "SELECT monograph_id, SUM(count)::BIGINT FROM page_view WHERE day >= \(day) GROUP BY monograph_id",
+                logger: logger)
+            for try await (id, count) in rows.decode((String, Int).self) { views[id] = count }
+            return views
+        }
+    }
+
+    public func misses(since day: String, limit: Int) async throws -> [(query: String, count: Int)] {
+        try await run {
+            var misses: [(query: String, count: Int)] = []
+            let rows = try await client.query(
+                """
+                SELECT query, SUM(count)::BIGINT AS total FROM search_miss WHERE day >= \(day)
+                GROUP BY query ORDER BY total DESC, query LIMIT \(limit)
+                """, logger: logger)
+            for try await (query, count) in rows.decode((String, Int).self) { misses.append((query, count)) }
+            return misses
         }
     }
 

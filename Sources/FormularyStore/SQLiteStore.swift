@@ -159,6 +159,19 @@ public final class SQLiteStore: ContributionStore {
                     CREATE INDEX reader_report_open ON reader_report(status, id);
                     """)
         }
+        migrator.registerMigration("2026-12-07 page views and searches that found nothing") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE page_view (
+                        day TEXT NOT NULL, monograph_id TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (day, monograph_id)
+                    );
+                    CREATE TABLE search_miss (
+                        day TEXT NOT NULL, query TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (day, query)
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -498,6 +511,55 @@ public final class SQLiteStore: ContributionStore {
                     AuditEntry(
                         at: now, actor: reviewer, action: "close-report", target: row["monograph_id"],
                         detail: "report \(id): \(note)"))
+            }
+        }
+    }
+
+    public func addCounts(day: String, views: [String: Int], misses: [String: Int]) async throws {
+        guard !views.isEmpty || !misses.isEmpty else { return }
+        try await run {
+            try await database.write { db in
+                for (id, count) in views {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO page_view (day, monograph_id, count) VALUES (?, ?, ?)
+                            ON CONFLICT (day, monograph_id) DO UPDATE SET count = count + excluded.count
+                            """, arguments: [day, id, count])
+                }
+                for (query, count) in misses {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO search_miss (day, query, count) VALUES (?, ?, ?)
+                            ON CONFLICT (day, query) DO UPDATE SET count = count + excluded.count
+                            """, arguments: [day, query, count])
+                }
+            }
+        }
+    }
+
+    public func views(since day: String) async throws -> [String: Int] {
+        try await run {
+            try await database.read { db in
+                var views: [String: Int] = [:]
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT monograph_id, SUM(count) FROM page_view WHERE day >= ? GROUP BY monograph_id",
+                    arguments: [day])
+                while let row = try rows.next() { views[row[0]] = row[1] }
+                return views
+            }
+        }
+    }
+
+    public func misses(since day: String, limit: Int) async throws -> [(query: String, count: Int)] {
+        try await run {
+            try await database.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT query, SUM(count) AS total FROM search_miss WHERE day >= ?
+                        GROUP BY query ORDER BY total DESC, query LIMIT ?
+                        """, arguments: [day, limit]
+                ).map { (query: $0[0], count: $0[1]) }
             }
         }
     }

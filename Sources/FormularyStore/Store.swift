@@ -133,6 +133,13 @@ public protocol ContributionStore: PeopleStore {
     func report(id: Int) async throws -> ReaderReport?
     /// Closes an open report with the reviewer's note (`conflict` when it is closed already).
     func closeReport(id: Int, reviewer: String, note: String) async throws
+    /// Adds to the day's counts: how often readers opened each page (`views`, by page id) and
+    /// searches that found nothing (`misses`, by normalised query). No address, no time of day.
+    func addCounts(day: String, views: [String: Int], misses: [String: Int]) async throws
+    /// Views of each page since `day` (`YYYY-MM-DD`, inclusive).
+    func views(since day: String) async throws -> [String: Int]
+    /// Searches that found nothing since `day`, most frequent first, at most `limit`.
+    func misses(since day: String, limit: Int) async throws -> [(query: String, count: Int)]
     /// When each page's text last changed through the store (approvals, reverts, edits found
     /// on disk), ISO 8601; pages whose text is still what was first imported are left out (the
     /// import's date is not the date their text was written).

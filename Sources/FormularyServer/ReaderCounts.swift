@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+
+/// How often readers open each page, and the searches that find nothing, counted in memory as
+/// `serve` answers and added to the store's counts for the day every minute and at shutdown.
+/// Nothing about the reader is kept: no address, no time of day, no referrer.
+final class ReaderCounts: Sendable {
+    private let counts = Mutex<(views: [String: Int], misses: [String: Int])>(([:], [:]))
+
+    /// Folders of the built site that hold no monograph pages.
+    static let notPages: Set<Substring> = ["browse", "ingredients", "search", "api", "assets", "_formulary"]
+
+    /// Counts a view of the page at `target` (`/generic/paracetamol-500mg/`), when it is a
+    /// monograph's page (a collection and a name; not an index, asset or API path).
+    func view(target: String) {
+        guard let id = Self.pageID(target) else { return }
+        counts.withLock { $0.views[id, default: 0] += 1 }
+    }
+
+    /// The page id a request target names: `/composition/x/`, `/composition/x/index.html`.
+    static func pageID(_ target: String) -> String? {
+        var path = target.prefix { $0 != "?" && $0 != "#" }
+        guard path.hasPrefix("/") else { return nil }
+        if path.hasSuffix("/index.html") {
+            path = path.dropLast("index.html".count)
+        }
+        guard path.hasSuffix("/"), path.count > 2 else { return nil }
+        let parts = path.dropFirst().dropLast().split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts.contains(where: \.isEmpty), !notPages.contains(parts[0]) else { return nil }
+        let id = parts.joined(separator: "/")
+        return id.contains("%") ? id.removingPercentEncoding : id
+    }
+
+    /// Counts a search that found nothing, by its normalised words (lower case, single spaces,
+    /// at most 100 characters); an empty query is not counted.
+    func miss(_ query: String) {
+        guard let words = Self.normalized(query) else { return }
+        counts.withLock { $0.misses[words, default: 0] += 1 }
+    }
+
+    static func normalized(_ query: String) -> String? {
+        let words = query.lowercased().split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        guard !words.isEmpty else { return nil }
+        return String(words.prefix(100))
+    }
+
+    /// The counts so far, which start again from nothing.
+    func take() -> (views: [String: Int], misses: [String: Int]) {
+        counts.withLock { counts in
+            defer { counts = ([:], [:]) }
+            return counts
+        }
+    }
+
+    /// Puts counts back that could not be stored (the store was away), for the next try.
+    func putBack(_ taken: (views: [String: Int], misses: [String: Int])) {
+        counts.withLock { counts in
+            counts.views.merge(taken.views, uniquingKeysWith: +)
+            counts.misses.merge(taken.misses, uniquingKeysWith: +)
+        }
+    }
+
+    /// Today in UTC, as the store's day counts are kept.
+    static func today() -> String { String(Date().formatted(.iso8601).prefix(10)) }
+}
