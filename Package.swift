@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "FormularyServer",
             dependencies: [
-                "FormularySite", "FormularySearch", "FormularyStore", "CZlib",
+                "FormularySite", "FormularySearch", "FormularyStore", "FormularyCheck", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

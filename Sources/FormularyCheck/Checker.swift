@@ -48,6 +48,13 @@ public struct Checker: Sendable {
         var finding: Finding
     }
 
+    /// What the enabled rules find in one page by itself: findings that need the other pages
+    /// (links, duplicates) are left out. For the review worklist, which reads pages one by one.
+    public func pageChecker() -> @Sendable (ParsedPage) -> [Diagnostic] {
+        let examine = examiner()
+        return { page in examine(.success(page)).diagnostics }
+    }
+
     /// Checks one outcome with the enabled rules, as far as one page allows.
     private func examiner() -> @Sendable (ContentLoader.Outcome) -> PageReport {
         let configuration = self.configuration

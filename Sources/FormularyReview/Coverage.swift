@@ -69,7 +69,7 @@ public struct Coverage: Sendable, Equatable {
     ]
 
     /// `dosage#2` and `dosage` are one group; `other:Storage Notes` is `other`.
-    static func group(of name: String) -> String {
+    public static func group(of name: String) -> String {
         let base = String(name.split(separator: "#", maxSplits: 1).first ?? "")
         return base.hasPrefix("other:") ? "other" : base
     }

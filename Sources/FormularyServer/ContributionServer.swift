@@ -67,6 +67,9 @@ final class ContributionServer: Sendable {
     let coverage: (@Sendable (ReviewLedger) -> Coverage)?
     /// Where the search page's "found nothing" goes (with a store).
     let counts: ReaderCounts?
+    /// The worklist of the pages the server serves, for the store's sign-offs, open reports
+    /// (by page: their sections) and views.
+    let worklist: (@Sendable (ReviewLedger, [String: [String]], [String: Int], Worklist.Filter) -> Worklist)?
     /// Searches reported as finding nothing, per address.
     let missLimiter = RateLimiter(perMinute: 30)
 
@@ -74,9 +77,11 @@ final class ContributionServer: Sendable {
         contributions: Contributions, accounts: Accounts, settings: SiteConfiguration.ContributionSettings,
         siteTitle: String, styleURL: String, following: Locked<FollowerStatus>? = nil,
         coverage: (@Sendable (ReviewLedger) -> Coverage)? = nil, counts: ReaderCounts? = nil,
+        worklist: (@Sendable (ReviewLedger, [String: [String]], [String: Int], Worklist.Filter) -> Worklist)? = nil,
         changed: @escaping @Sendable (_ wait: Bool) async -> Void
     ) {
         self.coverage = coverage
+        self.worklist = worklist
         self.counts = counts
         self.following = following
         self.contributions = contributions
@@ -195,7 +200,7 @@ final class ContributionServer: Sendable {
         case ("sign-in", 1), ("suggest", 1), ("suggestions", 2), ("sign-off", 1), ("report", 1): return [.get, .post]
         case ("search-miss", 1): return [.post]
         case ("reports", 3) where segments.last == "close": return [.post]
-        case ("coverage", 1): return [.get]
+        case ("coverage", 1), ("worklist", 1): return [.get]
         case ("sign-out", 1), ("revert", 1), ("tokens", 1): return [.post]
         case ("review", 1), ("history", 1), ("compare", 1), ("account", 1): return [.get]
         default: return nil
@@ -323,6 +328,9 @@ final class ContributionServer: Sendable {
             return try await signOff(form, user: user)
         case ("coverage", 1, false):
             return try await coveragePage(visitor: visitor)
+        case ("worklist", 1, false):
+            _ = try signedIn(visitor, request: request)
+            return try await worklistPage(target, visitor: visitor)
         case ("search-miss", 1, true):
             // The search page says a search found nothing: counted (no address kept), 204.
             if missLimiter.take("address:" + request.peer) == nil { counts?.miss(form["q"] ?? "") }
@@ -1195,6 +1203,68 @@ final class ContributionServer: Sendable {
             monographID: id, section: form["section"] ?? "", reason: form["reason"] ?? "",
             contact: form["contact"] ?? "")
         return redirect(to: thanks)
+    }
+
+    /// The pages not yet reviewed, most urgent first, with why; filters by collection, section
+    /// left unchecked and reason; then the searches that found nothing.
+    private func worklistPage(_ target: RequestTarget, visitor: Visitor) async throws -> ServerResponse {
+        guard let worklist else { throw WebError.notFound("the worklist is not available here") }
+        let filter = Worklist.Filter(
+            collection: target.parameter("collection").flatMap { $0.isEmpty ? nil : $0 },
+            section: target.parameter("section").flatMap { $0.isEmpty ? nil : $0 },
+            reason: target.parameter("reason").flatMap { $0.isEmpty ? nil : $0 })
+        let since = String(Date().addingTimeInterval(-30 * 86_400).formatted(.iso8601).prefix(10))
+        var reports: [String: [String]] = [:]
+        for report in try await store.reports(status: .open, monographID: nil, limit: nil) {
+            reports[report.monographID, default: []].append(report.section)
+        }
+        let list = worklist(try await store.reviewLedger(), reports, try await store.views(since: since), filter)
+        let misses = try await store.misses(since: since, limit: 20)
+        var body = "<h1>Worklist</h1>\n"
+        body +=
+            "<p>\(list.notReviewed) of \(list.pages) pages are not reviewed; most urgent first: what check finds (AI refusals, drafts that doubt their medicine, banned combinations), readers' reports, high-risk medicines, sections changed since they were checked, and how often readers open the page.</p>\n"
+        body += "<form method=\"get\" action=\"/_formulary/worklist\" class=\"compare\">"
+        body +=
+            "<label for=\"collection\">Collection</label><input type=\"text\" id=\"collection\" name=\"collection\" value=\"\(Self.escape(filter.collection ?? ""))\" size=\"12\">"
+        body +=
+            "<label for=\"section\">Section not checked</label><input type=\"text\" id=\"section\" name=\"section\" value=\"\(Self.escape(filter.section ?? ""))\" size=\"10\">"
+        body +=
+            "<label for=\"reason\">Reason</label><select id=\"reason\" name=\"reason\"><option value=\"\">any</option>"
+        for reason in ["check", "report", "high-risk", "changed", "views"] {
+            body += "<option\(filter.reason == reason ? " selected" : "")>\(reason)</option>"
+        }
+        body += "</select><button type=\"submit\">Filter</button></form>\n"
+        if list.entries.isEmpty {
+            body += "<p>Nothing to review here.</p>\n"
+        } else {
+            body +=
+                "<table class=\"listing\"><thead><tr><th>#</th><th>Page</th><th>Why</th><th>Score</th><th></th></tr></thead><tbody>\n"
+            for (rank, entry) in list.entries.prefix(100).enumerated() {
+                let link = "/" + SiteURLs.percentEncoded(SiteURLs.monographPath(entry.id))
+                body += "<tr><td>\(rank + 1)</td><td><a href=\"\(Self.escape(link))\">\(Self.escape(entry.title))</a>"
+                body +=
+                    "<br><span class=\"muted\">\(Self.escape(entry.id)) · \(Self.escape(Self.reviewLabel(entry.state)))</span></td><td><ul>"
+                for reason in entry.reasons.sorted(by: { $0.weight > $1.weight }) {
+                    body += "<li><strong>\(Self.escape(reason.kind))</strong>: \(Self.escape(reason.detail))</li>"
+                }
+                body += "</ul></td><td>\(entry.score)</td>"
+                body +=
+                    "<td><a href=\"/_formulary/sign-off?page=\(Self.escape(Self.queryValue(entry.id)))\">Sign off</a></td></tr>\n"
+            }
+            body += "</tbody></table>\n"
+            if list.entries.count > 100 { body += "<p>The first 100 of \(list.entries.count) are shown.</p>\n" }
+        }
+        body += "<h2>Searches that found nothing (last 30 days)</h2>\n"
+        if misses.isEmpty {
+            body += "<p>None counted.</p>\n"
+        } else {
+            body += "<table class=\"listing\"><thead><tr><th>Search</th><th>Times</th></tr></thead><tbody>\n"
+            for miss in misses {
+                body += "<tr><td>\(Self.escape(miss.query))</td><td>\(miss.count)</td></tr>\n"
+            }
+            body += "</tbody></table>\n"
+        }
+        return html(title: "Worklist", visitor: visitor, body: body)
     }
 
     static func reviewLabel(_ state: PageReview.State) -> String {

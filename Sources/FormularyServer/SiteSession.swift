@@ -1,4 +1,5 @@
 import Dispatch
+import FormularyCheck
 import FormularyModel
 import FormularyReview
 import FormularySite
@@ -92,6 +93,15 @@ final class SiteSession: Service, Sendable {
                 styleURL: request.configuration.basePath + "assets/style.css", following: following,
                 coverage: { ledger in later.withLock({ $0 })?.server.api.content.coverage(ledger) ?? Coverage() },
                 counts: counts,
+                worklist: { [highRisk = request.configuration.highRisk] ledger, reports, views, filter in
+                    let content = later.withLock({ $0 })?.server.api.content ?? SiteContent(pages: [], skipped: [])
+                    let checker = Checker(rules: RuleCatalog.all.filter { Worklist.ruleWeights[$0.name] != nil })
+                        .pageChecker()
+                    let inputs = Worklist.Inputs(
+                        ledger: ledger, reports: reports, views: views, highRisk: highRisk,
+                        check: { page in checker(page).filter { $0.severity != .note }.map { ($0.rule, $0.message) } })
+                    return Worklist.of(content: content, inputs: inputs, filter: filter)
+                },
                 changed: { wait in
                     guard let session = later.withLock({ $0 }) else { return }
                     if wait { await session.rebuildNow() } else { session.publishSoon() }

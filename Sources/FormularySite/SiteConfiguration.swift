@@ -27,6 +27,9 @@ public struct SiteConfiguration: Sendable, Equatable {
     public var contributions = ContributionSettings()
     /// Newer copies of India's lists than the built-in ones (`reference:`), paths relative to the site folder.
     public var reference = ReferenceSettings()
+    /// `review:` with `highRisk:`, the medicines whose pages the worklist puts first: class name
+    /// to the ingredient names in it. Without the key, `HighRiskMedicines.defaults`.
+    public var highRisk = HighRiskMedicines.defaults
 
     public init() {}
 
@@ -54,7 +57,7 @@ public struct SiteConfiguration: Sendable, Equatable {
     /// The keys this file may hold; anything else is a typo worth reporting.
     static let knownKeys = [
         "title", "description", "baseURL", "language", "content", "templates", "static", "output", "check",
-        "database", "generate", "contributions", "reference",
+        "database", "generate", "contributions", "reference", "review",
     ]
 
     /// A problem in `formulary.yml`, with its place.
@@ -90,6 +93,10 @@ public struct SiteConfiguration: Sendable, Equatable {
             }
             if name == "reference" {
                 configuration.reference = try referenceSettings(value, path: path)
+                continue
+            }
+            if name == "review" {
+                configuration.highRisk = try highRiskSettings(value, path: path)
                 continue
             }
             guard
@@ -148,6 +155,40 @@ public struct SiteConfiguration: Sendable, Equatable {
             }
         }
         return settings
+    }
+
+    /// `review:` with `highRisk:`, class names each with a list of ingredient names.
+    private static func highRiskSettings(_ node: Node, path: String) throws(Error) -> HighRiskMedicines {
+        guard case .mapping(let mapping) = node else {
+            throw Error(path: path, line: node.mark?.line ?? 1, message: "'review' must be 'key: value' lines")
+        }
+        var classes: [(String, [String])] = []
+        for (key, value) in mapping {
+            guard key.string == "highRisk" else {
+                throw Error(
+                    path: path, line: key.mark?.line ?? 1,
+                    message: "unknown setting 'review.\(key.string ?? "")'; did you mean 'highRisk'?")
+            }
+            guard case .mapping(let groups) = value else {
+                throw Error(
+                    path: path, line: value.mark?.line ?? 1,
+                    message:
+                        "'review.highRisk' must be 'class: [ingredient, ...]' lines, as 'anticoagulants: [warfarin, heparin]'"
+                )
+            }
+            for (name, members) in groups {
+                guard let name = name.string?.trimmingWhitespace(), !name.isEmpty, case .sequence(let list) = members,
+                    !list.isEmpty, list.allSatisfy({ !($0.string ?? "").trimmingWhitespace().isEmpty })
+                else {
+                    throw Error(
+                        path: path, line: members.mark?.line ?? 1,
+                        message:
+                            "each high-risk class must be 'class: [ingredient, ...]' with at least one ingredient name")
+                }
+                classes.append((name, list.compactMap { $0.string?.trimmingWhitespace() }))
+            }
+        }
+        return HighRiskMedicines(classes: classes)
     }
 
     private static func contributionSettings(_ node: Node, path: String) throws(Error) -> ContributionSettings {

@@ -78,6 +78,14 @@ public struct SiteFolder: Sendable {
                 baseURL: http://localhost:8080/
                 language: en
 
+                # Medicines whose pages a wrong word hurts most: the review worklist
+                # (`formulary review worklist`) puts them first. After the ISMP List of High-Alert
+                # Medications in Community/Ambulatory Care Settings (2021) and the US FDA's
+                # narrow-therapeutic-index drugs; make it your own.
+                review:
+                  highRisk:
+                \(HighRiskMedicines.defaults.yaml)
+
                 # The linter's settings (`formulary check`): required sections, rules off or stricter.
                 check:
                   required-sections: [usage, dosage, sideEffects, howItWorks, precautions]

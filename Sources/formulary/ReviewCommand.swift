@@ -1,4 +1,6 @@
 import ArgumentParser
+import FormularyCheck
+import FormularyParsing
 import FormularyReview
 import FormularySite
 import FormularyStore
@@ -18,6 +20,8 @@ struct ReviewCommand: ParsableCommand {
             formulary review sign-off ID --reviewer NAME [--sections dosage,precautions] [--message TEXT]
             formulary review status ID             which sections stand checked, by whom, and which changed since
             formulary review coverage [--format json]
+            formulary review worklist [--format json] [--collection C] [--section S] [--reason R]
+            formulary review zero-results [--days 30]   searches readers made that found nothing
             formulary review reports [--status open|closed] [--page ID]   readers' reports of problems
             formulary review close-report 4 --reviewer NAME --note TEXT
             A suggestion written against an older revision is merged by section when the sections
@@ -26,8 +30,8 @@ struct ReviewCommand: ParsableCommand {
             """,
         subcommands: [
             ListSuggestions.self, ShowSuggestion.self, Approve.self, Reject.self, RequestChanges.self,
-            Withdraw.self, SignOffCommand.self, ReviewStatus.self, CoverageCommand.self, Reports.self,
-            CloseReport.self,
+            Withdraw.self, SignOffCommand.self, ReviewStatus.self, CoverageCommand.self, WorklistCommand.self,
+            ZeroResults.self, Reports.self, CloseReport.self,
         ],
         defaultSubcommand: ListSuggestions.self)
 }
@@ -388,5 +392,128 @@ extension ReviewCommand {
                 print("closed report #\(number)")
             }
         }
+    }
+}
+
+extension ReviewCommand {
+    struct WorklistCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "worklist",
+            abstract: "Pages not yet reviewed, most urgent first, each with why.",
+            discussion: """
+                Each page not reviewed as a whole scores what makes it urgent: what `check` finds in it
+                (an AI refusal 100, a draft that doubts its medicine 90, a banned combination 80, a
+                damaged name or an implausible strength 40, ...), readers' open reports (60 each, up to
+                three), a high-risk medicine (50; the classes in formulary.yml, review: highRisk:),
+                each section changed since it was checked (30), and how often readers opened it in
+                the last 30 days (10 × log2(1 + views)). Searches that found nothing in the last 30
+                days follow (also: `formulary review zero-results`).
+                """)
+
+        @OptionGroup var store: StoreArguments
+
+        @Option(help: "text or json.")
+        var format = "text"
+
+        @Option(help: "How many pages to list.")
+        var limit = 50
+
+        @Option(help: "Only pages of this collection.")
+        var collection: String?
+
+        @Option(help: "Only pages where this section is not checked (dosage, usage, other...).")
+        var section: String?
+
+        @Option(help: "Only pages with this reason: check, report, high-risk, changed, views.")
+        var reason: String?
+
+        func validate() throws {
+            guard ["text", "json"].contains(format) else { throw ValidationError("--format is text or json") }
+            guard limit > 0 else { throw ValidationError("--limit must be above 0") }
+            if let reason, !["check", "report", "high-risk", "changed", "views"].contains(reason) {
+                throw ValidationError("--reason is one of check, report, high-risk, changed, views")
+            }
+        }
+
+        func run() throws {
+            try waitForContribution("review worklist") {
+                let (worklist, misses) = try await Self.worklist(
+                    store, filter: Worklist.Filter(collection: collection, section: section, reason: reason))
+                print(
+                    format == "json"
+                        ? worklist.json(limit: limit, misses: misses) : worklist.text(limit: limit, misses: misses),
+                    terminator: format == "json" ? "\n" : "")
+            }
+        }
+
+        /// The worklist of a site's store and content folder, and its searches that found nothing.
+        static func worklist(_ arguments: StoreArguments, filter: Worklist.Filter) async throws
+            -> (Worklist, [(query: String, count: Int)])
+        {
+            let timings = PhaseTimings()
+            let contributions = try await arguments.contributions()
+            let store = contributions.store
+            let folder = try? SiteFolder.open(arguments.site)
+            let since = ReviewCommand.daysAgo(30)
+            timings.mark("open the store")
+            var reports: [String: [String]] = [:]
+            for report in try await store.reports(status: .open, monographID: nil, limit: nil) {
+                reports[report.monographID, default: []].append(report.section)
+            }
+            let reference = (try? folder?.referenceLists()) ?? .builtIn
+            // India's lists are read while the store is.
+            reference.prepare()
+            let checker = Checker(rules: RuleCatalog.all.filter { Worklist.ruleWeights[$0.name] != nil }).pageChecker()
+            let ledger = try await store.reviewLedger()
+            let views = try await store.views(since: since)
+            timings.mark("sign-offs, reports, views")
+            let inputs = Worklist.Inputs(
+                ledger: ledger, reports: reports, views: views,
+                highRisk: folder?.configuration.highRisk ?? HighRiskMedicines.defaults,
+                check: { page in checker(page).filter { $0.severity != .note }.map { ($0.rule, $0.message) } })
+            do {
+                let worklist = try Worklist.of(
+                    contentFolder: contributions.contentFolder, parser: MonographParser(annotator: reference),
+                    inputs: inputs, filter: filter)
+                timings.mark("pages read and checked")
+                let misses = try await store.misses(since: since, limit: 20)
+                timings.mark("searches that found nothing")
+                return (worklist, misses)
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw ContributeError("cannot read \(contributions.contentFolder): \(error)")
+            }
+        }
+    }
+
+    struct ZeroResults: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "zero-results",
+            abstract: "The searches readers made that found nothing, most frequent first (counted by `serve`).")
+
+        @OptionGroup var store: StoreArguments
+
+        @Option(help: "Over the last this many days.")
+        var days = 30
+
+        @Option(help: "How many to list.")
+        var limit = 50
+
+        func run() throws {
+            try waitForContribution("review zero-results") {
+                let misses = try await store.contributions().store.misses(
+                    since: ReviewCommand.daysAgo(days), limit: limit)
+                for miss in misses {
+                    print("\(String(miss.count).padding(toLength: 7, withPad: " ", startingAt: 0))\(miss.query)")
+                }
+                print("\(misses.count) searches that found nothing in the last \(days) days")
+            }
+        }
+    }
+
+    /// `YYYY-MM-DD` (UTC) of `days` days ago.
+    static func daysAgo(_ days: Int) -> String {
+        String(Date().addingTimeInterval(-Double(days) * 86_400).formatted(.iso8601).prefix(10))
     }
 }
