@@ -12,12 +12,13 @@ SITE_DIR is a copy of the example site (it is changed). The check:
      both are approved and the page has both; the same section: one is approved, the other is
      refused with 409, and the page has the one approved. Never a silent overwrite;
   3. a burst: N threads suggest section edits (each text carries a unique marker) and approve
-     pending ones for S seconds; midway the server is killed with SIGKILL. Every 201 and
-     every 200 received is remembered;
+     pending ones, and a reviewer signs off sections, for S seconds; midway the server is killed
+     with SIGKILL. Every 201 and every 200 received is remembered;
   4. the server is started again (it brings the content folder and the store into line at
      start), and: every acknowledged suggestion is there with its text; every acknowledged
-     approval is approved with its revision; `PRAGMA integrity_check` says ok; every page's
-     Markdown file is byte for byte its latest revision.
+     approval is approved with its revision; every acknowledged sign-off is stored, with its
+     audit entry; `PRAGMA integrity_check` says ok; every page's Markdown file is byte for
+     byte its latest revision.
 Prints `durability_check: N passed, N failed`; exit status 1 when any failed.
 """
 import argparse
@@ -221,19 +222,41 @@ def main():
                     with lock:
                         acknowledged_approvals[number] = (body["monographID"], body["number"])
 
+        acknowledged_sign_offs = {}  # sign-off id -> (page, section, message)
+
+        def signer(name):
+            while not stop.is_set():
+                with lock:
+                    counter[0] += 1
+                    marker = f"sign-off-{counter[0]}"
+                page = random.choice(PAGES)
+                section = random.choice(list(SECTIONS))
+                try:
+                    status, body = call(base, "POST", f"/api/v1/monographs/{page}/sign-off", tokens[name], {
+                        "sections": [section], "message": marker}, timeout=5)
+                except OSError:
+                    continue
+                if status == 201:
+                    with lock:
+                        for signed in body["signedOff"]:
+                            acknowledged_sign_offs[signed["id"]] = (page, section, marker)
+
         workers = [threading.Thread(target=contributor, args=(f"con{1 + i % 4}",)) for i in range(args.threads)]
         workers += [threading.Thread(target=reviewer, args=(f"rev{1 + i % 2}",)) for i in range(2)]
+        workers += [threading.Thread(target=signer, args=("rev1",))]
         for worker in workers:
             worker.start()
         time.sleep(args.seconds / 2)
         server.kill()
-        killed_at = (len(acknowledged_suggestions), len(acknowledged_approvals))
+        killed_at = (len(acknowledged_suggestions), len(acknowledged_approvals), len(acknowledged_sign_offs))
         time.sleep(0.3)
         stop.set()
         for worker in workers:
             worker.join()
-        print(f"     killed with SIGKILL after {killed_at[0]} acknowledged suggestions and {killed_at[1]} approvals")
-        run.check(killed_at[0] > 20 and killed_at[1] > 5, "the burst was under way when the server was killed")
+        print(f"     killed with SIGKILL after {killed_at[0]} acknowledged suggestions, {killed_at[1]} approvals "
+              f"and {killed_at[2]} sign-offs")
+        run.check(killed_at[0] > 20 and killed_at[1] > 5 and killed_at[2] > 5,
+                  "the burst was under way when the server was killed")
 
         # 4. After a restart.
         server.start()
@@ -260,7 +283,16 @@ def main():
         server.stop()
         database = sqlite3.connect(site / ".formulary" / "formulary.sqlite")
         integrity = database.execute("PRAGMA integrity_check").fetchone()[0]
+        stored = {row[0]: (row[1], row[2], row[3]) for row in database.execute(
+            "SELECT id, monograph_id, section, message FROM sign_off")}
+        audited = {row[0] for row in database.execute("SELECT detail FROM audit WHERE action = 'sign-off'")}
         database.close()
+        lost_sign_offs = [number for number, signed in acknowledged_sign_offs.items() if stored.get(number) != signed]
+        run.check(lost_sign_offs == [],
+                  f"all {len(acknowledged_sign_offs)} acknowledged sign-offs are stored ({lost_sign_offs[:5]} lost)")
+        unaudited = [signed for signed in acknowledged_sign_offs.values()
+                     if not any(detail.endswith(f"{signed[1]} ({signed[2]})") for detail in audited)]
+        run.check(unaudited == [], f"each acknowledged sign-off has its audit entry ({unaudited[:3]} without)")
         run.check(integrity == "ok", f"PRAGMA integrity_check: {integrity}")
     finally:
         server.stop()
