@@ -6,6 +6,7 @@
 #
 # CORPUS defaults to ../shared/corpus/rxhive-v1; DURATION to 30; CONNECTIONS to 64. Needs a
 # release build (`swift build -c release --product formulary`), and nginx and wrk from Debian.
+# The last row serves the same page from a server with a store, which counts page views.
 # Both servers run without access logs and without gzip (wrk sends no Accept-Encoding), with
 # every core they want: nginx `worker_processes auto`, Formulary its default event loops.
 # The machine's other load (wrk itself takes most of a core) is the same for both.
@@ -22,6 +23,9 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 
 work=${WORK:-$(mktemp -d)}
 mkdir -p "$work"
+# mktemp's folder is the user's alone; nginx's workers (another user when started as root) must
+# read the site: without this every nginx answer was a 403, and its figures were of errors.
+chmod 755 "$work"
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -81,6 +85,9 @@ monograph=/composition/paracetamol/
 home=/
 record=/api/v1/monographs/composition/paracetamol.json
 search="/api/v1/search?q=paracetmol+650"
+for port in $formulary_port $nginx_port; do
+  curl -sf -o /dev/null "http://127.0.0.1:$port$monograph" || { echo "port $port does not serve $monograph" >&2; exit 1; }
+done
 
 # Requests/s, p50 ms, p99 ms, errors (non-2xx/3xx, socket errors, timeouts) from wrk's output.
 measure() {
@@ -141,3 +148,16 @@ pids[1]=$!
 for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$formulary_port/healthz" && break; sleep 0.1; done
 read -r s_rps s_p50 s_p99 s_err < <(measure "http://127.0.0.1:$formulary_port/" "$work/queries.lua")
 echo "| search, same queries, answer cache off (FORMULARY_SEARCH_CACHE=0) | $s_rps | $s_p50 / $s_p99 | $s_err | — | | | |"
+kill "${pids[1]}"
+wait "${pids[1]}" 2>/dev/null || true
+# With a store (as a site that takes contributions is served): every page view is counted, in
+# memory, and added to the store every minute. The same page, against nginx again.
+SWIFT_BACKTRACE=enable=yes,interactive=no "$formulary" serve --content "$corpus" --out "$work/site" --no-watch --log-level warning \
+  --database "$work/store.sqlite" --port "$formulary_port" &
+pids[1]=$!
+for _ in $(seq 1 900); do curl -sf -o /dev/null "http://127.0.0.1:$formulary_port/healthz" && break; sleep 0.1; done
+curl -sf -o /dev/null "http://127.0.0.1:$nginx_port$monograph" || { echo "nginx does not serve $monograph" >&2; exit 1; }
+read -r f_rps f_p50 f_p99 f_err < <(measure "http://127.0.0.1:$formulary_port$monograph")
+read -r n_rps n_p50 n_p99 n_err < <(measure "http://127.0.0.1:$nginx_port$monograph")
+ratio=$(python3 -c "print(f'{$f_rps / $n_rps:.2f}×')")
+echo "| \`$monograph\` with a store, views counted | $f_rps | $f_p50 / $f_p99 | $f_err | $n_rps | $n_p50 / $n_p99 | $n_err | $ratio |"

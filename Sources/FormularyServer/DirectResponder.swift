@@ -39,6 +39,8 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     /// Close once the request being drained has ended (`Connection: close`).
     private var closeAfterDrain = false
     private var lastActivity = NIODeadline.now()
+    /// Page views answered on this connection, not yet handed to the server's counts.
+    private var tally = ReaderCounts.Tally()
     private var idleCheck: Scheduled<Void>?
 
     init(server: SiteServer, requestLog: RequestLog, idleTimeout: TimeAmount) {
@@ -66,6 +68,7 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        if let counts = server.counts { tally.flush(into: counts) }
         encoderContext = nil
         idleCheck?.cancel()
         idleCheck = nil
@@ -92,6 +95,11 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
                 answer = server.problem(.badRequest("an HTTP/1.1 request must have a Host header"), instance: target)
             } else {
                 answer = server.respond(method: request.method, target: target, headers: request.headerFields)
+                if let counts = server.counts, request.method == .get,
+                    answer.status.code == 200 || answer.status.code == 304
+                {
+                    tally.note(target, into: counts)
+                }
             }
             if case .events = answer.body {
                 // Not expected (the prefix test above catches the stream), but never answered here.

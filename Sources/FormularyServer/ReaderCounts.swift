@@ -17,6 +17,39 @@ final class ReaderCounts: Sendable {
         counts.withLock { $0.views[id, default: 0] += 1 }
     }
 
+    /// Views of the targets a connection answered, by target, added at once.
+    func add(targets: [String: Int]) {
+        var views: [String: Int] = [:]
+        for (target, count) in targets {
+            if let id = Self.pageID(target) { views[id, default: 0] += count }
+        }
+        guard !views.isEmpty else { return }
+        counts.withLock { $0.views.merge(views, uniquingKeysWith: +) }
+    }
+
+    /// One connection's page views, counted on its event loop without a lock and handed to the
+    /// shared counts every few hundred views and when the connection closes: counting costs a
+    /// static page request one dictionary increment.
+    struct Tally {
+        private var targets: [String: Int] = [:]
+        private var pending = 0
+
+        /// Notes a 200 or 304 answer to a GET of `target` that could be a page (ends in `/`).
+        mutating func note(_ target: String, into counts: ReaderCounts) {
+            guard target.utf8.last == UInt8(ascii: "/") || target.hasSuffix("/index.html") else { return }
+            targets[target, default: 0] += 1
+            pending += 1
+            if pending >= 256 { flush(into: counts) }
+        }
+
+        mutating func flush(into counts: ReaderCounts) {
+            guard pending > 0 else { return }
+            counts.add(targets: targets)
+            targets.removeAll(keepingCapacity: true)
+            pending = 0
+        }
+    }
+
     /// The page id a request target names: `/composition/x/`, `/composition/x/index.html`.
     static func pageID(_ target: String) -> String? {
         var path = target.prefix { $0 != "?" && $0 != "#" }

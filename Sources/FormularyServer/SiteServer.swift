@@ -104,14 +104,11 @@ final class SiteServer: Sendable {
     /// Content-Length, and no body.
     func respond(method: HTTPRequest.Method, target rawTarget: String, headers: HTTPFields) -> ServerResponse {
         var response = answer(method: method, target: rawTarget, headers: headers)
-        if let counts, method == .get {
-            let code = response.status.code
-            if code == 200 || code == 304 {
-                counts.view(target: rawTarget)
-                if rawTarget.hasPrefix("/api/v1/search?"), Self.foundNothing(response) {
-                    counts.miss((try? RequestTarget.parse(rawTarget))?.parameter("q") ?? "")
-                }
-            }
+        // Page views are counted by the connection that answered (DirectResponder's tally).
+        if let counts, method == .get, response.status.code == 200, rawTarget.hasPrefix("/api/v1/search?"),
+            Self.foundNothing(response)
+        {
+            counts.miss((try? RequestTarget.parse(rawTarget))?.parameter("q") ?? "")
         }
         if method == .head {
             if case .bytes(let body) = response.body { response.headers[.contentLength] = String(body.readableBytes) }
