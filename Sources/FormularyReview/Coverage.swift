@@ -31,6 +31,11 @@ public struct Coverage: Sendable, Equatable {
     }
 
     public var total = Counts()
+    /// Of the pages readers opened most (the 100 with the most views in the last 30 days, when
+    /// views were given): how many, and how many of them are reviewed.
+    public var mostOpened = Counts()
+    /// The state of each page, by id, while pages are added (for `mostOpened`).
+    var states: [String: PageReview.State] = [:]
     /// By collection name.
     public var collections: [String: Counts] = [:]
     /// By section group (`dosage`; `other` for the rest).
@@ -39,8 +44,11 @@ public struct Coverage: Sendable, Equatable {
     public init() {}
 
     /// Adds a page: its collection, its state, and its sections with whether each stands signed off.
-    public mutating func add(collection: String, state: PageReview.State, sections names: [(String, Bool)]) {
+    public mutating func add(
+        collection: String, state: PageReview.State, sections names: [(String, Bool)], id: String? = nil
+    ) {
         total.add(state)
+        if let id { states[id] = state }
         collections[collection, default: Counts()].add(state)
         // A page with two dosage sections is one page with dosage, signed off when both are.
         var groups: [String: Bool] = [:]
@@ -51,6 +59,15 @@ public struct Coverage: Sendable, Equatable {
             sections[group, default: SectionCounts(section: group, title: Self.title(of: group))].pages += 1
             if signed { sections[group]?.signedOff += 1 }
         }
+    }
+
+    /// Counts `mostOpened` from views by page id: the 100 most opened pages of those added.
+    public mutating func count(views: [String: Int]) {
+        mostOpened = Counts()
+        let top = views.filter { $0.value > 0 && states[$0.key] != nil }.sorted {
+            ($1.value, $0.key) < ($0.value, $1.key)
+        }
+        for (id, _) in top.prefix(100) { mostOpened.add(states[id] ?? .notReviewed) }
     }
 
     /// Sections in the order pages show them, then the rest by name.

@@ -954,7 +954,11 @@ final class ContributionServer: Sendable {
             return json(.ok, report)
         case ("coverage", 1, false):
             guard let coverage else { throw WebError.notFound("coverage is not available here") }
-            return jsonText(.ok, coverage(try await store.reviewLedger()).json)
+            var counts = coverage(try await store.reviewLedger())
+            counts.count(
+                views: try await store.views(
+                    since: String(Date().addingTimeInterval(-30 * 86_400).formatted(.iso8601).prefix(10))))
+            return jsonText(.ok, counts.json)
         case ("monographs", 3..., true) where segments.last == "sign-off":
             guard let user = visitor.user else { throw WebError.unauthorized("send an API token") }
             let id = segments.dropFirst().dropLast().joined(separator: "/")
@@ -1129,7 +1133,10 @@ final class ContributionServer: Sendable {
     /// How much of the site is reviewed: counts, by collection and by section.
     private func coveragePage(visitor: Visitor) async throws -> ServerResponse {
         guard let coverage else { throw WebError.notFound("coverage is not available here") }
-        let counts = coverage(try await store.reviewLedger())
+        var counts = coverage(try await store.reviewLedger())
+        counts.count(
+            views: try await store.views(
+                since: String(Date().addingTimeInterval(-30 * 86_400).formatted(.iso8601).prefix(10))))
         func percent(_ part: Int, _ whole: Int) -> String {
             whole == 0 ? "–" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
         }
@@ -1137,6 +1144,10 @@ final class ContributionServer: Sendable {
         body +=
             "<p><strong>\(counts.total.reviewed)</strong> of \(counts.total.pages) pages reviewed (every section checked on its current text), "
             + "<strong>\(counts.total.partlyReviewed)</strong> partly reviewed, \(counts.total.notReviewed) not reviewed.</p>\n"
+        if counts.mostOpened.pages > 0 {
+            body +=
+                "<p>Of the \(counts.mostOpened.pages) pages readers opened most in the last 30 days, <strong>\(counts.mostOpened.reviewed)</strong> are reviewed and \(counts.mostOpened.partlyReviewed) partly.</p>\n"
+        }
         body +=
             "<h2>By collection</h2>\n<table class=\"listing\"><thead><tr><th>Collection</th><th>Pages</th><th>Reviewed</th><th>Partly</th><th>Not reviewed</th></tr></thead><tbody>\n"
         for (name, row) in counts.collections.sorted(by: { $0.key < $1.key }) {

@@ -656,6 +656,7 @@ enum OpenAPIDocument {
               }},
               "Coverage": {"type": "object", "required": ["pages", "reviewed", "partlyReviewed", "notReviewed", "collections", "sections"], "properties": {
                 "pages": {"type": "integer"}, "reviewed": {"type": "integer"}, "partlyReviewed": {"type": "integer"}, "notReviewed": {"type": "integer"},
+                "mostOpened": {"type": "object", "description": "Of the (up to 100) pages readers opened most in the last 30 days: how many, how many reviewed, partly reviewed.", "properties": {"pages": {"type": "integer"}, "reviewed": {"type": "integer"}, "partlyReviewed": {"type": "integer"}}},
                 "collections": {"type": "array", "items": {"type": "object", "required": ["collection", "pages", "reviewed", "partlyReviewed", "notReviewed"], "properties": {
                   "collection": {"type": "string"}, "pages": {"type": "integer"}, "reviewed": {"type": "integer"}, "partlyReviewed": {"type": "integer"}, "notReviewed": {"type": "integer"}
                 }}},

@@ -72,7 +72,11 @@ final class ReaderCounts: Sendable {
     }
 
     static func normalized(_ query: String) -> String? {
-        let words = query.lowercased().split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
+        // Control characters (a tab, a stray U+000F) separate words like spaces.
+        let words = String(
+            String.UnicodeScalarView(
+                query.lowercased().unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 })
+        ).split(whereSeparator: { $0.isWhitespace || $0.isNewline }).joined(separator: " ")
         guard !words.isEmpty else { return nil }
         return String(words.prefix(100))
     }

@@ -127,12 +127,13 @@ extension SiteContent {
             if let review = reviews.reviews[page.monograph.id] {
                 coverage.add(
                     collection: page.monograph.collection, state: review.state,
-                    sections: review.sections.map { ($0.name, $0.signedOff != nil) })
+                    sections: review.sections.map { ($0.name, $0.signedOff != nil) }, id: page.monograph.id)
             } else {
                 let whole = page.monograph.review != nil
                 coverage.add(
                     collection: page.monograph.collection, state: whole ? .reviewed : .notReviewed,
-                    sections: SectionText.reviewableNames(of: page.monograph.sections).map { ($0, whole) })
+                    sections: SectionText.reviewableNames(of: page.monograph.sections).map { ($0, whole) },
+                    id: page.monograph.id)
             }
         }
         return coverage
@@ -155,6 +156,11 @@ extension Coverage {
         json.number("reviewed", Double(total.reviewed))
         json.number("partlyReviewed", Double(total.partlyReviewed))
         json.number("notReviewed", Double(total.notReviewed))
+        json.openObject("mostOpened")
+        json.number("pages", Double(mostOpened.pages))
+        json.number("reviewed", Double(mostOpened.reviewed))
+        json.number("partlyReviewed", Double(mostOpened.partlyReviewed))
+        json.closeObject()
         json.openArray("collections")
         for (name, counts) in collections.sorted(by: { $0.key < $1.key }) {
             json.openObject()
@@ -190,6 +196,7 @@ extension Coverage {
         }
         var lines = ["".padding(toLength: 24, withPad: " ", startingAt: 0) + "    pages reviewed   partly      not"]
         lines.append(row("all pages", total))
+        if mostOpened.pages > 0 { lines.append(row("most opened (30 days)", mostOpened)) }
         for (name, counts) in collections.sorted(by: { $0.key < $1.key }) { lines.append(row(name, counts)) }
         lines.append("")
         lines.append("section".padding(toLength: 24, withPad: " ", startingAt: 0) + "    pages   signed off")
@@ -250,12 +257,12 @@ extension Coverage {
             if let review = reviews.reviews[page.id] {
                 coverage.add(
                     collection: page.collection, state: review.state,
-                    sections: review.sections.map { ($0.name, $0.signedOff != nil) })
+                    sections: review.sections.map { ($0.name, $0.signedOff != nil) }, id: page.id)
             } else {
                 let whole = page.frontMatterReview
                 coverage.add(
                     collection: page.collection, state: whole ? .reviewed : .notReviewed,
-                    sections: page.sections.map { ($0, whole) })
+                    sections: page.sections.map { ($0, whole) }, id: page.id)
             }
         }
         return coverage

@@ -281,13 +281,20 @@ struct FastHTMLEscaping: MustacheContentType {
 
 /// HTML escaping, for templates and for pages written in Swift (the server's contribution pages).
 public enum HTMLText {
+    /// C0 controls but tab, line feed and carriage return, and DEL: not allowed in HTML.
+    static func isForbidden(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
+    }
+
     /// `text` with `&`, `<`, `>`, `"` and `'` as character references: safe in HTML text and
-    /// in quoted attribute values.
+    /// in quoted attribute values. Control characters HTML forbids (all but tab, line feed and
+    /// carriage return; text readers typed may hold them) become U+FFFD.
     public static func escaped(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes -> String in
             var needsEscaping = false
-            for byte in bytes where byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
+            for byte in bytes
+            where byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 || isForbidden(byte) {
                 needsEscaping = true
                 break
             }
@@ -301,6 +308,7 @@ public enum HTMLText {
                 case 0x3E: output += Array("&gt;".utf8)
                 case 0x22: output += Array("&quot;".utf8)
                 case 0x27: output += Array("&#39;".utf8)
+                case _ where isForbidden(byte): output += [0xEF, 0xBF, 0xBD]
                 default: output.append(byte)
                 }
             }

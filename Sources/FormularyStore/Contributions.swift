@@ -462,8 +462,16 @@ public struct Contributions: Sendable {
     public func report(monographID: String, section: String, reason: String, contact: String) async throws
         -> ReaderReport
     {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        let contact = contact.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Control characters (but line breaks and tabs in the reason) are dropped: they are not text.
+        func printable(_ text: String, keepingLines: Bool) -> String {
+            String(
+                String.UnicodeScalarView(
+                    text.unicodeScalars.filter {
+                        $0.properties.generalCategory != .control || (keepingLines && ($0 == "\n" || $0 == "\t"))
+                    }))
+        }
+        let reason = printable(reason, keepingLines: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        let contact = printable(contact, keepingLines: false).trimmingCharacters(in: .whitespacesAndNewlines)
         let section = section.trimmingCharacters(in: .whitespaces)
         guard (3...2_000).contains(reason.count) else {
             throw StoreError.invalid(

@@ -322,12 +322,13 @@ extension ReviewCommand {
             try waitForContribution("review coverage") {
                 let contributions = try await store.contributions()
                 let ledger = try await contributions.store.reviewLedger()
-                let coverage: Coverage
+                var coverage: Coverage
                 do {
                     coverage = try Coverage.of(contentFolder: contributions.contentFolder, ledger: ledger)
                 } catch {
                     throw ContributeError("cannot read \(contributions.contentFolder): \(error)")
                 }
+                coverage.count(views: try await contributions.store.views(since: ReviewCommand.daysAgo(30)))
                 print(format == "json" ? coverage.json : coverage.text, terminator: format == "json" ? "\n" : "")
             }
         }

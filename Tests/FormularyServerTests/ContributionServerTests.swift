@@ -390,6 +390,8 @@ struct ContributionServerTests {
         #expect(!published.contains("<img src=x"))
         // Check errors (and the names of people) are text too.
         #expect(ContributionServer.escape("<b title='x'>&</b>") == "&lt;b title=&#39;x&#39;&gt;&amp;&lt;/b&gt;")
+        // Control characters HTML forbids (a reader's report, a search typed with them) never reach a page.
+        #expect(ContributionServer.escape("a\u{0F}b\u{0}c\u{7F}\td\ne") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}\td\ne")
     }
 
     @Test("rate limits answer 429 with Retry-After, per person and per address")

@@ -40,4 +40,31 @@ struct RequestTargetTests {
             try RequestTarget.parse(many)
         }
     }
+
+    @Test("page views count monograph pages only; searches that found nothing by their words")
+    func readerCounts() {
+        #expect(ReaderCounts.pageID("/composition/paracetamol/") == "composition/paracetamol")
+        #expect(ReaderCounts.pageID("/composition/paracetamol/index.html?x=1") == "composition/paracetamol")
+        #expect(ReaderCounts.pageID("/composition/para%20cetamol/") == "composition/para cetamol")
+        for target in ["/", "/browse/a/", "/ingredients/p/", "/search/", "/composition/", "/a/b/c/", "//x/", "/a/b"] {
+            #expect(ReaderCounts.pageID(target) == nil, "\(target)")
+        }
+        #expect(ReaderCounts.normalized("  Dolo\t650 \u{0F}\n") == "dolo 650")
+        #expect(ReaderCounts.normalized(" \u{0} ") == nil)
+        #expect(ReaderCounts.normalized(String(repeating: "a", count: 300))?.count == 100)
+        let counts = ReaderCounts()
+        var tally = ReaderCounts.Tally()
+        for target in ["/composition/x/", "/composition/x/", "/browse/a/", "/assets/style.css"] {
+            tally.note(target, into: counts)
+        }
+        counts.miss("Dolo 650")
+        counts.miss("dolo  650")
+        let first = counts.take()
+        #expect(first.views.isEmpty, "held by the connection until it closes or 256 views")
+        #expect(first.misses == ["dolo 650": 2])
+        tally.flush(into: counts)
+        #expect(counts.take().views == ["composition/x": 2])
+        counts.putBack((["composition/x": 1], ["dolo 650": 2]))
+        #expect(counts.take().misses == ["dolo 650": 2])
+    }
 }
