@@ -277,6 +277,25 @@ public struct SiteBuilder: Sendable {
 
     /// Why a page is not published: its front matter says it is a draft (`status: draft`, as
     /// `formulary generate` writes) or failed validation (`status: invalid`).
+    /// The files under `contentFolder` a build reads as pages (not READMEs and the like).
+    static func pageFiles(in contentFolder: String) throws -> [String] {
+        try ContentLoader.markdownFiles(in: [contentFolder]).filter { notAMonograph($0, under: contentFolder) == nil }
+    }
+
+    /// What was read of each of `files` (nil for a file that is no page), keeping each page
+    /// address once as a build does: the first file in path order wins.
+    static func firstPerAddress<Item>(_ files: [String], _ items: [Item?], id: (Item) -> String) -> [(String, Item)] {
+        var firstPathForID: [String: String] = [:]
+        var kept: [(String, Item)] = []
+        for (path, item) in zip(files, items) {
+            guard let item else { continue }
+            if FullBuild.addressConflict(id: id(item), path: path, firstPathForID: &firstPathForID) == nil {
+                kept.append((path, item))
+            }
+        }
+        return kept
+    }
+
     static func draftSkip(_ page: ParsedPage, path: String) -> Skip? {
         guard let status = page.frontMatter["status"]?.string?.trimmingWhitespace().lowercased(),
             status == "draft" || status == "invalid"

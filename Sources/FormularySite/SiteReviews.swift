@@ -228,9 +228,7 @@ extension Coverage {
             var sections: [String]
             var frontMatterReview: Bool
         }
-        let files = try ContentLoader.markdownFiles(in: [contentFolder]).filter {
-            SiteBuilder.notAMonograph($0, under: contentFolder) == nil
-        }
+        let files = try SiteBuilder.pageFiles(in: contentFolder)
         let seen = ContentLoader().map(files) { outcome -> Seen? in
             guard case .success(let page) = outcome,
                 includeDrafts || SiteBuilder.draftSkip(page, path: "") == nil
@@ -240,14 +238,10 @@ extension Coverage {
                 sections: SectionText.reviewableNames(of: page.monograph.sections),
                 frontMatterReview: page.monograph.review != nil)
         }
-        var firstPathForID: [String: String] = [:]
-        var pages: [Seen] = []
-        for (path, page) in zip(files, seen) {
-            guard var page else { continue }
+        let pages = SiteBuilder.firstPerAddress(files, seen, id: \.id).map { path, page in
+            var page = page
             page.path = path
-            if FullBuild.addressConflict(id: page.id, path: path, firstPathForID: &firstPathForID) == nil {
-                pages.append(page)
-            }
+            return page
         }
         let reviews = SiteReviews(
             ledger: ledger,

@@ -88,21 +88,15 @@ public struct Worklist: Sendable {
     public static func of(
         contentFolder: String, parser: MonographParser = MonographParser(), inputs: Inputs, filter: Filter = Filter()
     ) throws -> Worklist {
-        let files = try ContentLoader.markdownFiles(in: [contentFolder]).filter {
-            SiteBuilder.notAMonograph($0, under: contentFolder) == nil
-        }
+        let files = try SiteBuilder.pageFiles(in: contentFolder)
         let seen = ContentLoader(parser: parser).map(files) { outcome -> Seen? in
             guard case .success(let page) = outcome, SiteBuilder.draftSkip(page, path: "") == nil else { return nil }
             return examine(page, inputs: inputs)
         }
-        var firstPathForID: [String: String] = [:]
-        var pages: [Seen] = []
-        for (path, page) in zip(files, seen) {
-            guard var page else { continue }
+        let pages = SiteBuilder.firstPerAddress(files, seen, id: \.entry.id).map { path, page in
+            var page = page
             page.path = path
-            if FullBuild.addressConflict(id: page.entry.id, path: path, firstPathForID: &firstPathForID) == nil {
-                pages.append(page)
-            }
+            return page
         }
         return rank(pages, inputs: inputs, filter: filter)
     }
