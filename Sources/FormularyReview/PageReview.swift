@@ -14,6 +14,9 @@ public struct PageReview: Sendable, Equatable {
         case reviewed
         case partlyReviewed = "partly-reviewed"
         case notReviewed = "not-reviewed"
+
+        /// `reviewed`, `partly reviewed`, `not reviewed`.
+        public var label: String { rawValue.replacingOccurrences(of: "-", with: " ") }
     }
 
     public struct Section: Sendable, Equatable {
@@ -25,6 +28,9 @@ public struct PageReview: Sendable, Equatable {
         public var signedOff: SignOff?
         /// When no sign-off stands: the latest one of an earlier text (the section changed since).
         public var changedSince: SignOff?
+
+        /// `checked` (a sign-off stands), `changed` (one did, the text changed since), `not-checked`.
+        public var check: String { signedOff != nil ? "checked" : changedSince != nil ? "changed" : "not-checked" }
     }
 
     public var sections: [Section]

@@ -957,7 +957,7 @@ final class ContributionServer: Sendable {
             var counts = coverage(try await store.reviewLedger())
             counts.count(
                 views: try await store.views(
-                    since: String(Date().addingTimeInterval(-30 * 86_400).formatted(.iso8601).prefix(10))))
+                    since: Clock.day(daysAgo: 30)))
             return jsonText(.ok, counts.json)
         case ("monographs", 3..., true) where segments.last == "sign-off":
             guard let user = visitor.user else { throw WebError.unauthorized("send an API token") }
@@ -1077,7 +1077,7 @@ final class ContributionServer: Sendable {
                 "<div class=\"notice\" role=\"status\">Signed off: \(Self.escape(done)). The page now shows it.</div>\n"
         }
         body +=
-            "<p>The page is <strong>\(Self.escape(Self.reviewLabel(review.state)))</strong> at revision \(monograph.currentRevision). "
+            "<p>The page is <strong>\(Self.escape(review.state.label))</strong> at revision \(monograph.currentRevision). "
             + "Tick the sections you have checked and found right, as they stand now. A sign-off holds until the section's text changes.</p>\n"
         guard user.role.mayReview else {
             body += "<p>\(Self.escape(user.name)) is a contributor: only reviewers and admins sign off pages.</p>\n"
@@ -1136,7 +1136,7 @@ final class ContributionServer: Sendable {
         var counts = coverage(try await store.reviewLedger())
         counts.count(
             views: try await store.views(
-                since: String(Date().addingTimeInterval(-30 * 86_400).formatted(.iso8601).prefix(10))))
+                since: Clock.day(daysAgo: 30)))
         func percent(_ part: Int, _ whole: Int) -> String {
             whole == 0 ? "–" : String(format: "%.1f%%", Double(part) * 100 / Double(whole))
         }
@@ -1225,7 +1225,7 @@ final class ContributionServer: Sendable {
             collection: target.parameter("collection").flatMap { $0.isEmpty ? nil : $0 },
             section: target.parameter("section").flatMap { $0.isEmpty ? nil : $0 },
             reason: target.parameter("reason").flatMap { $0.isEmpty ? nil : $0 })
-        let since = String(Date().addingTimeInterval(-30 * 86_400).formatted(.iso8601).prefix(10))
+        let since = Clock.day(daysAgo: 30)
         var reports: [String: [String]] = [:]
         for report in try await store.reports(status: .open, monographID: nil, limit: nil) {
             reports[report.monographID, default: []].append(report.section)
@@ -1255,7 +1255,7 @@ final class ContributionServer: Sendable {
                 let link = "/" + SiteURLs.percentEncoded(SiteURLs.monographPath(entry.id))
                 body += "<tr><td>\(rank + 1)</td><td><a href=\"\(Self.escape(link))\">\(Self.escape(entry.title))</a>"
                 body +=
-                    "<br><span class=\"muted\">\(Self.escape(entry.id)) · \(Self.escape(Self.reviewLabel(entry.state)))</span></td><td><ul>"
+                    "<br><span class=\"muted\">\(Self.escape(entry.id)) · \(Self.escape(entry.state.label))</span></td><td><ul>"
                 for reason in entry.reasons.sorted(by: { $0.weight > $1.weight }) {
                     body += "<li><strong>\(Self.escape(reason.kind))</strong>: \(Self.escape(reason.detail))</li>"
                 }
@@ -1277,14 +1277,6 @@ final class ContributionServer: Sendable {
             body += "</tbody></table>\n"
         }
         return html(title: "Worklist", visitor: visitor, body: body)
-    }
-
-    static func reviewLabel(_ state: PageReview.State) -> String {
-        switch state {
-        case .reviewed: return "reviewed"
-        case .partlyReviewed: return "partly reviewed"
-        case .notReviewed: return "not reviewed"
-        }
     }
 
     /// A section name as an HTML id: letters and digits kept, the rest `-`.
@@ -1576,7 +1568,7 @@ struct ReviewResult: Encodable {
         sections = review.sections.map {
             Section(
                 section: $0.name, title: $0.title,
-                state: $0.signedOff != nil ? "checked" : $0.changedSince != nil ? "changed" : "not-checked",
+                state: $0.check,
                 signOff: $0.signedOff ?? $0.changedSince)
         }
     }

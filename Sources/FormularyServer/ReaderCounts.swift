@@ -10,13 +10,6 @@ final class ReaderCounts: Sendable {
     /// Folders of the built site that hold no monograph pages.
     static let notPages: Set<Substring> = ["browse", "ingredients", "search", "api", "assets", "_formulary"]
 
-    /// Counts a view of the page at `target` (`/generic/paracetamol-500mg/`), when it is a
-    /// monograph's page (a collection and a name; not an index, asset or API path).
-    func view(target: String) {
-        guard let id = Self.pageID(target) else { return }
-        counts.withLock { $0.views[id, default: 0] += 1 }
-    }
-
     /// Views of the targets a connection answered, by target, added at once.
     func add(targets: [String: Int]) {
         var views: [String: Int] = [:]
@@ -97,6 +90,4 @@ final class ReaderCounts: Sendable {
         }
     }
 
-    /// Today in UTC, as the store's day counts are kept.
-    static func today() -> String { String(Date().formatted(.iso8601).prefix(10)) }
 }

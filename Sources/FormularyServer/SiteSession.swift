@@ -164,7 +164,7 @@ final class SiteSession: Service, Sendable {
         let taken = counts.take()
         guard !taken.views.isEmpty || !taken.misses.isEmpty else { return }
         do {
-            try await store.addCounts(day: ReaderCounts.today(), views: taken.views, misses: taken.misses)
+            try await store.addCounts(day: Clock.day(), views: taken.views, misses: taken.misses)
         } catch {
             counts.putBack(taken)
             logger.warning("cannot store the readers' counts: \(error); trying again in a minute")

@@ -109,17 +109,6 @@ enum OutputFiles {
         return (Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), Int64(info.st_size))
     }
 
-    /// `YYYY-MM-DD` (UTC) of a modification time in nanoseconds.
-    static func date(nanoseconds: Int64) -> String {
-        var seconds = time_t(nanoseconds / 1_000_000_000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let year = Int(parts.tm_year) + 1900
-        let month = Int(parts.tm_mon) + 1
-        let day = Int(parts.tm_mday)
-        return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
-    }
-
     /// Removes a file or a whole folder.
     static func remove(_ path: String) {
         guard exists(path) || isSymbolicLink(path) else { return }

@@ -107,7 +107,7 @@ extension PageReview {
             let signOff = section.signedOff ?? section.changedSince
             return Review.SectionCheck(
                 section: section.name, title: section.title,
-                state: section.signedOff != nil ? "checked" : section.changedSince != nil ? "changed" : "not-checked",
+                state: section.check,
                 by: signOff?.reviewer, qualifications: signOff?.qualifications ?? [],
                 at: signOff.map { String($0.at.prefix(10)) }, revision: signOff?.revision)
         }
@@ -119,30 +119,24 @@ extension SiteContent {
     /// How much of the site people have checked, by the store's sign-offs (`ledger`) and front
     /// matter reviews: pages read from their files, as the site shows them.
     public func coverage(_ ledger: ReviewLedger) -> Coverage {
-        let reviews = SiteReviews(
-            ledger: ledger,
-            paths: Dictionary(pages.map { ($0.monograph.id, $0.path) }, uniquingKeysWith: { first, _ in first }))
-        var coverage = Coverage()
-        for page in pages {
-            if let review = reviews.reviews[page.monograph.id] {
-                coverage.add(
-                    collection: page.monograph.collection, state: review.state,
-                    sections: review.sections.map { ($0.name, $0.signedOff != nil) }, id: page.monograph.id)
-            } else {
-                let whole = page.monograph.review != nil
-                coverage.add(
-                    collection: page.monograph.collection, state: whole ? .reviewed : .notReviewed,
-                    sections: SectionText.reviewableNames(of: page.monograph.sections).map { ($0, whole) },
-                    id: page.monograph.id)
-            }
-        }
-        return coverage
+        Coverage.of(pages.map { CoveredPage($0.parsed, path: $0.path) }, ledger: ledger)
     }
+}
 
-    /// The review of one page, as the site shows it: by its sign-offs, else its front matter.
-    public func review(of id: String, ledger: ReviewLedger) -> PageReview? {
-        guard let page = page(id: id), ledger.signOffs[id] != nil else { return nil }
-        return SiteReviews(ledger: ledger, paths: [id: page.path]).reviews[id]
+/// What coverage needs of a page.
+struct CoveredPage: Sendable {
+    var id: String
+    var path: String
+    var collection: String
+    var sections: [String]
+    var frontMatterReview: Bool
+
+    init(_ page: ParsedPage, path: String) {
+        id = page.monograph.id
+        self.path = path
+        collection = page.monograph.collection
+        sections = SectionText.reviewableNames(of: page.monograph.sections)
+        frontMatterReview = page.monograph.review != nil
     }
 }
 
@@ -221,28 +215,23 @@ extension Coverage {
     /// publishes: not READMEs, not drafts unless `includeDrafts`, one page an address), read on
     /// every core keeping only each page's collection and sections: `formulary review coverage`.
     public static func of(contentFolder: String, ledger: ReviewLedger, includeDrafts: Bool = false) throws -> Coverage {
-        struct Seen: Sendable {
-            var id: String
-            var path: String
-            var collection: String
-            var sections: [String]
-            var frontMatterReview: Bool
-        }
         let files = try SiteBuilder.pageFiles(in: contentFolder)
-        let seen = ContentLoader().map(files) { outcome -> Seen? in
+        let seen = ContentLoader().map(files) { outcome -> CoveredPage? in
             guard case .success(let page) = outcome,
                 includeDrafts || SiteBuilder.draftSkip(page, path: "") == nil
             else { return nil }
-            return Seen(
-                id: page.monograph.id, path: "", collection: page.monograph.collection,
-                sections: SectionText.reviewableNames(of: page.monograph.sections),
-                frontMatterReview: page.monograph.review != nil)
+            return CoveredPage(page, path: "")
         }
         let pages = SiteBuilder.firstPerAddress(files, seen, id: \.id).map { path, page in
             var page = page
             page.path = path
             return page
         }
+        return of(pages, ledger: ledger)
+    }
+
+    /// The coverage of `pages`: by their sign-offs (their files read again), else their front matter.
+    static func of(_ pages: [CoveredPage], ledger: ReviewLedger) -> Coverage {
         let reviews = SiteReviews(
             ledger: ledger,
             paths: Dictionary(pages.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first }))

@@ -234,7 +234,7 @@ public struct Worklist: Sendable {
         var lines = ["\(notReviewed) of \(pages) pages not reviewed; \(entries.count) listed, most urgent first"]
         for (rank, entry) in entries.prefix(limit).enumerated() {
             lines.append(
-                "\(rank + 1). \(entry.id)  (\(entry.title); score \(entry.score), \(entry.state.rawValue.replacingOccurrences(of: "-", with: " ")))"
+                "\(rank + 1). \(entry.id)  (\(entry.title); score \(entry.score), \(entry.state.label))"
             )
             for reason in entry.reasons.sorted(by: { $0.weight > $1.weight }) {
                 lines.append("     \(reason.kind): \(reason.detail)")

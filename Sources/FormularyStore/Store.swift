@@ -257,6 +257,11 @@ enum SuggestionTarget {
 
 public enum Clock {
     public static func now() -> String { Date().formatted(.iso8601) }
+
+    /// `YYYY-MM-DD` (UTC) of today, or of `daysAgo` days ago: the days counts are kept by.
+    public static func day(daysAgo: Int = 0) -> String {
+        String(Date().addingTimeInterval(-Double(daysAgo) * 86_400).formatted(.iso8601).prefix(10))
+    }
 }
 
 /// The store at `location`: a `postgres://` (or `postgresql://`) URL, or a SQLite file.

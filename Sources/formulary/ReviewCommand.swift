@@ -245,7 +245,7 @@ extension ReviewCommand {
                 print(
                     "signed off \(signed.map(\.section).joined(separator: ", ")) of \(id) at revision \(signed.first?.revision ?? 0) by \(reviewer)"
                 )
-                print("the page is now \(ReviewStatus.label(review.state))")
+                print("the page is now \(review.state.label)")
             }
         }
     }
@@ -263,7 +263,7 @@ extension ReviewCommand {
         func run() throws {
             try waitForContribution("review status") {
                 let review = try await store.contributions().review(of: id)
-                print("\(id): \(Self.label(review.state))")
+                print("\(id): \(review.state.label)")
                 for section in review.sections {
                     let line: String
                     if let signOff = section.signedOff {
@@ -279,13 +279,6 @@ extension ReviewCommand {
             }
         }
 
-        static func label(_ state: PageReview.State) -> String {
-            switch state {
-            case .reviewed: return "reviewed"
-            case .partlyReviewed: return "partly reviewed"
-            case .notReviewed: return "not reviewed"
-            }
-        }
     }
 }
 
@@ -328,7 +321,7 @@ extension ReviewCommand {
                 } catch {
                     throw ContributeError("cannot read \(contributions.contentFolder): \(error)")
                 }
-                coverage.count(views: try await contributions.store.views(since: ReviewCommand.daysAgo(30)))
+                coverage.count(views: try await contributions.store.views(since: Clock.day(daysAgo: 30)))
                 print(format == "json" ? coverage.json : coverage.text, terminator: format == "json" ? "\n" : "")
             }
         }
@@ -455,7 +448,7 @@ extension ReviewCommand {
             let contributions = try await arguments.contributions()
             let store = contributions.store
             let folder = try? SiteFolder.open(arguments.site)
-            let since = ReviewCommand.daysAgo(30)
+            let since = Clock.day(daysAgo: 30)
             timings.mark("open the store")
             var reports: [String: [String]] = [:]
             for report in try await store.reports(status: .open, monographID: nil, limit: nil) {
@@ -504,7 +497,7 @@ extension ReviewCommand {
         func run() throws {
             try waitForContribution("review zero-results") {
                 let misses = try await store.contributions().store.misses(
-                    since: ReviewCommand.daysAgo(days), limit: limit)
+                    since: Clock.day(daysAgo: days), limit: limit)
                 for miss in misses {
                     print("\(String(miss.count).padding(toLength: 7, withPad: " ", startingAt: 0))\(miss.query)")
                 }
@@ -513,8 +506,4 @@ extension ReviewCommand {
         }
     }
 
-    /// `YYYY-MM-DD` (UTC) of `days` days ago.
-    static func daysAgo(_ days: Int) -> String {
-        String(Date().addingTimeInterval(-Double(days) * 86_400).formatted(.iso8601).prefix(10))
-    }
 }
