@@ -103,7 +103,7 @@ struct BuildCache: Equatable, Sendable {
     /// A compact binary file, written and read in a few milliseconds: strings are a 32-bit
     /// length and their UTF-8, numbers little-endian, shard lists raw.
     func encoded() -> [UInt8] {
-        var writer = Writer()
+        var writer = CacheWriter()
         writer.bytes.reserveCapacity(entries.count * 700)
         writer.string(Self.formatVersion)
         writer.string(fingerprint)
@@ -137,7 +137,7 @@ struct BuildCache: Equatable, Sendable {
 
     private static func decodeBase(_ bytes: [UInt8]) -> BuildCache? {
         bytes.withUnsafeBufferPointer { buffer -> BuildCache? in
-            var reader = Reader(bytes: buffer)
+            var reader = CacheReader(bytes: buffer)
             guard reader.string() == formatVersion, let fingerprint = reader.string(), let token = reader.integer(),
                 let nameCount = reader.integer(), nameCount <= UInt64(UInt16.max)
             else { return nil }
@@ -174,7 +174,7 @@ struct BuildCache: Equatable, Sendable {
 
     /// The journal's opening: what it belongs to.
     func journalHeader() -> [UInt8] {
-        var writer = Writer()
+        var writer = CacheWriter()
         writer.string(Self.journalVersion)
         writer.integer(token)
         return writer.bytes
@@ -191,7 +191,7 @@ struct BuildCache: Equatable, Sendable {
     /// Records that bring a reader of the cache file (and the journal so far) to this cache with
     /// `changes` applied: each entry as it now is, or its removal.
     func journalRecords(for changes: [Change]) -> [UInt8] {
-        var writer = Writer()
+        var writer = CacheWriter()
         for change in changes {
             guard let entry = change.entry else {
                 writer.bytes.append(0)
@@ -225,7 +225,7 @@ struct BuildCache: Equatable, Sendable {
     /// cache, so the next build renders it again.
     private mutating func apply(journal: [UInt8]) {
         journal.withUnsafeBufferPointer { buffer in
-            var reader = Reader(bytes: buffer)
+            var reader = CacheReader(bytes: buffer)
             guard reader.string() == Self.journalVersion, reader.integer() == token else { return }
             journalLength = reader.offset
             defer { journalLength = reader.isAtEnd ? journal.count : journalLength }
@@ -268,141 +268,82 @@ struct BuildCache: Equatable, Sendable {
     }
 
     static func journalFile(of cacheFile: String) -> String { cacheFile + ".journal" }
+}
 
-    // MARK: Reading and writing
+// MARK: Reading and writing
 
-    private struct Writer {
-        var bytes: [UInt8] = []
-
-        mutating func integer(_ value: UInt64) {
-            withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+extension CacheWriter {
+    /// An entry without its shards.
+    mutating func entry(_ entry: BuildCache.Entry) {
+        let summary = entry.summary
+        integer(UInt64(bitPattern: entry.modified))
+        integer(UInt64(bitPattern: entry.size))
+        for text in [summary.id, summary.slug, summary.collection, summary.title, summary.kind.rawValue] {
+            string(text)
         }
-
-        mutating func string(_ text: String) {
-            let utf8 = text.utf8
-            withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes += $0 }
-            bytes += utf8
-        }
-
-        mutating func optional<T>(_ value: T?, _ write: (inout Writer, T) -> Void) {
-            bytes.append(value == nil ? 0 : 1)
-            if let value { write(&self, value) }
-        }
-
-        /// An entry without its shards.
-        mutating func entry(_ entry: Entry) {
-            let summary = entry.summary
-            integer(UInt64(bitPattern: entry.modified))
-            integer(UInt64(bitPattern: entry.size))
-            for text in [summary.id, summary.slug, summary.collection, summary.title, summary.kind.rawValue] {
-                string(text)
-            }
-            integer(UInt64(summary.ingredients.count))
-            for ingredient in summary.ingredients {
-                string(ingredient.name)
-                optional(ingredient.strength) { writer, strength in
-                    writer.string(strength.text)
-                    writer.integer(strength.value.bitPattern)
-                    writer.string(strength.unit)
-                    writer.optional(strength.per) { writer, per in
-                        writer.integer(per.value.bitPattern)
-                        writer.string(per.unit)
-                    }
+        integer(UInt64(summary.ingredients.count))
+        for ingredient in summary.ingredients {
+            string(ingredient.name)
+            optional(ingredient.strength) { writer, strength in
+                writer.string(strength.text)
+                writer.integer(strength.value.bitPattern)
+                writer.string(strength.unit)
+                writer.optional(strength.per) { writer, per in
+                    writer.integer(per.value.bitPattern)
+                    writer.string(per.unit)
                 }
             }
-            optional(summary.productTarget) { $0.string($1) }
-            string(summary.lastModified)
-            optional(summary.description) { $0.string($1) }
-            integer((summary.banned ? 1 : 0) | (summary.aiGenerated ? 2 : 0))
-            optional(summary.review) { writer, review in
-                writer.string(review.by)
-                writer.string(review.at ?? "")
-            }
+        }
+        optional(summary.productTarget) { $0.string($1) }
+        string(summary.lastModified)
+        optional(summary.description) { $0.string($1) }
+        integer((summary.banned ? 1 : 0) | (summary.aiGenerated ? 2 : 0))
+        optional(summary.review) { writer, review in
+            writer.string(review.by)
+            writer.string(review.at ?? "")
         }
     }
+}
 
-    private struct Reader {
-        let bytes: UnsafeBufferPointer<UInt8>
-        private(set) var offset = 0
-
-        var isAtEnd: Bool { offset == bytes.count }
-
-        mutating func integer() -> UInt64? {
-            guard offset + 8 <= bytes.count else { return nil }
-            let value = UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self)
-            offset += 8
-            return UInt64(littleEndian: value)
-        }
-
-        mutating func flag() -> Bool? {
-            guard offset < bytes.count, bytes[offset] <= 1 else { return nil }
-            offset += 1
-            return bytes[offset - 1] == 1
-        }
-
-        mutating func string() -> String? {
-            guard offset + 4 <= bytes.count else { return nil }
-            let count = Int(
-                UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt32.self)))
-            offset += 4
-            guard count <= bytes.count - offset else { return nil }
-            defer { offset += count }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
-        }
-
-        /// `count` values as stored in this machine's byte order (the cache never leaves it).
-        mutating func raw<T: FixedWidthInteger>(_ type: T.Type, count: Int) -> [T]? {
-            let length = count * MemoryLayout<T>.size
-            guard length <= bytes.count - offset else { return nil }
-            defer { offset += length }
-            return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if length > 0 {
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                        from: UnsafeRawBufferPointer(start: bytes.baseAddress! + offset, count: length))
+extension CacheReader {
+    /// An entry without its shards.
+    mutating func entry() -> BuildCache.Entry? {
+        guard let modified = integer(), let size = integer(), let id = string(), let slug = string(),
+            let collection = string(), let title = string(),
+            let kind = string().flatMap(MonographKind.init(rawValue:)),
+            let ingredientCount = integer(), ingredientCount < 10_000
+        else { return nil }
+        var ingredients: [Ingredient] = []
+        for _ in 0..<ingredientCount {
+            guard let name = string(), let hasStrength = flag() else { return nil }
+            var strength: Strength?
+            if hasStrength {
+                guard let text = string(), let value = integer(), let unit = string(), let hasPer = flag() else {
+                    return nil
                 }
-                initialized = count
-            }
-        }
-
-        /// An entry without its shards.
-        mutating func entry() -> Entry? {
-            guard let modified = integer(), let size = integer(), let id = string(), let slug = string(),
-                let collection = string(), let title = string(),
-                let kind = string().flatMap(MonographKind.init(rawValue:)),
-                let ingredientCount = integer(), ingredientCount < 10_000
-            else { return nil }
-            var ingredients: [Ingredient] = []
-            for _ in 0..<ingredientCount {
-                guard let name = string(), let hasStrength = flag() else { return nil }
-                var strength: Strength?
-                if hasStrength {
-                    guard let text = string(), let value = integer(), let unit = string(), let hasPer = flag() else {
-                        return nil
-                    }
-                    var per: Strength.Quantity?
-                    if hasPer {
-                        guard let perValue = integer(), let perUnit = string() else { return nil }
-                        per = Strength.Quantity(value: Double(bitPattern: perValue), unit: perUnit)
-                    }
-                    strength = Strength(text: text, value: Double(bitPattern: value), unit: unit, per: per)
+                var per: Strength.Quantity?
+                if hasPer {
+                    guard let perValue = integer(), let perUnit = string() else { return nil }
+                    per = Strength.Quantity(value: Double(bitPattern: perValue), unit: perUnit)
                 }
-                ingredients.append(Ingredient(name: name, strength: strength))
+                strength = Strength(text: text, value: Double(bitPattern: value), unit: unit, per: per)
             }
-            guard let hasTarget = flag() else { return nil }
-            let target = hasTarget ? string() : nil
-            guard let lastModified = string(), let hasDescription = flag() else { return nil }
-            let description = hasDescription ? string() : nil
-            guard let flags = integer(), let hasReview = flag() else { return nil }
-            var review: Review?
-            if hasReview {
-                guard let by = string(), let at = string() else { return nil }
-                review = Review(by: by, at: at.isEmpty ? nil : at)
-            }
-            let summary = PageSummary(
-                id: id, slug: slug, collection: collection, title: title, kind: kind, ingredients: ingredients,
-                productTarget: target, lastModified: lastModified, description: description,
-                banned: flags & 1 != 0, aiGenerated: flags & 2 != 0, review: review)
-            return Entry(modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary)
+            ingredients.append(Ingredient(name: name, strength: strength))
         }
+        guard let hasTarget = flag() else { return nil }
+        let target = hasTarget ? string() : nil
+        guard let lastModified = string(), let hasDescription = flag() else { return nil }
+        let description = hasDescription ? string() : nil
+        guard let flags = integer(), let hasReview = flag() else { return nil }
+        var review: Review?
+        if hasReview {
+            guard let by = string(), let at = string() else { return nil }
+            review = Review(by: by, at: at.isEmpty ? nil : at)
+        }
+        let summary = PageSummary(
+            id: id, slug: slug, collection: collection, title: title, kind: kind, ingredients: ingredients,
+            productTarget: target, lastModified: lastModified, description: description,
+            banned: flags & 1 != 0, aiGenerated: flags & 2 != 0, review: review)
+        return BuildCache.Entry(modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary)
     }
 }

@@ -275,11 +275,12 @@ public struct SiteBuilder: Sendable {
         return nil
     }
 
-    /// Why a page is not published: its front matter says it is a draft (`status: draft`, as
-    /// `formulary generate` writes) or failed validation (`status: invalid`).
-    /// The files under `contentFolder` a build reads as pages (not READMEs and the like).
-    static func pageFiles(in contentFolder: String) throws -> [String] {
-        try ContentLoader.markdownFiles(in: [contentFolder]).filter { notAMonograph($0, under: contentFolder) == nil }
+    /// The files under `contentFolder` a build reads as pages (not READMEs and the like), with
+    /// their stamps.
+    static func pageFiles(in contentFolder: String) throws -> [(path: String, stamp: ContentLoader.FileStamp?)] {
+        try ContentLoader.markdownFilesWithStamps(in: [contentFolder]).filter {
+            notAMonograph($0.path, under: contentFolder) == nil
+        }
     }
 
     /// What was read of each of `files` (nil for a file that is no page), keeping each page
@@ -296,6 +297,8 @@ public struct SiteBuilder: Sendable {
         return kept
     }
 
+    /// Why a page is not published: its front matter says it is a draft (`status: draft`, as
+    /// `formulary generate` writes) or failed validation (`status: invalid`).
     static func draftSkip(_ page: ParsedPage, path: String) -> Skip? {
         guard let status = page.frontMatter["status"]?.string?.trimmingWhitespace().lowercased(),
             status == "draft" || status == "invalid"

@@ -50,7 +50,9 @@ public struct SiteFolder: Sendable {
     public var templatesPath: String { path(configuration.templatesFolder) }
     public var staticPath: String { path(configuration.staticFolder) }
     public var outputPath: String { path(configuration.outputFolder) }
-    public var cachePath: String { root + "/.formulary/build-cache" }
+    public var cachePath: String { cacheFile("build-cache") }
+    /// A file of `.formulary/`, where commands keep what spares them work next time.
+    public func cacheFile(_ name: String) -> String { root + "/.formulary/" + name }
 
     /// The reference lists the settings name, else the built-in ones; a list that cannot be
     /// read is an error with its `path:line`, and nothing of it is used.

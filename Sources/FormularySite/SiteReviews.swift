@@ -138,6 +138,31 @@ struct CoveredPage: Sendable {
         sections = SectionText.reviewableNames(of: page.monograph.sections)
         frontMatterReview = page.monograph.review != nil
     }
+
+    init(id: String, path: String, collection: String, sections: [String], frontMatterReview: Bool) {
+        self.id = id
+        self.path = path
+        self.collection = collection
+        self.sections = sections
+        self.frontMatterReview = frontMatterReview
+    }
+}
+
+extension CoveredPage: PageFacts {
+    func write(to writer: inout CacheWriter) {
+        writer.string(id)
+        writer.string(collection)
+        writer.strings(sections)
+        writer.flag(frontMatterReview)
+    }
+
+    static func read(from reader: inout CacheReader) -> CoveredPage? {
+        guard let id = reader.string(), let collection = reader.string(), let sections = reader.strings(),
+            let frontMatterReview = reader.flag()
+        else { return nil }
+        return CoveredPage(
+            id: id, path: "", collection: collection, sections: sections, frontMatterReview: frontMatterReview)
+    }
 }
 
 extension Coverage {
@@ -214,15 +239,19 @@ extension Coverage {
     /// The coverage of the site whose pages are under `contentFolder` (the pages a build
     /// publishes: not READMEs, not drafts unless `includeDrafts`, one page an address), read on
     /// every core keeping only each page's collection and sections: `formulary review coverage`.
-    public static func of(contentFolder: String, ledger: ReviewLedger, includeDrafts: Bool = false) throws -> Coverage {
-        let files = try SiteBuilder.pageFiles(in: contentFolder)
-        let seen = ContentLoader().map(files) { outcome -> CoveredPage? in
-            guard case .success(let page) = outcome,
-                includeDrafts || SiteBuilder.draftSkip(page, path: "") == nil
+    /// With a `cacheFile`, only the files changed since the last run are read again.
+    public static func of(
+        contentFolder: String, ledger: ReviewLedger, includeDrafts: Bool = false, cacheFile: String? = nil
+    ) throws -> Coverage {
+        let read = try PageFactsCache.facts(
+            under: contentFolder, cacheFile: cacheFile, fingerprint: includeDrafts ? "coverage drafts" : "coverage",
+            loader: ContentLoader()
+        ) { outcome -> CoveredPage? in
+            guard case .success(let page) = outcome, includeDrafts || SiteBuilder.draftSkip(page, path: "") == nil
             else { return nil }
             return CoveredPage(page, path: "")
         }
-        let pages = SiteBuilder.firstPerAddress(files, seen, id: \.id).map { path, page in
+        let pages = SiteBuilder.firstPerAddress(read.map(\.path), read.map(\.facts), id: \.id).map { path, page in
             var page = page
             page.path = path
             return page

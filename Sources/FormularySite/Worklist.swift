@@ -76,24 +76,55 @@ public struct Worklist: Sendable {
         "implausible-strength": 40, "generic-name-mismatch": 30, "title-mismatch": 30, "ai-self-reference": 20,
     ]
 
-    /// What one page brings to the worklist before its sign-offs are read.
-    struct Seen: Sendable {
-        var entry: Entry
+    /// What one page brings to the worklist before its sign-offs, reports and views are read:
+    /// what `check` found, its ingredients (for the high-risk classes), whether its front
+    /// matter says it was reviewed, its sections. Kept between runs by `PageFactsCache`.
+    struct Seen: PageFacts {
+        var id: String
+        var title: String
+        var collection: String
         var path = ""
+        var frontMatterReview: Bool
+        var findings: [(rule: String, message: String)]
+        var ingredients: [String]
         var sections: [String]
+
+        func write(to writer: inout CacheWriter) {
+            for text in [id, title, collection] { writer.string(text) }
+            writer.flag(frontMatterReview)
+            writer.strings(findings.flatMap { [$0.rule, $0.message] })
+            writer.strings(ingredients)
+            writer.strings(sections)
+        }
+
+        static func read(from reader: inout CacheReader) -> Seen? {
+            guard let id = reader.string(), let title = reader.string(), let collection = reader.string(),
+                let frontMatterReview = reader.flag(), let findings = reader.strings(), findings.count % 2 == 0,
+                let ingredients = reader.strings(), let sections = reader.strings()
+            else { return nil }
+            return Seen(
+                id: id, title: title, collection: collection, frontMatterReview: frontMatterReview,
+                findings: stride(from: 0, to: findings.count, by: 2).map { (findings[$0], findings[$0 + 1]) },
+                ingredients: ingredients, sections: sections)
+        }
     }
 
     /// The worklist of the pages under `contentFolder` (as a build publishes them), read on
-    /// every core.
+    /// every core. With a `cache` (a file, and what shaped `inputs.check`: its rules and
+    /// reference lists), only the files changed since the last run are read again.
     public static func of(
-        contentFolder: String, parser: MonographParser = MonographParser(), inputs: Inputs, filter: Filter = Filter()
+        contentFolder: String, parser: MonographParser = MonographParser(), inputs: Inputs,
+        cache: (file: String, fingerprint: String)? = nil, filter: Filter = Filter()
     ) throws -> Worklist {
-        let files = try SiteBuilder.pageFiles(in: contentFolder)
-        let seen = ContentLoader(parser: parser).map(files) { outcome -> Seen? in
+        let check = inputs.check
+        let read = try PageFactsCache.facts(
+            under: contentFolder, cacheFile: cache?.file, fingerprint: "worklist " + (cache?.fingerprint ?? ""),
+            loader: ContentLoader(parser: parser)
+        ) { outcome -> Seen? in
             guard case .success(let page) = outcome, SiteBuilder.draftSkip(page, path: "") == nil else { return nil }
-            return examine(page, inputs: inputs)
+            return examine(page, check: check)
         }
-        let pages = SiteBuilder.firstPerAddress(files, seen, id: \.entry.id).map { path, page in
+        let pages = SiteBuilder.firstPerAddress(read.map(\.path), read.map(\.facts), id: \.id).map { path, page in
             var page = page
             page.path = path
             return page
@@ -107,7 +138,7 @@ public struct Worklist: Sendable {
         let slots = ResultSlots<Seen?>(count: pages.count)
         DispatchQueue.concurrentPerform(iterations: (pages.count + 31) / 32) { chunk in
             for index in (chunk * 32)..<min(pages.count, chunk * 32 + 32) {
-                var seen = examine(pages[index].parsed, inputs: inputs)
+                var seen = examine(pages[index].parsed, check: inputs.check)
                 seen.path = pages[index].path
                 slots.set(index, seen)
             }
@@ -115,48 +146,51 @@ public struct Worklist: Sendable {
         return rank(slots.values().compactMap { $0 }, inputs: inputs, filter: filter)
     }
 
-    /// A page's reasons that do not need the store's sign-offs: check findings, high risk.
-    static func examine(_ page: ParsedPage, inputs: Inputs) -> Seen {
+    /// What the worklist keeps of a page: its check findings (each rule once), its ingredients
+    /// and sections.
+    static func examine(_ page: ParsedPage, check: (ParsedPage) -> [(rule: String, message: String)]) -> Seen {
         let monograph = page.monograph
-        var reasons: [Reason] = []
         var ruled: Set<String> = []
-        for (rule, message) in inputs.check(page) where ruled.insert(rule).inserted {
-            reasons.append(Reason(kind: "check", detail: "\(rule): \(message)", weight: ruleWeights[rule] ?? 10))
-        }
-        for group in inputs.highRisk.classes(of: monograph.ingredients) {
-            reasons.append(Reason(kind: "high-risk", detail: group, weight: 50))
-        }
-        // Whole-page front matter reviews count as reviewed; sign-offs are read in `rank`.
-        let state: PageReview.State =
-            inputs.ledger.signOffs[monograph.id] != nil || monograph.review == nil ? .notReviewed : .reviewed
         return Seen(
-            entry: Entry(
-                id: monograph.id, title: monograph.title, collection: monograph.collection, state: state, score: 0,
-                views: 0, reasons: reasons, unchecked: []),
+            id: monograph.id, title: monograph.title, collection: monograph.collection,
+            frontMatterReview: monograph.review != nil,
+            findings: check(page).filter { ruled.insert($0.rule).inserted },
+            ingredients: monograph.ingredients.map(\.name),
             sections: SectionText.reviewableNames(of: monograph.sections))
     }
 
-    /// The pages not reviewed, with their reports, changed sections and views, most urgent first.
+    /// The pages not reviewed, with their reasons, most urgent first.
     static func rank(_ pages: [Seen], inputs: Inputs, filter: Filter) -> Worklist {
         let reviews = SiteReviews(
             ledger: inputs.ledger,
-            paths: Dictionary(pages.map { ($0.entry.id, $0.path) }, uniquingKeysWith: { first, _ in first }))
+            paths: Dictionary(pages.map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first }))
         var entries: [Entry] = []
         var notReviewed = 0
         for page in pages {
-            var entry = page.entry
+            var entry = Entry(
+                id: page.id, title: page.title, collection: page.collection, state: .notReviewed, score: 0, views: 0,
+                reasons: [], unchecked: page.sections)
             if let review = reviews.reviews[entry.id] {
                 entry.state = review.state
                 entry.unchecked = review.sections.filter { $0.signedOff == nil }.map(\.name)
-                for section in review.changed {
-                    entry.reasons.append(
-                        Reason(kind: "changed", detail: "\(section.title) changed since it was checked", weight: 30))
-                }
-            } else if entry.state != .reviewed {
-                entry.unchecked = page.sections
+            } else if page.frontMatterReview, inputs.ledger.signOffs[page.id] == nil {
+                // Reviewed as a whole before sign-offs, in the front matter.
+                entry.state = .reviewed
             }
             guard entry.state != .reviewed else { continue }
             notReviewed += 1
+            for (rule, message) in page.findings {
+                entry.reasons.append(
+                    Reason(kind: "check", detail: "\(rule): \(message)", weight: ruleWeights[rule] ?? 10))
+            }
+            let ingredients = page.ingredients.map { Ingredient(name: $0, strength: nil) }
+            for group in inputs.highRisk.classes(of: ingredients) {
+                entry.reasons.append(Reason(kind: "high-risk", detail: group, weight: 50))
+            }
+            for section in reviews.reviews[entry.id]?.changed ?? [] {
+                entry.reasons.append(
+                    Reason(kind: "changed", detail: "\(section.title) changed since it was checked", weight: 30))
+            }
             let reports = inputs.reports[entry.id] ?? []
             if !reports.isEmpty {
                 let parts = reports.map { $0.isEmpty ? "the whole page" : SectionText.title(of: $0) }

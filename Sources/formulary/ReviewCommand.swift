@@ -317,7 +317,9 @@ extension ReviewCommand {
                 let ledger = try await contributions.store.reviewLedger()
                 var coverage: Coverage
                 do {
-                    coverage = try Coverage.of(contentFolder: contributions.contentFolder, ledger: ledger)
+                    coverage = try Coverage.of(
+                        contentFolder: contributions.contentFolder, ledger: ledger,
+                        cacheFile: (try? SiteFolder.open(store.site))?.cacheFile("coverage-cache"))
                 } catch {
                     throw ContributeError("cannot read \(contributions.contentFolder): \(error)")
                 }
@@ -457,7 +459,8 @@ extension ReviewCommand {
             let reference = (try? folder?.referenceLists()) ?? .builtIn
             // India's lists are read while the store is.
             reference.prepare()
-            let checker = Checker(rules: RuleCatalog.all.filter { Worklist.ruleWeights[$0.name] != nil }).pageChecker()
+            let rules = RuleCatalog.all.filter { Worklist.ruleWeights[$0.name] != nil }
+            let checker = Checker(rules: rules).pageChecker()
             let ledger = try await store.reviewLedger()
             let views = try await store.views(since: since)
             timings.mark("sign-offs, reports, views")
@@ -468,7 +471,14 @@ extension ReviewCommand {
             do {
                 let worklist = try Worklist.of(
                     contentFolder: contributions.contentFolder, parser: MonographParser(annotator: reference),
-                    inputs: inputs, filter: filter)
+                    inputs: inputs,
+                    cache: folder.map {
+                        (
+                            $0.cacheFile("worklist-cache"),
+                            rules.map(\.name).joined(separator: " ") + " " + reference.fingerprint
+                        )
+                    },
+                    filter: filter)
                 timings.mark("pages read and checked")
                 let misses = try await store.misses(since: since, limit: 20)
                 timings.mark("searches that found nothing")

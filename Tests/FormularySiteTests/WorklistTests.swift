@@ -102,3 +102,31 @@ struct WorklistTests {
         }
     }
 }
+
+extension WorklistTests {
+    @Test("with a cache, the same worklist; a page changed since is checked again")
+    func cached() throws {
+        let site = try Self.site()
+        let folder = site.path + "/content"
+        let cache = (file: site.path + "/.formulary/worklist-cache", fingerprint: "test rules")
+        let inputs = Self.inputs(views: ["generic/readmol-500mg": 7])
+        let first = try Worklist.of(contentFolder: folder, inputs: inputs, cache: cache)
+        #expect(site.exists(".formulary/worklist-cache"))
+        let second = try Worklist.of(contentFolder: folder, inputs: inputs, cache: cache)
+        #expect(second.json(limit: 10, misses: []) == first.json(limit: 10, misses: []))
+        #expect(
+            second.entries.map(\.id) == [
+                "composition/doubtol-sampleprofen", "composition/tramadolex", "generic/readmol-500mg",
+            ])
+
+        try site.write(
+            "content/composition/doubtol-sampleprofen.md",
+            Fixture.page(title: "Doubtol + Sampleprofen", body: "## Usage\nNo doubt left.\n"))
+        let third = try Worklist.of(contentFolder: folder, inputs: inputs, cache: cache)
+        #expect(
+            third.entries.map(\.id) == [
+                "composition/tramadolex", "generic/readmol-500mg", "composition/doubtol-sampleprofen",
+            ])
+        #expect(third.entries[2].reasons.isEmpty)
+    }
+}
