@@ -35,6 +35,9 @@ lines += ["    ]", "", "    /// Files written under `assets/` in every build, by
 for path in sorted(theme.iterdir()):
     if path.suffix in (".css", ".js", ".svg"):
         lines.append(f'        "{path.name}": {literal(path.read_text())},')
+lines += ["    ]", "", "    /// The theme's words, by language (`strings/LANG.yml`, YAML text).", "    static let strings: [String: String] = ["]
+for path in sorted((theme / "strings").glob("*.yml")):
+    lines.append(f'        "{path.stem}": {literal(path.read_text())},')
 lines += ["    ]", "", "    /// The example pages `formulary init` writes, from examples/site/content, by path under content/.",
           "    static let examplePages: [String: String] = ["]
 examples = root / "examples/site/content"

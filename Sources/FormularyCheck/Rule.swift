@@ -76,7 +76,9 @@ public struct CheckedCorpus: Sendable {
     /// The collection and the set of canonical ingredient names with strengths:
     /// `Paracetamol` and `Acetaminophen` have the same key.
     static func medicineKey(_ monograph: Monograph) -> String? {
-        guard monograph.kind != .brand, !monograph.ingredients.isEmpty else { return nil }
+        // A translation is its page in another language, not a second page for the medicine.
+        guard monograph.kind != .brand, !monograph.ingredients.isEmpty, monograph.translationLanguage == nil
+        else { return nil }
         let parts = Set(
             monograph.ingredients.map { ingredient -> String in
                 let strength =

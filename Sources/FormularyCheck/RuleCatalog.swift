@@ -38,6 +38,8 @@ public enum RuleCatalog {
         OutdatedSectionRule(),
         ImplausibleStrengthRule(),
         BannedCombinationRule(),
+        TranslationOutdatedRule(),
+        TranslationMismatchRule(),
     ]
 
     public static var names: [String] { all.map(\.name) }

@@ -35,6 +35,20 @@ public struct Monograph: Sendable, Hashable, Codable {
     public var regulatory: Regulatory?
     /// Matching products of a government price list (Jan Aushadhi), when there are any.
     public var prices: [Price]?
+    /// The page's language (`en`, `hi`): a translation's from its file name, else the site's.
+    /// Absent from a record read without a site (`formulary show` of a lone file in the main language).
+    public var language: String?
+    /// Every language the page exists in, the site's main language first (set by a build).
+    public var languages: [String]?
+    /// For a translation: what it was translated from, and whether that page changed since.
+    public var translation: Translation?
+    /// The language a translation's file name gives; nil for a page in the site's main
+    /// language. Not part of the record: it makes the page's `address`.
+    public var translationLanguage: String?
+
+    /// Where the page lives in a site: its id, under its language for a translation
+    /// (`hi/composition/paracetamol`). Builds, stores and servers know pages by it.
+    public var address: String { translationLanguage.map { $0 + "/" + id } ?? id }
 
     public init(
         id: String, slug: String, collection: String, title: String, kind: MonographKind,
@@ -65,7 +79,7 @@ public struct Monograph: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, slug, collection, title, kind, ingredients, sections, faqs, disclaimer, flags, source
-        case description, lastModified, product, review, regulatory, prices
+        case description, lastModified, product, review, regulatory, prices, language, languages, translation
     }
 
     // Written by hand so that `disclaimer: null` is always present, as the contract shows,
@@ -89,6 +103,27 @@ public struct Monograph: Sendable, Hashable, Codable {
         try container.encodeIfPresent(review, forKey: .review)
         try container.encodeIfPresent(regulatory, forKey: .regulatory)
         try container.encodeIfPresent(prices, forKey: .prices)
+        try container.encodeIfPresent(language, forKey: .language)
+        try container.encodeIfPresent(languages, forKey: .languages)
+        try container.encodeIfPresent(translation, forKey: .translation)
+    }
+}
+
+/// A translation's link to the page it was made from.
+public struct Translation: Sendable, Hashable, Codable {
+    /// The language of the page translated: the site's main language (set by a build).
+    public var from: String?
+    /// The fingerprint of the source page's text when it was translated (front matter
+    /// `translated_from`), or nil when the file does not say.
+    public var sourceFingerprint: String?
+    /// Whether the source page's text changed since (its fingerprint differs), or the
+    /// translation does not say what it was made from; set by a build or `check`.
+    public var outdated: Bool?
+
+    public init(from: String? = nil, sourceFingerprint: String?, outdated: Bool? = nil) {
+        self.from = from
+        self.sourceFingerprint = sourceFingerprint
+        self.outdated = outdated
     }
 }
 

@@ -62,6 +62,14 @@ struct ByteText {
         return nil
     }
 
+    /// The length of the first of `words` the text starts with, or nil.
+    func prefixLength(oneOf words: [[UInt8]]) -> Int? {
+        for word in words where upper - lower >= word.count {
+            if word.indices.allSatisfy({ buffer[lower + $0] == word[$0] }) { return word.count }
+        }
+        return nil
+    }
+
     func starts(with literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard upper - lower >= count else { return false }

@@ -245,11 +245,17 @@ public enum FAQText {
             while index < text.upper, condition(buffer[index]) { index += 1 }
         }
         skip { $0 == UInt8(ascii: " ") }
-        guard index < text.upper, buffer[index] | 0x20 == UInt8(ascii: "q") else { return nil }
-        // `Question` in any case, compared as ASCII bytes.
-        let isWord =
-            text.upper - index >= 8 && zip(buffer[index..<(index + 8)], "question".utf8).allSatisfy { $0 | 0x20 == $1 }
-        index += isWord ? 8 : 1
+        if let hindi = ByteText(buffer, index..<text.upper).prefixLength(oneOf: hindiQuestionWords) {
+            // `प्रश्न:` or `सवाल:` in a Hindi page.
+            index += hindi
+        } else {
+            guard index < text.upper, buffer[index] | 0x20 == UInt8(ascii: "q") else { return nil }
+            // `Question` in any case, compared as ASCII bytes.
+            let isWord =
+                text.upper - index >= 8
+                && zip(buffer[index..<(index + 8)], "question".utf8).allSatisfy { $0 | 0x20 == $1 }
+            index += isWord ? 8 : 1
+        }
         skip { $0 == UInt8(ascii: " ") }
         skip { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         guard index < text.upper,
@@ -269,6 +275,7 @@ public enum FAQText {
     /// is followed by a colon, with the emphasis around it. One pass over the bytes.
     static func answerMarkerRange(in text: ByteText) -> Range<Int>? {
         let buffer = text.buffer
+        if text.contains(0xE0), let hindi = hindiAnswerMarkerRange(in: text) { return hindi }
         var index = text.lower
         while let found = text.firstIndex(of: UInt8(ascii: "A"), from: index) {
             index = found + 1
@@ -283,6 +290,41 @@ public enum FAQText {
             var lower = found
             while lower > text.lower, buffer[lower - 1] == UInt8(ascii: "*") { lower -= 1 }
             return lower..<end
+        }
+        return nil
+    }
+
+    /// The words that mark a question and an answer in a Hindi page (`प्रश्न:` ... `उत्तर:`).
+    static let hindiQuestionWords: [[UInt8]] = ["प्रश्न", "सवाल"].map { Array($0.utf8) }
+    static let hindiAnswerWords: [[UInt8]] = ["उत्तर", "जवाब"].map { Array($0.utf8) }
+
+    /// `उत्तर:` (or `जवाब:`, emphasis around it as for `A:`) standing alone in a question's text.
+    private static func hindiAnswerMarkerRange(in text: ByteText) -> Range<Int>? {
+        let buffer = text.buffer
+        var index = text.lower
+        while let found = text.firstIndex(of: 0xE0, from: index) {
+            index = found + 1
+            guard let length = ByteText(buffer, found..<text.upper).prefixLength(oneOf: hindiAnswerWords) else {
+                continue
+            }
+            if found != text.lower {
+                let before = buffer[found - 1]
+                guard
+                    before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
+                        || before == UInt8(ascii: "\t")
+                else { continue }
+            }
+            var cursor = found + length
+            func consume(_ literal: StaticString) -> Bool {
+                guard text.from(cursor).starts(with: literal) else { return false }
+                cursor += literal.utf8CodeUnitCount
+                return true
+            }
+            guard consume(":") || consume("**:") else { continue }
+            _ = consume("**")
+            var lower = found
+            while lower > text.lower, buffer[lower - 1] == UInt8(ascii: "*") { lower -= 1 }
+            return lower..<cursor
         }
         return nil
     }
@@ -346,6 +388,10 @@ public enum FAQText {
             let end = markerEnd(afterA: leadEnd, in: answer)
         {
             answer.lower = end
+        } else if leadEnd < answer.upper, buffer[leadEnd] == 0xE0,
+            let marker = hindiAnswerMarkerRange(in: ByteText(buffer, leadEnd..<answer.upper)), marker.lowerBound == leadEnd
+        {
+            answer.lower = marker.upperBound
         }
         answer = answer.trimmed()
         // Debris such as a stray `**` left by a broken marker.
@@ -373,7 +419,7 @@ public enum FAQText {
     static func looksLikeClosingRemark(_ text: ByteText) -> Bool {
         let trimmed = text.trimmed()
         return hasPrefix(trimmed, "**Note") || hasPrefix(trimmed, "**Disclaimer") || hasPrefix(trimmed, "Note:")
-            || hasPrefix(trimmed, "Disclaimer:")
+            || hasPrefix(trimmed, "Disclaimer:") || hasPrefix(trimmed, "**अस्वीकरण") || hasPrefix(trimmed, "अस्वीकरण:")
     }
 
     /// `String.hasPrefix` on bytes: a character compare only when a non-ASCII byte follows the

@@ -59,6 +59,12 @@ public enum MonographJSON {
         }
         json.closeArray()
         json.string("kind", monograph.kind.rawValue)
+        if let language = monograph.language { json.string("language", language) }
+        if let languages = monograph.languages {
+            json.openArray("languages")
+            for language in languages { json.string(nil, language) }
+            json.closeArray()
+        }
         if let lastModified = monograph.lastModified { json.string("lastModified", lastModified) }
         if let prices = monograph.prices {
             json.openArray("prices")
@@ -143,6 +149,13 @@ public enum MonographJSON {
         json.string("path", monograph.source.path)
         json.closeObject()
         json.string("title", monograph.title)
+        if let translation = monograph.translation {
+            json.openObject("translation")
+            if let from = translation.from { json.string("from", from) }
+            if let outdated = translation.outdated { json.bool("outdated", outdated) }
+            if let fingerprint = translation.sourceFingerprint { json.string("sourceFingerprint", fingerprint) }
+            json.closeObject()
+        }
         json.closeObject()
         return json.bytes
     }

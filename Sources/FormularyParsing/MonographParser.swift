@@ -124,6 +124,12 @@ public struct MonographParser: Sendable {
             description: frontMatter["description"]?.string.map { $0.trimmingWhitespace() },
             lastModified: frontMatter["lastModified"]?.string ?? frontMatter["last_modified"]?.string,
             product: product)
+        if let language = location.language {
+            monograph.translationLanguage = language
+            monograph.language = language
+            let fingerprint = frontMatter["translated_from"]?.string?.trimmingWhitespace()
+            monograph.translation = Translation(sourceFingerprint: fingerprint?.isEmpty == false ? fingerprint : nil)
+        }
         if let reviewer = (frontMatter["reviewed_by"] ?? frontMatter["reviewedBy"])?.string?.trimmingWhitespace(),
             !reviewer.isEmpty
         {

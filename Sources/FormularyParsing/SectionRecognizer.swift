@@ -60,6 +60,25 @@ public enum SectionRecognizer {
         add(.faqs, "faqs", "faq", "faq's", "frequently asked questions", "common questions")
         add(.disclaimer, "disclaimer", "important disclaimer", "medical disclaimer")
         add(.note, "note")
+        // Hindi: the headings translations use (`formulary generate --translate hi` asks for
+        // these), with the spellings people also write.
+        add(.genericName, "सामान्य नाम", "जेनेरिक नाम")
+        add(.usage, "उपयोग", "इस्तेमाल")
+        add(.dosage, "खुराक", "ख\u{093C}ुराक", "\u{0959}ुराक", "मात्रा और सेवन विधि")
+        add(.sideEffects, "दुष्प्रभाव", "साइड इफेक्ट्स", "साइड इफ\u{093C}ेक्ट्स", "साइड इ\u{095E}ेक्ट्स")
+        add(.howItWorks, "यह कैसे काम करती है", "यह कैसे काम करता है", "कैसे काम करती है", "कार्य-प्रणाली")
+        add(.precautions, "सावधानियाँ", "सावधानियां", "सावधानी", "चेतावनियाँ और सावधानियाँ")
+        add(.contraindications, "प्रतिनिर्देश", "किन्हें नहीं लेनी चाहिए")
+        add(.interactions, "पारस्परिक क्रियाएँ", "पारस्परिक क्रियाएं", "दवाओं की पारस्परिक क्रियाएँ")
+        add(.pregnancy, "गर्भावस्था और स्तनपान", "गर्भावस्था")
+        add(.alternateNames, "अन्य नाम", "ब्रांड नाम")
+        add(.popularCombinations, "लोकप्रिय संयोजन")
+        add(.summary, "सारांश")
+        add(.storage, "भंडारण")
+        add(.overdose, "अधिक मात्रा", "ओवरडोज\u{093C}", "ओवरडो\u{095B}", "ओवरडोज")
+        add(.faqs, "अक्सर पूछे जाने वाले प्रश्न", "अक्सर पूछे जाने वाले सवाल", "सामान्य प्रश्न")
+        add(.disclaimer, "अस्वीकरण")
+        add(.note, "टिप्पणी", "नोट")
         return names
     }()
 

@@ -3,8 +3,27 @@ import FormularyModel
 /// Reads the ingredients a title names: `Abacavir 600mg + Lamivudine 300mg` is two
 /// ingredients with their strengths; `Alemtuzumab 12mg` one.
 public enum TitleParser {
+    /// The Latin name a translation's title gives in parentheses after its own script's:
+    /// `पैरासिटामोल 650mg (Paracetamol 650mg)` gives `Paracetamol 650mg`, whose ingredients
+    /// and strengths are the source page's. Nil for a title in Latin letters.
+    public static func latinName(in title: String) -> String? {
+        let bytes = title.utf8
+        // Letters beyond Latin-1 (Devanagari, Tamil, Bengali...) start with a byte of 0xE0 or more.
+        guard bytes.contains(where: { $0 >= 0xE0 }), bytes.last == UInt8(ascii: ")"),
+            let open = bytes.lastIndex(of: UInt8(ascii: "("))
+        else { return nil }
+        let inner = bytes[bytes.index(after: open)..<bytes.index(before: bytes.endIndex)]
+        guard !inner.contains(where: { $0 >= 0x80 }),
+            inner.contains(where: { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }),
+            bytes[..<open].contains(where: { $0 >= 0xE0 })
+        else { return nil }
+        let trimmed = String(decoding: inner, as: UTF8.self).trimmingWhitespace()
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
     /// The ingredients in title order; empty only for an empty title.
     public static func ingredients(inTitle title: String) -> [Ingredient] {
+        if let latin = latinName(in: title) { return ingredients(inTitle: latin) }
         // On bytes (`+`, spaces and tabs are ASCII): every page's title goes through here.
         var ingredients: [Ingredient] = []
         var collapsed: [UInt8] = []

@@ -335,7 +335,7 @@ final class SiteServer: Sendable {
                 fields[.lastModified] = nil
                 return ServerResponse(
                     status: .ok, headers: fields,
-                    body: .bytes(ByteBuffer(string: SiteContent.json(page.monograph) + "\n")))
+                    body: .bytes(ByteBuffer(string: SiteContent.json(api.content.record(page)) + "\n")))
             }
             if path.hasPrefix("/api/v1/ingredients/") {
                 let slug = String(path.dropFirst("/api/v1/ingredients/".count))

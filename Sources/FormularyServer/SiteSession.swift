@@ -75,7 +75,8 @@ final class SiteSession: Service, Sendable {
                 try SiteContent.load(
                     contentFolder: request.contentFolder, includeDrafts: request.includeDrafts,
                     reference: request.reference,
-                    dates: PageDates.of(contentFolder: request.contentFolder, ledger: request.reviews))
+                    dates: PageDates.of(contentFolder: request.contentFolder, ledger: request.reviews),
+                    mainLanguage: request.configuration.language, languages: request.configuration.languages)
             }
         } catch {
             throw Serve.Failure.content("cannot read \(request.contentFolder): \(error)")
@@ -261,7 +262,8 @@ final class SiteSession: Service, Sendable {
                 contentFolder: options.request.contentFolder, includeDrafts: options.request.includeDrafts,
                 reference: options.request.reference,
                 dates: PageDates.of(contentFolder: options.request.contentFolder, ledger: request.reviews),
-                reusing: server.api.content)
+                mainLanguage: options.request.configuration.language,
+                languages: options.request.configuration.languages, reusing: server.api.content)
             server.replaceContent(content)
         } catch {
             logger.error("cannot read \(options.request.contentFolder): \(error)")

@@ -14,7 +14,7 @@ import FormularySearch
 /// builds changed since (`journalRecords(for:)`), so that editing one page appends a few hundred
 /// bytes instead of rewriting 11,000 entries.
 struct BuildCache: Equatable, Sendable {
-    static let formatVersion = "formulary-build-cache 7"
+    static let formatVersion = "formulary-build-cache 8"
     static let journalVersion = "formulary-build-journal 1"
 
     /// Everything outside the content that shapes every page: templates, static files,
@@ -302,6 +302,7 @@ extension CacheWriter {
             writer.string(review.by)
             writer.string(review.at ?? "")
         }
+        optional(summary.language) { $0.string($1) }
     }
 }
 
@@ -340,10 +341,16 @@ extension CacheReader {
             guard let by = string(), let at = string() else { return nil }
             review = Review(by: by, at: at.isEmpty ? nil : at)
         }
+        guard let hasLanguage = flag() else { return nil }
+        var language: String?
+        if hasLanguage {
+            guard let code = string() else { return nil }
+            language = code
+        }
         let summary = PageSummary(
             id: id, slug: slug, collection: collection, title: title, kind: kind, ingredients: ingredients,
             productTarget: target, lastModified: lastModified, description: description,
-            banned: flags & 1 != 0, aiGenerated: flags & 2 != 0, review: review)
+            banned: flags & 1 != 0, aiGenerated: flags & 2 != 0, review: review, language: language)
         return BuildCache.Entry(modified: Int64(bitPattern: modified), size: Int64(bitPattern: size), summary: summary)
     }
 }

@@ -6,8 +6,8 @@ extension DefaultTheme {
         "footer": #"""
         <footer class="site-footer">
           <div class="wrap">
-            <p><strong>Not medical advice.</strong> {{siteTitle}} explains medicines in plain language for general knowledge. Always ask a doctor or pharmacist before starting, stopping or changing a medicine.</p>
-            <p class="built"><a href="{{browseURL}}">A–Z</a> · <a href="{{ingredientsURL}}">Ingredients</a> · <a href="{{apiIndexURL}}">JSON API</a> · Built with Formulary</p>
+            <p><strong>{{t.notMedicalAdvice}}</strong> {{t.footerText}}</p>
+            <p class="built"><a href="{{browseURL}}">{{t.az}}</a> · <a href="{{ingredientsURL}}">{{t.ingredients}}</a> · <a href="{{apiIndexURL}}">{{t.jsonAPI}}</a> · {{t.builtWith}}</p>
           </div>
         </footer>
 
@@ -25,7 +25,8 @@ extension DefaultTheme {
         <meta property="og:type" content="{{ogType}}">
         <meta property="og:url" content="{{canonicalURL}}">
         {{#ogLocale}}<meta property="og:locale" content="{{ogLocale}}">
-        {{/ogLocale}}<meta name="twitter:card" content="summary">
+        {{/ogLocale}}{{#alternates}}<link rel="alternate" hreflang="{{hreflang}}" href="{{url}}">
+        {{/alternates}}<meta name="twitter:card" content="summary">
         <link rel="stylesheet" href="{{styleURL}}">
         <link rel="icon" href="{{assetsRoot}}icon.svg" type="image/svg+xml">
         {{#jsonLD}}<script type="application/ld+json">{{{jsonLD}}}</script>
@@ -33,18 +34,26 @@ extension DefaultTheme {
 
         """#,
         "header": ##"""
-        <a class="skip-link" href="#main">Skip to content</a>
+        <a class="skip-link" href="#main">{{t.skipToContent}}</a>
         <header class="site-header">
           <div class="wrap header-row">
             <a class="brand" href="{{siteRoot}}"><img src="{{assetsRoot}}icon.svg" alt="" width="28" height="28"><span>{{siteTitle}}</span></a>
             <form class="header-search" role="search" action="{{searchURL}}" method="get">
-              <input id="header-q" type="search" name="q" aria-label="Search medicines" placeholder="Search medicines, e.g. paracetamol">
-              <button type="submit">Search</button>
+              <input id="header-q" type="search" name="q" aria-label="{{t.searchMedicinesLabel}}" placeholder="{{t.searchPlaceholder}}">
+              <button type="submit">{{t.search}}</button>
             </form>
-            <nav class="site-nav" aria-label="Main">
-              <a href="{{browseURL}}">A–Z</a>
-              <a href="{{ingredientsURL}}">Ingredients</a>
+            <nav class="site-nav" aria-label="{{t.mainNavigation}}">
+              <a href="{{browseURL}}">{{t.az}}</a>
+              <a href="{{ingredientsURL}}">{{t.ingredients}}</a>
             </nav>
+            {{#hasLanguages}}
+            <nav class="language-switch" aria-label="{{t.languageSwitch}}">
+              <ul>
+                {{#languages}}<li>{{#current}}<span lang="{{code}}" aria-current="page">{{name}}</span>{{/current}}{{^current}}<a href="{{url}}" hreflang="{{code}}" lang="{{code}}"{{#note}} title="{{note}}"{{/note}}>{{name}}</a>{{/current}}</li>
+                {{/languages}}
+              </ul>
+            </nav>
+            {{/hasLanguages}}
           </div>
         </header>
 
@@ -63,31 +72,31 @@ extension DefaultTheme {
               <h1>{{siteTitle}}</h1>
               <p class="lede">{{siteDescription}}</p>
               <form class="hero-search" role="search" action="{{searchURL}}" method="get">
-                <label for="home-q">Find a medicine by name, brand or ingredient</label>
+                <label for="home-q">{{t.homeSearchLabel}}</label>
                 <div class="search-row">
-                  <input id="home-q" type="search" name="q" placeholder="e.g. paracetamol, Crocin, amoxycillin + clavulanic acid">
-                  <button type="submit">Search</button>
+                  <input id="home-q" type="search" name="q" placeholder="{{t.homeSearchPlaceholder}}">
+                  <button type="submit">{{t.search}}</button>
                 </div>
               </form>
             </div>
           </section>
           <div class="wrap home-grid">
             <section aria-labelledby="browse-heading">
-              <h2 id="browse-heading">Browse A–Z</h2>
+              <h2 id="browse-heading">{{t.browseAZ}}</h2>
               <ul class="letter-grid">
                 {{#letters}}<li><a href="{{url}}"><span class="letter">{{label}}</span><span class="count">{{count}}</span></a></li>
                 {{/letters}}
               </ul>
             </section>
             <section aria-labelledby="collections-heading">
-              <h2 id="collections-heading">What is here</h2>
+              <h2 id="collections-heading">{{t.whatIsHere}}</h2>
               <ul class="stat-list">
                 {{#kinds}}<li><strong>{{count}}</strong> {{label}}</li>
                 {{/kinds}}
-                <li><strong>{{ingredientCount}}</strong> <a href="{{ingredientsURL}}">active ingredients</a></li>
-                {{#hasBanned}}<li><strong>{{bannedCount}}</strong> combinations prohibited in India (marked on their pages, with the Gazette notification)</li>{{/hasBanned}}
+                <li><strong>{{ingredientCount}}</strong> <a href="{{ingredientsURL}}">{{t.activeIngredientsLink}}</a></li>
+                {{#hasBanned}}<li><strong>{{bannedCount}}</strong> {{t.bannedCount}}</li>{{/hasBanned}}
               </ul>
-              <p class="note coverage-line"><strong>{{reviewedCount}}</strong> of {{pageCount}} pages reviewed by people{{#hasPartlyReviewed}}, <strong>{{partlyReviewedCount}}</strong> partly{{/hasPartlyReviewed}}; {{notReviewedCount}} not reviewed yet{{#hasAIDrafts}} ({{aiDraftCount}} of them drafts written with the help of AI that no person has checked){{/hasAIDrafts}}. Each page says which of its sections were checked, by whom and when.{{#coverageURL}} <a href="{{coverageURL}}">Review coverage</a>{{/coverageURL}}</p>
+              <p class="note coverage-line">{{{coverageHTML}}}{{#coverageURL}} <a href="{{coverageURL}}">{{t.reviewCoverage}}</a>{{/coverageURL}}</p>
             </section>
           </div>
         </main>
@@ -105,15 +114,15 @@ extension DefaultTheme {
         <body>
         {{>header}}
         <main id="main" class="wrap">
-          <nav class="breadcrumbs" aria-label="Breadcrumb">
+          <nav class="breadcrumbs" aria-label="{{t.breadcrumb}}">
             <ol>
-              <li><a href="{{siteRoot}}">Home</a></li>
-              <li><a href="{{ingredientsURL}}">Ingredients</a></li>
+              <li><a href="{{siteRoot}}">{{t.home}}</a></li>
+              <li><a href="{{ingredientsURL}}">{{t.ingredients}}</a></li>
               <li><span aria-current="page">{{heading}}</span></li>
             </ol>
           </nav>
           <h1>{{heading}}</h1>
-          <nav aria-label="Ingredient letters" class="letters letters-inline">
+          <nav aria-label="{{t.ingredientLetters}}" class="letters letters-inline">
             {{#letters}}{{#current}}<span aria-current="page">{{label}}</span>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}} {{/letters}}
           </nav>
           {{#ingredients}}
@@ -122,7 +131,7 @@ extension DefaultTheme {
             {{#groups}}
             <h3>{{label}}</h3>
             <ul class="entry-list">
-              {{#entries}}<li><a href="{{url}}">{{title}}</a>{{#banned}} <span class="badge-banned">Prohibited in India</span>{{/banned}}</li>
+              {{#entries}}<li><a href="{{url}}">{{title}}</a>{{#banned}} <span class="badge-banned">{{t.prohibitedBadge}}</span>{{/banned}}</li>
               {{/entries}}
             </ul>
             {{/groups}}
@@ -143,14 +152,14 @@ extension DefaultTheme {
         <body>
         {{>header}}
         <main id="main" class="wrap">
-          <nav class="breadcrumbs" aria-label="Breadcrumb">
+          <nav class="breadcrumbs" aria-label="{{t.breadcrumb}}">
             <ol>
-              <li><a href="{{siteRoot}}">Home</a></li>
-              <li><span aria-current="page">Ingredients</span></li>
+              <li><a href="{{siteRoot}}">{{t.home}}</a></li>
+              <li><span aria-current="page">{{t.ingredients}}</span></li>
             </ol>
           </nav>
-          <h1>Active ingredients</h1>
-          <p>{{ingredientCount}} ingredients, each with every medicine that contains it.</p>
+          <h1>{{t.ingredientsTitle}}</h1>
+          <p>{{ingredientCountText}}</p>
           {{#groups}}
           <section aria-labelledby="group-{{id}}">
             <h2 id="group-{{id}}">{{label}}</h2>
@@ -175,19 +184,19 @@ extension DefaultTheme {
         <body>
         {{>header}}
         <main id="main" class="wrap">
-          <nav class="breadcrumbs" aria-label="Breadcrumb">
+          <nav class="breadcrumbs" aria-label="{{t.breadcrumb}}">
             <ol>
-              <li><a href="{{siteRoot}}">Home</a></li>
+              <li><a href="{{siteRoot}}">{{t.home}}</a></li>
               <li><span aria-current="page">{{heading}}</span></li>
             </ol>
           </nav>
           <h1>{{heading}}</h1>
-          <nav aria-label="Letters" class="letters letters-inline">
+          <nav aria-label="{{t.letters}}" class="letters letters-inline">
             {{#letters}}{{#current}}<span aria-current="page">{{label}}</span>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}} {{/letters}}
           </nav>
-          <p>{{entryCount}} medicines.</p>
+          <p>{{entryCountText}}</p>
           <ul class="entry-list">
-            {{#entries}}<li><a href="{{url}}">{{title}}</a> <span class="kind kind-{{kind}}">{{kindLabel}}</span>{{#banned}} <span class="badge-banned">Prohibited in India</span>{{/banned}}</li>
+            {{#entries}}<li><a href="{{url}}">{{title}}</a> <span class="kind kind-{{kind}}">{{kindLabel}}</span>{{#banned}} <span class="badge-banned">{{t.prohibitedBadge}}</span>{{/banned}}</li>
             {{/entries}}
           </ul>
         </main>
@@ -205,9 +214,9 @@ extension DefaultTheme {
         <body>
         {{>header}}
         <main id="main" class="wrap">
-          <nav class="breadcrumbs" aria-label="Breadcrumb">
+          <nav class="breadcrumbs" aria-label="{{t.breadcrumb}}">
             <ol>
-              <li><a href="{{siteRoot}}">Home</a></li>
+              <li><a href="{{siteRoot}}">{{t.home}}</a></li>
               <li><a href="{{letterURL}}">{{letterLabel}}</a></li>
               <li><span aria-current="page">{{title}}</span></li>
             </ol>
@@ -219,14 +228,14 @@ extension DefaultTheme {
                 <h1>{{title}}</h1>
                 {{#bannedText}}
                 <div class="banner banned" role="alert">
-                  <p><strong>Prohibited in India.</strong> {{bannedText}}</p>
-                  {{#regulatorySource}}<p class="banner-source">{{regulatorySource}} The list is a reference, not legal advice.</p>{{/regulatorySource}}
+                  <p><strong>{{t.prohibitedInIndia}}</strong> {{bannedText}}</p>
+                  {{#regulatorySource}}<p class="banner-source">{{regulatorySource}} {{t.listIsReference}}</p>{{/regulatorySource}}
                 </div>
                 {{/bannedText}}
                 {{#regulatoryNotice}}
                 <div class="banner regulatory-notice" role="note">
-                  <p><strong>Check before use.</strong> {{regulatoryNotice}}</p>
-                  <p class="banner-source">{{regulatorySource}} The list is a reference, not legal advice.</p>
+                  <p><strong>{{t.checkBeforeUse}}</strong> {{regulatoryNotice}}</p>
+                  <p class="banner-source">{{regulatorySource}} {{t.listIsReference}}</p>
                 </div>
                 {{/regulatoryNotice}}
                 {{#regulatoryOverride}}
@@ -235,11 +244,14 @@ extension DefaultTheme {
                 <p class="provenance {{provenanceClass}}">
                   <span class="badge">{{provenanceLabel}}</span>
                   {{provenanceText}}
-                  {{#dateModified}}Last updated <time datetime="{{dateModified}}">{{dateModifiedLabel}}</time>.{{/dateModified}}
+                  {{#dateModified}}{{{lastUpdatedHTML}}}{{/dateModified}}
                 </p>
+                {{#isTranslation}}
+                <p class="translation-note{{#translationOutdated}} outdated{{/translationOutdated}}">{{{translationHTML}}}</p>
+                {{/isTranslation}}
                 {{#hasReviewChecks}}
                 <details class="review-checks">
-                  <summary>Which sections were checked</summary>
+                  <summary>{{t.whichSectionsChecked}}</summary>
                   <ul>
                     {{#reviewChecks}}<li class="check-{{state}}"><strong>{{title}}:</strong> {{text}}</li>
                     {{/reviewChecks}}
@@ -247,7 +259,7 @@ extension DefaultTheme {
                 </details>
                 {{/hasReviewChecks}}
                 {{#contributions}}
-                <p class="page-tools"><a href="{{suggestURL}}">Suggest an edit</a> <a href="{{historyURL}}">History</a> <a href="{{signOffURL}}">Sign off (reviewers)</a></p>
+                <p class="page-tools"><a href="{{suggestURL}}">{{t.suggestEdit}}</a> <a href="{{historyURL}}">{{t.history}}</a> <a href="{{signOffURL}}">{{t.signOff}}</a></p>
                 {{/contributions}}
               </header>
 
@@ -263,20 +275,20 @@ extension DefaultTheme {
                 </dd>
                 {{/hasIngredients}}
                 {{#product}}
-                {{#company}}<dt>Made by</dt><dd>{{company}}</dd>{{/company}}
-                {{#strength}}<dt>Strength</dt><dd>{{strength}}</dd>{{/strength}}
-                {{#packSize}}<dt>Pack</dt><dd>{{packSize}}</dd>{{/packSize}}
-                {{#mrp}}<dt>MRP</dt><dd>₹{{mrp}}</dd>{{/mrp}}
-                {{#targetURL}}<dt>Generic medicine</dt><dd><a href="{{targetURL}}">{{targetTitle}}</a></dd>{{/targetURL}}
+                {{#company}}<dt>{{t.madeBy}}</dt><dd>{{company}}</dd>{{/company}}
+                {{#strength}}<dt>{{t.strength}}</dt><dd>{{strength}}</dd>{{/strength}}
+                {{#packSize}}<dt>{{t.pack}}</dt><dd>{{packSize}}</dd>{{/packSize}}
+                {{#mrp}}<dt>{{t.mrp}}</dt><dd>₹{{mrp}}</dd>{{/mrp}}
+                {{#targetURL}}<dt>{{t.genericMedicine}}</dt><dd><a href="{{targetURL}}">{{targetTitle}}</a></dd>{{/targetURL}}
                 {{/product}}
               </dl>
 
               {{#hasPrices}}
               <section class="prices" aria-labelledby="prices-heading">
-                <h2 id="prices-heading">Government generic prices</h2>
+                <h2 id="prices-heading">{{t.pricesHeading}}</h2>
                 {{#pricesCaveat}}<p class="prices-caveat">{{pricesCaveat}}</p>{{/pricesCaveat}}
                 <table class="price-table">
-                  <thead><tr><th scope="col">Jan Aushadhi product</th><th scope="col">Pack</th><th scope="col">MRP</th></tr></thead>
+                  <thead><tr><th scope="col">{{t.pricesProduct}}</th><th scope="col">{{t.pack}}</th><th scope="col">{{t.mrp}}</th></tr></thead>
                   <tbody>
                     {{#prices}}<tr><td>{{product}}</td><td>{{pack}}</td><td>{{mrp}}</td></tr>
                     {{/prices}}
@@ -291,13 +303,13 @@ extension DefaultTheme {
                 <h2>{{heading}}</h2>
                 {{#check}}<p class="section-check check-{{state}}">{{text}}</p>{{/check}}
                 {{{html}}}
-                {{#editURL}}<p class="section-edit"><a href="{{editURL}}">Suggest an edit to {{heading}}</a></p>{{/editURL}}
+                {{#editURL}}<p class="section-edit"><a href="{{editURL}}">{{editLabel}}</a></p>{{/editURL}}
               </section>
               {{/sections}}
 
               {{#hasFAQs}}
               <section id="faqs" class="section section-faqs" aria-labelledby="faqs-heading">
-                <h2 id="faqs-heading">Frequently asked questions</h2>
+                <h2 id="faqs-heading">{{t.faqsHeading}}</h2>
                 <dl class="faq-list">
                   {{#faqs}}
                   <dt>{{question}}</dt>
@@ -308,35 +320,35 @@ extension DefaultTheme {
               {{/hasFAQs}}
 
               <aside class="disclaimer" aria-labelledby="disclaimer-heading">
-                <h2 id="disclaimer-heading">Disclaimer</h2>
+                <h2 id="disclaimer-heading">{{t.disclaimer}}</h2>
                 {{{disclaimerHTML}}}
                 {{{noteHTML}}}
               </aside>
               {{#contributions}}
               <details class="report-problem">
-                <summary>Report a problem with this page</summary>
+                <summary>{{t.reportProblem}}</summary>
                 <form method="post" action="/_formulary/report">
                   <input type="hidden" name="page" value="{{reportID}}">
-                  <label for="report-section">Which part</label>
+                  <label for="report-section">{{t.reportWhichPart}}</label>
                   <select id="report-section" name="section">
-                    <option value="">The whole page</option>
+                    <option value="">{{t.reportWholePage}}</option>
                     {{#reportSections}}<option value="{{name}}">{{title}}</option>
                     {{/reportSections}}
                   </select>
-                  <label for="report-reason">What is wrong</label>
+                  <label for="report-reason">{{t.reportWhatIsWrong}}</label>
                   <textarea id="report-reason" name="reason" required minlength="3" maxlength="2000" rows="4"></textarea>
-                  <label for="report-contact">Your email or phone (optional, if you want an answer)</label>
+                  <label for="report-contact">{{t.reportContact}}</label>
                   <input type="text" id="report-contact" name="contact" maxlength="200" autocomplete="email">
-                  <div class="hp" aria-hidden="true"><label for="report-website">Leave this empty</label><input type="text" id="report-website" name="website" tabindex="-1" autocomplete="off"></div>
-                  <button type="submit">Send the report</button>
+                  <div class="hp" aria-hidden="true"><label for="report-website">{{t.reportLeaveEmpty}}</label><input type="text" id="report-website" name="website" tabindex="-1" autocomplete="off"></div>
+                  <button type="submit">{{t.reportSend}}</button>
                 </form>
               </details>
               {{/contributions}}
-              <p class="page-meta"><a href="{{jsonURL}}">This page as JSON</a> · Source: <code>{{sourcePath}}</code></p>
+              <p class="page-meta"><a href="{{jsonURL}}">{{t.pageAsJSON}}</a> · {{t.source}} <code>{{sourcePath}}</code></p>
             </article>
             {{#hasContents}}
             <nav class="toc" aria-labelledby="toc-heading">
-              <h2 id="toc-heading">On this page</h2>
+              <h2 id="toc-heading">{{t.onThisPage}}</h2>
               <ol>
                 {{#contents}}<li><a href="#{{anchor}}">{{heading}}</a></li>
                 {{/contents}}
@@ -359,16 +371,16 @@ extension DefaultTheme {
         <body>
         {{>header}}
         <main id="main" class="wrap not-found">
-          <h1>Page not found</h1>
-          <p>There is no page at this address. The medicine may have moved or been renamed.</p>
+          <h1>{{t.notFoundTitle}}</h1>
+          <p>{{t.notFoundText}}</p>
           <form role="search" action="{{searchURL}}" method="get">
-            <label for="nf-q">Search for it</label>
+            <label for="nf-q">{{t.notFoundSearch}}</label>
             <div class="search-row">
               <input id="nf-q" type="search" name="q">
-              <button type="submit">Search</button>
+              <button type="submit">{{t.search}}</button>
             </div>
           </form>
-          <p>Or browse the <a href="{{browseURL}}">A–Z list</a> or the <a href="{{ingredientsURL}}">ingredient index</a>.</p>
+          <p>{{{notFoundBrowseHTML}}}</p>
         </main>
         {{>footer}}
         </body>
@@ -385,17 +397,17 @@ extension DefaultTheme {
         <body>
         {{>header}}
         <main id="main" class="wrap">
-          <h1>Search</h1>
-          <form class="search-page-form" role="search" action="{{searchURL}}" method="get" data-index="{{searchIndexURL}}" data-root="{{siteRoot}}"{{#missesURL}} data-misses="{{missesURL}}"{{/missesURL}}>
-            <label for="q">Medicine, brand or ingredient</label>
+          <h1>{{t.searchTitle}}</h1>
+          <form class="search-page-form" role="search" action="{{searchURL}}" method="get" data-index="{{searchIndexURL}}" data-root="{{searchRoot}}" data-language="{{siteLanguage}}" data-strings="{{searchStrings}}"{{#missesURL}} data-misses="{{missesURL}}"{{/missesURL}}>
+            <label for="q">{{t.searchLabel}}</label>
             <div class="search-row">
               <input id="q" type="search" name="q" spellcheck="false">
-              <button type="submit">Search</button>
+              <button type="submit">{{t.search}}</button>
             </div>
           </form>
           <p id="search-status" class="search-status" role="status" aria-live="polite"></p>
           <ol id="search-results" class="search-results"></ol>
-          <noscript><p>Search needs JavaScript. Browse the <a href="{{browseURL}}">A–Z list</a> or the <a href="{{ingredientsURL}}">ingredient index</a> instead.</p></noscript>
+          <noscript><p>{{{noScriptHTML}}}</p></noscript>
         </main>
         {{>footer}}
         </body>
@@ -911,7 +923,7 @@ extension DefaultTheme {
           margin: 0;
           color: var(--ink);
           background: var(--wash);
-          font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif;
+          font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Devanagari", "Helvetica Neue", Arial, sans-serif;
           line-height: 1.6;
         }
         a { color: var(--link); }
@@ -934,6 +946,14 @@ extension DefaultTheme {
         .site-nav { display: flex; gap: 1rem; }
         .site-nav a { color: #fff; font-weight: 600; text-decoration: none; }
         .site-nav a:hover { text-decoration: underline; color: #fff; }
+        /* The site's languages, each named in its own words; the page's own is not a link. */
+        .language-switch ul { display: flex; gap: 0.75rem; list-style: none; margin: 0; padding: 0; }
+        .language-switch a { color: #fff; text-decoration: underline; }
+        .language-switch [aria-current] { color: #fff; font-weight: 700; }
+        /* Devanagari needs more line height than Latin for its matras above and below the line. */
+        :lang(hi) { line-height: 1.75; }
+        .translation-note { font-size: 0.92rem; margin: 0.5rem 0 0; padding: 0.4rem 0.7rem; border-left: 4px solid var(--line); }
+        .translation-note.outdated { background: var(--warn-bg); border-left-color: var(--warn-line); color: #6b4e00; }
         input[type="search"] {
           font: inherit; padding: 0.55rem 0.75rem; border: 1px solid #9fb3c8; border-radius: 8px 0 0 8px; background: #fff; color: var(--ink);
         }
@@ -1119,8 +1139,415 @@ extension DefaultTheme {
         """#,
     ]
 
+    /// The theme's words, by language (`strings/LANG.yml`, YAML text).
+    static let strings: [String: String] = [
+        "en": #"""
+        # The words of Formulary's default theme, in English. A site replaces any of them with
+        # strings/en.yml in its folder (only the keys it changes), and adds a language with
+        # strings/LANG.yml (every key; `formulary init --language LANG` would start from this file).
+        # {name} is filled in by Formulary: keep each placeholder a key has. Values are text, not HTML.
+
+        # The language, as its speakers write its name (the language switch shows it).
+        languageName: English
+        languageSwitch: Language
+        # This page in another language: "{language}" (the language switch, when no translation exists).
+        notTranslated: "Not yet translated into {language}: the {language} home page"
+        translationOf: "Translated from {language}. The {language} page is the reference."
+        translationOutdated: "The {language} page changed after this translation was made; it may not say the same yet. Read the {language} page."
+        months: [January, February, March, April, May, June, July, August, September, October, November, December]
+        # 3 December 2026
+        date: "{day} {month} {year}"
+
+        # Header, footer, navigation
+        skipToContent: Skip to content
+        searchMedicinesLabel: Search medicines
+        searchPlaceholder: Search medicines, e.g. paracetamol
+        search: Search
+        az: A–Z
+        ingredients: Ingredients
+        mainNavigation: Main
+        breadcrumb: Breadcrumb
+        home: Home
+        notMedicalAdvice: Not medical advice.
+        footerText: "{site} explains medicines in plain language for general knowledge. Always ask a doctor or pharmacist before starting, stopping or changing a medicine."
+        jsonAPI: JSON API
+        builtWith: Built with Formulary
+
+        # Home page
+        homeSearchLabel: Find a medicine by name, brand or ingredient
+        homeSearchPlaceholder: e.g. paracetamol, Crocin, amoxycillin + clavulanic acid
+        browseAZ: Browse A–Z
+        whatIsHere: What is here
+        countMedicines: medicines
+        countCombinations: combinations
+        countBrands: brands
+        activeIngredientsLink: active ingredients
+        bannedCount: combinations prohibited in India (marked on their pages, with the Gazette notification)
+        coverageReviewed: "{reviewed} of {pages} pages reviewed by people"
+        coveragePartly: ", {partly} partly"
+        coverageNotReviewed: "; {notReviewed} not reviewed yet"
+        coverageDrafts: " ({drafts} of them drafts written with the help of AI that no person has checked)"
+        coverageEnd: ". Each page says which of its sections were checked, by whom and when."
+        reviewCoverage: Review coverage
+
+        # A–Z pages
+        letterTitle: "Medicines: {letter}"
+        letterDescription: "Medicines starting with {letter}, A–Z."
+        letters: Letters
+        letterCount: "{count} medicines."
+        prohibitedBadge: Prohibited in India
+
+        # Ingredient pages
+        ingredientsTitle: Active ingredients
+        ingredientsDescription: Every active ingredient, with the medicines, combinations and brands that contain it.
+        ingredientsCount: "{count} ingredients, each with every medicine that contains it."
+        ingredientLetterTitle: "Ingredients: {letter}"
+        ingredientLetterDescription: "Active ingredients starting with {letter}, with the medicines, combinations and brands that contain them."
+        ingredientLetters: Ingredient letters
+        onItsOwn: On its own
+        inCombinations: In combinations
+        brandsGroup: Brands
+
+        # Search page
+        searchTitle: Search
+        searchDescription: Search medicines by name, brand, ingredient or spelling variant.
+        searchLabel: Medicine, brand or ingredient
+        searchNeedsJavaScript: "Search needs JavaScript. Browse the {az} or the {ingredients} instead."
+        azList: A–Z list
+        ingredientIndex: ingredient index
+        searchNothing: "No medicines found for “{query}”."
+        searchOne: "1 medicine found."
+        searchMany: "{count} medicines found."
+        searchManyShown: "{count} medicines found; the best 20 are shown."
+        searchUnavailable: Search is not available right now.
+
+        # Page not found
+        notFoundTitle: Page not found
+        notFoundDescription: This page does not exist.
+        notFoundText: There is no page at this address. The medicine may have moved or been renamed.
+        notFoundSearch: Search for it
+        notFoundBrowse: "Or browse the {az} or the {ingredients}."
+
+        # Medicine pages
+        kindMedicine: Medicine
+        kindCombination: Combination
+        kindBrand: Brand
+        ingredientLabel: Ingredient
+        ingredientsLabel: Ingredients
+        madeBy: Made by
+        strength: Strength
+        pack: Pack
+        mrp: MRP
+        genericMedicine: Generic medicine
+        lastUpdated: "Last updated {date}."
+        whichSectionsChecked: Which sections were checked
+        suggestEdit: Suggest an edit
+        history: History
+        signOff: Sign off (reviewers)
+        suggestEditTo: "Suggest an edit to {section}"
+        faqsHeading: Frequently asked questions
+        faqsShort: FAQs
+        disclaimer: Disclaimer
+        standardDisclaimer: This information is for general knowledge only and is not medical advice. Always consult a doctor or pharmacist about your own treatment.
+        onThisPage: On this page
+        pageAsJSON: This page as JSON
+        source: "Source:"
+        moreInformation: More information
+        pageDescription: "{title}: uses, dosage, side effects and precautions in plain language."
+        # Section headings, in the order pages show them
+        sectionSummary: Summary
+        sectionUsage: Uses
+        sectionDosage: Dosage
+        sectionHowItWorks: How it works
+        sectionSideEffects: Side effects
+        sectionPrecautions: Precautions
+        sectionContraindications: Who should not take it
+        sectionInteractions: Interactions
+        sectionPregnancy: Pregnancy and breastfeeding
+        sectionOverdose: Overdose
+        sectionStorage: Storage
+        sectionAlternateNames: Other names
+        sectionPopularCombinations: Popular combinations
+        sectionGenericName: Generic name
+        sectionFAQs: Questions and answers
+        sectionPreamble: Title and summary
+
+        # Who wrote and checked a page
+        aiDraftLabel: AI draft, not reviewed
+        aiDraftText: Drafted with the help of AI; no person has checked it yet.
+        peopleLabel: Written by people
+        peopleText: Written or reviewed by people, not drafted by AI.
+        reviewedLabel: Reviewed
+        reviewedText: "Every section checked by people, last on {date}; who checked which is listed below."
+        partlyLabel: Partly reviewed
+        partlyText: "{checked} of {sections} sections checked by people ({names}); the rest is not checked yet."
+        partlyDraftText: "{checked} of {sections} sections checked by people ({names}); the rest is an AI draft not checked yet."
+        changedText: Sections checked before have changed since; no section stands checked.
+        changedDraftText: Drafted with the help of AI. Sections checked before have changed since; no section stands checked.
+        reviewedByText: "Reviewed by {name}."
+        reviewedByOnText: "Reviewed by {name} on {date}."
+        checkedBy: "Checked by {who}, {date}."
+        changedSince: "Changed since {who} checked it on {date}; not checked since."
+        changedSinceQualified: "Changed since {who}, checked it on {date}; not checked since."
+        notChecked: Not checked by a person yet.
+        # "a pharmacist, A. Sharma": {qualification} is the reviewer's qualification as the site names it
+        reviewerWithQualification: "a {qualification}, {name}"
+        reviewerWithQualificationVowel: "an {qualification}, {name}"
+
+        # Reader reports
+        reportProblem: Report a problem with this page
+        reportWhichPart: Which part
+        reportWholePage: The whole page
+        reportWhatIsWrong: What is wrong
+        reportContact: Your email or phone (optional, if you want an answer)
+        reportLeaveEmpty: Leave this empty
+        reportSend: Send the report
+
+        # India's lists
+        prohibitedInIndia: Prohibited in India.
+        listIsReference: The list is a reference, not legal advice.
+        checkBeforeUse: Check before use.
+        gazette: "notification {notification} in the Gazette of India"
+        regulatorySource: "Source: CDSCO (Central Drugs Standard Control Organisation), list of prohibited fixed-dose combinations, “{list}”, item {item}: “{combination}”."
+        regulatoryOverride: "The list of combinations prohibited in India names “{combination}” ({gazette}, {date}); a reviewer{by} found that it does not apply to this page: {reason}"
+        regulatoryOverrideBy: ", {name},"
+        bannedSince: "The sale of this combination is prohibited in India since {date} ({gazette}). Do not start it; if you take it, talk to your doctor about alternatives."
+        bannedStatus: "India prohibited this combination by {gazette} of {date}. The list gives its status as: {status}. Ask your doctor or pharmacist before you use it."
+        possibleMatch: "India has {status} “{combination}” by {gazette} of {date}. That entry names a form, strength or spelling this page does not state, so it may or may not cover the product you have: ask a pharmacist."
+        possibleProhibited: prohibited
+        possibleListed: "listed (status: {status})"
+        bannedFrontMatter: This fixed-dose combination is prohibited for manufacture, sale and distribution in India. Do not start it; if you take it, talk to your doctor about alternatives.
+        pricesHeading: Government generic prices
+        pricesProduct: Jan Aushadhi product
+        pricesCaveat: "The Jan Aushadhi list of {listDate} still names this combination, although its sale has been prohibited since {bannedDate}. Ask a pharmacist before you buy it."
+        morePrices: "and {count} more in this page's JSON record."
+        pricesSource: "Maximum retail prices from the {list}, as of {date}. Sold at Jan Aushadhi Kendras."
+
+        """#,
+        "hi": #"""
+        # The words of Formulary's default theme, in Hindi (हिन्दी). A site replaces any of them with
+        # strings/hi.yml in its folder (only the keys it changes); every key of en.yml is here.
+        # {name} is filled in by Formulary: keep each placeholder a key has. Values are text, not HTML.
+        # Numbers stay in Latin digits (Formulary writes them); brand and proper names stay in Latin letters.
+
+        # The language, as its speakers write its name (the language switch shows it).
+        languageName: हिन्दी
+        languageSwitch: भाषा
+        # This page in another language: "{language}" (the language switch, when no translation exists).
+        notTranslated: "{language} में अभी अनुवाद नहीं हुआ है: {language} होम पेज"
+        translationOf: "{language} से अनुवादित। मूल संदर्भ {language} पेज है।"
+        translationOutdated: "यह अनुवाद होने के बाद {language} पेज बदला गया है; हो सकता है कि इसमें अभी वही बात न लिखी हो। {language} पेज पढ़ें।"
+        months: [जनवरी, फ़रवरी, मार्च, अप्रैल, मई, जून, जुलाई, अगस्त, सितंबर, अक्टूबर, नवंबर, दिसंबर]
+        # 3 दिसंबर 2026
+        date: "{day} {month} {year}"
+
+        # Header, footer, navigation
+        skipToContent: सीधे मुख्य सामग्री पर जाएँ
+        searchMedicinesLabel: दवाएँ खोजें
+        searchPlaceholder: दवाएँ खोजें, जैसे पैरासिटामोल
+        search: खोजें
+        az: अ–ज्ञ
+        ingredients: घटक
+        mainNavigation: मुख्य
+        breadcrumb: नेविगेशन पथ
+        home: होम
+        notMedicalAdvice: यह चिकित्सा सलाह नहीं है।
+        footerText: "{site} पर दवाओं के बारे में सामान्य ज्ञान के लिए आसान भाषा में जानकारी दी गई है। कोई भी दवा शुरू करने, बंद करने या बदलने से पहले हमेशा डॉक्टर या फ़ार्मासिस्ट से पूछें।"
+        jsonAPI: JSON API
+        builtWith: Formulary से बनाया गया
+
+        # Home page
+        homeSearchLabel: नाम, ब्रांड या घटक से दवा खोजें
+        homeSearchPlaceholder: जैसे पैरासिटामोल, Crocin, एमोक्सिसिलिन + क्लैवुलैनिक एसिड
+        browseAZ: अ–ज्ञ से देखें
+        whatIsHere: यहाँ क्या-क्या है
+        countMedicines: दवाएँ
+        countCombinations: संयोजन
+        countBrands: ब्रांड
+        activeIngredientsLink: सक्रिय घटक
+        bannedCount: भारत में प्रतिबंधित संयोजन (उनके पेजों पर राजपत्र अधिसूचना के साथ चिह्नित)
+        coverageReviewed: "{pages} में से {reviewed} पेजों की समीक्षा लोगों ने की है"
+        coveragePartly: ", {partly} की आंशिक रूप से"
+        coverageNotReviewed: "; {notReviewed} की समीक्षा अभी नहीं हुई है"
+        coverageDrafts: " (इनमें से {drafts} AI की मदद से लिखे गए ड्राफ़्ट हैं, जिन्हें किसी व्यक्ति ने नहीं जाँचा है)"
+        coverageEnd: "। हर पेज बताता है कि उसके कौन-से खंड जाँचे गए, किसने और कब जाँचे।"
+        reviewCoverage: समीक्षा की स्थिति
+
+        # A–Z pages (अ–ज्ञ)
+        letterTitle: "दवाएँ: {letter}"
+        letterDescription: "{letter} से शुरू होने वाली दवाएँ, अ–ज्ञ।"
+        letters: अक्षर
+        letterCount: "{count} दवाएँ।"
+        prohibitedBadge: भारत में प्रतिबंधित
+
+        # Ingredient pages
+        ingredientsTitle: सक्रिय घटक
+        ingredientsDescription: हर सक्रिय घटक, और वे दवाएँ, संयोजन और ब्रांड जिनमें वह है।
+        ingredientsCount: "{count} घटक, हर एक के साथ वे सभी दवाएँ जिनमें वह है।"
+        ingredientLetterTitle: "घटक: {letter}"
+        ingredientLetterDescription: "{letter} से शुरू होने वाले सक्रिय घटक, और वे दवाएँ, संयोजन और ब्रांड जिनमें ये हैं।"
+        ingredientLetters: घटकों के अक्षर
+        onItsOwn: अकेले
+        inCombinations: संयोजनों में
+        brandsGroup: ब्रांड
+
+        # Search page
+        searchTitle: खोज
+        searchDescription: नाम, ब्रांड, घटक या दूसरी वर्तनी से दवाएँ खोजें।
+        searchLabel: दवा, ब्रांड या घटक
+        searchNeedsJavaScript: "खोज के लिए JavaScript ज़रूरी है। इसके बजाय {az} या {ingredients} देखें।"
+        azList: अ–ज्ञ सूची
+        ingredientIndex: घटक सूची
+        searchNothing: "“{query}” के लिए कोई दवा नहीं मिली।"
+        searchOne: "1 दवा मिली।"
+        searchMany: "{count} दवाएँ मिलीं।"
+        searchManyShown: "{count} दवाएँ मिलीं; सबसे उपयुक्त 20 दिखाई गई हैं।"
+        searchUnavailable: खोज अभी उपलब्ध नहीं है।
+
+        # Page not found
+        notFoundTitle: पेज नहीं मिला
+        notFoundDescription: यह पेज मौजूद नहीं है।
+        notFoundText: इस पते पर कोई पेज नहीं है। हो सकता है कि दवा का पेज कहीं और चला गया हो या उसका नाम बदल गया हो।
+        notFoundSearch: इसे खोजें
+        notFoundBrowse: "या {az} या {ingredients} देखें।"
+
+        # Medicine pages
+        kindMedicine: दवा
+        kindCombination: संयोजन
+        kindBrand: ब्रांड
+        ingredientLabel: घटक
+        ingredientsLabel: घटक
+        madeBy: निर्माता
+        strength: स्ट्रेंथ
+        pack: पैक
+        mrp: MRP
+        genericMedicine: जेनेरिक दवा
+        lastUpdated: "आख़िरी बार {date} को अपडेट किया गया।"
+        whichSectionsChecked: कौन-से खंड जाँचे गए
+        suggestEdit: बदलाव सुझाएँ
+        history: इतिहास
+        signOff: जाँच की पुष्टि करें (समीक्षकों के लिए)
+        suggestEditTo: "{section} में बदलाव सुझाएँ"
+        faqsHeading: अक्सर पूछे जाने वाले प्रश्न
+        faqsShort: सामान्य प्रश्न
+        disclaimer: अस्वीकरण
+        standardDisclaimer: यह जानकारी केवल सामान्य ज्ञान के लिए है और चिकित्सा सलाह नहीं है। अपने इलाज के बारे में हमेशा डॉक्टर या फ़ार्मासिस्ट से सलाह लें।
+        onThisPage: इस पेज पर
+        pageAsJSON: यह पेज JSON में
+        source: "स्रोत:"
+        moreInformation: अधिक जानकारी
+        pageDescription: "{title}: उपयोग, खुराक, दुष्प्रभाव और सावधानियाँ, आसान भाषा में।"
+        # Section headings, in the order pages show them
+        sectionSummary: सारांश
+        sectionUsage: उपयोग
+        sectionDosage: खुराक
+        sectionHowItWorks: यह कैसे काम करती है
+        sectionSideEffects: दुष्प्रभाव
+        sectionPrecautions: सावधानियाँ
+        sectionContraindications: किन्हें नहीं लेनी चाहिए
+        sectionInteractions: पारस्परिक क्रियाएँ
+        sectionPregnancy: गर्भावस्था और स्तनपान
+        sectionOverdose: अधिक मात्रा
+        sectionStorage: भंडारण
+        sectionAlternateNames: अन्य नाम
+        sectionPopularCombinations: लोकप्रिय संयोजन
+        sectionGenericName: सामान्य नाम
+        sectionFAQs: प्रश्न और उत्तर
+        sectionPreamble: शीर्षक और सारांश
+
+        # Who wrote and checked a page
+        aiDraftLabel: AI ड्राफ़्ट, समीक्षा नहीं हुई
+        aiDraftText: AI की मदद से तैयार किया गया; अभी किसी व्यक्ति ने इसे नहीं जाँचा है।
+        peopleLabel: लोगों द्वारा लिखा गया
+        peopleText: इसे लोगों ने लिखा है या इसकी समीक्षा की है; इसे AI ने तैयार नहीं किया।
+        reviewedLabel: समीक्षित
+        reviewedText: "हर खंड की जाँच लोगों ने की है, आख़िरी बार {date} को; किसने कौन-सा खंड जाँचा, यह नीचे दिया गया है।"
+        partlyLabel: आंशिक रूप से समीक्षित
+        partlyText: "{sections} में से {checked} खंड लोगों ने जाँचे हैं ({names}); बाक़ी अभी नहीं जाँचा गया है।"
+        partlyDraftText: "{sections} में से {checked} खंड लोगों ने जाँचे हैं ({names}); बाक़ी AI का ड्राफ़्ट है, जिसे अभी नहीं जाँचा गया है।"
+        changedText: पहले जाँचे गए खंड तब से बदल गए हैं; अब कोई भी खंड जाँचा हुआ नहीं है।
+        changedDraftText: AI की मदद से तैयार किया गया। पहले जाँचे गए खंड तब से बदल गए हैं; अब कोई भी खंड जाँचा हुआ नहीं है।
+        reviewedByText: "{name} द्वारा समीक्षित।"
+        reviewedByOnText: "{name} द्वारा {date} को समीक्षित।"
+        checkedBy: "{who} ने {date} को जाँचा।"
+        changedSince: "{who} ने इसे {date} को जाँचा था, उसके बाद यह बदल गया है; तब से इसे जाँचा नहीं गया।"
+        changedSinceQualified: "{who} ने इसे {date} को जाँचा था, उसके बाद यह बदल गया है; तब से इसे जाँचा नहीं गया।"
+        notChecked: अभी किसी व्यक्ति ने इसे नहीं जाँचा है।
+        # "फ़ार्मासिस्ट A. Sharma": {qualification} is the reviewer's qualification as the site names it.
+        # Hindi needs no article, so both keys are the same phrase.
+        reviewerWithQualification: "{qualification} {name}"
+        reviewerWithQualificationVowel: "{qualification} {name}"
+
+        # Reader reports
+        reportProblem: इस पेज में किसी समस्या के बारे में बताएँ
+        reportWhichPart: कौन-सा हिस्सा
+        reportWholePage: पूरा पेज
+        reportWhatIsWrong: क्या ग़लत है
+        reportContact: आपका ईमेल या फ़ोन (वैकल्पिक, अगर आप जवाब चाहते हैं)
+        reportLeaveEmpty: इसे ख़ाली छोड़ें
+        reportSend: रिपोर्ट भेजें
+
+        # India's lists
+        prohibitedInIndia: भारत में प्रतिबंधित।
+        listIsReference: यह सूची एक संदर्भ है, कानूनी सलाह नहीं।
+        checkBeforeUse: इस्तेमाल से पहले जाँच लें।
+        gazette: "भारत के राजपत्र में अधिसूचना {notification}"
+        regulatorySource: "स्रोत: CDSCO (Central Drugs Standard Control Organisation), प्रतिबंधित निश्चित खुराक संयोजनों की सूची, “{list}”, क्रम संख्या {item}: “{combination}”।"
+        regulatoryOverride: "भारत में प्रतिबंधित संयोजनों की सूची में “{combination}” का नाम है ({gazette}, {date}); एक समीक्षक{by} ने पाया कि यह इस पेज पर लागू नहीं होता: {reason}"
+        regulatoryOverrideBy: " ({name})"
+        bannedSince: "भारत में इस संयोजन की बिक्री {date} से प्रतिबंधित है ({gazette})। इसे शुरू न करें; अगर आप इसे ले रहे हैं, तो विकल्पों के बारे में अपने डॉक्टर से बात करें।"
+        bannedStatus: "भारत ने {gazette} (दिनांक {date}) द्वारा इस संयोजन को प्रतिबंधित किया। सूची में इसकी स्थिति यह दी गई है: {status}। इसे इस्तेमाल करने से पहले अपने डॉक्टर या फ़ार्मासिस्ट से पूछें।"
+        possibleMatch: "भारत ने {gazette} (दिनांक {date}) द्वारा “{combination}” को {status} किया है। उस प्रविष्टि में ऐसा रूप, स्ट्रेंथ या वर्तनी है जो यह पेज नहीं बताता, इसलिए हो सकता है कि वह आपके पास मौजूद उत्पाद पर लागू हो या न हो: फ़ार्मासिस्ट से पूछें।"
+        possibleProhibited: प्रतिबंधित
+        possibleListed: "सूचीबद्ध (स्थिति: {status})"
+        bannedFrontMatter: भारत में इस निश्चित खुराक संयोजन के निर्माण, बिक्री और वितरण पर प्रतिबंध है। इसे शुरू न करें; अगर आप इसे ले रहे हैं, तो विकल्पों के बारे में अपने डॉक्टर से बात करें।
+        pricesHeading: सरकारी जेनेरिक दवाओं की कीमतें
+        pricesProduct: Jan Aushadhi (जन औषधि) उत्पाद
+        pricesCaveat: "{listDate} की Jan Aushadhi (जन औषधि) सूची में यह संयोजन अब भी है, हालाँकि इसकी बिक्री {bannedDate} से प्रतिबंधित है। इसे ख़रीदने से पहले फ़ार्मासिस्ट से पूछें।"
+        morePrices: "इस पेज के JSON रिकॉर्ड में {count} और हैं।"
+        pricesSource: "अधिकतम खुदरा मूल्य {list} से, {date} की स्थिति के अनुसार। ये Jan Aushadhi Kendras (जन औषधि केंद्रों) पर बेची जाती हैं।"
+
+        """#,
+    ]
+
     /// The example pages `formulary init` writes, from examples/site/content, by path under content/.
     static let examplePages: [String: String] = [
+        "composition/examplamol-sampleprofen.hi.md": #"""
+        ---
+        title: "एग्ज़ाम्पलामॉल + सैम्पलप्रोफ़ेन (Examplamol + Sampleprofen)"
+        example: true
+        ai_generated: false
+        ---
+
+        # एग्ज़ाम्पलामॉल + सैम्पलप्रोफ़ेन (Examplamol + Sampleprofen)
+
+        > **उदाहरण पृष्ठ।** इसके दोनों घटक काल्पनिक हैं; यह पृष्ठ दिखाता है कि Formulary किसी संयोजन को कैसे पढ़ता है।
+
+        ### सामान्य नाम
+        एग्ज़ाम्पलामॉल + सैम्पलप्रोफ़ेन (Examplamol + Sampleprofen)
+
+        ### उपयोग
+        दो काल्पनिक दर्द-निवारक दवाओं का निश्चित खुराक वाला संयोजन, जो सूजन के साथ होने वाले कम समय के दर्द के लिए है।
+
+        ### खुराक
+        एक गोली, दिन में तीन बार तक, खाना खाने के बाद।
+
+        ### दुष्प्रभाव
+        पेट खराब होना, सीने में जलन; कभी-कभार पेट से खून आना।
+
+        ### यह कैसे काम करती है
+        एग्ज़ाम्पलामॉल (Examplamol) दिमाग में काम करती है; सैम्पलप्रोफ़ेन (Sampleprofen) वहाँ सूजन कम करती है जहाँ दर्द है।
+
+        ### सावधानियाँ
+        पेट के अल्सर वाले लोगों के लिए और गर्भावस्था के आखिरी महीनों में यह दवा नहीं है।
+
+        ### अक्सर पूछे जाने वाले प्रश्न
+        1. **क्या यह संयोजन दोनों में से किसी एक दवा से ज़्यादा असरदार है?** कुछ तरह के दर्द में, हाँ।
+        2. **क्या इसे एक हफ़्ते तक लिया जा सकता है?** केवल तभी, जब डॉक्टर ऐसा कहें।
+
+        **अस्वीकरण:** यह Formulary का एक उदाहरण पृष्ठ है, चिकित्सा सलाह नहीं।
+
+        """#,
         "composition/examplamol-sampleprofen.md": #"""
         ---
         title: Examplamol + Sampleprofen
@@ -1155,6 +1582,44 @@ extension DefaultTheme {
         2. **Can I take it for a week?** Only if a doctor says so.
 
         **Disclaimer:** This is an example page for Formulary, not medical advice.
+
+        """#,
+        "composition/examplamol.hi.md": #"""
+        ---
+        title: "एग्ज़ाम्पलामॉल (Examplamol)"
+        example: true
+        ai_generated: false
+        ---
+
+        # एग्ज़ाम्पलामॉल (Examplamol)
+
+        > **उदाहरण पृष्ठ।** एग्ज़ाम्पलामॉल (Examplamol) एक काल्पनिक दवा है, जिसे Formulary टीम ने प्रारूप दिखाने के लिए लिखा है। यह चिकित्सा जानकारी नहीं है।
+
+        ### सामान्य नाम
+        एग्ज़ाम्पलामॉल (Examplamol)
+
+        ### उपयोग
+        एग्ज़ाम्पलामॉल (Examplamol) एक काल्पनिक दर्द-निवारक दवा है, जिसका उपयोग इन उदाहरणों में हल्के से मध्यम दर्द और बुखार के लिए किया गया है।
+
+        ### खुराक
+        * **वयस्क:** हर 4 से 6 घंटे में 500 mg से 1 g, दिन में अधिकतम 4 g।
+        * **बच्चे:** शरीर के वज़न के अनुसार, जैसा (काल्पनिक) दवा के पर्चे में लिखा है।
+
+        ### दुष्प्रभाव
+        आमतौर पर कोई नहीं। कभी-कभार त्वचा पर चकत्ते। ज़रूरत से ज़्यादा मात्रा लेने से लिवर को नुकसान होता है।
+
+        ### यह कैसे काम करती है
+        यह दिमाग में प्रोस्टाग्लैंडिन नाम के रसायनों का बनना कम करती है, जिससे दर्द और बुखार कम होता है।
+
+        ### सावधानियाँ
+        * **लिवर की बीमारी:** पहले डॉक्टर से पूछें।
+        * **शराब:** यह दवा लेते समय शराब से बचें।
+
+        ### अक्सर पूछे जाने वाले प्रश्न
+        * **प्रश्न: क्या एग्ज़ाम्पलामॉल (Examplamol) खाली पेट ली जा सकती है?** उत्तर: हाँ, एक गिलास पानी के साथ।
+        * **प्रश्न: इसे असर करने में कितना समय लगता है?** उत्तर: लगभग 30 से 60 मिनट।
+
+        **अस्वीकरण:** यह Formulary का एक उदाहरण पृष्ठ है, चिकित्सा सलाह नहीं।
 
         """#,
         "composition/examplamol.md": #"""
@@ -1195,6 +1660,36 @@ extension DefaultTheme {
         **Disclaimer:** This is an example page for Formulary, not medical advice.
 
         """#,
+        "generic/examplamol-500mg.hi.md": #"""
+        ---
+        title: "एग्ज़ाम्पलामॉल 500mg (Examplamol 500mg)"
+        example: true
+        ai_generated: false
+        ---
+
+        # एग्ज़ाम्पलामॉल 500mg (Examplamol 500mg)
+
+        **सामान्य नाम:** एग्ज़ाम्पलामॉल (Examplamol)
+
+        **उपयोग:** किसी तय ताकत वाली जेनेरिक दवा का उदाहरण: काल्पनिक एग्ज़ाम्पलामॉल (Examplamol) की 500 mg की एक गोली।
+
+        **खुराक:**
+
+        हर 4 से 6 घंटे में एक या दो गोलियाँ; दिन में आठ गोलियों से ज़्यादा नहीं।
+
+        **दुष्प्रभाव:** एग्ज़ाम्पलामॉल (Examplamol) का पृष्ठ देखें।
+
+        **यह कैसे काम करती है:** एग्ज़ाम्पलामॉल (Examplamol) की तरह।
+
+        **सावधानियाँ:** एग्ज़ाम्पलामॉल (Examplamol) वाले दूसरे उत्पादों के साथ इसे न लें।
+
+        **अक्सर पूछे जाने वाले प्रश्न:**
+
+        * **क्या गोली को तोड़कर आधा किया जा सकता है?** हाँ, उस पर बीच में तोड़ने की रेखा बनी है।
+
+        **अस्वीकरण:** यह Formulary का एक उदाहरण पृष्ठ है, चिकित्सा सलाह नहीं।
+
+        """#,
         "generic/examplamol-500mg.md": #"""
         ---
         title: Examplamol 500mg
@@ -1223,6 +1718,22 @@ extension DefaultTheme {
         * **Can I split the tablet?** Yes, it has a score line.
 
         **Disclaimer:** This is an example page for Formulary, not medical advice.
+
+        """#,
+        "medicines/examplix-500.hi.md": #"""
+        ---
+        title: "एग्ज़ाम्पलिक्स 500 (Examplix 500)"
+        type: "single"
+        generic_slug: "examplamol"
+        company: "Example Labs (fictional)"
+        strength: "500 mg"
+        pack_size: "10 tablets"
+        mrp: 25
+        example: true
+        ai_generated: false
+        ---
+
+        एग्ज़ाम्पलिक्स 500 (Examplix 500) एक उदाहरण ब्रांड पृष्ठ है: एक काल्पनिक उत्पाद, जिसमें एग्ज़ाम्पलामॉल (Examplamol) 500 mg है।
 
         """#,
         "medicines/examplix-500.md": #"""

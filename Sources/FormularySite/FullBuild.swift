@@ -24,15 +24,17 @@ struct FullBuild {
         let timings = PhaseTimings()
         var (pages, skipped) = Self.loadUnique(
             files, includeDrafts: request.includeDrafts, reference: request.reference, dates: dates,
-            contentFolder: request.contentFolder, progress: progress)
+            contentFolder: request.contentFolder, languages: request.configuration.languages, progress: progress)
+        Translations.mark(&pages, record: \.monograph)
         let pageCount = pages.count
         timings.mark("read and parse")
-        let catalog = SiteCatalog(pages: pages.map(\.summary))
+        let editions = SiteEditions(
+            pages: pages.map(\.summary), configuration: request.configuration, strings: request.strings)
         let reviews = SiteReviews(
             ledger: request.reviews,
-            paths: Dictionary(pages.map { ($0.monograph.id, $0.path) }, uniquingKeysWith: { first, _ in first }))
-        let renderer = SiteRenderer(
-            templates: templates, configuration: request.configuration, catalog: catalog,
+            paths: Dictionary(pages.map { ($0.monograph.address, $0.path) }, uniquingKeysWith: { first, _ in first }))
+        let renderers = SiteRenderer.all(
+            templates: templates, configuration: request.configuration, editions: editions,
             styleVersion: Self.styleVersion(assets), reviews: reviews)
         let staging = Self.stagingFolder(for: request.outputFolder)
         OutputFiles.remove(staging)
@@ -50,7 +52,7 @@ struct FullBuild {
         var cache = BuildCache(fingerprint: fingerprint, entries: [:])
         do throws(SiteBuilder.Failure) {
             written = try write(
-                &pages, renderer: renderer, into: staging, timings: timings, searchLayout: &searchLayout,
+                &pages, renderers: renderers, into: staging, timings: timings, searchLayout: &searchLayout,
                 searchEntries: &searchEntries, cache: &cache)
             try Self.swap(staging, into: request.outputFolder)
             timings.mark("swap")
@@ -80,10 +82,11 @@ struct FullBuild {
         "api", "assets", "browse", "ingredients", "search", "404.html", "index.html",
     ]
 
-    /// The pages that parsed, each id once (the first file in path order wins), and the files skipped.
+    /// The pages that parsed, each address once (the first file in path order wins), and the
+    /// files skipped: translations into a language `languages` does not list among them.
     static func loadUnique(
         _ files: [String], includeDrafts: Bool, reference: ReferenceLists, dates: PageDates, contentFolder: String,
-        progress: SiteBuilder.Progress?
+        languages: [String], progress: SiteBuilder.Progress?
     ) -> (
         [LoadedPage], [SiteBuilder.Skip]
     ) {
@@ -96,7 +99,9 @@ struct FullBuild {
         {
             switch outcome {
             case .success(let page):
-                if let skip = addressConflict(id: page.monograph.id, path: page.path, firstPathForID: &firstPathForID) {
+                if let skip = addressConflict(
+                    page.monograph, path: page.path, languages: languages, firstPathForID: &firstPathForID)
+                {
                     skipped.append(skip)
                 } else {
                     pages.append(page)
@@ -108,10 +113,38 @@ struct FullBuild {
         return (pages, skipped)
     }
 
-    /// Why the page at `path` cannot have the address `id`: it is inside one of the site's own
-    /// folders, or an earlier page has it. Nil when it can, and then `id` is taken.
-    static func addressConflict(id: String, path: String, firstPathForID: inout [String: String]) -> SiteBuilder.Skip? {
+    /// Why `page` (read from `path`) cannot be published at its address: it is a translation
+    /// into a language the site does not list, it is inside one of the site's own folders or a
+    /// language's, or an earlier page has the address. Nil when it can, and then the address is taken.
+    static func addressConflict(
+        _ page: Monograph, path: String, languages: [String], firstPathForID: inout [String: String]
+    ) -> SiteBuilder.Skip? {
+        if let language = page.translationLanguage, !languages.contains(language) {
+            return SiteBuilder.Skip(
+                path: path,
+                reason:
+                    "\(path): warning: skipped, a translation into '\(language)', which formulary.yml does not list; add it to 'languages:' (languages: [\((languages + [language]).joined(separator: ", "))])"
+            )
+        }
+        let id = page.id
         let top = id.split(separator: "/").first.map(String.init) ?? id
+        if languages.contains(top) {
+            return SiteBuilder.Skip(
+                path: path,
+                reason:
+                    "\(path): warning: skipped, its address '\(id)/' is inside '\(top)/', where the site's pages in that language live; move it to another collection folder"
+            )
+        }
+        return addressConflict(id: page.address, path: path, firstPathForID: &firstPathForID)
+    }
+
+    /// Why a page cannot have the address `id`: it is inside one of the site's own folders, or
+    /// an earlier page has it. Nil when it can, and then `id` is taken.
+    static func addressConflict(id: String, path: String, firstPathForID: inout [String: String]) -> SiteBuilder.Skip? {
+        let segments = id.split(separator: "/")
+        // A translation's address starts with its language: the folder that matters is the next.
+        let top = (segments.count > 2 && segments[0].utf8.count <= 3 ? segments.dropFirst().first : segments.first)
+            .map(String.init) ?? id
         if reservedFolders.contains(top) {
             return SiteBuilder.Skip(
                 path: path,
@@ -132,14 +165,19 @@ struct FullBuild {
     /// Empties `pages` once they are rendered: the records are the bulk of a build's memory, and
     /// the search index after them needs only the search entries.
     private func write(
-        _ pages: inout [LoadedPage], renderer: SiteRenderer, into folder: String, timings: PhaseTimings,
+        _ pages: inout [LoadedPage], renderers: [SiteRenderer], into folder: String, timings: PhaseTimings,
         searchLayout: inout StaticSearchIndex.Layout, searchEntries: inout [StaticSearchEntry], cache: inout BuildCache
     ) throws(SiteBuilder.Failure) -> Int {
-        let data = renderer.pageData()
+        let data = renderers.map { $0.pageData() }
+        // Each page's language: its renderer and data.
+        let editionOf = Dictionary(
+            uniqueKeysWithValues: renderers.enumerated().map { ($0.element.edition.language, $0.offset) })
+        let editionIndex = pages.map { page in page.monograph.translationLanguage.flatMap { editionOf[$0] } ?? 0 }
         var folders: Set<String> = []
-        for page in pages {
+        for (page, edition) in zip(pages, editionIndex) {
+            let prefix = renderers[edition].edition.prefix
             for path in [SiteURLs.monographPath(page.monograph.id), SiteURLs.monographJSONPath(page.monograph.id)] {
-                if let slash = path.dropLast().lastIndex(of: "/") { folders.insert(String(path[..<slash])) }
+                if let slash = path.dropLast().lastIndex(of: "/") { folders.insert(prefix + String(path[..<slash])) }
             }
         }
         do throws(OutputFiles.Failure) {
@@ -162,11 +200,15 @@ struct FullBuild {
         try Parallel.forEach(count: rendering.count, chunk: 32) { range throws(SiteBuilder.Failure) in
             for index in range {
                 let page = rendering[index]
-                guard mkdir(folder + "/" + page.monograph.id, 0o755) == 0 || errno == EEXIST else {
-                    throw .output("\(folder)/\(page.monograph.id): cannot create folder: \(OutputFiles.errorText())")
+                let language = editionIndex[index]
+                let pageFolder = folder + "/" + renderers[language].edition.prefix + page.monograph.id
+                guard mkdir(pageFolder, 0o755) == 0 || errno == EEXIST else {
+                    throw .output("\(pageFolder): cannot create folder: \(OutputFiles.errorText())")
                 }
                 try Self.write(
-                    try Self.rendering { () throws(TemplateError) in try renderer.monographFiles(page, data: data) },
+                    try Self.rendering { () throws(TemplateError) in
+                        try renderers[language].monographFiles(page, data: data[language])
+                    },
                     into: folder)
             }
             if let progress { progress(.rendering, done.add(range.count), total) }
@@ -180,12 +222,23 @@ struct FullBuild {
         pages = []
 
         // Index pages, a letter at a time on every core.
-        var others = try Self.rendering { () throws(TemplateError) in try renderer.fixedPages(data: data) }
-        let letters = SiteCatalog.letters
+        var others: [OutputFile] = []
+        var indexLetters: [(renderer: Int, letter: String)] = []
+        for (number, renderer) in renderers.enumerated() {
+            others += try Self.rendering { () throws(TemplateError) in try renderer.fixedPages(data: data[number]) }
+            let catalog = renderer.catalog
+            var seen: Set<String> = []
+            for letter in catalog.pagesByLetter.map(\.letter) + catalog.ingredientsByLetter.map(\.letter)
+            where seen.insert(letter).inserted {
+                indexLetters.append((number, letter))
+            }
+        }
+        let letters = indexLetters
         try Parallel.forEach(count: letters.count, chunk: 1) { range throws(SiteBuilder.Failure) in
-            let letter: Set<String> = [letters[range.lowerBound]]
+            let (number, letter) = letters[range.lowerBound]
             let files = try Self.rendering { () throws(TemplateError) in
-                try renderer.letterPages(letter, data: data) + renderer.ingredientPages(letter, data: data)
+                try renderers[number].letterPages([letter], data: data[number])
+                    + renderers[number].ingredientPages([letter], data: data[number])
             }
             try Self.write(files, into: folder)
         }
@@ -201,7 +254,7 @@ struct FullBuild {
             cache.bodyWordPages = bodyWordPages
         }
         timings.mark("search index")
-        others += renderer.siteFiles()
+        others += renderers[0].siteFiles()
         for (path, bytes) in assets { others.append(OutputFile(path, bytes: bytes)) }
         try Self.write(others, into: folder)
         timings.mark("site files")

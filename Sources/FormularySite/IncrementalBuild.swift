@@ -20,8 +20,8 @@ struct IncrementalBuild {
     let files: [String]
     /// Each file's modification time and size, read while listing the content.
     let stamps: [ContentLoader.FileStamp?]
-    /// The catalog of the cached summaries.
-    let previousCatalog: BackgroundJob<SiteCatalog>
+    /// The site's languages, of the cached summaries.
+    let previousEditions: BackgroundJob<SiteEditions>
     let progress: SiteBuilder.Progress?
     /// Pages whose sign-offs or store dates changed since the cached build: rendered again,
     /// with the home page, whose counts they are in.
@@ -74,11 +74,28 @@ struct IncrementalBuild {
             return SiteBuilder.Report(
                 pages: unchanged.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
         }
+        // A site in several languages: a translation changed, added or removed changes what
+        // its page links to in every language, and is built in full; an edited page in the
+        // main language is rendered with its translations (whether they are outdated changes).
+        let languages = request.configuration.languages
+        var translationPaths: [String] = []
+        if !languages.isEmpty {
+            if (changedPaths + removedPaths).contains(where: { Self.translationLanguage(ofPath: $0) != nil }) {
+                return nil
+            }
+            let present = Set(files)
+            for path in changedPaths {
+                let stem = path.dropLast(3)
+                for language in languages where present.contains(stem + "." + language + ".md") {
+                    translationPaths.append(stem + "." + language + ".md")
+                }
+            }
+        }
 
         timings.mark("stat")
         var (changed, skipped) = FullBuild.loadUnique(
             changedPaths, includeDrafts: request.includeDrafts, reference: request.reference, dates: dates,
-            contentFolder: request.contentFolder, progress: nil)
+            contentFolder: request.contentFolder, languages: languages, progress: nil)
         timings.mark("parse changed")
         let searchLayout = StaticSearchIndex.layout(at: request.outputFolder + "/search/layout.json")
         // Text words chosen as the full build chose them, with its site-wide counts.
@@ -93,20 +110,21 @@ struct IncrementalBuild {
         // A changed page may not take an address an unchanged page already has. The cache's
         // pages have one address each, so only a page with a new address can meet another.
         var unchangedIDs: [String: String] = [:]
-        let newIDs = Set(changed.map(\.monograph.id)).subtracting(
-            changedPaths.compactMap { cache.entries[$0]?.summary.id })
+        let newIDs = Set(changed.map(\.monograph.address)).subtracting(
+            changedPaths.compactMap { cache.entries[$0]?.summary.address })
         if !newIDs.isEmpty {
-            for (path, summary) in unchanged where newIDs.contains(summary.id) && unchangedIDs[summary.id] == nil {
-                unchangedIDs[summary.id] = path
+            for (path, summary) in unchanged
+            where newIDs.contains(summary.address) && unchangedIDs[summary.address] == nil {
+                unchangedIDs[summary.address] = path
             }
         }
         changed.removeAll { page in
-            guard let other = unchangedIDs[page.monograph.id] else { return false }
+            guard let other = unchangedIDs[page.monograph.address] else { return false }
             skipped.append(
                 SiteBuilder.Skip(
                     path: page.path,
                     reason:
-                        "\(page.path): warning: skipped, same page address '\(page.monograph.id)/' as \(other); rename one of them"
+                        "\(page.path): warning: skipped, same page address '\(page.monograph.address)/' as \(other); rename one of them"
                 ))
             return true
         }
@@ -118,10 +136,14 @@ struct IncrementalBuild {
         // The site as the last build saw it (built on another thread while the content was
         // listed), to tell which letters appeared or went; when no listing changed, it is the
         // new catalog once the changed pages' summaries are put in.
-        let oldCatalog = previousCatalog.wait()
+        let oldEditions = previousEditions.wait()
+        // Which pages link to which language is known only to a full build.
+        if listingsChanged && oldEditions.isMultilingual { return nil }
+        let oldCatalog = oldEditions.main.catalog
         let catalog =
             (listingsChanged ? nil : oldCatalog.replacing(newSummaries))
             ?? SiteCatalog(pages: unchanged.map(\.summary) + newSummaries)
+        let editions = oldEditions.replacingMain(catalog)
 
         // Pages that show something of a changed page: combinations naming the same ingredient,
         // brands pointing to it.
@@ -141,26 +163,36 @@ struct IncrementalBuild {
             }.map(\.path).sorted()
             let (dependentPages, _) = FullBuild.loadUnique(
                 dependents, includeDrafts: request.includeDrafts, reference: request.reference, dates: dates,
-                contentFolder: request.contentFolder, progress: nil)
+                contentFolder: request.contentFolder, languages: languages, progress: nil)
             toRender += dependentPages
+        }
+        if !translationPaths.isEmpty {
+            var (translations, _) = FullBuild.loadUnique(
+                translationPaths, includeDrafts: request.includeDrafts, reference: request.reference, dates: dates,
+                contentFolder: request.contentFolder, languages: languages, progress: nil)
+            var marked = changed + translations
+            Translations.mark(&marked, record: \.monograph)
+            translations = Array(marked.dropFirst(changed.count))
+            toRender += translations
         }
 
         timings.mark("catalog and dependents")
         var paths: [String: String] = [:]
         if !request.reviews.signOffs.isEmpty {
-            for (path, summary) in unchanged { paths[summary.id] = path }
-            for page in changed { paths[page.monograph.id] = page.path }
+            for (path, summary) in unchanged { paths[summary.address] = path }
+            for page in changed { paths[page.monograph.address] = page.path }
         }
-        let renderer = SiteRenderer(
-            templates: templates, configuration: request.configuration, catalog: catalog,
+        let renderers = SiteRenderer.all(
+            templates: templates, configuration: request.configuration, editions: editions,
             styleVersion: FullBuild.styleVersion(assets), reviews: SiteReviews(ledger: request.reviews, paths: paths))
+        let renderer = renderers[0]
         let data = renderer.pageData()
         // Pages not rendered again show the site as it was: if what a template shows of it
         // (`pageCount`, `letters`, `browseURL`) changed, every page of that template is rendered.
         var siteChanged: (String) -> Bool = { _ in false }
         if listingsChanged {
             let before = SiteRenderer(
-                templates: templates, configuration: request.configuration, catalog: oldCatalog,
+                templates: templates, configuration: request.configuration, editions: oldEditions,
                 styleVersion: FullBuild.styleVersion(assets)
             ).pageData()
             siteChanged = { template in
@@ -171,7 +203,15 @@ struct IncrementalBuild {
         }
         var outputs: [OutputFile] = []
         do throws(TemplateError) {
-            for page in toRender { outputs += try renderer.monographFiles(page, data: data) }
+            for page in toRender {
+                if let language = page.monograph.translationLanguage {
+                    guard let other = renderers.first(where: { $0.edition.language == language && !$0.edition.isMain })
+                    else { continue }
+                    outputs += try other.monographFiles(page, data: other.pageData())
+                } else {
+                    outputs += try renderer.monographFiles(page, data: data)
+                }
+            }
             // The home page counts reviewed pages.
             if !listingsChanged && !reviewChanged.isEmpty { outputs += try renderer.fixedPages(data: data) }
             if listingsChanged {
@@ -199,8 +239,8 @@ struct IncrementalBuild {
         timings.mark("render")
         // The API index lists each page's date too.
         let listedDatesChanged =
-            Dictionary(oldSummaries.map { ($0.id, $0.lastModified) }, uniquingKeysWith: { first, _ in first })
-            != Dictionary(newSummaries.map { ($0.id, $0.lastModified) }, uniquingKeysWith: { first, _ in first })
+            Dictionary(oldSummaries.map { ($0.address, $0.lastModified) }, uniquingKeysWith: { first, _ in first })
+            != Dictionary(newSummaries.map { ($0.address, $0.lastModified) }, uniquingKeysWith: { first, _ in first })
         outputs += renderer.siteFiles(includingIndex: listingsChanged || listedDatesChanged)
         timings.mark("site files")
         let (searchFiles, searchRemovals) = searchIndexChanges(
@@ -210,11 +250,11 @@ struct IncrementalBuild {
         timings.mark("search")
         // What no longer exists: removed pages, ingredients no page names any more.
         var removals: [String] = searchRemovals
-        var goneIDs = Set(oldSummaries.map(\.id)).subtracting(newSummaries.map(\.id))
+        var goneIDs = Set(oldSummaries.map(\.address)).subtracting(newSummaries.map(\.address))
         if !goneIDs.isEmpty {
-            for (_, summary) in unchanged where goneIDs.contains(summary.id) { goneIDs.remove(summary.id) }
+            for (_, summary) in unchanged where goneIDs.contains(summary.address) { goneIDs.remove(summary.address) }
         }
-        for summary in oldSummaries where goneIDs.contains(summary.id) {
+        for summary in oldSummaries where goneIDs.contains(summary.address) {
             removals.append(SiteURLs.monographPath(summary.id))
             removals.append(SiteURLs.monographJSONPath(summary.id))
         }
@@ -259,7 +299,7 @@ struct IncrementalBuild {
             throw .output(error.description)
         }
         timings.mark("write and cache")
-        if request.leavesMemoryToExit { ProcessMemory.keep((cache, unchanged, catalog, oldCatalog)) }
+        if request.leavesMemoryToExit { ProcessMemory.keep((cache, unchanged, catalog, oldEditions)) }
         return SiteBuilder.Report(
             pages: unchanged.count + changed.count, rendered: toRender.count,
             filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)
@@ -328,6 +368,13 @@ struct IncrementalBuild {
             cache.entries.count - removedPaths.count + changed.filter { cache.entries[$0.path] == nil }.count
         files.append(OutputFile("search/index.json", StaticSearchIndex.manifest(layout: layout, pages: pageCount)))
         return (files, removals)
+    }
+
+    /// The language a file's name gives it (`paracetamol.hi.md`), or nil.
+    static func translationLanguage(ofPath path: String) -> String? {
+        guard path.hasSuffix(".md") else { return nil }
+        let name = path.split(separator: "/").last.map { String($0.dropLast(3)) } ?? ""
+        return DocumentLocation.languageSuffix(of: name)
     }
 
     /// What index pages show of a page; when none of it changed, no index needs rendering.

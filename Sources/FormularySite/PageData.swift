@@ -17,27 +17,45 @@ struct PageData: @unchecked Sendable {
     private let letterCounts: [String: Int]
     private let siteKeys: [String: Any]
     let reviews: SiteReviews
+    /// The language of these pages, their words, and the site's other languages.
+    let edition: SiteEditions.Edition
+    let editions: SiteEditions
+    var strings: SiteStrings { edition.strings }
+    /// Links to the site's root (the main language), for what all editions share: assets,
+    /// the search index, the contribution pages.
+    let rootURLs: SiteURLs
 
-    init(configuration: SiteConfiguration, catalog: SiteCatalog, styleVersion: String, reviews: SiteReviews = .none) {
+    init(
+        configuration: SiteConfiguration, editions: SiteEditions, edition: SiteEditions.Edition? = nil,
+        styleVersion: String, reviews: SiteReviews = .none
+    ) {
+        let edition = edition ?? editions.main
         self.configuration = configuration
         self.reviews = reviews
-        self.urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
+        self.edition = edition
+        self.editions = editions
+        self.rootURLs = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
+        self.urls = SiteURLs(
+            baseURL: configuration.baseURL + edition.prefix, basePath: configuration.basePath + edition.prefix)
+        let catalog = edition.catalog
         self.catalog = catalog
-        self.styleURL = urls.link("assets/style.css?v=" + styleVersion)
+        self.styleURL = rootURLs.link("assets/style.css?v=" + styleVersion)
         var counts: [String: Int] = [:]
         for (letter, pages) in catalog.pagesByLetter { counts[letter] = pages.count }
         self.letterCounts = counts
         let urls = self.urls
-        self.letterLinks = SiteCatalog.letters.filter { counts[$0] != nil }.map { letter in
+        self.letterLinks = catalog.pagesByLetter.map(\.letter).map { letter in
             [
                 "label": Self.letterLabel(letter), "url": urls.link(SiteURLs.letterPath(letter)),
                 "count": counts[letter]!,
             ]
         }
-        self.siteKeys = Self.siteKeys(
-            configuration: configuration, urls: urls, styleURL: styleURL, letterLinks: letterLinks,
-            letterCounts: counts,
-            pageCount: catalog.pages.count)
+        var keys = Self.siteKeys(
+            configuration: configuration, urls: urls, rootURLs: rootURLs, styleURL: styleURL,
+            letterLinks: letterLinks, firstLetter: catalog.pagesByLetter.first?.letter ?? "a",
+            pageCount: catalog.pages.count, edition: edition)
+        keys["t"] = edition.strings.templateValues(siteTitle: configuration.title)
+        self.siteKeys = keys
     }
 
     /// The site-wide values among `names` as one text that is equal exactly when the values
@@ -64,11 +82,18 @@ struct PageData: @unchecked Sendable {
 
     static func letterLabel(_ letter: String) -> String { letter == "0-9" ? "0–9" : letter.uppercased() }
 
-    /// Keys every template has: the site's, made once, and the page's own.
-    func common(title: String, description: String, path: String, ogType: String = "website", noindex: Bool = false)
+    /// Keys every template has: the site's, made once, and the page's own. `id`: the medicine
+    /// a monograph page shows, for its language switch; nil for a page every language has at
+    /// the same path (home, search, ingredients); `hasEveryLanguage` false for one only this
+    /// language has (a letter page, whose letters differ).
+    func common(
+        title: String, description: String, path: String, ogType: String = "website", noindex: Bool = false,
+        id: String? = nil, hasEveryLanguage: Bool = true
+    )
         -> [String: Any]
     {
         var data = siteKeys
+        if editions.isMultilingual { data.merge(languageKeys(path: path, id: id, hasEveryLanguage: hasEveryLanguage)) { _, new in new } }
         data["pageTitle"] = title == configuration.title ? title : "\(title) | \(configuration.title)"
         data["ogTitle"] = title
         data["pageDescription"] = description
@@ -80,27 +105,59 @@ struct PageData: @unchecked Sendable {
     }
 
     private static func siteKeys(
-        configuration: SiteConfiguration, urls: SiteURLs, styleURL: String, letterLinks: [[String: Any]],
-        letterCounts: [String: Int], pageCount: Int
+        configuration: SiteConfiguration, urls: SiteURLs, rootURLs: SiteURLs, styleURL: String,
+        letterLinks: [[String: Any]], firstLetter: String, pageCount: Int, edition: SiteEditions.Edition
     ) -> [String: Any] {
         [
             "siteTitle": configuration.title,
             "siteDescription": configuration.description,
-            "siteLanguage": configuration.language,
+            "siteLanguage": edition.language,
             "siteRoot": urls.basePath,
-            "baseURL": configuration.baseURL,
-            "assetsRoot": urls.link("assets/"),
+            "baseURL": urls.baseURL,
+            "assetsRoot": rootURLs.link("assets/"),
             "styleURL": styleURL,
             "searchURL": urls.link(SiteURLs.searchPath),
-            "browseURL": urls.link(SiteURLs.letterPath(SiteCatalog.letters.first { letterCounts[$0] != nil } ?? "a")),
+            "browseURL": urls.link(SiteURLs.letterPath(firstLetter)),
             "ingredientsURL": urls.link(SiteURLs.ingredientsPath),
             "apiIndexURL": urls.link("api/v1/index.json"),
             "letters": letterLinks,
             "pageCount": pageCount,
             // Open Graph wants language_TERRITORY (`en_IN`); a bare `en` says nothing it needs.
-            "ogLocale": configuration.language.contains("-")
-                ? configuration.language.replacingOccurrences(of: "-", with: "_") : TemplateNull(),
+            "ogLocale": edition.language.contains("-")
+                ? edition.language.replacingOccurrences(of: "-", with: "_") : TemplateNull(),
+            "hasLanguages": false,
+            "languages": [[String: Any]](),
+            "alternates": [[String: Any]](),
         ]
+    }
+
+    /// The language switch (`languages`: each language's name, in its own words, linking to this
+    /// page in it, or to its home page with a note when the page is not translated) and the
+    /// `hreflang` alternates of the languages the page exists in.
+    private func languageKeys(path: String, id: String?, hasEveryLanguage: Bool) -> [String: Any] {
+        var languages: [[String: Any]] = []
+        var alternates: [[String: Any]] = []
+        let available = id.map { Set(editions.languages(of: $0)) }
+        for other in editions.editions {
+            let exists = available?.contains(other.language) ?? hasEveryLanguage || other.language == edition.language
+            let target = exists ? other.prefix + path : other.prefix
+            languages.append([
+                "code": other.language, "name": other.strings["languageName"],
+                "url": rootURLs.link(target), "current": other.language == edition.language,
+                "note": exists
+                    ? TemplateNull()
+                    : strings.text("notTranslated", ["language": other.strings["languageName"]]) as Any,
+            ])
+            if exists {
+                alternates.append(["hreflang": other.language, "url": rootURLs.absolute(other.prefix + path)])
+            }
+        }
+        if alternates.count > 1, available?.contains(editions.main.language) ?? true {
+            alternates.append(["hreflang": "x-default", "url": rootURLs.absolute(editions.main.prefix + path)])
+        } else {
+            alternates = []
+        }
+        return ["hasLanguages": true, "languages": languages, "alternates": alternates]
     }
 
     // MARK: Monograph pages
@@ -111,41 +168,73 @@ struct PageData: @unchecked Sendable {
         .pregnancy, .overdose, .storage, .alternateNames, .popularCombinations, .other,
     ]
 
-    static let sectionTitles: [SectionKind: String] = [
-        .summary: "Summary", .usage: "Uses", .dosage: "Dosage", .howItWorks: "How it works",
-        .sideEffects: "Side effects", .precautions: "Precautions", .contraindications: "Who should not take it",
-        .interactions: "Interactions", .pregnancy: "Pregnancy and breastfeeding", .overdose: "Overdose",
-        .storage: "Storage", .alternateNames: "Other names", .popularCombinations: "Popular combinations",
+    /// The key of each kind's heading in the strings.
+    static let sectionTitleKeys: [SectionKind: String] = [
+        .summary: "sectionSummary", .usage: "sectionUsage", .dosage: "sectionDosage", .howItWorks: "sectionHowItWorks",
+        .sideEffects: "sectionSideEffects", .precautions: "sectionPrecautions",
+        .contraindications: "sectionContraindications", .interactions: "sectionInteractions",
+        .pregnancy: "sectionPregnancy", .overdose: "sectionOverdose", .storage: "sectionStorage",
+        .alternateNames: "sectionAlternateNames", .popularCombinations: "sectionPopularCombinations",
     ]
+
+    /// A section's heading in these pages' words (`Dosage`, `खुराक`), by its review name
+    /// (`dosage`, `other:storage-conditions`): what the report form lists.
+    func sectionTitle(ofName name: String) -> String {
+        let pieces = name.split(separator: "#", maxSplits: 1)
+        let base = String(pieces.first ?? "")
+        let title: String
+        switch base {
+        case "preamble": title = strings["sectionPreamble"]
+        case SectionKind.genericName.rawValue: title = strings["sectionGenericName"]
+        case SectionKind.faqs.rawValue: title = strings["sectionFAQs"]
+        case SectionKind.disclaimer.rawValue: title = strings["disclaimer"]
+        default:
+            if let kind = SectionKind(rawValue: base), let key = Self.sectionTitleKeys[kind] {
+                title = strings[key]
+            } else {
+                return SectionText.title(of: name)
+            }
+        }
+        return pieces.count > 1 ? "\(title) (\(pieces[1]))" : title
+    }
 
     func monograph(_ monograph: Monograph, summary: PageSummary) -> [String: Any] {
         let path = SiteURLs.monographPath(monograph.id)
-        let description = Self.description(of: monograph, summary: summary)
-        var data = common(title: monograph.title, description: description, path: path, ogType: "article")
+        let description = Self.description(of: monograph, summary: summary, strings: strings)
+        var data = common(
+            title: monograph.title, description: description, path: path, ogType: "article", id: monograph.id)
+        let review = reviews.reviews[monograph.address]
         data["jsonLD"] = StructuredData.medicalWebPage(
-            summary, review: reviews.reviews[monograph.id]?.record ?? monograph.review, url: urls.absolute(path),
-            siteTitle: configuration.title, siteURL: configuration.baseURL, language: configuration.language,
+            summary, review: review?.record ?? monograph.review, url: urls.absolute(path),
+            siteTitle: configuration.title, siteURL: configuration.baseURL, language: edition.language,
             description: description)
-        let letter = SiteCatalog.letter(of: monograph.title)
+        let letter = SiteCatalog.letters(of: monograph.title, scheme: catalog.letterScheme)[0]
         data["title"] = monograph.title
         data["kind"] = monograph.kind.rawValue
-        data["kindLabel"] = Self.kindLabel(monograph.kind)
+        data["kindLabel"] = kindLabel(monograph.kind)
         data["letterLabel"] = Self.letterLabel(letter)
         data["letterURL"] = urls.link(SiteURLs.letterPath(letter))
         data["banned"] = monograph.flags.banned
-        data.merge(RegulatoryText.values(for: monograph)) { _, new in new }
-        data.merge(provenance(monograph, review: reviews.reviews[monograph.id])) { _, new in new }
+        data.merge(RegulatoryText.values(for: monograph, strings: strings)) { _, new in new }
+        data.merge(provenance(monograph, review: review)) { _, new in new }
+        data.merge(translation(monograph)) { _, new in new }
         data["contributions"] = configuration.contributions.enabled
-        data["suggestURL"] = "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id)
-        data["historyURL"] = "/_formulary/history?page=" + SiteURLs.queryValue(monograph.id)
-        data["signOffURL"] = "/_formulary/sign-off?page=" + SiteURLs.queryValue(monograph.id)
-        data["reportID"] = monograph.id
+        data["suggestURL"] = "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.address)
+        data["historyURL"] = "/_formulary/history?page=" + SiteURLs.queryValue(monograph.address)
+        data["signOffURL"] = "/_formulary/sign-off?page=" + SiteURLs.queryValue(monograph.address)
+        data["reportID"] = monograph.address
         data["reportSections"] = SectionText.reviewableNames(of: monograph.sections).filter { $0 != "preamble" }.map {
-            ["name": $0, "title": SectionText.title(of: $0)]
+            ["name": $0, "title": sectionTitle(ofName: $0)]
         }
         // Only a date the text is known to have changed on (never the file's modification time).
         data["dateModified"] = summary.lastModified.isEmpty ? TemplateNull() : summary.lastModified
-        data["dateModifiedLabel"] = Self.dateLabel(summary.lastModified)
+        data["dateModifiedLabel"] = strings.date(summary.lastModified)
+        data["lastUpdatedHTML"] = strings.html(
+            "lastUpdated",
+            [
+                "date": "<time datetime=\"\(HTMLText.escaped(summary.lastModified))\">"
+                    + HTMLText.escaped(strings.date(summary.lastModified)) + "</time>"
+            ])
         data["jsonURL"] = urls.link(SiteURLs.monographJSONPath(monograph.id))
         data["sourcePath"] = monograph.source.path
 
@@ -158,7 +247,7 @@ struct PageData: @unchecked Sendable {
         }
         data["hasIngredients"] = !ingredients.isEmpty
         data["ingredients"] = ingredients
-        data["ingredientsLabel"] = monograph.ingredients.count > 1 ? "Ingredients" : "Ingredient"
+        data["ingredientsLabel"] = strings[monograph.ingredients.count > 1 ? "ingredientsLabel" : "ingredientLabel"]
 
         if let product = monograph.product {
             let target = catalog.target(ofBrand: summary)
@@ -200,18 +289,18 @@ struct PageData: @unchecked Sendable {
         }
         // What reviewers said of each section, when the page has sign-offs.
         var sectionChecks: [Section: [String: Any]] = [:]
-        if let review = reviews.reviews[monograph.id] {
+        if let review {
             let byName = Dictionary(review.sections.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             for (section, name) in zip(monograph.sections, SectionNames.names(of: monograph.sections)) {
                 guard let name, let state = byName[name] else { continue }
-                sectionChecks[section] = Self.check(state)
+                sectionChecks[section] = check(state)
             }
         }
         for section in ordered {
-            let canonical = Self.sectionTitles[section.kind]
+            let canonical = Self.sectionTitleKeys[section.kind].map { strings[$0] }
             let heading =
                 (kindCounts[section.kind] == 1 ? canonical : nil)
-                ?? Self.cleanHeading(section.heading, fallback: canonical)
+                ?? Self.cleanHeading(section.heading, fallback: canonical ?? strings["moreInformation"])
             var anchor =
                 section.kind == .other
                 ? (Slug.make(heading).isEmpty ? "section" : Slug.make(heading)) : Slug.make(section.kind.rawValue)
@@ -226,19 +315,20 @@ struct PageData: @unchecked Sendable {
                 "anchor": anchor, "heading": heading, "kind": section.kind.rawValue,
                 "html": MarkdownHTML.render(section.markdown),
                 "editURL": editNames[section].map {
-                    "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.id) + "&section="
+                    "/_formulary/suggest?page=" + SiteURLs.queryValue(monograph.address) + "&section="
                         + SiteURLs.queryValue($0)
                 } ?? TemplateNull(),
+                "editLabel": strings.text("suggestEditTo", ["section": heading]),
             ])
         }
         data["sections"] = sections
         data["hasFAQs"] = !monograph.faqs.isEmpty
         data["faqs"] = monograph.faqs.map { ["question": $0.question, "answerHTML": MarkdownHTML.render($0.answer)] }
         var contents = sections.map { ["anchor": $0["anchor"]!, "heading": $0["heading"]!] }
-        if !monograph.faqs.isEmpty { contents.append(["anchor": "faqs", "heading": "FAQs"]) }
+        if !monograph.faqs.isEmpty { contents.append(["anchor": "faqs", "heading": strings["faqsShort"]]) }
         data["contents"] = contents
         data["hasContents"] = contents.count > 1
-        let disclaimer = monograph.disclaimer ?? Self.standardDisclaimer
+        let disclaimer = monograph.disclaimer ?? strings["standardDisclaimer"]
         data["disclaimerHTML"] = MarkdownHTML.render(disclaimer)
         data["noteHTML"] = monograph.section(.note).map { MarkdownHTML.render($0.markdown) } ?? ""
         return data
@@ -251,11 +341,8 @@ struct PageData: @unchecked Sendable {
         data["provenanceClass"] = monograph.flags.aiGenerated ? "provenance-draft" : "provenance-reviewed"
         // Front matter says a page is not AI-drafted (`ai_generated: false`) or names who
         // reviewed it; the badge says no more than that.
-        data["provenanceLabel"] = monograph.flags.aiGenerated ? "AI draft, not reviewed" : "Written by people"
-        data["provenanceText"] =
-            monograph.flags.aiGenerated
-            ? "Drafted with the help of AI; no person has checked it yet."
-            : "Written or reviewed by people, not drafted by AI."
+        data["provenanceLabel"] = strings[monograph.flags.aiGenerated ? "aiDraftLabel" : "peopleLabel"]
+        data["provenanceText"] = strings[monograph.flags.aiGenerated ? "aiDraftText" : "peopleText"]
         data["reviewedBy"] = monograph.review?.by ?? TemplateNull()
         data["reviewedAt"] = monograph.review?.at ?? TemplateNull()
         data["reviewState"] = monograph.review == nil ? "not-reviewed" : "reviewed"
@@ -263,8 +350,8 @@ struct PageData: @unchecked Sendable {
         if let review {
             data["reviewState"] = review.state.rawValue
             data["reviewChecks"] = review.sections.map { section in
-                var check = Self.check(section)
-                check["title"] = section.title
+                var check = check(section)
+                check["title"] = sectionTitle(ofName: section.name)
                 return check
             }
             data["reviewedBy"] = review.reviewers.isEmpty ? TemplateNull() : review.reviewers.joined(separator: ", ")
@@ -272,83 +359,83 @@ struct PageData: @unchecked Sendable {
             switch review.state {
             case .reviewed:
                 data["provenanceClass"] = "provenance-reviewed"
-                data["provenanceLabel"] = "Reviewed"
-                data["provenanceText"] =
-                    "Every section checked by people, last on \(Self.dateLabel(review.lastReviewed ?? "")); "
-                    + "who checked which is listed below."
+                data["provenanceLabel"] = strings["reviewedLabel"]
+                data["provenanceText"] = strings.text("reviewedText", ["date": strings.date(review.lastReviewed ?? "")])
             case .partlyReviewed:
-                let checked = review.signedOff.map(\.title)
+                let checked = review.signedOff.map { sectionTitle(ofName: $0.name) }
                 data["provenanceClass"] = "provenance-partly"
-                data["provenanceLabel"] = "Partly reviewed"
-                data["provenanceText"] =
-                    "\(checked.count) of \(review.sections.count) sections checked by people ("
-                    + checked.joined(separator: ", ") + "); the rest is "
-                    + (monograph.flags.aiGenerated ? "an AI draft " : "")
-                    + "not checked yet."
+                data["provenanceLabel"] = strings["partlyLabel"]
+                data["provenanceText"] = strings.text(
+                    monograph.flags.aiGenerated ? "partlyDraftText" : "partlyText",
+                    [
+                        "checked": String(checked.count), "sections": String(review.sections.count),
+                        "names": checked.joined(separator: ", "),
+                    ])
             case .notReviewed:
                 if !review.changed.isEmpty {
-                    data["provenanceText"] =
-                        (monograph.flags.aiGenerated ? "Drafted with the help of AI. " : "")
-                        + "Sections checked before have changed since; no section stands checked."
+                    data["provenanceText"] = strings[monograph.flags.aiGenerated ? "changedDraftText" : "changedText"]
                 }
             }
         } else if let legacy = monograph.review {
             data["provenanceClass"] = "provenance-reviewed"
-            data["provenanceLabel"] = "Reviewed"
+            data["provenanceLabel"] = strings["reviewedLabel"]
             data["provenanceText"] =
-                "Reviewed by \(legacy.by)" + (legacy.at.map { " on \(Self.dateLabel($0))" } ?? "") + "."
+                legacy.at.map { strings.text("reviewedByOnText", ["name": legacy.by, "date": strings.date($0)]) }
+                ?? strings.text("reviewedByText", ["name": legacy.by])
         }
         data["hasReviewChecks"] = !(data["reviewChecks"] as? [[String: Any]] ?? []).isEmpty
         return data
     }
 
+    /// A translation's note: what it was translated from, and whether that page changed since.
+    func translation(_ monograph: Monograph) -> [String: Any] {
+        guard let translation = monograph.translation, !edition.isMain else {
+            return ["isTranslation": false, "translationOutdated": false, "translationHTML": TemplateNull()]
+        }
+        let source = editions.main.strings["languageName"]
+        let link = "<a href=\"\(HTMLText.escaped(rootURLs.link(SiteURLs.monographPath(monograph.id))))\" hreflang=\"\(HTMLText.escaped(editions.main.language))\">"
+        let outdated = translation.outdated ?? false
+        return [
+            "isTranslation": true, "translationOutdated": outdated,
+            "translationHTML": strings.html(
+                outdated ? "translationOutdated" : "translationOf", ["language": link + HTMLText.escaped(source) + "</a>"]),
+        ]
+    }
+
     /// One section's check, for the template: `state` (`checked`, `changed`, `not-checked`) and
     /// a sentence: "Checked by a pharmacist, A. Sharma, 3 December 2026."
-    static func check(_ section: PageReview.Section) -> [String: Any] {
+    func check(_ section: PageReview.Section) -> [String: Any] {
         func who(_ signOff: SignOff) -> String {
             guard let qualification = signOff.qualifications.first else { return signOff.reviewer }
-            let article = "aeiou".contains(qualification.lowercased().first ?? "x") ? "an" : "a"
-            return "\(article) \(qualification), \(signOff.reviewer)"
+            let vowel = "aeiou".contains(qualification.lowercased().first ?? "x")
+            return strings.text(
+                vowel ? "reviewerWithQualificationVowel" : "reviewerWithQualification",
+                ["qualification": qualification, "name": signOff.reviewer])
         }
         if let signOff = section.signedOff {
             return [
                 "state": "checked",
-                "text": "Checked by \(who(signOff)), \(dateLabel(String(signOff.at.prefix(10)))).",
+                "text": strings.text(
+                    "checkedBy", ["who": who(signOff), "date": strings.date(String(signOff.at.prefix(10)))]),
             ]
         }
         if let old = section.changedSince {
             return [
                 "state": "changed",
-                "text":
-                    "Changed since \(who(old))\(old.qualifications.isEmpty ? "" : ",") checked it on "
-                    + "\(dateLabel(String(old.at.prefix(10)))); not checked since.",
+                "text": strings.text(
+                    old.qualifications.isEmpty ? "changedSince" : "changedSinceQualified",
+                    ["who": who(old), "date": strings.date(String(old.at.prefix(10)))]),
             ]
         }
-        return ["state": "not-checked", "text": "Not checked by a person yet."]
+        return ["state": "not-checked", "text": strings["notChecked"]]
     }
 
-    static let standardDisclaimer =
-        "This information is for general knowledge only and is not medical advice. Always consult a doctor or pharmacist about your own treatment."
-
-    static func kindLabel(_ kind: MonographKind) -> String {
+    func kindLabel(_ kind: MonographKind) -> String {
         switch kind {
-        case .single: return "Medicine"
-        case .combination: return "Combination"
-        case .brand: return "Brand"
+        case .single: return strings["kindMedicine"]
+        case .combination: return strings["kindCombination"]
+        case .brand: return strings["kindBrand"]
         }
-    }
-
-    /// `2025-09-22` as `22 September 2025`.
-    static func dateLabel(_ date: String) -> String {
-        let parts = date.split(separator: "-")
-        let months = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
-        ]
-        guard parts.count == 3, let month = Int(parts[1]), (1...12).contains(month), let day = Int(parts[2]) else {
-            return date
-        }
-        return "\(day) \(months[month - 1]) \(parts[0])"
     }
 
     /// A source heading without its Markdown emphasis or trailing colon.
@@ -361,7 +448,7 @@ struct PageData: @unchecked Sendable {
     }
 
     /// The front matter's description, or the first sentence or two of the uses.
-    static func description(of monograph: Monograph, summary: PageSummary) -> String {
+    static func description(of monograph: Monograph, summary: PageSummary, strings: SiteStrings) -> String {
         if let description = monograph.description, !description.isEmpty { return description }
         let source = (monograph.section(.usage) ?? monograph.section(.summary))?.markdown ?? ""
         var plain = ""
@@ -408,7 +495,7 @@ struct PageData: @unchecked Sendable {
             if length >= 155 { break }
         }
         if plain.isEmpty {
-            return "\(monograph.title): uses, dosage, side effects and precautions in plain language."
+            return strings.text("pageDescription", ["title": monograph.title])
         }
         if length >= 155, let space = plain.lastIndex(of: " ") { plain = String(plain[..<space]) + "…" }
         return plain
@@ -421,8 +508,10 @@ struct PageData: @unchecked Sendable {
         data["letters"] = letterLinks
         var kinds: [[String: Any]] = []
         let counts = Dictionary(grouping: catalog.pages, by: \.kind).mapValues(\.count)
-        for (kind, label) in [(MonographKind.single, "medicines"), (.combination, "combinations"), (.brand, "brands")] {
-            if let count = counts[kind] { kinds.append(["count": count, "label": label]) }
+        for (kind, label) in [
+            (MonographKind.single, "countMedicines"), (.combination, "countCombinations"), (.brand, "countBrands"),
+        ] {
+            if let count = counts[kind] { kinds.append(["count": count, "label": strings[label]]) }
         }
         data["kinds"] = kinds
         data["ingredientCount"] = catalog.ingredients.count
@@ -439,6 +528,14 @@ struct PageData: @unchecked Sendable {
         data["aiDraftCount"] = drafts
         data["hasAIDrafts"] = drafts > 0
         data["coverageURL"] = configuration.contributions.enabled ? "/_formulary/coverage" : TemplateNull()
+        func strong(_ count: Int) -> String { "<strong>\(count)</strong>" }
+        var coverage = strings.html(
+            "coverageReviewed", ["reviewed": strong(reviewed.reviewed), "pages": String(catalog.pages.count)])
+        if reviewed.partly > 0 { coverage += strings.html("coveragePartly", ["partly": strong(reviewed.partly)]) }
+        coverage += strings.html(
+            "coverageNotReviewed", ["notReviewed": String(catalog.pages.count - reviewed.reviewed - reviewed.partly)])
+        if drafts > 0 { coverage += strings.html("coverageDrafts", ["drafts": String(drafts)]) }
+        data["coverageHTML"] = coverage + strings.html("coverageEnd")
         var json = JSONText()
         json.openObject()
         json.string("@context", "https://schema.org")
@@ -458,19 +555,21 @@ struct PageData: @unchecked Sendable {
     func letter(_ letter: String, pages: [PageSummary]) -> [String: Any] {
         let label = Self.letterLabel(letter)
         var data = common(
-            title: "Medicines: \(label)", description: "Medicines starting with \(label), A–Z.",
-            path: SiteURLs.letterPath(letter))
-        data["heading"] = "Medicines: \(label)"
+            title: strings.text("letterTitle", ["letter": label]),
+            description: strings.text("letterDescription", ["letter": label]),
+            path: SiteURLs.letterPath(letter), hasEveryLanguage: false)
+        data["heading"] = strings.text("letterTitle", ["letter": label])
         data["letters"] = letterLinks.map { link -> [String: Any] in
             var link = link
             link["current"] = (link["label"] as? String) == label
             return link
         }
         data["entryCount"] = pages.count
+        data["entryCountText"] = strings.text("letterCount", ["count": String(pages.count)])
         data["entries"] = pages.map { page -> [String: Any] in
             [
                 "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)), "kind": page.kind.rawValue,
-                "kindLabel": Self.kindLabel(page.kind), "banned": page.banned,
+                "kindLabel": kindLabel(page.kind), "banned": page.banned,
             ]
         }
         return data
@@ -478,8 +577,7 @@ struct PageData: @unchecked Sendable {
 
     func ingredients() -> [String: Any] {
         var data = common(
-            title: "Active ingredients",
-            description: "Every active ingredient, with the medicines, combinations and brands that contain it.",
+            title: strings["ingredientsTitle"], description: strings["ingredientsDescription"],
             path: SiteURLs.ingredientsPath)
         var groups: [String: [[String: Any]]] = [:]
         for entry in catalog.ingredients {
@@ -491,6 +589,7 @@ struct PageData: @unchecked Sendable {
             groups[letter].map { ["id": letter, "label": Self.letterLabel(letter), "items": $0] }
         }
         data["ingredientCount"] = catalog.ingredients.count
+        data["ingredientCountText"] = strings.text("ingredientsCount", ["count": String(catalog.ingredients.count)])
         return data
     }
 
@@ -499,11 +598,10 @@ struct PageData: @unchecked Sendable {
     {
         let label = Self.letterLabel(letter)
         var data = common(
-            title: "Ingredients: \(label)",
-            description:
-                "Active ingredients starting with \(label), with the medicines, combinations and brands that contain them.",
-            path: SiteURLs.ingredientLetterPath(letter))
-        data["heading"] = "Ingredients: \(label)"
+            title: strings.text("ingredientLetterTitle", ["letter": label]),
+            description: strings.text("ingredientLetterDescription", ["letter": label]),
+            path: SiteURLs.ingredientLetterPath(letter), hasEveryLanguage: false)
+        data["heading"] = strings.text("ingredientLetterTitle", ["letter": label])
         data["letters"] = letters.map { other -> [String: Any] in
             [
                 "label": Self.letterLabel(other), "url": urls.link(SiteURLs.ingredientLetterPath(other)),
@@ -518,9 +616,9 @@ struct PageData: @unchecked Sendable {
                     "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)), "banned": page.banned,
                 ])
             }
-            let groups = [(MonographKind.single, "On its own"), (.combination, "In combinations"), (.brand, "Brands")]
+            let groups = [(MonographKind.single, "onItsOwn"), (.combination, "inCombinations"), (.brand, "brandsGroup")]
                 .compactMap { kind, label -> [String: Any]? in
-                    byKind[kind].map { ["label": label, "entries": $0] }
+                    byKind[kind].map { ["label": strings[label], "entries": $0] }
                 }
             return ["name": entry.name, "anchor": entry.slug, "count": entry.pages.count, "groups": groups]
         }
@@ -529,14 +627,40 @@ struct PageData: @unchecked Sendable {
 
     func search(indexURL: String) -> [String: Any] {
         var data = common(
-            title: "Search", description: "Search medicines by name, brand, ingredient or spelling variant.",
-            path: SiteURLs.searchPath, noindex: true)
+            title: strings["searchTitle"], description: strings["searchDescription"], path: SiteURLs.searchPath,
+            noindex: true)
         data["searchIndexURL"] = indexURL
+        data["searchRoot"] = rootURLs.basePath
+        data["noScriptHTML"] = strings.html("searchNeedsJavaScript", browseLinks)
+        var json = JSONText()
+        json.openObject()
+        for key in ["searchNothing", "searchOne", "searchMany", "searchManyShown", "searchUnavailable",
+            "kindMedicine", "kindCombination", "kindBrand", "prohibitedBadge"]
+        {
+            json.string(key, strings[key])
+        }
+        json.closeObject()
+        data["searchStrings"] = json.text
         data["missesURL"] = configuration.contributions.enabled ? "/_formulary/search-miss" : TemplateNull()
         return data
     }
 
     func notFound() -> [String: Any] {
-        common(title: "Page not found", description: "This page does not exist.", path: "404.html", noindex: true)
+        var data = common(
+            title: strings["notFoundTitle"], description: strings["notFoundDescription"], path: "404.html",
+            noindex: true)
+        data["notFoundBrowseHTML"] = strings.html("notFoundBrowse", browseLinks)
+        return data
+    }
+
+    /// `{az}` and `{ingredients}`: links to the A–Z and ingredient indexes, in sentences that
+    /// point readers to them.
+    private var browseLinks: [String: String] {
+        [
+            "az": "<a href=\"\(HTMLText.escaped(siteKeys["browseURL"] as? String ?? ""))\">"
+                + HTMLText.escaped(strings["azList"]) + "</a>",
+            "ingredients": "<a href=\"\(HTMLText.escaped(urls.link(SiteURLs.ingredientsPath)))\">"
+                + HTMLText.escaped(strings["ingredientIndex"]) + "</a>",
+        ]
     }
 }

@@ -5,54 +5,61 @@ import FormularyReference
 /// India's prohibited combinations and the Jan Aushadhi prices. Each sentence says where the
 /// fact comes from and as of when.
 enum RegulatoryText {
-    /// Template values for the monograph page: `banned` is set by the caller; these add the banner's text.
-    static func values(for monograph: Monograph) -> [String: Any] {
+    /// Template values for the monograph page: `banned` is set by the caller; these add the
+    /// banner's text, in the page's language.
+    static func values(for monograph: Monograph, strings: SiteStrings) -> [String: Any] {
         var data: [String: Any] = [:]
         data["bannedText"] = TemplateNull()
         data["regulatoryNotice"] = TemplateNull()
         data["regulatorySource"] = TemplateNull()
         data["regulatoryOverride"] = TemplateNull()
         if let regulatory = monograph.regulatory {
-            let date = ReferenceDate.spelled(regulatory.date)
-            let gazette = "notification \(regulatory.notification) in the Gazette of India"
-            data["regulatorySource"] =
-                "Source: CDSCO (Central Drugs Standard Control Organisation), list of prohibited fixed-dose combinations, “\(regulatory.list)”, item \(regulatory.item): “\(regulatory.combination)”."
+            let date = strings.date(regulatory.date)
+            let gazette = strings.text("gazette", ["notification": regulatory.notification])
+            data["regulatorySource"] = strings.text(
+                "regulatorySource",
+                ["list": regulatory.list, "item": String(regulatory.item), "combination": regulatory.combination])
             if let override = regulatory.override {
-                data["regulatoryOverride"] =
-                    "The list of combinations prohibited in India names “\(regulatory.combination)” (\(gazette), \(date)); a reviewer\(override.by.map { ", \($0)," } ?? "") found that it does not apply to this page: \(override.reason)"
+                data["regulatoryOverride"] = strings.text(
+                    "regulatoryOverride",
+                    [
+                        "combination": regulatory.combination, "gazette": gazette, "date": date,
+                        "by": override.by.map { strings.text("regulatoryOverrideBy", ["name": $0]) } ?? "",
+                        "reason": override.reason,
+                    ])
             } else if regulatory.prohibitsPage {
-                data["bannedText"] =
-                    "The sale of this combination is prohibited in India since \(date) (\(gazette)). Do not start it; if you take it, talk to your doctor about alternatives."
+                data["bannedText"] = strings.text("bannedSince", ["date": date, "gazette": gazette])
             } else if regulatory.match == .exact {
-                data["regulatoryNotice"] =
-                    "India prohibited this combination by \(gazette) of \(date). The list gives its status as: \(regulatory.status). Ask your doctor or pharmacist before you use it."
+                data["regulatoryNotice"] = strings.text(
+                    "bannedStatus", ["gazette": gazette, "date": date, "status": regulatory.status])
             } else {
-                let status = regulatory.isBannedStatus ? "prohibited" : "listed (status: \(regulatory.status))"
-                data["regulatoryNotice"] =
-                    "India has \(status) “\(regulatory.combination)” by \(gazette) of \(date). That entry names a form, strength or spelling this page does not state, so it may or may not cover the product you have: ask a pharmacist."
+                let status =
+                    regulatory.isBannedStatus
+                    ? strings["possibleProhibited"] : strings.text("possibleListed", ["status": regulatory.status])
+                data["regulatoryNotice"] = strings.text(
+                    "possibleMatch",
+                    ["status": status, "combination": regulatory.combination, "gazette": gazette, "date": date])
             }
         } else if monograph.flags.banned {
-            data["bannedText"] =
-                "This fixed-dose combination is prohibited for manufacture, sale and distribution in India. Do not start it; if you take it, talk to your doctor about alternatives."
+            data["bannedText"] = strings["bannedFrontMatter"]
         }
         let prices = monograph.prices ?? []
         // The two lists can disagree: the government's generic list may still name a
         // combination it has prohibited. Say so rather than show a price under a ban.
         data["pricesCaveat"] = TemplateNull()
         if let regulatory = monograph.regulatory, regulatory.prohibitsPage, let first = prices.first {
-            data["pricesCaveat"] =
-                "The Jan Aushadhi list of \(ReferenceDate.spelled(first.date)) still names this combination, although its sale has been prohibited since \(ReferenceDate.spelled(regulatory.date)). Ask a pharmacist before you buy it."
+            data["pricesCaveat"] = strings.text(
+                "pricesCaveat", ["listDate": strings.date(first.date), "bannedDate": strings.date(regulatory.date)])
         }
         data["hasPrices"] = !prices.isEmpty
         data["prices"] = prices.prefix(12).map { price -> [String: Any] in
             ["product": price.product, "pack": price.pack, "mrp": rupees(price.mrp)]
         }
         data["morePrices"] =
-            prices.count > 12 ? "and \(prices.count - 12) more in this page's JSON record." : TemplateNull()
+            prices.count > 12 ? strings.text("morePrices", ["count": String(prices.count - 12)]) : TemplateNull()
         data["pricesSource"] =
-            prices.first.map {
-                "Maximum retail prices from the \($0.list), as of \(ReferenceDate.spelled($0.date)). Sold at Jan Aushadhi Kendras."
-            } ?? TemplateNull()
+            prices.first.map { strings.text("pricesSource", ["list": $0.list, "date": strings.date($0.date)]) }
+            ?? TemplateNull()
         return data
     }
 

@@ -39,6 +39,10 @@ public struct SiteBuilder: Sendable {
         public var reference: ReferenceLists = .builtIn
         /// The store's sign-offs and dates of the pages (empty without a store).
         public var reviews: ReviewLedger = .empty
+        /// The site's `strings/` folder: its words for the theme, by language (`hi.yml`).
+        public var stringsFolder: String?
+        /// The words of each language, read by `build` from `stringsFolder` and the built-in ones.
+        var strings: [String: SiteStrings] = [:]
 
         public init(
             contentFolder: String, outputFolder: String, templatesFolder: String? = nil, staticFolder: String? = nil,
@@ -80,25 +84,38 @@ public struct SiteBuilder: Sendable {
 
     public enum Failure: Swift.Error, CustomStringConvertible {
         case template(TemplateError)
+        case strings(SiteStrings.Failure)
         case content(String)
         case output(String)
 
         public var description: String {
             switch self {
             case .template(let error): return error.description
+            case .strings(let error): return error.description
             case .content(let message): return "error: \(message)"
             case .output(let message): return "error: \(message)"
             }
         }
     }
 
-    public let request: Request
+    public private(set) var request: Request
 
     public init(_ request: Request) {
         self.request = request
     }
 
     public func build(progress: Progress? = nil) throws(Failure) -> Report {
+        var builder = self
+        do throws(SiteStrings.Failure) {
+            builder.request.strings = try SiteEditions.strings(
+                for: request.configuration, stringsFolder: request.stringsFolder)
+        } catch {
+            throw .strings(error)
+        }
+        return try builder.buildWithStrings(progress: progress)
+    }
+
+    private func buildWithStrings(progress: Progress?) throws(Failure) -> Report {
         let timings = PhaseTimings()
         // India's lists are read for matching meanwhile too; the first changed page waits for them.
         request.reference.prepare()
@@ -115,8 +132,13 @@ public struct SiteBuilder: Sendable {
                 }
             }
         // So is the catalog of its pages, which an edit that changes no listing reuses.
+        let (configuration, strings) = (request.configuration, request.strings)
         let catalogJob = cacheJob.map { cacheJob in
-            BackgroundJob { SiteCatalog(pages: cacheJob.wait()?.entries.values.map(\.summary) ?? []) }
+            BackgroundJob {
+                SiteEditions(
+                    pages: cacheJob.wait()?.entries.values.map(\.summary) ?? [], configuration: configuration,
+                    strings: strings)
+            }
         }
         let templates: TemplateSet
         do throws(TemplateError) {
@@ -162,7 +184,7 @@ public struct SiteBuilder: Sendable {
             timings.mark("cache")
             var build = IncrementalBuild(
                 request: request, templates: templates, assets: assets, cache: cache, files: files, stamps: stamps,
-                previousCatalog: catalogJob, progress: progress)
+                previousEditions: catalogJob, progress: progress)
             let changed = reviewStamps.changed(since: previousStamps ?? ReviewStamps(.empty, git: [:]))
             build.reviewChanged = Set(changed.filter { !$0.hasPrefix(ReviewStamps.filePrefix) })
             build.datesChanged = Set(
@@ -336,6 +358,11 @@ public struct SiteBuilder: Sendable {
         hasher.combine(templates.fingerprint)
         // Another list can flag or clear any page: every page is rendered again.
         hasher.combine(request.reference.fingerprint)
+        // The theme's words in every language, and which languages the site has.
+        for language in [request.configuration.language] + request.configuration.languages {
+            hasher.combine(language)
+            hasher.combine(request.strings[language]?.fingerprint ?? "")
+        }
         for (path, bytes) in assets.sorted(by: { $0.key < $1.key }) {
             hasher.combine(path)
             hasher.combine(bytes)

@@ -10,6 +10,8 @@ import FormularyParsing
 /// build can rebuild it without reading unchanged pages again.
 public struct PageSummary: Sendable, Hashable {
     public var id: String
+    /// A translation's language (`hi`); nil for a page in the site's main language.
+    public var language: String?
     public var slug: String
     public var collection: String
     public var title: String
@@ -25,8 +27,12 @@ public struct PageSummary: Sendable, Hashable {
     public var aiGenerated: Bool
     public var review: Review?
 
+    /// Where the page lives in the site: `hi/composition/paracetamol` for a translation.
+    public var address: String { language.map { $0 + "/" + id } ?? id }
+
     public init(_ monograph: Monograph, date: String) {
         id = monograph.id
+        language = monograph.translationLanguage
         slug = monograph.slug
         collection = monograph.collection
         title = monograph.title
@@ -43,9 +49,10 @@ public struct PageSummary: Sendable, Hashable {
     public init(
         id: String, slug: String, collection: String, title: String, kind: MonographKind, ingredients: [Ingredient],
         productTarget: String?, lastModified: String, description: String?, banned: Bool, aiGenerated: Bool,
-        review: Review? = nil
+        review: Review? = nil, language: String? = nil
     ) {
         self.review = review
+        self.language = language
         self.id = id
         self.slug = slug
         self.collection = collection
@@ -150,8 +157,18 @@ public struct SiteCatalog: Sendable {
         public var pages: [Int]
     }
 
+    /// How titles fall into letters: Latin `a`...`z` and `0-9`, or (`native`, an edition in
+    /// another script) the title's own first letter in that script's order (Devanagari `अ`...`ह`),
+    /// and its Latin name's letter besides (`पैरासिटामोल (Paracetamol)` under `प` and `p`).
+    public enum LetterScheme: Sendable {
+        case latin, native
+    }
+
+    public let letterScheme: LetterScheme
+
     /// `pages` in any order; they are kept sorted by title.
-    public init(pages unsorted: [PageSummary]) {
+    public init(pages unsorted: [PageSummary], letters letterScheme: LetterScheme = .latin) {
+        self.letterScheme = letterScheme
         // Each page's sort key and ingredient keys, computed once and on every core: lower-casing
         // inside the comparison would do it n log n times.
         let prepared = ResultSlots<(title: SortKey, ingredients: [String])>(count: unsorted.count)
@@ -222,7 +239,10 @@ public struct SiteCatalog: Sendable {
         for (index, entry) in sorted.enumerated() { ingredientIndexByKey[entry.key] = index }
         self.ingredientIndexByKey = ingredientIndexByKey
         // Made once: every A–Z page, ingredient page and the sitemap read them.
-        pagesByLetter = Self.grouped(pages, by: \.title).map { ($0.letter, $0.values) }
+        switch letterScheme {
+        case .latin: pagesByLetter = Self.grouped(pages, by: \.title).map { ($0.letter, $0.values) }
+        case .native: pagesByLetter = Self.groupedNatively(pages)
+        }
         ingredientsByLetter = Self.grouped(sorted, by: \.name).map { ($0.letter, $0.values) }
     }
 
@@ -230,6 +250,7 @@ public struct SiteCatalog: Sendable {
     /// id: for pages whose listing (title, slug, kind, ingredients, brand target) did not
     /// change, so that nothing moves. Returns nil when a page is not in the catalog.
     func replacing(_ summaries: [PageSummary]) -> SiteCatalog? {
+        guard letterScheme == .latin else { return nil }
         var catalog = self
         for summary in summaries {
             guard let index = catalog.pages.firstIndex(where: { $0.id == summary.id }) else { return nil }
@@ -267,6 +288,45 @@ public struct SiteCatalog: Sendable {
     }
 
     public static let letters = (UInt8(ascii: "a")...UInt8(ascii: "z")).map { String(UnicodeScalar($0)) } + ["0-9"]
+
+    /// Pages by their own script's first letter (in that script's order), then by their Latin
+    /// name's letter: a page may be in two groups.
+    private static func groupedNatively(_ pages: [PageSummary]) -> [(letter: String, pages: [PageSummary])] {
+        var native: [Unicode.Scalar: [PageSummary]] = [:]
+        var latin = [[PageSummary]](repeating: [], count: letters.count)
+        for page in pages {
+            if let letter = nativeLetter(of: page.title) { native[letter, default: []].append(page) }
+            latin[letterNumber(of: TitleParser.latinName(in: page.title) ?? page.title)].append(page)
+        }
+        return native.keys.sorted { $0.value < $1.value }.map { (String($0), native[$0]!) }
+            + letters.indices.compactMap { latin[$0].isEmpty ? nil : (letters[$0], latin[$0]) }
+    }
+
+    /// The letters a title is listed under in a catalog of `scheme`, its own script's first.
+    public static func letters(of title: String, scheme: LetterScheme) -> [String] {
+        guard scheme == .native else { return [letter(of: title)] }
+        let latin = letter(of: TitleParser.latinName(in: title) ?? title)
+        return nativeLetter(of: title).map { [String($0), latin] } ?? [latin]
+    }
+
+    /// The first Devanagari letter of a title (an independent vowel or a consonant, a nukta's
+    /// letter as its base letter: `ज़` under `ज`), when its first letter is Devanagari. Their
+    /// code points are in the order of the Hindi alphabet.
+    static func nativeLetter(of title: String) -> Unicode.Scalar? {
+        for scalar in title.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x0958...0x095F:
+                let bases: [UInt32] = [0x0915, 0x0916, 0x0917, 0x091C, 0x0921, 0x0922, 0x092B, 0x092F]
+                return Unicode.Scalar(bases[Int(value - 0x0958)])
+            case 0x0911: return Unicode.Scalar(0x0913)  // ऑ with ओ
+            case 0x0904...0x0939, 0x0960, 0x0961: return scalar
+            default:
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return nil }
+            }
+        }
+        return nil
+    }
 
     public static func letter(of title: String) -> String { letters[letterNumber(of: title)] }
 

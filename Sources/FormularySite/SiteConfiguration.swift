@@ -9,6 +9,7 @@ import Yams
 /// description: Plain-language information about medicines.
 /// baseURL: https://medicines.example.org/
 /// language: en
+/// languages: [hi]     # translations: paracetamol.hi.md beside paracetamol.md, at /hi/...
 /// ```
 ///
 /// Every key is optional; folders default to `content/`, `templates/`, `static/` and `public/`.
@@ -20,6 +21,10 @@ public struct SiteConfiguration: Sendable, Equatable {
     /// and Open Graph tags are absolute URLs under it; links between pages use its path.
     public var baseURL = "http://localhost:8080/"
     public var language = "en"
+    /// The languages pages are translated into, besides `language`, in the order the language
+    /// switch shows them (`languages: [hi]`). A translation sits beside its page with the code
+    /// before `.md` (`paracetamol.hi.md`) and is published under `/hi/`.
+    public var languages: [String] = []
     public var contentFolder = "content"
     public var templatesFolder = "templates"
     public var staticFolder = "static"
@@ -56,8 +61,8 @@ public struct SiteConfiguration: Sendable, Equatable {
 
     /// The keys this file may hold; anything else is a typo worth reporting.
     static let knownKeys = [
-        "title", "description", "baseURL", "language", "content", "templates", "static", "output", "check",
-        "database", "generate", "contributions", "reference", "review",
+        "title", "description", "baseURL", "language", "languages", "content", "templates", "static", "output",
+        "check", "database", "generate", "contributions", "reference", "review",
     ]
 
     /// A problem in `formulary.yml`, with its place.
@@ -77,6 +82,7 @@ public struct SiteConfiguration: Sendable, Equatable {
             throw Error(path: path, line: 1, message: "not valid YAML: \(error)")
         }
         var configuration = SiteConfiguration()
+        var languagesLine = 1
         guard let root else { return configuration }
         guard case .mapping(let mapping) = root else {
             throw Error(path: path, line: root.mark?.line ?? 1, message: "expected settings as 'key: value' lines")
@@ -97,6 +103,11 @@ public struct SiteConfiguration: Sendable, Equatable {
             }
             if name == "review" {
                 configuration.highRisk = try highRiskSettings(value, path: path)
+                continue
+            }
+            if name == "languages" {
+                configuration.languages = try languageList(value, path: path)
+                languagesLine = key.mark?.line ?? 1
                 continue
             }
             guard
@@ -123,7 +134,42 @@ public struct SiteConfiguration: Sendable, Equatable {
                 }
             }
         }
+        if configuration.languages.contains(configuration.language) {
+            throw Error(
+                path: path, line: languagesLine,
+                message:
+                    "'languages' lists the site's own language '\(configuration.language)': list only the languages pages are translated into"
+            )
+        }
         return configuration
+    }
+
+    /// `languages:` a list of language codes (`[hi, ta]`): two or three lower-case letters each,
+    /// as a translation's file name carries them.
+    private static func languageList(_ node: Node, path: String) throws(Error) -> [String] {
+        let items: [Node]
+        switch node {
+        case .sequence(let sequence): items = Array(sequence)
+        case .scalar: items = [node]
+        default:
+            throw Error(path: path, line: node.mark?.line ?? 1, message: "'languages' must be a list such as [hi]")
+        }
+        var languages: [String] = []
+        for item in items {
+            let code = item.string?.trimmingWhitespace() ?? ""
+            guard DocumentLocation.languageSuffix(of: "x." + code) == code else {
+                throw Error(
+                    path: path, line: item.mark?.line ?? 1,
+                    message:
+                        "'\(code)' is not a language code: use two or three lower-case letters (ISO 639-1 or 639-2), such as hi, ta, bn, mr"
+                )
+            }
+            guard !languages.contains(code) else {
+                throw Error(path: path, line: item.mark?.line ?? 1, message: "'\(code)' is listed twice in 'languages'")
+            }
+            languages.append(code)
+        }
+        return languages
     }
 
     /// `reference:` with `banned_combinations: FILE.csv`, `jan_aushadhi: FILE.csv` and, when the

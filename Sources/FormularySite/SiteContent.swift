@@ -19,29 +19,51 @@ public struct SiteContent: Sendable {
         public internal(set) var size: Int64
     }
 
-    /// Every published page, in path order.
+    /// Every published page, in path order: the main language's and the translations.
     public let pages: [Page]
     /// Files that are not pages of the site, each with its reason (a whole message, path first).
     public let skipped: [SiteBuilder.Skip]
+    /// The main language's pages.
     public let catalog: SiteCatalog
-    private let indexByID: [String: Int]
+    private let indexByAddress: [String: Int]
+    /// The site's language, and the languages each medicine with a translation exists in.
+    public let mainLanguage: String
+    private let languagesByID: [String: [String]]
 
-    public init(pages: [Page], skipped: [SiteBuilder.Skip]) {
+    public init(pages: [Page], skipped: [SiteBuilder.Skip], mainLanguage: String = "en", languages: [String] = []) {
         self.pages = pages
         self.skipped = skipped
-        catalog = SiteCatalog(pages: pages.map(\.summary))
-        var indexByID: [String: Int] = [:]
-        for (index, page) in pages.enumerated() { indexByID[page.monograph.id] = index }
-        self.indexByID = indexByID
+        self.mainLanguage = mainLanguage
+        catalog = SiteCatalog(pages: pages.filter { $0.monograph.translationLanguage == nil }.map(\.summary))
+        var indexByAddress: [String: Int] = [:]
+        var byID: [String: Set<String>] = [:]
+        for (index, page) in pages.enumerated() {
+            indexByAddress[page.monograph.address] = index
+            if let language = page.monograph.translationLanguage { byID[page.monograph.id, default: []].insert(language) }
+        }
+        self.indexByAddress = indexByAddress
+        languagesByID = byID.mapValues { found in [mainLanguage] + languages.filter { found.contains($0) } }
     }
 
-    public func page(id: String) -> Page? { indexByID[id].map { pages[$0] } }
+    /// The page at `address`: its id for a page in the main language, `hi/` and its id for a translation.
+    public func page(id address: String) -> Page? { indexByAddress[address].map { pages[$0] } }
+
+    /// A page's record as the build writes it: with its language, the languages it exists in
+    /// and, for a translation, what it was translated from.
+    public func record(_ page: Page) -> Monograph {
+        var monograph = page.monograph
+        monograph.language = monograph.translationLanguage ?? mainLanguage
+        monograph.languages = languagesByID[monograph.id] ?? [mainLanguage]
+        if monograph.translation != nil { monograph.translation?.from = mainLanguage }
+        return monograph
+    }
 
     /// Reads the monographs under `contentFolder`, reusing `previous`'s records for files that
     /// did not change. Throws when the folder cannot be listed.
     public static func load(
         contentFolder: String, includeDrafts: Bool = false, reference: ReferenceLists = .builtIn,
-        dates: PageDates = .none, reusing previous: SiteContent? = nil
+        dates: PageDates = .none, mainLanguage: String = "en", languages: [String] = [],
+        reusing previous: SiteContent? = nil
     ) throws -> SiteContent {
         var previousByPath: [String: Page] = [:]
         for page in previous?.pages ?? [] { previousByPath[page.path] = page }
@@ -68,7 +90,7 @@ public struct SiteContent: Sendable {
                 if let old = previousPages[path], old.modified == stamp.modified, old.size == stamp.size,
                     old.summary.lastModified
                         == dates.date(
-                            id: old.monograph.id, relativePath: PageDates.relative(path, to: contentFolder),
+                            id: old.monograph.address, relativePath: PageDates.relative(path, to: contentFolder),
                             frontMatter: old.monograph.lastModified)
                 {
                     outcomes.set(index, .success(old))
@@ -83,7 +105,7 @@ public struct SiteContent: Sendable {
                     let summary = PageSummary(
                         parsed.monograph,
                         date: dates.date(
-                            id: parsed.monograph.id, relativePath: PageDates.relative(path, to: contentFolder),
+                            id: parsed.monograph.address, relativePath: PageDates.relative(path, to: contentFolder),
                             frontMatter: parsed.monograph.lastModified))
                     outcomes.set(
                         index,
@@ -103,7 +125,7 @@ public struct SiteContent: Sendable {
             switch outcome {
             case .success(let page):
                 if let skip = FullBuild.addressConflict(
-                    id: page.monograph.id, path: page.path, firstPathForID: &firstPathForID)
+                    page.monograph, path: page.path, languages: languages, firstPathForID: &firstPathForID)
                 {
                     skipped.append(skip)
                 } else {
@@ -113,7 +135,8 @@ public struct SiteContent: Sendable {
                 skipped.append(skip)
             }
         }
-        return SiteContent(pages: pages, skipped: skipped)
+        Translations.mark(&pages, record: \.parsed.monograph)
+        return SiteContent(pages: pages, skipped: skipped, mainLanguage: mainLanguage, languages: languages)
     }
 
     /// The record as the API and `formulary show` give it: JSON in the contract's shape.

@@ -48,6 +48,8 @@ public struct SiteFolder: Sendable {
     public func path(_ folder: String) -> String { folder.hasPrefix("/") ? folder : root + "/" + folder }
     public var contentPath: String { path(configuration.contentFolder) }
     public var templatesPath: String { path(configuration.templatesFolder) }
+    /// The site's words for the theme, a file a language (`strings/hi.yml`).
+    public var stringsPath: String { root + "/strings" }
     public var staticPath: String { path(configuration.staticFolder) }
     public var outputPath: String { path(configuration.outputFolder) }
     public var cachePath: String { cacheFile("build-cache") }
@@ -79,6 +81,10 @@ public struct SiteFolder: Sendable {
                 # The address the site is published at: canonical links, the sitemap and Open Graph use it.
                 baseURL: http://localhost:8080/
                 language: en
+                # Translations: paracetamol.hi.md beside paracetamol.md, published under /hi/ with the
+                # theme's words in Hindi (strings/hi.yml in this folder replaces any of them). Add a
+                # language with its code and a strings/LANG.yml of every key of the English one.
+                languages: [hi]
 
                 # Medicines whose pages a wrong word hurts most: the review worklist
                 # (`formulary review worklist`) puts them first. After the ISMP List of High-Alert

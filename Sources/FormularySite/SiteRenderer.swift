@@ -45,7 +45,7 @@ enum PageLoader {
                     let summary = PageSummary(
                         page.monograph,
                         date: dates.date(
-                            id: page.monograph.id, relativePath: PageDates.relative(path, to: contentFolder),
+                            id: page.monograph.address, relativePath: PageDates.relative(path, to: contentFolder),
                             frontMatter: page.monograph.lastModified))
                     results.set(
                         index,
@@ -88,41 +88,78 @@ struct OutputFile: Sendable {
     }
 }
 
-/// Turns records and the catalog into output files.
+/// Turns records and the catalog of one language into output files: the main language's at
+/// the root of the output, a translation language's under its prefix (`hi/`).
 struct SiteRenderer: Sendable {
     let templates: TemplateSet
     let configuration: SiteConfiguration
-    let catalog: SiteCatalog
+    let editions: SiteEditions
+    let edition: SiteEditions.Edition
     let styleVersion: String
     /// The sign-offs of the pages that have some.
     var reviews = SiteReviews.none
 
-    /// A monograph's page and its JSON record (with its review, when it has sign-offs).
+    var catalog: SiteCatalog { edition.catalog }
+
+    init(
+        templates: TemplateSet, configuration: SiteConfiguration, editions: SiteEditions,
+        edition: SiteEditions.Edition? = nil, styleVersion: String, reviews: SiteReviews = .none
+    ) {
+        self.templates = templates
+        self.configuration = configuration
+        self.editions = editions
+        self.edition = edition ?? editions.main
+        self.styleVersion = styleVersion
+        self.reviews = reviews
+    }
+
+    /// A renderer for each language of the site, the main language's first.
+    static func all(
+        templates: TemplateSet, configuration: SiteConfiguration, editions: SiteEditions, styleVersion: String,
+        reviews: SiteReviews
+    ) -> [SiteRenderer] {
+        editions.editions.map {
+            SiteRenderer(
+                templates: templates, configuration: configuration, editions: editions, edition: $0,
+                styleVersion: styleVersion, reviews: reviews)
+        }
+    }
+
+    /// A monograph's page and its JSON record (with its review, when it has sign-offs; its
+    /// language and the languages it exists in).
     func monographFiles(_ page: LoadedPage, data: PageData) throws(TemplateError) -> [OutputFile] {
         var monograph = page.monograph
-        if let review = reviews.reviews[monograph.id] { monograph.review = review.record }
-        let html = try templates.render("monograph", data.monograph(page.monograph, summary: page.summary))
+        monograph.language = edition.language
+        monograph.languages = editions.languages(of: monograph.id)
+        if monograph.translation != nil { monograph.translation?.from = editions.main.language }
+        let html = try templates.render("monograph", data.monograph(monograph, summary: page.summary))
+        if let review = reviews.reviews[monograph.address] { monograph.review = review.record }
         return [
-            OutputFile(SiteURLs.monographPath(monograph.id) + "index.html", html),
-            OutputFile(SiteURLs.monographJSONPath(monograph.id), MonographJSON.encode(monograph) + "\n"),
+            OutputFile(edition.prefix + SiteURLs.monographPath(monograph.id) + "index.html", html),
+            OutputFile(
+                edition.prefix + SiteURLs.monographJSONPath(monograph.id), MonographJSON.encode(monograph) + "\n"),
         ]
     }
 
     /// What every template gets, made once a build.
     func pageData() -> PageData {
-        PageData(configuration: configuration, catalog: catalog, styleVersion: styleVersion, reviews: reviews)
+        PageData(
+            configuration: configuration, editions: editions, edition: edition, styleVersion: styleVersion,
+            reviews: reviews)
     }
 
     /// The home page, the search page and the 404 page.
     func fixedPages(data: PageData) throws(TemplateError) -> [OutputFile] {
-        [
-            OutputFile("index.html", try templates.render("home", data.home())),
+        let prefix = edition.prefix
+        return [
+            OutputFile(prefix + "index.html", try templates.render("home", data.home())),
             OutputFile(
-                SiteURLs.searchPath + "index.html",
-                try templates.render("search", data.search(indexURL: data.urls.link("search/index.json")))),
-            OutputFile("404.html", try templates.render("not-found", data.notFound())),
+                prefix + SiteURLs.searchPath + "index.html",
+                try templates.render("search", data.search(indexURL: data.rootURLs.link("search/index.json")))),
+            OutputFile(prefix + "404.html", try templates.render("not-found", data.notFound())),
             OutputFile(
-                SiteURLs.ingredientsPath + "index.html", try templates.render("ingredients", data.ingredients())),
+                prefix + SiteURLs.ingredientsPath + "index.html",
+                try templates.render("ingredients", data.ingredients())),
         ]
     }
 
@@ -132,7 +169,7 @@ struct SiteRenderer: Sendable {
         for (letter, pages) in catalog.pagesByLetter where letters?.contains(letter) ?? true {
             files.append(
                 OutputFile(
-                    SiteURLs.letterPath(letter) + "index.html",
+                    edition.prefix + SiteURLs.letterPath(letter) + "index.html",
                     try templates.render("letter", data.letter(letter, pages: pages))))
         }
         return files
@@ -146,81 +183,110 @@ struct SiteRenderer: Sendable {
         for (letter, entries) in groups where letters?.contains(letter) ?? true {
             files.append(
                 OutputFile(
-                    SiteURLs.ingredientLetterPath(letter) + "index.html",
+                    edition.prefix + SiteURLs.ingredientLetterPath(letter) + "index.html",
                     try templates.render(
                         "ingredient-letter", data.ingredientLetter(letter, entries: entries, letters: all))))
         }
         return files
     }
 
-    /// `sitemap.xml` (every page once, with the date it last changed), `robots.txt` and `api/v1/index.json`.
-    /// `includingIndex` false leaves out `api/v1/index.json`, which only changes with a listing.
+    /// `sitemap.xml` (every page once, with the date it last changed, and the same page in the
+    /// site's other languages), `robots.txt` and each language's `api/v1/index.json`.
+    /// `includingIndex` false leaves out the API indexes, which only change with a listing.
     func siteFiles(includingIndex: Bool = true) -> [OutputFile] {
         let urls = SiteURLs(baseURL: configuration.baseURL, basePath: configuration.basePath)
-        let newest = catalog.pages.map(\.lastModified).max() ?? ""
+        let multilingual = editions.isMultilingual
         // Written as bytes: one line for each of 11,000 pages.
         var sitemap = Array(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+            (multilingual
+                ? "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+                : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
                 .utf8)
-        sitemap.reserveCapacity(catalog.pages.count * 120)
+        sitemap.reserveCapacity(editions.editions.map(\.catalog.pages.count).reduce(0, +) * 120)
         let base = Array(Self.xmlEscape(urls.baseURL).utf8)
-        func add(_ path: String, _ date: String?) {
+        /// `path` in each language it exists in (`languages`, a prefix each), when there are two or more.
+        func add(_ path: String, _ date: String?, prefix: String = "", alternates languages: [String] = []) {
             sitemap += "<url><loc>".utf8
             sitemap += base
-            Self.appendEscapedPath(path, to: &sitemap)
+            Self.appendEscapedPath(prefix + path, to: &sitemap)
             sitemap += "</loc>".utf8
             if let date, !date.isEmpty {
                 sitemap += "<lastmod>".utf8
                 sitemap += date.utf8
                 sitemap += "</lastmod>".utf8
             }
+            if languages.count > 1 {
+                for language in languages {
+                    let other = editions.editions.first { $0.language == language }?.prefix ?? ""
+                    sitemap += "<xhtml:link rel=\"alternate\" hreflang=\"".utf8
+                    sitemap += Self.xmlEscape(language).utf8
+                    sitemap += "\" href=\"".utf8
+                    sitemap += base
+                    Self.appendEscapedPath(other + path, to: &sitemap)
+                    sitemap += "\"/>".utf8
+                }
+            }
             sitemap += "</url>\n".utf8
         }
-        add("", newest)
-        for (letter, pages) in catalog.pagesByLetter {
-            add(SiteURLs.letterPath(letter), pages.map(\.lastModified).max())
-        }
-        add(SiteURLs.ingredientsPath, newest)
-        for (letter, entries) in catalog.ingredientsByLetter {
-            add(
-                SiteURLs.ingredientLetterPath(letter),
-                entries.flatMap { $0.pages.map { catalog.pages[$0].lastModified } }.max())
-        }
-        for index in catalog.pages.indices {
-            add(SiteURLs.monographPath(catalog.pages[index].id), catalog.pages[index].lastModified)
+        let everyLanguage = multilingual ? editions.editions.map(\.language) : []
+        for edition in editions.editions {
+            let catalog = edition.catalog
+            let prefix = edition.prefix
+            let newest = catalog.pages.map(\.lastModified).max() ?? ""
+            add("", newest, prefix: prefix, alternates: everyLanguage)
+            for (letter, pages) in catalog.pagesByLetter {
+                add(SiteURLs.letterPath(letter), pages.map(\.lastModified).max(), prefix: prefix)
+            }
+            add(SiteURLs.ingredientsPath, newest, prefix: prefix, alternates: everyLanguage)
+            for (letter, entries) in catalog.ingredientsByLetter {
+                add(
+                    SiteURLs.ingredientLetterPath(letter),
+                    entries.flatMap { $0.pages.map { catalog.pages[$0].lastModified } }.max(), prefix: prefix)
+            }
+            for index in catalog.pages.indices {
+                let id = catalog.pages[index].id
+                add(
+                    SiteURLs.monographPath(id), catalog.pages[index].lastModified, prefix: prefix,
+                    alternates: multilingual ? editions.languages(of: id) : [])
+            }
         }
         sitemap += "</urlset>\n".utf8
 
         let robots =
-            "User-agent: *\nAllow: /\nDisallow: \(urls.basePath)search/\n\nSitemap: \(urls.absolute("sitemap.xml"))\n"
-
-        var index = JSONText()
-        guard includingIndex else {
-            return [OutputFile("sitemap.xml", bytes: sitemap), OutputFile("robots.txt", robots)]
-        }
-        index.openObject()
-        index.string("formulary", FormularyVersion.current)
-        index.string("title", configuration.title)
-        index.number("count", Double(catalog.pages.count))
-        index.openArray("monographs")
-        for page in catalog.pages {
-            index.openObject()
-            index.string("id", page.id)
-            index.string("title", page.title)
-            index.string("kind", page.kind.rawValue)
-            index.string("collection", page.collection)
-            index.openArray("ingredients")
-            for ingredient in page.ingredients { index.string(nil, ingredient.name) }
-            index.closeArray()
-            index.string("url", urls.link(SiteURLs.monographPath(page.id)))
-            index.string("json", urls.link(SiteURLs.monographJSONPath(page.id)))
-            index.string("lastModified", page.lastModified)
-            index.closeObject()
-        }
-        index.closeArray()
-        index.closeObject()
+            "User-agent: *\nAllow: /\n"
+            + editions.editions.map { "Disallow: \(urls.basePath)\($0.prefix)search/\n" }.joined()
+            + "\nSitemap: \(urls.absolute("sitemap.xml"))\n"
         var files = [OutputFile("sitemap.xml", bytes: sitemap), OutputFile("robots.txt", robots)]
-        if includingIndex { files.append(OutputFile("api/v1/index.json", index.text + "\n")) }
+        guard includingIndex else { return files }
+        for edition in editions.editions {
+            let catalog = edition.catalog
+            let editionURLs = SiteURLs(
+                baseURL: configuration.baseURL + edition.prefix, basePath: configuration.basePath + edition.prefix)
+            var index = JSONText()
+            index.openObject()
+            index.string("formulary", FormularyVersion.current)
+            index.string("title", configuration.title)
+            if multilingual { index.string("language", edition.language) }
+            index.number("count", Double(catalog.pages.count))
+            index.openArray("monographs")
+            for page in catalog.pages {
+                index.openObject()
+                index.string("id", page.id)
+                index.string("title", page.title)
+                index.string("kind", page.kind.rawValue)
+                index.string("collection", page.collection)
+                index.openArray("ingredients")
+                for ingredient in page.ingredients { index.string(nil, ingredient.name) }
+                index.closeArray()
+                index.string("url", editionURLs.link(SiteURLs.monographPath(page.id)))
+                index.string("json", editionURLs.link(SiteURLs.monographJSONPath(page.id)))
+                index.string("lastModified", page.lastModified)
+                index.closeObject()
+            }
+            index.closeArray()
+            index.closeObject()
+            files.append(OutputFile(edition.prefix + "api/v1/index.json", index.text + "\n"))
+        }
         return files
     }
 

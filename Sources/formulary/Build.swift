@@ -148,6 +148,7 @@ struct SiteArguments: ParsableArguments {
                 contentFolder: folder.contentPath, outputFolder: out ?? folder.outputPath,
                 templatesFolder: folder.templatesPath, staticFolder: folder.staticPath, cacheFile: folder.cachePath,
                 configuration: folder.configuration, forceFull: forceFull)
+            request.stringsFolder = folder.stringsPath
             if out != nil { request.cacheFile = nil }
             do throws(ReferenceListError) {
                 request.reference = try folder.referenceLists()

@@ -13,7 +13,7 @@ struct Formulary: ParsableCommand {
         subcommands: [
             Init.self, Build.self, ServeCommand.self, Show.self, Check.self, Search.self, GenerateCommand.self,
             ImportCommand.self, ExportCommand.self, SuggestCommand.self, ReviewCommand.self, HistoryCommand.self,
-            RevertCommand.self, UserCommand.self, AuditCommand.self,
+            RevertCommand.self, UserCommand.self, AuditCommand.self, TranslationsCommand.self,
         ]
     )
 }

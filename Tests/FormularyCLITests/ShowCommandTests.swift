@@ -44,14 +44,17 @@ struct ShowCommandTests {
         let result = try run(["show", "examples/site/content", "--format", "json"])
         #expect(result.status == 0)
         let lines = result.output.split(separator: "\n")
-        #expect(lines.count == 4)
+        #expect(lines.count == 8)
         let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        // Each page's Hindi translation (`.hi.md` sorts first), then the page: the same id.
         #expect(
             records.map { $0["id"] as? String } == [
-                "composition/examplamol-sampleprofen", "composition/examplamol", "generic/examplamol-500mg",
-                "medicines/examplix-500",
+                "composition/examplamol-sampleprofen", "composition/examplamol-sampleprofen",
+                "composition/examplamol", "composition/examplamol", "generic/examplamol-500mg",
+                "generic/examplamol-500mg", "medicines/examplix-500", "medicines/examplix-500",
             ])
-        let generic = records[2]
+        #expect(records.map { $0["language"] as? String } == ["hi", nil, "hi", nil, "hi", nil, "hi", nil])
+        let generic = records[5]
         #expect(generic["kind"] as? String == "single")
         let ingredient = (generic["ingredients"] as? [[String: Any]])?.first
         let strength = ingredient?["strength"] as? [String: Any]
@@ -63,7 +66,11 @@ struct ShowCommandTests {
         let source = generic["source"] as? [String: Any]
         #expect(source?["path"] as? String == "generic/examplamol-500mg.md")
         #expect(source?["headingStyle"] as? String == "inlineLabel")
-        let brand = records[3]
+        let hindi = records[4]
+        #expect(hindi["title"] as? String == "एग्ज़ाम्पलामॉल 500mg (Examplamol 500mg)")
+        #expect((hindi["ingredients"] as? [[String: Any]])?.first?["name"] as? String == "Examplamol")
+        #expect((hindi["translation"] as? [String: Any])?["sourceFingerprint"] as? String != nil)
+        let brand = records[7]
         #expect(brand["kind"] as? String == "brand")
         #expect(brand["disclaimer"] is NSNull)
     }

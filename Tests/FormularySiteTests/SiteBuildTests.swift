@@ -339,7 +339,7 @@ extension OutputFolderSafetyTests {
     func reservedCollections() throws {
         let site = try Fixture.smallSite()
         try site.write("content/search/index.md", Fixture.page(title: "Search", body: "## Usage\nX.\n"))
-        try site.write("content/assets/style.css.md", Fixture.page(title: "Style", body: "## Usage\nX.\n"))
+        try site.write("content/assets/style.md", Fixture.page(title: "Style", body: "## Usage\nX.\n"))
         let report = try Fixture.build(site)
         #expect(report.pages == 4)
         #expect(report.skipped.count == 2)

@@ -190,7 +190,7 @@ struct StructuredDataTests {
 
 @Suite("site folders")
 struct SiteFolderTests {
-    @Test("init writes a site that builds, with the four example pages")
+    @Test("init writes a site that builds, with the four example pages and their Hindi translations")
     func initAndBuild() throws {
         let parent = TemporaryFolder("init")
         let root = parent.path + "/my-site"
@@ -198,7 +198,7 @@ struct SiteFolderTests {
         #expect(written.contains("formulary.yml"))
         #expect(written.contains("templates/monograph.mustache"))
         #expect(written.contains("static/assets/style.css"))
-        #expect(written.filter { $0.hasPrefix("content/") }.count == 4)
+        #expect(written.filter { $0.hasPrefix("content/") }.count == 8)
         let folder = try SiteFolder.open(root)
         #expect(folder.configuration.title == "Test Site")
         let report = try SiteBuilder(
@@ -207,7 +207,8 @@ struct SiteFolderTests {
                 templatesFolder: folder.templatesPath,
                 staticFolder: folder.staticPath, cacheFile: folder.cachePath, configuration: folder.configuration)
         ).build()
-        #expect(report.pages == 4)
+        #expect(folder.configuration.languages == ["hi"])
+        #expect(report.pages == 8)
         #expect(report.skipped.isEmpty)
         #expect(throws: SiteFolder.Failure.self) { try SiteFolder.create(at: root) }
     }
@@ -244,7 +245,14 @@ struct SiteFolderTests {
                 FileManager.default.contents(atPath: "\(folder)/\(name)") == Data(text.utf8),
                 "\(name); run scripts/embed-theme.py")
         }
+        for (language, text) in DefaultTheme.strings {
+            #expect(
+                FileManager.default.contents(atPath: "\(folder)/strings/\(language).yml") == Data(text.utf8),
+                "strings/\(language).yml; run scripts/embed-theme.py")
+        }
         let files = try FileManager.default.contentsOfDirectory(atPath: folder)
-        #expect(files.count == DefaultTheme.templates.count + DefaultTheme.assets.count)
+        // The templates, the assets and the strings folder.
+        #expect(files.count == DefaultTheme.templates.count + DefaultTheme.assets.count + 1)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder + "/strings")) == ["en.yml", "hi.yml"])
     }
 }
