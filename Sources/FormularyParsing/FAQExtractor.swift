@@ -389,7 +389,8 @@ public enum FAQText {
         {
             answer.lower = end
         } else if leadEnd < answer.upper, buffer[leadEnd] == 0xE0,
-            let marker = hindiAnswerMarkerRange(in: ByteText(buffer, leadEnd..<answer.upper)), marker.lowerBound == leadEnd
+            let marker = hindiAnswerMarkerRange(in: ByteText(buffer, leadEnd..<answer.upper)),
+            marker.lowerBound == leadEnd
         {
             answer.lower = marker.upperBound
         }

@@ -130,14 +130,18 @@ public enum TranslationCheck {
                 continue
             }
             var number = ""
-            while index < characters.count, let digit = latinDigit(characters[index]) ?? (characters[index] == "." ? "." : nil) {
+            while index < characters.count,
+                let digit = latinDigit(characters[index]) ?? (characters[index] == "." ? "." : nil)
+            {
                 number.append(digit)
                 index += 1
             }
             var cursor = index
             while cursor < characters.count, characters[cursor] == " " { cursor += 1 }
             var unit = ""
-            while cursor < characters.count, characters[cursor].isASCII, characters[cursor].isLetter || characters[cursor] == "%" {
+            while cursor < characters.count, characters[cursor].isASCII,
+                characters[cursor].isLetter || characters[cursor] == "%"
+            {
                 unit.append(characters[cursor])
                 cursor += 1
             }

@@ -5,6 +5,8 @@ import FormularyParsing
 /// What search knows of one page.
 struct SearchDocument: Sendable {
     var id: String
+    /// A translation's language; nil for a page in the site's main language.
+    var language: String?
     var slug: String
     var title: String
     var kind: MonographKind
@@ -33,6 +35,7 @@ struct SearchDocument: Sendable {
     init(_ page: ParsedPage, keepingText: Bool = true) {
         let record = page.monograph
         id = record.id
+        language = record.translationLanguage
         slug = record.slug
         title = record.title
         kind = record.kind

@@ -16,6 +16,9 @@ public struct SearchResult: Sendable, Hashable, Codable {
     /// its status as given (`banned`, `under review (...)`) and whether the match is `exact` or
     /// `possible`. Absent for pages no list names.
     public var regulatory: ResultRegulatory?
+    /// A translation's language (`hi`): the page is at `hi/` and its id. Absent for a page in
+    /// the site's main language.
+    public var language: String?
 }
 
 /// The regulatory status a search result carries.
@@ -50,14 +53,19 @@ public struct SearchOptions: Sendable {
     public var ingredient: String?
     /// Only pages prohibited in India, or only pages that are not.
     public var regulatory: RegulatoryFilter?
+    /// The reader's language, when the site has translations: each medicine found is given in
+    /// it when it has a page in it, else in the site's main language. Nil for the main language.
+    public var language: String?
 
     public init(
-        limit: Int = 10, kind: MonographKind? = nil, ingredient: String? = nil, regulatory: RegulatoryFilter? = nil
+        limit: Int = 10, kind: MonographKind? = nil, ingredient: String? = nil, regulatory: RegulatoryFilter? = nil,
+        language: String? = nil
     ) {
         self.limit = limit
         self.kind = kind
         self.ingredient = ingredient
         self.regulatory = regulatory
+        self.language = language
     }
 }
 
@@ -79,6 +87,8 @@ public struct SearchEngine: Sendable {
         static let prefix = 0.75
         static let typo1 = 0.7
         static let typo2 = 0.55
+        /// Another script's spelling of the word, or the word spelled as it sounds.
+        static let sound = 0.85
     }
 
     public func search(_ query: String, options: SearchOptions = SearchOptions()) -> SearchResponse {
@@ -93,7 +103,12 @@ public struct SearchEngine: Sendable {
     /// The number of pages found, and the best `options.limit` of them.
     private func rank(_ query: String, options: SearchOptions) -> (total: Int, results: [SearchResult]) {
         // A query is bounded: nobody types more than a few hundred characters.
-        let words = SearchText.words(query.prefix(300)).filter { !SearchText.joiners.contains($0) }
+        let all = SearchText.words(QueryWords.replacingDottedUnits(String(query.prefix(300)))).filter {
+            !SearchText.joiners.contains($0)
+        }
+        // `paracetamol ki goli`: the Hindi around a name is not part of it.
+        let named = all.filter { !QueryWords.fillers.contains($0) }
+        let words = (named.isEmpty ? all : named).map { QueryWords.units[$0] ?? $0 }
         // Strengths: `650`, `650mg`, or `150 mg` with the unit as its own word.
         var numbers: [(value: Double, unit: String?)] = []
         var nameWords: [String] = []
@@ -111,10 +126,28 @@ public struct SearchEngine: Sendable {
 
         let scratch = index.scratch.take()
         defer { index.scratch.give(scratch) }
-        // Salt words and single letters count when they match, and are not required.
-        let isRequired = terms.map { term in
-            (!SearchText.saltWords.contains(String(decoding: term, as: UTF8.self)) && term.count > 1)
-                || terms.count == 1
+        // Words written in Devanagari find the names they sound like (`पैरासिटामोल`:
+        // Paracetamol); the word being typed also the names whose sound starts like it. (A name
+        // typed in Latin letters as it sounds, `parasitamol`, is within the typos forgiven.)
+        let soundWords: [[Int]] = terms.enumerated().map { position, term in
+            guard term.first.map({ $0 >= 0xE0 }) ?? false else { return [] }
+            let word = String(decoding: term, as: UTF8.self)
+            var found = index.soundMatches(of: word)
+            if position == terms.count - 1 {
+                found += index.soundMatches(of: word, prefix: true).filter { !found.contains($0) }
+            }
+            return found
+        }
+        // Salt words, single letters and what a medicine is for (`bukhar`) count when they
+        // match, and are not required; so is a Devanagari word that sounds like a salt only.
+        let isRequired = terms.enumerated().map { position, term in
+            let word = String(decoding: term, as: UTF8.self)
+            let saltOnly =
+                !soundWords[position].isEmpty
+                && soundWords[position].allSatisfy { SearchText.saltWords.contains(index.vocabulary.word($0)) }
+            return
+                (!SearchText.saltWords.contains(word) && !QueryWords.optional.contains(word) && !saltOnly
+                && term.count > 1) || terms.count == 1
         }
         let requiredCount = isRequired.filter { $0 }.count
         // Per query word: the vocabulary words it starts (for coverage), and the words it
@@ -155,6 +188,30 @@ public struct SearchEngine: Sendable {
                     if exact == nil { typoWords.append(word) }
                 }
             }
+            if !soundWords[position].isEmpty {
+                let written = String(decoding: term, as: UTF8.self)
+                let key = Devanagari.soundKey(written) ?? ""
+                let reading = Devanagari.reading(written)
+                for word in soundWords[position] where word != exact {
+                    // The same sound key: nearly the name itself; a key that only starts it: a
+                    // prefix, the nearer the closer it reads (`एटोरवा`: atorvastatin before etravirine).
+                    let name = index.vocabulary.word(word)
+                    let sameKey = Devanagari.soundKey(name) == key
+                    var quality = MatchQuality.sound
+                    if !sameKey {
+                        let start = Array(Devanagari.reading(name).prefix(reading.count))
+                        let distance = reading.withUnsafeBufferPointer { a in
+                            start.withUnsafeBufferPointer { b in ByteEditDistance.between(a, b, limit: reading.count) }
+                        }
+                        quality = MatchQuality.prefix - 0.02 * Double(min(distance, 5))
+                    }
+                    scratch.add(index.names, word, quality)
+                    scratch.add(index.aliases, word, quality * 0.95)
+                    scratch.add(index.brands, word, quality * 0.9)
+                    matchedWords.append(word)
+                    typoWords.append(word)
+                }
+            }
             scratch.finishTerm(required: isRequired[position], strong: MatchQuality.brand)
         }
 
@@ -188,13 +245,32 @@ public struct SearchEngine: Sendable {
         let limit = max(0, options.limit)
         var best = TopPages(limit: limit)
         var total = 0
+        // With translations, a medicine is found once: its best score, shown in the reader's
+        // language when it has a page in it.
+        var medicines: [String: (page: Int32, score: Double)] = [:]
         for (page, score) in scratch.scored() {
             if let kind = options.kind, index.kinds[Int(page)] != kind { continue }
             if let filter = options.regulatory, index.documents[Int(page)].banned != (filter == .banned) { continue }
             if let wanted, !index.documents[Int(page)].ingredientKeys.contains(wanted) { continue }
+            guard index.medicinePages.isEmpty else {
+                let id = index.documents[Int(page)].id
+                if let found = medicines[id], found.score >= score { continue }
+                medicines[id] = (page, score)
+                continue
+            }
             total += 1
             best.offer(
                 page: page, score: (score * 100).rounded() / 100, titleLength: Int(index.titleLengths[Int(page)]))
+        }
+        for (id, found) in medicines {
+            let pages = index.medicinePages[id] ?? [found.page]
+            let shown =
+                pages.first { index.languages[Int($0)] == options.language }
+                ?? pages.first { index.languages[Int($0)] == nil } ?? found.page
+            total += 1
+            best.offer(
+                page: shown, score: (found.score * 100).rounded() / 100,
+                titleLength: Int(index.titleLengths[Int(shown)]))
         }
         // Snippets only for what is shown. Words a query term of three letters or more starts
         // are left out: the snippet looks for every word, and a prefix matches up to 64 of them.
@@ -214,7 +290,7 @@ public struct SearchEngine: Sendable {
                     id: document.id, slug: document.slug, title: document.title, kind: document.kind,
                     score: entry.score,
                     snippet: Snippet.make(from: document.text, folded: document.foldedText, marker: marker),
-                    regulatory: document.regulatory)
+                    regulatory: document.regulatory, language: document.language)
             }
         )
     }

@@ -25,6 +25,13 @@ public struct SearchIndex: Sendable {
     let ingredientCounts: [Int32]
     /// Per-query working memory, reused.
     let scratch: ScratchPool
+    /// Vocabulary words by sound key (`Devanagari.soundKey`), sorted by key: what a medicine
+    /// name written in Devanagari, or typed as it sounds, finds.
+    let soundKeys: SoundKeys
+    /// For a site with translations: the pages of each medicine in every language (by id), and
+    /// each page's language (nil for the site's main language). Empty for a site of one language.
+    let medicinePages: [String: [Int32]]
+    let languages: [String?]
 
     /// Builds the index from parsed pages, on all cores for the per-page work.
     public init(pages: [ParsedPage]) {
@@ -109,6 +116,16 @@ public struct SearchIndex: Sendable {
 
         deletions = Self.deletionTable(sorted)
         timings.mark("typo table")
+        soundKeys = SoundKeys(sorted)
+        timings.mark("sound keys")
+        languages = documents.map(\.language)
+        var medicinePages: [String: [Int32]] = [:]
+        if languages.contains(where: { $0 != nil }) {
+            for (index, document) in documents.enumerated() {
+                medicinePages[document.id, default: []].append(Int32(index))
+            }
+        }
+        self.medicinePages = medicinePages
         self.documents = documents
         kinds = documents.map(\.kind)
         titleLengths = documents.map { Int32($0.title.utf8.count) }
@@ -205,11 +222,50 @@ public struct SearchIndex: Sendable {
         return result.sorted { ($0.distance, $0.id) < ($1.distance, $1.id) }
     }
 
+    /// Vocabulary words whose sound key is `word`'s (`prefix`: starts with it), at most `limit`,
+    /// the word itself left out; none for a key under three letters (too many names share it).
+    func soundMatches(of word: String, prefix: Bool = false, limit: Int = 64) -> [Int] {
+        guard let key = Devanagari.soundKey(word), key.utf8.count >= 3 else { return [] }
+        return soundKeys.words(withKey: Array(key.utf8), prefix: prefix).prefix(limit).map(Int.init)
+    }
+
     static func allowedTypos(forLength length: Int) -> Int {
         switch length {
         case ..<5: 0
         case 5...7: 1
         default: 2
         }
+    }
+}
+
+/// The vocabulary's words by sound key, sorted by key bytes: the words of one key, or of keys
+/// starting with a prefix, are a range.
+struct SoundKeys: Sendable {
+    private let keys: [[UInt8]]
+    private let words: [Int32]
+
+    init(_ vocabulary: [[UInt8]]) {
+        var pairs: [(key: [UInt8], word: Int32)] = []
+        pairs.reserveCapacity(vocabulary.count)
+        for (id, word) in vocabulary.enumerated() {
+            guard let key = Devanagari.soundKey(String(decoding: word, as: UTF8.self)) else { continue }
+            pairs.append((Array(key.utf8), Int32(id)))
+        }
+        pairs.sort { $0.key.lexicographicallyPrecedes($1.key) || ($0.key == $1.key && $0.word < $1.word) }
+        keys = pairs.map(\.key)
+        words = pairs.map(\.word)
+    }
+
+    /// The words whose key is `key`, or starts with it.
+    func words(withKey key: [UInt8], prefix: Bool) -> ArraySlice<Int32> {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle].lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < keys.count, prefix ? keys[end].starts(with: key) : keys[end] == key { end += 1 }
+        return words[low..<end]
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-/// How search reads text: lower-case ASCII words and numbers, accents folded, everything
-/// else a separator. The same rules apply to pages and queries, and the static site's
-/// JavaScript client implements them again (keep them simple).
+/// How search reads text: lower-case ASCII words and numbers, accents folded, Devanagari words
+/// folded (`Devanagari.fold`), everything else a separator. The same rules apply to pages and
+/// queries, and the static site's JavaScript client implements them again (keep them simple).
 public enum SearchText {
     /// The words of a text: `Amoxycillin (500mg) + Clavulanic Acid` gives
     /// `amoxycillin`, `500mg`, `clavulanic`, `acid`.
@@ -9,15 +9,24 @@ public enum SearchText {
         var words: [String] = []
         var current: [UInt8] = []
         current.reserveCapacity(24)
+        var hasDevanagari = false
         func flush() {
             if !current.isEmpty {
-                words.append(String(decoding: current, as: UTF8.self))
+                let word = String(decoding: current, as: UTF8.self)
+                words.append(hasDevanagari ? Devanagari.fold(word.unicodeScalars) : word)
                 current.removeAll(keepingCapacity: true)
+                hasDevanagari = false
             }
         }
         for scalar in text.unicodeScalars {
             if let folded = fold(scalar) {
                 current.append(folded)
+            } else if Devanagari.contains(scalar) && scalar.value != 0x0964 && scalar.value != 0x0965
+                && scalar.value != 0x0970 || (scalar.value == 0x200C || scalar.value == 0x200D) && hasDevanagari
+            {
+                // Letters, signs and digits of Devanagari; its full stops (। ॥) separate.
+                current += String(scalar).utf8
+                hasDevanagari = true
             } else if scalar == "." && !current.isEmpty && current.last.map({ $0 >= 48 && $0 <= 57 }) == true {
                 current.append(UInt8(ascii: "."))  // `37.5mg` stays one word
             } else {

@@ -47,10 +47,15 @@ enum TextWords {
                 // Whether the word may hold a spelling to fold: `ph` (sulph), `oe` (oestr),
                 // `ae` (caesium), `in` (aluminium); confirmed below.
                 var mayFold = false
+                // Devanagari (its letters start E0 A4 or E0 A5): folded as `SearchText.words` folds it.
+                var devanagari = false
                 var previous: UInt8 = 0
                 while index < end {
                     let byte = bytes[index]
                     guard isWordByte(byte) else { break }
+                    if byte == 0xE0, index + 1 < end, bytes[index + 1] == 0xA4 || bytes[index + 1] == 0xA5 {
+                        devanagari = true
+                    }
                     hash ^= UInt64(byte)
                     hash &*= 0x0000_0100_0000_01B3
                     if (byte == UInt8(ascii: "h") && previous == UInt8(ascii: "p"))
@@ -65,7 +70,11 @@ enum TextWords {
                 }
                 guard index > start else { continue }
                 let word = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                if mayFold, word.count >= 5, needsSpellingFold(word) {
+                if devanagari {
+                    for folded in SearchText.words(String(decoding: word, as: UTF8.self)) {
+                        counter.add(Self.hash(folded.utf8))
+                    }
+                } else if mayFold, word.count >= 5, needsSpellingFold(word) {
                     let spelled = SearchText.spellingFolded(String(decoding: word, as: UTF8.self))
                     counter.add(Self.hash(spelled.utf8))
                 } else {

@@ -1517,6 +1517,7 @@ extension DefaultTheme {
         title: "एग्ज़ाम्पलामॉल + सैम्पलप्रोफ़ेन (Examplamol + Sampleprofen)"
         example: true
         ai_generated: false
+        translated_from: 435a0397b7fa5ed8
         ---
 
         # एग्ज़ाम्पलामॉल + सैम्पलप्रोफ़ेन (Examplamol + Sampleprofen)
@@ -1589,6 +1590,7 @@ extension DefaultTheme {
         title: "एग्ज़ाम्पलामॉल (Examplamol)"
         example: true
         ai_generated: false
+        translated_from: 0d6cd0a49ca9a741
         ---
 
         # एग्ज़ाम्पलामॉल (Examplamol)
@@ -1665,6 +1667,7 @@ extension DefaultTheme {
         title: "एग्ज़ाम्पलामॉल 500mg (Examplamol 500mg)"
         example: true
         ai_generated: false
+        translated_from: 5bdaa8a1a5d08a89
         ---
 
         # एग्ज़ाम्पलामॉल 500mg (Examplamol 500mg)
@@ -1731,6 +1734,7 @@ extension DefaultTheme {
         mrp: 25
         example: true
         ai_generated: false
+        translated_from: 2b39bf3bfd75c14d
         ---
 
         एग्ज़ाम्पलिक्स 500 (Examplix 500) एक उदाहरण ब्रांड पृष्ठ है: एक काल्पनिक उत्पाद, जिसमें एग्ज़ाम्पलामॉल (Examplamol) 500 mg है।

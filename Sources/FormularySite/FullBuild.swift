@@ -143,7 +143,8 @@ struct FullBuild {
     static func addressConflict(id: String, path: String, firstPathForID: inout [String: String]) -> SiteBuilder.Skip? {
         let segments = id.split(separator: "/")
         // A translation's address starts with its language: the folder that matters is the next.
-        let top = (segments.count > 2 && segments[0].utf8.count <= 3 ? segments.dropFirst().first : segments.first)
+        let top =
+            (segments.count > 2 && segments[0].utf8.count <= 3 ? segments.dropFirst().first : segments.first)
             .map(String.init) ?? id
         if reservedFolders.contains(top) {
             return SiteBuilder.Skip(

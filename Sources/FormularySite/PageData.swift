@@ -93,7 +93,9 @@ struct PageData: @unchecked Sendable {
         -> [String: Any]
     {
         var data = siteKeys
-        if editions.isMultilingual { data.merge(languageKeys(path: path, id: id, hasEveryLanguage: hasEveryLanguage)) { _, new in new } }
+        if editions.isMultilingual {
+            data.merge(languageKeys(path: path, id: id, hasEveryLanguage: hasEveryLanguage)) { _, new in new }
+        }
         data["pageTitle"] = title == configuration.title ? title : "\(title) | \(configuration.title)"
         data["ogTitle"] = title
         data["pageDescription"] = description
@@ -393,12 +395,14 @@ struct PageData: @unchecked Sendable {
             return ["isTranslation": false, "translationOutdated": false, "translationHTML": TemplateNull()]
         }
         let source = editions.main.strings["languageName"]
-        let link = "<a href=\"\(HTMLText.escaped(rootURLs.link(SiteURLs.monographPath(monograph.id))))\" hreflang=\"\(HTMLText.escaped(editions.main.language))\">"
+        let link =
+            "<a href=\"\(HTMLText.escaped(rootURLs.link(SiteURLs.monographPath(monograph.id))))\" hreflang=\"\(HTMLText.escaped(editions.main.language))\">"
         let outdated = translation.outdated ?? false
         return [
             "isTranslation": true, "translationOutdated": outdated,
             "translationHTML": strings.html(
-                outdated ? "translationOutdated" : "translationOf", ["language": link + HTMLText.escaped(source) + "</a>"]),
+                outdated ? "translationOutdated" : "translationOf",
+                ["language": link + HTMLText.escaped(source) + "</a>"]),
         ]
     }
 
@@ -616,10 +620,12 @@ struct PageData: @unchecked Sendable {
                     "title": page.title, "url": urls.link(SiteURLs.monographPath(page.id)), "banned": page.banned,
                 ])
             }
-            let groups = [(MonographKind.single, "onItsOwn"), (.combination, "inCombinations"), (.brand, "brandsGroup")]
-                .compactMap { kind, label -> [String: Any]? in
-                    byKind[kind].map { ["label": strings[label], "entries": $0] }
-                }
+            let groups = [
+                (MonographKind.single, "onItsOwn"), (.combination, "inCombinations"), (.brand, "brandsGroup"),
+            ]
+            .compactMap { kind, label -> [String: Any]? in
+                byKind[kind].map { ["label": strings[label], "entries": $0] }
+            }
             return ["name": entry.name, "anchor": entry.slug, "count": entry.pages.count, "groups": groups]
         }
         return data
@@ -634,9 +640,10 @@ struct PageData: @unchecked Sendable {
         data["noScriptHTML"] = strings.html("searchNeedsJavaScript", browseLinks)
         var json = JSONText()
         json.openObject()
-        for key in ["searchNothing", "searchOne", "searchMany", "searchManyShown", "searchUnavailable",
-            "kindMedicine", "kindCombination", "kindBrand", "prohibitedBadge"]
-        {
+        for key in [
+            "searchNothing", "searchOne", "searchMany", "searchManyShown", "searchUnavailable",
+            "kindMedicine", "kindCombination", "kindBrand", "prohibitedBadge",
+        ] {
             json.string(key, strings[key])
         }
         json.closeObject()

@@ -39,7 +39,9 @@ public struct SiteContent: Sendable {
         var byID: [String: Set<String>] = [:]
         for (index, page) in pages.enumerated() {
             indexByAddress[page.monograph.address] = index
-            if let language = page.monograph.translationLanguage { byID[page.monograph.id, default: []].insert(language) }
+            if let language = page.monograph.translationLanguage {
+                byID[page.monograph.id, default: []].insert(language)
+            }
         }
         self.indexByAddress = indexByAddress
         languagesByID = byID.mapValues { found in [mainLanguage] + languages.filter { found.contains($0) } }

@@ -48,7 +48,8 @@ struct SiteEditions: Sendable {
             let translated = byLanguage[language] ?? []
             editions.append(
                 Edition(
-                    language: language, prefix: language + "/", catalog: SiteCatalog(pages: translated, letters: .native),
+                    language: language, prefix: language + "/",
+                    catalog: SiteCatalog(pages: translated, letters: .native),
                     strings: strings[language] ?? .english))
             for page in translated { languagesByID[page.id, default: [configuration.language]].append(language) }
         }

@@ -72,7 +72,9 @@ public struct SiteStrings: Sendable, Equatable {
                 let line = key.mark?.line ?? 1
                 if let reference, name != "months", reference.values[name] == nil {
                     let suggestion =
-                        Spelling.closest(to: name, among: Array(reference.values.keys)).map { "; did you mean '\($0)'?" }
+                        Spelling.closest(to: name, among: Array(reference.values.keys)).map {
+                            "; did you mean '\($0)'?"
+                        }
                         ?? ""
                     throw Failure(path: path, line: line, message: "unknown key '\(name)'\(suggestion)")
                 }

@@ -42,6 +42,12 @@ struct Search: ParsableCommand {
     @Option(help: "Only pages prohibited in India (banned) or only pages that are not (not-banned).")
     var regulatory: RegulatoryFilter?
 
+    @Option(
+        help:
+            "The reader's language (hi): each medicine found is given in it when it has a translation (paracetamol.hi.md)."
+    )
+    var language: String?
+
     @Option(help: "Answer every query in FILE, one a line ('-' for standard input), one JSON object a line.")
     var queries: String?
 
@@ -67,14 +73,15 @@ struct Search: ParsableCommand {
             try? $0.get()
         }
         let engine = SearchEngine(index: SearchIndex(pages: pages))
-        let options = SearchOptions(limit: limit, kind: kind, ingredient: ingredient, regulatory: regulatory)
+        let options = SearchOptions(
+            limit: limit, kind: kind, ingredient: ingredient, regulatory: regulatory, language: language)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
 
         if let evaluate {
             let evaluation = SearchEvaluation(tsv: try String(contentsOfFile: evaluate, encoding: .utf8))
             let rankings = evaluation.cases.map {
-                engine.search($0.query, options: SearchOptions(limit: 10)).results.map(\.id)
+                engine.search($0.query, options: SearchOptions(limit: 10, language: language)).results.map(\.id)
             }
             print("category        queries  success@1  success@5    MRR")
             for score in evaluation.score(rankings) {

@@ -23,7 +23,8 @@ struct TranslationsCommand: ParsableCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Each translation: current, outdated, unknown (no translated_from) or no-source; and its problems.")
+            abstract:
+                "Each translation: current, outdated, unknown (no translated_from) or no-source; and its problems.")
 
         @Argument(help: "Files or folders (default: the site's content folder).", completion: .directory)
         var paths: [String] = []

@@ -26,7 +26,8 @@ struct TranslationSource {
 struct TranslationOutdatedRule: Rule {
     let name = "translation-outdated"
     let defaultSeverity = Severity.warning
-    let summary = "A translation's page changed after it was translated, or the translation does not say which text it translates."
+    let summary =
+        "A translation's page changed after it was translated, or the translation does not say which text it translates."
     let explanation = """
         A translation (`paracetamol.hi.md`) keeps in its front matter the fingerprint of the text
         it was made from: `translated_from: 1a2b3c4d5e6f7a8b`, written by `formulary generate
@@ -68,7 +69,8 @@ struct TranslationOutdatedRule: Rule {
 struct TranslationMismatchRule: Rule {
     let name = "translation-mismatch"
     let defaultSeverity = Severity.error
-    let summary = "A translation names another medicine or strength than its page, or loses a section, a number or a Latin name."
+    let summary =
+        "A translation names another medicine or strength than its page, or loses a section, a number or a Latin name."
     let explanation = """
         A translation is the same medicine as its page: the same ingredients and strengths (its
         title keeps the Latin name in parentheses: `पैरासिटामोल 650mg (Paracetamol 650mg)`), every
