@@ -3,6 +3,7 @@
 // `formulary search --evaluate`, and the bytes a browser downloads for a first query (a fresh
 // client per query: search.js, search/index.json and the shards fetched), raw and gzip-compressed.
 // Usage: node Evaluation/static_search_eval.mjs SITE_DIR Evaluation/search-queries.tsv [OUT.json]
+// LANGUAGE=hi searches as a reader of the site's Hindi pages (a result `hi/composition/x` counts as `composition/x`).
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -36,8 +37,9 @@ for (const { category, query, expected } of cases) {
     fetched.push({ file, ...sizes(file, buffer) });
     return JSON.parse(buffer.toString("utf8"));
   });
-  const { results } = await engine.search(query, 10);
-  const ids = results.map((r) => r.id);
+  const { results } = await engine.search(query, 10, { language: process.env.LANGUAGE || null });
+  // A translation's address is its language, then the medicine's id.
+  const ids = results.map((r) => r.id.replace(/^[a-z]{2,3}\/(?=[^/]+\/)/, ""));
   const wanted = expected.split("|");
   const rank = ids.findIndex((id) => wanted.includes(id)) + 1;
   const stats = perCategory.get(category) ?? { n: 0, s1: 0, s5: 0, rr: 0 };

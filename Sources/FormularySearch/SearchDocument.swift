@@ -45,24 +45,13 @@ struct SearchDocument: Sendable {
         } else if record.flags.banned {
             regulatory = ResultRegulatory(status: "banned", match: "exact", banned: true)
         }
-        let titleWords = SearchText.words(record.kind == .brand ? record.title : record.title)
-        nameWords = titleWords.filter { !SearchText.isNumeric($0) && !SearchText.joiners.contains($0) }
+        let titleWords = SearchText.words(record.title)
+        nameWords = Self.nameWords(ofTitle: record.title)
         strengths = titleWords.compactMap(SearchText.strength)
         ingredientKeys = Set(record.ingredients.map { SearchDocument.ingredientKey($0.name) })
-        var aliases: Set<String> = []
-        for ingredient in record.ingredients {
-            let canonical = NameEquivalents.canonicalName(ingredient.name)
-            for group in NameEquivalents.groups where group.contains(canonical) {
-                for name in group { aliases.formUnion(SearchText.words(name)) }
-            }
-            for (from, to) in SearchDocument.acidSaltPairs where canonical.containsText(from) {
-                aliases.formUnion(SearchText.words(to))
-            }
-        }
-        if let product = record.product, let target = product.targetSlug {
-            aliases.formUnion(target.split(separator: "-").map(String.init))
-        }
-        aliasWords = aliases.subtracting(nameWords)
+        aliasWords = Self.aliasWords(
+            ingredients: record.ingredients.map(\.name), productTarget: record.product?.targetSlug
+        ).subtracting(nameWords)
         brandWords = SearchDocument.brandWords(in: page)
         guard keepingText else {
             text = ""
@@ -74,6 +63,28 @@ struct SearchDocument: Sendable {
         text = Self.searchableText(of: record)
         foldedText = TextWords.folded(text)
         (wordHashes, wordCounts) = TextWords.countedHashes(of: foldedText)
+    }
+
+    /// Title words that name things: numbers and joiners left out.
+    static func nameWords(ofTitle title: String) -> [String] {
+        SearchText.words(title).filter { !SearchText.isNumeric($0) && !SearchText.joiners.contains($0) }
+    }
+
+    /// Other names of a page's ingredients (INN/USAN/BAN, acid and salt) and the words of a
+    /// brand's generic.
+    static func aliasWords(ingredients: [String], productTarget: String?) -> Set<String> {
+        var aliases: Set<String> = []
+        for ingredient in ingredients {
+            let canonical = NameEquivalents.canonicalName(ingredient)
+            for group in NameEquivalents.groups where group.contains(canonical) {
+                for name in group { aliases.formUnion(SearchText.words(name)) }
+            }
+            for (from, to) in SearchDocument.acidSaltPairs where canonical.containsText(from) {
+                aliases.formUnion(SearchText.words(to))
+            }
+        }
+        if let target = productTarget { aliases.formUnion(target.split(separator: "-").map(String.init)) }
+        return aliases
     }
 
     /// The text body matches look in: every section but the disclaimer and the note.

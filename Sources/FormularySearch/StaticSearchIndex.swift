@@ -6,7 +6,10 @@ import FormularyParsing
 /// What the static site's search knows of one page: the words of its names, other names and
 /// brands, its strengths, and the words its text uses most.
 public struct StaticSearchEntry: Sendable, Equatable {
+    /// The page's address: its id, under its language for a translation (`hi/composition/x`).
     public var id: String
+    /// A translation's language; nil for the site's main language.
+    public var language: String?
     public var title: String
     public var kind: MonographKind
     /// Shown as prohibited in India: the client marks it and can filter by it.
@@ -47,7 +50,8 @@ public struct StaticSearchEntry: Sendable, Equatable {
     }
 
     public static func == (a: StaticSearchEntry, b: StaticSearchEntry) -> Bool {
-        a.id == b.id && a.title == b.title && a.kind == b.kind && a.banned == b.banned && a.nameWords == b.nameWords
+        a.id == b.id && a.language == b.language && a.title == b.title && a.kind == b.kind && a.banned == b.banned
+            && a.nameWords == b.nameWords
             && a.aliasWords == b.aliasWords && a.brandWords == b.brandWords && a.strengths == b.strengths
             && a.ingredientCount == b.ingredientCount && a.bodyWords.map(\.word) == b.bodyWords.map(\.word)
             && a.bodyWords.map(\.count) == b.bodyWords.map(\.count)
@@ -62,7 +66,8 @@ public struct StaticSearchEntry: Sendable, Equatable {
 
     public init(_ page: ParsedPage) {
         let document = SearchDocument(page, keepingText: false)
-        id = document.id
+        id = page.monograph.address
+        language = document.language
         title = document.title
         kind = document.kind
         banned = document.banned
@@ -182,7 +187,7 @@ public struct StaticSearchEntry: Sendable, Equatable {
     }
 
     /// The words the page is found by, with how (3 a name, 2 another name, 1 a brand).
-    func nameWordCodes(dropping common: Set<String>) -> [(word: String, code: Int)] {
+    public func nameWordCodes(dropping common: Set<String>) -> [(word: String, code: Int)] {
         var codes: [String: Int] = [:]
         for word in brandWords where !common.contains(word) { codes[word] = 1 }
         for word in aliasWords { codes[word] = 2 }
@@ -229,8 +234,12 @@ public enum StaticSearchIndex {
     /// A text word in more pages than this is not indexed: it finds too much to help.
     static let commonBodyPages = 300
 
-    /// The shard of `word`: its first two letters, or three when those two are split.
+    /// The shard of `word`: its first two letters, or three when those two are split; a word
+    /// of another script (Devanagari) by its first letter's code point, `u92a` for `प`.
     public static func shardKey(_ word: String, split: Set<String> = []) -> String {
+        if let first = word.unicodeScalars.first, !first.isASCII {
+            return "u" + String(first.value, radix: 16)
+        }
         let bytes = Array(word.utf8.prefix(3)).map { byte -> UInt8 in
             (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) ? byte : UInt8(ascii: "_")
         }
@@ -240,6 +249,52 @@ public enum StaticSearchIndex {
     }
 
     public static func namePath(_ key: String) -> String { "search/n/\(key).json" }
+    /// Name words by sound key (`Devanagari.soundKey`), for queries in Devanagari: the words
+    /// whose keys start with `key`'s two letters.
+    public static func soundPath(_ key: String) -> String { "search/k/\(key).json" }
+
+    /// The words a page's sound keys come from: its title's name words and its ingredients'
+    /// other names, what the page's summary knows (so that an incremental build makes the same).
+    public static func soundWords(title: String, ingredients: [String], productTarget: String?) -> Set<String> {
+        Set(SearchDocument.nameWords(ofTitle: title)).union(
+            SearchDocument.aliasWords(ingredients: ingredients, productTarget: productTarget).filter {
+                !SearchText.isNumeric($0)
+            })
+    }
+
+    /// The sound shards of name words, `{"keys":{"prstml":["paracetamol"],...}}` by path, from
+    /// the Latin words (words of other scripts are found by their own name shards).
+    public static func soundShards(_ words: some Sequence<String>) -> [String: [String: Set<String>]] {
+        var shards: [String: [String: Set<String>]] = [:]
+        for word in words {
+            guard word.unicodeScalars.first?.isASCII == true, let key = Devanagari.soundKey(word), key.utf8.count >= 3
+            else { continue }
+            shards[soundPath(String(key.prefix(2))), default: [:]][key, default: []].insert(word)
+        }
+        return shards
+    }
+
+    public static func encodeSoundShard(_ keys: [String: Set<String>]) -> String {
+        var json = JSONText()
+        json.openObject()
+        json.openObject("keys")
+        for key in keys.keys.sorted() {
+            json.openArray(key)
+            for word in keys[key]!.sorted() { json.string(nil, word) }
+            json.closeArray()
+        }
+        json.closeObject()
+        json.closeObject()
+        return json.text
+    }
+
+    /// A sound shard as `encodeSoundShard` wrote it (empty when it cannot be read).
+    public static func decodeSoundShard(_ data: Data) -> [String: Set<String>] {
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let keys = root["keys"] as? [String: [String]]
+        else { return [:] }
+        return keys.mapValues(Set.init)
+    }
     public static func bodyPath(_ key: String) -> String { "search/b/\(key).json" }
 
     /// The layout of an index: which shards are split, and which brand words are ignored.
@@ -249,6 +304,9 @@ public enum StaticSearchIndex {
         public var commonBrandWords: Set<String> = []
         /// Text words too common to tell pages apart (in more than `commonBodyPages` pages).
         public var commonBodyWords: Set<String> = []
+        /// The languages of translations among the pages (`hi`): the client shows a medicine
+        /// once, in the reader's language when it has a page in it.
+        public var languages: Set<String> = []
 
         public init() {}
 
@@ -459,6 +517,7 @@ public enum StaticSearchIndex {
             }
         }
         let entries = entries
+        layout.languages = Set(entries.compactMap(\.language))
 
         // Postings by page position, one list a word; two-letter shards first, those too big
         // made again with three letters.
@@ -509,6 +568,9 @@ public enum StaticSearchIndex {
             texts.set(index, encode(words: words, postings: isBody ? bodyPostings : namePostings, entries: entries))
         }
         var files = zip(all.map(\.0), texts.values()).map { ($0, $1) }
+        var sounded: Set<String> = []
+        for entry in entries { sounded.formUnion(entry.nameWords + entry.aliasWords) }
+        for (path, keys) in soundShards(sounded) { files.append((path, encodeSoundShard(keys))) }
         files.append(("search/index.json", manifest(layout: layout, pages: entries.count)))
         files.append(("search/layout.json", layoutText(layout)))
         return (files, layout, BodyWordPages(bodyPages, pageCount: pageCount))
@@ -542,7 +604,9 @@ public enum StaticSearchIndex {
             numbers: [("pages", pages)],
             lists: [
                 ("nameSplit", layout.nameSplit), ("bodySplit", layout.bodySplit), ("joiners", SearchText.joiners),
-                ("saltWords", SearchText.saltWords), ("units", SearchText.units),
+                ("saltWords", SearchText.saltWords), ("units", SearchText.units), ("languages", layout.languages),
+                ("fillers", QueryWords.fillers), ("optional", QueryWords.optional),
+                ("unitWords", Set(QueryWords.units.map { $0.key + "=" + $0.value })),
             ])
     }
 
@@ -554,6 +618,7 @@ public enum StaticSearchIndex {
             lists: [
                 ("nameSplit", layout.nameSplit), ("bodySplit", layout.bodySplit),
                 ("commonBrandWords", layout.commonBrandWords), ("commonBodyWords", layout.commonBodyWords),
+                ("languages", layout.languages),
             ])
     }
 
@@ -589,6 +654,7 @@ public enum StaticSearchIndex {
         layout.nameSplit = Set(nameSplit)
         layout.bodySplit = Set(bodySplit)
         layout.commonBrandWords = Set(common)
+        layout.languages = Set(root["languages"] as? [String] ?? [])
         return layout
     }
 }

@@ -85,7 +85,8 @@ enum OpenAPIDocument {
                   {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
                   {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
                   {"name": "ingredient", "in": "query", "description": "Only pages containing this ingredient.", "schema": {"type": "string"}},
-                  {"name": "regulatory", "in": "query", "description": "Only pages prohibited in India (banned) or only the others (not-banned).", "schema": {"$ref": "#/components/schemas/RegulatoryFilter"}}
+                  {"name": "regulatory", "in": "query", "description": "Only pages prohibited in India (banned) or only the others (not-banned).", "schema": {"$ref": "#/components/schemas/RegulatoryFilter"}},
+                  {"name": "lang", "in": "query", "description": "The reader's language (the site's or one of its translation languages, such as hi): each medicine found is given in it when it has a page in it. A query in Devanagari or in Latin letters finds it either way.", "schema": {"type": "string", "pattern": "^[a-z]{2,3}$"}}
                 ],
                 "responses": {
                   "200": {"description": "Results, best first.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}},
@@ -169,6 +170,17 @@ enum OpenAPIDocument {
                   "kind": {"$ref": "#/components/schemas/Kind"},
                   "description": {"type": "string"},
                   "lastModified": {"type": "string"},
+                  "language": {"type": "string", "description": "The page's language (en, hi)."},
+                  "languages": {"type": "array", "items": {"type": "string"}, "description": "Every language the medicine's page exists in, the site's language first."},
+                  "translation": {
+                    "type": "object",
+                    "description": "For a translation (a page at /api/v1/monographs/hi/ID): what it was translated from, and whether that page changed since.",
+                    "properties": {
+                      "from": {"type": "string"},
+                      "sourceFingerprint": {"type": "string", "description": "translated_from: the fingerprint of the source's text when it was translated."},
+                      "outdated": {"type": "boolean"}
+                    }
+                  },
                   "review": {
                     "type": "object",
                     "description": "Who checked the page: from front matter (by, at), or from the store's sign-offs (state, sections; by and at when the whole page is reviewed).",
@@ -309,7 +321,8 @@ enum OpenAPIDocument {
                         "kind": {"$ref": "#/components/schemas/Kind"},
                         "score": {"type": "number"},
                         "snippet": {"type": "string", "description": "HTML: the page's text, escaped, with the match in <mark>."},
-                        "regulatory": {"type": "object", "description": "Present when India's list of prohibited combinations names the page.", "required": ["status", "match", "banned"], "properties": {"status": {"type": "string"}, "match": {"type": "string", "enum": ["exact", "possible"]}, "banned": {"type": "boolean"}}}
+                        "regulatory": {"type": "object", "description": "Present when India's list of prohibited combinations names the page.", "required": ["status", "match", "banned"], "properties": {"status": {"type": "string"}, "match": {"type": "string", "enum": ["exact", "possible"]}, "banned": {"type": "boolean"}}},
+                        "language": {"type": "string", "description": "A translation's language: the page is at /LANGUAGE/ID/ and in the API at /api/v1/monographs/LANGUAGE/ID. Absent for a page in the site's language."}
                       }
                     }
                   }

@@ -1,3 +1,4 @@
+import FormularyParsing
 import Foundation
 import Synchronization
 
@@ -43,7 +44,8 @@ final class ReaderCounts: Sendable {
         }
     }
 
-    /// The page id a request target names: `/composition/x/`, `/composition/x/index.html`.
+    /// The page a request target names, by its address: `/composition/x/`,
+    /// `/composition/x/index.html`, a translation's `/hi/composition/x/`.
     static func pageID(_ target: String) -> String? {
         var path = target.prefix { $0 != "?" && $0 != "#" }
         guard path.hasPrefix("/") else { return nil }
@@ -51,8 +53,13 @@ final class ReaderCounts: Sendable {
             path = path.dropLast("index.html".count)
         }
         guard path.hasSuffix("/"), path.count > 2 else { return nil }
-        let parts = path.dropFirst().dropLast().split(separator: "/", omittingEmptySubsequences: false)
+        var parts = path.dropFirst().dropLast().split(separator: "/", omittingEmptySubsequences: false)
+        var language: Substring?
+        if parts.count == 3, DocumentLocation.languageSuffix(of: "x." + parts[0]) != nil {
+            language = parts.removeFirst()
+        }
         guard parts.count == 2, !parts.contains(where: \.isEmpty), !notPages.contains(parts[0]) else { return nil }
+        if let language { parts.insert(language, at: 0) }
         let id = parts.joined(separator: "/")
         return id.contains("%") ? id.removingPercentEncoding : id
     }

@@ -361,7 +361,7 @@ final class SiteServer: Sendable {
     static let parameters: [String: [String]] = [
         "/api/v1/monographs": ["kind", "ingredient", "collection", "regulatory", "limit", "offset"],
         "/api/v1/ingredients": ["prefix", "limit", "offset"],
-        "/api/v1/search": ["q", "limit", "kind", "ingredient", "regulatory"],
+        "/api/v1/search": ["q", "limit", "kind", "ingredient", "regulatory", "lang"],
     ]
 
     private static func checkParameters(_ target: RequestTarget) throws(Problem) {
@@ -402,6 +402,17 @@ final class SiteServer: Sendable {
                 "kind must be one of \(MonographKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
         }
         return kind
+    }
+
+    /// `lang`: the site's language (nil) or one of its translation languages.
+    private static func language(_ target: RequestTarget, content: SiteContent) throws(Problem) -> String? {
+        guard let language = target.parameter("lang"), language != content.mainLanguage else { return nil }
+        guard content.languages.contains(language) else {
+            throw .badRequest(
+                "lang must be the site's language or one of its translations: "
+                    + ([content.mainLanguage] + content.languages).joined(separator: ", "))
+        }
+        return language
     }
 
     private static func regulatory(_ target: RequestTarget) throws(Problem) -> RegulatoryFilter? {
@@ -480,7 +491,7 @@ final class SiteServer: Sendable {
         let key = SearchCache.Key(
             generation: api.generation, query: target.parameter("q"), limit: target.parameter("limit"),
             kind: target.parameter("kind"), ingredient: target.parameter("ingredient"),
-            regulatory: target.parameter("regulatory"))
+            regulatory: target.parameter("regulatory"), language: target.parameter("lang"))
         let body: ByteBuffer
         if let cached = searchCache.get(key) {
             body = cached
@@ -495,7 +506,7 @@ final class SiteServer: Sendable {
                 let options = SearchOptions(
                     limit: try Self.integer(target, "limit", default: 10, in: 1...100), kind: try Self.kind(target),
                     ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 },
-                    regulatory: try Self.regulatory(target))
+                    regulatory: try Self.regulatory(target), language: try Self.language(target, content: api.content))
                 let response = api.engine.search(query, options: options)
                 body = ByteBuffer(bytes: Self.encode(response))
                 searchCache.set(key, body)
@@ -558,6 +569,7 @@ final class SearchCache: Sendable {
         var kind: String?
         var ingredient: String?
         var regulatory: String?
+        var language: String?
     }
 
     private struct Generations {

@@ -246,10 +246,28 @@ struct IncrementalBuild {
         let (searchFiles, searchRemovals) = searchIndexChanges(
             changed: changed, changedPaths: changedPaths, removedPaths: removedPaths, layout: searchLayout)
         outputs += searchFiles
+        var removals: [String] = searchRemovals
+        if listingsChanged {
+            // The sound shards come from titles and ingredients, which the summaries hold: made
+            // again from all of them, as a full build makes them.
+            var words: Set<String> = []
+            for summary in unchanged.map(\.summary) + newSummaries {
+                words.formUnion(
+                    StaticSearchIndex.soundWords(
+                        title: summary.title, ingredients: summary.ingredients.map(\.name),
+                        productTarget: summary.productTarget))
+            }
+            let shards = StaticSearchIndex.soundShards(words)
+            for (path, keys) in shards { outputs.append(OutputFile(path, StaticSearchIndex.encodeSoundShard(keys))) }
+            let folder = request.outputFolder + "/search/k"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where shards["search/k/" + name] == nil {
+                removals.append("search/k/" + name)
+            }
+        }
 
         timings.mark("search")
         // What no longer exists: removed pages, ingredients no page names any more.
-        var removals: [String] = searchRemovals
         var goneIDs = Set(oldSummaries.map(\.address)).subtracting(newSummaries.map(\.address))
         if !goneIDs.isEmpty {
             for (_, summary) in unchanged where goneIDs.contains(summary.address) { goneIDs.remove(summary.address) }

@@ -28,12 +28,15 @@ public struct SiteContent: Sendable {
     private let indexByAddress: [String: Int]
     /// The site's language, and the languages each medicine with a translation exists in.
     public let mainLanguage: String
+    /// The languages pages are translated into (`languages:` in formulary.yml).
+    public let languages: [String]
     private let languagesByID: [String: [String]]
 
     public init(pages: [Page], skipped: [SiteBuilder.Skip], mainLanguage: String = "en", languages: [String] = []) {
         self.pages = pages
         self.skipped = skipped
         self.mainLanguage = mainLanguage
+        self.languages = languages
         catalog = SiteCatalog(pages: pages.filter { $0.monograph.translationLanguage == nil }.map(\.summary))
         var indexByAddress: [String: Int] = [:]
         var byID: [String: Set<String>] = [:]

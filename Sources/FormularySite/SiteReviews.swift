@@ -132,7 +132,7 @@ struct CoveredPage: Sendable {
     var frontMatterReview: Bool
 
     init(_ page: ParsedPage, path: String) {
-        id = page.monograph.id
+        id = page.monograph.address
         self.path = path
         collection = page.monograph.collection
         sections = SectionText.reviewableNames(of: page.monograph.sections)

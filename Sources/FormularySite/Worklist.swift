@@ -152,7 +152,7 @@ public struct Worklist: Sendable {
         let monograph = page.monograph
         var ruled: Set<String> = []
         return Seen(
-            id: monograph.id, title: monograph.title, collection: monograph.collection,
+            id: monograph.address, title: monograph.title, collection: monograph.collection,
             frontMatterReview: monograph.review != nil,
             findings: check(page).filter { ruled.insert($0.rule).inserted },
             ingredients: monograph.ingredients.map(\.name),

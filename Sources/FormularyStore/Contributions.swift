@@ -83,7 +83,8 @@ public struct Contributions: Sendable {
                 report.skipped.append("\(path): cannot read it as UTF-8")
                 continue
             }
-            let id = page.monograph.id
+            // A translation is its own page of the store, under its language: `hi/composition/paracetamol`.
+            let id = page.monograph.address
             guard let stored = try await store.monograph(id: id) else {
                 _ = try await store.addRevision(
                     monographID: id, path: String(relative), markdown: markdown, author: author,

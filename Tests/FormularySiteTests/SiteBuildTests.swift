@@ -14,7 +14,7 @@ struct SiteBuildTests {
         #expect(!report.incremental)
         let files = site.files(under: "public")
         #expect(
-            files.filter { !$0.hasPrefix("search/n/") && !$0.hasPrefix("search/b/") } == [
+            files.filter { !$0.hasPrefix("search/n/") && !$0.hasPrefix("search/b/") && !$0.hasPrefix("search/k/") } == [
                 ".formulary-output", "404.html", "api/v1/index.json",
                 "api/v1/monographs/composition/aspirin-clopidogrel.json",
                 "api/v1/monographs/composition/aspirin.json", "api/v1/monographs/generic/aspirin-75mg.json",

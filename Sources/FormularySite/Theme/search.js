@@ -4,34 +4,138 @@
 (function (root) {
   "use strict";
 
-  var QUALITY = { exact: 1.0, alias: 0.95, brand: 0.9, prefix: 0.75, typo1: 0.7, typo2: 0.55 };
+  var QUALITY = { exact: 1.0, alias: 0.95, brand: 0.9, prefix: 0.75, typo1: 0.7, typo2: 0.55, sound: 0.85 };
   var CODE_QUALITY = { 3: 1.0, 2: 0.95, 1: 0.9 };
   var CODE_FACTOR = { 3: 1.0, 2: 0.95, 1: 0.9 };
   var FOLDS = [["sulph", "sulf"], ["aluminium", "aluminum"], ["oestr", "estr"], ["caesium", "cesium"]];
 
+  /* Devanagari as Devanagari.fold: nukta dropped, chandrabindu as anusvara, a half nasal
+     before a consonant as anusvara (half म only before प फ ब भ म), long ी/ू as ि/ु, ॉ/ॅ as
+     ो/े and their vowels alike, Devanagari digits as Latin ones. */
+  var NUKTA_BASES = { "\u0958": "\u0915", "\u0959": "\u0916", "\u095a": "\u0917", "\u095b": "\u091c",
+    "\u095c": "\u0921", "\u095d": "\u0922", "\u095e": "\u092b", "\u095f": "\u092f" };
+  var VOWEL_FOLDS = { "\u0901": "\u0902", "\u0940": "\u093f", "\u0942": "\u0941", "\u0949": "\u094b",
+    "\u0945": "\u0947", "\u0908": "\u0907", "\u090a": "\u0909", "\u0911": "\u0913", "\u090d": "\u090f" };
+  function isDevanagari(c) { return c >= "\u0900" && c <= "\u097f"; }
+  function isConsonant(c) { return (c >= "\u0915" && c <= "\u0939") || (c >= "\u0958" && c <= "\u095f"); }
+  function foldDevanagari(word) {
+    var input = Array.from(word), out = "";
+    for (var i = 0; i < input.length; i++) {
+      var c = input[i];
+      if (c === "\u093c" || c === "\u200c" || c === "\u200d" || c === "\u0903") continue;
+      if (NUKTA_BASES[c]) { out += NUKTA_BASES[c]; continue; }
+      if (VOWEL_FOLDS[c]) { out += VOWEL_FOLDS[c]; continue; }
+      if (c >= "\u0966" && c <= "\u096f") { out += String.fromCharCode(c.charCodeAt(0) - 0x0966 + 48); continue; }
+      if ("\u0919\u091e\u0923\u0928\u092e".indexOf(c) >= 0) {
+        var next = i + 1;
+        while (next < input.length && input[next] === "\u093c") next++;
+        if (next + 1 < input.length && input[next] === "\u094d" && isConsonant(input[next + 1]) &&
+            (c !== "\u092e" || (input[next + 1] >= "\u092a" && input[next + 1] <= "\u092e"))) {
+          out += "\u0902";
+          i = next;
+          continue;
+        }
+      }
+      out += c;
+    }
+    return out;
+  }
+
   /* The words of a text, as SearchText.words: lower-case ASCII letters and digits, accents
-     folded, `37.5mg` one word, British spellings folded. */
+     folded, `37.5mg` one word, British spellings folded, Devanagari words folded. */
   function words(text) {
     var folded = String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
     var result = [];
-    var current = "";
+    var current = "", devanagari = false;
+    function flush() {
+      if (current) result.push(devanagari ? foldDevanagari(current) : current);
+      current = "";
+      devanagari = false;
+    }
     for (var i = 0; i < folded.length; i++) {
       var c = folded[i];
       if ((c >= "a" && c <= "z") || (c >= "0" && c <= "9")) {
         current += c;
       } else if (c === "." && current && /[0-9]$/.test(current)) {
         current += c;
-      } else if (current) {
-        result.push(current);
-        current = "";
+      } else if ((isDevanagari(c) && c !== "\u0964" && c !== "\u0965" && c !== "\u0970") ||
+                 ((c === "\u200c" || c === "\u200d") && devanagari)) {
+        current += c;
+        devanagari = true;
+      } else {
+        flush();
       }
     }
-    if (current) result.push(current);
+    flush();
     return result.map(function (word) {
       if (word.charAt(word.length - 1) === ".") word = word.slice(0, -1);
       if (word.length >= 5) FOLDS.forEach(function (f) { word = word.split(f[0]).join(f[1]); });
       return word;
     }).filter(function (word) { return word.length > 0; });
+  }
+
+  /* A Devanagari word's sound key, as Devanagari.soundKey: its consonants as Latin letters,
+     `a` for an opening vowel, doubled letters once. (The Latin names' keys come with the index.) */
+  var SOUNDS = {};
+  [["\u0915\u0916\u0958\u0959", "k"], ["\u0917\u0918\u095a", "g"], ["\u0919\u091e\u0923\u0928\u0929", "n"],
+   ["\u091a\u091b", "c"], ["\u091c\u091d\u095b", "j"], ["\u091f\u0920\u0924\u0925", "t"],
+   ["\u0921\u0922\u0926\u0927", "d"], ["\u095c\u095d\u0930\u0931", "r"], ["\u092a", "p"], ["\u092b\u095e", "f"],
+   ["\u092c\u092d", "b"], ["\u092e", "m"], ["\u0932\u0933\u0934", "l"], ["\u0935", "v"],
+   ["\u0936\u0937\u0938", "s"], ["\u0939", "h"]].forEach(function (pair) {
+    Array.from(pair[0]).forEach(function (c) { SOUNDS[c] = pair[1]; });
+  });
+  function soundKey(word) {
+    var input = Array.from(word), sounds = "";
+    for (var i = 0; i < input.length; i++) {
+      var c = input[i];
+      if (!isDevanagari(c)) return null;
+      if ((c >= "\u0904" && c <= "\u0914") || c === "\u0960" || c === "\u0961") {
+        if (i === 0) sounds += "a";
+        if (c === "\u090b" || c === "\u0960") sounds += "r";
+      } else if (isConsonant(c)) {
+        var sound = SOUNDS[c];
+        if (sound && !(sound === "h" && i > 0)) sounds += sound;
+      } else if (c === "\u0902" || c === "\u0901") {
+        var next = input[i + 1] || "";
+        sounds += (next >= "\u092a" && next <= "\u092e") || next === "\u0935" ? "m" : "n";
+      } else if (c === "\u0943") {
+        sounds += "r";
+      } else if (c >= "\u0966" && c <= "\u096f") {
+        return null;
+      }
+    }
+    var key = "";
+    for (var j = 0; j < sounds.length; j++) if (sounds[j] !== key[key.length - 1]) key += sounds[j];
+    return key || null;
+  }
+
+  /* How a word reads, vowels kept, in the letters sound keys use: Devanagari.reading. */
+  function reading(word) {
+    var input = Array.from(word), out = "";
+    if (input.length && isDevanagari(input[0])) {
+      var vowels = { a: "\u0905\u0906\u093e", i: "\u0907\u0908\u093f\u0940", u: "\u0909\u090a\u0941\u0942",
+        e: "\u090f\u0910\u090d\u0947\u0948\u0945", o: "\u0913\u0914\u0911\u094b\u094c\u0949" };
+      input.forEach(function (c) {
+        for (var v in vowels) if (vowels[v].indexOf(c) >= 0) { out += v; return; }
+        if (c === "\u090b" || c === "\u0943") out += "ri";
+        else if (c === "\u0902" || c === "\u0901") out += "n";
+        else if (isConsonant(c)) out += SOUNDS[c] || "y";
+      });
+      return out;
+    }
+    var bytes = word.toLowerCase();
+    for (var i = 0; i < bytes.length; i++) {
+      var b = bytes[i], n = bytes[i + 1] || "";
+      if (b === "p" && n === "h") { out += "f"; i++; }
+      else if (b === "c") { out += "eiy".indexOf(n) >= 0 && n ? "s" : "k"; if (n === "h" || n === "k") i++; }
+      else if (b === "x") out += "ks";
+      else if (b === "q") out += "k";
+      else if (b === "w") out += "v";
+      else if (b === "z") out += "j";
+      else if (b === "y") out += "i";
+      else out += b;
+    }
+    return out;
   }
 
   function isNumeric(word) { return word.charCodeAt(0) >= 48 && word.charCodeAt(0) <= 57; }
@@ -47,8 +151,11 @@
     return { value: value, unit: unit || null };
   }
 
-  /* The shard of a word: its first two letters, or three when the index split those two. */
+  /* The shard of a word: its first two letters, or three when the index split those two; a
+     word of another script by its first letter's code point (`u92a` for प). */
   function shardKey(word, split) {
+    var first = word.codePointAt(0);
+    if (first > 127) return "u" + first.toString(16);
     var three = word.slice(0, 3).replace(/[^a-z0-9]/g, "_");
     var two = three.slice(0, 2);
     if (two.length === 1) return two + "_";
@@ -121,6 +228,14 @@
         self.joiners = new Set(manifest.joiners);
         self.saltWords = new Set(manifest.saltWords);
         self.units = new Set(manifest.units);
+        self.languages = new Set(manifest.languages || []);
+        self.fillers = new Set(manifest.fillers || []);
+        self.optional = new Set(manifest.optional || []);
+        self.unitWords = Object.create(null);
+        (manifest.unitWords || []).forEach(function (pair) {
+          var at = pair.lastIndexOf("=");
+          self.unitWords[pair.slice(0, at)] = pair.slice(at + 1);
+        });
         return manifest;
       });
     }
@@ -128,12 +243,42 @@
   };
 
   Engine.prototype.shard = function (kind, key) {
-    if (!/^[a-z0-9_]{2,3}$/.test(key)) return Promise.resolve(null);
+    if (!/^([a-z0-9_]{2,3}|u[0-9a-f]{2,5})$/.test(key)) return Promise.resolve(null);
     var path = "search/" + kind + "/" + key + ".json";
     if (!this.shards[path]) {
-      this.shards[path] = this.load(path).then(function (data) { return data ? readShard(data) : null; });
+      this.shards[path] = this.load(path).then(function (data) {
+        if (!data) return null;
+        return kind === "k" ? data.keys || null : readShard(data);
+      });
     }
     return this.shards[path];
+  };
+
+  /* The Latin name words a Devanagari word sounds like (`पैरासिटामोल`: paracetamol), each with
+     its match quality: the same sound key nearly the name; for the word being typed also the
+     names whose key starts with its key, the closer they read the better. */
+  Engine.prototype.soundWords = function (term, typing) {
+    var key = soundKey(term);
+    if (!key || key.length < 3) return Promise.resolve([]);
+    return this.shard("k", key.slice(0, 2)).then(function (keys) {
+      if (!keys) return [];
+      var found = [], seen = new Set(), read = reading(term);
+      Object.keys(keys).sort().forEach(function (other) {
+        var same = other === key;
+        if (!same && !(typing && other.indexOf(key) === 0)) return;
+        keys[other].forEach(function (word) {
+          if (seen.has(word) || found.length >= 64) return;
+          seen.add(word);
+          var quality = QUALITY.sound;
+          if (!same) {
+            var start = reading(word).slice(0, read.length);
+            quality = QUALITY.prefix - 0.02 * Math.min(editDistance(read, start, read.length), 5);
+          }
+          found.push({ word: word, quality: quality });
+        });
+      });
+      return found;
+    });
   };
 
   Engine.prototype.shardsFor = function (kind, keys) {
@@ -150,12 +295,28 @@
     var self = this;
     limit = limit || 10;
     var regulatory = options && options.regulatory;
-    return this.start().then(function () { return self.rank(String(query).slice(0, 300), limit, regulatory); });
+    var language = (options && options.language) || null;
+    return this.start().then(function () {
+      return self.rank(dottedUnits(String(query).slice(0, 300)), limit, regulatory, language);
+    });
   };
 
-  Engine.prototype.rank = function (query, limit, regulatory) {
+  /* `मि.ग्रा.` and its like, which dots would cut, as Latin units (QueryWords.replacingDottedUnits). */
+  function dottedUnits(query) {
+    if (!/[\u0900-\u097f]/.test(query)) return query;
+    [["\u092e\u093f.\u0917\u094d\u0930\u093e.", " mg "], ["\u092e\u093f.\u0917\u094d\u0930\u093e", " mg "],
+     ["\u092e\u093f.\u0932\u0940.", " ml "], ["\u092e\u093f.\u0932\u0940", " ml "]].forEach(function (pair) {
+      query = query.split(pair[0]).join(pair[1]);
+    });
+    return query;
+  }
+
+  Engine.prototype.rank = function (query, limit, regulatory, language) {
     var self = this;
-    var all = words(query).filter(function (word) { return !self.joiners.has(word); });
+    var every = words(query).filter(function (word) { return !self.joiners.has(word); });
+    // `paracetamol ki goli`: the Hindi around a name is not part of it.
+    var named = every.filter(function (word) { return !self.fillers.has(word); });
+    var all = (named.length ? named : every).map(function (word) { return self.unitWords[word] || word; });
     var numbers = [], terms = [];
     all.forEach(function (word) {
       var s = strength(word);
@@ -177,7 +338,16 @@
         "abcdefghijklmnopqrstuvwxyz0123456789_".split("").forEach(function (c) { keys.push(term + c); });
       }
     });
-    return this.shardsFor("n", keys).then(function () {
+    // Devanagari words: the names they sound like, and those names' shards.
+    var sounds = terms.map(function () { return []; });
+    var soundsLoaded = Promise.all(terms.map(function (term, position) {
+      if (term.charCodeAt(0) < 0x0900) return Promise.resolve();
+      return self.soundWords(term, position === terms.length - 1).then(function (found) {
+        sounds[position] = found;
+        found.forEach(function (entry) { keys.push(shardKey(entry.word, split)); });
+      });
+    }));
+    return soundsLoaded.then(function () { return self.shardsFor("n", keys); }).then(function () {
       // Typos reach words of neighbouring shards: the first two letters swapped, or the second
       // dropped; fetched only when the word's own shard does not name it.
       var extra = [];
@@ -195,7 +365,7 @@
       });
       return Promise.all(extra).then(function (lists) { return self.shardsFor("n", [].concat.apply([], lists)); });
     }).then(function () {
-      return self.score(terms, numbers, limit, regulatory);
+      return self.score(terms, numbers, limit, regulatory, sounds, language);
     });
   };
 
@@ -208,7 +378,7 @@
     return Promise.all(result).then(function (shards) { return shards.filter(Boolean); });
   };
 
-  Engine.prototype.score = function (terms, numbers, limit, regulatory) {
+  Engine.prototype.score = function (terms, numbers, limit, regulatory, sounds, language) {
     var self = this;
     return this.loadedNameShards().then(function (shards) {
       // Maps without a prototype: a query word such as `constructor` must find nothing.
@@ -262,12 +432,23 @@
             }
           });
         }
+        (sounds[position] || []).forEach(function (entry) {
+          if (entry.word === term) return;
+          add(vocabulary[entry.word], entry.quality);
+          typoWords.add(entry.word);
+        });
         perTerm.push(best);
       });
 
       var required = [];
       terms.forEach(function (term, index) {
-        if ((!self.saltWords.has(term) && term.length > 1) || terms.length === 1) required.push(index);
+        // Salt words, single letters, what a medicine is for (`bukhar`) and a Devanagari word
+        // that sounds like salts only count when they match.
+        var found = sounds[index] || [];
+        var saltOnly = found.length > 0 && found.every(function (entry) { return self.saltWords.has(entry.word); });
+        if ((!self.saltWords.has(term) && !self.optional.has(term) && !saltOnly && term.length > 1) || terms.length === 1) {
+          required.push(index);
+        }
       });
       var counts = Object.create(null);
       required.forEach(function (position) {
@@ -288,7 +469,7 @@
         return required.every(function (position) { return (perTerm[position][id] || 0) >= QUALITY.brand; });
       });
       var body = strong ? Promise.resolve() : self.bodyScores(terms, scores, titles);
-      return body.then(function () { return self.finish(scores, titles, limit, regulatory); });
+      return body.then(function () { return self.finish(scores, titles, limit, regulatory, language); });
     });
   };
 
@@ -366,10 +547,30 @@
     });
   };
 
-  Engine.prototype.finish = function (scores, titles, limit, regulatory) {
+  Engine.prototype.finish = function (scores, titles, limit, regulatory, language) {
+    var self = this;
     var ranked = Object.keys(scores).map(function (id) {
       return { id: id, title: titles[id][0], kind: titles[id][1], banned: !!titles[id][2], score: Math.round(scores[id] * 100) / 100 };
     });
+    // With translations, a medicine is found once: its best score, shown in the reader's
+    // language when it was found in it, else in the site's language (`hi/composition/x` is the
+    // Hindi page of `composition/x`).
+    if (this.languages && this.languages.size) {
+      var medicines = Object.create(null);
+      ranked.forEach(function (result) {
+        var parts = result.id.split("/");
+        var lang = parts.length > 2 && self.languages.has(parts[0]) ? parts[0] : null;
+        var medicine = lang ? parts.slice(1).join("/") : result.id;
+        var group = medicines[medicine] || (medicines[medicine] = { best: result, byLanguage: Object.create(null) });
+        group.byLanguage[lang || ""] = result;
+        if (result.score > group.best.score) group.best = result;
+      });
+      ranked = Object.keys(medicines).map(function (medicine) {
+        var group = medicines[medicine];
+        var shown = group.byLanguage[language || ""] || group.byLanguage[""] || group.best;
+        return { id: shown.id, title: shown.title, kind: shown.kind, banned: shown.banned, score: group.best.score };
+      });
+    }
     if (regulatory === "banned" || regulatory === "not-banned") {
       ranked = ranked.filter(function (result) { return result.banned === (regulatory === "banned"); });
     }
@@ -384,16 +585,31 @@
     return { total: ranked.length, results: ranked.slice(0, limit) };
   };
 
-  var api = { Engine: Engine, words: words, editDistance: editDistance, shardKey: shardKey };
+  var api = { Engine: Engine, words: words, editDistance: editDistance, shardKey: shardKey, soundKey: soundKey, reading: reading };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   root.FormularySearch = api;
 
   /* The search page: results as you type, the query kept in the address. */
   if (typeof document === "undefined") return;
-  var KIND_LABELS = { single: "Medicine", combination: "Combination", brand: "Brand" };
   function start() {
     var form = document.querySelector("form[data-index]");
     if (!form) return;
+    // The page's words (data-strings, in its language), English when a site's own template has none.
+    var strings = {
+      searchNothing: "No medicines found for \u201c{query}\u201d.", searchOne: "1 medicine found.",
+      searchMany: "{count} medicines found.", searchManyShown: "{count} medicines found; the best 20 are shown.",
+      searchUnavailable: "Search is not available right now.", kindMedicine: "Medicine",
+      kindCombination: "Combination", kindBrand: "Brand", prohibitedBadge: "Prohibited in India"
+    };
+    try {
+      var given = JSON.parse(form.getAttribute("data-strings") || "{}");
+      Object.keys(given).forEach(function (key) { strings[key] = given[key]; });
+    } catch (error) { /* the English words stay */ }
+    function say(key, values) {
+      return strings[key].replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
+    }
+    var KIND_LABELS = { single: strings.kindMedicine, combination: strings.kindCombination, brand: strings.kindBrand };
+    var language = form.getAttribute("data-language") || null;
     var input = form.querySelector("input[name=q]");
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
@@ -413,7 +629,7 @@
         return;
       }
       var regulatory = new URL(window.location.href).searchParams.get("regulatory");
-      engine.search(query, 20, { regulatory: regulatory }).then(function (response) {
+      engine.search(query, 20, { regulatory: regulatory, language: language }).then(function (response) {
         if (ticket !== latest) return;
         list.textContent = "";
         response.results.forEach(function (result) {
@@ -428,7 +644,7 @@
           if (result.banned) {
             var badge = document.createElement("span");
             badge.className = "badge-banned";
-            badge.textContent = "Prohibited in India";
+            badge.textContent = strings.prohibitedBadge;
             kind.appendChild(document.createTextNode(" "));
             kind.appendChild(badge);
           }
@@ -440,10 +656,10 @@
             if (ticket === latest) navigator.sendBeacon(missURL, new URLSearchParams({ q: query }));
           }, 1500);
         }
-        status.textContent = count === 0 ? "No medicines found for \u201c" + query + "\u201d." :
-          count + (count === 1 ? " medicine" : " medicines") + " found" + (count > 20 ? "; the best 20 are shown." : ".");
+        status.textContent = count === 0 ? say("searchNothing", { query: query }) :
+          count === 1 ? say("searchOne", {}) : say(count > 20 ? "searchManyShown" : "searchMany", { count: count });
       }).catch(function () {
-        if (ticket === latest) status.textContent = "Search is not available right now.";
+        if (ticket === latest) status.textContent = say("searchUnavailable", {});
       });
     }
     var timer = null;
