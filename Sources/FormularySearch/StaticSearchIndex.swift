@@ -10,6 +10,9 @@ public struct StaticSearchEntry: Sendable, Equatable {
     public var id: String
     /// A translation's language; nil for the site's main language.
     public var language: String?
+    /// For a medicine with translations: every language it has a page in (`en hi`), so that the
+    /// client can link a reader to the medicine in their language; nil otherwise (set by the build).
+    public var languages: String?
     public var title: String
     public var kind: MonographKind
     /// Shown as prohibited in India: the client marks it and can filter by it.
@@ -50,7 +53,7 @@ public struct StaticSearchEntry: Sendable, Equatable {
     }
 
     public static func == (a: StaticSearchEntry, b: StaticSearchEntry) -> Bool {
-        a.id == b.id && a.language == b.language && a.title == b.title && a.kind == b.kind && a.banned == b.banned
+        a.id == b.id && a.language == b.language && a.languages == b.languages && a.title == b.title && a.kind == b.kind && a.banned == b.banned
             && a.nameWords == b.nameWords
             && a.aliasWords == b.aliasWords && a.brandWords == b.brandWords && a.strengths == b.strengths
             && a.ingredientCount == b.ingredientCount && a.bodyWords.map(\.word) == b.bodyWords.map(\.word)
@@ -332,6 +335,7 @@ public enum StaticSearchIndex {
             page.add(entry.title)
             page.add(entry.kind.rawValue)
             page.add(UInt64(entry.ingredientCount))
+            page.add(entry.languages ?? "")
             func hash(_ words: [(word: String, number: Int)]) -> UInt64 {
                 var hasher = page
                 for (word, number) in words.sorted(by: { $0.word < $1.word }) {
@@ -358,6 +362,8 @@ public enum StaticSearchIndex {
             var kind: MonographKind
             var ingredientCount: Int
             var banned = false
+            /// The languages the medicine has a page in, for a medicine with translations.
+            var languages: String?
         }
 
         public init(isBody: Bool) { self.isBody = isBody }
@@ -381,7 +387,8 @@ public enum StaticSearchIndex {
             }
             if added {
                 pages[entry.id] = Page(
-                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned)
+                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned,
+                    languages: entry.languages)
             }
         }
 
@@ -424,6 +431,7 @@ public enum StaticSearchIndex {
                 let code = String(page.kind.rawValue.prefix(1))
                 json.string(nil, page.banned ? code.uppercased() : code)
                 json.number(nil, Double(page.ingredientCount))
+                if let languages = page.languages { json.string(nil, languages) }
                 json.closeArray()
             }
             json.closeArray()
@@ -462,13 +470,14 @@ public enum StaticSearchIndex {
             var shard = Shard(isBody: isBody)
             var ids: [String] = []
             for fields in pageList {
-                guard fields.count == 4, let id = fields[0] as? String, let title = fields[1] as? String,
-                    let code = fields[2] as? String, let count = fields[3] as? Int,
+                guard fields.count == 4 || fields.count == 5, let id = fields[0] as? String,
+                    let title = fields[1] as? String, let code = fields[2] as? String, let count = fields[3] as? Int,
                     let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code.lowercased()) })
                 else { return nil }
                 ids.append(id)
                 shard.pages[id] = Page(
-                    title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased())
+                    title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased(),
+                    languages: fields.count == 5 ? fields[4] as? String : nil)
             }
             for (word, list) in wordLists {
                 var postings: [String: Int] = [:]
@@ -589,7 +598,8 @@ public enum StaticSearchIndex {
                 let entry = entries[Int(posting.page)]
                 byID[entry.id] = Int(posting.number)
                 shard.pages[entry.id] = Shard.Page(
-                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned)
+                    title: entry.title, kind: entry.kind, ingredientCount: entry.ingredientCount, banned: entry.banned,
+                    languages: entry.languages)
             }
             shard.words[word] = byID
         }
@@ -673,11 +683,20 @@ struct ShardReader {
         while peek() == UInt8(ascii: "[") {
             offset += 1
             guard let id = string(), literal(","), let title = string(), literal(","), let code = string(),
-                literal(","), let count = integer(), literal("]"),
+                literal(","), let count = integer(),
                 let kind = MonographKind.allCases.first(where: { $0.rawValue.hasPrefix(code.lowercased()) })
             else { return nil }
+            var languages: String?
+            if peek() == UInt8(ascii: ",") {
+                offset += 1
+                guard let list = string() else { return nil }
+                languages = list
+            }
+            guard literal("]") else { return nil }
             ids.append(id)
-            shard.pages[id] = .init(title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased())
+            shard.pages[id] = .init(
+                title: title, kind: kind, ingredientCount: count, banned: code != code.lowercased(),
+                languages: languages)
             if peek() == UInt8(ascii: ",") { offset += 1 }
         }
         guard literal("],\"words\":{") else { return nil }

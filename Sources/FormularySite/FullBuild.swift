@@ -187,6 +187,14 @@ struct FullBuild {
             throw .output(error.description)
         }
 
+        // A medicine with translations: its entries say every language it has a page in.
+        let editions = renderers[0].editions
+        if editions.isMultilingual {
+            for index in pages.indices {
+                pages[index].search.languages = editions.languagesByID[pages[index].monograph.id]?.joined(
+                    separator: " ")
+            }
+        }
         // The search index is built beside the pages: its serial parts leave a core free.
         let searchJob = BackgroundJob { [entries = pages.map(\.search)] in
             var entries = entries

@@ -144,6 +144,12 @@ struct IncrementalBuild {
             (listingsChanged ? nil : oldCatalog.replacing(newSummaries))
             ?? SiteCatalog(pages: unchanged.map(\.summary) + newSummaries)
         let editions = oldEditions.replacingMain(catalog)
+        if editions.isMultilingual {
+            for index in changed.indices {
+                changed[index].search.languages = editions.languagesByID[changed[index].monograph.id]?.joined(
+                    separator: " ")
+            }
+        }
 
         // Pages that show something of a changed page: combinations naming the same ingredient,
         // brands pointing to it.

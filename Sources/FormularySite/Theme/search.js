@@ -172,7 +172,8 @@
       ids.push(page[0]);
       // A capital kind letter marks a page prohibited in India.
       var code = page[2], lower = code.toLowerCase();
-      pages[page[0]] = { title: page[1], kind: KINDS[lower] || lower, ingredients: page[3], banned: code !== lower };
+      pages[page[0]] = { title: page[1], kind: KINDS[lower] || lower, ingredients: page[3], banned: code !== lower,
+        languages: page[4] ? page[4].split(" ") : null };
     });
     var wordsById = Object.create(null);
     Object.keys(data.words).forEach(function (word) {
@@ -464,7 +465,9 @@
         }
       });
       var titles = Object.create(null);
-      Object.keys(scores).forEach(function (id) { titles[id] = [pages[id].title, pages[id].kind, pages[id].banned]; });
+      Object.keys(scores).forEach(function (id) {
+        titles[id] = [pages[id].title, pages[id].kind, pages[id].banned, pages[id].languages];
+      });
       var strong = Object.keys(scores).some(function (id) {
         return required.every(function (position) { return (perTerm[position][id] || 0) >= QUALITY.brand; });
       });
@@ -541,7 +544,7 @@
         } else {
           scores[id] = score;
           var page = postings[0].shard.pages[id];
-          titles[id] = titles[id] || [page.title, page.kind, page.banned];
+          titles[id] = titles[id] || [page.title, page.kind, page.banned, page.languages];
         }
       });
     });
@@ -550,7 +553,8 @@
   Engine.prototype.finish = function (scores, titles, limit, regulatory, language) {
     var self = this;
     var ranked = Object.keys(scores).map(function (id) {
-      return { id: id, title: titles[id][0], kind: titles[id][1], banned: !!titles[id][2], score: Math.round(scores[id] * 100) / 100 };
+      return { id: id, title: titles[id][0], kind: titles[id][1], banned: !!titles[id][2], score: Math.round(scores[id] * 100) / 100,
+        languages: titles[id][3] || null };
     });
     // With translations, a medicine is found once: its best score, shown in the reader's
     // language when it was found in it, else in the site's language (`hi/composition/x` is the
@@ -565,12 +569,20 @@
         group.byLanguage[lang || ""] = result;
         if (result.score > group.best.score) group.best = result;
       });
+      var own = language && this.languages.has(language) ? language : "";
       ranked = Object.keys(medicines).map(function (medicine) {
         var group = medicines[medicine];
-        var shown = group.byLanguage[language || ""] || group.byLanguage[""] || group.best;
-        return { id: shown.id, title: shown.title, kind: shown.kind, banned: shown.banned, score: group.best.score };
+        var shown = group.byLanguage[own] || group.byLanguage[""] || group.best;
+        var result = { id: shown.id, title: shown.title, kind: shown.kind, banned: shown.banned, score: group.best.score };
+        // Found only in another language, but there is a page in the reader's: link to that one
+        // (its title is not in the shards that were read, so the one found is shown).
+        if (!group.byLanguage[own] && shown.languages && language && shown.languages.indexOf(language) >= 0) {
+          result.id = own ? own + "/" + medicine : medicine;
+        }
+        return result;
       });
     }
+    ranked.forEach(function (result) { delete result.languages; });
     if (regulatory === "banned" || regulatory === "not-banned") {
       ranked = ranked.filter(function (result) { return result.banned === (regulatory === "banned"); });
     }
