@@ -76,9 +76,9 @@ public struct Generator: Sendable {
 
     public enum Destination: Sendable {
         case files
-        /// Each page becomes a suggestion of a new page (title, path relative to the content
-        /// folder, text), for a person to approve; the closure gives the suggestion's number.
-        case reviewQueue(@Sendable (_ name: GenerationName, _ path: String, _ text: String) async throws -> Int)
+        /// Each page becomes a suggestion of a new page (the task, its path relative to the
+        /// content folder, its text), for a person to approve; the closure gives the suggestion's number.
+        case reviewQueue(@Sendable (_ task: DraftTask, _ path: String, _ text: String) async throws -> Int)
     }
 
     /// What happened to one name.
@@ -94,7 +94,7 @@ public struct Generator: Sendable {
     }
 
     public struct Report: Sendable {
-        public var outcomes: [(name: GenerationName, outcome: Outcome)] = []
+        public var outcomes: [(task: DraftTask, outcome: Outcome)] = []
         public var promptTokens = 0
         public var completionTokens = 0
         /// Set when the run stopped early because the endpoint refused (wrong key or model).
@@ -163,8 +163,30 @@ public struct Generator: Sendable {
         return (todo, skipped)
     }
 
-    /// Drafts every name, `concurrency` at a time. `progress` is called after each name.
+    /// Drafts a page for every name, `concurrency` at a time. `progress` is called after each.
     public func run(_ names: [GenerationName], progress: (@Sendable (Progress) -> Void)? = nil) async -> Report {
+        await run(tasks: names.map(task(for:)), progress: progress)
+    }
+
+    /// The task of drafting a new page for `name`: the prompt's messages, the page made of an
+    /// answer (our front matter, the answer's Markdown) and what blocks publishing it.
+    public func task(for name: GenerationName) -> DraftTask {
+        let validator = self.validator
+        let path = pagePath(name)
+        let provenance = self.provenance
+        return DraftTask(
+            key: name.slug, title: name.title, path: path, relativePath: options.collection + "/" + name.slug + ".md",
+            address: options.collection + "/" + name.slug, messages: prompt.messages(for: name),
+            draft: { answer in
+                let page = validator.page(for: name, answer: answer, provenance: provenance())
+                return (page, validator.problems(in: page, for: name, path: path))
+            },
+            invalid: { answer in validator.page(for: name, answer: answer, provenance: provenance(), invalid: true) })
+    }
+
+    /// Does every task, `concurrency` at a time. `progress` is called after each.
+    public func run(tasks: [DraftTask], progress: (@Sendable (Progress) -> Void)? = nil) async -> Report {
+        let names = tasks
         let started = ContinuousClock.now
         let run = RunState(Progress(remaining: names.count))
         await withTaskGroup(of: Void.self) { group in
@@ -212,8 +234,8 @@ public struct Generator: Sendable {
         var report = run.state.withLock { $0.report }
         report.stoppedBy = run.stop.withLock { $0 }
         // In input order, whatever order they finished in.
-        let order = Dictionary(names.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { first, _ in first })
-        report.outcomes.sort { (order[$0.name.slug] ?? 0) < (order[$1.name.slug] ?? 0) }
+        let order = Dictionary(names.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+        report.outcomes.sort { (order[$0.task.key] ?? 0) < (order[$1.task.key] ?? 0) }
         return report
     }
 
@@ -225,25 +247,25 @@ public struct Generator: Sendable {
         options.contentFolder + "/" + options.collection + "/" + name.slug + ".md"
     }
 
-    /// One name: resumes from the journal, asks, checks, sends back, writes.
-    func draft(_ name: GenerationName, usage: inout ChatCompletions.Usage) async throws(ChatFailure) -> Outcome {
-        let history = journal.history(of: name.slug)
+    /// One task: resumes from the journal, asks, checks, sends back, writes.
+    func draft(_ name: DraftTask, usage: inout ChatCompletions.Usage) async throws(ChatFailure) -> Outcome {
+        let history = journal.history(of: name.key)
         if let written = history.written {
             if let number = written.suggestion {
                 return .skipped(reason: "put in the review queue by an earlier run: suggestion #\(number)")
             }
-            return .skipped(reason: "written by an earlier run: \(written.path ?? pagePath(name))")
+            return .skipped(reason: "written by an earlier run: \(written.path ?? name.path)")
         }
         if let failed = history.failed, !options.retryFailed {
             return .skipped(
                 reason: "failed in an earlier run (\(failed.reason ?? "no reason")); --retry-failed tries again")
         }
-        let path = pagePath(name)
+        let path = name.path
         if FileManager.default.fileExists(atPath: path) {
             return .skipped(reason: "\(path) exists")
         }
         // The conversation so far, rebuilt from the journal: answers and the feedback they got.
-        var messages = prompt.messages(for: name)
+        var messages = name.messages
         var attempt = 0
         var pending: String?
         for entry in history.entries where history.failed == nil || options.retryFailed {
@@ -262,7 +284,7 @@ public struct Generator: Sendable {
         }
         if history.failed != nil {
             // A new try: from the first attempt, with what was learnt kept out of it.
-            messages = prompt.messages(for: name)
+            messages = name.messages
             attempt = 0
             pending = nil
         }
@@ -282,15 +304,14 @@ public struct Generator: Sendable {
                     usage.completionTokens += tokens.completionTokens
                 }
                 var entry = GenerationJournal.Entry(
-                    event: .answer, slug: name.slug, title: name.title, attempt: attempt)
+                    event: .answer, slug: name.key, title: name.title, attempt: attempt)
                 entry.text = completion.text
                 entry.promptTokens = completion.usage?.promptTokens
                 entry.completionTokens = completion.usage?.completionTokens
                 try record(entry)
                 answer = completion.text
             }
-            let page = validator.page(for: name, answer: answer, provenance: provenance())
-            let problems = validator.problems(in: page, for: name, path: path)
+            let (page, problems) = name.draft(answer)
             if problems.isEmpty {
                 return try await write(page, for: name, attempts: attempt)
             }
@@ -298,7 +319,7 @@ public struct Generator: Sendable {
             lastPage = answer
             let feedback = DraftValidator.feedback(problems, bodyStartLine: DraftValidator.bodyStartLine)
             var rejected = GenerationJournal.Entry(
-                event: .rejected, slug: name.slug, title: name.title, attempt: attempt)
+                event: .rejected, slug: name.key, title: name.title, attempt: attempt)
             rejected.feedback = feedback
             rejected.problems = lastProblems
             try record(rejected)
@@ -307,11 +328,11 @@ public struct Generator: Sendable {
         let reason =
             "\(attempt) attempt\(attempt == 1 ? "" : "s") did not pass: "
             + lastProblems.prefix(3).joined(separator: "; ")
-        var failed = GenerationJournal.Entry(event: .failed, slug: name.slug, title: name.title, attempt: attempt)
+        var failed = GenerationJournal.Entry(event: .failed, slug: name.key, title: name.title, attempt: attempt)
         failed.reason = reason
         try record(failed)
         if options.allowInvalid, let lastPage {
-            let page = validator.page(for: name, answer: lastPage, provenance: provenance(), invalid: true)
+            let page = name.invalid(lastPage)
             try writeFile(page, to: path)
             return .writtenInvalid(path: path, reason: reason)
         }
@@ -342,7 +363,7 @@ public struct Generator: Sendable {
         }
     }
 
-    private func provenance() -> DraftValidator.Provenance {
+    public func provenance() -> DraftValidator.Provenance {
         DraftValidator.Provenance(
             model: options.model, endpointHost: endpointHost, promptVersion: prompt.version,
             generatedAt: GenerationJournal.Entry.now())
@@ -356,19 +377,19 @@ public struct Generator: Sendable {
         }
     }
 
-    private func write(_ page: String, for name: GenerationName, attempts: Int) async throws(ChatFailure) -> Outcome {
-        var entry = GenerationJournal.Entry(event: .written, slug: name.slug, title: name.title, attempt: attempts)
+    private func write(_ page: String, for name: DraftTask, attempts: Int) async throws(ChatFailure) -> Outcome {
+        var entry = GenerationJournal.Entry(event: .written, slug: name.key, title: name.title, attempt: attempts)
         let outcome: Outcome
         switch options.destination {
         case .files:
-            let path = pagePath(name)
+            let path = name.path
             try writeFile(page, to: path)
             entry.path = path
             outcome = .written(path: path, attempts: attempts)
         case .reviewQueue(let suggest):
             let number: Int
             do {
-                number = try await suggest(name, options.collection + "/" + name.slug + ".md", page)
+                number = try await suggest(name, name.relativePath, page)
             } catch {
                 throw .fatal("cannot put \(name.title) in the review queue: \(error)")
             }
@@ -386,5 +407,40 @@ public struct Generator: Sendable {
         } catch {
             throw .fatal(error.description)
         }
+    }
+}
+
+/// One page to draft: what to ask, and how an answer becomes a page and is judged. A new page
+/// for a medicine name (`Generator.task(for:)`) or a translation of a page (`TranslationTask`).
+public struct DraftTask: Sendable {
+    /// Who the journal knows the task by: a new page's slug, a translation's address (`hi/composition/x`).
+    public var key: String
+    public var title: String
+    /// The file the page is written to.
+    public var path: String
+    /// The same, relative to the content folder: where a suggestion puts it.
+    public var relativePath: String
+    /// The page's address in the site and its store: `composition/x`, `hi/composition/x`.
+    public var address: String
+    public var messages: [ChatCompletions.Message]
+    /// The page made of an answer, and what blocks publishing it (empty: it passes).
+    public var draft: @Sendable (_ answer: String) -> (page: String, problems: [Diagnostic])
+    /// The page made of an answer that never passed, marked `status: invalid`.
+    public var invalid: @Sendable (_ answer: String) -> String
+
+    public init(
+        key: String, title: String, path: String, relativePath: String, address: String,
+        messages: [ChatCompletions.Message],
+        draft: @escaping @Sendable (String) -> (page: String, problems: [Diagnostic]),
+        invalid: @escaping @Sendable (String) -> String
+    ) {
+        self.key = key
+        self.title = title
+        self.path = path
+        self.relativePath = relativePath
+        self.address = address
+        self.messages = messages
+        self.draft = draft
+        self.invalid = invalid
     }
 }

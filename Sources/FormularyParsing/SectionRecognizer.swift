@@ -203,14 +203,25 @@ public enum SectionRecognizer {
 
     /// The canonical kind of a label such as `Side Effects (of antivenom)`.
     public static func kind(ofLabel label: some StringProtocol) -> SectionKind {
-        names[normalize(label)] ?? .other
+        kind(normalized: normalize(label), label: label)
+    }
+
+    /// The kind a normalised label names. A heading in a language the parser has no names
+    /// for may give the English one in parentheses, `### பயன்பாடு (Usage)`, as translations into
+    /// such a language are asked to: then the English one decides.
+    static func kind(normalized: String, label: some StringProtocol) -> SectionKind {
+        if let kind = names[normalized] { return kind }
+        guard normalized.utf8.contains(where: { $0 >= 0x80 }), let open = label.lastIndex(of: "("),
+            let close = label[open...].firstIndex(of: ")")
+        else { return .other }
+        return names[normalize(label[label.index(after: open)..<close])] ?? .other
     }
 
     private static func recognition(label: Substring, remainder: String, isBold: Bool) -> Recognition {
         // `normalize` drops emphasis, colons and qualifiers itself.
         let normalized = normalize(label)
         return Recognition(
-            kind: names[normalized] ?? .other, label: label, remainder: remainder, isBold: isBold,
+            kind: kind(normalized: normalized, label: label), label: label, remainder: remainder, isBold: isBold,
             normalized: normalized)
     }
 

@@ -1,3 +1,4 @@
+import FormularyModel
 import FormularyParsing
 import Yams
 
@@ -164,6 +165,16 @@ public struct SiteStrings: Sendable, Equatable {
             return date
         }
         return text("date", ["day": String(day), "month": months[month - 1], "year": String(parts[0])])
+    }
+
+    /// Each kind of section's heading in these words (`उपयोग`), as pages show them and
+    /// translations into the language are asked to write them.
+    public var sectionHeadings: [SectionKind: String] {
+        var headings: [SectionKind: String] = [:]
+        for (kind, key) in PageData.sectionTitleKeys { headings[kind] = self[key] }
+        headings[.genericName] = self["sectionGenericName"]
+        headings[.faqs] = self["faqsHeading"]
+        return headings
     }
 
     /// Every key's words for templates (`{{t.key}}`), `{site}` filled with the site's title.

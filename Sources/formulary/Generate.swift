@@ -1,5 +1,6 @@
 import ArgumentParser
 import FormularyGenerate
+import FormularyModel
 import FormularyParsing
 import FormularySite
 import FormularyStore
@@ -35,11 +36,29 @@ struct GenerateCommand: ParsableCommand {
 
             The prompt is templates/generate-prompt.mustache when the site has one (variables: \
             title, slug, combination, ingredients (name, strength, last), sections (heading, guidance)).
+
+            --translate LANG drafts translations instead: each argument (or line of --from FILE) is a \
+            page id (composition/paracetamol); with --all, every page of the site's language without a \
+            translation into LANG. LANG must be in formulary.yml's `languages:`. The model gets the \
+            page's current text and the headings of strings/LANG.yml; an answer is kept only when \
+            every section is there, every number, strength and unit is the page's, the medicines' \
+            Latin names are kept beside their translation, and it neither refuses nor talks about \
+            itself; otherwise it goes back with the problems. A translation is written beside its \
+            page (paracetamol.hi.md) with `status: draft` and `translated_from:` (or put in the review \
+            queue), journaled and resumable like drafts. The prompt is templates/translate-prompt.mustache \
+            when the site has one (variables: from, language, languageName, latinTitle, headings \
+            (source, target), question, answer, disclaimer, page).
             """
     )
 
-    @Argument(help: "Medicine names, one an argument.")
+    @Argument(help: "Medicine names, one an argument (with --translate: page ids).")
     var names: [String] = []
+
+    @Option(help: "Draft translations into this language (hi) of the pages named (ids), instead of new pages.")
+    var translate: String?
+
+    @Flag(help: "With --translate: every page of the site's language that has no translation yet.")
+    var all = false
 
     @Option(help: "Read names from this file, one a line ('-' for standard input; # starts a comment).")
     var from: String?
@@ -97,7 +116,14 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         if site != nil, content != nil { throw ValidationError("give either --site or --content, not both") }
-        if names.isEmpty, from == nil { throw ValidationError("give medicine names, or --from FILE") }
+        if all, translate == nil { throw ValidationError("--all goes with --translate LANG") }
+        if translate != nil, content != nil {
+            throw ValidationError("--translate works on a site (its languages and words): give --site, not --content")
+        }
+        if names.isEmpty, from == nil, !all {
+            throw ValidationError(
+                translate == nil ? "give medicine names, or --from FILE" : "give page ids, --from FILE or --all")
+        }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let attempts, attempts < 1 { throw ValidationError("--attempts must be at least 1") }
         if timeout < 1 { throw ValidationError("--timeout must be at least 1") }
@@ -166,22 +192,6 @@ struct GenerateCommand: ParsableCommand {
                 !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#")
             }
         }
-        var parsed: [GenerationName] = []
-        for line in lines {
-            do throws(GenerationName.Problem) {
-                parsed.append(try GenerationName.parse(line))
-            } catch {
-                note("skipped: \(error)")
-            }
-        }
-        let existing =
-            FileManager.default.fileExists(atPath: contentFolder)
-            ? ContentLoader().load((try? ContentLoader.markdownFiles(in: [contentFolder])) ?? []).compactMap {
-                try? $0.get().monograph
-            } : []
-        let plan = Generator.plan(parsed, existing: existing)
-        for (name, reason) in plan.skipped { note("skipped \(name.title): \(reason)") }
-
         var options = Generator.Options(model: modelName, contentFolder: contentFolder)
         options.collection = collection ?? settings.collection ?? "composition"
         options.concurrency = concurrency ?? settings.concurrency ?? 4
@@ -201,27 +211,13 @@ struct GenerateCommand: ParsableCommand {
                 fail("\(error)")
             }
             let model = modelName
-            let collectionName = options.collection
-            options.destination = .reviewQueue { name, path, text in
+            options.destination = .reviewQueue { task, path, text in
                 try await contributions.suggestNewPage(
-                    monographID: collectionName + "/" + name.slug, path: path, markdown: text,
-                    author: "formulary generate (\(model))", message: "AI draft of \(name.title)"
+                    monographID: task.address, path: path, markdown: text,
+                    author: "formulary generate (\(model))",
+                    message: (task.key == task.address ? "AI draft of " : "AI draft translation of ") + task.title
                 ).id
             }
-        }
-
-        if dryRun {
-            for name in plan.todo {
-                print("would draft \(name.title) → \(contentFolder)/\(options.collection)/\(name.slug).md")
-            }
-            print("\(plan.todo.count) to draft, \(plan.skipped.count) skipped")
-            return
-        }
-        let prompt: DraftPrompt
-        do {
-            prompt = try DraftPrompt(template: templateText, path: templatePath)
-        } catch {
-            fail(error.description)
         }
         let journalFile: GenerationJournal
         do {
@@ -231,9 +227,53 @@ struct GenerateCommand: ParsableCommand {
         }
         let key = ProcessInfo.processInfo.environment["OPENAI_API_KEY"] ?? settings.apiKey
         let chatEndpoint = ChatEndpoint(url: endpointURL, apiKey: key, timeout: .seconds(timeout))
+        let prompt: DraftPrompt
+        do {
+            prompt = try DraftPrompt(template: templateText, path: templatePath)
+        } catch {
+            fail(error.description)
+        }
+        // Makes the tasks; the service is given when the run starts.
+        let planner = Generator(
+            options: options, service: HTTPChatService(endpoint: chatEndpoint), prompt: prompt, journal: journalFile,
+            endpointHost: chatEndpoint.host)
+
+        let tasks: [DraftTask]
+        var skippedBefore = 0
+        if let translate {
+            let (todo, skipped) = translationTasks(
+                language: translate, ids: all ? [] : lines, contentFolder: contentFolder, planner: planner)
+            for (id, reason) in skipped { note("skipped \(id): \(reason)") }
+            skippedBefore = skipped.count
+            tasks = todo
+        } else {
+            var parsed: [GenerationName] = []
+            for line in lines {
+                do throws(GenerationName.Problem) {
+                    parsed.append(try GenerationName.parse(line))
+                } catch {
+                    note("skipped: \(error)")
+                }
+            }
+            let existing =
+                FileManager.default.fileExists(atPath: contentFolder)
+                ? ContentLoader().load((try? ContentLoader.markdownFiles(in: [contentFolder])) ?? []).compactMap {
+                    try? $0.get().monograph
+                } : []
+            let plan = Generator.plan(parsed, existing: existing)
+            for (name, reason) in plan.skipped { note("skipped \(name.title): \(reason)") }
+            skippedBefore = plan.skipped.count
+            tasks = plan.todo.map(planner.task(for:))
+        }
+
+        if dryRun {
+            for task in tasks { print("would draft \(task.title) → \(task.path)") }
+            print("\(tasks.count) to draft, \(skippedBefore) skipped")
+            return
+        }
         if chatEndpoint.apiKey == nil { note("note: no OPENAI_API_KEY; asking \(chatEndpoint.host) without a key") }
         let line = isatty(STDERR_FILENO) == 1
-        let todo = plan.todo
+        let todo = tasks
         let runOptions = options
         let report = try waitFor {
             try await HTTPChatService.withClient(connections: runOptions.concurrency) { client in
@@ -241,7 +281,7 @@ struct GenerateCommand: ParsableCommand {
                     options: runOptions, service: HTTPChatService(endpoint: chatEndpoint, client: client),
                     prompt: prompt,
                     journal: journalFile, endpointHost: chatEndpoint.host)
-                return await generator.run(todo) { progress in
+                return await generator.run(tasks: todo) { progress in
                     let seconds = max(
                         0.5,
                         Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds)
@@ -259,7 +299,8 @@ struct GenerateCommand: ParsableCommand {
         if line { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         var written = 0
         var failed = 0
-        for (name, outcome) in report.outcomes {
+        for (task, outcome) in report.outcomes {
+            let name = task
             switch outcome {
             case .written(let path, let attempts):
                 written += 1
@@ -280,7 +321,7 @@ struct GenerateCommand: ParsableCommand {
             }
         }
         var summary =
-            "\(written) written, \(failed) failed, \(plan.skipped.count + report.outcomes.count - written - failed) skipped; \(report.promptTokens + report.completionTokens) tokens (\(report.promptTokens) prompt, \(report.completionTokens) answer)"
+            "\(written) written, \(failed) failed, \(skippedBefore + report.outcomes.count - written - failed) skipped; \(report.promptTokens + report.completionTokens) tokens (\(report.promptTokens) prompt, \(report.completionTokens) answer)"
         if let cost = runOptions.cost(prompt: report.promptTokens, completion: report.completionTokens) {
             summary += String(format: ", about $%.4f", cost)
         }
@@ -289,6 +330,69 @@ struct GenerateCommand: ParsableCommand {
             fail("stopped: \(stopped)")
         }
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The translations to draft into `language`: of the pages `ids` names, or of every page of
+    /// the site's language without one when `ids` is empty.
+    private func translationTasks(language: String, ids: [String], contentFolder: String, planner: Generator) -> (
+        [DraftTask], [(id: String, reason: String)]
+    ) {
+        let root = site ?? "."
+        let folder: SiteFolder
+        let strings: SiteStrings
+        do {
+            folder = try SiteFolder.open(root)
+            guard folder.configuration.languages.contains(language) else {
+                fail(
+                    "'\(language)' is not one of the site's languages; add it to formulary.yml (languages: [\((folder.configuration.languages + [language]).joined(separator: ", "))])"
+                )
+            }
+            strings = try SiteStrings.load(language: language, stringsFolder: folder.stringsPath)
+        } catch {
+            fail("\(error)")
+        }
+        let mainStrings =
+            (try? SiteStrings.load(
+                language: folder.configuration.language, stringsFolder: folder.stringsPath)) ?? .english
+        // Headings the parser reads in this language as they are; in a language it has no names
+        // for, with the English heading in parentheses (`பயன்பாடு (Usage)`), which it reads.
+        var headings: [SectionKind: String] = [:]
+        for (kind, heading) in strings.sectionHeadings {
+            headings[kind] =
+                SectionRecognizer.kind(ofLabel: heading) == kind
+                ? heading : "\(heading) (\(SiteStrings.english.sectionHeadings[kind] ?? kind.rawValue))"
+        }
+        let hindi = language == "hi"
+        let target = TranslationLanguage(
+            code: language, name: strings["languageName"], headings: headings, question: hindi ? "प्रश्न" : "Q",
+            answer: hindi ? "उत्तर" : "A",
+            disclaimer: SectionRecognizer.kind(ofLabel: strings["disclaimer"]) == .disclaimer
+                ? strings["disclaimer"] : "Disclaimer")
+        let promptPath = folder.templatesPath + "/translate-prompt.mustache"
+        let prompt: TranslationPrompt
+        do {
+            prompt = try TranslationPrompt(
+                template: try? String(contentsOfFile: promptPath, encoding: .utf8), path: promptPath)
+        } catch {
+            fail(error.description)
+        }
+        let files = (try? ContentLoader.markdownFiles(in: [contentFolder])) ?? []
+        let pages = zip(files, ContentLoader().load(files)).compactMap { path, outcome in
+            (try? outcome.get()).map { (path: path, page: $0) }
+        }
+        let (todo, skipped) = TranslationTask.plan(ids: ids, language: language, pages: pages)
+        let tasks = todo.compactMap { entry -> DraftTask? in
+            guard let text = try? String(contentsOfFile: entry.path, encoding: .utf8) else { return nil }
+            return TranslationTask.make(
+                source: entry.page, sourceText: text, sourcePath: entry.path, contentFolder: contentFolder,
+                from: mainStrings["languageName"], language: target, prompt: prompt,
+                provenance: { [planner] in
+                    var made = planner.provenance()
+                    made.promptVersion = prompt.version
+                    return made
+                })
+        }
+        return (tasks, skipped)
     }
 
     private func note(_ message: String) {
