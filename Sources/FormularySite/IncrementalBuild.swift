@@ -57,7 +57,7 @@ struct IncrementalBuild {
         if !reviewChanged.isEmpty || !datesChanged.isEmpty {
             let folder = request.contentFolder
             let again = { (path: String, summary: PageSummary) in
-                reviewChanged.contains(summary.id) || datesChanged.contains(PageDates.relative(path, to: folder))
+                reviewChanged.contains(summary.address) || datesChanged.contains(PageDates.relative(path, to: folder))
             }
             changedPaths += unchanged.filter(again).map(\.path)
             unchanged.removeAll(where: again)
@@ -349,16 +349,17 @@ struct IncrementalBuild {
         for path in changedPaths + removedPaths {
             guard let entry = cache.entries[path] else { continue }
             let parts = newParts[path] ?? [:]
-            let sameID = changedByPath[path].map { changed[$0].search.id == entry.summary.id } ?? false
+            // A search entry is known by the page's address.
+            let sameID = changedByPath[path].map { changed[$0].search.id == entry.summary.address } ?? false
             for (shard, hash) in cache.shards(of: entry) where !sameID || parts[shard].map(BuildCache.shortHash) != hash
             {
-                takeOut[shard, default: []].insert(entry.summary.id)
+                takeOut[shard, default: []].insert(entry.summary.address)
             }
         }
         for (index, page) in changed.enumerated() {
             let old =
                 cache.entries[page.path].map { entry in
-                    entry.summary.id == page.search.id
+                    entry.summary.address == page.search.id
                         ? Dictionary(
                             cache.shards(of: entry).map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
                         : [:]

@@ -78,7 +78,7 @@ struct SiteReviews: Sendable {
     /// Whether a page is reviewed, partly or not: by its sign-offs, else by its front matter's
     /// `reviewed_by` (pages reviewed before sign-offs existed).
     func state(of summary: PageSummary) -> PageReview.State {
-        if let review = reviews[summary.id] { return review.state }
+        if let review = reviews[summary.address] { return review.state }
         return summary.review == nil ? .notReviewed : .reviewed
     }
 
