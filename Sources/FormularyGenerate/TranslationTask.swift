@@ -127,7 +127,7 @@ public enum TranslationTask {
         let page: @Sendable (String, Bool) -> String = { answer, invalid in
             let body = DraftValidator.body(of: answer)
             let title =
-                body.split(separator: "\n", omittingEmptySubsequences: false).first { $0.hasPrefix("# ") }.map {
+                body.split(whereSeparator: \.isNewline).first { $0.hasPrefix("# ") }.map {
                     String($0.dropFirst(2)).trimmingWhitespace()
                 } ?? latinTitle
             let made = provenance()
@@ -160,8 +160,9 @@ public enum TranslationTask {
     /// a brand's company, strength and generic; `example:`), without its title, status,
     /// reviews, dates, description and provenance, which are the translation's own.
     static func carriedFrontMatter(of text: String) -> [String] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        // On bytes: in a String, `\r\n` is one Character, which a split on `\n` would not cut.
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
         }
         guard lines.first?.trimmingWhitespace() == "---",
             let end = lines.indices.dropFirst().first(where: { lines[$0].trimmingWhitespace() == "---" })

@@ -8,17 +8,26 @@ public enum TitleParser {
     /// and strengths are the source page's. Nil for a title in Latin letters.
     public static func latinName(in title: String) -> String? {
         let bytes = title.utf8
-        // Letters beyond Latin-1 (Devanagari, Tamil, Bengali...) start with a byte of 0xE0 or more.
-        guard bytes.contains(where: { $0 >= 0xE0 }), bytes.last == UInt8(ascii: ")"),
+        // Letters beyond Latin-1 start with a byte of 0xC0 or more; most titles have none.
+        guard bytes.contains(where: { $0 >= 0xC0 }), bytes.last == UInt8(ascii: ")"),
             let open = bytes.lastIndex(of: UInt8(ascii: "("))
         else { return nil }
         let inner = bytes[bytes.index(after: open)..<bytes.index(before: bytes.endIndex)]
         guard !inner.contains(where: { $0 >= 0x80 }),
             inner.contains(where: { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }),
-            bytes[..<open].contains(where: { $0 >= 0xE0 })
+            title[..<open].unicodeScalars.contains(where: isOtherScriptLetter)
         else { return nil }
         let trimmed = String(decoding: inner, as: UTF8.self).trimmingWhitespace()
         return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// A letter of a script other than Latin (Devanagari, Tamil, Bengali, Greek...): not
+    /// punctuation such as `’`, and not Latin with accents.
+    static func isOtherScriptLetter(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        guard value >= 0x0370, scalar.properties.isAlphabetic else { return false }
+        return !(0x1E00...0x1EFF).contains(value) && !(0x2C60...0x2C7F).contains(value)
+            && !(0xA720...0xA7FF).contains(value) && !(0xFB00...0xFB06).contains(value)
     }
 
     /// The ingredients in title order; empty only for an empty title.

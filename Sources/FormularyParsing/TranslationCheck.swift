@@ -104,7 +104,7 @@ public enum TranslationCheck {
                 current.append(".")
             } else {
                 flush(next: character)
-                if character == "\n" {
+                if character.isNewline {
                     lineStart = true
                 } else if !character.isWhitespace && character != "*" && character != "-" {
                     lineStart = false

@@ -124,7 +124,10 @@ public enum FrontMatterText {
     /// `text` with `key: value` in its front matter (the key's line replaced, or added before
     /// the closing `---`); nil when the text has no front matter.
     public static func setting(_ key: String, to value: String, in text: String) -> String? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // On bytes: in a String, `\r\n` is one Character, which a split on `\n` would not cut.
+        var lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         guard lines.first?.trimmingWhitespace() == "---",
             let end = lines.indices.dropFirst().first(where: { lines[$0].trimmingWhitespace() == "---" })
         else { return nil }

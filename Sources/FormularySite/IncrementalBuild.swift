@@ -188,9 +188,11 @@ struct IncrementalBuild {
             for (path, summary) in unchanged { paths[summary.address] = path }
             for page in changed { paths[page.monograph.address] = page.path }
         }
-        let renderers = SiteRenderer.all(
+        let renderers = try FullBuild.rendering { () throws(TemplateError) in
+            try SiteRenderer.all(
             templates: templates, configuration: request.configuration, editions: editions,
             styleVersion: FullBuild.styleVersion(assets), reviews: SiteReviews(ledger: request.reviews, paths: paths))
+        }
         let renderer = renderers[0]
         let data = renderer.pageData()
         // Pages not rendered again show the site as it was: if what a template shows of it

@@ -54,7 +54,9 @@ struct PageData: @unchecked Sendable {
             configuration: configuration, urls: urls, rootURLs: rootURLs, styleURL: styleURL,
             letterLinks: letterLinks, firstLetter: catalog.pagesByLetter.first?.letter ?? "a",
             pageCount: catalog.pages.count, edition: edition)
-        keys["t"] = edition.strings.templateValues(siteTitle: configuration.title)
+        keys["t"] = TemplateWords(
+            edition.strings.templateValues(siteTitle: configuration.title),
+            fingerprint: edition.strings.fingerprint + configuration.title)
         self.siteKeys = keys
     }
 

@@ -143,6 +143,7 @@ public struct SiteBuilder: Sendable {
         let templates: TemplateSet
         do throws(TemplateError) {
             templates = try TemplateSet(folder: request.templatesFolder)
+            try templates.checkWords(request.strings[request.configuration.language]?.keys ?? SiteStrings.english.keys)
         } catch {
             throw .template(error)
         }

@@ -113,16 +113,22 @@ struct SiteRenderer: Sendable {
         self.reviews = reviews
     }
 
-    /// A renderer for each language of the site, the main language's first.
+    /// A renderer for each language of the site, the main language's first, each with the
+    /// templates in its words.
     static func all(
         templates: TemplateSet, configuration: SiteConfiguration, editions: SiteEditions, styleVersion: String,
         reviews: SiteReviews
-    ) -> [SiteRenderer] {
-        editions.editions.map {
-            SiteRenderer(
-                templates: templates, configuration: configuration, editions: editions, edition: $0,
-                styleVersion: styleVersion, reviews: reviews)
+    ) throws(TemplateError) -> [SiteRenderer] {
+        var renderers: [SiteRenderer] = []
+        for edition in editions.editions {
+            renderers.append(
+                SiteRenderer(
+                    templates: try templates.inliningWords(
+                        edition.strings.templateValues(siteTitle: configuration.title)),
+                    configuration: configuration, editions: editions, edition: edition, styleVersion: styleVersion,
+                    reviews: reviews))
         }
+        return renderers
     }
 
     /// A monograph's page and its JSON record (with its review, when it has sign-offs; its

@@ -129,6 +129,9 @@ public struct SiteStrings: Sendable, Equatable {
         return names
     }
 
+    /// Every key (each language has them all).
+    public var keys: Set<String> { Set(values.keys) }
+
     /// The words of `key` as written.
     public subscript(key: String) -> String {
         guard let value = values[key] else { preconditionFailure("no words for '\(key)'") }

@@ -59,7 +59,7 @@ public struct TemplateSet: Sendable {
         try self.init(sources: sources)
     }
 
-    init(sources: [String: Source]) throws(TemplateError) {
+    init(sources: [String: Source], fingerprint given: String? = nil) throws(TemplateError) {
         FastHTMLEscaping.register()
         var library = MustacheLibrary()
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
@@ -84,12 +84,37 @@ public struct TemplateSet: Sendable {
         }
         self.library = library
         self.sources = sources
+        if let given {
+            // Words written in by `inliningWords`: the templates are still the same ones.
+            self.fingerprint = given
+            return
+        }
         var hasher = StableHasher()
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             hasher.combine(name)
             hasher.combine(source.text)
         }
         self.fingerprint = hasher.hexDigest
+    }
+
+    /// The same templates with the theme's words written in: each `{{t.NAME}}` as the word,
+    /// escaped (`{{{t.NAME}}}` as it is), so that a page costs what literal text costs. A word
+    /// that holds `{{` or `}}` stays a tag. One set a language.
+    func inliningWords(_ words: [String: String]) throws(TemplateError) -> TemplateSet {
+        var inlined: [String: Source] = [:]
+        for (name, source) in sources {
+            var text = source.text
+            guard text.contains("{{t.") || text.contains("{{{t.") else {
+                inlined[name] = source
+                continue
+            }
+            for (key, word) in words where !word.contains("{{") && !word.contains("}}") {
+                text = text.replacingOccurrences(of: "{{{t.\(key)}}}", with: word)
+                text = text.replacingOccurrences(of: "{{t.\(key)}}", with: HTMLText.escaped(word))
+            }
+            inlined[name] = Source(path: source.path, text: text)
+        }
+        return try TemplateSet(sources: inlined, fingerprint: fingerprint)
     }
 
     /// Renders template `name` with `data`, refusing any variable `data` does not have.
@@ -122,6 +147,22 @@ public struct TemplateSet: Sendable {
             pending += Self.references(in: source.text, sigil: ">").map(\.name)
         }
         return names
+    }
+
+    /// The first `{{t.NAME}}` of any template whose NAME `words` does not have, as an error at
+    /// its line with the nearest word it has: a misspelt word would otherwise print nothing.
+    func checkWords(_ words: Set<String>) throws(TemplateError) {
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            for reference in Self.references(in: source.text, sigil: nil) where reference.name.hasPrefix("t.") {
+                let word = String(reference.name.dropFirst(2))
+                guard !words.contains(word) else { continue }
+                let suggestion =
+                    Spelling.closest(to: word, among: Array(words)).map { "; did you mean 't.\($0)'?" } ?? ""
+                throw TemplateError(
+                    path: source.path, line: reference.line, column: reference.column,
+                    message: "'t.\(word)' is not one of the theme's words (strings/LANG.yml) in template '\(name)'\(suggestion)")
+            }
+        }
     }
 
     /// Where `variable` is used, so the error points at the line to fix, with the nearest name
@@ -245,6 +286,22 @@ struct TemplateScope: MustacheParent {
     init(_ values: [String: Any]) { self.values = values }
 
     func child(named name: String) -> Any? { values[name].map(TemplateValue.wrap) }
+}
+
+/// The theme's words as templates see them (`{{t.search}}`): made once a build, each word
+/// already the value templates print. As a plain dictionary, every `{{t.x}}` would convert all of
+/// them again (a `[String: String]` read as `[String: Any]` is a copy).
+struct TemplateWords: MustacheParent, CustomStringConvertible {
+    let words: [String: TemplateText]
+    /// Equal exactly when the words are (for `PageData.siteValues`).
+    let description: String
+
+    init(_ values: [String: String], fingerprint: String) {
+        words = values.mapValues(TemplateText.init)
+        description = "words " + fingerprint
+    }
+
+    func child(named name: String) -> Any? { words[name] }
 }
 
 /// A string value as templates see it. swift-mustache tries a string as a template, a custom

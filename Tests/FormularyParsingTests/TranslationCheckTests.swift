@@ -196,7 +196,7 @@ struct TranslationCheckTests {
         let plain = "---\ntitle: \"Examplamol\"\n---\n\n### Usage\nPain.\nFever.\n\n### Dosage\nOne tablet.\n"
         let base = try fingerprintOf(plain)
         #expect(base.utf8.count == 16)
-        #expect(base.allSatisfy(\.isHexDigit))
+        #expect(base.allSatisfy { $0.isHexDigit })
         let other = [
             "---", "title: \"Examplamol\"", "description: Another front matter.", "lastModified: 2026-01-02", "---", "",
             "### Uses", "Pain.", "Fever.   ", "", "", "### Dosage", "One tablet.\t", "",
