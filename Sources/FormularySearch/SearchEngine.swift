@@ -268,9 +268,11 @@ public struct SearchEngine: Sendable {
                 pages.first { index.languages[Int($0)] == options.language }
                 ?? pages.first { index.languages[Int($0)] == nil } ?? found.page
             total += 1
+            // Ties go to the simpler medicine by its shortest title in any language (a
+            // translation's title carries two names).
             best.offer(
                 page: shown, score: (found.score * 100).rounded() / 100,
-                titleLength: Int(index.titleLengths[Int(shown)]))
+                titleLength: pages.map { Int(index.titleLengths[Int($0)]) }.min() ?? 0)
         }
         // Snippets only for what is shown. Words a query term of three letters or more starts
         // are left out: the snippet looks for every word, and a prefix matches up to 64 of them.

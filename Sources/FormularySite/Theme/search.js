@@ -574,6 +574,12 @@
         var group = medicines[medicine];
         var shown = group.byLanguage[own] || group.byLanguage[""] || group.best;
         var result = { id: shown.id, title: shown.title, kind: shown.kind, banned: shown.banned, score: group.best.score };
+        // Ties go to the simpler medicine by its shortest title in any language found (a
+        // translation's title carries two names).
+        Object.keys(group.byLanguage).forEach(function (lang) {
+          var title = group.byLanguage[lang].title;
+          if (!result.sortTitle || title.length < result.sortTitle.length) result.sortTitle = title;
+        });
         // Found only in another language, but there is a page in the reader's: link to that one
         // (its title is not in the shards that were read, so the one found is shown).
         if (!group.byLanguage[own] && shown.languages && language && shown.languages.indexOf(language) >= 0) {
@@ -590,11 +596,13 @@
     function length(text) { return encoder ? encoder.encode(text).length : text.length; }
     ranked.sort(function (a, b) {
       if (b.score !== a.score) return b.score - a.score;
-      var la = length(a.title), lb = length(b.title);
+      var la = length(a.sortTitle || a.title), lb = length(b.sortTitle || b.title);
       if (la !== lb) return la - lb;
       return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     });
-    return { total: ranked.length, results: ranked.slice(0, limit) };
+    var shown = ranked.slice(0, limit);
+    shown.forEach(function (result) { delete result.sortTitle; });
+    return { total: ranked.length, results: shown };
   };
 
   var api = { Engine: Engine, words: words, editDistance: editDistance, shardKey: shardKey, soundKey: soundKey, reading: reading };
