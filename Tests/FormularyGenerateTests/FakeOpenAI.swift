@@ -24,6 +24,8 @@ final class FakeOpenAI: Sendable {
         case hang
         /// Held until this many requests are open at once (or 20 s pass), then `.good`.
         case gathered(Int)
+        /// This answer, as it is (a translation, say).
+        case text(String)
     }
 
     struct Received: Sendable {
@@ -186,6 +188,8 @@ final class FakeOpenAI: Sendable {
         switch reply {
         case .good:
             return json(.ok, completionJSON(Self.page(title)))
+        case .text(let text):
+            return json(.ok, completionJSON(text))
         case .goodStream:
             let text = Self.page(title)
             let middle = text.index(text.startIndex, offsetBy: text.count / 2)

@@ -446,3 +446,106 @@ struct GenerateRunTests {
         #expect(byName["newamol"] == ["newamol:answer:1", "newamol:written:1"])
     }
 }
+
+@Suite("generate: translations")
+struct TranslationGenerateTests {
+    static let english = """
+        ---
+        title: Examplamol
+        example: true
+        ---
+
+        # Examplamol
+
+        ### Usage
+        Pain and fever.
+
+        ### Dosage
+        Adults: 500 mg every 4 to 6 hours.
+
+        **Disclaimer:** Not medical advice.
+
+        """
+
+    static let hindi = """
+        # एग्ज़ाम्पलामॉल (Examplamol)
+
+        ### उपयोग
+        एग्ज़ाम्पलामॉल (Examplamol) दर्द और बुखार में।
+
+        ### खुराक
+        वयस्क: हर 4 से 6 घंटे में 500 mg।
+
+        **अस्वीकरण:** चिकित्सा सलाह नहीं।
+        """
+
+    static let language = TranslationLanguage(
+        code: "hi", name: "हिन्दी", headings: [.usage: "उपयोग", .dosage: "खुराक"], question: "प्रश्न", answer: "उत्तर",
+        disclaimer: "अस्वीकरण")
+
+    @Test(
+        "a translation that changes a number goes back with the problem; the next is written beside its page as a draft that says what it translates, and a second run asks nothing"
+    )
+    func translate() async throws {
+        let work = Workspace()
+        let sourcePath = work.content + "/composition/examplamol.md"
+        try FileManager.default.createDirectory(
+            atPath: work.content + "/composition", withIntermediateDirectories: true)
+        try Data(Self.english.utf8).write(to: URL(fileURLWithPath: sourcePath))
+        let wrong = Self.hindi.replacingOccurrences(of: "500 mg", with: "50 mg")
+        let server = try await FakeOpenAI(scripts: ["Translate": [.text(wrong), .text(Self.hindi)]])
+        defer { server.stop() }
+        let generator = try work.generator(server)
+        let source = try MonographParser().parse(contentsOf: sourcePath)
+        let task = TranslationTask.make(
+            source: source, sourceText: Self.english, sourcePath: sourcePath, contentFolder: work.content,
+            from: "English", language: Self.language, prompt: try TranslationPrompt(),
+            provenance: { generator.provenance() })
+        #expect(task.key == "hi/composition/examplamol")
+        #expect(task.relativePath == "composition/examplamol.hi.md")
+        let prompt = task.messages.last.map { "\($0)" } ?? ""
+        #expect(prompt.contains("`Usage` becomes `उपयोग`"))
+        #expect(prompt.contains("(Examplamol)"))
+
+        let report = await generator.run(tasks: [task])
+        let path = work.content + "/composition/examplamol.hi.md"
+        #expect(report.outcomes.map(\.outcome) == [.written(path: path, attempts: 2)])
+        // The second request carried the first answer back with what was wrong with it.
+        let second = server.requests.last?.json ?? ""
+        #expect(second.contains("numbers the page it translates does not have: 50"))
+        #expect(second.contains("numbers of the page it translates are missing: 500"))
+
+        let written = try #require(work.read("content/composition/examplamol.hi.md"))
+        #expect(written.hasPrefix("---\ntitle: \"एग्ज़ाम्पलामॉल (Examplamol)\"\nexample: true\nai_generated: true\nstatus: draft\n"))
+        #expect(written.contains("translated_from: \(TranslationCheck.fingerprint(of: source.monograph))\n"))
+        let status = try #require(try TranslationFiles.status(of: path))
+        #expect(status.state == .current)
+        #expect(status.problems == [])
+
+        let again = await generator.run(tasks: [task])
+        #expect(again.outcomes.map(\.outcome) == [.skipped(reason: "written by an earlier run: \(path)")])
+        #expect(server.requests.count == 2)
+    }
+
+    @Test("the plan skips pages translated already, unknown ids, and pages that refuse or doubt their medicine")
+    func plan() throws {
+        func page(_ path: String, _ body: String) throws -> (path: String, page: ParsedPage) {
+            (path, try MonographParser().parse(bytes: Array(body.utf8), location: DocumentLocation(path: path)))
+        }
+        let pages = [
+            try page("content/composition/a.md", Self.english),
+            try page("content/composition/a.hi.md", "---\ntitle: \"ए (A)\"\n---\n"),
+            try page("content/composition/b.md", Self.english.replacingOccurrences(of: "Examplamol", with: "Bexample")),
+            try page(
+                "content/composition/c.md",
+                "---\ntitle: Cexample\n---\n\n### Usage\nAs an AI language model, I cannot give medical advice.\n"),
+        ]
+        let (todo, skipped) = TranslationTask.plan(
+            ids: ["composition/a", "composition/b", "composition/b", "composition/c", "composition/zzz"],
+            language: "hi", pages: pages)
+        #expect(todo.map(\.page.monograph.id) == ["composition/b"])
+        #expect(skipped.map(\.id) == ["composition/a", "composition/b", "composition/c", "composition/zzz"])
+        #expect(skipped[0].reason == "already has a translation into hi")
+        #expect(skipped[2].reason.hasPrefix("the page itself has ai-self-reference"))
+    }
+}
