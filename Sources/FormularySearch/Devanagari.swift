@@ -31,6 +31,9 @@ public enum Devanagari {
             case 0x0958...0x095F:  // precomposed nukta letters: their base letters
                 let bases: [UInt32] = [0x0915, 0x0916, 0x0917, 0x091C, 0x0921, 0x0922, 0x092B, 0x092F]
                 output.append(Unicode.Scalar(bases[Int(value - 0x0958)])!)
+            case 0x0929: output.append(Unicode.Scalar(0x0928)!)  // ऩ: न with nukta, composed by NFC
+            case 0x0931: output.append(Unicode.Scalar(0x0930)!)  // ऱ
+            case 0x0934: output.append(Unicode.Scalar(0x0933)!)  // ऴ
             case 0x0901:  // chandrabindu
                 output.append(Unicode.Scalar(0x0902)!)
             case 0x0940: output.append(Unicode.Scalar(0x093F)!)  // ी → ि

@@ -86,7 +86,7 @@ enum OpenAPIDocument {
                   {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
                   {"name": "ingredient", "in": "query", "description": "Only pages containing this ingredient.", "schema": {"type": "string"}},
                   {"name": "regulatory", "in": "query", "description": "Only pages prohibited in India (banned) or only the others (not-banned).", "schema": {"$ref": "#/components/schemas/RegulatoryFilter"}},
-                  {"name": "lang", "in": "query", "description": "The reader's language (the site's or one of its translation languages, such as hi): each medicine found is given in it when it has a page in it. A query in Devanagari or in Latin letters finds it either way.", "schema": {"type": "string", "pattern": "^[a-z]{2,3}$"}}
+                  {"name": "lang", "in": "query", "description": "The reader's language, a preference (one of the site's translation languages, such as hi): each medicine found is given in it when it has a page in it; any other language gives the site's. A query in Devanagari or in Latin letters finds it either way.", "schema": {"type": "string", "pattern": "^[a-z]{2,3}$"}}
                 ],
                 "responses": {
                   "200": {"description": "Results, best first.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SearchResponse"}}}},

@@ -404,14 +404,10 @@ final class SiteServer: Sendable {
         return kind
     }
 
-    /// `lang`: the site's language (nil) or one of its translation languages.
-    private static func language(_ target: RequestTarget, content: SiteContent) throws(Problem) -> String? {
-        guard let language = target.parameter("lang"), language != content.mainLanguage else { return nil }
-        guard content.languages.contains(language) else {
-            throw .badRequest(
-                "lang must be the site's language or one of its translations: "
-                    + ([content.mainLanguage] + content.languages).joined(separator: ", "))
-        }
+    /// `lang`: one of the site's translation languages, or nil for its own. A preference, as
+    /// Accept-Language is: a language the site has no pages in gives the site's language.
+    private static func language(_ target: RequestTarget, content: SiteContent) -> String? {
+        guard let language = target.parameter("lang"), content.languages.contains(language) else { return nil }
         return language
     }
 
@@ -506,7 +502,7 @@ final class SiteServer: Sendable {
                 let options = SearchOptions(
                     limit: try Self.integer(target, "limit", default: 10, in: 1...100), kind: try Self.kind(target),
                     ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 },
-                    regulatory: try Self.regulatory(target), language: try Self.language(target, content: api.content))
+                    regulatory: try Self.regulatory(target), language: Self.language(target, content: api.content))
                 let response = api.engine.search(query, options: options)
                 body = ByteBuffer(bytes: Self.encode(response))
                 searchCache.set(key, body)

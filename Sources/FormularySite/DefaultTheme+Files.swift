@@ -438,7 +438,8 @@ extension DefaultTheme {
              before a consonant as anusvara (half म only before प फ ब भ म), long ी/ू as ि/ु, ॉ/ॅ as
              ो/े and their vowels alike, Devanagari digits as Latin ones. */
           var NUKTA_BASES = { "\u0958": "\u0915", "\u0959": "\u0916", "\u095a": "\u0917", "\u095b": "\u091c",
-            "\u095c": "\u0921", "\u095d": "\u0922", "\u095e": "\u092b", "\u095f": "\u092f" };
+            "\u095c": "\u0921", "\u095d": "\u0922", "\u095e": "\u092b", "\u095f": "\u092f",
+            "\u0929": "\u0928", "\u0931": "\u0930", "\u0934": "\u0933" };
           var VOWEL_FOLDS = { "\u0901": "\u0902", "\u0940": "\u093f", "\u0942": "\u0941", "\u0949": "\u094b",
             "\u0945": "\u0947", "\u0908": "\u0907", "\u090a": "\u0909", "\u0911": "\u0913", "\u090d": "\u090f" };
           function isDevanagari(c) { return c >= "\u0900" && c <= "\u097f"; }

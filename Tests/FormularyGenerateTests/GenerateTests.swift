@@ -516,7 +516,9 @@ struct TranslationGenerateTests {
         #expect(second.contains("numbers of the page it translates are missing: 500"))
 
         let written = try #require(work.read("content/composition/examplamol.hi.md"))
-        #expect(written.hasPrefix("---\ntitle: \"एग्ज़ाम्पलामॉल (Examplamol)\"\nexample: true\nai_generated: true\nstatus: draft\n"))
+        #expect(
+            written.hasPrefix("---\ntitle: \"एग्ज़ाम्पलामॉल (Examplamol)\"\nexample: true\nai_generated: true\nstatus: draft\n")
+        )
         #expect(written.contains("translated_from: \(TranslationCheck.fingerprint(of: source.monograph))\n"))
         let status = try #require(try TranslationFiles.status(of: path))
         #expect(status.state == .current)

@@ -15,6 +15,7 @@ struct DevanagariTests {
             ("पैरासीटामोल", "पैरासिटामोल"), ("ऊपर", "उपर"),  // long and short vowels
             ("मेटफॉर्मिन", "मेटफोर्मिन"),  // candra o
             ("६५०", "650"),
+            ("\u{0929}", "\u{0928}\u{093C}"),  // ऩ as NFC composes it, and as typed
         ])
     func folding(written: String, folded: String) {
         #expect(SearchText.words(written) == SearchText.words(folded))
