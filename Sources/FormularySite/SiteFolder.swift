@@ -55,6 +55,18 @@ public struct SiteFolder: Sendable {
     public var cachePath: String { cacheFile("build-cache") }
     /// A file of `.formulary/`, where commands keep what spares them work next time.
     public func cacheFile(_ name: String) -> String { root + "/.formulary/" + name }
+    /// The site's own review store (SQLite), made by `formulary import` or `serve`.
+    public var storePath: String { cacheFile("formulary.sqlite") }
+
+    /// Where a command finds the review store: the one it was given (`--database`), else
+    /// `$FORMULARY_DATABASE` (a SQLite file or a postgres:// URL), else the site's own file.
+    public static func storeLocation(given: String?, siteRoot: String) -> String {
+        if let given, !given.isEmpty { return given }
+        if let location = ProcessInfo.processInfo.environment["FORMULARY_DATABASE"], !location.isEmpty {
+            return location
+        }
+        return siteRoot + "/.formulary/formulary.sqlite"
+    }
 
     /// The reference lists the settings name, else the built-in ones; a list that cannot be
     /// read is an error with its `path:line`, and nothing of it is used.

@@ -165,11 +165,8 @@ struct SiteArguments: ParsableArguments {
     /// if that file exists (a build never creates one).
     var storeLocation: String? {
         guard content == nil else { return nil }
-        if let location = ProcessInfo.processInfo.environment["FORMULARY_DATABASE"], !location.isEmpty {
-            return location
-        }
-        let file = (site ?? ".") + "/.formulary/formulary.sqlite"
-        return FileManager.default.fileExists(atPath: file) ? file : nil
+        let location = SiteFolder.storeLocation(given: nil, siteRoot: site ?? ".")
+        return location.hasPrefix("postgres") || FileManager.default.fileExists(atPath: location) ? location : nil
     }
 
     /// The build cache for an output folder outside a site folder: `.NAME.formulary-cache` beside it.

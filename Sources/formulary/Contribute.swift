@@ -21,9 +21,7 @@ struct StoreArguments: ParsableArguments {
         } catch {
             throw ContributeError("\(error)")
         }
-        let location =
-            database ?? ProcessInfo.processInfo.environment["FORMULARY_DATABASE"]
-            ?? site + "/.formulary/formulary.sqlite"
+        let location = SiteFolder.storeLocation(given: database, siteRoot: site)
         let store = try await openContributionStore(location)
         return Contributions(
             store: store, contentFolder: folder.contentPath,

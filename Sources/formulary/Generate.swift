@@ -160,8 +160,7 @@ struct GenerateCommand: ParsableCommand {
             contentFolder = folder.contentPath
             journalPath = journal ?? root + "/.formulary/generate-journal.jsonl"
             templatePath = folder.templatesPath + "/generate-prompt.mustache"
-            let database = root + "/.formulary/formulary.sqlite"
-            if !files, FileManager.default.fileExists(atPath: database) { storePath = database }
+            if !files, FileManager.default.fileExists(atPath: folder.storePath) { storePath = folder.storePath }
             templateText = try? String(contentsOfFile: templatePath, encoding: .utf8)
         }
         guard let endpointURL = endpoint ?? settings.endpoint else {

@@ -92,10 +92,9 @@ struct ServeCommand: ParsableCommand {
         options.logFormat = logFormat
         options.idleTimeout = idleTimeout
         if contributions || database != nil || request.configuration.contributions.enabled {
-            options.database =
-                database ?? ProcessInfo.processInfo.environment["FORMULARY_DATABASE"]
-                ?? ((selection.content == nil ? (selection.site ?? ".") : request.outputFolder + "/..")
-                    + "/.formulary/formulary.sqlite")
+            options.database = SiteFolder.storeLocation(
+                given: database,
+                siteRoot: selection.content == nil ? (selection.site ?? ".") : request.outputFolder + "/..")
             // Pages show "Suggest an edit" and "History".
             request.configuration.contributions.enabled = true
             options.request = request
