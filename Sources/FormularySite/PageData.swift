@@ -14,7 +14,6 @@ struct PageData: @unchecked Sendable {
     let styleURL: String
     /// Shared by every page: the footer's letters, counts and links.
     private let letterLinks: [[String: Any]]
-    private let letterCounts: [String: Int]
     private let siteKeys: [String: Any]
     let reviews: SiteReviews
     /// The language of these pages, their words, and the site's other languages.
@@ -42,7 +41,6 @@ struct PageData: @unchecked Sendable {
         self.styleURL = rootURLs.link("assets/style.css?v=" + styleVersion)
         var counts: [String: Int] = [:]
         for (letter, pages) in catalog.pagesByLetter { counts[letter] = pages.count }
-        self.letterCounts = counts
         let urls = self.urls
         self.letterLinks = catalog.pagesByLetter.map(\.letter).map { letter in
             [
