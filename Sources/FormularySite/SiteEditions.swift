@@ -57,12 +57,6 @@ struct SiteEditions: Sendable {
         self.languagesByID = languagesByID
     }
 
-    /// A site of one language: its main edition only.
-    init(main catalog: SiteCatalog, configuration: SiteConfiguration, strings: SiteStrings) {
-        editions = [Edition(language: configuration.language, prefix: "", catalog: catalog, strings: strings)]
-        languagesByID = [:]
-    }
-
     /// The same editions with another catalog of the main language's pages.
     func replacingMain(_ catalog: SiteCatalog) -> SiteEditions {
         var editions = self.editions
@@ -74,11 +68,6 @@ struct SiteEditions: Sendable {
     private init(editions: [Edition], languagesByID: [String: [String]]) {
         self.editions = editions
         self.languagesByID = languagesByID
-    }
-
-    func edition(_ language: String?) -> Edition? {
-        guard let language else { return main }
-        return editions.first { $0.language == language && !$0.isMain }
     }
 
     /// The languages a medicine exists in, the main language first.
