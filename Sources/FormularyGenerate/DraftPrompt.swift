@@ -57,9 +57,16 @@ public struct DraftPrompt: Sendable {
         throws(Failure)
     {
         let source = text ?? Self.defaultTemplate
+        template = try Self.parse(source, path: path)
+        templateText = source
+        self.system = system
+    }
+
+    /// A prompt template as plain text (no HTML escaping), its errors at `path:line:column`.
+    static func parse(_ source: String, path: String) throws(Failure) -> MustacheTemplate {
         let pragma = "{{% CONTENT_TYPE: TEXT}}"
         do {
-            template = try MustacheTemplate(string: pragma + source)
+            return try MustacheTemplate(string: pragma + source)
         } catch let error as MustacheTemplate.ParserError {
             let line = error.context.lineNumber
             let column = max(1, error.context.columnNumber - (line == 1 ? pragma.count : 0))
@@ -67,14 +74,14 @@ public struct DraftPrompt: Sendable {
         } catch {
             throw .template("\(path): error: \(error)")
         }
-        templateText = source
-        self.system = system
     }
 
     /// Identifies the prompt's wording in each page's provenance: FNV-1a 64 of both messages' templates.
-    public var version: String {
+    public var version: String { Self.version(system: system, template: templateText) }
+
+    static func version(system: String, template: String) -> String {
         var hasher = StableHasher()
-        hasher.combine((system + "\u{0}" + templateText).utf8)
+        hasher.combine((system + "\u{0}" + template).utf8)
         return hasher.hexDigest
     }
 

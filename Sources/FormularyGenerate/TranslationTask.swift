@@ -45,26 +45,13 @@ public struct TranslationPrompt: Sendable {
         throws(DraftPrompt.Failure)
     {
         let source = text ?? Self.defaultTemplate
-        let pragma = "{{% CONTENT_TYPE: TEXT}}"
-        do {
-            template = try MustacheTemplate(string: pragma + source)
-        } catch let error as MustacheTemplate.ParserError {
-            let line = error.context.lineNumber
-            let column = max(1, error.context.columnNumber - (line == 1 ? pragma.count : 0))
-            throw .template("\(path):\(line):\(column): error: \(error.error)")
-        } catch {
-            throw .template("\(path): error: \(error)")
-        }
+        template = try DraftPrompt.parse(source, path: path)
         templateText = source
         self.system = system
     }
 
     /// Identifies the prompt's wording in each page's provenance.
-    public var version: String {
-        var hasher = StableHasher()
-        hasher.combine((system + "\u{0}" + templateText).utf8)
-        return hasher.hexDigest
-    }
+    public var version: String { DraftPrompt.version(system: system, template: templateText) }
 
     func messages(context: [String: Any]) -> [ChatCompletions.Message] {
         [.system(system), .user(template.render(context))]

@@ -274,22 +274,12 @@ public enum FAQText {
     /// the first `A` that stands alone (at the start, or after a space, line break or `*`) and
     /// is followed by a colon, with the emphasis around it. One pass over the bytes.
     static func answerMarkerRange(in text: ByteText) -> Range<Int>? {
-        let buffer = text.buffer
         if text.contains(0xE0), let hindi = hindiAnswerMarkerRange(in: text) { return hindi }
         var index = text.lower
         while let found = text.firstIndex(of: UInt8(ascii: "A"), from: index) {
             index = found + 1
-            if found != text.lower {
-                let before = buffer[found - 1]
-                guard
-                    before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
-                        || before == UInt8(ascii: "\t")
-                else { continue }
-            }
-            guard let end = markerEnd(afterA: found, in: text) else { continue }
-            var lower = found
-            while lower > text.lower, buffer[lower - 1] == UInt8(ascii: "*") { lower -= 1 }
-            return lower..<end
+            guard standsAlone(found, in: text), let end = markerEnd(afterA: found, in: text) else { continue }
+            return withEmphasisBefore(found, in: text)..<end
         }
         return nil
     }
@@ -300,53 +290,48 @@ public enum FAQText {
 
     /// `उत्तर:` (or `जवाब:`, emphasis around it as for `A:`) standing alone in a question's text.
     private static func hindiAnswerMarkerRange(in text: ByteText) -> Range<Int>? {
-        let buffer = text.buffer
         var index = text.lower
         while let found = text.firstIndex(of: 0xE0, from: index) {
             index = found + 1
-            guard let length = ByteText(buffer, found..<text.upper).prefixLength(oneOf: hindiAnswerWords) else {
-                continue
-            }
-            if found != text.lower {
-                let before = buffer[found - 1]
-                guard
-                    before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
-                        || before == UInt8(ascii: "\t")
-                else { continue }
-            }
-            var cursor = found + length
-            func consume(_ literal: StaticString) -> Bool {
-                guard text.from(cursor).starts(with: literal) else { return false }
-                cursor += literal.utf8CodeUnitCount
-                return true
-            }
-            guard consume(":") || consume("**:") else { continue }
-            _ = consume("**")
-            var lower = found
-            while lower > text.lower, buffer[lower - 1] == UInt8(ascii: "*") { lower -= 1 }
-            return lower..<cursor
+            guard
+                let length = ByteText(text.buffer, found..<text.upper).prefixLength(oneOf: hindiAnswerWords),
+                standsAlone(found, in: text), let end = colonEnd(from: found + length, in: text)
+            else { continue }
+            return withEmphasisBefore(found, in: text)..<end
         }
         return nil
     }
 
+    /// Whether a marker at `position` stands alone: at the start, or after a space, tab, line
+    /// break or `*`.
+    private static func standsAlone(_ position: Int, in text: ByteText) -> Bool {
+        guard position != text.lower else { return true }
+        let before = text.buffer[position - 1]
+        return before == UInt8(ascii: " ") || before == UInt8(ascii: "\n") || before == UInt8(ascii: "*")
+            || before == UInt8(ascii: "\t")
+    }
+
+    /// Where a marker starting at `position` starts with the emphasis before it (`**A:**`).
+    private static func withEmphasisBefore(_ position: Int, in text: ByteText) -> Int {
+        var lower = position
+        while lower > text.lower, text.buffer[lower - 1] == UInt8(ascii: "*") { lower -= 1 }
+        return lower
+    }
+
     /// The end of an answer marker whose `A` is at `position`: `A:**`, `A**:`, `A:`, `Answer:**`, `Answer:`.
     private static func markerEnd(afterA position: Int, in text: ByteText) -> Int? {
-        var cursor = position + 1
-        func consume(_ literal: StaticString) -> Bool {
-            guard text.from(cursor).starts(with: literal) else { return false }
-            cursor += literal.utf8CodeUnitCount
-            return true
-        }
-        if consume("nswer") {
-            guard consume(":") else { return nil }
-            _ = consume("**")
-            return cursor
-        }
-        if consume(":") {
-            _ = consume("**")
-            return cursor
-        }
-        if consume("**:") { return cursor }
+        let cursor = position + 1
+        guard text.from(cursor).starts(with: "nswer") else { return colonEnd(from: cursor, in: text) }
+        let colon = cursor + 5
+        guard text.from(colon).starts(with: ":") else { return nil }
+        return text.from(colon + 1).starts(with: "**") ? colon + 3 : colon + 1
+    }
+
+    /// The end of a marker word's colon and emphasis, from just after the word: `:`, `:**` or `**:`.
+    private static func colonEnd(from cursor: Int, in text: ByteText) -> Int? {
+        let rest = text.from(cursor)
+        if rest.starts(with: ":") { return text.from(cursor + 1).starts(with: "**") ? cursor + 3 : cursor + 1 }
+        if rest.starts(with: "**:") { return cursor + 3 }
         return nil
     }
 

@@ -22,6 +22,8 @@ public enum TranslationFiles {
         public var state: State
         /// What `TranslationCheck.problems` finds: a different medicine, lost numbers...
         public var problems: [String]
+        /// The fingerprint of the page's text now (nil without a page).
+        public var sourceFingerprint: String? = nil
     }
 
     /// The page a translation at `path` translates: `paracetamol.md` for `paracetamol.hi.md`;
@@ -48,12 +50,12 @@ public enum TranslationFiles {
             return Status(path: path, id: id, language: language, state: .noSource, problems: [error.description])
         }
         let recorded = translation.monograph.translation?.sourceFingerprint
-        let state: Status.State =
-            recorded == nil
-            ? .unknown : recorded == TranslationCheck.fingerprint(of: source) ? .current : .outdated
+        let fingerprint = TranslationCheck.fingerprint(of: source)
+        let state: Status.State = recorded == nil ? .unknown : recorded == fingerprint ? .current : .outdated
         return Status(
             path: path, id: id, language: language, state: state,
-            problems: TranslationCheck.problems(source: source, translation: translation.monograph))
+            problems: TranslationCheck.problems(source: source, translation: translation.monograph),
+            sourceFingerprint: fingerprint)
     }
 
     /// Why a translation cannot be marked current.
@@ -91,22 +93,15 @@ public enum TranslationFiles {
         } catch {
             throw .unreadable(error)
         }
-        guard let status, let sourcePath = sourcePath(of: path) else { throw .notATranslation(path) }
-        if status.state == .noSource { throw .problems(path, status.problems) }
+        guard let status else { throw .notATranslation(path) }
+        guard let fingerprint = status.sourceFingerprint else { throw .problems(path, status.problems) }
         if !status.problems.isEmpty && !force { throw .problems(path, status.problems) }
-        let source: Monograph
-        do throws(MonographParseError) {
-            source = try MonographParser(extractsFAQs: false).parse(contentsOf: sourcePath).monograph
-        } catch {
-            throw .unreadable(error)
-        }
         let text: String
         do throws(FileBytes.Failure) {
             text = String(decoding: try FileBytes.read(path, limit: 8 << 20), as: UTF8.self)
         } catch {
             throw .cannotWrite("\(path): cannot read it again: \(error)")
         }
-        let fingerprint = TranslationCheck.fingerprint(of: source)
         guard let updated = FrontMatterText.setting("translated_from", to: fingerprint, in: text) else {
             throw .noFrontMatter(path)
         }
