@@ -87,7 +87,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The OpenAPI documents; they are compiled in through OpenAPIDocument+Files.swift.
+            exclude: ["OpenAPI"]
         ),
         .target(
             name: "FormularyGenerate",
@@ -157,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FormularyServerTests",
-            dependencies: ["FormularyServer", "FormularyStore"]
+            dependencies: ["FormularyServer", "FormularyStore", .product(name: "Hummingbird", package: "hummingbird")]
         ),
     ]
 )

@@ -274,22 +274,3 @@ final class HTTPDateCache: Sendable {
         }
     }
 }
-
-/// One structured log line a request, at info level.
-struct RequestLog: Sendable {
-    let logger: Logger
-
-    func log(
-        method: HTTPRequest.Method, target: String, status: HTTPResponse.Status, since started: ContinuousClock.Instant
-    ) {
-        guard logger.logLevel <= .info else { return }
-        let elapsed = ContinuousClock.now - started
-        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-        logger.info(
-            "request",
-            metadata: [
-                "method": "\(method.rawValue)", "path": "\(target)", "status": "\(status.code)",
-                "us": "\(microseconds)",
-            ])
-    }
-}

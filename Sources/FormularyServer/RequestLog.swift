@@ -1,6 +1,8 @@
 import FormularyModel
 import FormularyParsing
 import Foundation
+import HTTPTypes
+import Hummingbird
 import Logging
 
 /// Log lines on standard error, one event a line, structured: `logfmt` (`key=value`, for
@@ -74,5 +76,38 @@ enum StandardError {
                 }
             }
         }
+    }
+}
+
+/// One structured log line a request, at info level.
+struct RequestLog: Sendable {
+    let logger: Logger
+
+    func log(
+        method: HTTPRequest.Method, target: String, status: HTTPResponse.Status, since started: ContinuousClock.Instant
+    ) {
+        guard logger.logLevel <= .info else { return }
+        let elapsed = ContinuousClock.now - started
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        logger.info(
+            "request",
+            metadata: [
+                "method": "\(method.rawValue)", "path": "\(target)", "status": "\(status.code)",
+                "us": "\(microseconds)",
+            ])
+    }
+}
+
+/// Logs what the router answers (the contribution pages and API, the event stream) as
+/// `DirectResponder` logs what it answers itself.
+extension RequestLog: RouterMiddleware {
+    func handle(
+        _ request: Request, context: ContributionContext,
+        next: (Request, ContributionContext) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        let response = try await next(request, context)
+        log(method: request.method, target: request.head.path ?? "/", status: response.status, since: started)
+        return response
     }
 }

@@ -78,29 +78,19 @@ public enum Serve {
             options, progress: progress, logger: logger, contributions: contributions)
         let server = session.server
         let requestLog = RequestLog(logger: logger)
-        // Hummingbird answers what DirectResponder passes on: the live reload event stream,
-        // and the contribution pages and API, which wait on the database.
-        let largestBody = server.options.largestBody
-        let responder = CallbackResponder<PeerContext> { request, context in
-            let started = ContinuousClock.now
-            let target = request.head.path ?? "/"
-            let answer: ServerResponse
-            if let contributions = server.contributions, server.passesOn(target),
-                !target.hasPrefix("/_formulary/events")
-            {
-                answer = await Self.contributionAnswer(
-                    request, peer: context.peer, server: server, contributions: contributions,
-                    largestBody: largestBody)
-            } else {
-                answer = server.respond(method: request.method, target: target, headers: request.headers)
-            }
-            requestLog.log(method: request.method, target: target, status: answer.status, since: started)
-            return Self.response(answer)
+        // Hummingbird's router answers what DirectResponder passes on: the live reload event
+        // stream, and the contribution pages and API, which wait on the database.
+        let router = Router(context: ContributionContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: requestLog)
+        router.get("/_formulary/events") { request, _ in
+            Self.response(
+                server.respond(method: request.method, target: request.head.path ?? "/", headers: request.headers))
         }
+        server.contributions?.addRoutes(to: router, largestBody: server.options.largestBody)
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100)
         let application = Application(
-            responder: responder,
+            router: router,
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [
@@ -165,33 +155,6 @@ public enum Serve {
         return ContributionSetup(contributions: contributions, settings: configuration.contributions, feed: feed)
     }
 
-    static func contributionAnswer(
-        _ request: Request, peer: String, server: SiteServer, contributions: ContributionServer, largestBody: Int
-    ) async -> ServerResponse {
-        let target: RequestTarget
-        do throws(RequestTarget.Failure) {
-            target = try RequestTarget.parse(request.head.path ?? "/")
-        } catch {
-            return server.problem(.badRequest("the request target is not valid"))
-        }
-        var body: [UInt8] = []
-        if request.method == .post {
-            do {
-                body = Array(try await request.body.collect(upTo: largestBody).readableBytesView)
-            } catch {
-                return server.problem(
-                    Problem(
-                        title: "Content Too Large", status: 413,
-                        detail: "request bodies are limited to \(largestBody) bytes"),
-                    instance: target.path)
-            }
-        }
-        return await contributions.respond(
-            ContributionRequest(
-                method: request.method, target: target, headers: request.headers, body: body,
-                authority: request.head.authority, peer: peer))
-    }
-
     /// The Hummingbird response for an answer.
     static func response(_ answer: ServerResponse) -> Response {
         switch answer.body {
@@ -232,15 +195,4 @@ struct ContributionSetup: Sendable {
     var settings: SiteConfiguration.ContributionSettings
     /// A store other servers share, and the last change of its feed the content folder holds.
     var feed: (store: any SharedStore, position: Int)?
-}
-
-/// Hummingbird's request context, with the client's address (for rate limits).
-struct PeerContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let peer: String
-
-    init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        peer = source.channel.remoteAddress?.ipAddress ?? "unknown"
-    }
 }

@@ -87,11 +87,16 @@ final class SiteSession: Service, Sendable {
         // With a store, readers' page views and searches that found nothing are counted.
         let counts = setup == nil ? nil : ReaderCounts()
         let following = setup?.feed.map { Locked(FollowerStatus(applied: $0.position, latest: $0.position)) }
+        let templates: WorkflowTemplates?
+        do throws(SiteBuilder.Failure) {
+            templates = setup == nil ? nil : try Self.workflowTemplates(request)
+        } catch {
+            throw Serve.Failure.build(error.description)
+        }
         let contributionServer = setup.map { setup in
             ContributionServer(
                 contributions: setup.contributions, accounts: Accounts(store: setup.contributions.store),
-                settings: setup.settings, siteTitle: request.configuration.title,
-                styleURL: request.configuration.basePath + "assets/style.css", following: following,
+                settings: setup.settings, templates: templates!, following: following,
                 coverage: { ledger in later.withLock({ $0 })?.server.api.content.coverage(ledger) ?? Coverage() },
                 counts: counts,
                 worklist: { [highRisk = request.configuration.highRisk] ledger, reports, views, filter in
@@ -251,6 +256,10 @@ final class SiteSession: Service, Sendable {
                 metadata: ["files": "\(changed.count)"])
             for problem in status.problems.prefix(20) { logger.warning("\(problem)") }
             server.liveReload?.publish(status, changed: !changed.isEmpty)
+            // Watching, a template or a word of the review pages may have changed too.
+            if options.watch, let contributions = server.contributions {
+                contributions.replaceTemplates(try Self.workflowTemplates(request))
+            }
         } catch {
             logger.error("\(error.description)")
             status.buildError = error.description
@@ -268,6 +277,11 @@ final class SiteSession: Service, Sendable {
         } catch {
             logger.error("cannot read \(options.request.contentFolder): \(error)")
         }
+    }
+
+    /// The review pages' templates and words for the site `request` builds.
+    static func workflowTemplates(_ request: SiteBuilder.Request) throws(SiteBuilder.Failure) -> WorkflowTemplates {
+        try WorkflowTemplates(request: request, styleURL: request.configuration.basePath + "assets/style.css")
     }
 
     /// The store's sign-offs and dates as they are now; the last ones read when the store does

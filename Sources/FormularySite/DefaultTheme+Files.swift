@@ -414,6 +414,211 @@ extension DefaultTheme {
         </html>
 
         """#,
+        "workflow-account": #"""
+        {{>workflow-top}}
+        <h1>{{name}}</h1>
+        <p>{{roleLine}}</p>
+        {{#newToken}}<div class="notice" role="status">{{t.wfNewToken}} <code id="new-token">{{newToken}}</code></div>
+        {{/newToken}}<h2>{{t.wfAPITokens}}</h2><p>{{t.wfTokensFor}} <code>Authorization: Bearer TOKEN</code> → <code>/api/v1/suggestions</code></p><form method="post" action="/_formulary/tokens"><input type="hidden" name="csrf" value="{{csrf}}"><label for="label">{{t.wfTokenLabel}}</label><input type="text" id="label" name="label" maxlength="100"><button type="submit">{{t.wfMakeToken}}</button></form>
+        {{>workflow-bottom}}
+
+        """#,
+        "workflow-bottom": #"""
+        </div></main>
+        </body>
+        </html>
+
+        """#,
+        "workflow-compare": #"""
+        {{>workflow-top}}
+        <h1>{{heading}}</h1>
+        <p><a href="{{historyURL}}">{{t.wfHistory}}</a></p>
+        {{>workflow-diff}}{{>workflow-bottom}}
+
+        """#,
+        "workflow-coverage": #"""
+        {{>workflow-top}}
+        <h1>{{t.wfCoverageTitle}}</h1>
+        <p>{{{totals}}}</p>
+        {{#mostOpened}}<p>{{{mostOpened}}}</p>
+        {{/mostOpened}}<h2>{{t.wfByCollection}}</h2>
+        <table class="listing"><thead><tr><th>{{t.wfCollection}}</th><th>{{t.wfPages}}</th><th>{{t.wfReviewed}}</th><th>{{t.wfPartly}}</th><th>{{t.wfNotReviewed}}</th></tr></thead><tbody>
+        {{#collections}}<tr><td>{{name}}</td><td>{{pages}}</td><td>{{reviewed}}</td><td>{{partly}}</td><td>{{notReviewed}}</td></tr>
+        {{/collections}}</tbody></table>
+        <h2>{{t.wfBySection}}</h2>
+        <table class="listing"><thead><tr><th>{{t.wfSection}}</th><th>{{t.wfPagesWithIt}}</th><th>{{t.wfSignedOff}}</th><th></th></tr></thead><tbody>
+        {{#sections}}<tr><td>{{title}}</td><td>{{pages}}</td><td>{{signedOff}}</td><td>{{percent}}</td></tr>
+        {{/sections}}</tbody></table>
+        {{>workflow-bottom}}
+
+        """#,
+        "workflow-diff": #"""
+        {{#diff}}<section class="diff-section"><h3>{{title}}</h3><div class="diff-sides">{{#isAdded}}<pre aria-label="{{t.wfBefore}}"><em>{{t.wfNotThere}}</em></pre><pre aria-label="{{t.wfAfter}}"><ins>{{text}}</ins></pre>{{/isAdded}}{{#isRemoved}}<pre aria-label="{{t.wfBefore}}"><del>{{text}}</del></pre><pre aria-label="{{t.wfAfter}}"><em>{{t.wfRemoved}}</em></pre>{{/isRemoved}}{{#isEdited}}<pre aria-label="{{t.wfBefore}}">{{#before}}{{#changed}}<del>{{text}}</del>{{/changed}}{{^changed}}{{text}}{{/changed}}{{/before}}</pre><pre aria-label="{{t.wfAfter}}">{{#after}}{{#changed}}<ins>{{text}}</ins>{{/changed}}{{^changed}}{{text}}{{/changed}}{{/after}}</pre>{{/isEdited}}</div></section>
+        {{/diff}}{{^diff}}<p>{{t.wfNoChanges}}</p>
+        {{/diff}}
+
+        """#,
+        "workflow-error": #"""
+        {{>workflow-top}}
+        <h1>{{pageTitle}}</h1>
+        <div class="notice error" role="alert">{{detail}}</div>
+        <p><a href="{{homeURL}}">{{t.home}}</a> · <a href="{{queueURL}}">{{t.wfReviewQueue}}</a></p>
+        {{>workflow-bottom}}
+
+        """#,
+        "workflow-history": #"""
+        {{>workflow-top}}
+        <h1>{{pageTitle}}</h1>
+        <p><a href="{{suggestURL}}">{{t.suggestEdit}}</a></p>
+        {{#pending}}{{#first}}<h2>{{t.wfPendingSuggestions}}</h2><ul>{{/first}}<li><a href="{{url}}">#{{number}}</a> {{byLine}}</li>{{#last}}</ul>
+        {{/last}}{{/pending}}<h2>{{t.wfRevisions}}</h2>
+        <table class="listing"><thead><tr><th>{{t.wfRevision}}</th><th>{{t.wfDate}}</th><th>{{t.wfAuthor}}</th><th>{{t.wfMessage}}</th><th></th></tr></thead><tbody>
+        {{#revisions}}<tr><td>{{number}}{{#current}} {{t.wfCurrent}}{{/current}}</td><td>{{date}}</td><td>{{author}}</td><td>{{message}}</td><td>{{#changesURL}}<a href="{{changesURL}}">{{t.wfChangesLink}}</a>{{/changesURL}}{{#mayRevert}}<form method="post" action="/_formulary/revert"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="page" value="{{id}}"><input type="hidden" name="to" value="{{number}}"><button type="submit" class="secondary">{{revertLabel}}</button></form>{{/mayRevert}}</td></tr>
+        {{/revisions}}</tbody></table>
+        {{#compare}}<form method="get" action="/_formulary/compare" class="compare"><input type="hidden" name="page" value="{{id}}"><h2>{{t.wfCompareTwo}}</h2><label for="from">{{t.wfFrom}}</label><select id="from" name="from">{{#from}}<option value="{{number}}"{{#selected}} selected{{/selected}}>{{number}}</option>{{/from}}</select><label for="to">{{t.wfTo}}</label><select id="to" name="to">{{#to}}<option value="{{number}}"{{#selected}} selected{{/selected}}>{{number}}</option>{{/to}}</select><button type="submit">{{t.wfCompare}}</button></form>
+        {{/compare}}{{>workflow-bottom}}
+
+        """#,
+        "workflow-queue": #"""
+        {{>workflow-top}}
+        <h1>{{t.wfReviewQueue}}</h1>
+        <p>{{#filters}}{{^first}} · {{/first}}{{#current}}<strong>{{label}}</strong>{{/current}}{{^current}}<a href="{{url}}">{{label}}</a>{{/current}}{{/filters}}</p>
+        {{#suggestions}}{{#first}}<table class="listing"><thead><tr><th>#</th><th>{{t.wfPage}}</th><th>{{t.wfBy}}</th><th>{{t.wfSent}}</th><th>{{t.wfMessage}}</th><th>{{t.wfStatus}}</th></tr></thead><tbody>
+        {{/first}}<tr><td><a href="{{url}}">#{{number}}</a></td><td>{{id}}</td><td>{{author}}</td><td>{{sent}}</td><td>{{message}}</td><td><span class="status status-{{status}}">{{statusLabel}}</span>{{#checkErrors}} ({{checkErrors}}){{/checkErrors}}</td></tr>
+        {{#last}}</tbody></table>
+        {{/last}}{{/suggestions}}{{^suggestions}}<p>{{t.wfNothingHere}}</p>
+        {{/suggestions}}{{#paging}}<p>{{#olderURL}}<a href="{{olderURL}}">{{t.wfOlder}}</a> {{/olderURL}}{{showing}}{{#newerURL}} <a href="{{newerURL}}">{{t.wfNewer}}</a>{{/newerURL}}</p>
+        {{/paging}}<h2 id="reports">{{t.wfReportsFromReaders}}</h2>
+        {{#closed}}<div class="notice" role="status">{{closed}}</div>
+        {{/closed}}{{#reports}}{{#first}}<table class="listing"><thead><tr><th>#</th><th>{{t.wfPage}}</th><th>{{t.wfPart}}</th><th>{{t.wfSent}}</th><th>{{t.reportWhatIsWrong}}</th><th>{{t.wfContact}}</th><th></th></tr></thead><tbody>
+        {{/first}}<tr><td>{{number}}</td><td><a href="{{url}}">{{id}}</a></td><td>{{part}}</td><td>{{sent}}</td><td>{{reason}}</td><td>{{contact}}</td><td>{{#mayClose}}<form method="post" action="{{closeURL}}" class="close-report"><input type="hidden" name="csrf" value="{{csrf}}"><label for="note-{{number}}">{{t.wfNote}}</label><input type="text" id="note-{{number}}" name="note" required maxlength="500"><button type="submit" class="secondary">{{t.wfClose}}</button></form>{{/mayClose}}</td></tr>
+        {{#last}}</tbody></table>
+        {{/last}}{{/reports}}{{^reports}}<p>{{t.wfNoOpenReports}}</p>
+        {{/reports}}{{>workflow-bottom}}
+
+        """#,
+        "workflow-report": #"""
+        {{>workflow-top}}
+        <h1>{{heading}}</h1>
+        {{#sent}}<div class="notice" role="status">{{t.wfReportThanks}}</div>
+        {{/sent}}{{^sent}}<p>{{t.wfReportHowTo}}</p>
+        <form method="post" action="/_formulary/report" class="report"><input type="hidden" name="page" value="{{id}}"><label for="section">{{t.reportWhichPart}}</label><select id="section" name="section"><option value="">{{t.reportWholePage}}</option>{{#sections}}<option value="{{name}}">{{title}}</option>{{/sections}}</select>
+        <label for="reason">{{t.reportWhatIsWrong}}</label><textarea id="reason" name="reason" required minlength="3" maxlength="2000" rows="5"></textarea>
+        <label for="contact">{{t.reportContact}}</label><input type="text" id="contact" name="contact" maxlength="200" autocomplete="email">
+        <div class="hp" aria-hidden="true"><label for="website">{{t.reportLeaveEmpty}}</label><input type="text" id="website" name="website" tabindex="-1" autocomplete="off"></div>
+        <button type="submit">{{t.reportSend}}</button></form>
+        {{/sent}}<p><a href="{{pageURL}}">{{t.wfBackToPage}}</a></p>
+        {{>workflow-bottom}}
+
+        """#,
+        "workflow-sign-in": #"""
+        {{>workflow-top}}
+        <h1>{{t.wfSignInTitle}}</h1>
+        {{#message}}<div class="notice error" role="alert">{{message}}</div>
+        {{/message}}{{#signedInAs}}<p>{{signedInAs}}</p>
+        {{/signedInAs}}<form method="post" action="/_formulary/sign-in"><input type="hidden" name="csrf" value="{{csrf}}">{{#next}}<input type="hidden" name="next" value="{{next}}">{{/next}}<label for="name">{{t.wfName}}</label><input type="text" id="name" name="name" autocomplete="username" required value="{{name}}"><label for="password">{{t.wfPassword}}</label><input type="password" id="password" name="password" autocomplete="current-password" required><button type="submit">{{t.wfSignInButton}}</button></form>
+        <p>{{t.wfAccountsMadeBy}} (<code>formulary user add</code>).</p>
+        {{>workflow-bottom}}
+
+        """#,
+        "workflow-sign-off": #"""
+        {{>workflow-top}}
+        <h1>{{pageTitle}}</h1>
+        <p><a href="{{pageURL}}">{{t.wfReadThePage}}</a></p>
+        {{#done}}<div class="notice" role="status">{{done}}</div>
+        {{/done}}<p>{{{stateLine}}} {{t.wfSignOffHowTo}}</p>
+        {{#contributor}}<p>{{contributor}}</p>
+        {{/contributor}}{{#form}}<form method="post" action="/_formulary/sign-off" class="sign-off"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="page" value="{{id}}"><input type="hidden" name="revision" value="{{revision}}"><fieldset><legend>{{t.wfSections}}</legend>
+        {{#sections}}<div class="check"><input type="checkbox" id="{{field}}" name="section:{{name}}"{{^allowed}} disabled{{/allowed}}><label for="{{field}}">{{title}} <span class="muted">({{state}})</span></label></div>
+        {{/sections}}</fieldset>
+        <label for="message">{{t.wfSignOffNote}}</label><input type="text" id="message" name="message" maxlength="500">
+        <button type="submit">{{t.wfSignOffButton}}</button></form>
+        <p><a href="{{historyURL}}">{{t.wfHistory}}</a> · <a href="{{suggestURL}}">{{t.wfSuggestInstead}}</a></p>
+        {{/form}}{{>workflow-bottom}}
+
+        """#,
+        "workflow-suggest": #"""
+        {{>workflow-top}}
+        <h1>{{t.wfSuggestTitle}}</h1>
+        <p>{{{intro}}} {{t.wfSuggestHowTo}}</p>
+        {{#checked}}{{#missingMessage}}<div class="notice error" role="alert">{{t.wfSayWhatChanged}}</div>
+        {{/missingMessage}}{{#noProblems}}<div class="notice" role="status">{{t.wfNoProblems}}</div>
+        {{/noProblems}}{{#hasProblems}}<div class="notice error" role="alert"><strong>{{problemCount}}</strong>{{t.wfProblemsBlock}}<ul>{{#problems}}<li>{{.}}</li>{{/problems}}</ul>
+        <form method="post" action="/_formulary/suggest"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="page" value="{{id}}"><input type="hidden" name="base" value="{{base}}">{{#section}}<input type="hidden" name="section" value="{{section}}">{{/section}}<input type="hidden" name="markdown" value="{{text}}"><input type="hidden" name="message" value="{{message}}"><input type="hidden" name="acknowledge" value="yes">{{#message}}<button type="submit" name="action" value="submit">{{t.wfSubmitAnyway}}</button>{{/message}}</form></div>
+        {{/hasProblems}}<h2>{{t.wfYourChanges}}</h2>
+        {{>workflow-diff}}{{/checked}}{{#anonymous}}<p class="notice">{{t.wfNotSignedIn}}</p>
+        {{/anonymous}}<form method="post" action="/_formulary/suggest">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="page" value="{{id}}"><input type="hidden" name="base" value="{{base}}">{{#section}}<input type="hidden" name="section" value="{{section}}">{{/section}}<label for="markdown">{{#section}}{{t.wfTheSection}}{{/section}}{{^section}}{{t.wfThePage}}{{/section}}</label>
+        <textarea id="markdown" name="markdown" spellcheck="true">{{text}}</textarea>
+        <label for="message">{{t.wfWhatChanged}}</label>
+        <input type="text" id="message" name="message" required maxlength="500" value="{{message}}">
+        <button type="submit" name="action" value="check" class="secondary">{{t.wfCheck}}</button><button type="submit" name="action" value="submit">{{t.wfSubmit}}</button>
+        </form>
+        {{>workflow-bottom}}
+
+        """#,
+        "workflow-suggestion": #"""
+        {{>workflow-top}}
+        <h1>{{pageTitle}} <span class="status status-{{status}}">{{statusLabel}}</span></h1>
+        {{#notice}}<div class="notice" role="status">{{notice}}</div>
+        {{/notice}}<dl class="facts"><dt>{{t.wfPage}}</dt><dd><a href="{{historyURL}}">{{id}}</a></dd><dt>{{t.wfBy}}</dt><dd>{{author}}, {{sent}}</dd><dt>{{t.wfMessage}}</dt><dd>{{message}}</dd><dt>{{t.wfWrittenAgainst}}</dt><dd>{{writtenAgainst}}</dd>{{#decidedBy}}<dt>{{t.wfDecidedBy}}</dt><dd>{{decidedBy}}</dd>{{/decidedBy}}{{#reason}}<dt>{{t.wfReason}}</dt><dd>{{reason}}</dd>{{/reason}}</dl>
+        {{#hasCheckErrors}}<div class="notice error"><strong>{{t.wfCheckErrors}}</strong> {{t.wfCheckErrorsBlock}}<ul>{{#checkErrors}}<li>{{.}}</li>{{/checkErrors}}</ul></div>
+        {{/hasCheckErrors}}{{#conflicts}}<div class="notice error" role="alert">{{conflicts}}</div>
+        {{/conflicts}}{{#mergesCleanly}}<div class="notice">{{mergesCleanly}}</div>
+        {{/mergesCleanly}}{{#qualification}}<p>{{t.wfNeedsQualified}} <strong>{{qualification}}</strong>.</p>
+        {{/qualification}}<h2>{{t.wfChanges}}</h2>
+        {{>workflow-diff}}{{#actions}}<div class="actions">{{#mayDecide}}<form method="post" action="{{actionURL}}"><input type="hidden" name="csrf" value="{{csrf}}"><h2>{{t.wfApprove}}</h2>{{#hasCheckErrors}}<label for="override">{{t.wfWhyOverride}}</label><input type="text" id="override" name="override" required>{{/hasCheckErrors}}<button type="submit" name="action" value="approve">{{t.wfApprove}}</button></form><form method="post" action="{{actionURL}}"><input type="hidden" name="csrf" value="{{csrf}}"><h2>{{t.wfRejectOrSendBack}}</h2><label for="reason">{{t.wfReasonForAuthor}}</label><input type="text" id="reason" name="reason" required><button type="submit" name="action" value="request-changes" class="secondary">{{t.wfRequestChanges}}</button><button type="submit" name="action" value="reject" class="secondary">{{t.wfReject}}</button></form>{{/mayDecide}}{{#mayWithdraw}}<form method="post" action="{{actionURL}}"><input type="hidden" name="csrf" value="{{csrf}}"><h2>{{t.wfWithdraw}}</h2><button type="submit" name="action" value="withdraw" class="secondary">{{t.wfWithdrawThis}}</button></form>{{/mayWithdraw}}</div>
+        {{/actions}}{{>workflow-bottom}}
+
+        """#,
+        "workflow-top": #"""
+        <!DOCTYPE html>
+        <html lang="{{language}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="robots" content="noindex">
+        <title>{{pageTitle}} · {{siteTitle}}</title>
+        <link rel="stylesheet" href="{{styleURL}}">
+        </head>
+        <body>
+        <header class="site-header">
+          <div class="wrap header-row">
+            <a class="brand" href="{{homeURL}}"><span>{{siteTitle}}</span></a>
+            <nav class="site-nav" aria-label="{{t.wfNavigation}}">
+              {{#user}}<a href="{{queueURL}}">{{t.wfReviewQueue}}</a><a href="{{worklistURL}}">{{t.wfWorklist}}</a><a href="{{coverageURL}}">{{t.wfCoverage}}</a><a href="{{accountURL}}">{{name}}</a>{{#signOut}}<form method="post" action="/_formulary/sign-out" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="link">{{t.wfSignOut}}</button></form>{{/signOut}}{{/user}}{{^user}}<a href="{{signInURL}}">{{t.wfSignIn}}</a>{{/user}}
+            </nav>
+            {{#hasLanguages}}
+            <nav class="language-switch" aria-label="{{t.languageSwitch}}">
+              <ul>
+                {{#languages}}<li>{{#current}}<span lang="{{code}}" aria-current="page">{{name}}</span>{{/current}}{{^current}}<a href="{{url}}" hreflang="{{code}}" lang="{{code}}">{{name}}</a>{{/current}}</li>
+                {{/languages}}
+              </ul>
+            </nav>
+            {{/hasLanguages}}
+          </div>
+        </header>
+        <main id="main" class="wrap"><div class="workflow">
+
+        """#,
+        "workflow-worklist": #"""
+        {{>workflow-top}}
+        <h1>{{t.wfWorklist}}</h1>
+        <p>{{summary}}</p>
+        <form method="get" action="/_formulary/worklist" class="filters"><label for="collection">{{t.wfCollection}}</label><input type="text" id="collection" name="collection" value="{{collection}}" size="12"><label for="section">{{t.wfSectionNotChecked}}</label><input type="text" id="section" name="section" value="{{section}}" size="10"><label for="reason">{{t.wfReason}}</label><select id="reason" name="reason"><option value="">{{t.wfAny}}</option>{{#reasons}}<option{{#selected}} selected{{/selected}}>{{name}}</option>{{/reasons}}</select><button type="submit">{{t.wfFilter}}</button></form>
+        {{#entries}}{{#first}}<table class="listing"><thead><tr><th>#</th><th>{{t.wfPage}}</th><th>{{t.wfWhy}}</th><th>{{t.wfScore}}</th><th></th></tr></thead><tbody>
+        {{/first}}<tr><td>{{rank}}</td><td><a href="{{url}}">{{title}}</a><br><span class="muted">{{id}} · {{state}}</span></td><td><ul>{{#reasons}}<li><strong>{{kind}}</strong>: {{detail}}</li>{{/reasons}}</ul></td><td>{{score}}</td><td><a href="{{signOffURL}}">{{t.wfSignOff}}</a></td></tr>
+        {{#last}}</tbody></table>
+        {{/last}}{{/entries}}{{^entries}}<p>{{t.wfNothingToReview}}</p>
+        {{/entries}}{{#more}}<p>{{more}}</p>
+        {{/more}}<h2>{{t.wfSearchesNothing}}</h2>
+        {{#misses}}{{#first}}<table class="listing"><thead><tr><th>{{t.search}}</th><th>{{t.wfTimes}}</th></tr></thead><tbody>
+        {{/first}}<tr><td>{{query}}</td><td>{{count}}</td></tr>
+        {{#last}}</tbody></table>
+        {{/last}}{{/misses}}{{^misses}}<p>{{t.wfNoneCounted}}</p>
+        {{/misses}}{{>workflow-bottom}}
+
+        """#,
     ]
 
     /// Files written under `assets/` in every build, by file name.
@@ -1560,6 +1765,165 @@ extension DefaultTheme {
         morePrices: "and {count} more in this page's JSON record."
         pricesSource: "Maximum retail prices from the {list}, as of {date}. Sold at Jan Aushadhi Kendras."
 
+        # The review pages `formulary serve` shows under /_formulary/ (templates workflow-*.mustache)
+        wfNavigation: Contributions
+        wfReviewQueue: Review queue
+        wfWorklist: Worklist
+        wfCoverage: Coverage
+        wfSignIn: Sign in
+        wfSignOut: Sign out
+        wfSignInTitle: Sign in
+        wfSignInButton: Sign in
+        wfName: Name
+        wfPassword: Password
+        wfAccountsMadeBy: Accounts are made by the site's administrators
+        wfSignedInAs: "You are signed in as {name}."
+        wfWrongPassword: That name and password do not match.
+        wfAccountTitle: Account
+        wfRole: "Role: {role}."
+        wfRoleQualified: "Role: {role}; qualified as {qualifications}."
+        wfRoleContributor: contributor
+        wfRoleReviewer: reviewer
+        wfRoleAdmin: admin
+        wfNewToken: "Your new API token (shown this once; keep it secret):"
+        wfAPITokens: API tokens
+        wfTokensFor: "For scripts, send"
+        wfTokenLabel: What it is for
+        wfMakeToken: Make a token
+        wfBefore: before
+        wfAfter: after
+        wfNotThere: (not there)
+        wfRemoved: (removed)
+        wfNoChanges: No changes.
+        wfSuggestTitle: Suggest an edit
+        wfSuggestTitleFor: "Suggest an edit: {page}"
+        wfSuggestIntro: "Page {page}, revision {revision}."
+        wfSuggestIntroSection: "Page {page}, revision {revision}, section {section}."
+        wfSuggestHowTo: "Edit the Markdown below: Check shows what formulary check finds, Submit sends it to the reviewers."
+        wfSayWhatChanged: Say what you changed, and why.
+        wfNoProblems: No problems found.
+        wfProblemsBlock: " problem(s) found; they block approval unless a reviewer overrides them."
+        wfSubmitAnyway: Submit anyway
+        wfYourChanges: Your changes
+        wfNotSignedIn: "You are not signed in: the suggestion will be recorded as from anonymous."
+        wfThePage: The page
+        wfTheSection: The section, heading included
+        wfWhatChanged: What you changed, and why
+        wfCheck: Check
+        wfSubmit: Submit suggestion
+        wfSuggestionTitle: "Suggestion #{number}"
+        wfStatusPending: pending
+        wfStatusApproved: approved
+        wfStatusRejected: rejected
+        wfStatusWithdrawn: withdrawn
+        wfStatusChangesRequested: changes requested
+        wfStatusAll: all
+        wfSentNotice: "Sent: reviewers see it in the review queue now."
+        wfApprovedNotice: "Approved: revision {revision} of {page} is published."
+        wfRejectedNotice: Rejected.
+        wfSentBackNotice: Sent back to its author.
+        wfWithdrawnNotice: Withdrawn.
+        wfPage: Page
+        wfBy: By
+        wfMessage: Message
+        wfWrittenAgainst: Written against
+        wfRevisionNumber: "revision {revision}"
+        wfDecidedBy: Decided by
+        wfReason: Reason
+        wfCheckErrors: Check errors
+        wfCheckErrorsBlock: (they block approval unless overridden with a reason)
+        wfConflicts: "The page is at revision {current} now, and these sections were changed there too: {sections}. The author must rebase it."
+        wfMergesCleanly: "Written against an older revision (the page is at {current}); it touches only sections nobody changed since, so it merges cleanly."
+        wfNeedsQualified: Changes to these sections need a reviewer qualified as
+        wfChanges: Changes
+        wfApprove: Approve
+        wfWhyOverride: Why approve despite the check errors
+        wfRejectOrSendBack: Reject or send back
+        wfReasonForAuthor: Reason, for the author
+        wfRequestChanges: Request changes
+        wfReject: Reject
+        wfWithdraw: Withdraw
+        wfWithdrawThis: Withdraw this suggestion
+        wfSent: Sent
+        wfStatus: Status
+        wfCheckErrorCount: "{count} check errors"
+        wfNothingHere: Nothing here.
+        wfOlder: Older
+        wfNewer: Newer
+        wfShowing: "Showing {from} to {to}"
+        wfReportsFromReaders: Reports from readers
+        wfReportClosed: "Report #{number} is closed."
+        wfPart: Part
+        wfContact: Contact
+        wfContactGiven: (given)
+        wfNote: Note
+        wfClose: Close
+        wfNoOpenReports: No open reports.
+        wfHistoryOf: "History of {page}"
+        wfPendingSuggestions: Pending suggestions
+        wfPendingBy: "by {author}: {message}"
+        wfRevisions: Revisions
+        wfRevision: Revision
+        wfDate: Date
+        wfAuthor: Author
+        wfCurrent: (current)
+        wfChangesLink: changes
+        wfRevertTo: "Revert to {revision}"
+        wfCompareTwo: Compare two revisions
+        wfFrom: From
+        wfTo: To
+        wfCompare: Compare
+        wfCompareTitle: "Compare revisions: {page}"
+        wfCompareHeading: "{page}: revision {from} to {to}"
+        wfHistory: History
+        wfSignOffTitle: "Sign off {page}"
+        wfReadThePage: Read the page
+        wfSignedOffNotice: "Signed off: {sections}. The page now shows it."
+        wfPageState: "The page is {state} at revision {revision}."
+        wfStateReviewed: reviewed
+        wfStatePartlyReviewed: partly reviewed
+        wfStateNotReviewed: not reviewed
+        wfSignOffHowTo: "Tick the sections you have checked and found right, as they stand now. A sign-off holds until the section's text changes."
+        wfContributorCannot: "{name} is a contributor: only reviewers and admins sign off pages."
+        wfSections: Sections
+        wfSectionNotCheckedState: not checked
+        wfSectionCheckedBy: "checked by {name} on {date}"
+        wfSectionChangedSince: "changed since {name} checked it on {date}"
+        wfSectionNeeds: "{state}; needs a reviewer qualified as {qualification}"
+        wfSignOffNote: "Note (optional: what you checked it against)"
+        wfSignOffButton: Sign off the ticked sections
+        wfSuggestInstead: Suggest an edit instead
+        wfSignOff: Sign off
+        wfCoverageTitle: Review coverage
+        wfCoverageTotals: "{reviewed} of {pages} pages reviewed (every section checked on its current text), {partly} partly reviewed, {notReviewed} not reviewed."
+        wfMostOpened: "Of the {pages} pages readers opened most in the last 30 days, {reviewed} are reviewed and {partly} partly."
+        wfByCollection: By collection
+        wfBySection: By section
+        wfCollection: Collection
+        wfPages: Pages
+        wfReviewed: Reviewed
+        wfPartly: Partly
+        wfNotReviewed: Not reviewed
+        wfSection: Section
+        wfPagesWithIt: Pages with it
+        wfSignedOff: Signed off
+        wfReportTitle: "Report a problem with {page}"
+        wfReportSentTitle: Report sent
+        wfReportThanks: "Thank you: the report is with the site's reviewers, who check the page and close the report with a note."
+        wfReportHowTo: "Say what is wrong or unclear; a reviewer reads every report. Leave a way to reach you only if you want an answer."
+        wfBackToPage: Back to the page
+        wfWorklistSummary: "{notReviewed} of {pages} pages are not reviewed; most urgent first: what check finds (AI refusals, drafts that doubt their medicine, banned combinations), readers' reports, high-risk medicines, sections changed since they were checked, and how often readers open the page."
+        wfSectionNotChecked: Section not checked
+        wfAny: any
+        wfFilter: Filter
+        wfWhy: Why
+        wfScore: Score
+        wfNothingToReview: Nothing to review here.
+        wfFirstShown: "The first {shown} of {count} are shown."
+        wfSearchesNothing: Searches that found nothing (last 30 days)
+        wfTimes: Times
+        wfNoneCounted: None counted.
+
         """#,
         "hi": #"""
         # The words of Formulary's default theme, in Hindi (हिन्दी). A site replaces any of them with
@@ -1743,6 +2107,165 @@ extension DefaultTheme {
         pricesCaveat: "{listDate} की Jan Aushadhi (जन औषधि) सूची में यह संयोजन अब भी है, हालाँकि इसकी बिक्री {bannedDate} से प्रतिबंधित है। इसे ख़रीदने से पहले फ़ार्मासिस्ट से पूछें।"
         morePrices: "इस पेज के JSON रिकॉर्ड में {count} और हैं।"
         pricesSource: "अधिकतम खुदरा मूल्य {list} से, {date} की स्थिति के अनुसार। ये Jan Aushadhi Kendras (जन औषधि केंद्रों) पर बेची जाती हैं।"
+
+        # The review pages `formulary serve` shows under /_formulary/ (templates workflow-*.mustache)
+        wfNavigation: योगदान
+        wfReviewQueue: समीक्षा कतार
+        wfWorklist: कार्य सूची
+        wfCoverage: समीक्षा की स्थिति
+        wfSignIn: साइन इन
+        wfSignOut: साइन आउट
+        wfSignInTitle: साइन इन करें
+        wfSignInButton: साइन इन करें
+        wfName: नाम
+        wfPassword: पासवर्ड
+        wfAccountsMadeBy: खाते साइट के एडमिन बनाते हैं
+        wfSignedInAs: "आप {name} के रूप में साइन इन हैं।"
+        wfWrongPassword: यह नाम और पासवर्ड आपस में मेल नहीं खाते।
+        wfAccountTitle: खाता
+        wfRole: "भूमिका: {role}।"
+        wfRoleQualified: "भूमिका: {role}; योग्यता: {qualifications}।"
+        wfRoleContributor: योगदानकर्ता
+        wfRoleReviewer: समीक्षक
+        wfRoleAdmin: एडमिन
+        wfNewToken: "आपका नया API टोकन (यह सिर्फ़ इसी एक बार दिखेगा; इसे गुप्त रखें):"
+        wfAPITokens: API टोकन
+        wfTokensFor: "स्क्रिप्ट के लिए यह भेजें:"
+        wfTokenLabel: यह किस काम के लिए है
+        wfMakeToken: टोकन बनाएँ
+        wfBefore: बदलाव से पहले
+        wfAfter: बदलाव के बाद
+        wfNotThere: (पहले नहीं था)
+        wfRemoved: (हटा दिया गया)
+        wfNoChanges: कोई बदलाव नहीं।
+        wfSuggestTitle: बदलाव सुझाएँ
+        wfSuggestTitleFor: "बदलाव सुझाएँ: {page}"
+        wfSuggestIntro: "पेज {page}, संस्करण {revision}।"
+        wfSuggestIntroSection: "पेज {page}, संस्करण {revision}, खंड {section}।"
+        wfSuggestHowTo: "नीचे Markdown में बदलाव करें: “जाँचें” दबाने पर दिखता है कि formulary check को इसमें क्या मिलता है, और “सुझाव भेजें” इसे समीक्षकों के पास भेज देता है।"
+        wfSayWhatChanged: बताएँ कि आपने क्या बदला, और क्यों।
+        wfNoProblems: कोई समस्या नहीं मिली।
+        wfProblemsBlock: " समस्या(एँ) मिलीं; जब तक कोई समीक्षक इन्हें नज़रअंदाज़ करने का फ़ैसला न ले, ये सुझाव को स्वीकार होने से रोकती हैं।"
+        wfSubmitAnyway: फिर भी भेजें
+        wfYourChanges: आपके बदलाव
+        wfNotSignedIn: "आप साइन इन नहीं हैं: सुझाव “anonymous” (गुमनाम) के नाम से दर्ज होगा।"
+        wfThePage: पेज
+        wfTheSection: खंड, शीर्षक सहित
+        wfWhatChanged: आपने क्या बदला, और क्यों
+        wfCheck: जाँचें
+        wfSubmit: सुझाव भेजें
+        wfSuggestionTitle: "सुझाव #{number}"
+        wfStatusPending: लंबित
+        wfStatusApproved: स्वीकृत
+        wfStatusRejected: अस्वीकृत
+        wfStatusWithdrawn: वापस लिया गया
+        wfStatusChangesRequested: बदलाव माँगे गए
+        wfStatusAll: सभी
+        wfSentNotice: "भेज दिया गया: समीक्षक अब इसे समीक्षा कतार में देख सकते हैं।"
+        wfApprovedNotice: "स्वीकृत: {page} का संस्करण {revision} प्रकाशित हो गया है।"
+        wfRejectedNotice: अस्वीकार कर दिया गया।
+        wfSentBackNotice: लेखक को वापस भेज दिया गया।
+        wfWithdrawnNotice: वापस ले लिया गया।
+        wfPage: पेज
+        wfBy: किसने
+        wfMessage: संदेश
+        wfWrittenAgainst: किस संस्करण पर लिखा गया
+        wfRevisionNumber: "संस्करण {revision}"
+        wfDecidedBy: फ़ैसला किसने किया
+        wfReason: कारण
+        wfCheckErrors: जाँच में मिली त्रुटियाँ
+        wfCheckErrorsBlock: (जब तक कारण बताकर इन्हें नज़रअंदाज़ न किया जाए, ये स्वीकृति रोकती हैं)
+        wfConflicts: "पेज अब संस्करण {current} पर है, और वहाँ भी ये खंड बदले गए हैं: {sections}। लेखक को इसे नए संस्करण के आधार पर फिर से तैयार (rebase) करना होगा।"
+        wfMergesCleanly: "पुराने संस्करण पर लिखा गया है (पेज अब संस्करण {current} पर है); यह सिर्फ़ उन खंडों को बदलता है जिन्हें तब से किसी ने नहीं बदला, इसलिए यह बिना किसी टकराव के जुड़ जाएगा।"
+        wfNeedsQualified: "इन खंडों में बदलाव के लिए इस योग्यता वाला समीक्षक चाहिए:"
+        wfChanges: बदलाव
+        wfApprove: स्वीकार करें
+        wfWhyOverride: जाँच की त्रुटियों के बावजूद आप इसे स्वीकार क्यों कर रहे हैं
+        wfRejectOrSendBack: अस्वीकार करें या वापस भेजें
+        wfReasonForAuthor: कारण (लेखक के लिए)
+        wfRequestChanges: बदलाव माँगें
+        wfReject: अस्वीकार करें
+        wfWithdraw: वापस लें
+        wfWithdrawThis: यह सुझाव वापस लें
+        wfSent: भेजा गया
+        wfStatus: स्थिति
+        wfCheckErrorCount: "जाँच में {count} त्रुटियाँ"
+        wfNothingHere: यहाँ कुछ नहीं है।
+        wfOlder: पुराने
+        wfNewer: नए
+        wfShowing: "{from} से {to} तक दिखाए जा रहे हैं"
+        wfReportsFromReaders: पाठकों की रिपोर्टें
+        wfReportClosed: "रिपोर्ट #{number} बंद कर दी गई है।"
+        wfPart: हिस्सा
+        wfContact: संपर्क
+        wfContactGiven: (दिया गया है)
+        wfNote: टिप्पणी
+        wfClose: बंद करें
+        wfNoOpenReports: कोई खुली रिपोर्ट नहीं है।
+        wfHistoryOf: "{page} का इतिहास"
+        wfPendingSuggestions: लंबित सुझाव
+        wfPendingBy: "{author} द्वारा: {message}"
+        wfRevisions: संस्करण
+        wfRevision: संस्करण
+        wfDate: तारीख़
+        wfAuthor: लेखक
+        wfCurrent: (मौजूदा)
+        wfChangesLink: बदलाव
+        wfRevertTo: "संस्करण {revision} पर लौटाएँ"
+        wfCompareTwo: दो संस्करणों की तुलना करें
+        wfFrom: इस संस्करण से
+        wfTo: इस संस्करण तक
+        wfCompare: तुलना करें
+        wfCompareTitle: "संस्करणों की तुलना: {page}"
+        wfCompareHeading: "{page}: संस्करण {from} से {to} तक"
+        wfHistory: इतिहास
+        wfSignOffTitle: "{page} की जाँच की पुष्टि करें"
+        wfReadThePage: पेज पढ़ें
+        wfSignedOffNotice: "जाँच की पुष्टि हो गई: {sections}। पेज पर अब यह दिखता है।"
+        wfPageState: "संस्करण {revision} पर इस पेज की स्थिति: {state}।"
+        wfStateReviewed: समीक्षित
+        wfStatePartlyReviewed: आंशिक रूप से समीक्षित
+        wfStateNotReviewed: समीक्षा नहीं हुई
+        wfSignOffHowTo: जिन खंडों को आपने उनके मौजूदा रूप में जाँचा है और सही पाया है, उन पर निशान लगाएँ। आपकी पुष्टि तब तक मान्य रहती है जब तक उस खंड में लिखी बात न बदले।
+        wfContributorCannot: "{name} योगदानकर्ता हैं: पेजों की जाँच की पुष्टि सिर्फ़ समीक्षक और एडमिन कर सकते हैं।"
+        wfSections: खंड
+        wfSectionNotCheckedState: नहीं जाँचा गया
+        wfSectionCheckedBy: "{name} ने {date} को जाँचा"
+        wfSectionChangedSince: "{name} ने {date} को जाँचा था, तब से बदल गया है"
+        wfSectionNeeds: "{state}; इसके लिए {qualification} की योग्यता वाला समीक्षक चाहिए"
+        wfSignOffNote: "टिप्पणी (वैकल्पिक: आपने इसे किस स्रोत से मिलाकर जाँचा)"
+        wfSignOffButton: निशान लगाए गए खंडों की जाँच की पुष्टि करें
+        wfSuggestInstead: इसके बजाय बदलाव सुझाएँ
+        wfSignOff: जाँच की पुष्टि करें
+        wfCoverageTitle: समीक्षा की स्थिति
+        wfCoverageTotals: "{pages} में से {reviewed} पेज समीक्षित हैं (हर खंड अपने मौजूदा रूप में जाँचा गया है), {partly} आंशिक रूप से समीक्षित हैं, और {notReviewed} की समीक्षा नहीं हुई है।"
+        wfMostOpened: "पिछले 30 दिनों में पाठकों ने जो {pages} पेज सबसे ज़्यादा खोले, उनमें से {reviewed} समीक्षित हैं और {partly} आंशिक रूप से।"
+        wfByCollection: संग्रह के अनुसार
+        wfBySection: खंड के अनुसार
+        wfCollection: संग्रह
+        wfPages: पेज
+        wfReviewed: समीक्षित
+        wfPartly: आंशिक
+        wfNotReviewed: समीक्षा नहीं हुई
+        wfSection: खंड
+        wfPagesWithIt: जिन पेजों में यह है
+        wfSignedOff: जाँच की पुष्टि हुई
+        wfReportTitle: "{page} में किसी समस्या के बारे में बताएँ"
+        wfReportSentTitle: रिपोर्ट भेज दी गई
+        wfReportThanks: "धन्यवाद: रिपोर्ट साइट के समीक्षकों तक पहुँच गई है; वे पेज की जाँच करेंगे और एक टिप्पणी के साथ रिपोर्ट बंद करेंगे।"
+        wfReportHowTo: बताएँ कि क्या ग़लत है या क्या साफ़ समझ नहीं आता; हर रिपोर्ट कोई समीक्षक पढ़ता है। अपना संपर्क तभी दें जब आप जवाब चाहते हों।
+        wfBackToPage: पेज पर वापस जाएँ
+        wfWorklistSummary: "{pages} में से {notReviewed} पेजों की समीक्षा नहीं हुई है; सबसे ज़रूरी पहले: formulary check में जो मिलता है (AI के मना करने वाले जवाब, ऐसे ड्राफ़्ट जिन्हें अपनी ही दवा पर संदेह है, प्रतिबंधित संयोजन), पाठकों की रिपोर्टें, ज़्यादा जोखिम वाली दवाएँ, जाँच के बाद बदले गए खंड, और पाठक पेज कितनी बार खोलते हैं।"
+        wfSectionNotChecked: बिना जाँचा खंड
+        wfAny: कोई भी
+        wfFilter: फ़िल्टर करें
+        wfWhy: क्यों
+        wfScore: स्कोर
+        wfNothingToReview: यहाँ समीक्षा के लिए कुछ नहीं है।
+        wfFirstShown: "{count} में से पहले {shown} दिखाए गए हैं।"
+        wfSearchesNothing: ऐसी खोजें जिनमें कुछ नहीं मिला (पिछले 30 दिन)
+        wfTimes: कितनी बार
+        wfNoneCounted: एक भी दर्ज नहीं हुई।
 
         """#,
     ]

@@ -179,26 +179,8 @@ struct PageData: @unchecked Sendable {
         .alternateNames: "sectionAlternateNames", .popularCombinations: "sectionPopularCombinations",
     ]
 
-    /// A section's heading in these pages' words (`Dosage`, `खुराक`), by its review name
-    /// (`dosage`, `other:storage-conditions`): what the report form lists.
-    func sectionTitle(ofName name: String) -> String {
-        let pieces = name.split(separator: "#", maxSplits: 1)
-        let base = String(pieces.first ?? "")
-        let title: String
-        switch base {
-        case "preamble": title = strings["sectionPreamble"]
-        case SectionKind.genericName.rawValue: title = strings["sectionGenericName"]
-        case SectionKind.faqs.rawValue: title = strings["sectionFAQs"]
-        case SectionKind.disclaimer.rawValue: title = strings["disclaimer"]
-        default:
-            if let kind = SectionKind(rawValue: base), let key = Self.sectionTitleKeys[kind] {
-                title = strings[key]
-            } else {
-                return SectionText.title(of: name)
-            }
-        }
-        return pieces.count > 1 ? "\(title) (\(pieces[1]))" : title
-    }
+    /// A section's heading in these pages' words (`Dosage`, `खुराक`), by its review name.
+    func sectionTitle(ofName name: String) -> String { strings.sectionTitle(ofName: name) }
 
     func monograph(_ monograph: Monograph, summary: PageSummary) -> [String: Any] {
         let path = SiteURLs.monographPath(monograph.id)

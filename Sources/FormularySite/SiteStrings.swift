@@ -1,5 +1,6 @@
 import FormularyModel
 import FormularyParsing
+import FormularyReview
 import Yams
 
 /// The words the default theme shows, in one language: headings, badges, buttons, dates, the
@@ -178,6 +179,27 @@ public struct SiteStrings: Sendable, Equatable {
         headings[.genericName] = self["sectionGenericName"]
         headings[.faqs] = self["faqsHeading"]
         return headings
+    }
+
+    /// A section's heading in these pages' words (`Dosage`, `खुराक`), by its review name
+    /// (`dosage`, `other:storage-conditions`): what the report form lists.
+    public func sectionTitle(ofName name: String) -> String {
+        let pieces = name.split(separator: "#", maxSplits: 1)
+        let base = String(pieces.first ?? "")
+        let title: String
+        switch base {
+        case "preamble": title = self["sectionPreamble"]
+        case SectionKind.genericName.rawValue: title = self["sectionGenericName"]
+        case SectionKind.faqs.rawValue: title = self["sectionFAQs"]
+        case SectionKind.disclaimer.rawValue: title = self["disclaimer"]
+        default:
+            if let kind = SectionKind(rawValue: base), let key = PageData.sectionTitleKeys[kind] {
+                title = self[key]
+            } else {
+                return SectionText.title(of: name)
+            }
+        }
+        return pieces.count > 1 ? "\(title) (\(pieces[1]))" : title
     }
 
     /// Every key's words for templates (`{{t.key}}`), `{site}` filled with the site's title.

@@ -1,6 +1,7 @@
 import FormularyReview
 import Foundation
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import Testing
 
@@ -13,6 +14,7 @@ import Testing
 struct ContributionFixture {
     let site: TemporaryFolder
     let server: ContributionServer
+    let responder: RouterResponder<ContributionContext>
     let store: any ContributionStore
     let accounts: Accounts
 
@@ -39,8 +41,8 @@ struct ContributionFixture {
         settings.qualifications = qualifications
         let request = ServerFixture.request(site)
         let server = ContributionServer(
-            contributions: contributions, accounts: accounts, settings: settings, siteTitle: "Test Formulary",
-            styleURL: "/assets/style.css",
+            contributions: contributions, accounts: accounts, settings: settings,
+            templates: try WorkflowTemplates(request: request, styleURL: "/assets/style.css"),
             coverage: { ledger in
                 (try? SiteContent.load(contentFolder: site.path + "/content"))?.coverage(ledger) ?? Coverage()
             },
@@ -49,7 +51,8 @@ struct ContributionFixture {
                 request.reviews = (try? await store.reviewLedger()) ?? .empty
                 _ = try? SiteBuilder(request).build()
             })
-        return ContributionFixture(site: site, server: server, store: store, accounts: accounts)
+        return ContributionFixture(
+            site: site, server: server, responder: server.responder(), store: store, accounts: accounts)
     }
 
     /// A browser: its cookies, and the form token of the last page it read.
@@ -74,10 +77,9 @@ struct ContributionFixture {
         } else if let json {
             body = Array(json.utf8)
         }
-        let response = await server.respond(
-            ContributionRequest(
-                method: method, target: try! RequestTarget.parse(target), headers: fields, body: body,
-                authority: "127.0.0.1:8080", peer: peer))
+        let response = await ContributionServer.respond(
+            responder, method: method, target: target, headers: fields, body: body, authority: "127.0.0.1:8080",
+            peer: peer)
         for field in response.headers where field.name == .setCookie {
             let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             let name = String(pair[0])
