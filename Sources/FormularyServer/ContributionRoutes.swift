@@ -27,16 +27,21 @@ struct ContributionRoute: Sendable {
     /// that found nothing come from static pages, which have none: they change no page and
     /// ride no one's session (their Origin is checked, and they are limited per address).
     var needsFormToken = true
+    /// For a path ending in `**` (a page id with slashes): the last segment it must have
+    /// (`/api/v1/monographs/{id}/review`); the router cannot say so itself.
+    var lastSegment: String?
     let answer: @Sendable (ContributionServer, ContributionContext) async throws -> ServerResponse
 
     init(
         _ door: Door, _ method: HTTPRequest.Method, _ path: String, needsFormToken: Bool = true,
+        lastSegment: String? = nil,
         _ answer: @escaping @Sendable (ContributionServer, ContributionContext) async throws -> ServerResponse
     ) {
         self.door = door
         self.method = method
         self.path = path
         self.needsFormToken = needsFormToken
+        self.lastSegment = lastSegment
         self.answer = answer
     }
 
@@ -49,7 +54,11 @@ struct ContributionRoute: Sendable {
         let have = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard have.count >= want.count else { return false }
         for (pattern, segment) in zip(want, have) {
-            if pattern == "**" { return true }
+            if pattern == "**" {
+                // At least one segment of the id, then the last segment.
+                guard let lastSegment else { return true }
+                return have.count >= want.count + 1 && have.last.map(String.init) == lastSegment
+            }
             if pattern.hasPrefix(":") ? segment.isEmpty : pattern != segment { return false }
         }
         return have.count == want.count
@@ -89,6 +98,11 @@ extension ContributionServer {
             collection.add(middleware: ChangeGuard(server: self, door: door))
             for route in Self.routes where route.door == door {
                 collection.on(RouterPath(route.path), method: route.method) { [self] _, context in
+                    // `monographs/**` takes any id: the rest of the path must be this route's.
+                    if route.lastSegment != nil, !route.matches(context.target.path) {
+                        throw ContributionErrors.webError(
+                            HTTPError(.notFound), method: route.method, path: context.target.path)
+                    }
                     var context = context
                     if door == .pages, route.method == .post {
                         context.form = try Form(context.body)

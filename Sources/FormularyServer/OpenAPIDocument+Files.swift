@@ -468,6 +468,58 @@ extension OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/reports": {
+              "get": {
+                "operationId": "listReports",
+                "summary": "Readers' reports of what is wrong with a page, newest first, with how to reach the reader (reviewers).",
+                "security": [{"token": []}],
+                "parameters": [
+                  {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/ReportStatus"}},
+                  {"name": "monograph", "in": "query", "description": "Only the reports about this page.", "schema": {"type": "string"}},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}
+                ],
+                "responses": {
+                  "200": {"description": "The reports.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportList"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              },
+              "post": {
+                "operationId": "report",
+                "summary": "A reader reports what is wrong with a page or one of its sections; no sign-in, five a minute from one address.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportInput"}}}},
+                "responses": {
+                  "201": {"description": "The report, stored.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/reports/{number}/close": {
+              "post": {
+                "operationId": "closeReport",
+                "summary": "Closes a reader's report with what was done about it (reviewers).",
+                "security": [{"token": []}],
+                "parameters": [{"name": "number", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}}],
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CloseInput"}}}},
+                "responses": {
+                  "200": {"description": "The report, closed.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"},
+                  "429": {"$ref": "#/components/responses/TooMany"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
             "/api/v1/monographs/{id}/sign-off": {
               "post": {
                 "operationId": "signOff",
@@ -495,7 +547,9 @@ extension OpenAPIDocument {
                 "parameters": [{"$ref": "#/components/parameters/MonographID"}],
                 "responses": {
                   "200": {"description": "The page's review.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReviewResult"}}}},
-                  "404": {"$ref": "#/components/responses/NotFound"}
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
                 }
               }
             },
@@ -652,6 +706,26 @@ extension OpenAPIDocument {
                   "section": {"type": "string"}, "title": {"type": "string"}, "pages": {"type": "integer"}, "signedOff": {"type": "integer"}
                 }}}
               }},
+              "ReportStatus": {"type": "string", "enum": ["open", "closed"]},
+              "ReportInput": {"type": "object", "required": ["monograph", "reason"], "properties": {"monograph": {"type": "string"}, "section": {"type": "string", "description": "The section it is about (dosage); empty or absent for the whole page."}, "reason": {"type": "string", "minLength": 3, "maxLength": 2000}, "contact": {"type": "string", "maxLength": 200}}},
+              "CloseInput": {"type": "object", "properties": {"note": {"type": "string"}}},
+              "Report": {
+                "type": "object",
+                "required": ["id", "monographID", "section", "reason", "contact", "status", "createdAt"],
+                "properties": {
+                  "id": {"type": "integer"},
+                  "monographID": {"type": "string"},
+                  "section": {"type": "string"},
+                  "reason": {"type": "string"},
+                  "contact": {"type": "string", "description": "How to reach the reader; empty when not given."},
+                  "status": {"$ref": "#/components/schemas/ReportStatus"},
+                  "createdAt": {"type": "string"},
+                  "closedBy": {"type": "string"},
+                  "closedAt": {"type": "string"},
+                  "note": {"type": "string"}
+                }
+              },
+              "ReportList": {"type": "object", "required": ["reports"], "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/Report"}}}},
               "RevertInput": {"type": "object", "required": ["monograph", "to"], "properties": {"monograph": {"type": "string"}, "to": {"type": "integer", "minimum": 0}}},
               "Revision": {
                 "type": "object",

@@ -24,8 +24,8 @@ enum SignOffRoutes {
             ContributionServer.jsonText(.ok, try await server.coverageCounts().json)
         },
         // A page's id has slashes (`composition/paracetamol`): the route takes the rest of the path.
-        ContributionRoute(.api, .get, "monographs/**") { server, context in
-            let id = try ContributionServer.monographID(context, action: "review", allowed: "POST")
+        ContributionRoute(.api, .get, "monographs/**", lastSegment: "review") { server, context in
+            let id = ContributionServer.monographID(context)
             guard let monograph = try await server.store.monograph(id: id) else {
                 throw WebError.notFound("no page has the id '\(id)'")
             }
@@ -33,8 +33,8 @@ enum SignOffRoutes {
             return ContributionServer.json(
                 .ok, ReviewResult(monograph: id, revision: monograph.currentRevision, review: review))
         },
-        ContributionRoute(.api, .post, "monographs/**") { server, context in
-            let id = try ContributionServer.monographID(context, action: "sign-off", allowed: "GET")
+        ContributionRoute(.api, .post, "monographs/**", lastSegment: "sign-off") { server, context in
+            let id = ContributionServer.monographID(context)
             guard let user = context.visitor.user else { throw WebError.unauthorized("send an API token") }
             let input = try JSONBody<SignOffInput>.decode(context.body, allowEmpty: true) ?? SignOffInput()
             let (signed, review) = try await server.contributions.signOffReviewing(
@@ -51,17 +51,10 @@ enum SignOffRoutes {
 }
 
 extension ContributionServer {
-    /// The page id of `/api/v1/monographs/{id}/ACTION`; the other action is answered 405 with
-    /// the method it takes, anything else 404.
-    static func monographID(_ context: ContributionContext, action: String, allowed: String) throws -> String {
-        let segments = context.target.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(4)
-        let other = action == "review" ? "sign-off" : "review"
-        guard segments.count >= 2, let last = segments.last, segments.dropLast().allSatisfy({ !$0.isEmpty }) else {
-            throw WebError.notFound("there is nothing at \(context.target.path)")
-        }
-        if last == other { throw WebError.methodNotAllowed(allowed) }
-        guard last == action else { throw WebError.notFound("there is nothing at \(context.target.path)") }
-        return segments.dropLast().joined(separator: "/")
+    /// The page id of `/api/v1/monographs/{id}/review` or `/sign-off` (the route checked the rest).
+    static func monographID(_ context: ContributionContext) -> String {
+        context.target.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(4).dropLast()
+            .joined(separator: "/")
     }
 
     /// The site's coverage for the store's sign-offs, with the last 30 days' views.

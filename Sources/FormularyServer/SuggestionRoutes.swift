@@ -125,7 +125,7 @@ extension ContributionServer {
         }
         // A textarea may lose the page's last newline on the way.
         if baseRevision.markdown.hasSuffix("\n"), !page.hasSuffix("\n") { page += "\n" }
-        let errors = Contributions.checkErrors(page, path: monograph.path)
+        let errors = contributions.checkErrors(page, path: monograph.path)
         let action = form["action"] ?? "submit"
         let acknowledged = form["acknowledge"] == "yes"
         if action == "check" || message.isEmpty || (!errors.isEmpty && !acknowledged) {
@@ -340,7 +340,7 @@ extension ContributionServer {
             guard let monograph = try await store.monograph(id: input.monograph) else {
                 throw WebError.notFound("no page has the id '\(input.monograph)'")
             }
-            return Self.json(.ok, CheckResult(checkErrors: Contributions.checkErrors(markdown, path: monograph.path)))
+            return Self.json(.ok, CheckResult(checkErrors: contributions.checkErrors(markdown, path: monograph.path)))
         }
         let suggestion = try await contributions.suggest(
             monographID: input.monograph, markdown: markdown, author: author, message: message,

@@ -148,7 +148,7 @@ public struct Contributions: Sendable {
         }
         return try await store.addSuggestion(
             monographID: monographID, baseRevision: base, markdown: markdown, author: author, message: message,
-            checkErrors: Self.checkErrors(markdown, path: monograph.path), path: nil)
+            checkErrors: checkErrors(markdown, path: monograph.path), path: nil)
     }
 
     /// Proposes a page that does not exist yet (an AI draft, say); approving it writes the file.
@@ -163,7 +163,7 @@ public struct Contributions: Sendable {
         }
         return try await store.addSuggestion(
             monographID: monographID, baseRevision: 0, markdown: markdown, author: author, message: message,
-            checkErrors: Self.checkErrors(markdown, path: path), path: path)
+            checkErrors: checkErrors(markdown, path: path), path: path)
     }
 
     /// Proposes a new text for one section (`dosage`, `other:Storage`; see `SectionText`) of
@@ -213,11 +213,17 @@ public struct Contributions: Sendable {
     }
 
     /// The errors `formulary check` finds in a text (warnings do not block).
-    public static func checkErrors(_ markdown: String, path: String) -> [String] {
+    public func checkErrors(_ markdown: String, path: String) -> [String] {
+        Self.checkErrors(markdown, path: path, contentFolder: contentFolder)
+    }
+
+    /// `path` is the page's place in `contentFolder`, where a translation's page is read from.
+    static func checkErrors(_ markdown: String, path: String, contentFolder: String) -> [String] {
         let outcome: ContentLoader.Outcome
         do throws(MonographParseError) {
             outcome = .success(
-                try MonographParser().parse(bytes: Array(markdown.utf8), location: DocumentLocation(path: path)))
+                try MonographParser().parse(
+                    bytes: Array(markdown.utf8), location: DocumentLocation(path: contentFolder + "/" + path)))
         } catch {
             outcome = .failure(error)
         }
@@ -554,7 +560,7 @@ public struct Contributions: Sendable {
         let kept = try await store.addSuggestion(
             monographID: monograph.id, baseRevision: current.number, markdown: text, author: "import",
             message: "edited on disk (\(monograph.path)) while the store held another text: kept for review",
-            checkErrors: Self.checkErrors(text, path: monograph.path), path: nil)
+            checkErrors: checkErrors(text, path: monograph.path), path: nil)
         try writeFile(current.markdown, to: monograph.path)
         return kept.id
     }

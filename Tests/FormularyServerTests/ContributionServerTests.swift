@@ -21,7 +21,8 @@ struct ContributionFixture {
     static let password = "a long enough password"
 
     static func make(
-        anonymous: Bool = false, rateLimit: Int = 1000, qualifications: [String: String] = [:]
+        anonymous: Bool = false, rateLimit: Int = 1000, qualifications: [String: String] = [:],
+        languages: [String] = []
     ) async throws -> ContributionFixture {
         let site = try ServerFixture.site()
         let store = try SQLiteStore(path: site.path + "/.formulary/formulary.sqlite")
@@ -39,14 +40,15 @@ struct ContributionFixture {
         settings.anonymous = anonymous
         settings.rateLimit = rateLimit
         settings.qualifications = qualifications
-        let request = ServerFixture.request(site)
+        var request = ServerFixture.request(site)
+        request.configuration.languages = languages
         let server = ContributionServer(
             contributions: contributions, accounts: accounts, settings: settings,
             templates: try WorkflowTemplates(request: request, styleURL: "/assets/style.css"),
             coverage: { ledger in
                 (try? SiteContent.load(contentFolder: site.path + "/content"))?.coverage(ledger) ?? Coverage()
             },
-            changed: { _ in
+            changed: { [request] _ in
                 var request = request
                 request.reviews = (try? await store.reviewLedger()) ?? .empty
                 _ = try? SiteBuilder(request).build()

@@ -184,6 +184,26 @@ struct ContributionsTests {
         #expect(try await contributions.approve(suggestion: suggestion.id, reviewer: "r").number == 2)
     }
 
+    @Test("a suggestion on a translation is checked against the page it translates, in the content folder")
+    func translationSuggestion() async throws {
+        let (folder, contributions) = try await workflow(.sqlite)
+        try folder.write(
+            "content/composition/ibuprofen.hi.md", "---\ntitle: \"आइबुप्रोफ़ेन (Ibuprofen)\"\n---\n\n### उपयोग\nदर्द।\n")
+        _ = try await contributions.importContent()
+        let fine = try await contributions.suggest(
+            monographID: "hi/composition/ibuprofen",
+            markdown: "---\ntitle: \"आइबुप्रोफ़ेन (Ibuprofen)\"\n---\n\n### उपयोग\nदर्द में।\n", author: "ravi",
+            message: "साफ़ शब्द")
+        #expect(fine.checkErrors == [])
+        // A number the page does not have is the translation's error, found through its page.
+        let wrong = try await contributions.suggest(
+            monographID: "hi/composition/ibuprofen",
+            markdown: "---\ntitle: \"आइबुप्रोफ़ेन (Ibuprofen)\"\n---\n\n### उपयोग\n3 बार दर्द में।\n", author: "ravi",
+            message: "संख्या")
+        #expect(wrong.checkErrors.count == 1)
+        #expect(wrong.checkErrors.first?.hasSuffix("[translation-mismatch]") == true)
+    }
+
     @Test("PostgreSQL half", .enabled(if: TestPostgres.url == nil, "runs when FORMULARY_TEST_POSTGRES is set"))
     func postgresSkipped() {
         // Says, in the test log, that the PostgreSQL half did not run and how to run it.
