@@ -208,8 +208,8 @@ extension ContributionServer {
                 "summary": words.text(
                     "wfWorklistSummary", ["notReviewed": String(list.notReviewed), "pages": String(list.pages)]),
                 "collection": filter.collection ?? "", "section": filter.section ?? "",
-                "reasons": ["check", "report", "high-risk", "changed", "views"].map {
-                    ["name": $0, "selected": filter.reason == $0] as [String: Any]
+                "reasons": ["check", "report", "high-risk", "changed", "views"].map { (name: String) in
+                    ["name": name, "selected": filter.reason == name] as [String: Any]
                 },
                 "entries": Self.marked(entries),
                 "more": list.entries.count > shown

@@ -262,7 +262,7 @@ public struct Contributions: Sendable {
         guard let first = try await store.suggestion(id: id) else {
             throw StoreError.notFound("no suggestion #\(id)")
         }
-        return try await PageLocks.shared.holding(contentFolder + "|" + first.monographID) {
+        return try await KeyedLocks.shared.holding(contentFolder + "|" + first.monographID) {
             var attempt = 0
             while true {
                 attempt += 1
@@ -371,7 +371,7 @@ public struct Contributions: Sendable {
         guard try await store.monograph(id: monographID) != nil else {
             throw StoreError.notFound("no monograph has the id '\(monographID)'")
         }
-        return try await PageLocks.shared.holding(contentFolder + "|" + monographID) {
+        return try await KeyedLocks.shared.holding(contentFolder + "|" + monographID) {
             guard var monograph = try await store.monograph(id: monographID) else {
                 throw StoreError.notFound("no monograph has the id '\(monographID)'")
             }
@@ -578,7 +578,7 @@ public struct Contributions: Sendable {
     /// hand on this machine: that text is kept as a suggestion for review before the file is
     /// written, so nothing is lost.
     public func follow(_ monographID: String) async throws -> Followed {
-        try await PageLocks.shared.holding(contentFolder + "|" + monographID) {
+        try await KeyedLocks.shared.holding(contentFolder + "|" + monographID) {
             guard let monograph = try await store.monograph(id: monographID),
                 let current = try await store.revision(of: monographID, number: monograph.currentRevision)
             else { return .unchanged }
@@ -610,7 +610,7 @@ public struct Contributions: Sendable {
         guard let target = try await store.revision(of: monographID, number: number) else {
             throw StoreError.notFound("\(monographID) has no revision \(number)")
         }
-        return try await PageLocks.shared.holding(contentFolder + "|" + monographID) {
+        return try await KeyedLocks.shared.holding(contentFolder + "|" + monographID) {
             if let latest = try await store.monograph(id: monographID) {
                 _ = try await recordEditOnDisk(latest)
             }
@@ -691,45 +691,6 @@ public struct ReviewPolicy: Sendable, Equatable {
                 (signingOff ? "signing off " : "changes to ") + reserved.joined(separator: ", ")
                     + " need\(signingOff ? "s" : "") a reviewer qualified as " + missing.joined(separator: ", ")
                     + "; \(reviewer) is not")
-        }
-    }
-}
-
-/// One change at a time per page in this process: a revision and the file write that follows
-/// it are made before the next change of the page starts, so the file ends with the last one.
-actor PageLocks {
-    static let shared = PageLocks()
-    private var held: Set<String> = []
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
-
-    func holding<T: Sendable>(_ key: String, _ work: @Sendable () async throws -> T) async throws -> T {
-        await lock(key)
-        do {
-            let value = try await work()
-            unlock(key)
-            return value
-        } catch {
-            unlock(key)
-            throw error
-        }
-    }
-
-    private func lock(_ key: String) async {
-        guard held.contains(key) else {
-            held.insert(key)
-            return
-        }
-        // Handed over by `unlock`: the key stays held.
-        await withCheckedContinuation { waiting[key, default: []].append($0) }
-    }
-
-    private func unlock(_ key: String) {
-        if var queue = waiting[key], !queue.isEmpty {
-            let next = queue.removeFirst()
-            waiting[key] = queue.isEmpty ? nil : queue
-            next.resume()
-        } else {
-            held.remove(key)
         }
     }
 }
