@@ -1,6 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Formulary runs on Linux: `serve` watches folders through inotify (FolderWatcher), and the
+// build links Debian's cmark-gfm and zlib. SwiftPM has no way to name Linux as the platform;
+// the line below only sets the minimum for tools that open the package on macOS, where
+// FolderWatcher does not compile (it says so).
 let package = Package(
     name: "Formulary",
     platforms: [.macOS(.v14)],
@@ -42,21 +46,23 @@ let package = Package(
         ),
         // A per-thread arena allocator for cmark-gfm: a page's nodes and buffers are freed at once.
         .target(name: "CCmarkArena", dependencies: ["CCmarkGFM"]),
-        // The C library's memmem, for phrase searches over whole pages.
+        // The C library's memmem, for phrase searches over whole pages (ByteSearch in FormularyParsing).
         .target(name: "CFastSearch"),
         .target(name: "FormularyModel"),
         .target(
             name: "FormularyParsing",
-            dependencies: ["FormularyModel", "CCmarkGFM", "CCmarkArena", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "FormularyModel", "CCmarkGFM", "CCmarkArena", "CFastSearch", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // India's public lists (banned combinations, Jan Aushadhi prices): the data, compiled in
         // from Data/india/, and matching pages against it.
         .target(name: "FormularyReference", dependencies: ["FormularyParsing"]),
         .target(
             name: "FormularyCheck",
-            dependencies: ["FormularyParsing", "FormularyReference", "CFastSearch", .product(name: "Yams", package: "Yams")]
+            dependencies: ["FormularyParsing", "FormularyReference", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "FormularySearch", dependencies: ["FormularyParsing", "CFastSearch"]),
+        .target(name: "FormularySearch", dependencies: ["FormularyParsing"]),
         // Who checked which section of a page, and whether that text still stands.
         .target(
             name: "FormularyReview",
@@ -134,17 +140,21 @@ let package = Package(
             path: "Benchmarks/formulary-bench"),
         // libFuzzer entry point; see README "Fuzzing".
         .executableTarget(name: "formulary-fuzz", dependencies: ["FormularyParsing"], path: "Fuzz/formulary-fuzz"),
-        .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing"]),
+        // What the test targets share: temporary folders, test pages.
+        .target(name: "FormularyTestSupport", path: "Tests/FormularyTestSupport"),
+        .testTarget(name: "FormularyParsingTests", dependencies: ["FormularyParsing", "FormularyTestSupport"]),
         .testTarget(name: "FormularyCheckTests", dependencies: ["FormularyCheck"]),
         .testTarget(name: "FormularyReferenceTests", dependencies: ["FormularyReference"]),
         .testTarget(name: "FormularySearchTests", dependencies: ["FormularySearch"]),
         .testTarget(name: "FormularyReviewTests", dependencies: ["FormularyReview"]),
-        .testTarget(name: "FormularySiteTests", dependencies: ["FormularySite", "FormularyReference"]),
+        .testTarget(
+            name: "FormularySiteTests", dependencies: ["FormularySite", "FormularyReference", "FormularyTestSupport"]),
         .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
         .testTarget(
             name: "FormularyStoreTests",
             dependencies: [
-                "FormularyStore", "FormularyReview", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "FormularyStore", "FormularyReview", "FormularyTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -159,7 +169,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FormularyServerTests",
-            dependencies: ["FormularyServer", "FormularyStore", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "FormularyServer", "FormularyStore", "FormularyTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
     ]
 )

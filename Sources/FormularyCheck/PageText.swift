@@ -3,7 +3,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import CFastSearch
 import FormularyParsing
 
 /// Byte-level searches over a page's body, with positions as file lines and columns.
@@ -15,14 +14,8 @@ struct PageText {
         let needle = Array(phrase.utf8)
         var result: [(Int, Int)] = []
         page.bodyBytes.withUnsafeBufferPointer { body in
-            guard let base = body.baseAddress, !needle.isEmpty else { return }
             var offset = 0
-            while offset + needle.count <= body.count, result.count < limit,
-                let found = needle.withUnsafeBufferPointer({
-                    formulary_memmem(base + offset, body.count - offset, $0.baseAddress!, needle.count)
-                })
-            {
-                let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            while result.count < limit, let position = ByteSearch.firstOffset(of: needle, in: body, from: offset) {
                 result.append(location(ofBodyOffset: position, in: body))
                 offset = position + needle.count
             }

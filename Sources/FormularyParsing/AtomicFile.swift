@@ -54,23 +54,18 @@ public enum AtomicFile {
         var visited = 0
         while let current = pending.popLast(), visited < 100_000 {
             visited += 1
-            guard let directory = opendir(current) else { continue }
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                guard name != ".", name != ".." else { continue }
+            Directory.forEachEntry(in: current) { entry, _ in
+                let name = entry.nameText
                 let path = current + "/" + name
-                if entry.pointee.d_type == UInt8(DT_DIR) {
+                if entry.isFolder {
                     pending.append(path)
-                    continue
+                    return
                 }
-                guard isTemporaryName(name) else { continue }
+                guard isTemporaryName(name) else { return }
                 var info = stat()
                 guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
                     Double(info.st_mtim.tv_sec) < cutoff, unlink(path) == 0
-                else { continue }
+                else { return }
                 removed.append(path)
             }
         }

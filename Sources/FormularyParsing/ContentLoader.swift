@@ -50,23 +50,17 @@ public struct ContentLoader: Sendable {
     ) {
         var files: [(path: String, stamp: FileStamp?)] = []
         var folders: [String] = []
-        guard let directory = opendir(folder) else { return ([], []) }
-        defer { closedir(directory) }
-        let folderDescriptor = dirfd(directory)
-        while let entry = readdir(directory) {
-            let isMarkdown = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Bool? in
-                guard raw.first != UInt8(ascii: ".") else { return nil }
-                let length = raw.firstIndex(of: 0) ?? raw.count
-                return length >= 3 && raw[length - 3] == UInt8(ascii: ".") && raw[length - 2] == UInt8(ascii: "m")
-                    && raw[length - 1] == UInt8(ascii: "d")
-            }
-            guard let isMarkdown else { continue }  // hidden
-            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-            let unknown = entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK)
-            guard isFolder || isMarkdown || unknown else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+        Directory.forEachEntry(in: folder) { entry, folderDescriptor in
+            guard !entry.isHidden else { return }
+            let raw = entry.name
+            let length = raw.count
+            let isMarkdown =
+                length >= 3 && raw[length - 3] == UInt8(ascii: ".") && raw[length - 2] == UInt8(ascii: "m")
+                && raw[length - 1] == UInt8(ascii: "d")
+            var isFolder = entry.isFolder
+            let unknown = entry.type == UInt8(DT_UNKNOWN) || entry.type == UInt8(DT_LNK)
+            guard isFolder || isMarkdown || unknown else { return }
+            let name = entry.nameText
             let child = folder + "/" + name
             var childInfo = stat()
             var stamped = false
@@ -77,9 +71,9 @@ public struct ContentLoader: Sendable {
                     stamped = true
                 } else if isMarkdown {
                     files.append((child, nil))  // a dangling link: reported as unreadable, not skipped silently
-                    continue
+                    return
                 } else {
-                    continue
+                    return
                 }
             }
             if isFolder {

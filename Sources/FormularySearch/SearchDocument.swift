@@ -1,4 +1,3 @@
-import CFastSearch
 import FormularyModel
 import FormularyParsing
 
@@ -138,15 +137,10 @@ struct SearchDocument: Sendable {
     static func linesMentioning(_ needles: [String], in bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var ranges: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { body in
-            guard let base = body.baseAddress else { return }
             for needle in needles where !needle.isEmpty {
+                let needle = Array(needle.utf8)
                 var searchFrom = 0
-                while searchFrom < body.count,
-                    let found = needle.utf8.withContiguousStorageIfAvailable({
-                        formulary_memmem(base + searchFrom, body.count - searchFrom, $0.baseAddress!, $0.count)
-                    }) ?? nil
-                {
-                    let hit = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                while let hit = ByteSearch.firstOffset(of: needle, in: body, from: searchFrom) {
                     var lineStart = hit
                     while lineStart > 0, body[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
                     var lineEnd = hit

@@ -1,4 +1,4 @@
-import CFastSearch
+import FormularyParsing
 
 /// A short passage of a page around the first matched word, HTML-escaped, matches in `<mark>`.
 /// Worked out on bytes: a query makes ten of these.
@@ -142,15 +142,9 @@ enum Snippet {
         var first = Int.max
         text.withUnsafeBufferPointer { haystack in
             for word in words {
-                word.withUnsafeBufferPointer { needle in
-                    // Only the part before the earliest occurrence so far can hold an earlier one.
-                    let searched = min(haystack.count, first == .max ? haystack.count : first - 1 + needle.count)
-                    // (An empty buffer may have no address: an empty word or text finds nothing.)
-                    guard searched >= needle.count, let start = haystack.baseAddress, let word = needle.baseAddress,
-                        !needle.isEmpty, let hit = formulary_memmem(start, searched, word, needle.count)
-                    else { return }
-                    first = min(first, start.distance(to: hit.assumingMemoryBound(to: UInt8.self)))
-                }
+                // Only the part before the earliest occurrence so far can hold an earlier one.
+                let searched = min(haystack.count, first == .max ? haystack.count : first - 1 + word.count)
+                if let hit = ByteSearch.firstOffset(of: word, in: haystack, to: searched) { first = min(first, hit) }
             }
         }
         return first == .max ? nil : first
@@ -160,15 +154,7 @@ enum Snippet {
 extension Array where Element == UInt8 {
     /// The offset of the first occurrence of `needle` at or after `start`.
     func firstOffset(of needle: [UInt8], from start: Int = 0) -> Int? {
-        guard !needle.isEmpty, start >= 0, needle.count <= count - start else { return nil }
-        return withUnsafeBufferPointer { haystack in
-            needle.withUnsafeBufferPointer { needle in
-                formulary_memmem(
-                    haystack.baseAddress! + start, haystack.count - start, needle.baseAddress!, needle.count
-                )
-                .map { haystack.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-            }
-        }
+        withUnsafeBufferPointer { ByteSearch.firstOffset(of: needle, in: $0, from: start) }
     }
 
     func ends(with suffix: [UInt8]) -> Bool {

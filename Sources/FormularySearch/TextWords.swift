@@ -1,16 +1,11 @@
+import FormularyParsing
+
 /// The words of a page's text as 64-bit hashes, sorted and distinct, with no string made per
 /// word: what `TextPostings`, the inverted index of page text, is built from.
 enum TextWords {
-    /// FNV-1a of a word's bytes.
+    /// A word's hash (FNV-1a of its bytes, `StableHasher.hash`).
     @inline(__always)
-    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
+    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 { StableHasher.hash(bytes) }
 
     /// Lower-cases ASCII letters in place of a copy; other bytes stay (so offsets match the text).
     static func folded(_ text: String) -> [UInt8] { folded(text.utf8) }

@@ -4,6 +4,8 @@ import Synchronization
 
 #if canImport(Glibc)
     import Glibc
+#else
+    #error("FolderWatcher watches folders through Linux's inotify: Formulary builds on Linux")
 #endif
 
 /// Watches folders (and every folder inside them) for files written, created, moved or

@@ -195,16 +195,12 @@ final class SiteFiles: Sendable {
     private static func walk(
         _ folder: String, prefix: String, into found: inout [String: (modified: Int64, size: Int64)]
     ) {
-        guard let directory = opendir(folder) else { return }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name.hasPrefix(".") { continue }
+        Directory.forEachEntry(in: folder) { entry, _ in
+            if entry.isHidden { return }
+            let name = entry.nameText
             let path = folder + "/" + name
             var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
+            guard lstat(path, &info) == 0 else { return }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 walk(path, prefix: prefix + name + "/", into: &found)
@@ -213,7 +209,7 @@ final class SiteFiles: Sendable {
                     Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), Int64(info.st_size)
                 )
             default:
-                continue  // symbolic links and devices are not served
+                return  // symbolic links and devices are not served
             }
         }
     }

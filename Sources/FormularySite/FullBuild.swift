@@ -35,8 +35,8 @@ struct FullBuild {
             paths: Dictionary(pages.map { ($0.monograph.address, $0.path) }, uniquingKeysWith: { first, _ in first }))
         let renderers = try Self.rendering { () throws(TemplateError) in
             try SiteRenderer.all(
-            templates: templates, configuration: request.configuration, editions: editions,
-            styleVersion: Self.styleVersion(assets), reviews: reviews)
+                templates: templates, configuration: request.configuration, editions: editions,
+                styleVersion: Self.styleVersion(assets), reviews: reviews)
         }
         let staging = Self.stagingFolder(for: request.outputFolder)
         OutputFiles.remove(staging)

@@ -190,8 +190,9 @@ struct IncrementalBuild {
         }
         let renderers = try FullBuild.rendering { () throws(TemplateError) in
             try SiteRenderer.all(
-            templates: templates, configuration: request.configuration, editions: editions,
-            styleVersion: FullBuild.styleVersion(assets), reviews: SiteReviews(ledger: request.reviews, paths: paths))
+                templates: templates, configuration: request.configuration, editions: editions,
+                styleVersion: FullBuild.styleVersion(assets),
+                reviews: SiteReviews(ledger: request.reviews, paths: paths))
         }
         let renderer = renderers[0]
         let data = renderer.pageData()

@@ -160,7 +160,9 @@ public struct TemplateSet: Sendable {
                     Spelling.closest(to: word, among: Array(words)).map { "; did you mean 't.\($0)'?" } ?? ""
                 throw TemplateError(
                     path: source.path, line: reference.line, column: reference.column,
-                    message: "'t.\(word)' is not one of the theme's words (strings/LANG.yml) in template '\(name)'\(suggestion)")
+                    message:
+                        "'t.\(word)' is not one of the theme's words (strings/LANG.yml) in template '\(name)'\(suggestion)"
+                )
             }
         }
     }

@@ -39,8 +39,10 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
 }
 
 /// SQLite through GRDB: `?` placeholders; a transaction is `BEGIN IMMEDIATE` on the pool's one
-/// writer, one transaction at a time (each statement is an access of the writer of its own, so
-/// that the operations written once in `SQLStore` may await between statements).
+/// writer, one at a time in the process (`KeyedLocks`, by the file's path). Its statements run
+/// on the writer from the calling thread, without suspending (each is microseconds); only the
+/// `COMMIT`, which waits for the disk (synchronous = FULL), is awaited on GRDB's queue, and
+/// reads go to the pool's readers.
 struct SQLiteDatabase: SQLDatabase {
     let pool: DatabasePool
     let path: String
@@ -53,22 +55,18 @@ struct SQLiteDatabase: SQLDatabase {
 
     func transaction<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) async throws -> T) async throws -> T {
         try await KeyedLocks.shared.holding("sqlite-writer:" + path) {
-            try await pool.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            try Writer.run(pool) { db in try db.execute(sql: "BEGIN IMMEDIATE") }
             do {
                 let value = try await work(Writer(pool: pool))
                 try await pool.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
                 return value
             } catch {
-                rollBack()
+                // Not cancellable: a transaction left open would hold every later write.
+                try? Writer.run(pool) { db in
+                    if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+                }
                 throw error
             }
-        }
-    }
-
-    /// Waits for the writer, not cancellable: a transaction left open would hold every later write.
-    private func rollBack() {
-        try? pool.writeWithoutTransaction { db in
-            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
         }
     }
 
@@ -92,16 +90,19 @@ struct SQLiteDatabase: SQLDatabase {
         let pool: DatabasePool
 
         func rows(_ statement: SQL) async throws -> [SQLRow] {
-            try await pool.writeWithoutTransaction { db in try SQLiteDatabase.rows(db, statement) }
+            try Self.run(pool) { db in try SQLiteDatabase.rows(db, statement) }
         }
 
         func execute(_ statement: SQL) async throws {
-            try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: statement.text { _ in "?" }, arguments: Self.arguments(statement))
+            try Self.run(pool) { db in
+                try db.execute(sql: statement.text { _ in "?" }, arguments: SQLiteDatabase.arguments(statement))
             }
         }
 
-        static func arguments(_ statement: SQL) -> StatementArguments { SQLiteDatabase.arguments(statement) }
+        /// `work` on the writer, from this thread (GRDB's synchronous access).
+        static func run<T>(_ pool: DatabasePool, _ work: (Database) throws -> T) throws -> T {
+            try pool.writeWithoutTransaction(work)
+        }
     }
 
     static func rows(_ db: Database, _ statement: SQL) throws -> [SQLRow] {

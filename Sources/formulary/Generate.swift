@@ -136,7 +136,7 @@ struct GenerateCommand: ParsableCommand {
         let journalPath: String
         var templateText: String?
         var templatePath = "generate-prompt.mustache"
-        var storePath: String?
+        var storeLocation: String?
         if let content {
             contentFolder = content
             let parent = (content as NSString).deletingLastPathComponent
@@ -160,7 +160,11 @@ struct GenerateCommand: ParsableCommand {
             contentFolder = folder.contentPath
             journalPath = journal ?? root + "/.formulary/generate-journal.jsonl"
             templatePath = folder.templatesPath + "/generate-prompt.mustache"
-            if !files, FileManager.default.fileExists(atPath: folder.storePath) { storePath = folder.storePath }
+            // The site's review store (`$FORMULARY_DATABASE`, else its file when it has one).
+            let location = SiteFolder.storeLocation(given: nil, siteRoot: root)
+            if !files, location.contains("://") || FileManager.default.fileExists(atPath: location) {
+                storeLocation = location
+            }
             templateText = try? String(contentsOfFile: templatePath, encoding: .utf8)
         }
         guard let endpointURL = endpoint ?? settings.endpoint else {
@@ -201,11 +205,12 @@ struct GenerateCommand: ParsableCommand {
         options.retryFailed = retryFailed
         options.inputPrice = priceInput ?? settings.inputPrice
         options.outputPrice = priceOutput ?? settings.outputPrice
-        if let storePath {
+        if let storeLocation {
             // The site reviews its changes: every draft waits in the queue for a person.
             let contributions: Contributions
             do {
-                contributions = Contributions(store: try SQLiteStore(path: storePath), contentFolder: contentFolder)
+                let store = try waitFor { try await openContributionStore(storeLocation) }
+                contributions = Contributions(store: store, contentFolder: contentFolder)
             } catch {
                 fail("\(error)")
             }

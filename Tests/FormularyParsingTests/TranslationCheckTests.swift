@@ -1,5 +1,6 @@
 import FormularyModel
 import Foundation
+import FormularyTestSupport
 import Testing
 
 @testable import FormularyParsing
@@ -48,32 +49,6 @@ private enum Pages {
 
     static let strengthsMessage =
         "strengths not written as in the page it translates (number and unit in Latin letters): "
-}
-
-/// A folder under the system's temporary folder, removed when the test ends.
-private final class ScratchFolder {
-    let path: String
-
-    init() {
-        path =
-            FileManager.default.temporaryDirectory.appendingPathComponent("formulary-translations-\(UUID().uuidString)")
-            .path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func write(_ relative: String, _ text: String) throws -> String {
-        let url = URL(fileURLWithPath: path + "/" + relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-        return url.path
-    }
-
-    func read(_ relative: String) -> String? {
-        FileManager.default.contents(atPath: path + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
-    }
 }
 
 @Suite("what a translation must keep")
@@ -265,7 +240,7 @@ struct TranslationLocationTests {
 struct TranslationFilesTests {
     @Test("mark-current writes translated_from and nothing else; the translation is then current")
     func markCurrent() throws {
-        let folder = ScratchFolder()
+        let folder = TemporaryFolder("translations")
         let source = try folder.write("composition/x.md", Pages.english)
         let original = Pages.hindi(frontMatter: "ai_generated: true\n")
         let path = try folder.write("composition/x.hi.md", original)
@@ -289,7 +264,7 @@ struct TranslationFilesTests {
 
     @Test("mark-current refuses a translation that loses a number, unless forced")
     func refuses() throws {
-        let folder = ScratchFolder()
+        let folder = TemporaryFolder("translations")
         try folder.write("composition/x.md", Pages.english)
         let lossy = Pages.hindi(dosage: "1. वयस्क: हर 4 से 6 घंटे में एक गोली।\n2. दिन में अधिकतम 4 g।")
         let path = try folder.write("composition/x.hi.md", lossy)
@@ -314,7 +289,7 @@ struct TranslationFilesTests {
 
     @Test("a translation without its page, and a page that is no translation")
     func noSource() throws {
-        let folder = ScratchFolder()
+        let folder = TemporaryFolder("translations")
         let path = try folder.write("composition/x.hi.md", Pages.hindi())
         #expect(try TranslationFiles.status(of: path)?.state == .noSource)
         let page = try folder.write("composition/y.md", Pages.english)

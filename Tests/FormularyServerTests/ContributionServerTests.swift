@@ -125,7 +125,7 @@ struct ContributionFixture {
             headers: token.map { [.authorization: "Bearer " + $0] } ?? [:])
     }
 
-    var aspirin: String { String(decoding: site.read("content/composition/aspirin.md") ?? [], as: UTF8.self) }
+    var aspirin: String { (site.read("content/composition/aspirin.md") ?? "") }
 
     static func formEscape(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -180,7 +180,7 @@ struct ContributionServerTests {
         #expect(fixture.aspirin.contains("Pain, fever and swelling."))
         // The approver checked the section the suggestion changed: signed off, nothing in the file.
         #expect(!fixture.aspirin.contains("reviewed_by"))
-        let page = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        let page = (fixture.site.read("public/composition/aspirin/index.html") ?? "")
         #expect(page.contains("Pain, fever and swelling."))
         #expect(page.contains("<span class=\"badge\">Partly reviewed</span>"))
         #expect(
@@ -211,7 +211,7 @@ struct ContributionServerTests {
         var request = ServerFixture.request(fixture.site)
         request.configuration.contributions.enabled = true
         _ = try SiteBuilder(request).build()
-        let page = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        let page = (fixture.site.read("public/composition/aspirin/index.html") ?? "")
         let link = "/_formulary/suggest?page=composition/aspirin&amp;section=dosage"
         #expect(page.contains("<p class=\"section-edit\"><a href=\"\(link)\">Suggest an edit to Dosage</a></p>"))
         #expect(page.contains("<a href=\"/_formulary/suggest?page=composition/aspirin\">Suggest an edit</a>"))
@@ -387,8 +387,7 @@ struct ContributionServerTests {
         #expect(!compare.text.contains("<script>alert"))
         #expect(!compare.text.contains("<img src=x"))
         // The published page: cmark-gfm leaves raw HTML out.
-        let published = String(
-            decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        let published = (fixture.site.read("public/composition/aspirin/index.html") ?? "")
         #expect(published.contains("One tablet."))
         #expect(!published.contains("<script>alert"))
         #expect(!published.contains("<img src=x"))
@@ -491,15 +490,14 @@ struct ContributionServerTests {
             "/_formulary/sign-off",
             [("page", "composition/aspirin"), ("revision", "1"), ("section:preamble", "on")], &browser)
         #expect(posted.status == .seeOther)
-        let page = String(decoding: fixture.site.read("public/composition/aspirin/index.html") ?? [], as: UTF8.self)
+        let page = (fixture.site.read("public/composition/aspirin/index.html") ?? "")
         #expect(page.contains("<span class=\"badge\">Reviewed</span>"))
         #expect(page.contains(#""reviewedBy":[{"@type":"Person","name":"rhea"},{"@type":"Person","name":"sam"}]"#))
         #expect(page.contains("<strong>Dosage:</strong> Checked by a pharmacist, rhea, "))
-        let record = String(
-            decoding: fixture.site.read("public/api/v1/monographs/composition/aspirin.json") ?? [], as: UTF8.self)
+        let record = (fixture.site.read("public/api/v1/monographs/composition/aspirin.json") ?? "")
         #expect(record.contains(#""by":"rhea, sam""#))
         #expect(record.contains(#""state":"reviewed""#))
-        let home = String(decoding: fixture.site.read("public/index.html") ?? [], as: UTF8.self)
+        let home = (fixture.site.read("public/index.html") ?? "")
         #expect(home.contains("<strong>1</strong> of 4 pages reviewed by people"))
 
         let coverage = await fixture.api(.get, "/api/v1/coverage", token: nil)

@@ -1,43 +1,13 @@
 import Foundation
+@_exported import FormularyTestSupport
 import HTTPTypes
 
 @testable import FormularyServer
 @testable import FormularySite
 
-/// Temporary site folders, removed when the test ends.
-final class TemporaryFolder: @unchecked Sendable {
-    let path: String
-
-    init() {
-        path =
-            FileManager.default.temporaryDirectory.appendingPathComponent("formulary-serve-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes the file. A file written again gets a modification time a second past its
-    /// previous one, so that builds see the change however coarse the file system's clock is
-    /// (instead of the test sleeping and hoping).
-    func write(_ relative: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: path + "/" + relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let previous = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-        try Data(text.utf8).write(to: url)
-        if let previous {
-            try FileManager.default.setAttributes(
-                [.modificationDate: max(previous.addingTimeInterval(1), Date())], ofItemAtPath: url.path)
-        }
-    }
-
-    func read(_ relative: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path + "/" + relative).map { [UInt8]($0) }
-    }
-}
-
 enum ServerFixture {
     static func page(title: String, body: String, frontMatter: String = "") -> String {
-        "---\ntitle: \"\(title)\"\n\(frontMatter)---\n\n\(body)\n"
+        TestPages.page(title: title, body: body, frontMatter: frontMatter)
     }
 
     /// A small site, built: a single, a single at a strength, a combination, a brand.

@@ -13,14 +13,14 @@ struct SiteServerTests {
         let server = try ServerFixture.server(site)
         let response = server.get("/composition/aspirin/")
         #expect(response.status == .ok)
-        #expect(response.bodyBytes == site.read("public/composition/aspirin/index.html"))
+        #expect(response.bodyBytes == site.bytes("public/composition/aspirin/index.html"))
         #expect(response.headers[.contentType] == "text/html; charset=utf-8")
         #expect(response.headers[.xContentTypeOptions] == "nosniff")
         #expect(response.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self'; script-src 'self';") == true)
         #expect(response.headers[.cacheControl] == "no-cache")
         #expect(response.headers[.eTag] == "\"\(ServedFile.hash(response.bodyBytes))\"")
         #expect(response.headers[.lastModified]?.hasSuffix(" GMT") == true)
-        #expect(server.get("/").bodyBytes == site.read("public/index.html"))
+        #expect(server.get("/").bodyBytes == site.bytes("public/index.html"))
         #expect(server.get("/sitemap.xml").headers[.contentType] == "application/xml")
         #expect(server.get("/assets/style.css").headers[.cacheControl] == "public, max-age=3600")
     }
@@ -95,7 +95,7 @@ struct SiteServerTests {
         #expect(redirect.headers[.location] == "/composition/aspirin/?from=home")
         let missing = server.get("/composition/nothing-here/")
         #expect(missing.status == .notFound)
-        #expect(missing.bodyBytes == site.read("public/404.html"))
+        #expect(missing.bodyBytes == site.bytes("public/404.html"))
         #expect(missing.headers[.contentType] == "text/html; charset=utf-8")
     }
 
@@ -167,7 +167,7 @@ struct APITests {
         #expect(response.status == .ok)
         #expect(response.headers[.contentType] == "application/json")
         #expect(response.headers[.accessControlAllowOrigin] == "*")
-        #expect(response.bodyBytes == site.read("public/api/v1/monographs/composition/aspirin.json"))
+        #expect(response.bodyBytes == site.bytes("public/api/v1/monographs/composition/aspirin.json"))
         #expect(server.get("/api/v1/monographs/composition/aspirin.json").bodyBytes == response.bodyBytes)
         let missing = server.get("/api/v1/monographs/composition/nothing")
         #expect(missing.status == .notFound)
@@ -388,7 +388,7 @@ struct ServerPartsTests {
         #expect(cache.get(.init(generation: 1, query: "c")) == nil)
     }
 
-    @Test("a folder that does not exist yet is watched from the moment it appears")
+    @Test("a folder that does not exist yet is watched from the moment it appears", .timeLimit(.minutes(1)))
     func awaitedFolder() async throws {
         let site = TemporaryFolder()
         let watcher = try FolderWatcher(folders: [site.path + "/templates"])
@@ -405,7 +405,7 @@ struct ServerPartsTests {
         try await events.next("a template written in it")
     }
 
-    @Test("the watcher reports changes, including in new folders")
+    @Test("the watcher reports changes, including in new folders", .timeLimit(.minutes(1)))
     func watcher() async throws {
         let folder = TemporaryFolder()
         let watcher = try FolderWatcher(folders: [folder.path])

@@ -1,61 +1,6 @@
 import Foundation
+@_exported import FormularyTestSupport
 @testable import FormularySite
-
-/// Temporary site folders for build tests, removed when the test ends.
-final class TemporaryFolder {
-    let path: String
-
-    init(_ name: String = "site") {
-        path =
-            FileManager.default.temporaryDirectory.appendingPathComponent("formulary-\(name)-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes the file. A file written again gets a modification time a second past its
-    /// previous one, so that builds see the change however coarse the file system's clock is
-    /// (instead of the test sleeping and hoping).
-    func write(_ relative: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: path + "/" + relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let previous = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-        try Data(text.utf8).write(to: url)
-        if let previous {
-            try FileManager.default.setAttributes(
-                [.modificationDate: max(previous.addingTimeInterval(1), Date())], ofItemAtPath: url.path)
-        }
-    }
-
-    func read(_ relative: String) -> String? {
-        FileManager.default.contents(atPath: path + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + relative) }
-
-    /// Every file under `relative`, as sorted relative paths.
-    func files(under relative: String) -> [String] {
-        let root = path + "/" + relative
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
-        var result: [String] = []
-        while let item = enumerator.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + item, isDirectory: &isFolder), !isFolder.boolValue {
-                result.append(item)
-            }
-        }
-        return result.sorted()
-    }
-
-    /// Each file's bytes under `relative`, to compare a whole output before and after.
-    func snapshot(under relative: String) -> [String: Data] {
-        var result: [String: Data] = [:]
-        for file in files(under: relative) {
-            result[file] = FileManager.default.contents(atPath: path + "/" + relative + "/" + file)
-        }
-        return result
-    }
-}
 
 enum Fixture {
     /// The repository root, from this file's place (Tests/FormularySiteTests/).

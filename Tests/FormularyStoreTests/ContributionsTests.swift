@@ -1,30 +1,12 @@
 import FormularyReview
 import Foundation
 import Testing
+@_exported import FormularyTestSupport
 
 @testable import FormularyStore
 
-final class Folder: @unchecked Sendable {
-    let path: String
-
-    init() {
-        path =
-            FileManager.default.temporaryDirectory.appendingPathComponent("formulary-store-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func write(_ relative: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: path + "/" + relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
-    func read(_ relative: String) -> String? {
-        FileManager.default.contents(atPath: path + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
-    }
-}
+/// The store tests' folders (`FormularyTestSupport`).
+typealias Folder = TemporaryFolder
 
 let aspirin = """
     ---

@@ -12,7 +12,8 @@ enum KnownFrontMatterKeys {
         // brand pages
         "type", "generic_slug", "combination_slug", "company", "strength", "pack_size", "mrp",
         // Formulary
-        "example", "ai_generated", "aiGenerated", "reviewed_by", "reviewedBy", "reviewed_at", "status", "translated_from",
+        "example", "ai_generated", "aiGenerated", "reviewed_by", "reviewedBy", "reviewed_at", "status",
+        "translated_from",
         "regulatory_override",
         "model", "endpoint", "prompt_version", "generated_at", "aliases", "tags",
     ]
