@@ -94,8 +94,7 @@ extension ContributionServer {
         router.add(middleware: StoreGuard(server: self))
         for door in [ContributionRoute.Door.api, .pages] {
             let collection = RouteCollection(context: ContributionContext.self)
-            collection.add(middleware: VisitorMiddleware(server: self, door: door))
-            collection.add(middleware: ChangeGuard(server: self, door: door))
+            collection.add(middleware: DoorMiddleware(server: self, door: door))
             for route in Self.routes where route.door == door {
                 collection.on(RouterPath(route.path), method: route.method) { [self] _, context in
                     // `monographs/**` takes any id: the rest of the path must be this route's.
@@ -198,6 +197,8 @@ struct RequestReader: RouterMiddleware {
                 throw WebError.contentTooLarge(largestBody)
             }
         }
+        // The JSON API has no pages: no language to choose.
+        guard context.door == .pages else { return try await next(request, context) }
         let chosen = server.language(for: context.target, headers: request.headers)
         context.language = chosen.language
         var response = try await next(request, context)
@@ -240,9 +241,12 @@ extension ContributionContext {
     }
 }
 
-/// Who is asking: an API token (either door), else for pages the session cookie, and the form
-/// token of a signed-out browser (set on its first page: cookie and field must match).
-struct VisitorMiddleware: RouterMiddleware {
+/// A door's middleware: who is asking (an API token on either door; for pages, the session
+/// cookie, and the form token of a signed-out browser, set on its first page: cookie and field
+/// must match), and before a change (POST), that a form comes from this site (Origin, when the
+/// browser sends it) and that changes by someone the site lets change things stay within the
+/// rate limit, per person, else per address.
+struct DoorMiddleware: RouterMiddleware {
     let server: ContributionServer
     let door: ContributionRoute.Door
 
@@ -256,6 +260,15 @@ struct VisitorMiddleware: RouterMiddleware {
             try await server.visitor(headers: headers, door: door)
         }
         let visitor = context.visitor
+        if request.method == .post {
+            if door == .pages, !ContributionServer.sameOrigin(request.headers, authority: request.head.authority) {
+                throw WebError.forbidden("this form was sent from another site")
+            }
+            if visitor.user != nil || server.settings.anonymous {
+                let key = visitor.user.map { "user:" + $0.name } ?? "address:" + context.peer
+                if let wait = server.limiter.take(key) { throw WebError.tooManyRequests(wait) }
+            }
+        }
         guard door == .pages, request.method == .get || request.method == .head, visitor.session == nil,
             visitor.anonymousCSRF == nil
         else { return try await next(request, context) }
@@ -267,29 +280,5 @@ struct VisitorMiddleware: RouterMiddleware {
                 name: .setCookie,
                 value: "\(ContributionServer.csrfCookie)=\(token); Path=/_formulary/; HttpOnly; SameSite=Strict"))
         return response
-    }
-}
-
-/// Before a change (POST): a form must come from this site (Origin, when the browser sends
-/// it), and changes by someone the site lets change things are limited, per person, else per
-/// address.
-struct ChangeGuard: RouterMiddleware {
-    let server: ContributionServer
-    let door: ContributionRoute.Door
-
-    func handle(
-        _ request: Request, context: ContributionContext,
-        next: (Request, ContributionContext) async throws -> Response
-    ) async throws -> Response {
-        if request.method == .post {
-            if door == .pages, !ContributionServer.sameOrigin(request.headers, authority: request.head.authority) {
-                throw WebError.forbidden("this form was sent from another site")
-            }
-            if context.visitor.user != nil || server.settings.anonymous {
-                let key = context.visitor.user.map { "user:" + $0.name } ?? "address:" + context.peer
-                if let wait = server.limiter.take(key) { throw WebError.tooManyRequests(wait) }
-            }
-        }
-        return try await next(request, context)
     }
 }

@@ -38,9 +38,9 @@ extension SQLStore {
     {
         try await read { session in
             try await session.rows(
-                "SELECT \(raw: Self.reportColumns) FROM reader_report"
-                    + Self.filter(status: status?.rawValue, monographID: monographID)
-                    + "ORDER BY id LIMIT \(limit ?? Int.max)"
+                Self.listing(
+                    Self.reportColumns, from: "reader_report", status: status?.rawValue, monographID: monographID,
+                    limit: limit)
             ).map(Self.report)
         }
     }

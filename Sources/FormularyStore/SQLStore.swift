@@ -191,9 +191,9 @@ public class SQLStore: ContributionStore, @unchecked Sendable {
     {
         try await read { session in
             try await session.rows(
-                "SELECT \(raw: Self.suggestionColumns) FROM suggestion"
-                    + Self.filter(status: status?.rawValue, monographID: monographID)
-                    + "ORDER BY id LIMIT \(limit ?? Int.max) OFFSET \(max(0, offset))"
+                Self.listing(
+                    Self.suggestionColumns, from: "suggestion", status: status?.rawValue, monographID: monographID,
+                    limit: limit, offset: offset)
             ).map(Self.suggestion)
         }
     }
@@ -230,13 +230,17 @@ public class SQLStore: ContributionStore, @unchecked Sendable {
                 detail: reason ?? ""))
     }
 
-    /// ` WHERE status = ... AND monograph_id = ... ` for the filters given, or a space.
-    static func filter(status: String?, monographID: String?) -> SQL {
+    /// `SELECT columns FROM table`, only the rows of `status` and `monographID` when given, by
+    /// id, `limit` of them (all without) from `offset` on.
+    static func listing(
+        _ columns: String, from table: String, status: String?, monographID: String?, limit: Int?, offset: Int = 0
+    ) -> SQL {
         var conditions: [SQL] = []
         if let status { conditions.append("status = \(status)") }
         if let monographID { conditions.append("monograph_id = \(monographID)") }
-        guard let first = conditions.first else { return " " }
-        return conditions.dropFirst().reduce(" WHERE " + first) { $0 + " AND " + $1 } + " "
+        let filter = conditions.dropFirst().reduce(conditions.first.map { " WHERE " + $0 } ?? "") { $0 + " AND " + $1 }
+        return "SELECT \(raw: columns) FROM \(raw: table)" + filter
+            + " ORDER BY id LIMIT \(limit ?? Int.max) OFFSET \(max(0, offset))"
     }
 
     // MARK: Sign-offs
