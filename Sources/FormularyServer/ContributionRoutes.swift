@@ -50,6 +50,7 @@ struct ContributionRoute: Sendable {
 
     /// Whether `path` (decoded, without query) is this route's, whatever the method.
     func matches(_ path: String) -> Bool {
+        if let lastSegment, !path.hasSuffix("/" + lastSegment) { return false }
         let want = fullPath.split(separator: "/")
         let have = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard have.count >= want.count else { return false }
@@ -73,12 +74,22 @@ extension ContributionServer {
         + ReportRoutes.routes
 
     /// Whether a path is answered here rather than from the built site (`DirectResponder`
-    /// passes these on to Hummingbird).
+    /// passes these on to Hummingbird). Asked for every request the server gets: a page or an
+    /// API record is told apart by a prefix and a dictionary lookup, without walking the table.
     static func handles(_ path: String) -> Bool {
-        (path.hasPrefix("/_formulary/") && !path.hasPrefix("/_formulary/live.js")
-            && !path.hasPrefix("/_formulary/events"))
-            || routes.contains { $0.door == .api && $0.matches(path) }
+        if path.hasPrefix("/_formulary/") {
+            return !path.hasPrefix("/_formulary/live.js") && !path.hasPrefix("/_formulary/events")
+        }
+        guard path.hasPrefix("/api/v1/") else { return false }
+        let rest = path.dropFirst("/api/v1/".count)
+        let first = rest.prefix(while: { $0 != "/" })
+        guard let candidates = apiRoutes[String(first)] else { return false }
+        return candidates.contains { $0.matches(path) }
     }
+
+    /// The API's routes by their first segment (`suggestions`, `monographs`).
+    private static let apiRoutes: [String: [ContributionRoute]] = Dictionary(
+        grouping: routes.filter { $0.door == .api }, by: { String($0.path.prefix(while: { $0 != "/" })) })
 
     /// The methods `path` takes, or nil when no route has it.
     static func allowedMethods(_ path: String) -> [HTTPRequest.Method]? {
