@@ -6,19 +6,14 @@ banned combinations and show Jan Aushadhi prices from any folder. Run this after
 list in Data/india/; a test fails when the two disagree.
 """
 import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from swift_literal import literal  # noqa: E402
 
 root = pathlib.Path(__file__).resolve().parent.parent
 data = root / "Data/india"
 out = root / "Sources/FormularyReference/ReferenceData+Files.swift"
-
-
-def literal(text: str) -> str:
-    hashes = "#"
-    while f'"{hashes}' in text or f'{hashes}"' in text.replace('"""', ""):
-        hashes += "#"
-    indent = " " * 8
-    body = "\n".join(indent + line if line else line for line in text.rstrip("\n").split("\n"))
-    return f'{hashes}"""\n{body}\n{indent}"""{hashes}'
 
 
 lines = [
@@ -29,7 +24,7 @@ lines = [
     "    static let files: [String: String] = [",
 ]
 for path in sorted(data.glob("*.csv")):
-    lines.append(f'        "{path.name}": {literal(path.read_text())},')
+    lines.append(f'        "{path.name}": {literal(path.read_text().rstrip(chr(10)))},')
 lines += ["    ]", "}", ""]
 out.write_text("\n".join(lines))
 print(f"wrote {out.relative_to(root)}")

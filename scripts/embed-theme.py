@@ -5,21 +5,14 @@ The default theme ships inside the binary, so `formulary build` and `formulary i
 any folder. Run this after editing a theme file; a test fails when the two disagree.
 """
 import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from swift_literal import literal  # noqa: E402
 
 root = pathlib.Path(__file__).resolve().parent.parent
 theme = root / "Sources/FormularySite/Theme"
 out = root / "Sources/FormularySite/DefaultTheme+Files.swift"
-
-
-def literal(text: str) -> str:
-    """A raw multi-line string literal, indented as `swift format` lays it out: Swift strips the
-    closing delimiter's indentation from every line, so the text is kept exactly."""
-    hashes = "#"
-    while f'"{hashes}' in text or f'{hashes}"' in text.replace('"""', ""):
-        hashes += "#"
-    indent = " " * 8
-    body = "\n".join(indent + line if line else line for line in text.split("\n"))
-    return f'{hashes}"""\n{body}\n{indent}"""{hashes}'
 
 
 lines = [
