@@ -33,23 +33,12 @@ public struct CheckConfiguration: Sendable, Equatable {
     }
 
     /// A problem in the configuration file, with its place.
-    public struct Error: Swift.Error, CustomStringConvertible, Equatable {
-        public var path: String
-        public var line: Int
-        public var message: String
-        public var description: String { "\(path):\(line):1: error: \(message)" }
-    }
+    public typealias Error = SettingsError
 
     /// Reads the `check:` part of a `formulary.yml`; a file without it gives the defaults.
     public static func load(yaml: String, path: String, knownRules: [String]) throws(Error) -> CheckConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
-        } catch {
-            throw Error(path: path, line: 1, message: "not valid YAML: \(error)")
-        }
         var configuration = CheckConfiguration()
-        guard let check = root?["check"] else { return configuration }
+        guard let check = try SettingsFile.section("check", yaml: yaml, path: path) else { return configuration }
         if let sections = check["required-sections"] {
             guard case .sequence(let items) = sections else {
                 throw Error(

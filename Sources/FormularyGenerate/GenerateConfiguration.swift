@@ -29,23 +29,15 @@ public struct GenerateConfiguration: Sendable, Equatable {
 
     static let keys = ["endpoint", "model", "apiKey", "collection", "concurrency", "attempts", "prices"]
 
-    public struct Error: Swift.Error, CustomStringConvertible, Equatable {
-        public var path: String
-        public var line: Int
-        public var message: String
-        public var description: String { "\(path):\(line):1: error: \(message)" }
-    }
+    public typealias Error = SettingsError
 
     /// The `generate:` mapping of a formulary.yml's text; empty settings when there is none.
     public static func load(yaml: String, path: String) throws(Error) -> GenerateConfiguration {
         var configuration = GenerateConfiguration()
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw Error(path: path, line: 1, message: "not valid YAML: \(error)")
+        // The default resolver: `concurrency: 16` is read as the number it is tagged.
+        guard let section = try SettingsFile.section("generate", yaml: yaml, path: path, resolver: .default) else {
+            return configuration
         }
-        guard case .mapping(let top)? = root, let section = top["generate"] else { return configuration }
         guard case .mapping(let mapping) = section else {
             throw Error(path: path, line: line(section), message: "'generate' must hold settings as 'key: value' lines")
         }
@@ -95,5 +87,5 @@ public struct GenerateConfiguration: Sendable, Equatable {
         return configuration
     }
 
-    private static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
+    private static func line(_ node: Node) -> Int { SettingsFile.line(node) }
 }

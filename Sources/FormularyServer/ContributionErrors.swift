@@ -122,7 +122,8 @@ struct ContributionErrors: RouterMiddleware {
             let target = try? RequestTarget.parse(request.head.path ?? "/")
             if path.hasPrefix("/api/") { return Serve.response(web.problem(instance: target?.path ?? path)) }
             let language = target.map { server.language(for: $0, headers: request.headers).language }
-            return Serve.response(server.errorPage(web, language: language ?? server.templates.mainLanguage))
+            return Serve.response(
+                server.errorPage(web, language: language ?? server.templates.mainLanguage, target: target))
         }
     }
 

@@ -1,12 +1,12 @@
+import FormularyModel
 import FormularyParsing
 import Foundation
-import Synchronization
 
 /// How often readers open each page, and the searches that find nothing, counted in memory as
 /// `serve` answers and added to the store's counts for the day every minute and at shutdown.
 /// Nothing about the reader is kept: no address, no time of day, no referrer.
 final class ReaderCounts: Sendable {
-    private let counts = Mutex<(views: [String: Int], misses: [String: Int])>(([:], [:]))
+    private let counts = Locked<(views: [String: Int], misses: [String: Int])>(([:], [:]))
 
     /// Folders of the built site that hold no monograph pages.
     static let notPages: Set<Substring> = ["browse", "ingredients", "search", "api", "assets", "_formulary"]

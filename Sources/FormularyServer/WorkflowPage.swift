@@ -54,13 +54,15 @@ extension ContributionServer {
         return ServerResponse(status: status, headers: fields, body: .bytes(ByteBuffer(string: html)))
     }
 
-    /// The error page in `language`, or a redirect to sign-in when the page needs a person.
-    func errorPage(_ error: WebError, language: String) -> ServerResponse {
+    /// The error page in `language`, or a redirect to sign-in when the page needs a person;
+    /// `target` is the request's, for the language switch (the same page in another language).
+    func errorPage(_ error: WebError, language: String, target: RequestTarget?) -> ServerResponse {
         if case .signInRequired(let next) = error {
             return Self.redirect(to: "/_formulary/sign-in?next=" + Self.queryValue(next))
         }
         var context = ContributionContext(peer: "", logger: Self.logger)
         context.language = language
+        if let target { context.target = target }
         let page =
             (try? self.page(
                 "error", title: error.title, context: context, status: error.status, ["detail": error.detail]))

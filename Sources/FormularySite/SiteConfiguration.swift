@@ -66,21 +66,11 @@ public struct SiteConfiguration: Sendable, Equatable {
     ]
 
     /// A problem in `formulary.yml`, with its place.
-    public struct Error: Swift.Error, CustomStringConvertible, Equatable {
-        public var path: String
-        public var line: Int
-        public var message: String
-        public var description: String { "\(path):\(line):1: error: \(message)" }
-    }
+    public typealias Error = SettingsError
 
     /// Reads the site settings from the text of a `formulary.yml`.
     public static func load(yaml: String, path: String) throws(Error) -> SiteConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
-        } catch {
-            throw Error(path: path, line: 1, message: "not valid YAML: \(error)")
-        }
+        let root = try SettingsFile.root(yaml: yaml, path: path)
         var configuration = SiteConfiguration()
         var languagesLine = 1
         guard let root else { return configuration }

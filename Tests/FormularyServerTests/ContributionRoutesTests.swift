@@ -95,6 +95,10 @@ struct ContributionRoutesTests {
         #expect(missing.status == .notFound)
         #expect(missing.text.contains("<html lang=\"hi\">"))
         #expect(missing.text.contains("there is nothing at /_formulary/nothing-here"))
+        // Its language switch leads to the same address in the other language.
+        #expect(
+            missing.text.contains(
+                "<a href=\"/_formulary/nothing-here?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"))
         // Back to English, remembered as well.
         let back = await fixture.get("/_formulary/sign-in?lang=en", &browser)
         #expect(back.text.contains("<h1>Sign in</h1>"))
