@@ -239,9 +239,10 @@ class Run:
             return "search"
         return None
 
-    def propagation(self, approvals, limit=2.0):
+    def propagation(self, approvals, limit=None):
         """Approvals in turn on each running server; the delays until every other one serves
         each (its JSON record, its page and a search answer)."""
+        limit = self.arguments.limit if limit is None else limit
         running = [server for server in self.servers if server.process.poll() is None]
         delays = []
         for number in range(approvals):
@@ -527,6 +528,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--formulary", required=True)
     parser.add_argument("--postgres", required=True)
+    parser.add_argument(
+        "--limit", type=float, default=2.0,
+        help="seconds an approval may take to be served by the other servers (2: the target, which"
+        " Benchmarks/multi-server.sh measures on a release build; run.sh gives a debug build sharing"
+        " two cores with the other checks more)")
     parser.add_argument("--content", default="examples/site/content")
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages (sorted)")
     parser.add_argument("--servers", type=int, default=3)
