@@ -108,7 +108,6 @@ enum WebError: Error, HTTPResponseError {
 /// without the database's details.
 struct ContributionErrors: RouterMiddleware {
     let server: ContributionServer
-    private static let logger = Logger(label: "formulary-contributions")
 
     func handle(
         _ request: Request, context: ContributionContext,
@@ -136,7 +135,7 @@ struct ContributionErrors: RouterMiddleware {
             // Not when the request was given up at its deadline: that answer says so already.
             case .database,
                 .unavailable where !Task.isCancelled:
-                logger.error("\(method.rawValue) \(path): \(error)")
+                ContributionServer.logger.error("\(method.rawValue) \(path): \(error)")
             default: break
             }
             return WebError(error)
@@ -148,7 +147,7 @@ struct ContributionErrors: RouterMiddleware {
             }
             return .notFound("there is nothing at \(path)")
         default:
-            logger.error("\(method.rawValue) \(path): \(error)")
+            ContributionServer.logger.error("\(method.rawValue) \(path): \(error)")
             return .server("the server could not do this; its log says why")
         }
     }
