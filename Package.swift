@@ -49,6 +49,14 @@ let package = Package(
         // The C library's memmem, for phrase searches over whole pages (ByteSearch in FormularyParsing).
         .target(name: "CFastSearch"),
         .target(name: "FormularyModel"),
+        // A deadline on async work, on SwiftNIO's timers: the server's and generate's one home for it.
+        .target(
+            name: "FormularyAsync",
+            dependencies: [
+                "FormularyModel", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "FormularyParsing",
             dependencies: [
@@ -83,7 +91,7 @@ let package = Package(
         .target(
             name: "FormularyServer",
             dependencies: [
-                "FormularySite", "FormularySearch", "FormularyStore", "FormularyCheck", "CZlib",
+                "FormularySite", "FormularySearch", "FormularyStore", "FormularyCheck", "FormularyAsync", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -100,7 +108,7 @@ let package = Package(
         .target(
             name: "FormularyGenerate",
             dependencies: [
-                "FormularyParsing", "FormularyCheck",
+                "FormularyParsing", "FormularyCheck", "FormularyAsync",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -170,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "FormularyServerTests",
             dependencies: [
-                "FormularyServer", "FormularyStore", "FormularyTestSupport",
+                "FormularyServer", "FormularyStore", "FormularyAsync", "FormularyTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

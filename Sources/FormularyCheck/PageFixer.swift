@@ -37,6 +37,34 @@ public struct PageFixer: Sendable {
         return (lines.joined(separator: "\n"), changes)
     }
 
+    /// What `fixFiles` did to one page's file.
+    public enum FileOutcome: Sendable, Equatable {
+        /// Rewritten (atomically: a reader sees the old text or the new, never half of one).
+        case fixed(path: String, changes: [Change])
+        /// Something to fix, but the file could not be written; it is as it was.
+        case notWritten(path: String, reason: String)
+    }
+
+    /// Rewrites the file of each page that has something to fix, and says what it did to each
+    /// (pages with nothing to fix, or whose file can no longer be read, are not in the answer).
+    /// The pages are read from their `location.displayPath`.
+    public func fixFiles(of pages: [ParsedPage]) -> [FileOutcome] {
+        var outcomes: [FileOutcome] = []
+        for page in pages {
+            let path = page.location.displayPath
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let (fixed, changes) = fix(page, text: text)
+            else { continue }
+            do {
+                try AtomicFile.write(fixed, to: path)
+                outcomes.append(.fixed(path: path, changes: changes))
+            } catch {
+                outcomes.append(.notWritten(path: path, reason: "\(error)"))
+            }
+        }
+        return outcomes
+    }
+
     /// ATX headings outside fenced code, from the body's first line on.
     private func headingLineIndexes(_ lines: [String], from bodyLine: Int) -> [Int] {
         var indexes: [Int] = []

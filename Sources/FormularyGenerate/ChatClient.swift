@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FormularyAsync
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -98,14 +99,15 @@ public struct HTTPChatService: ChatService {
         let endpoint = self.endpoint
         let client = self.client
         do {
+            // The deadline is for the whole answer, streamed or not.
             return try await withDeadline(endpoint.timeout) {
                 try await Self.send(request, endpoint: endpoint, client: client)
             }
         } catch let failure as ChatFailure {
             throw failure
-        } catch is DeadlineExceeded {
+        } catch is DeadlinePassed {
             throw .transient("no answer within \(endpoint.timeout)", retryAfter: nil)
-        } catch is CancellationError {
+        } catch let error where error is CancellationError || error as? HTTPClientError == .cancelled {
             throw .fatal("cancelled")
         } catch {
             throw .transient(endpoint.redact("\(endpoint.url): \(error)"), retryAfter: nil)
@@ -179,20 +181,5 @@ public struct HTTPChatService: ChatService {
         }
         let flat = body.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count > 200 ? String(flat.prefix(200)) + "..." : flat
-    }
-}
-
-struct DeadlineExceeded: Error {}
-
-/// `work`, or DeadlineExceeded once `limit` has passed (the work is then cancelled).
-func withDeadline<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await work() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw DeadlineExceeded()
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
     }
 }

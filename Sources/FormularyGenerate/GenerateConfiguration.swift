@@ -89,3 +89,50 @@ public struct GenerateConfiguration: Sendable, Equatable {
 
     private static func line(_ node: Node) -> Int { SettingsFile.line(node) }
 }
+
+extension GenerateConfiguration {
+    /// These settings under the ones given on the command line: each value `given` has wins.
+    public func overridden(by given: GenerateConfiguration) -> GenerateConfiguration {
+        var merged = self
+        merged.endpoint = given.endpoint ?? endpoint
+        merged.model = given.model ?? model
+        merged.apiKey = given.apiKey ?? apiKey
+        merged.collection = given.collection ?? collection
+        merged.concurrency = given.concurrency ?? concurrency
+        merged.attempts = given.attempts ?? attempts
+        merged.inputPrice = given.inputPrice ?? inputPrice
+        merged.outputPrice = given.outputPrice ?? outputPrice
+        return merged
+    }
+
+    /// Why settings cannot make a run: what is missing or wrong, said as the fix.
+    public struct Incomplete: Swift.Error, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The endpoint to ask, and the run's options for pages written to `contentFolder`: values
+    /// not set take their defaults (collection `composition`, 4 requests at once, 3 attempts).
+    /// Without an endpoint or a model, or with an endpoint that is no http(s) URL, it says which.
+    public func runOptions(contentFolder: String) throws(Incomplete) -> (endpoint: String, options: Generator.Options) {
+        guard let endpoint else {
+            throw Incomplete(
+                description:
+                    "give --endpoint URL (such as https://api.openai.com/v1), or set generate: endpoint: in formulary.yml"
+            )
+        }
+        guard let model else {
+            throw Incomplete(description: "give --model NAME, or set generate: model: in formulary.yml")
+        }
+        let lowered = endpoint.lowercased()
+        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+            throw Incomplete(description: "--endpoint must be an http:// or https:// URL")
+        }
+        var options = Generator.Options(model: model, contentFolder: contentFolder)
+        options.collection = collection ?? options.collection
+        options.concurrency = concurrency ?? options.concurrency
+        options.maxAttempts = attempts ?? options.maxAttempts
+        options.inputPrice = inputPrice
+        options.outputPrice = outputPrice
+        return (endpoint, options)
+    }
+}

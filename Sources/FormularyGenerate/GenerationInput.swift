@@ -41,6 +41,14 @@ public struct GenerationName: Sendable, Hashable, Codable {
         }
     }
 
+    /// The lines of a list of names (`--from FILE`) that name something: not blank, not a
+    /// `#` comment.
+    public static func lines(of list: String) -> [String] {
+        list.split(whereSeparator: \.isNewline).map(String.init).filter {
+            !$0.trimmingWhitespace().isEmpty && !$0.hasPrefix("#")
+        }
+    }
+
     /// Reads one input line. Components are separated by `,`, `+` or ` and `; a strength in
     /// brackets (`(500mg)`) or after the name (`500 mg`) belongs to the component before it.
     public static func parse(_ line: String) throws(Problem) -> GenerationName {

@@ -163,6 +163,28 @@ public struct Generator: Sendable {
         return (todo, skipped)
     }
 
+    /// The new pages to draft for `lines` (one medicine a line), and the lines skipped with the
+    /// reason: not a name (`title` nil), repeated in the list, or already a page in the content
+    /// folder under this or another accepted name.
+    public func newPageTasks(for lines: [String]) -> (tasks: [DraftTask], skipped: [(title: String?, reason: String)]) {
+        var names: [GenerationName] = []
+        var skipped: [(title: String?, reason: String)] = []
+        for line in lines {
+            do throws(GenerationName.Problem) {
+                names.append(try GenerationName.parse(line))
+            } catch {
+                skipped.append((nil, error.description))
+            }
+        }
+        let folder = options.contentFolder
+        let files =
+            FileManager.default.fileExists(atPath: folder) ? (try? ContentLoader.markdownFiles(in: [folder])) : nil
+        let existing = ContentLoader().load(files ?? []).compactMap { try? $0.get().monograph }
+        let plan = Self.plan(names, existing: existing)
+        skipped += plan.skipped.map { ($0.0.title, $0.1) }
+        return (plan.todo.map(task(for:)), skipped)
+    }
+
     /// Drafts a page for every name, `concurrency` at a time. `progress` is called after each.
     public func run(_ names: [GenerationName], progress: (@Sendable (Progress) -> Void)? = nil) async -> Report {
         await run(tasks: names.map(task(for:)), progress: progress)

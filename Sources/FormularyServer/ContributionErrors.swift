@@ -1,3 +1,4 @@
+import FormularyAsync
 import FormularySite
 import FormularyStore
 import Foundation

@@ -1,3 +1,4 @@
+import FormularyAsync
 import FormularyModel
 import FormularySite
 import FormularyStore

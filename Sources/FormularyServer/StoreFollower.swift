@@ -1,3 +1,4 @@
+import FormularyAsync
 import FormularyModel
 import FormularyStore
 import Logging
@@ -172,40 +173,3 @@ final class StoreFollower: Service, Sendable {
 }
 
 /// The store did not answer in time.
-struct DeadlinePassed: Error, CustomStringConvertible {
-    var limit: Duration
-    var description: String { "no answer in \(limit)" }
-}
-
-/// `operation`'s result, or `DeadlinePassed` once `limit` has passed (the operation is then
-/// cancelled, and its end waited for: postgres-nio gives up a connection request at once).
-///
-/// The deadline is one of SwiftNIO's scheduled tasks, removed when cancelled. Neither a
-/// sleeping task raced against the operation nor a dispatch timer would do: on Linux each
-/// kept its memory for good once cancelled (a heap profile of a PostgreSQL soak: ~700 bytes a
-/// request, the task and its timer; swiftlang/swift#60441), and this runs for every request to
-/// a shared store.
-func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T)
-    async throws -> T
-{
-    let task = Task { try await operation() }
-    let expired = Locked(false)
-    let (seconds, attoseconds) = limit.components
-    let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(
-        in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    ) {
-        expired.withLock { $0 = true }
-        task.cancel()
-    }
-    defer { timer.cancel() }
-    do {
-        return try await withTaskCancellationHandler {
-            try await task.value
-        } onCancel: {
-            task.cancel()
-        }
-    } catch {
-        if expired.withLock({ $0 }) { throw DeadlinePassed(limit: limit) }
-        throw error
-    }
-}

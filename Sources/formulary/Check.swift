@@ -127,23 +127,18 @@ struct Check: ParsableCommand {
         Foundation.exit(diagnostics.contains(where: { $0.severity == .error }) ? 1 : 0)
     }
 
-    /// Rewrites each page that has something to fix, atomically, and says what changed.
+    /// Rewrites each page that has something to fix and says what changed.
     private func applyFixes(to outcomes: [ContentLoader.Outcome]) {
-        let fixer = PageFixer()
+        let pages = outcomes.compactMap { try? $0.get() }
         var fixedFiles = 0
-        for case .success(let page) in outcomes {
-            let path = page.location.displayPath
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                let (fixed, changes) = fixer.fix(page, text: text)
-            else { continue }
-            do {
-                try AtomicFile.write(fixed, to: path)
+        for outcome in PageFixer().fixFiles(of: pages) {
+            switch outcome {
+            case .fixed(let path, let changes):
                 fixedFiles += 1
                 let list = changes.map(\.description).joined(separator: ", ")
                 FileHandle.standardError.write(Data("fixed \(path): \(list)\n".utf8))
-            } catch {
-                FileHandle.standardError.write(
-                    Data("formulary check: could not fix it: \(error)\n".utf8))
+            case .notWritten(let path, let reason):
+                FileHandle.standardError.write(Data("formulary check: could not fix \(path): \(reason)\n".utf8))
             }
         }
         FileHandle.standardError.write(Data("fixed \(fixedFiles) file\(fixedFiles == 1 ? "" : "s")\n".utf8))

@@ -130,7 +130,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        // Where pages go, and the site's settings.
+        // Where pages go, and the site's settings under the command line's.
         var settings = GenerateConfiguration()
         let contentFolder: String
         let journalPath: String
@@ -167,44 +167,40 @@ struct GenerateCommand: ParsableCommand {
             }
             templateText = try? String(contentsOfFile: templatePath, encoding: .utf8)
         }
-        guard let endpointURL = endpoint ?? settings.endpoint else {
-            fail("give --endpoint URL (such as https://api.openai.com/v1), or set generate: endpoint: in formulary.yml")
+        var given = GenerateConfiguration()
+        given.endpoint = endpoint
+        given.model = model
+        given.apiKey = ProcessInfo.processInfo.environment["OPENAI_API_KEY"]
+        given.collection = collection
+        given.concurrency = concurrency
+        given.attempts = attempts
+        given.inputPrice = priceInput
+        given.outputPrice = priceOutput
+        settings = settings.overridden(by: given)
+        var options: Generator.Options
+        let endpointURL: String
+        do {
+            (endpointURL, options) = try settings.runOptions(contentFolder: contentFolder)
+        } catch {
+            fail(error.description)
         }
-        guard let modelName = model ?? settings.model else {
-            fail("give --model NAME, or set generate: model: in formulary.yml")
-        }
-        let lowered = endpointURL.lowercased()
-        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
-            fail("--endpoint must be an http:// or https:// URL")
-        }
-
-        // The names, parsed; what is left to do after duplicates and existing pages.
-        var lines = names
-        if let from {
-            let text: String
-            if from == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                do {
-                    text = try String(contentsOfFile: from, encoding: .utf8)
-                } catch {
-                    fail("cannot read \(from): \(error.localizedDescription)")
-                }
-            }
-            lines += text.split(whereSeparator: \.isNewline).map(String.init).filter {
-                !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#")
-            }
-        }
-        var options = Generator.Options(model: modelName, contentFolder: contentFolder)
-        options.collection = collection ?? settings.collection ?? "composition"
-        options.concurrency = concurrency ?? settings.concurrency ?? 4
-        options.maxAttempts = attempts ?? settings.attempts ?? 3
         options.stream = stream
         options.maxTokens = maxTokens
         options.allowInvalid = allowInvalid
         options.retryFailed = retryFailed
-        options.inputPrice = priceInput ?? settings.inputPrice
-        options.outputPrice = priceOutput ?? settings.outputPrice
+
+        // The names: arguments, then the lines of --from.
+        var lines = names
+        if let from {
+            do {
+                lines += GenerationName.lines(
+                    of: from == "-"
+                        ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                        : try String(contentsOfFile: from, encoding: .utf8))
+            } catch {
+                fail("cannot read \(from): \(error.localizedDescription)")
+            }
+        }
         if let storeLocation {
             // The site reviews its changes: every draft waits in the queue for a person.
             let contributions: Contributions
@@ -214,7 +210,7 @@ struct GenerateCommand: ParsableCommand {
             } catch {
                 fail("\(error)")
             }
-            let model = modelName
+            let model = options.model
             options.destination = .reviewQueue { task, path, text in
                 try await contributions.suggestNewPage(
                     monographID: task.address, path: path, markdown: text,
@@ -229,8 +225,7 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             fail(error.description)
         }
-        let key = ProcessInfo.processInfo.environment["OPENAI_API_KEY"] ?? settings.apiKey
-        let chatEndpoint = ChatEndpoint(url: endpointURL, apiKey: key, timeout: .seconds(timeout))
+        let chatEndpoint = ChatEndpoint(url: endpointURL, apiKey: settings.apiKey, timeout: .seconds(timeout))
         let prompt: DraftPrompt
         do {
             prompt = try DraftPrompt(template: templateText, path: templatePath)
@@ -251,23 +246,10 @@ struct GenerateCommand: ParsableCommand {
             skippedBefore = skipped.count
             tasks = todo
         } else {
-            var parsed: [GenerationName] = []
-            for line in lines {
-                do throws(GenerationName.Problem) {
-                    parsed.append(try GenerationName.parse(line))
-                } catch {
-                    note("skipped: \(error)")
-                }
-            }
-            let existing =
-                FileManager.default.fileExists(atPath: contentFolder)
-                ? ContentLoader().load((try? ContentLoader.markdownFiles(in: [contentFolder])) ?? []).compactMap {
-                    try? $0.get().monograph
-                } : []
-            let plan = Generator.plan(parsed, existing: existing)
-            for (name, reason) in plan.skipped { note("skipped \(name.title): \(reason)") }
-            skippedBefore = plan.skipped.count
-            tasks = plan.todo.map(planner.task(for:))
+            let (todo, skipped) = planner.newPageTasks(for: lines)
+            for (title, reason) in skipped { note("skipped\(title.map { " \($0)" } ?? ""): \(reason)") }
+            skippedBefore = skipped.count
+            tasks = todo
         }
 
         if dryRun {

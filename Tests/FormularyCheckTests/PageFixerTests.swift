@@ -69,6 +69,35 @@ struct PageFixerTests {
         #expect(PageFixer().fix(try parse(text), text: text) == nil)
     }
 
+    @Test("fixing files rewrites the pages with something to fix and says what it did, and leaves the rest")
+    func fixFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-fix-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let messy = folder.path + "/messy.md"
+        let clean = folder.path + "/clean.md"
+        let gone = folder.path + "/gone.md"
+        let messyText = "---\ntitle: X\n---\n### Usage  \nPain.\n"
+        let cleanText = "---\ntitle: Y\n---\n### Usage\nPain.\n"
+        for (path, text) in [(messy, messyText), (clean, cleanText), (gone, messyText)] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        let pages = try ContentLoader().load([messy, clean, gone]).map { try $0.get() }
+        try FileManager.default.removeItem(atPath: gone)
+
+        let outcomes = PageFixer().fixFiles(of: pages)
+
+        #expect(
+            outcomes == [
+                .fixed(
+                    path: messy,
+                    changes: [PageFixer.Change(what: "trailing whitespace removed from headings", count: 1)])
+            ])
+        #expect(try String(contentsOfFile: messy, encoding: .utf8) == "---\ntitle: X\n---\n### Usage\nPain.\n")
+        #expect(try String(contentsOfFile: clean, encoding: .utf8) == cleanText)
+        #expect(!FileManager.default.fileExists(atPath: gone), "a page whose file went is not written again")
+    }
+
     @Test("an atomic write replaces the file whole and keeps its permissions")
     func atomicWrite() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-fix-\(UUID().uuidString)")

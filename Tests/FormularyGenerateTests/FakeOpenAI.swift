@@ -22,6 +22,8 @@ final class FakeOpenAI: Sendable {
         case serverError
         case unauthorized
         case hang
+        /// Half a streamed answer, then nothing for 30 s.
+        case stallStream
         /// Held until this many requests are open at once (or 20 s pass), then `.good`.
         case gathered(Int)
         /// This answer, as it is (a translation, say).
@@ -159,7 +161,7 @@ final class FakeOpenAI: Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    private func stream(_ pieces: [String], done: Bool) -> Response {
+    private func stream(_ pieces: [String], done: Bool, thenStall: Bool = false) -> Response {
         var parts = pieces.map { piece -> String in
             let content = String(decoding: try! JSONEncoder().encode(piece), as: UTF8.self)
             return
@@ -180,6 +182,7 @@ final class FakeOpenAI: Sendable {
             status: .ok, headers: [.contentType: "text/event-stream"],
             body: ResponseBody { writer in
                 for chunk in chunks { try await writer.write(ByteBuffer(string: chunk)) }
+                if thenStall { try await Task.sleep(for: .seconds(30)) }
                 try await writer.finish(nil)
             })
     }
@@ -232,6 +235,9 @@ final class FakeOpenAI: Sendable {
                 try await Task.sleep(for: .milliseconds(5))
             }
             return json(.ok, completionJSON(Self.page(title)))
+        case .stallStream:
+            let text = Self.page(title)
+            return stream([String(text.prefix(text.count / 2))], done: false, thenStall: true)
         case .hang:
             try await Task.sleep(for: .seconds(30))
             return json(.ok, completionJSON(Self.page(title)))

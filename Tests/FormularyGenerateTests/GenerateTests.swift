@@ -112,6 +112,80 @@ struct GenerationNameTests {
     }
 }
 
+@Suite("generate: the run's settings and names")
+struct GenerateSetupTests {
+    @Test("the command line's values win over formulary.yml's; the rest take their defaults")
+    func options() throws {
+        var file = GenerateConfiguration()
+        file.endpoint = "https://api.example.org/v1"
+        file.model = "file-model"
+        file.concurrency = 8
+        file.collection = "generic"
+        file.inputPrice = 0.15
+        var given = GenerateConfiguration()
+        given.model = "given-model"
+        given.concurrency = 16
+        let (endpoint, options) = try file.overridden(by: given).runOptions(contentFolder: "site/content")
+        #expect(endpoint == "https://api.example.org/v1")
+        #expect(options.model == "given-model")
+        #expect(options.concurrency == 16)
+        #expect(options.collection == "generic")
+        #expect(options.maxAttempts == 3)
+        #expect(options.inputPrice == 0.15)
+        #expect(options.outputPrice == nil)
+        #expect(options.contentFolder == "site/content")
+    }
+
+    @Test("without an endpoint or a model, or with an endpoint that is no web address, it says which")
+    func incomplete() {
+        var settings = GenerateConfiguration()
+        #expect(
+            throws: GenerateConfiguration.Incomplete(
+                description:
+                    "give --endpoint URL (such as https://api.openai.com/v1), or set generate: endpoint: in formulary.yml"
+            )
+        ) { try settings.runOptions(contentFolder: "c") }
+        settings.endpoint = "ftp://example.org"
+        #expect(
+            throws: GenerateConfiguration.Incomplete(
+                description: "give --model NAME, or set generate: model: in formulary.yml")
+        ) { try settings.runOptions(contentFolder: "c") }
+        settings.model = "m"
+        #expect(
+            throws: GenerateConfiguration.Incomplete(description: "--endpoint must be an http:// or https:// URL")
+        ) { try settings.runOptions(contentFolder: "c") }
+    }
+
+    @Test("a list of names keeps the lines that name something")
+    func listLines() {
+        #expect(
+            GenerationName.lines(of: "Paracetamol\n\n# to do later\n   \r\nIbuprofen 400mg\n")
+                == ["Paracetamol", "Ibuprofen 400mg"])
+    }
+
+    @Test("new pages are planned against the pages already in the content folder")
+    func newPageTasks() async throws {
+        let work = Workspace()
+        try FileManager.default.createDirectory(
+            atPath: work.content + "/composition", withIntermediateDirectories: true)
+        try Data("---\ntitle: Paracetamol\n---\n\n## Usage\nPain.\n".utf8).write(
+            to: URL(fileURLWithPath: work.content + "/composition/paracetamol.md"))
+        let server = try await FakeOpenAI(scripts: [:])
+        defer { server.stop() }
+        let (tasks, skipped) = try work.generator(server).newPageTasks(for: [
+            "Acetaminophen", "Ibuprofen", "500mg", "ibuprofen",
+        ])
+        #expect(tasks.map(\.title) == ["Ibuprofen"])
+        #expect(tasks.map(\.path) == [work.content + "/composition/ibuprofen.md"])
+        #expect(
+            skipped.map { "\($0.title ?? "-"): \($0.reason)" } == [
+                "-: '500mg' has no medicine name in it",
+                "Acetaminophen: already has a page: composition/paracetamol (Paracetamol, the same medicine under another name)",
+                "Ibuprofen: repeats 'Ibuprofen' earlier in the list",
+            ])
+    }
+}
+
 @Suite("generate: Chat Completions shapes")
 struct ChatShapeTests {
     @Test("a request encodes as the Chat Completions schema")
@@ -315,18 +389,20 @@ struct GenerateRunTests {
         #expect(!server.requests[1].json.contains("sk-test-secret-key"))
     }
 
-    @Test("malformed JSON, 429 with Retry-After, 500 and a hang are asked again; attempts are not spent")
+    @Test(
+        "malformed JSON, 429 with Retry-After, 500, a hang and a stalled stream are asked again; attempts are not spent"
+    )
     func transient() async throws {
         let server = try await FakeOpenAI(scripts: [
             "Jsonamol": [.malformedJSON, .good], "Limitamol": [.rateLimited(retryAfter: "1"), .good],
-            "Errorol": [.serverError, .good], "Hangamol": [.hang, .good],
+            "Errorol": [.serverError, .good], "Hangamol": [.hang, .good], "Stallamol": [.stallStream, .good],
         ])
         defer { server.stop() }
         let work = Workspace()
         let generator = try work.generator(server, timeout: .milliseconds(1500)) { $0.concurrency = 1 }
         let clock = ContinuousClock()
         var elapsed: [Duration] = []
-        for medicine in ["Jsonamol", "Limitamol", "Errorol", "Hangamol"] {
+        for medicine in ["Jsonamol", "Limitamol", "Errorol", "Hangamol", "Stallamol"] {
             let start = clock.now
             let report = await generator.run([name(medicine)])
             elapsed.append(clock.now - start)
@@ -335,10 +411,12 @@ struct GenerateRunTests {
                     .written(path: work.content + "/composition/\(medicine.lowercased()).md", attempts: 1)
                 ])
         }
-        #expect(server.requests.count == 8)
+        #expect(server.requests.count == 10)
         #expect(elapsed[1] >= .seconds(1), "Retry-After: 1 was not waited for")
         #expect(elapsed[3] >= .milliseconds(1500), "the hang was not timed out")
         #expect(elapsed[3] < .seconds(10))
+        #expect(elapsed[4] >= .milliseconds(1500), "the stalled stream was not timed out")
+        #expect(elapsed[4] < .seconds(10))
     }
 
     @Test("a medicine that never passes is recorded as failed and not written, unless invalid pages are allowed")

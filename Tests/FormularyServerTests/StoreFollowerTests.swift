@@ -1,3 +1,4 @@
+import FormularyAsync
 import Foundation
 import Testing
 
