@@ -337,6 +337,17 @@ struct SiteStringsTests {
         #expect(SiteStrings.builtIn("ta") == nil)
     }
 
+    @Test("words are written into templates in one pass: escaped in {{t.NAME}}, as they are in {{{t.NAME}}}")
+    func inlining() {
+        let words = ["a": "A & <B>", "b": "x{{y", "ख": "खोजें"]
+        let text = "<p>{{t.a}}</p>{{{t.a}}}|{{t.b}}|{{t.c}}|{{ t.a }}|{{title}}|{{t.ख}}|{{{t.a}}|{{t.a"
+        #expect(
+            TemplateSet.inlining(words, into: text)
+                == "<p>A &amp; &lt;B&gt;</p>A & <B>|{{t.b}}|{{t.c}}|{{ t.a }}|{{title}}|खोजें|{A &amp; &lt;B&gt;|{{t.a")
+        #expect(TemplateSet.inlining(words, into: "no tags {{here}}") == "no tags {{here}}")
+        #expect(TemplateSet.inlining(words, into: "") == "")
+    }
+
     @Test("a site's strings/hi.yml that changes one key changes only that key")
     func override() throws {
         let site = TemporaryFolder("strings")
