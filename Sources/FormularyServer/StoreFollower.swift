@@ -2,8 +2,6 @@ import FormularyAsync
 import FormularyModel
 import FormularyStore
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// Where a server stands against the shared store it follows, for `/healthz`.
@@ -171,5 +169,3 @@ final class StoreFollower: Service, Sendable {
         }
     }
 }
-
-/// The store did not answer in time.
