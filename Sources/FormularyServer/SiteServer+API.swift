@@ -213,7 +213,7 @@ extension SiteServer {
                     ingredient: key.ingredient.flatMap { $0.isEmpty ? nil : $0 },
                     regulatory: try Self.regulatory(target), language: Self.language(target, content: api.content))
                 let response = api.engine.search(query, options: options)
-                body = ByteBuffer(bytes: Self.encode(response))
+                body = ByteBuffer(bytes: response.json())
                 searchCache.set(key, body)
             } catch {
                 return problem(error, instance: target.path)
