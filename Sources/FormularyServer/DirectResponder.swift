@@ -4,12 +4,17 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 
-/// Answers requests on the connection's event loop, in Hummingbird's channel pipeline (its
-/// `additionalChannelHandlers`), without a task per request: everything `SiteServer` answers
-/// at once, which is everything but the live reload event stream. That stream, and any
-/// request behind it on the same connection, goes on to Hummingbird's responder.
+/// Answers requests on the connection's event loop, in Hummingbird's channel pipeline, without
+/// a task per request: everything `SiteServer` answers at once, which is everything but the
+/// live reload event stream and the contribution pages and API. Those, and any request behind
+/// them on the same connection, go on to Hummingbird's responder.
+///
+/// It sits right after NIO's HTTP/1 decoder (put there by its `Installer`, which Hummingbird
+/// adds among its `additionalChannelHandlers`), before the conversion of every request to
+/// HTTPTypes, which only the requests passed on pay: converting cost as much as answering
+/// (measured with perf, BENCHMARKS.md).
 ///
 /// The site's answers are all in memory (files, cached searches) or computed in well under a
 /// millisecond, so answering on the event loop costs less than handing the request to a task
@@ -19,10 +24,10 @@ import NIOHTTPTypes
 /// requests answered here: a connection with no request in progress, or one that has not
 /// finished sending its request head, is closed after `idleTimeout`.
 final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let server: SiteServer
     private let requestLog: RequestLog
@@ -52,17 +57,8 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     /// NIO's HTTP/1 response encoder's place in the pipeline: bytes written there go to the socket.
     private var encoderContext: ChannelHandlerContext?
 
-    /// Whether each request read so far (in order) lets the connection stay open: HTTP/1.0
-    /// closes unless asked not to, which the HTTP types past NIO's decoder no longer say.
-    private let versions = KeepAliveSniffer()
-
     func handlerAdded(context: ChannelHandlerContext) {
         encoderContext = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        if let decoder = try? context.pipeline.syncOperations.context(
-            handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
-        {
-            try? context.pipeline.syncOperations.addHandler(versions, position: .after(decoder.handler))
-        }
         lastActivity = .now()
         scheduleIdleCheck(context, at: lastActivity + idleTimeout)
     }
@@ -79,22 +75,21 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
         // Body bytes trickling in do not keep a connection alive; its deadline bounds them.
         if !draining { lastActivity = .now() }
         switch part {
-        case .head(let request):
-            let version = versions.next()
-            let target = request.path ?? "/"
-            guard passedOn == 0, !server.passesOn(target) else {
+        case .head(let head):
+            guard passedOn == 0, let request = Request(head), !server.passesOn(request.target) else {
                 passedOn += 1
                 context.fireChannelRead(data)
                 return
             }
+            let target = request.target
             let started = ContinuousClock.now
             let answer: ServerResponse
-            let missingHost = version.isHTTP11 && request.authority == nil
+            let missingHost = head.version == .http1_1 && !head.headers.contains(name: "host")
             if missingHost {
                 // RFC 9112 3.2: an HTTP/1.1 request without Host is a bad request.
                 answer = server.problem(.badRequest("an HTTP/1.1 request must have a Host header"), instance: target)
             } else {
-                answer = server.respond(method: request.method, target: target, headers: request.headerFields)
+                answer = server.respond(method: request.method, target: target, headers: request.headers)
                 if let counts = server.counts, request.method == .get,
                     answer.status.code == 200 || answer.status.code == 304
                 {
@@ -117,7 +112,7 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
             drained = 0
             drainDeadline = .now() + idleTimeout
             closeAfterDrain =
-                !version.keepAlive || missingHost || Self.wantsClose(request.headerFields)
+                !head.isKeepAlive || missingHost
                 || answer.status == .contentTooLarge || answer.status == .lengthRequired
             write(answer, method: request.method, context: context)
             requestLog.log(method: request.method, target: target, status: answer.status, since: started)
@@ -211,13 +206,6 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
         "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"
     }
 
-    static func wantsClose(_ fields: HTTPFields) -> Bool {
-        guard let connection = fields[.connection] else { return false }
-        return connection.split(separator: ",").contains {
-            $0.trimmingCharacters(in: .whitespaces).lowercased() == "close"
-        }
-    }
-
     private func scheduleIdleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
         let loop = context.eventLoop
         idleCheck = loop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: deadline) { [self] in
@@ -233,28 +221,56 @@ final class DirectResponder: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-/// Notes the HTTP version of each request head as NIO decoded it, and whether it keeps the
-/// connection alive: the HTTP types past NIO's decoder no longer say.
-final class KeepAliveSniffer: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
+extension DirectResponder {
+    /// What answering needs of a request head, read from NIO's head as HTTPTypes' conversion
+    /// would read it (method, path), without converting every header.
+    struct Request {
+        var method: HTTPRequest.Method
+        /// The path and query (origin form), as `HTTPRequest.path`.
+        var target: String
+        var headers: RequestHeaders
 
-    struct Version {
-        var keepAlive: Bool
-        var isHTTP11: Bool
-    }
-
-    private var pending: [Version] = []
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data) {
-            pending.append(Version(keepAlive: head.isKeepAlive, isHTTP11: head.version == .http1_1))
+        /// Nil when HTTPTypes would refuse the head (a method it does not take): passed on,
+        /// the conversion refuses it as before.
+        init?(_ head: HTTPRequestHead) {
+            switch head.method {
+            case .GET: method = .get
+            case .HEAD: method = .head
+            default:
+                guard let method = try? HTTPRequest.Method(head.method) else { return nil }
+                self.method = method
+            }
+            if head.uri.utf8.first == UInt8(ascii: "/") {
+                target = head.uri
+            } else {
+                // Absolute form (`GET http://host/path`) and the rest: HTTPTypes' own reading.
+                guard let request = try? HTTPRequest(head, secure: false, splitCookie: false) else { return nil }
+                target = request.path ?? "/"
+            }
+            headers = RequestHeaders(head.headers)
         }
-        context.fireChannelRead(data)
     }
 
-    /// For the next request head, in order (HTTP/1.1 keep-alive when none was noted).
-    func next() -> Version { pending.isEmpty ? Version(keepAlive: true, isHTTP11: false) : pending.removeFirst() }
+    /// Hummingbird adds its `additionalChannelHandlers` after its conversion to HTTPTypes;
+    /// this one puts its `DirectResponder` right after NIO's decoder instead, and leaves.
+    final class Installer: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = Never
+        private let responder: DirectResponder
+
+        init(_ responder: DirectResponder) { self.responder = responder }
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            let pipeline = context.pipeline.syncOperations
+            do {
+                let decoder = try pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+                try pipeline.addHandler(responder, position: .after(decoder.handler))
+            } catch {
+                // Not the pipeline this was written for: close rather than answer nothing.
+                context.close(promise: nil)
+            }
+            pipeline.removeHandler(context: context, promise: nil)
+        }
+    }
 }
 
 /// The Date header, made once a second: `Date: ...\r\n\r\n`, the end of a response head.

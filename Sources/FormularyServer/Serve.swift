@@ -82,9 +82,11 @@ public enum Serve {
         // stream, and the contribution pages and API, which wait on the database.
         let router = Router(context: ContributionContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: requestLog)
+        router.add(middleware: SiteFallback(server: server))
         router.get("/_formulary/events") { request, _ in
             Self.response(
-                server.respond(method: request.method, target: request.head.path ?? "/", headers: request.headers))
+                server.respond(
+                    method: request.method, target: request.head.path ?? "/", headers: RequestHeaders(request.headers)))
         }
         server.contributions?.addRoutes(to: router, largestBody: server.options.largestBody)
         let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
@@ -94,8 +96,10 @@ public enum Serve {
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [
-                        DirectResponder(
-                            server: server, requestLog: requestLog, idleTimeout: .seconds(Int64(options.idleTimeout)))
+                        DirectResponder.Installer(
+                            DirectResponder(
+                                server: server, requestLog: requestLog,
+                                idleTimeout: .seconds(Int64(options.idleTimeout))))
                     ],
                     // DirectResponder keeps the idle timeout: Hummingbird's never sees the requests it answers.
                     idleTimeout: nil, httpDecoderConfiguration: decoder)),

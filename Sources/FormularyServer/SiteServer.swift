@@ -81,7 +81,7 @@ final class SiteServer: Sendable {
 
     /// The answer to a request; a HEAD request gets GET's status and headers, with GET's
     /// Content-Length, and no body.
-    func respond(method: HTTPRequest.Method, target rawTarget: String, headers: HTTPFields) -> ServerResponse {
+    func respond(method: HTTPRequest.Method, target rawTarget: String, headers: RequestHeaders) -> ServerResponse {
         var response = answer(method: method, target: rawTarget, headers: headers)
         // Page views are counted by the connection that answered (DirectResponder's tally).
         if let counts, method == .get, response.status.code == 200, rawTarget.hasPrefix("/api/v1/search?"),
@@ -97,7 +97,8 @@ final class SiteServer: Sendable {
         return response
     }
 
-    private func answer(method: HTTPRequest.Method, target rawTarget: String, headers: HTTPFields) -> ServerResponse {
+    private func answer(method: HTTPRequest.Method, target rawTarget: String, headers: RequestHeaders) -> ServerResponse
+    {
         let target: RequestTarget
         do throws(RequestTarget.Failure) {
             target = try RequestTarget.parse(rawTarget)
@@ -113,14 +114,14 @@ final class SiteServer: Sendable {
             }
         }
         // The site takes no bodies: one of unknown length is not read to find out how long it is.
-        if headers[.transferEncoding] != nil {
+        if headers.transferEncoding {
             return problem(
                 Problem(
                     title: "Length Required", status: 411,
                     detail: "request bodies must come with a Content-Length (of at most \(options.largestBody) bytes)"),
                 instance: target.path)
         }
-        if let length = headers[.contentLength].flatMap({ Int($0) }), length > options.largestBody {
+        if let length = headers.contentLength.flatMap({ Int($0) }), length > options.largestBody {
             return problem(
                 Problem(
                     title: "Content Too Large", status: 413,
@@ -175,7 +176,7 @@ final class SiteServer: Sendable {
 
     // MARK: Files
 
-    private func staticFile(_ path: String, target: RequestTarget, headers: HTTPFields) -> ServerResponse? {
+    private func staticFile(_ path: String, target: RequestTarget, headers: RequestHeaders) -> ServerResponse? {
         var relative = String(path.dropFirst())
         if relative.isEmpty || relative.hasSuffix("/") { relative += "index.html" }
         if let file = files.file(relative) {
@@ -199,15 +200,15 @@ final class SiteServer: Sendable {
     }
 
     /// A file with conditional requests (ETag first, then Last-Modified) and gzip when the client takes it.
-    func serve(_ file: ServedFile, status: HTTPResponse.Status, headers: HTTPFields) -> ServerResponse {
-        let gzip = file.gzipped != nil && Self.acceptsGzip(headers[.acceptEncoding])
+    func serve(_ file: ServedFile, status: HTTPResponse.Status, headers: RequestHeaders) -> ServerResponse {
+        let gzip = file.gzipped != nil && Self.acceptsGzip(headers.acceptEncoding)
         let fields = gzip ? file.gzipHeaders : file.headers
         if status == .ok {
             let etag = gzip ? file.gzipETag : file.etag
             var notModified = false
-            if let match = headers[.ifNoneMatch] {
+            if let match = headers.ifNoneMatch {
                 notModified = Self.matches(match, etag: etag)
-            } else if let since = headers[.ifModifiedSince].flatMap(HTTPDate.parse) {
+            } else if let since = headers.ifModifiedSince.flatMap(HTTPDate.parse) {
                 notModified = file.modified <= since
             }
             if notModified {
@@ -251,7 +252,7 @@ final class SiteServer: Sendable {
         return star
     }
 
-    private func notFoundPage(headers: HTTPFields) -> ServerResponse {
+    private func notFoundPage(headers: RequestHeaders) -> ServerResponse {
         if let page = files.file("404.html") {
             return serve(page, status: .notFound, headers: headers)
         }

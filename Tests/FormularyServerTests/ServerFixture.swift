@@ -53,7 +53,7 @@ extension SiteServer {
     {
         var fields = HTTPFields()
         for (name, value) in headers { fields[name] = value }
-        return respond(method: method, target: target, headers: fields)
+        return respond(method: method, target: target, headers: RequestHeaders(fields))
     }
 }
 

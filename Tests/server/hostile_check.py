@@ -621,6 +621,43 @@ class Checker:
                 f"X-Content-Type-Options, harmless with no body), e.g. {', '.join(parser[:4])}")
         return f"{len(self.answered) - len(parser)} application responses"
 
+    def pipelined(self):
+        """Requests sent in one write, the site's own between two the router answers (the
+        sign-in page): every one answered, in order, with what it gets alone."""
+        paths = ["/_formulary/sign-in", "/healthz", "/composition/examplamol/", "/_formulary/sign-in",
+                 "/api/v1/search?q=examplamol", "/no/such/page"]
+        alone = [self.get(path) for path in paths]
+        data = b"".join(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode() for path in paths)
+        sock = self.connect()
+        try:
+            sock.sendall(data)
+            received, answers = b"", []
+            deadline = time.monotonic() + 5
+            while len(answers) < len(paths) and time.monotonic() < deadline:
+                sock.settimeout(max(0.05, deadline - time.monotonic()))
+                try:
+                    chunk = sock.recv(65536)
+                except socket.timeout:
+                    break
+                if not chunk:
+                    break
+                received += chunk
+                while True:
+                    response, complete = self.parse(received)
+                    if response is None or not complete:
+                        break
+                    answers.append(response)
+                    head_length = received.index(b"\r\n\r\n") + 4
+                    received = received[head_length + len(response.body):]
+        finally:
+            sock.close()
+        expect(len(answers) == len(paths), f"{len(answers)} answers to {len(paths)} pipelined requests")
+        for path, one, answer in zip(paths, alone, answers):
+            expect(answer.status == one.status, f"{path}: pipelined {answer.status}, alone {one.status}")
+            if path in ("/composition/examplamol/", "/no/such/page"):
+                expect(answer.body == one.body, f"{path}: the pipelined body differs from the body alone")
+        return f"{len(paths)} requests, statuses {[answer.status for answer in answers]}"
+
     def normal(self):
         self.check("ETag and If-None-Match give 304", self.etag, hostile=False)
         self.check("Last-Modified and If-Modified-Since give 304", self.last_modified, hostile=False)
@@ -630,6 +667,7 @@ class Checker:
         self.check("unknown path: the site's 404 page", self.not_found_page, hostile=False)
         self.check("API errors are problem+json", self.api_errors, hostile=False)
         self.check("other methods: 405", self.method_not_allowed, hostile=False)
+        self.check("pipelined requests: all answered, in order", self.pipelined, hostile=False)
         # Last: it looks at every response the application answered above.
         self.check("CSP and nosniff on every response", self.security_headers, hostile=False)
 
