@@ -103,38 +103,49 @@ enum Snippet {
         result.reserveCapacity(window.count + 64)
         let ellipsis: [UInt8] = [0xE2, 0x80, 0xA6]
         if offset > 0 { result += ellipsis }
-        var tokenStart = 0
         var folded: [UInt8] = []
-        folded.reserveCapacity(32)
-        while tokenStart <= window.count {
-            var tokenEnd = tokenStart
-            while tokenEnd < window.count, window[tokenEnd] != UInt8(ascii: " ") { tokenEnd += 1 }
-            if !result.isEmpty && !result.ends(with: ellipsis) { result.append(UInt8(ascii: " ")) }
-            // The token lower-cased without its punctuation, as the index spells words.
-            folded.removeAll(keepingCapacity: true)
-            for byte in window[tokenStart..<tokenEnd] {
-                if byte >= 0x80 {
-                    folded.append(byte)
-                } else if let letter = SearchText.fold(Unicode.Scalar(byte)) {
-                    folded.append(letter)
+        folded.reserveCapacity(64)
+        window.withUnsafeBufferPointer { window in
+            var tokenStart = 0
+            while tokenStart <= window.count {
+                var tokenEnd = tokenStart
+                while tokenEnd < window.count, window[tokenEnd] != UInt8(ascii: " ") { tokenEnd += 1 }
+                if !result.isEmpty && !Self.endsWithEllipsis(result) { result.append(UInt8(ascii: " ")) }
+                // The token lower-cased without its punctuation, as the index spells words.
+                folded.removeAll(keepingCapacity: true)
+                for index in tokenStart..<tokenEnd {
+                    let byte = window[index]
+                    if byte >= 0x80 {
+                        folded.append(byte)
+                    } else if let letter = SearchText.fold(Unicode.Scalar(byte)) {
+                        folded.append(letter)
+                    }
                 }
-            }
-            let marked = marker.marks(folded[...])
-            if marked { result += Array("<mark>".utf8) }
-            for byte in window[tokenStart..<tokenEnd] {
-                switch byte {
-                case UInt8(ascii: "&"): result += Array("&amp;".utf8)
-                case UInt8(ascii: "<"): result += Array("&lt;".utf8)
-                case UInt8(ascii: ">"): result += Array("&gt;".utf8)
-                case UInt8(ascii: "\""): result += Array("&quot;".utf8)
-                default: result.append(byte)
+                let marked = marker.marks(folded[...])
+                if marked { result.append(contentsOf: "<mark>".utf8) }
+                for index in tokenStart..<tokenEnd {
+                    let byte = window[index]
+                    switch byte {
+                    case UInt8(ascii: "&"): result.append(contentsOf: "&amp;".utf8)
+                    case UInt8(ascii: "<"): result.append(contentsOf: "&lt;".utf8)
+                    case UInt8(ascii: ">"): result.append(contentsOf: "&gt;".utf8)
+                    case UInt8(ascii: "\""): result.append(contentsOf: "&quot;".utf8)
+                    default: result.append(byte)
+                    }
                 }
+                if marked { result.append(contentsOf: "</mark>".utf8) }
+                tokenStart = tokenEnd + 1
             }
-            if marked { result += Array("</mark>".utf8) }
-            tokenStart = tokenEnd + 1
         }
         if offset + length < text.count { result += ellipsis }
         return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Whether `bytes` ends with "…" (no space is put after one).
+    @inline(__always)
+    private static func endsWithEllipsis(_ bytes: [UInt8]) -> Bool {
+        let count = bytes.count
+        return count >= 3 && bytes[count - 3] == 0xE2 && bytes[count - 2] == 0x80 && bytes[count - 1] == 0xA6
     }
 
     /// The offset of the earliest occurrence of any of `words` in `text`.
@@ -155,9 +166,5 @@ extension Array where Element == UInt8 {
     /// The offset of the first occurrence of `needle` at or after `start`.
     func firstOffset(of needle: [UInt8], from start: Int = 0) -> Int? {
         withUnsafeBufferPointer { ByteSearch.firstOffset(of: needle, in: $0, from: start) }
-    }
-
-    func ends(with suffix: [UInt8]) -> Bool {
-        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
     }
 }
