@@ -143,6 +143,50 @@ final class SiteFiles: Sendable {
         }
     }
 
+    /// Looks again at `paths` only, as a build reports the files and folders it wrote and
+    /// removed (relative; a folder ends in `/`): a one-page rebuild touches a few files of tens
+    /// of thousands, and listing them all took as long as the rebuild. Returns the paths of
+    /// files that were added, changed or removed.
+    @discardableResult
+    func refresh(paths: [String]) -> Set<String> {
+        // What is there now under each path: a file's stamp, or a folder's files.
+        var files: [String: (modified: Int64, size: Int64)] = [:]
+        var looked: [(path: String, folder: Bool)] = []
+        for raw in Set(paths) {
+            let path = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            // As `walk` lists them: no hidden entry on the way.
+            guard !path.isEmpty, !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+            var info = stat()
+            let found = lstat(folder + "/" + path, &info) == 0
+            if found, info.st_mode & S_IFMT == S_IFREG {
+                files[path] = Self.stamp(info)
+                looked.append((path, false))
+            } else {
+                if found, info.st_mode & S_IFMT == S_IFDIR {
+                    Self.walk(folder + "/" + path, prefix: path + "/", into: &files)
+                }
+                looked.append((path, true))
+            }
+        }
+        return entries.withLock { entries in
+            var changed: Set<String> = []
+            // Gone: a file no longer there, or no longer under a folder looked at.
+            for (path, isFolder) in looked {
+                guard isFolder else { continue }
+                let prefix = path + "/"
+                let gone = entries.keys.filter { ($0 == path || $0.hasPrefix(prefix)) && files[$0] == nil }
+                for key in gone { entries[key] = nil }
+                changed.formUnion(gone)
+            }
+            for (path, stamp) in files {
+                if let old = entries[path], old.modified == stamp.modified, old.size == stamp.size { continue }
+                entries[path] = Entry(modified: stamp.modified, size: stamp.size, file: nil)
+                changed.insert(path)
+            }
+            return changed
+        }
+    }
+
     func contains(_ path: String) -> Bool { entries.withLock { $0[path] != nil } }
 
     /// The file at a relative path (`composition/paracetamol/index.html`), read on first use.
@@ -191,6 +235,10 @@ final class SiteFiles: Sendable {
         return [UInt8](data)
     }
 
+    private static func stamp(_ info: stat) -> (modified: Int64, size: Int64) {
+        (Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), Int64(info.st_size))
+    }
+
     /// Every regular file under `folder`, by path relative to it; hidden entries are skipped.
     private static func walk(
         _ folder: String, prefix: String, into found: inout [String: (modified: Int64, size: Int64)]
@@ -205,9 +253,7 @@ final class SiteFiles: Sendable {
             case S_IFDIR:
                 walk(path, prefix: prefix + name + "/", into: &found)
             case S_IFREG:
-                found[prefix + name] = (
-                    Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec), Int64(info.st_size)
-                )
+                found[prefix + name] = stamp(info)
             default:
                 return  // symbolic links and devices are not served
             }

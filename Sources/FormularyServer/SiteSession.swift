@@ -1,6 +1,7 @@
 import Dispatch
 import FormularyCheck
 import FormularyModel
+import FormularyParsing
 import FormularyReview
 import FormularySite
 import FormularyStore
@@ -243,11 +244,15 @@ final class SiteSession: Service, Sendable {
         let started = ContinuousClock.now
         defer { lastRebuild.withLock { $0 = Self.milliseconds(since: started) } }
         var status = server.liveReload?.status ?? LiveReload.Status()
+        let timings = PhaseTimings(label: "rebuild: ")
         var request = options.request
         request.reviews = currentLedger()
+        timings.mark("store's sign-offs")
         do throws(SiteBuilder.Failure) {
             let report = try SiteBuilder(request).build(progress: nil)
-            let changed = server.files.refresh()
+            timings.mark("site build")
+            let changed = report.changedFiles.map { server.files.refresh(paths: $0) } ?? server.files.refresh()
+            timings.mark("served files")
             status.buildError = nil
             status.problems = Self.problems(report)
             if !changed.isEmpty { status.generation += 1 }
@@ -267,13 +272,15 @@ final class SiteSession: Service, Sendable {
             return
         }
         do {
+            let dates = PageDates.of(contentFolder: options.request.contentFolder, ledger: request.reviews)
+            timings.mark("page dates")
             let content = try SiteContent.load(
                 contentFolder: options.request.contentFolder, includeDrafts: options.request.includeDrafts,
                 reference: options.request.reference,
-                dates: PageDates.of(contentFolder: options.request.contentFolder, ledger: request.reviews),
-                mainLanguage: options.request.configuration.language,
+                dates: dates, mainLanguage: options.request.configuration.language,
                 languages: options.request.configuration.languages, reusing: server.api.content)
             server.replaceContent(content)
+            timings.mark("records and search index")
         } catch {
             logger.error("cannot read \(options.request.contentFolder): \(error)")
         }

@@ -72,7 +72,8 @@ struct IncrementalBuild {
         }
         if changedPaths.isEmpty && removedPaths.isEmpty {
             return SiteBuilder.Report(
-                pages: unchanged.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true)
+                pages: unchanged.count, rendered: 0, filesWritten: 0, filesRemoved: 0, skipped: [], incremental: true,
+                changedFiles: [])
         }
         // A site in several languages: a translation changed, added or removed changes what
         // its page links to in every language, and is built in full; an edited page in the
@@ -297,14 +298,14 @@ struct IncrementalBuild {
         }
 
         let output = request.outputFolder
-        var written = 0
+        var written: [String] = []
         do throws(OutputFiles.Failure) {
             for file in outputs {
                 let path = output + "/" + file.path
                 if let existing = OutputFiles.read(path), existing == file.bytes { continue }
                 if let slash = path.lastIndex(of: "/") { try OutputFiles.makeFolder(String(path[..<slash])) }
                 try OutputFiles.replace(path, with: file.bytes)
-                written += 1
+                written.append(file.path)
             }
             for removal in removals { OutputFiles.remove(output + "/" + removal) }
             if let cacheFile = request.cacheFile {
@@ -329,7 +330,8 @@ struct IncrementalBuild {
         if request.leavesMemoryToExit { ProcessMemory.keep((cache, unchanged, catalog, oldEditions)) }
         return SiteBuilder.Report(
             pages: unchanged.count + changed.count, rendered: toRender.count,
-            filesWritten: written, filesRemoved: removals.count, skipped: skipped, incremental: true)
+            filesWritten: written.count, filesRemoved: removals.count, skipped: skipped, incremental: true,
+            changedFiles: written + removals)
     }
 
     /// The search shards whose part of a changed page differs (the page's words there, or

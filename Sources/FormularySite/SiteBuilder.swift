@@ -73,6 +73,9 @@ public struct SiteBuilder: Sendable {
         public var filesRemoved: Int
         public var skipped: [Skip]
         public var incremental: Bool
+        /// The output files (relative to the output folder) an incremental build wrote or
+        /// removed; nil after a full build, which replaces the whole folder.
+        public var changedFiles: [String]? = nil
     }
 
     public enum Phase: String, Sendable {
@@ -147,6 +150,7 @@ public struct SiteBuilder: Sendable {
         } catch {
             throw .template(error)
         }
+        timings.mark("templates")
         guard OutputFiles.isFolder(request.contentFolder) else {
             throw .content("content folder '\(request.contentFolder)' does not exist")
         }
@@ -169,7 +173,7 @@ public struct SiteBuilder: Sendable {
                 stamps.append(stamp)
             }
         }
-        timings.mark("templates and file list")
+        timings.mark("file list")
         let assets = try collectAssets()
         let fingerprint = buildFingerprint(templates: templates, assets: assets)
         timings.mark("assets and fingerprint")

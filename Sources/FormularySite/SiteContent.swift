@@ -70,6 +70,7 @@ public struct SiteContent: Sendable {
         dates: PageDates = .none, mainLanguage: String = "en", languages: [String] = [],
         reusing previous: SiteContent? = nil
     ) throws -> SiteContent {
+        let timings = PhaseTimings(label: "records: ")
         var previousByPath: [String: Page] = [:]
         for page in previous?.pages ?? [] { previousByPath[page.path] = page }
         var files: [String] = []
@@ -81,6 +82,7 @@ public struct SiteContent: Sendable {
                 files.append(path)
             }
         }
+        timings.mark("file list")
         let parser = MonographParser(annotator: reference)
         let (pageFiles, previousPages) = (files, previousByPath)
         let outcomes = ResultSlots<Result<Page, SiteBuilder.Skip>>(count: pageFiles.count)
@@ -124,6 +126,7 @@ public struct SiteContent: Sendable {
                 }
             }
         }
+        timings.mark("pages read or reused")
         var pages: [Page] = []
         var firstPathForID: [String: String] = [:]
         for outcome in outcomes.values() {
@@ -141,7 +144,10 @@ public struct SiteContent: Sendable {
             }
         }
         Translations.mark(&pages, record: \.parsed.monograph)
-        return SiteContent(pages: pages, skipped: skipped, mainLanguage: mainLanguage, languages: languages)
+        timings.mark("addresses and translations")
+        let content = SiteContent(pages: pages, skipped: skipped, mainLanguage: mainLanguage, languages: languages)
+        timings.mark("catalog and search index")
+        return content
     }
 
     /// The record as the API and `formulary show` give it: JSON in the contract's shape.

@@ -355,6 +355,34 @@ struct LiveReloadTests {
 
 @Suite("server parts")
 struct ServerPartsTests {
+    @Test("served files looked at again by path: changed, added and removed files and folders, nothing else")
+    func refreshPaths() throws {
+        let site = TemporaryFolder()
+        try site.write("public/a/index.html", "<p>a</p>")
+        try site.write("public/b/index.html", "<p>b</p>")
+        try site.write("public/b/data.json", "{}")
+        try site.write("public/c.txt", "c")
+        let files = SiteFiles(folder: site.path + "/public", options: .init())
+        files.refresh()
+        #expect(files.file("a/index.html")?.body.readableBytes == 8)
+        try site.write("public/a/index.html", "<p>a, longer</p>")
+        try FileManager.default.removeItem(atPath: site.path + "/public/b")
+        try site.write("public/d/index.html", "<p>d</p>")
+        // Changed on disk but not named: left as it was until named (or a full listing).
+        try site.write("public/c.txt", "c, longer")
+        let changed = files.refresh(paths: ["a/index.html", "b/", "d/index.html", ".hidden/x", "nowhere.html"])
+        #expect(changed == ["a/index.html", "b/index.html", "b/data.json", "d/index.html"])
+        #expect(files.file("a/index.html")?.body.readableBytes == 16)
+        #expect(files.file("b/index.html") == nil)
+        #expect(files.file("b/data.json") == nil)
+        #expect(files.file("d/index.html")?.body.readableBytes == 8)
+        #expect(files.refresh() == ["c.txt"])
+        // A folder named without its slash, now holding one file less.
+        try FileManager.default.removeItem(atPath: site.path + "/public/d/index.html")
+        try site.write("public/d/other.html", "x")
+        #expect(files.refresh(paths: ["d"]) == ["d/index.html", "d/other.html"])
+    }
+
     @Test("HTTP dates, both ways")
     func dates() {
         #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")

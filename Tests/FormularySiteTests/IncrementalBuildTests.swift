@@ -105,6 +105,34 @@ struct IncrementalBuildTests {
         #expect(try Fixture.fullBuildGivesTheSame(site))
     }
 
+    @Test("an incremental build names exactly the output files it changed; a full build names none")
+    func changedFiles() throws {
+        let site = try Fixture.smallSite()
+        let full = try Fixture.build(site)
+        #expect(full.changedFiles == nil)
+        // Nothing to do: nothing changed.
+        #expect(try Fixture.build(site).changedFiles == [])
+        // An edit, a removal (its folders go) and an addition (a new letter) at once.
+        let before = site.snapshot(under: "public")
+        try site.write(
+            "content/composition/aspirin.md",
+            Fixture.page(title: "Aspirin", body: "## Usage\nPain, fever and swelling.\n\n## Dosage\nOne tablet.\n"))
+        try FileManager.default.removeItem(atPath: site.path + "/content/medicines/ecosprin-75.md")
+        try site.write("content/composition/zinc.md", Fixture.page(title: "Zinc", body: "## Usage\nDiarrhoea.\n"))
+        let report = try Fixture.build(site)
+        #expect(report.incremental)
+        let after = site.snapshot(under: "public")
+        let differ = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+        let named = try #require(report.changedFiles)
+        let covered = Set(
+            Set(before.keys).union(after.keys).filter { file in
+                named.contains { $0 == file || ($0.hasSuffix("/") && file.hasPrefix($0)) }
+            })
+        #expect(covered == differ)
+        #expect(named.contains("medicines/ecosprin-75/"))
+        #expect(named.contains("composition/zinc/index.html"))
+    }
+
     @Test("a file added with an address a page already has is skipped and reported, as in a full build")
     func addressConflict() throws {
         let site = try Fixture.smallSite()
