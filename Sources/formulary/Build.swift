@@ -110,8 +110,19 @@ struct Build: ParsableCommand {
 
 /// Which site to build or serve: a site folder, or a folder of monographs with the default templates.
 struct SiteArguments: ParsableArguments {
-    @Argument(help: "The site folder (default: the current folder).", completion: .directory)
-    var site: String?
+    @Argument(
+        help: ArgumentHelp("The site folder (default: the current folder).", valueName: "site"),
+        completion: .directory)
+    var siteArgument: String?
+
+    /// As the other commands take it: `formulary serve --site DIR` works as `formulary serve DIR`.
+    @Option(
+        name: .customLong("site"), help: "The site folder, as the argument gives it (as other commands take it).",
+        completion: .directory)
+    var siteOption: String?
+
+    /// The site folder given, by argument or option.
+    var site: String? { siteArgument ?? siteOption }
 
     @Option(
         help: "Use this folder of monographs with the default templates instead of a site folder.",
@@ -130,6 +141,9 @@ struct SiteArguments: ParsableArguments {
     var drafts = false
 
     func validate() throws {
+        if let siteArgument, let siteOption, siteArgument != siteOption {
+            throw ValidationError("two site folders: '\(siteArgument)' and --site '\(siteOption)'; give one")
+        }
         if content != nil, site != nil {
             throw ValidationError("give either a site folder or --content, not both")
         }
