@@ -355,6 +355,12 @@ struct LiveReloadTests {
 
 @Suite("server parts")
 struct ServerPartsTests {
+    @Test("glibc's malloc_trim is found, so rebuilds give freed memory back")
+    func mallocTrimFound() {
+        #expect(SiteSession.mallocTrim != nil)
+        SiteSession.returnFreedMemory()
+    }
+
     @Test("served files looked at again by path: changed, added and removed files and folders, nothing else")
     func refreshPaths() throws {
         let site = TemporaryFolder()
