@@ -146,7 +146,7 @@ public struct SiteContent: Sendable {
         Translations.mark(&pages, record: \.parsed.monograph)
         timings.mark("addresses and translations")
         let content = SiteContent(pages: pages, skipped: skipped, mainLanguage: mainLanguage, languages: languages)
-        timings.mark("catalog and search index")
+        timings.mark("catalog")
         return content
     }
 
