@@ -299,6 +299,24 @@ final class SiteSession: Service, Sendable {
         ).map { unsafeBitCast($0, to: (@convention(c) (Int) -> Int32).self) }
     #endif
 
+    /// glibc's `mallopt`, looked up once.
+    #if canImport(Glibc)
+        static let mallopt: (@convention(c) (Int32, Int32) -> Int32)? = dlsym(
+            UnsafeMutableRawPointer(bitPattern: 0), "mallopt"
+        ).map { unsafeBitCast($0, to: (@convention(c) (Int32, Int32) -> Int32).self) }
+    #endif
+
+    /// Two malloc arenas instead of glibc's eight a core (as `MALLOC_ARENA_MAX=2`), set before
+    /// the server's threads start: with an arena a thread, memory freed on one thread stayed in
+    /// its arena. The 4-minute soak on SQLite, with the trim after each rebuild: 84 -> 121 MiB
+    /// instead of 88 -> 164 MiB. An environment's own `MALLOC_ARENA_MAX` is left as it is.
+    static func limitMallocArenas() {
+        #if canImport(Glibc)
+            guard ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil else { return }
+            _ = mallopt?(-8, 2)  // M_ARENA_MAX
+        #endif
+    }
+
     /// Gives the memory the last state and the rebuild freed back to the system. Under a soak of
     /// edits and approvals on SQLite the server's resident size kept rising (96 -> 237 MiB in
     /// 4.5 minutes) while its heap stayed under 50 MiB (heaptrack): freed memory held in glibc's

@@ -355,9 +355,10 @@ struct LiveReloadTests {
 
 @Suite("server parts")
 struct ServerPartsTests {
-    @Test("glibc's malloc_trim is found, so rebuilds give freed memory back")
+    @Test("glibc's malloc_trim and mallopt are found, so the server limits its arenas and gives freed memory back")
     func mallocTrimFound() {
         #expect(SiteSession.mallocTrim != nil)
+        #expect(SiteSession.mallopt != nil)
         SiteSession.returnFreedMemory()
     }
 
