@@ -68,7 +68,7 @@ public enum Serve {
 
     /// Builds, then serves until SIGINT or SIGTERM; requests in flight are answered first.
     public static func run(_ options: ServeOptions, progress: SiteBuilder.Progress?) async throws {
-        SiteSession.limitMallocArenas()
+        Malloc.limitArenas()
         let format = LineLogHandler.Format(rawValue: options.logFormat) ?? .text
         let level = Logger.Level(rawValue: options.logLevel) ?? .info
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: format, level: level) }

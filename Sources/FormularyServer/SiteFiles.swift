@@ -151,7 +151,8 @@ final class SiteFiles: Sendable {
     func refresh(paths: [String]) -> Set<String> {
         // What is there now under each path: a file's stamp, or a folder's files.
         var files: [String: (modified: Int64, size: Int64)] = [:]
-        var looked: [(path: String, folder: Bool)] = []
+        // Paths that are, or were, folders or removed files: entries under them may be gone.
+        var emptied: [String] = []
         for raw in Set(paths) {
             let path = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
             // As `walk` lists them: no hidden entry on the way.
@@ -160,19 +161,17 @@ final class SiteFiles: Sendable {
             let found = lstat(folder + "/" + path, &info) == 0
             if found, info.st_mode & S_IFMT == S_IFREG {
                 files[path] = Self.stamp(info)
-                looked.append((path, false))
             } else {
                 if found, info.st_mode & S_IFMT == S_IFDIR {
                     Self.walk(folder + "/" + path, prefix: path + "/", into: &files)
                 }
-                looked.append((path, true))
+                emptied.append(path)
             }
         }
         return entries.withLock { entries in
             var changed: Set<String> = []
             // Gone: a file no longer there, or no longer under a folder looked at.
-            for (path, isFolder) in looked {
-                guard isFolder else { continue }
+            for path in emptied {
                 let prefix = path + "/"
                 let gone = entries.keys.filter { ($0 == path || $0.hasPrefix(prefix)) && files[$0] == nil }
                 for key in gone { entries[key] = nil }

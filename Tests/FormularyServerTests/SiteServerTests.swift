@@ -357,9 +357,9 @@ struct LiveReloadTests {
 struct ServerPartsTests {
     @Test("glibc's malloc_trim and mallopt are found, so the server limits its arenas and gives freed memory back")
     func mallocTrimFound() {
-        #expect(SiteSession.mallocTrim != nil)
-        #expect(SiteSession.mallopt != nil)
-        SiteSession.returnFreedMemory()
+        #expect(Malloc.mallocTrim != nil)
+        #expect(Malloc.mallopt != nil)
+        Malloc.returnFreedMemory()
     }
 
     @Test("served files looked at again by path: changed, added and removed files and folders, nothing else")
