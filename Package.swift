@@ -163,6 +163,7 @@ let package = Package(
             name: "FormularyStoreTests",
             dependencies: [
                 "FormularyStore", "FormularyReview", "FormularyTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

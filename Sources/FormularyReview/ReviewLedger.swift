@@ -1,7 +1,7 @@
-/// What the store knows about a site's pages beyond their files, for a build: every page's
-/// sign-offs, and when its text last changed through the store.
+/// What the store knows about a site's pages beyond their files, for a build: the sign-offs
+/// each page's review can show, and when its text last changed through the store.
 public struct ReviewLedger: Sendable, Equatable {
-    /// By page id, oldest first.
+    /// By page id, oldest first: those a page's review can show (`reviewableSignOffs`).
     public var signOffs: [String: [SignOff]]
     /// By page id: ISO 8601 of the revision that last changed the text (first imports left out).
     public var changedAt: [String: String]

@@ -299,9 +299,21 @@ public class SQLStore: ContributionStore, @unchecked Sendable {
         }
     }
 
-    public func allSignOffs() async throws -> [SignOff] {
+    public func reviewableSignOffs() async throws -> [SignOff] {
         try await read { session in
-            try await session.rows("SELECT \(raw: Self.signOffColumns) FROM sign_off ORDER BY id").map(Self.signOff)
+            try await session.rows(
+                """
+                SELECT \(raw: Self.signOffColumns) FROM sign_off WHERE id IN (
+                    SELECT id FROM sign_off WHERE voided_at IS NULL
+                    UNION
+                    SELECT id FROM (
+                        SELECT id, ROW_NUMBER() OVER (PARTITION BY monograph_id, section ORDER BY at DESC, id DESC)
+                            AS recency
+                        FROM sign_off) AS ranked
+                    WHERE recency = 1)
+                ORDER BY id
+                """
+            ).map(Self.signOff)
         }
     }
 

@@ -14,6 +14,12 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         // A transaction spans several accesses of the writer (`SQLiteDatabase.transaction`).
         configuration.allowsUnsafeTransactions = true
+        // Another program on the file (`formulary review approve` while `serve` runs) holds the
+        // write lock for a transaction's length: wait for it rather than fail at once with
+        // "database is locked", GRDB's default for the writer (its readers already wait 10 s).
+        // A release soak met it once in half a million requests with no other program on the
+        // file (SQLite's brief exclusive locks on the write-ahead log, we suppose).
+        configuration.busyMode = .timeout(Self.busyTimeout)
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -23,6 +29,9 @@ public final class SQLiteStore: SQLStore, @unchecked Sendable {
         }
         super.init(database: SQLiteDatabase(pool: pool, path: path))
     }
+
+    /// How long a write waits for another connection's write lock before it fails, in seconds.
+    static let busyTimeout: TimeInterval = 10
 
     /// `Schema.migrations` for GRDB's migrator, which records them in `grdb_migrations`.
     static var migrator: DatabaseMigrator {

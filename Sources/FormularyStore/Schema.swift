@@ -148,5 +148,13 @@ enum Schema {
                         day TEXT NOT NULL, query TEXT NOT NULL, count {bigint} NOT NULL, PRIMARY KEY (day, query))
                     """),
             ]),
+        Migration(
+            name: "2026-12-07 each section's latest sign-off",
+            statements: [
+                // `reviewableSignOffs` reads these two indexes, not the table's history: each
+                // section's latest sign-off, and those that stand.
+                .both("CREATE INDEX sign_off_latest ON sign_off(monograph_id, section, at DESC, id DESC)"),
+                .both("CREATE INDEX sign_off_standing ON sign_off(id) WHERE voided_at IS NULL"),
+            ]),
     ]
 }

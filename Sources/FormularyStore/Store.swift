@@ -123,8 +123,10 @@ public protocol ContributionStore: PeopleStore {
     func addSignOffs(_ signOffs: [SignOff], monographID: String, revision: Int) async throws -> [SignOff]
     /// A page's sign-offs, oldest first.
     func signOffs(of id: String) async throws -> [SignOff]
-    /// Every page's sign-offs, oldest first.
-    func allSignOffs() async throws -> [SignOff]
+    /// Every page's sign-offs that its review can show (`PageReview`), oldest first: those that
+    /// still stand (not voided) and each section's latest, which says what changed since. The
+    /// rest is history, for `signOffs(of:)`: a build reading it all would grow with every edit.
+    func reviewableSignOffs() async throws -> [SignOff]
     /// Records a reader's report of a page (which must exist), with its audit entry.
     func addReport(monographID: String, section: String, reason: String, contact: String) async throws
         -> ReaderReport
@@ -274,8 +276,9 @@ public func openContributionStore(_ location: String, serving: Bool = false) asy
 }
 
 extension ContributionStore {
-    /// What a build shows of the store: every sign-off, and when each page's text last changed.
+    /// What a build shows of the store: the sign-offs pages' reviews can show, and when each
+    /// page's text last changed.
     public func reviewLedger() async throws -> ReviewLedger {
-        ReviewLedger(signOffs: try await allSignOffs(), changedAt: try await pageChangeDates())
+        ReviewLedger(signOffs: try await reviewableSignOffs(), changedAt: try await pageChangeDates())
     }
 }

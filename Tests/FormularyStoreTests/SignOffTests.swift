@@ -155,21 +155,42 @@ struct SignOffTests {
     }
 
     @Test(
-        "the ledger a build reads: sign-offs by page, dates of changes made through the store",
+        "the ledger a build reads: the sign-offs a review can show, by page; dates of changes made through the store",
         arguments: StoreKind.available)
     func ledger(_ kind: StoreKind) async throws {
         let (folder, contributions) = try await site(kind)
         defer { withExtendedLifetime(folder) {} }
         // First imports have no date of change: the import is not when the text was written.
         #expect(try await contributions.store.reviewLedger() == ReviewLedger())
-        try await contributions.signOff(monographID: Self.id, sections: ["usage"], reviewer: "asha")
+        try await contributions.signOff(monographID: Self.id, sections: ["usage", "dosage"], reviewer: "asha")
         let suggestion = try await contributions.suggest(
             monographID: Self.id, markdown: edited(aspirin, "Pain and fever.", "Pain."), author: "cara", message: "m")
         let revision = try await contributions.approve(suggestion: suggestion.id, reviewer: "asha")
-        let ledger = try await contributions.store.reviewLedger()
+        var ledger = try await contributions.store.reviewLedger()
         #expect(ledger.changedAt == [Self.id: revision.createdAt])
-        #expect(ledger.signOffs[Self.id]?.map(\.section) == ["usage", "usage"])
-        #expect(ledger.signOffs[Self.id]?.map(\.revision) == [1, 2])
+        // The usage signed off at revision 1 was voided by revision 2's, which replaces it: history.
+        #expect(ledger.signOffs[Self.id]?.map { "\($0.section) \($0.revision)" } == ["dosage 1", "usage 2"])
+        #expect(try await contributions.store.signOffs(of: Self.id).count == 3)
+        #expect(
+            PageReview(Self.aspirinText(folder), signOffs: ledger.signOffs[Self.id] ?? [])
+                == (try await contributions.review(of: Self.id)))
+
+        // A revert voids revision 2's usage; it stays in the ledger as the latest of its section
+        // (the page says the usage changed since), the dosage still stands.
+        _ = try await contributions.revert(monographID: Self.id, to: 1, author: "ravi")
+        ledger = try await contributions.store.reviewLedger()
+        #expect(
+            ledger.signOffs[Self.id]?.map { "\($0.section) \($0.revision) \($0.voidedAt ?? 0)" } == [
+                "dosage 1 0", "usage 2 3",
+            ])
+        let review = try await contributions.review(of: Self.id)
+        #expect(review.changed.map(\.name) == ["usage"])
+        #expect(PageReview(Self.aspirinText(folder), signOffs: ledger.signOffs[Self.id] ?? []) == review)
+    }
+
+    /// The page's text as its file holds it now.
+    static func aspirinText(_ folder: Folder) -> SectionText {
+        SectionText(folder.read("content/composition/aspirin.md") ?? "", path: "composition/aspirin.md")
     }
 }
 
