@@ -46,6 +46,11 @@ public struct SiteFolder: Sendable {
     }
 
     public func path(_ folder: String) -> String { folder.hasPrefix("/") ? folder : root + "/" + folder }
+    /// Its `formulary.yml`, when it has one.
+    public var settingsFile: String? {
+        let file = root + "/" + Self.configurationFile
+        return FileManager.default.fileExists(atPath: file) ? file : nil
+    }
     public var contentPath: String { path(configuration.contentFolder) }
     public var templatesPath: String { path(configuration.templatesFolder) }
     /// The site's words for the theme, a file a language (`strings/hi.yml`).

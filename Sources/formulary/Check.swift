@@ -2,6 +2,7 @@ import ArgumentParser
 import FormularyCheck
 import FormularyParsing
 import FormularyReference
+import FormularySite
 import Foundation
 
 /// `formulary check PATH...`: the linter for medical pages.
@@ -17,7 +18,8 @@ struct Check: ParsableCommand {
             errors, 2 when the check could not run (a missing path, a broken configuration).
 
             Configuration: the `check:` part of `formulary.yml` (in the current folder or above \
-            the first PATH) turns rules off, changes severities and sets the required sections:
+            the first PATH; the site's with --site DIR, which checks its content folder) turns \
+            rules off, changes severities and sets the required sections:
 
               check:
                 required-sections: [usage, dosage, sideEffects, howItWorks, precautions]
@@ -42,6 +44,11 @@ struct Check: ParsableCommand {
         help: "A formulary.yml to read instead of looking for one.", completion: .file(extensions: ["yml", "yaml"]))
     var config: String?
 
+    @Option(
+        help: "A site folder: check its content folder with its formulary.yml (instead of PATHs).",
+        completion: .directory)
+    var site: String?
+
     @Option(help: "Explain one rule and exit.")
     var explain: String?
 
@@ -56,6 +63,12 @@ struct Check: ParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json, github
+    }
+
+    func validate() throws {
+        if site != nil, !paths.isEmpty {
+            throw ValidationError("give pages or folders to check, or --site DIR, not both")
+        }
     }
 
     func run() throws {
@@ -85,14 +98,20 @@ struct Check: ParsableCommand {
         }
 
         var targets = paths
-        if targets.isEmpty {
+        var config = self.config
+        if let site {
+            let folder: SiteFolder
+            do { folder = try SiteFolder.open(site) } catch { fail("\(error)") }
+            targets = [folder.contentPath]
+            config = config ?? folder.settingsFile
+        } else if targets.isEmpty {
             guard FileManager.default.fileExists(atPath: "content") else {
-                fail("no PATH given and no ./content folder here; give the pages or folders to check")
+                fail("no PATH given and no ./content folder here; give the pages or folders to check, or --site DIR")
             }
             targets = ["content"]
         }
         let timings = PhaseTimings()
-        let configuration = try loadConfiguration(near: targets[0])
+        let configuration = try loadConfiguration(near: targets[0], config: config)
         // India's banned list is read for matching while the files are listed.
         let reference = try ConfigurationFile.referenceLists(near: targets[0], config: config, withPrices: false)
         reference.prepare()
@@ -144,8 +163,9 @@ struct Check: ParsableCommand {
         FileHandle.standardError.write(Data("fixed \(fixedFiles) file\(fixedFiles == 1 ? "" : "s")\n".utf8))
     }
 
-    /// `--config`, else `formulary.yml` in the current folder or a folder above the first path.
-    private func loadConfiguration(near path: String) throws -> CheckConfiguration {
+    /// `config` (`--config`, or the site's), else `formulary.yml` in the current folder or a
+    /// folder above the first path.
+    private func loadConfiguration(near path: String, config: String?) throws -> CheckConfiguration {
         guard let file = ConfigurationFile.find(near: path, config: config) else {
             if let config { fail("\(config): no such configuration file") }
             return CheckConfiguration()

@@ -3,6 +3,7 @@ import FormularyModel
 import FormularyParsing
 import FormularyReference
 import FormularySearch
+import FormularySite
 import Foundation
 
 /// `formulary search QUERY --content DIR`: medicine-aware search from the command line.
@@ -25,7 +26,10 @@ struct Search: ParsableCommand {
     var query: String?
 
     @Option(help: "The folder of monographs to search (default: ./content).", completion: .directory)
-    var content: String = "content"
+    var content: String?
+
+    @Option(help: "A site folder: search its content folder, with its formulary.yml.", completion: .directory)
+    var site: String?
 
     @Option(help: "Output: text (for people) or json (the search contract).")
     var format: Show.Format = .text
@@ -59,16 +63,28 @@ struct Search: ParsableCommand {
             throw ValidationError("give a QUERY, --queries FILE or --evaluate FILE")
         }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if content != nil, site != nil { throw ValidationError("give --content or --site, not both") }
     }
 
     func run() throws {
+        var content = self.content ?? "content"
+        var config: String?
+        if let site {
+            do {
+                let folder = try SiteFolder.open(site)
+                (content, config) = (folder.contentPath, folder.settingsFile)
+            } catch {
+                FileHandle.standardError.write(Data("formulary search: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         guard FileManager.default.fileExists(atPath: content) else {
             FileHandle.standardError.write(
-                Data("formulary search: no such folder \(content); give --content DIR\n".utf8))
+                Data("formulary search: no such folder \(content); give --content DIR or --site DIR\n".utf8))
             throw ExitCode(2)
         }
         let files = try ContentLoader.markdownFiles(in: [content])
-        let reference = try ConfigurationFile.referenceLists(near: content, withPrices: false)
+        let reference = try ConfigurationFile.referenceLists(near: content, config: config, withPrices: false)
         let pages = ContentLoader(parser: MonographParser(annotator: reference)).load(files).compactMap {
             try? $0.get()
         }

@@ -14,6 +14,30 @@ struct CheckCommandTests {
         #expect(result.errors == "checked 8 files: 0 errors, 0 warnings, 0 notes\n")
     }
 
+    @Test("--site DIR checks the site's content folder with the site's formulary.yml; with PATHs it is refused")
+    func site() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-check-site-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("pages"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("content: pages\ncheck:\n  rules:\n    ai-refusal: warning\n".utf8).write(
+            to: folder.appendingPathComponent("formulary.yml"))
+        let page = folder.appendingPathComponent("pages/refusal.md")
+        try Data("---\ntitle: Nothing\n---\n# Nothing\n\nI cannot provide information on this medicine.\n".utf8).write(
+            to: page)
+        let result = try cli.run(["check", "--site", folder.path])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("\(page.path):6:1: warning: the page is an AI refusal"))
+        #expect(result.errors == "checked 1 file: 0 errors, 1 warning, 0 notes (ai-refusal 1)\n")
+        let both = try cli.run(["check", "--site", folder.path, "examples/site/content"])
+        #expect(both.status == 64)
+        #expect(both.errors.contains("give pages or folders to check, or --site DIR, not both"))
+        let none = try cli.run(["check", "--site", folder.path + "/nothing"])
+        #expect(none.status == 2)
+        #expect(none.errors.hasPrefix("formulary check: "))
+    }
+
     @Test("errors give exit status 1, compiler-style lines, JSON and GitHub forms")
     func errors() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -88,6 +112,24 @@ struct SearchCommandTests {
         #expect(results.first?["kind"] as? String == "single")
         #expect((results.first?["snippet"] as? String)?.contains("<mark>") == true)
         #expect(results.first?["score"] is Double)
+    }
+
+    @Test("--site DIR searches the site's content folder, as --content does; both at once are refused")
+    func site() throws {
+        let bySite = try cli.run(["search", "examplamol 500mg", "--site", "examples/site", "--format", "json"])
+        let byContent = try cli.run([
+            "search", "examplamol 500mg", "--content", "examples/site/content", "--format", "json",
+        ])
+        #expect(bySite.status == 0)
+        let ids = { (run: ShowCommandTests.Run) throws -> [String] in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+            return (object["results"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        }
+        #expect(try ids(bySite) == ids(byContent))
+        #expect(try ids(bySite).prefix(2) == ["generic/examplamol-500mg", "composition/examplamol"])
+        let both = try cli.run(["search", "x", "--site", "examples/site", "--content", "examples/site/content"])
+        #expect(both.status == 64)
+        #expect(both.errors.contains("give --content or --site, not both"))
     }
 
     @Test("--queries answers one query a line; --kind filters")
