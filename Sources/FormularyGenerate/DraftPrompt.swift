@@ -70,7 +70,7 @@ public struct DraftPrompt: Sendable {
         } catch let error as MustacheTemplate.ParserError {
             let line = error.context.lineNumber
             let column = max(1, error.context.columnNumber - (line == 1 ? pragma.count : 0))
-            throw .template("\(path):\(line):\(column): error: \(error.error)")
+            throw .template(LocatedError(path: path, line: line, column: column, message: "\(error.error)").description)
         } catch {
             throw .template("\(path): error: \(error)")
         }

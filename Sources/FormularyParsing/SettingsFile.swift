@@ -1,20 +1,8 @@
 import Yams
 
 /// A problem in `formulary.yml`, with its place: what every part of the settings throws (the
-/// site's, `check:`, `generate:`), printed as a compiler error.
-public struct SettingsError: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var line: Int
-    public var message: String
-
-    public init(path: String, line: Int, message: String) {
-        self.path = path
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { "\(path):\(line):1: error: \(message)" }
-}
+/// site's, `check:`, `generate:`).
+public typealias SettingsError = LocatedError
 
 /// Reading `formulary.yml`, the one way each part of the settings does: its YAML composed
 /// (invalid YAML is an error at line 1), the part's section found, lines for messages.

@@ -1,3 +1,5 @@
+import FormularyParsing
+
 /// A CSV file (RFC 4180: commas, double quotes, `""` inside quotes, CRLF or LF) read into rows
 /// of named fields, each with the line it starts on, so that every complaint says `path:line`.
 ///
@@ -120,16 +122,4 @@ struct CSVTable: Sendable {
 
 /// A reference list that cannot be used, with the file and line and what to do. Nothing of a
 /// list is used when any of its rows is wrong.
-public struct ReferenceListError: Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var line: Int
-    public var message: String
-
-    public init(path: String, line: Int, message: String) {
-        self.path = path
-        self.line = line
-        self.message = message
-    }
-
-    public var description: String { "\(path):\(line): error: \(message)" }
-}
+public typealias ReferenceListError = LocatedError

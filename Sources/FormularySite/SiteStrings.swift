@@ -16,12 +16,7 @@ public struct SiteStrings: Sendable, Equatable {
     private let months: [String]
 
     /// A strings file that cannot be used, with its place.
-    public struct Failure: Swift.Error, CustomStringConvertible, Equatable {
-        public var path: String
-        public var line: Int
-        public var message: String
-        public var description: String { "\(path):\(line):1: error: \(message)" }
-    }
+    public typealias Failure = LocatedError
 
     /// The built-in words of a language, or nil when Formulary has none for it.
     public static func builtIn(_ language: String) -> SiteStrings? {

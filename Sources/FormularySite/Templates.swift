@@ -3,14 +3,7 @@ import Foundation
 import Mustache
 
 /// A mistake in a template, located like a compiler error: `templates/monograph.mustache:12:5`.
-public struct TemplateError: Swift.Error, CustomStringConvertible, Equatable {
-    public var path: String
-    public var line: Int
-    public var column: Int
-    public var message: String
-
-    public var description: String { "\(path):\(line):\(column): error: \(message)" }
-}
+public typealias TemplateError = LocatedError
 
 /// A value that is present but empty: `{{#brand}}` skips it and `{{brand}}` prints nothing,
 /// without the lookup counting as a missing variable.

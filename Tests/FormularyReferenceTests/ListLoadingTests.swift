@@ -30,31 +30,31 @@ struct ListLoadingTests {
     func malformed() {
         #expect(
             Self.error(Self.header + "A,1,X + Y,S.O. 1(E),2018-09-07,banned\nA,2,X + Z,S.O. 2(E),2018-09-07\n")
-                == "lists/banned.csv:3: error: 5 fields where the header has 6 (list, item, combination, notification, date, status)"
+                == "lists/banned.csv:3:1: error: 5 fields where the header has 6 (list, item, combination, notification, date, status)"
         )
         #expect(
             Self.error(Self.header + "A,one,X + Y,S.O. 1(E),2018-09-07,banned\n")
-                == "lists/banned.csv:2: error: item 'one' is not a whole number")
+                == "lists/banned.csv:2:1: error: item 'one' is not a whole number")
         #expect(
             Self.error(Self.header + "A,1,X + Y,S.O. 1(E),07.09.2018,banned\n")
-                == "lists/banned.csv:2: error: date '07.09.2018' is not a date written YYYY-MM-DD")
+                == "lists/banned.csv:2:1: error: date '07.09.2018' is not a date written YYYY-MM-DD")
         #expect(
             Self.error(Self.header + "A,1,X + Y,pending,2018-09-07,banned\n")
-                == "lists/banned.csv:2: error: notification 'pending' is not a Gazette notification number such as 'S.O. 3285(E)' or 'G.S.R. 123(E)'"
+                == "lists/banned.csv:2:1: error: notification 'pending' is not a Gazette notification number such as 'S.O. 3285(E)' or 'G.S.R. 123(E)'"
         )
         #expect(
             Self.error(Self.header + "A,1,X + Y,S.O. 1(E),2018-09-07,\n")
-                == "lists/banned.csv:2: error: the status (column 'status') is empty; write it as the list gives it ('banned', ...)"
+                == "lists/banned.csv:2:1: error: the status (column 'status') is empty; write it as the list gives it ('banned', ...)"
         )
         #expect(
             Self.error(Self.header + "A,1,\"X + Y,S.O. 1(E),2018-09-07,banned\n")
-                == "lists/banned.csv:2: error: a quoted field is never closed (a missing double quote)")
+                == "lists/banned.csv:2:1: error: a quoted field is never closed (a missing double quote)")
         #expect(
             Self.error("list,item,combination,date,status\nA,1,X,2018-09-07,banned\n")
-                == "lists/banned.csv:1: error: no column 'notification' in the header (list, item, combination, date, status); expected list, item, combination, notification, date, status"
+                == "lists/banned.csv:1:1: error: no column 'notification' in the header (list, item, combination, date, status); expected list, item, combination, notification, date, status"
         )
-        #expect(Self.error("") == "lists/banned.csv:1: error: the file is empty; expected a header line")
-        #expect(Self.error(Self.header) == "lists/banned.csv:1: error: the list has a header but no rows")
+        #expect(Self.error("") == "lists/banned.csv:1:1: error: the file is empty; expected a header line")
+        #expect(Self.error(Self.header) == "lists/banned.csv:1:1: error: the list has a header but no rows")
     }
 
     @Test("a price that is not a number, or a list without a date, is refused")
