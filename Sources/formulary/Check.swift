@@ -101,7 +101,15 @@ struct Check: ParsableCommand {
         var config = self.config
         if let site {
             let folder: SiteFolder
-            do { folder = try SiteFolder.open(site) } catch { fail("\(error)") }
+            do {
+                folder = try SiteFolder.open(site)
+            } catch .notASite(let path) {
+                fail(
+                    "\(path) is not a site (no formulary.yml, no content/ folder); to check a folder of pages, give it as PATH"
+                )
+            } catch {
+                fail("\(error)")
+            }
             targets = [folder.contentPath]
             config = config ?? folder.settingsFile
         } else if targets.isEmpty {

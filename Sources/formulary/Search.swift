@@ -74,7 +74,11 @@ struct Search: ParsableCommand {
                 let folder = try SiteFolder.open(site)
                 (content, config) = (folder.contentPath, folder.settingsFile)
             } catch {
-                FileHandle.standardError.write(Data("formulary search: \(error)\n".utf8))
+                let message =
+                    if case .notASite(let path) = error {
+                        "\(path) is not a site (no formulary.yml, no content/ folder); to search a folder of pages, give --content DIR"
+                    } else { "\(error)" }
+                FileHandle.standardError.write(Data("formulary search: \(message)\n".utf8))
                 throw ExitCode(2)
             }
         }

@@ -35,7 +35,10 @@ struct CheckCommandTests {
         #expect(both.errors.contains("give pages or folders to check, or --site DIR, not both"))
         let none = try cli.run(["check", "--site", folder.path + "/nothing"])
         #expect(none.status == 2)
-        #expect(none.errors.hasPrefix("formulary check: "))
+        #expect(
+            none.errors
+                == "formulary check: \(folder.path)/nothing is not a site (no formulary.yml, no content/ folder); to check a folder of pages, give it as PATH\n"
+        )
     }
 
     @Test("errors give exit status 1, compiler-style lines, JSON and GitHub forms")
@@ -130,6 +133,12 @@ struct SearchCommandTests {
         let both = try cli.run(["search", "x", "--site", "examples/site", "--content", "examples/site/content"])
         #expect(both.status == 64)
         #expect(both.errors.contains("give --content or --site, not both"))
+        let none = try cli.run(["search", "x", "--site", "examples"])
+        #expect(none.status == 2)
+        #expect(
+            none.errors
+                == "formulary search: examples is not a site (no formulary.yml, no content/ folder); to search a folder of pages, give --content DIR\n"
+        )
     }
 
     @Test("--queries answers one query a line; --kind filters")
