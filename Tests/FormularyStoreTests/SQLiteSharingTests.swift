@@ -18,14 +18,15 @@ struct SQLiteSharingTests {
         let other = try DatabaseQueue(path: path, configuration: configuration)
         try await other.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
         // It commits 300 ms later, on a thread of its own (not one the write below may block).
-        let committed = Locked(false)
+        let committing = Locked(false)
         Thread.detachNewThread {
             usleep(300_000)
+            committing.withLock { $0 = true }
             try? other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
-            committed.withLock { $0 = true }
         }
         try await store.addUser(User(name: "asha", role: .reviewer), passwordHash: "unused")
-        #expect(committed.withLock { $0 })
+        // The write could go through only once the other had committed: it waited.
+        #expect(committing.withLock { $0 })
         #expect(try await store.user(named: "asha")?.user.role == .reviewer)
     }
 }
