@@ -32,8 +32,9 @@ enum Malloc {
     /// edits and approvals on SQLite the server's resident size kept rising (96 -> 237 MiB in
     /// 4.5 minutes) while its heap stayed under 50 MiB (heaptrack): freed memory held in glibc's
     /// per-thread arenas, whose free pages `malloc_trim` returns (one call in a running soak:
-    /// 189 -> 143 MiB). With it after each rebuild: 88 -> 164 MiB in 4 minutes. Still rising
-    /// slowly; see BENCHMARKS.md.
+    /// 189 -> 143 MiB). With it after each rebuild: 88 -> 164 MiB in 4 minutes. The rise's main
+    /// cause was found later, a ledger that kept every sign-off ever made (BENCHMARKS.md, night
+    /// of 2026-12-07); this trim and the arena limit stayed, not measured again without them.
     static func returnFreedMemory() {
         #if canImport(Glibc)
             _ = mallocTrim?(0)

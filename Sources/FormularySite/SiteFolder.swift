@@ -26,6 +26,14 @@ public struct SiteFolder: Sendable {
             case .cannotWrite(let message): return message
             }
         }
+
+        /// As `description`, for a command that takes a folder of pages as well as a site:
+        /// `otherwise` says how (`to check a folder of pages, give it as PATH`), in place of
+        /// `build`'s advice.
+        public func description(otherwise: String) -> String {
+            guard case .notASite(let path) = self else { return description }
+            return "\(path) is not a site (no formulary.yml, no content/ folder); \(otherwise)"
+        }
     }
 
     /// Opens the site at `root`: its settings, or the defaults when it has only a `content/` folder.

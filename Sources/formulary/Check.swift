@@ -103,12 +103,8 @@ struct Check: ParsableCommand {
             let folder: SiteFolder
             do {
                 folder = try SiteFolder.open(site)
-            } catch .notASite(let path) {
-                fail(
-                    "\(path) is not a site (no formulary.yml, no content/ folder); to check a folder of pages, give it as PATH"
-                )
             } catch {
-                fail("\(error)")
+                fail(error.description(otherwise: "to check a folder of pages, give it as PATH"))
             }
             targets = [folder.contentPath]
             config = config ?? folder.settingsFile

@@ -74,10 +74,7 @@ struct Search: ParsableCommand {
                 let folder = try SiteFolder.open(site)
                 (content, config) = (folder.contentPath, folder.settingsFile)
             } catch {
-                let message =
-                    if case .notASite(let path) = error {
-                        "\(path) is not a site (no formulary.yml, no content/ folder); to search a folder of pages, give --content DIR"
-                    } else { "\(error)" }
+                let message = error.description(otherwise: "to search a folder of pages, give --content DIR")
                 FileHandle.standardError.write(Data("formulary search: \(message)\n".utf8))
                 throw ExitCode(2)
             }
