@@ -19,7 +19,8 @@ struct StoreArguments: ParsableArguments {
         do {
             folder = try SiteFolder.open(site)
         } catch {
-            throw ContributeError("\(error)")
+            throw ContributeError(
+                error.description(otherwise: "give --site DIR, the folder of a site (or run this in one)"))
         }
         let location = SiteFolder.storeLocation(given: database, siteRoot: site)
         let store = try await openContributionStore(location)

@@ -147,7 +147,7 @@ struct GenerateCommand: ParsableCommand {
             do {
                 folder = try SiteFolder.open(root)
             } catch {
-                fail("\(error) (or give --content DIR)")
+                fail(error.description(otherwise: "to draft into a folder of pages, give --content DIR"))
             }
             let yamlPath = root + "/" + SiteFolder.configurationFile
             if let text = try? String(contentsOfFile: yamlPath, encoding: .utf8) {
@@ -334,6 +334,11 @@ struct GenerateCommand: ParsableCommand {
                 )
             }
             strings = try SiteStrings.load(language: language, stringsFolder: folder.stringsPath)
+        } catch let error as SiteFolder.Failure {
+            fail(
+                error.description(
+                    otherwise:
+                        "translations are drafted into a site (its languages are in formulary.yml): give --site DIR"))
         } catch {
             fail("\(error)")
         }

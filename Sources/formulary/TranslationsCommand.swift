@@ -43,7 +43,18 @@ struct TranslationsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let roots = try paths.isEmpty ? [SiteFolder.open(site).contentPath] : paths
+            var roots = paths
+            if roots.isEmpty {
+                do {
+                    roots = [try SiteFolder.open(site).contentPath]
+                } catch {
+                    FileHandle.standardError.write(
+                        Data(
+                            "formulary translations: \(error.description(otherwise: "to list the translations in a folder of pages, give it as PATH"))\n"
+                                .utf8))
+                    throw ExitCode(2)
+                }
+            }
             let files = try ContentLoader.markdownFiles(in: roots).filter {
                 TranslationFiles.sourcePath(of: $0) != nil
             }

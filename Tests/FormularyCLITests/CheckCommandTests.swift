@@ -41,6 +41,34 @@ struct CheckCommandTests {
         )
     }
 
+    @Test("every command given a folder that is not a site says what to give instead, not build's advice")
+    func notASite() throws {
+        let lead = "examples is not a site (no formulary.yml, no content/ folder); "
+        let doors: [(arguments: [String], errors: String)] = [
+            (
+                ["review", "list", "--site", "examples"],
+                "formulary review: \(lead)give --site DIR, the folder of a site (or run this in one)\n"
+            ),
+            (
+                ["user", "list", "--site", "examples"],
+                "formulary user: \(lead)give --site DIR, the folder of a site (or run this in one)\n"
+            ),
+            (
+                ["translations", "--site", "examples"],
+                "formulary translations: \(lead)to list the translations in a folder of pages, give it as PATH\n"
+            ),
+            (
+                ["generate", "examplamol", "--site", "examples"],
+                "formulary generate: \(lead)to draft into a folder of pages, give --content DIR\n"
+            ),
+        ]
+        for door in doors {
+            let result = try cli.run(door.arguments)
+            #expect(result.status == 2, "\(door.arguments)")
+            #expect(result.errors == door.errors, "\(door.arguments)")
+        }
+    }
+
     @Test("errors give exit status 1, compiler-style lines, JSON and GitHub forms")
     func errors() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
