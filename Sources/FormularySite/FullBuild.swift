@@ -46,7 +46,10 @@ struct FullBuild {
                 "Written by formulary build \(FormularyVersion.current); the next build replaces this whole folder.\n",
                 to: staging + "/" + SiteBuilder.outputMarker)
         } catch {
-            throw .output(error.description)
+            // Said of the folder the user named, not only of the working folder beside it.
+            throw .output(
+                "\(request.outputFolder): cannot write the site there: a build writes \(staging) beside it first, then swaps it in, and \(error.path): \(error.reason)"
+            )
         }
         var written = 0
         var searchLayout = StaticSearchIndex.Layout()

@@ -18,4 +18,26 @@ struct BuildCommandTests {
         #expect(two.status == 64)
         #expect(two.errors.contains("two site folders: 'examples/site' and --site 'elsewhere'; give one"))
     }
+
+    @Test("an output folder that cannot be made is named in the error, with why; nothing is left behind")
+    func unwritableOutput() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "formulary-build-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A file where the output's parent folder should be.
+        try Data("not a folder\n".utf8).write(to: folder.appendingPathComponent("file"))
+        let out = folder.path + "/file/site"
+        let result = try ShowCommandTests().run(["build", "examples/site", "--out", out, "--quiet"])
+        #expect(result.status == 2)
+        let staging = try #require(
+            result.errors.firstRange(of: folder.path + "/file/.site.building-").map { range in
+                String(result.errors[range.lowerBound...].prefix { $0 != " " })
+            })
+        #expect(
+            result.errors
+                == "formulary build: error: \(out): cannot write the site there: a build writes \(staging) beside it first, then swaps it in, and \(staging): cannot create folder: Not a directory\n"
+        )
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["file"])
+    }
 }
