@@ -84,7 +84,13 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         try waitForContribution("export") {
             let count = try await store.contributions().export(to: out)
-            print("wrote \(count) pages")
+            print("wrote \(count) page\(count == 1 ? "" : "s")")
+            if count == 0 {
+                FileHandle.standardError.write(
+                    Data(
+                        "formulary export: the store has no pages yet; `formulary import` loads the site's content folder into it\n"
+                            .utf8))
+            }
         }
     }
 }
