@@ -39,10 +39,12 @@ public enum Serve {
         case build(String)
         case content(String)
         case watch(String)
+        /// The address or port cannot be listened on.
+        case listen(String)
 
         public var description: String {
             switch self {
-            case .build(let message), .content(let message), .watch(let message): return message
+            case .build(let message), .content(let message), .watch(let message), .listen(let message): return message
             }
         }
     }
@@ -74,6 +76,7 @@ public enum Serve {
         LoggingSystem.bootstrap { LineLogHandler(label: $0, format: format, level: level) }
         let logger = Logger(label: "formulary")
 
+        try await Listening.check(host: options.host, port: options.port)
         let contributions = try await openContributions(options, logger: logger)
         let session = try await SiteSession.start(
             options, progress: progress, logger: logger, contributions: contributions)
@@ -114,7 +117,12 @@ public enum Serve {
             },
             logger: logger
         )
-        try await application.runService()
+        do {
+            try await application.runService()
+        } catch let error as IOError where Listening.bindErrors.contains(error.errnoCode) {
+            // The port was taken between the check and now.
+            throw Listening.failure(error, host: options.host, port: options.port)
+        }
         logger.notice("stopped")
     }
 
