@@ -62,6 +62,9 @@ struct Search: ParsableCommand {
         if query == nil && queries == nil && evaluate == nil {
             throw ValidationError("give a QUERY, --queries FILE or --evaluate FILE")
         }
+        if let query, query.allSatisfy(\.isWhitespace) {
+            throw ValidationError("the query is empty; give words to search for, such as a medicine's name or a use")
+        }
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
         if content != nil, site != nil { throw ValidationError("give --content or --site, not both") }
     }

@@ -192,10 +192,17 @@ struct SearchCommandTests {
         #expect(!brands.output.contains("\"id\":\"composition/examplamol\""))
     }
 
-    @Test("no query is a usage error")
+    @Test("no query, or an empty one, is a usage error")
     func usage() throws {
         let result = try cli.run(["search", "--content", "examples/site/content"])
         #expect(result.status == 64)
         #expect(result.errors.contains("give a QUERY, --queries FILE or --evaluate FILE"))
+        for blank in ["", "  "] {
+            let empty = try cli.run(["search", blank, "--content", "examples/site/content"])
+            #expect(empty.status == 64)
+            #expect(
+                empty.errors.hasPrefix(
+                    "Error: the query is empty; give words to search for, such as a medicine's name or a use\n"))
+        }
     }
 }
