@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "FormularyReviewTests", dependencies: ["FormularyReview"]),
         .testTarget(
             name: "FormularySiteTests", dependencies: ["FormularySite", "FormularyReference", "FormularyTestSupport"]),
-        .testTarget(name: "FormularyCLITests", dependencies: ["formulary"]),
+        .testTarget(name: "FormularyCLITests", dependencies: ["formulary", "FormularyTestSupport"]),
         .testTarget(
             name: "FormularyStoreTests",
             dependencies: [

@@ -1,3 +1,4 @@
+import FormularyTestSupport
 import Foundation
 import Testing
 
@@ -6,8 +7,9 @@ import Testing
 struct BuildCommandTests {
     @Test("the site folder as an argument or as --site, as the other commands take it; two different ones refused")
     func siteOption() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-build-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: out) }
+        let folder = TemporaryFolder("build")
+        defer { withExtendedLifetime(folder) {} }
+        let out = URL(fileURLWithPath: folder.path + "/out")
         let cli = ShowCommandTests()
         let built = try cli.run(["build", "--site", "examples/site", "--out", out.path, "--quiet"])
         #expect(built.status == 0)
@@ -21,12 +23,10 @@ struct BuildCommandTests {
 
     @Test("an output folder that cannot be made is named in the error, with why; nothing is left behind")
     func unwritableOutput() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "formulary-build-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = TemporaryFolder("build-out")
+        defer { withExtendedLifetime(folder) {} }
         // A file where the output's parent folder should be.
-        try Data("not a folder\n".utf8).write(to: folder.appendingPathComponent("file"))
+        try folder.write("file", "not a folder\n")
         let out = folder.path + "/file/site"
         let result = try ShowCommandTests().run(["build", "examples/site", "--out", out, "--quiet"])
         #expect(result.status == 2)

@@ -1,3 +1,4 @@
+import FormularyTestSupport
 import Foundation
 import Testing
 
@@ -5,6 +6,8 @@ import Testing
 @Suite("formulary check")
 struct CheckCommandTests {
     let cli = ShowCommandTests()
+    /// A page that is an AI refusal, not a monograph: an error of `check` (line 6).
+    static let refusal = "---\ntitle: Nothing\n---\n# Nothing\n\nI cannot provide information on this medicine.\n"
 
     @Test("the example site, its Hindi translations too, is clean: exit 0 and a summary")
     func exampleSite() throws {
@@ -16,19 +19,13 @@ struct CheckCommandTests {
 
     @Test("--site DIR checks the site's content folder with the site's formulary.yml; with PATHs it is refused")
     func site() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "formulary-check-site-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: folder.appendingPathComponent("pages"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Data("content: pages\ncheck:\n  rules:\n    ai-refusal: warning\n".utf8).write(
-            to: folder.appendingPathComponent("formulary.yml"))
-        let page = folder.appendingPathComponent("pages/refusal.md")
-        try Data("---\ntitle: Nothing\n---\n# Nothing\n\nI cannot provide information on this medicine.\n".utf8).write(
-            to: page)
+        let folder = TemporaryFolder("check-site")
+        defer { withExtendedLifetime(folder) {} }
+        try folder.write("formulary.yml", "content: pages\ncheck:\n  rules:\n    ai-refusal: warning\n")
+        let page = try folder.write("pages/refusal.md", Self.refusal)
         let result = try cli.run(["check", "--site", folder.path])
         #expect(result.status == 0)
-        #expect(result.output.hasPrefix("\(page.path):6:1: warning: the page is an AI refusal"))
+        #expect(result.output.hasPrefix("\(page):6:1: warning: the page is an AI refusal"))
         #expect(result.errors == "checked 1 file: 0 errors, 1 warning, 0 notes (ai-refusal 1)\n")
         let both = try cli.run(["check", "--site", folder.path, "examples/site/content"])
         #expect(both.status == 64)
@@ -71,18 +68,14 @@ struct CheckCommandTests {
 
     @Test("errors give exit status 1, compiler-style lines, JSON and GitHub forms")
     func errors() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "formulary-check-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let page = folder.appendingPathComponent("refusal.md")
-        try Data("---\ntitle: Nothing\n---\n# Nothing\n\nI cannot provide information on this medicine.\n".utf8).write(
-            to: page)
+        let folder = TemporaryFolder("check-cli")
+        defer { withExtendedLifetime(folder) {} }
+        let page = try folder.write("refusal.md", Self.refusal)
         let text = try cli.run(["check", folder.path])
         #expect(text.status == 1)
         #expect(
             text.output
-                == "\(page.path):6:1: error: the page is an AI refusal ('I cannot provide ...'), not a monograph; regenerate or remove it [ai-refusal]\n"
+                == "\(page):6:1: error: the page is an AI refusal ('I cannot provide ...'), not a monograph; regenerate or remove it [ai-refusal]\n"
         )
         #expect(text.errors == "checked 1 file: 1 error, 0 warnings, 0 notes (ai-refusal 1)\n")
         let json = try cli.run(["check", folder.path, "--format", "json"])
@@ -92,7 +85,7 @@ struct CheckCommandTests {
         let github = try cli.run(["check", folder.path, "--format", "github"])
         #expect(
             github.output.hasPrefix(
-                "::error file=\(page.path),line=6,col=1,title=ai-refusal::the page is an AI refusal"))
+                "::error file=\(page),line=6,col=1,title=ai-refusal::the page is an AI refusal"))
     }
 
     @Test("--explain and --list-rules; an unknown rule gets a suggestion and exit 2")
@@ -110,17 +103,14 @@ struct CheckCommandTests {
 
     @Test("a broken configuration stops the check with its place, exit 2")
     func brokenConfiguration() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "formulary-check-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: folder.appendingPathComponent("content"), withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let config = folder.appendingPathComponent("formulary.yml")
-        try Data("check:\n  rules:\n    title-mismach: off\n".utf8).write(to: config)
-        let result = try cli.run(["check", folder.appendingPathComponent("content").path])
+        let folder = TemporaryFolder("check-config")
+        defer { withExtendedLifetime(folder) {} }
+        try FileManager.default.createDirectory(atPath: folder.path + "/content", withIntermediateDirectories: true)
+        let config = try folder.write("formulary.yml", "check:\n  rules:\n    title-mismach: off\n")
+        let result = try cli.run(["check", folder.path + "/content"])
         #expect(result.status == 2)
         #expect(
-            result.errors == "\(config.path):3:1: error: unknown rule 'title-mismach'; did you mean 'title-mismatch'?\n"
+            result.errors == "\(config):3:1: error: unknown rule 'title-mismach'; did you mean 'title-mismatch'?\n"
         )
     }
 }
@@ -171,14 +161,11 @@ struct SearchCommandTests {
 
     @Test("--queries answers one query a line; --kind filters")
     func batch() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "formulary-search-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let queries = folder.appendingPathComponent("q.txt")
-        try Data("examplamol 500mg\nsampleprofen\nexamplix\n".utf8).write(to: queries)
+        let folder = TemporaryFolder("search")
+        defer { withExtendedLifetime(folder) {} }
+        let queries = try folder.write("q.txt", "examplamol 500mg\nsampleprofen\nexamplix\n")
         let result = try cli.run([
-            "search", "--queries", queries.path, "--content", "examples/site/content", "--limit", "1",
+            "search", "--queries", queries, "--content", "examples/site/content", "--limit", "1",
         ])
         let tops = try result.output.split(separator: "\n").map { line -> String? in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

@@ -1,3 +1,4 @@
+import FormularyTestSupport
 import Foundation
 import Testing
 
@@ -6,13 +7,10 @@ import Testing
 struct ExportCommandTests {
     @Test("export from a store with no pages says so and how to fill it; after import it writes every page")
     func exportEmptyStore() throws {
-        let site = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "formulary-export-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: site) }
-        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        let site = TemporaryFolder("export")
+        defer { withExtendedLifetime(site) {} }
         try FileManager.default.copyItem(
-            at: ShowCommandTests.repository.appendingPathComponent("examples/site/content"),
-            to: site.appendingPathComponent("content"))
+            atPath: ShowCommandTests.repository.path + "/examples/site/content", toPath: site.path + "/content")
         let cli = ShowCommandTests()
         let empty = try cli.run(["export", "--site", site.path, "--out", site.path + "/out"])
         #expect(empty.status == 0)

@@ -1,3 +1,4 @@
+import FormularyTestSupport
 import Foundation
 import Testing
 
@@ -30,8 +31,9 @@ struct ServeCommandTests {
         try #require(named == 0)
         let port = Int(UInt16(bigEndian: address.sin_port))
 
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("formulary-serve-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: out) }
+        let folder = TemporaryFolder("serve")
+        defer { withExtendedLifetime(folder) {} }
+        let out = URL(fileURLWithPath: folder.path + "/out")
         let result = try ShowCommandTests().run([
             "serve", "examples/site", "--port", String(port), "--out", out.path, "--no-watch",
         ])

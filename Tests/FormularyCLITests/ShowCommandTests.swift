@@ -1,3 +1,4 @@
+import FormularyTestSupport
 import Foundation
 import Testing
 
@@ -87,13 +88,10 @@ struct ShowCommandTests {
 
     @Test("a page that cannot be read is reported compiler-style with exit status 1")
     func badPage() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "formulary-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try Data("# No front matter\n".utf8).write(to: directory.appendingPathComponent("broken.md"))
-        try Data("---\ntitle: Fine\n---\n### Usage\nText.\n".utf8).write(
-            to: directory.appendingPathComponent("fine.md"))
+        let directory = TemporaryFolder("cli")
+        defer { withExtendedLifetime(directory) {} }
+        try directory.write("broken.md", "# No front matter\n")
+        try directory.write("fine.md", "---\ntitle: Fine\n---\n### Usage\nText.\n")
         let result = try run(["show", directory.path, "--format", "json"])
         #expect(result.status == 1)
         #expect(result.output.split(separator: "\n").count == 1, "the good page is still printed")
